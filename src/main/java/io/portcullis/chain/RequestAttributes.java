@@ -1,0 +1,31 @@
+package io.portcullis.chain;
+
+/**
+ * Every request attribute the stages share, in one place. Values are set by the stage named and read by
+ * the stages after it.
+ */
+public final class RequestAttributes {
+    private static final String PREFIX = "io.portcullis.";
+
+    /** Set by the access-log stage: the request id sent upstream and echoed to the client. */
+    public static final Attribute<String> REQUEST_ID = new Attribute<>(PREFIX + "requestId", String.class);
+    /** Set by the access-log stage: the client address after trusted-proxy processing. */
+    public static final Attribute<ClientAddress> CLIENT = new Attribute<>(PREFIX + "client", ClientAddress.class);
+    /** Set by the access-log stage: {@link System#nanoTime()} when the request arrived. */
+    public static final Attribute<Long> START_NANOS = new Attribute<>(PREFIX + "startNanos", Long.class);
+    /** Set by the route stage: the route the request resolved to. */
+    public static final Attribute<io.portcullis.route.Route> ROUTE =
+            new Attribute<>(PREFIX + "route", io.portcullis.route.Route.class);
+    /** Set by the API-key and JWT stages: who is calling. Absent means anonymous. */
+    public static final Attribute<Identity> IDENTITY = new Attribute<>(PREFIX + "identity", Identity.class);
+    /** Set by whichever code wrote a problem response: its type slug, for the access log and metrics. */
+    public static final Attribute<String> PROBLEM = new Attribute<>(PREFIX + "problem", String.class);
+    /** Set by the proxy: the upstream the request went to, for the access log. */
+    public static final Attribute<String> UPSTREAM = new Attribute<>(PREFIX + "upstream", String.class);
+
+    private RequestAttributes() {}
+
+    public static Identity identity(jakarta.servlet.ServletRequest request) {
+        return IDENTITY.get(request).orElse(Identity.ANONYMOUS);
+    }
+}

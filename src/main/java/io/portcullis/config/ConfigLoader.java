@@ -1,0 +1,490 @@
+package io.portcullis.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.portcullis.config.AuthConfig.Algorithm;
+import io.portcullis.config.AuthConfig.ConsumerConfig;
+import io.portcullis.config.AuthConfig.SigningKeyConfig;
+import io.portcullis.config.AuthConfig.TokenCacheConfig;
+import io.portcullis.config.AuthConfig.TrustedIssuerConfig;
+import io.portcullis.config.AuthConfig.UserSource;
+import io.portcullis.config.GatewayConfig.GatewaySettings;
+import io.portcullis.config.GatewayConfig.LoggingConfig;
+import io.portcullis.config.RateLimitsConfig.Limit;
+import io.portcullis.config.RouteConfig.AuthMode;
+import io.portcullis.config.RouteConfig.DirectConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a YAML file into a {@link GatewayConfig}, collecting every problem before failing. Stateless
+ * apart from the environment lookup it is given, so one instance may be shared.
+ */
+public final class ConfigLoader {
+    /** System property, environment variable and context init-parameter naming the config file. */
+    public static final String PROPERTY = "portcullis.config";
+    public static final String ENVIRONMENT = "PORTCULLIS_CONFIG";
+    public static final String DEMO_RESOURCE = "/io/portcullis/config/demo.yaml";
+
+    static final int MIN_HMAC_SECRET_BYTES = 32;
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z-]{0,19}");
+    private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
+    private static final Set<String> REDIS_SCHEMES = Set.of(
+            "redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster");
+    private static final List<String> DEFAULT_METHODS =
+            List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    private final UnaryOperator<String> environment;
+
+    public ConfigLoader() {
+        this(System::getenv);
+    }
+
+    /** @param environment looks up environment variables (for {@code secret-env}) */
+    public ConfigLoader(UnaryOperator<String> environment) {
+        this.environment = environment;
+    }
+
+    /**
+     * Chooses the config file: the system property, then the environment variable, then the context
+     * init-parameter. Empty means the built-in demo configuration.
+     */
+    public static Optional<Path> locate(String systemProperty, String environmentVariable, String initParameter) {
+        for (String candidate : new String[] {systemProperty, environmentVariable, initParameter}) {
+            if (candidate != null && !candidate.isBlank()) {
+                return Optional.of(Path.of(candidate.trim()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public GatewayConfig load(Path file) {
+        String source = file.toString();
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new ConfigException(source, List.of(source + ": no readable file there"));
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(source, in, file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new ConfigException(source, List.of(source + ": cannot be read (" + e.getMessage() + ")"));
+        }
+    }
+
+    public GatewayConfig loadDemo() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEMO_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the built-in demo configuration is missing from the WAR");
+            }
+            return parse("(built-in demo)", in, Path.of("."));
+        } catch (IOException e) {
+            throw new IllegalStateException("the built-in demo configuration cannot be read", e);
+        }
+    }
+
+    /**
+     * Parses and validates YAML text.
+     *
+     * @param baseDir relative file paths in the configuration are resolved against it
+     * @throws ConfigException listing every problem found
+     */
+    public GatewayConfig parse(String source, InputStream in, Path baseDir) {
+        JsonNode root;
+        try {
+            root = yaml.readTree(in);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigException(source, List.of("not valid YAML" + where + ": " + e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new ConfigException(source, List.of("cannot be read: " + e.getMessage()));
+        }
+        List<String> problems = new ArrayList<>();
+        Section top = new Section("", root, problems);
+        GatewaySettings gateway = gateway(top.section("gateway"));
+        RedisConfig redis = redis(top.section("redis"));
+        AuthConfig auth = auth(top.section("auth"), gateway.demo(), redis, baseDir);
+        ApiKeysConfig apiKeys = apiKeys(top.section("api-keys"));
+        RateLimitsConfig rateLimits = rateLimits(top.section("rate-limits"));
+        List<RouteConfig> routes = routes(top, auth);
+        WafConfig waf = waf(top.section("waf"), baseDir);
+        LoggingConfig logging = logging(top.section("logging"));
+        top.finish();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+        return new GatewayConfig(source, gateway, redis, auth, apiKeys, rateLimits, routes, waf, logging);
+    }
+
+    private static GatewaySettings gateway(Section s) {
+        boolean demo = s.bool("demo", false);
+        List<IpRange> trusted = new ArrayList<>();
+        List<String> texts = s.strings("trusted-proxies", List.of());
+        for (int i = 0; i < texts.size(); i++) {
+            Optional<IpRange> range = IpRange.parse(texts.get(i));
+            if (range.isPresent()) {
+                trusted.add(range.get());
+            } else {
+                s.problem("trusted-proxies[" + i + "]", "not an IP address or CIDR block (was \"" + texts.get(i) + "\")");
+            }
+        }
+        s.finish();
+        return new GatewaySettings(demo, trusted);
+    }
+
+    private static RedisConfig redis(Section s) {
+        Optional<URI> uri = s.optionalString("uri").flatMap(text -> {
+            Optional<URI> parsed = uri(text).filter(u -> u.getScheme() != null
+                    && REDIS_SCHEMES.contains(u.getScheme().toLowerCase(Locale.ROOT)));
+            if (parsed.isEmpty()) {
+                // The URI may hold a password: name the scheme only.
+                s.problem("uri", "must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URI");
+            }
+            return parsed;
+        });
+        String prefix = s.string("key-prefix", RedisConfig.DEFAULT_KEY_PREFIX);
+        Duration timeout = s.duration("timeout", RedisConfig.DEFAULT_TIMEOUT);
+        Section failure = s.section("on-failure");
+        RedisConfig.FailurePolicy rateLimit =
+                failure.enumValue("rate-limit", RedisConfig.FailurePolicy.class, RedisConfig.FailurePolicy.ALLOW);
+        RedisConfig.FailurePolicy revocation =
+                failure.enumValue("revocation", RedisConfig.FailurePolicy.class, RedisConfig.FailurePolicy.DENY);
+        failure.finish();
+        s.finish();
+        return new RedisConfig(uri, prefix, timeout, rateLimit, revocation);
+    }
+
+    private AuthConfig auth(Section s, boolean demo, RedisConfig redis, Path baseDir) {
+        String path = s.string("path", "/auth");
+        if (!path.matches("/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]")) {
+            s.problem("path", "must be a path such as /auth, without a trailing slash", s.raw("path"));
+        }
+        String issuer = s.string("issuer", "portcullis");
+        String audience = s.string("audience", "api");
+        Algorithm algorithm = s.enumValue("algorithm", Algorithm.class, Algorithm.RS256);
+        List<SigningKeyConfig> keys = new ArrayList<>();
+        Set<String> kids = new HashSet<>();
+        s.each("signing-keys", k -> {
+            String kid = k.string("kid", "");
+            if (!kid.matches("[A-Za-z0-9._-]{1,64}")) {
+                k.problem("kid", "must be 1-64 characters of A-Z a-z 0-9 . _ -", k.raw("kid"));
+            } else if (!kids.add(kid)) {
+                k.problem("kid", "is used twice (was \"" + kid + "\")");
+            }
+            Optional<Path> file = k.optionalString("file").map(f -> baseDir.resolve(f));
+            Optional<Secret> secret = secret(k);
+            if (algorithm.symmetric()) {
+                if (file.isPresent() && secret.isEmpty()) {
+                    secret = readFileSecret(k, "file", file.get());
+                    file = Optional.empty();
+                }
+                if (secret.isEmpty() && !k.has("secret-env") && !k.has("secret")) {
+                    k.problem("secret", "HS256 needs a secret: give secret-env, secret or file");
+                }
+                secret.filter(v -> v.length() < MIN_HMAC_SECRET_BYTES).ifPresent(v -> k.problem("secret",
+                        "too short for HS256: needs at least " + MIN_HMAC_SECRET_BYTES + " bytes, was " + v.length()));
+            } else {
+                if (secret.isPresent()) {
+                    k.problem("secret", algorithm + " signs with a PEM key file: give file, not a secret");
+                }
+                if (file.isEmpty()) {
+                    k.problem("file", algorithm + " needs a PEM private key file");
+                } else if (!Files.isReadable(file.get())) {
+                    k.problem("file", "no readable file there (was \"" + file.get() + "\")");
+                }
+            }
+            keys.add(new SigningKeyConfig(kid, file, secret));
+        });
+        if (!demo && keys.isEmpty()) {
+            s.problem("signing-keys", "required outside demo mode: at least one key must sign the gateway's tokens");
+        }
+        Duration accessTtl = s.duration("access-ttl", Duration.ofMinutes(15));
+        Duration refreshTtl = s.duration("refresh-ttl", Duration.ofDays(7));
+        Duration idleTimeout = s.duration("idle-timeout", Duration.ofHours(24));
+        Duration leeway = s.allowance("leeway", Duration.ofSeconds(15));
+        Duration refreshGrace = s.allowance("refresh-grace", Duration.ofSeconds(30));
+        Section cache = s.section("token-cache");
+        TokenCacheConfig tokenCache = new TokenCacheConfig(
+                (int) cache.integer("size", 100_000, 0, 10_000_000), cache.bool("redis", false));
+        cache.finish();
+        UserSource users = s.enumValue("users", UserSource.class, redis.enabled() ? UserSource.REDIS : UserSource.MEMORY);
+        if (users == UserSource.REDIS && !redis.enabled()) {
+            s.problem("users", "is redis but redis.uri is not set");
+        }
+        if (tokenCache.redis() && !redis.enabled()) {
+            s.problem("token-cache.redis", "is true but redis.uri is not set");
+        }
+        boolean registration = s.bool("registration", true);
+        List<TrustedIssuerConfig> issuers = new ArrayList<>();
+        s.each("trusted-issuers", t -> {
+            String iss = t.string("issuer", "");
+            if (iss.isBlank()) {
+                t.problem("issuer", "required");
+            }
+            Optional<URI> jwks = t.optionalString("jwks-uri").flatMap(ConfigLoader::uri).filter(ConfigLoader::isHttp);
+            if (jwks.isEmpty()) {
+                t.problem("jwks-uri", "must be an http:// or https:// URL", t.raw("jwks-uri"));
+            }
+            issuers.add(new TrustedIssuerConfig(iss, jwks.orElse(null), t.optionalString("audience")));
+        });
+        List<ConsumerConfig> consumers = new ArrayList<>();
+        Set<String> consumerKeys = new HashSet<>();
+        s.each("consumers", c -> {
+            String key = c.string("key", "");
+            if (key.isBlank()) {
+                c.problem("key", "required");
+            } else if (!consumerKeys.add(key)) {
+                c.problem("key", "is used twice (was \"" + key + "\")");
+            }
+            Algorithm alg = c.enumValue("algorithm", Algorithm.class, Algorithm.HS256);
+            if (alg != Algorithm.HS256) {
+                c.problem("algorithm", "consumers verify with a shared secret: only HS256 is supported");
+            }
+            Optional<Secret> secret = secret(c);
+            if (secret.isEmpty() && c.has("secret-file")) {
+                secret = readFileSecret(c, "secret-file", baseDir.resolve(c.string("secret-file", "")));
+            }
+            if (secret.isEmpty() && !c.has("secret-env") && !c.has("secret-file")) {
+                c.problem("secret-env", "a consumer needs a secret: give secret-env, secret-file or secret");
+            }
+            secret.filter(v -> v.length() < MIN_HMAC_SECRET_BYTES).ifPresent(v -> c.problem("secret",
+                    "too short for HS256: needs at least " + MIN_HMAC_SECRET_BYTES + " bytes, was " + v.length()));
+            consumers.add(new ConsumerConfig(key, alg, secret.orElse(null)));
+        });
+        s.finish();
+        return new AuthConfig(path, issuer, audience, algorithm, keys, accessTtl, refreshTtl, idleTimeout, leeway,
+                refreshGrace, tokenCache, users, registration, issuers, consumers);
+    }
+
+    /** A secret from {@code secret-env} or inline {@code secret}; problems never quote the value. */
+    private Optional<Secret> secret(Section s) {
+        Optional<String> env = s.optionalString("secret-env");
+        Optional<String> inline = s.optionalString("secret");
+        if (env.isPresent() && inline.isPresent()) {
+            s.problem("secret", "give either secret-env or secret, not both");
+        }
+        if (env.isPresent()) {
+            String value = environment.apply(env.get());
+            if (value == null || value.isEmpty()) {
+                s.problem("secret-env", "environment variable " + env.get() + " is not set");
+                return Optional.empty();
+            }
+            return Optional.of(Secret.of(value));
+        }
+        return inline.map(Secret::of);
+    }
+
+    private static Optional<Secret> readFileSecret(Section s, String key, Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            int end = bytes.length;
+            while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
+                end--;
+            }
+            return Optional.of(new Secret(java.util.Arrays.copyOf(bytes, end)));
+        } catch (IOException e) {
+            s.problem(key, "no readable file there (was \"" + file + "\")");
+            return Optional.empty();
+        }
+    }
+
+    private static ApiKeysConfig apiKeys(Section s) {
+        String header = s.string("header", "x-api-key");
+        if (!header.matches("[A-Za-z0-9-]{1,64}")) {
+            s.problem("header", "must be an HTTP header name", s.raw("header"));
+        }
+        List<ApiKeysConfig.StaticKey> keys = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        s.each("static", k -> {
+            String id = k.string("id", "");
+            if (!id.matches("[A-Za-z0-9._:-]{1,64}")) {
+                k.problem("id", "must be 1-64 characters of A-Z a-z 0-9 . _ : -", k.raw("id"));
+            } else if (!ids.add(id)) {
+                k.problem("id", "is used twice (was \"" + id + "\")");
+            }
+            String hash = k.string("sha256", "").toLowerCase(Locale.ROOT);
+            if (!SHA256_HEX.matcher(hash).matches()) {
+                k.problem("sha256", "must be the 64 hex digits of the key's SHA-256 (keys are never stored in clear)");
+            }
+            keys.add(new ApiKeysConfig.StaticKey(id, hash, k.strings("scopes", List.of())));
+        });
+        s.finish();
+        return new ApiKeysConfig(header.toLowerCase(Locale.ROOT), keys);
+    }
+
+    private static RateLimitsConfig rateLimits(Section s) {
+        boolean enabled = s.bool("enabled", true);
+        RateLimitsConfig.Algorithm algorithm =
+                s.enumValue("algorithm", RateLimitsConfig.Algorithm.class, RateLimitsConfig.Algorithm.SLIDING_WINDOW);
+        Limit defaults = limit(s.section("default"), new Limit(100, Duration.ofMinutes(1)));
+        Limit anonymous = limit(s.section("anonymous"), new Limit(20, Duration.ofMinutes(1)));
+        s.finish();
+        return new RateLimitsConfig(enabled, algorithm, defaults, anonymous);
+    }
+
+    private static Limit limit(Section s, Limit fallback) {
+        long limit = s.integer("limit", fallback.limit(), 1, 1_000_000_000L);
+        Duration window = s.duration("window", fallback.window());
+        if (window.toMillis() < 1000 || window.toMillis() % 1000 != 0) {
+            s.problem("window", "must be a whole number of seconds, at least 1s (was " + window + ")");
+        }
+        s.finish();
+        return new Limit(limit, window);
+    }
+
+    private static List<RouteConfig> routes(Section top, AuthConfig auth) {
+        List<RouteConfig> routes = new ArrayList<>();
+        Set<String> prefixes = new HashSet<>();
+        Set<String> ids = new HashSet<>();
+        top.each("routes", r -> {
+            String prefix = r.string("prefix", "");
+            if (!prefix.startsWith("/") || prefix.contains("?") || prefix.contains("#") || prefix.contains("//")
+                    || prefix.contains("/../") || prefix.endsWith("/..") || (prefix.length() > 1 && prefix.endsWith("/"))) {
+                r.problem("prefix", "must be a path starting with / and without a trailing slash", r.raw("prefix"));
+            } else if (!prefixes.add(prefix)) {
+                r.problem("prefix", "is used by two routes (was \"" + prefix + "\")");
+            } else if (prefix.equals(auth.path()) || prefix.startsWith(auth.path() + "/")
+                    || prefix.equals("/health") || prefix.startsWith("/health/") || prefix.equals("/metrics")
+                    || prefix.startsWith("/.well-known")) {
+                r.problem("prefix", "is answered by the gateway itself and cannot be routed (was \"" + prefix + "\")");
+            }
+            String id = r.string("id", prefix);
+            if (!ids.add(id)) {
+                r.problem("id", "is used by two routes (was \"" + id + "\")");
+            }
+            List<URI> upstreams = new ArrayList<>();
+            List<String> targets = r.strings("upstream", List.of());
+            for (int i = 0; i < targets.size(); i++) {
+                Optional<URI> target = uri(targets.get(i)).filter(ConfigLoader::isHttp)
+                        .filter(u -> u.getRawQuery() == null && u.getRawFragment() == null);
+                if (target.isEmpty()) {
+                    String key = targets.size() == 1 && r.raw("upstream").isTextual() ? "upstream" : "upstream[" + i + "]";
+                    r.problem(key, "not an http:// or https:// URL without query (was \"" + targets.get(i) + "\")");
+                } else {
+                    upstreams.add(target.get());
+                }
+            }
+            AuthMode mode = r.enumValue("auth", AuthMode.class, AuthMode.NONE);
+            List<String> scopes = r.strings("scopes", List.of());
+            Optional<Limit> rateLimit = Optional.empty();
+            boolean rateLimited = true;
+            JsonNode limitNode = r.raw("rate-limit");
+            if (limitNode != null && (limitNode.isBoolean() || "off".equals(limitNode.asText(null)))) {
+                rateLimited = limitNode.isBoolean() && limitNode.booleanValue();
+                if (rateLimited) {
+                    r.problem("rate-limit", "must be off, false or a mapping {limit, window}", limitNode);
+                }
+            } else if (limitNode != null && !limitNode.isNull()) {
+                rateLimit = Optional.of(limit(r.section("rate-limit"), new Limit(1, Duration.ofMinutes(1))));
+                if (!limitNode.has("limit")) {
+                    r.problem("rate-limit.limit", "required");
+                }
+            }
+            boolean strip = r.bool("strip-prefix", false);
+            Duration timeout = r.duration("timeout", RouteConfig.DEFAULT_TIMEOUT);
+            boolean forwardAuthorization = r.bool("forward-authorization", false);
+            Optional<DirectConfig> direct = Optional.empty();
+            if (r.has("direct")) {
+                Section d = r.section("direct");
+                String key = d.string("redis-key", "");
+                if (key.isBlank()) {
+                    d.problem("redis-key", "required");
+                }
+                direct = Optional.of(new DirectConfig(key, d.bool("writes", false)));
+                d.finish();
+            }
+            if (upstreams.isEmpty() && direct.isEmpty() && targets.isEmpty()) {
+                r.problem("upstream", "required (or direct)");
+            }
+            if (!targets.isEmpty() && direct.isPresent()) {
+                r.problem("direct", "a route has either upstream or direct, not both");
+            }
+            if (mode == AuthMode.NONE && !scopes.isEmpty()) {
+                r.problem("scopes", "needs auth: jwt or auth: api-key on the same route");
+            }
+            routes.add(new RouteConfig(id, prefix, upstreams, mode, scopes, rateLimit, rateLimited, strip,
+                    timeout, forwardAuthorization, direct));
+        });
+        return routes;
+    }
+
+    private static WafConfig waf(Section s, Path baseDir) {
+        WafConfig.Mode mode = s.enumValue("mode", WafConfig.Mode.class, WafConfig.Mode.BLOCK);
+        int paranoia = (int) s.integer("paranoia", 1, 1, 4);
+        long maxBody = s.size("max-body", 1024L * 1024);
+        long maxHeader = s.size("max-header", 16L * 1024);
+        List<String> methods = s.strings("allowed-methods", DEFAULT_METHODS);
+        for (int i = 0; i < methods.size(); i++) {
+            if (!METHOD.matcher(methods.get(i)).matches()) {
+                s.problem("allowed-methods[" + i + "]", "must be an upper-case HTTP method (was \"" + methods.get(i) + "\")");
+            }
+        }
+        Optional<Path> rulesFile = s.optionalString("rules-file").map(baseDir::resolve);
+        rulesFile.filter(f -> !Files.isReadable(f))
+                .ifPresent(f -> s.problem("rules-file", "no readable file there (was \"" + f + "\")"));
+        List<WafConfig.Exclusion> exclusions = new ArrayList<>();
+        s.each("exclusions", e -> {
+            String prefix = e.string("prefix", "");
+            if (!prefix.startsWith("/")) {
+                e.problem("prefix", "must be a path starting with /", e.raw("prefix"));
+            }
+            List<String> rules = e.strings("rules", List.of());
+            if (rules.isEmpty()) {
+                e.problem("rules", "must name at least one rule family: " + String.join(", ", sorted(WafConfig.RULE_FAMILIES)));
+            }
+            for (int i = 0; i < rules.size(); i++) {
+                if (!WafConfig.RULE_FAMILIES.contains(rules.get(i)) && !rules.get(i).matches("\\d{3,6}")) {
+                    e.problem("rules[" + i + "]", "not a rule family or rule id (was \"" + rules.get(i) + "\"); families: "
+                            + String.join(", ", sorted(WafConfig.RULE_FAMILIES)));
+                }
+            }
+            exclusions.add(new WafConfig.Exclusion(prefix, rules));
+        });
+        s.finish();
+        return new WafConfig(mode, paranoia, maxBody, maxHeader, methods, rulesFile, exclusions);
+    }
+
+    private static LoggingConfig logging(Section s) {
+        LoggingConfig.Format format = s.enumValue("format", LoggingConfig.Format.class, LoggingConfig.Format.JSON);
+        String level = s.string("level", "info").toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            s.problem("level", "must be one of " + String.join(" | ", sorted(LOG_LEVELS)), s.raw("level"));
+        }
+        s.finish();
+        return new LoggingConfig(format, level);
+    }
+
+    private static Optional<URI> uri(String text) {
+        try {
+            return Optional.of(new URI(text.trim()));
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isHttp(URI uri) {
+        return uri.getScheme() != null
+                && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))
+                && uri.getHost() != null && !uri.getHost().isEmpty();
+    }
+
+    private static List<String> sorted(Set<String> values) {
+        return values.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,36 @@
+package io.portcullis.config;
+
+import java.util.List;
+
+/**
+ * The whole gateway configuration, as read from one YAML file. Immutable and thread-safe.
+ *
+ * @param source where the configuration came from (a file path, or the built-in demo), for messages
+ */
+public record GatewayConfig(
+        String source,
+        GatewaySettings gateway,
+        RedisConfig redis,
+        AuthConfig auth,
+        ApiKeysConfig apiKeys,
+        RateLimitsConfig rateLimits,
+        List<RouteConfig> routes,
+        WafConfig waf,
+        LoggingConfig logging) {
+
+    public GatewayConfig {
+        routes = List.copyOf(routes);
+    }
+
+    /** The {@code gateway:} section. */
+    public record GatewaySettings(boolean demo, List<IpRange> trustedProxies) {
+        public GatewaySettings {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+    }
+
+    /** The {@code logging:} section. */
+    public record LoggingConfig(Format format, String level) {
+        public enum Format { JSON, TEXT }
+    }
+}

@@ -1,0 +1,234 @@
+package io.portcullis.proxy;
+
+import io.portcullis.chain.ClientAddress;
+import io.portcullis.chain.Identity;
+import io.portcullis.chain.RequestAttributes;
+import io.portcullis.config.RouteConfig;
+import io.portcullis.logging.RequestIds;
+import io.portcullis.problem.ProblemType;
+import io.portcullis.problem.ProblemWriter;
+import io.portcullis.route.Route;
+import io.portcullis.route.RouteFilter;
+import io.portcullis.route.RouteHandler;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.ee10.proxy.ProxyServlet;
+import org.eclipse.jetty.http.HttpFields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reverse proxy, built on Jetty's {@link ProxyServlet} through its hooks only: the target comes from
+ * the resolved route's pool, request headers are rebuilt with the gateway's identity and forwarding
+ * headers (client-sent {@code X-User-*}, {@code X-Client-*}, {@code X-Auth-*}, forwarding headers and the
+ * API key never pass), and upstream failures become problem+json 502 / 504. Bodies stream both ways.
+ * Thread-safe.
+ */
+public final class GatewayProxyServlet extends ProxyServlet implements RouteHandler {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayProxyServlet.class);
+    private static final Set<String> NEVER_FORWARDED = Set.of(
+            "forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port",
+            "x-forwarded-server", "x-real-ip", "x-request-id", "x-api-key", "host");
+
+    private final transient Map<String, UpstreamPool> pools;
+    private final String apiKeyHeader;
+
+    /**
+     * @param pools the upstream pool of each proxied route, by route id
+     * @param apiKeyHeader the configured API-key header, never forwarded
+     */
+    public GatewayProxyServlet(Map<String, UpstreamPool> pools, String apiKeyHeader) {
+        this.pools = Map.copyOf(pools);
+        this.apiKeyHeader = apiKeyHeader.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        service(request, response);
+    }
+
+    @Override
+    protected String rewriteTarget(HttpServletRequest request) {
+        Route route = RequestAttributes.ROUTE.require(request);
+        UpstreamPool pool = pools.get(route.id());
+        if (pool == null) {
+            return null;
+        }
+        URI upstream = pool.target(pool.choose());
+        RouteConfig config = route.config().orElseThrow();
+        String matched = RouteFilter.path(request);
+        String raw = request.getRequestURI().substring(request.getContextPath().length());
+        String target = TargetPaths.target(upstream, raw.isEmpty() ? "/" : raw, matched,
+                config.stripPrefix() ? route.prefix() : "", request.getQueryString());
+        RequestAttributes.UPSTREAM.set(request, upstream.toString());
+        return target;
+    }
+
+    @Override
+    protected void onProxyRewriteFailed(HttpServletRequest request, HttpServletResponse response) {
+        sendProxyResponseError(request, response, HttpServletResponse.SC_BAD_GATEWAY);
+    }
+
+    @Override
+    protected void copyRequestHeaders(HttpServletRequest client, Request proxyRequest) {
+        Route route = RequestAttributes.ROUTE.require(client);
+        RouteConfig config = route.config().orElseThrow();
+        boolean dropAuthorization = config.auth() == RouteConfig.AuthMode.JWT && !config.forwardAuthorization();
+        Set<String> connectionHeaders = findConnectionHeaders(client);
+        HttpFields.Mutable headers = HttpFields.build();
+        for (Enumeration<String> names = client.getHeaderNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (HOP_HEADERS.contains(lower) || NEVER_FORWARDED.contains(lower) || lower.equals(apiKeyHeader)
+                    || (connectionHeaders != null && connectionHeaders.contains(lower))
+                    || lower.startsWith("x-user-") || lower.startsWith("x-client-") || lower.startsWith("x-auth-")
+                    || (dropAuthorization && lower.equals("authorization"))) {
+                continue;
+            }
+            for (String value : Collections.list(client.getHeaders(name))) {
+                headers.add(name, value);
+            }
+        }
+        Identity identity = RequestAttributes.identity(client);
+        headers.put("X-Auth-Method", identity.method().wireValue());
+        identity.userId().ifPresent(user -> headers.put("X-User-Id", user));
+        if (!identity.roles().isEmpty()) {
+            headers.put("X-User-Roles", String.join(",", identity.roles()));
+        }
+        identity.clientId().ifPresent(id -> headers.put("X-Client-Id", id));
+        RequestAttributes.REQUEST_ID.get(client).ifPresent(id -> headers.put(RequestIds.HEADER, id));
+        ClientAddress address = RequestAttributes.CLIENT.require(client);
+        headers.put("X-Forwarded-For", address.forwardedFor());
+        headers.put("X-Forwarded-Proto", address.proto());
+        if (address.host() != null) {
+            headers.put("X-Forwarded-Host", address.host());
+        }
+        proxyRequest.headers(h -> h.clear().add(headers));
+    }
+
+    @Override
+    protected void addProxyHeaders(HttpServletRequest client, Request proxyRequest) {
+        // copyRequestHeaders wrote the forwarding headers; no Via naming this host is added.
+    }
+
+    @Override
+    protected void sendProxyRequest(HttpServletRequest client, HttpServletResponse response, Request proxyRequest) {
+        RouteConfig config = RequestAttributes.ROUTE.require(client).config().orElseThrow();
+        // The route timeout bounds silence from the upstream, not the length of a streamed body.
+        proxyRequest.timeout(0, TimeUnit.MILLISECONDS);
+        proxyRequest.idleTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        super.sendProxyRequest(client, response, proxyRequest);
+    }
+
+    @Override
+    protected String filterServerResponseHeader(HttpServletRequest client, Response serverResponse, String name,
+            String value) {
+        // The gateway already set its own X-Request-Id on the response.
+        return name.equalsIgnoreCase(RequestIds.HEADER) ? null : value;
+    }
+
+    @Override
+    protected void onProxyResponseSuccess(HttpServletRequest client, HttpServletResponse response, Response server) {
+        withTarget(client, server, (pool, index) -> pool.onSuccess(index));
+        super.onProxyResponseSuccess(client, response, server);
+    }
+
+    @Override
+    protected void onProxyResponseFailure(HttpServletRequest client, HttpServletResponse response, Response server,
+            Throwable failure) {
+        if (isConnectFailure(failure)) {
+            withTarget(client, server, (pool, index) -> pool.onConnectFailure(index));
+        }
+        LOG.debug("request {}: upstream exchange failed: {}", RequestAttributes.REQUEST_ID.get(client).orElse("-"),
+                failure.toString());
+        super.onProxyResponseFailure(client, response, server, failure);
+    }
+
+    @Override
+    protected int proxyResponseStatus(Throwable failure) {
+        return hasCause(failure, TimeoutException.class) ? HttpServletResponse.SC_GATEWAY_TIMEOUT
+                : HttpServletResponse.SC_BAD_GATEWAY;
+    }
+
+    @Override
+    protected int clientRequestStatus(Throwable failure) {
+        return hasCause(failure, TimeoutException.class) ? HttpServletResponse.SC_REQUEST_TIMEOUT
+                : HttpServletResponse.SC_BAD_REQUEST;
+    }
+
+    @Override
+    protected void sendProxyResponseError(HttpServletRequest client, HttpServletResponse response, int status) {
+        if (response.isCommitted()) {
+            // Headers are out: the only honest signal left is to cut the response short.
+            RequestAttributes.PROBLEM.set(client, ProblemType.forStatus(status).slug());
+            super.sendProxyResponseError(client, response, status);
+            return;
+        }
+        try {
+            ProblemType type = ProblemType.forStatus(status);
+            ProblemWriter.write(client, response, type, switch (type) {
+                case GATEWAY_TIMEOUT -> "The upstream did not answer in time.";
+                case BAD_GATEWAY -> "The upstream could not be reached or broke the exchange.";
+                case REQUEST_TIMEOUT -> "The request body did not arrive in time.";
+                default -> "The request body could not be read.";
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("could not write the proxy error to the client: {}", e.toString());
+        } finally {
+            if (client.isAsyncStarted()) {
+                client.getAsyncContext().complete();
+            }
+        }
+    }
+
+    private void withTarget(HttpServletRequest client, Response server,
+            java.util.function.ObjIntConsumer<UpstreamPool> action) {
+        UpstreamPool pool = RequestAttributes.ROUTE.get(client).map(r -> pools.get(r.id())).orElse(null);
+        if (pool == null || server == null || server.getRequest() == null) {
+            return;
+        }
+        URI used = server.getRequest().getURI();
+        for (int i = 0; i < pool.targets().size(); i++) {
+            URI target = pool.target(i);
+            if (target.getHost().equalsIgnoreCase(used.getHost()) && port(target) == port(used)) {
+                action.accept(pool, i);
+                return;
+            }
+        }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+    }
+
+    private static boolean isConnectFailure(Throwable failure) {
+        return hasCause(failure, ConnectException.class) || hasCause(failure, UnresolvedAddressException.class);
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}

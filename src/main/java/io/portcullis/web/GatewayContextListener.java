@@ -1,0 +1,93 @@
+package io.portcullis.web;
+
+import io.portcullis.chain.FilterStage;
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigLoader;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.logging.LoggingSetup;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up and shutdown. Loads the configuration (system property {@code portcullis.config}, environment
+ * {@code PORTCULLIS_CONFIG}, context init-parameter {@code portcullis.config}, else the built-in demo),
+ * builds the {@link Gateway}, and completes the filter and servlet declarations of web.xml with its
+ * instances, so web.xml alone fixes the stage order. A configuration that does not validate fails the
+ * deployment with one message listing every problem.
+ */
+public final class GatewayContextListener implements ServletContextListener {
+    /** The name of the servlet declared in web.xml. */
+    public static final String GATEWAY_SERVLET = "gateway";
+    static final String PROXY_SERVLET = "proxy";
+    private static final String JETTY_EXECUTOR = "org.eclipse.jetty.server.Executor";
+    private static final String PROXY_MAX_THREADS = "64";
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayContextListener.class);
+
+    private Gateway gateway;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        GatewayConfig config = loadConfig(context);
+        LoggingSetup.apply(config.logging());
+        if (config.gateway().demo()) {
+            LOG.warn("Portcullis is running the built-in DEMO configuration ({}): in-memory state and a demo "
+                    + "upstream; give -Dportcullis.config for real use", config.source());
+        }
+        gateway = Gateway.assemble(config, Clock.systemUTC());
+        for (FilterStage stage : FilterStage.values()) {
+            FilterRegistration.Dynamic registration = context.addFilter(stage.filterName(), gateway.filter(stage));
+            if (registration == null) {
+                throw fail("web.xml must declare filter '" + stage.filterName() + "' without a filter-class");
+            }
+            registration.setAsyncSupported(true);
+        }
+        ServletRegistration.Dynamic main = context.addServlet(GATEWAY_SERVLET, gateway.servlet());
+        if (main == null) {
+            throw fail("web.xml must declare servlet '" + GATEWAY_SERVLET + "' without a servlet-class");
+        }
+        main.setAsyncSupported(true);
+        ServletRegistration.Dynamic proxy = context.addServlet(PROXY_SERVLET, gateway.proxy());
+        proxy.setAsyncSupported(true);
+        proxy.setLoadOnStartup(1);
+        if (context.getAttribute(JETTY_EXECUTOR) == null) {
+            // Outside Jetty there is no server thread pool to share: the proxy's client gets its own.
+            proxy.setInitParameter("maxThreads", PROXY_MAX_THREADS);
+        }
+        proxy.setInitParameter("idleTimeout", "60000");
+        LOG.info("Portcullis started from {}: {} routes, trusted proxies {}", config.source(),
+                config.routes().size(), config.gateway().trustedProxies());
+    }
+
+    private static GatewayConfig loadConfig(ServletContext context) {
+        Optional<Path> file = ConfigLoader.locate(System.getProperty(ConfigLoader.PROPERTY),
+                System.getenv(ConfigLoader.ENVIRONMENT), context.getInitParameter(ConfigLoader.PROPERTY));
+        ConfigLoader loader = new ConfigLoader();
+        try {
+            return file.map(loader::load).orElseGet(loader::loadDemo);
+        } catch (ConfigException e) {
+            LOG.error(e.getMessage());
+            throw e;
+        }
+    }
+
+    private static IllegalStateException fail(String message) {
+        LOG.error(message);
+        return new IllegalStateException(message);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+}
