@@ -1,0 +1,68 @@
+package io.portcullis.store;
+
+import io.portcullis.config.RateLimitsConfig;
+import io.portcullis.ratelimit.Decision;
+import io.portcullis.ratelimit.Quota;
+import java.util.List;
+
+/**
+ * The rate-limit algorithms the stores implement, each a Lua script (one EVALSHA per request, {@code KEYS[1]}
+ * = the bucket key) with a reading of its reply and an in-process twin.
+ */
+enum RateLimitAlgorithm {
+    /** {@code fixed-window.lua} answers {count, ms until reset}; within the limit is allowed. */
+    FIXED_WINDOW("fw", LuaScript.FIXED_WINDOW, new FixedWindow()) {
+        @Override
+        String[] arguments(Quota quota) {
+            return new String[] {Long.toString(quota.window().toMillis())};
+        }
+
+        @Override
+        Decision decide(List<Long> reply, Quota quota) {
+            long count = reply.get(0);
+            long reset = Math.max(1, (reply.get(1) + 999) / 1000);
+            return count <= quota.limit()
+                    ? new Decision(Decision.Outcome.ALLOWED, quota.limit(), quota.limit() - count, reset)
+                    : new Decision(Decision.Outcome.LIMITED, quota.limit(), 0, reset);
+        }
+    };
+
+    private final String keyTag;
+    private final LuaScript script;
+    private final LocalAlgorithm<?> local;
+
+    RateLimitAlgorithm(String keyTag, LuaScript script, LocalAlgorithm<?> local) {
+        this.keyTag = keyTag;
+        this.script = script;
+        this.local = local;
+    }
+
+    /** The script's ARGV for a quota. */
+    abstract String[] arguments(Quota quota);
+
+    /** The decision the script's reply (a list of integers) means. */
+    abstract Decision decide(List<Long> reply, Quota quota);
+
+    /** Part of the bucket key, so that buckets of two algorithms never share a key. */
+    String keyTag() {
+        return keyTag;
+    }
+
+    LuaScript script() {
+        return script;
+    }
+
+    LocalAlgorithm<?> local() {
+        return local;
+    }
+
+    /** The implementation of a configured algorithm. */
+    static RateLimitAlgorithm of(RateLimitsConfig.Algorithm configured) {
+        return switch (configured) {
+            case FIXED_WINDOW -> FIXED_WINDOW;
+            // Sliding window and token bucket arrive with the rate-limit issue: a script and a LocalAlgorithm each.
+            case SLIDING_WINDOW, TOKEN_BUCKET -> throw new UnsupportedOperationException(
+                    "rate-limits.algorithm " + configured + " is not implemented yet; use fixed-window");
+        };
+    }
+}
