@@ -32,7 +32,10 @@ public record RotationResult(Outcome outcome, Optional<Session> session, Optiona
         GRACE,
         /** A spent token was presented after the grace window: the whole session has ended (RFC 9700 §4.14.2). */
         REUSED,
-        /** The session ended by the idle timeout or its absolute lifetime; it is gone now. */
+        /**
+         * The session ended by the idle timeout or its absolute lifetime; it is gone now. Reported while the
+         * store still held the expired session; once its TTL has removed it, the answer is {@code UNKNOWN}.
+         */
         EXPIRED,
         /** No such session, or a token it never issued: nothing changed. */
         UNKNOWN

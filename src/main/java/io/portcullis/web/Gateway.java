@@ -11,6 +11,7 @@ import io.portcullis.proxy.UpstreamPool;
 import io.portcullis.route.Route;
 import io.portcullis.route.RouteFilter;
 import io.portcullis.route.RouteTable;
+import io.portcullis.store.Stores;
 import jakarta.servlet.Filter;
 import java.net.URI;
 import java.time.Clock;
@@ -29,11 +30,13 @@ public final class Gateway implements AutoCloseable {
     private final Map<FilterStage, Filter> filters;
     private final GatewayServlet servlet;
     private final GatewayProxyServlet proxy;
+    private final Stores stores;
     private final List<AutoCloseable> closeables;
 
     private Gateway(GatewayConfig config, Map<FilterStage, Filter> filters, GatewayServlet servlet,
-            GatewayProxyServlet proxy, List<AutoCloseable> closeables) {
+            GatewayProxyServlet proxy, Stores stores, List<AutoCloseable> closeables) {
         this.config = config;
+        this.stores = stores;
         this.filters = filters;
         this.servlet = servlet;
         this.proxy = proxy;
@@ -42,6 +45,10 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway assemble(GatewayConfig config, Clock clock) {
         List<AutoCloseable> closeables = new ArrayList<>();
+        // Shared state: Redis when redis.uri is set (connecting in the background, so start-up never waits
+        // on it), otherwise this process.
+        Stores stores = Stores.create(config, clock);
+        closeables.add(stores);
         Map<String, UpstreamPool> pools = new LinkedHashMap<>();
         List<URI> allUpstreams = new ArrayList<>();
         for (RouteConfig route : config.routes()) {
@@ -55,7 +62,8 @@ public final class Gateway implements AutoCloseable {
         UpstreamReadiness upstreamReadiness = new UpstreamReadiness(allUpstreams);
         closeables.add(upstreamReadiness);
         List<Route> endpoints = new ArrayList<>();
-        endpoints.add(Route.endpoint("health", HealthEndpoint.PREFIX, new HealthEndpoint(List.of(upstreamReadiness))));
+        endpoints.add(Route.endpoint("health", HealthEndpoint.PREFIX, new HealthEndpoint(
+                List.of(new StoreReadiness(stores), upstreamReadiness))));
         if (config.gateway().demo()) {
             endpoints.add(Route.endpoint("demo-echo", DemoEchoEndpoint.PREFIX, new DemoEchoEndpoint()));
         }
@@ -72,7 +80,7 @@ public final class Gateway implements AutoCloseable {
                 new ClientAddressResolver(config.gateway().trustedProxies()),
                 new HeaderRedactor(config.apiKeys().header())));
         filters.put(FilterStage.ROUTE, new RouteFilter(table));
-        return new Gateway(config, filters, new GatewayServlet(), proxy, closeables);
+        return new Gateway(config, filters, new GatewayServlet(), proxy, stores, closeables);
     }
 
     public GatewayConfig config() {
@@ -85,6 +93,11 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("no filter was built for stage " + stage);
         }
         return filter;
+    }
+
+    /** The shared-state stores every stage and the auth service use. */
+    public Stores stores() {
+        return stores;
     }
 
     public GatewayServlet servlet() {

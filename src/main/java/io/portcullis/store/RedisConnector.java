@@ -1,0 +1,319 @@
+package io.portcullis.store;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.portcullis.config.RedisConfig;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one shared Lettuce connection (standalone, Sentinel or Cluster), used asynchronously by every store so
+ * that concurrent requests pipeline on it, behind a {@link CircuitBreaker}. Connects in the background: the
+ * gateway starts while Redis is down, the breaker stays open until a connection works, and a background
+ * probe (connect, or PING) closes it again after an outage. Every call is bounded by {@code redis.timeout}
+ * and fails with {@link StoreUnavailableException}; while the breaker is open calls fail at once without
+ * touching the network. Scripts are loaded with SCRIPT LOAD on each (re)connection and called with EVALSHA;
+ * a NOSCRIPT reply (Redis restarted, SCRIPT FLUSH) reloads the script and retries once. Thread-safe.
+ */
+final class RedisConnector implements AutoCloseable {
+    /** How often the background probe runs while the breaker is open. */
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
+    /** The longest connect attempt; a probe never takes longer. */
+    static final Duration MINIMUM_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** Lettuce's own reconnection delays after a lost connection. */
+    static final Duration RECONNECT_DELAY_MIN = Duration.ofMillis(50);
+    static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
+
+    private final Mode mode;
+    private final String address;
+    private final Duration timeout;
+    private final CircuitBreaker breaker;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final RedisClusterClient clusterClient;
+    private final List<RedisURI> uris;
+    private final ScheduledExecutorService prober;
+    private final AtomicLong scriptLoads = new AtomicLong();
+    private volatile StatefulConnection<String, String> connection;
+    private volatile RedisClusterAsyncCommands<String, String> commands;
+    private volatile boolean warnedAtStart;
+    private volatile boolean closed;
+
+    /** How the URI reaches Redis. */
+    enum Mode { STANDALONE, SENTINEL, CLUSTER }
+
+    private RedisConnector(RedisConfig config, Clock clock, int failureThreshold) {
+        URI uri = config.uri().orElseThrow(() -> new IllegalArgumentException("redis.uri is not set"));
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        this.mode = scheme.endsWith("-cluster") ? Mode.CLUSTER : scheme.endsWith("-sentinel") ? Mode.SENTINEL
+                : Mode.STANDALONE;
+        this.timeout = config.timeout();
+        this.uris = redisUris(uri, mode, timeout);
+        this.address = scheme + "://" + hosts(uri); // never the password
+        this.breaker = new CircuitBreaker("Redis " + address, failureThreshold, clock, true);
+        this.resources = ClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(RECONNECT_DELAY_MIN, RECONNECT_DELAY_MAX, 2, TimeUnit.MILLISECONDS))
+                .build();
+        Duration connectTimeout = timeout.compareTo(MINIMUM_CONNECT_TIMEOUT) > 0 ? timeout : MINIMUM_CONNECT_TIMEOUT;
+        SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build();
+        TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+        if (mode == Mode.CLUSTER) {
+            this.client = null;
+            this.clusterClient = RedisClusterClient.create(resources, uris);
+            clusterClient.setOptions(ClusterClientOptions.builder()
+                    .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers().build())
+                    .build());
+        } else {
+            this.clusterClient = null;
+            this.client = RedisClient.create(resources);
+            client.setOptions(ClientOptions.builder()
+                    .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true)
+                    // While reconnecting, fail at once rather than queueing requests behind the outage.
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .build());
+        }
+        this.prober = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "portcullis-redis-probe");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts connecting in the background; returns at once. */
+    static RedisConnector start(RedisConfig config, Clock clock) {
+        return start(config, clock, CircuitBreaker.DEFAULT_FAILURE_THRESHOLD);
+    }
+
+    static RedisConnector start(RedisConfig config, Clock clock, int failureThreshold) {
+        RedisConnector connector = new RedisConnector(config, clock, failureThreshold);
+        LOG.info("connecting to Redis {} ({}) in the background; timeout {}", connector.address,
+                connector.mode.name().toLowerCase(Locale.ROOT), connector.timeout);
+        connector.prober.scheduleWithFixedDelay(connector::probe, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        return connector;
+    }
+
+    /**
+     * Runs one command on the shared connection. Fails with {@link StoreUnavailableException} at once while
+     * the breaker is open, and after {@code redis.timeout} at the latest.
+     */
+    <T> CompletableFuture<T> call(Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
+        RedisClusterAsyncCommands<String, String> async = commands;
+        if (async == null || !breaker.allowsCalls()) {
+            return CompletableFuture.failedFuture(new StoreUnavailableException("Redis is unavailable (circuit open)"));
+        }
+        CompletableFuture<T> future;
+        try {
+            future = command.apply(async).toCompletableFuture();
+        } catch (RuntimeException e) {
+            onFailure(e);
+            return CompletableFuture.failedFuture(new StoreUnavailableException("Redis call failed: " + e, e));
+        }
+        return future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((value, failure) -> {
+            if (failure == null) {
+                breaker.onSuccess();
+                return value;
+            }
+            Throwable cause = unwrap(failure);
+            if (cause instanceof RedisCommandExecutionException) {
+                // Redis answered (an error reply): it is reachable, so this is no outage.
+                breaker.onSuccess();
+            } else {
+                onFailure(cause);
+            }
+            throw new CompletionException(new StoreUnavailableException("Redis call failed: " + cause, cause));
+        });
+    }
+
+    /** EVALSHA of {@code script}; on NOSCRIPT loads it and retries once. */
+    <T> CompletableFuture<T> eval(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
+        return this.<T>call(c -> c.evalsha(script.sha1(), type, keys, args)).exceptionallyCompose(failure -> {
+            if (!causedBy(failure, RedisNoScriptException.class)) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            scriptLoads.incrementAndGet();
+            LOG.info("Redis lost script {} (restart or SCRIPT FLUSH): loading it again", script.name());
+            return this.<String>call(c -> c.scriptLoad(script.source()))
+                    .thenCompose(sha -> this.<T>call(c -> c.evalsha(script.sha1(), type, keys, args)));
+        });
+    }
+
+    private void onFailure(Throwable cause) {
+        breaker.onFailure(cause.getClass().getSimpleName());
+    }
+
+    /** The background probe: connect if not connected, else PING while the breaker is open. */
+    private void probe() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (connection == null) {
+                connect();
+            } else if (!breaker.allowsCalls()) {
+                commands.ping().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                loadScripts(commands);
+                breaker.close();
+            }
+        } catch (Exception e) {
+            if (connection == null && !warnedAtStart) {
+                warnedAtStart = true;
+                LOG.warn("Redis {} is not reachable yet ({}): shared state is unavailable until it is; "
+                        + "retrying every {} ms", address, unwrap(e).toString(), PROBE_INTERVAL.toMillis());
+            }
+        }
+    }
+
+    private void connect() throws Exception {
+        StatefulConnection<String, String> connected;
+        RedisClusterAsyncCommands<String, String> async;
+        if (mode == Mode.CLUSTER) {
+            var cluster = clusterClient.connect(StringCodec.UTF8);
+            connected = cluster;
+            async = cluster.async();
+        } else {
+            var standalone = client.connect(StringCodec.UTF8, uris.get(0));
+            connected = standalone;
+            async = standalone.async();
+        }
+        if (closed) {
+            connected.close();
+            return;
+        }
+        loadScripts(async);
+        commands = async;
+        connection = connected;
+        breaker.close();
+    }
+
+    private void loadScripts(RedisClusterAsyncCommands<String, String> async) throws Exception {
+        for (LuaScript script : LuaScript.ALL) {
+            async.scriptLoad(script.source()).toCompletableFuture().get(timeout.toMillis() * 5, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** For /health/ready: up, down or connecting, with since when. */
+    StoreHealth health() {
+        CircuitBreaker.Status status = breaker.status();
+        Map<String, Object> details = new LinkedHashMap<>();
+        boolean up = status.state() == CircuitBreaker.State.CLOSED;
+        details.put("status", up ? "up" : connection == null ? "connecting" : "down");
+        details.put("mode", mode.name().toLowerCase(Locale.ROOT));
+        details.put("since", status.since().toString());
+        if (!up) {
+            details.put("reason", status.reason());
+        }
+        return new StoreHealth(up, details);
+    }
+
+    CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    /** How many times a script had to be loaded again after NOSCRIPT. */
+    long scriptReloads() {
+        return scriptLoads.get();
+    }
+
+    /** Seconds a caller may suggest in {@code Retry-After} while Redis is unavailable. */
+    long retryAfterSeconds() {
+        return Math.max(1, (PROBE_INTERVAL.toMillis() + 999) / 1000);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        prober.shutdownNow();
+        StatefulConnection<String, String> open = connection;
+        if (open != null) {
+            open.close();
+        }
+        if (client != null) {
+            client.shutdown(Duration.ZERO, timeout);
+        } else {
+            clusterClient.shutdown(Duration.ZERO, timeout);
+        }
+        resources.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<RedisURI> redisUris(URI uri, Mode mode, Duration timeout) {
+        List<RedisURI> result = new ArrayList<>();
+        if (mode == Mode.CLUSTER) {
+            // redis-cluster://[user:password@]host:port,host:port[/...]: Lettuce has no such scheme, it takes
+            // one URI per seed node.
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT).startsWith("rediss") ? "rediss" : "redis";
+            String userInfo = uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@";
+            for (String host : hosts(uri).split(",")) {
+                if (!host.isBlank()) {
+                    result.add(RedisURI.create(scheme + "://" + userInfo + host.trim()));
+                }
+            }
+        } else {
+            // Lettuce reads redis://, rediss://, redis-sentinel:// and rediss-sentinel:// (…#masterId) itself.
+            result.add(RedisURI.create(uri.toString()));
+        }
+        for (RedisURI each : result) {
+            each.setTimeout(timeout);
+        }
+        return result;
+    }
+
+    private static String hosts(URI uri) {
+        String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+        return authority.substring(authority.indexOf('@') + 1);
+    }
+}

@@ -1,0 +1,63 @@
+package io.portcullis.store;
+
+/**
+ * Every Redis key the stores use, under {@code redis.key-prefix}, as listed in {@code redis/README.md}. Keys
+ * that one script touches together share a Cluster hash tag: {@code {u:<user id>}} groups a subject's
+ * revocation keys (and its session and API-key indexes); a rate-limit bucket is its own tag, so a bucket
+ * named {@code u:<sub>} lands on the slot of that subject's revocation keys. Immutable.
+ */
+final class RedisKeys {
+    private final String prefix;
+
+    RedisKeys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    String revokedToken(String subject, String jti) {
+        return prefix + "rv:{u:" + subject + "}:j:" + jti;
+    }
+
+    String revokedSession(String subject, String sid) {
+        return prefix + "rv:{u:" + subject + "}:s:" + sid;
+    }
+
+    String subjectNotBefore(String subject) {
+        return prefix + "rv:{u:" + subject + "}:nbf";
+    }
+
+    String verifiedToken(String tokenHash) {
+        return prefix + "vt:" + tokenHash;
+    }
+
+    String user(String username) {
+        return prefix + "user:{n:" + username + "}";
+    }
+
+    String userId(String id) {
+        return prefix + "user-id:" + id;
+    }
+
+    String session(String sid) {
+        return prefix + "session:{s:" + sid + "}";
+    }
+
+    String userSessions(String userId) {
+        return prefix + "sessions:{u:" + userId + "}";
+    }
+
+    String apiKey(String sha256) {
+        return prefix + "apikey:" + sha256;
+    }
+
+    String ownerApiKeys(String ownerId) {
+        return prefix + "apikeys:{u:" + ownerId + "}";
+    }
+
+    String rateLimit(String bucket, RateLimitAlgorithm algorithm, long windowMillis) {
+        return prefix + "rl:{" + bucket + "}:" + algorithm.keyTag() + ":" + windowMillis;
+    }
+
+    String counter(String key) {
+        return prefix + "cnt:" + key;
+    }
+}

@@ -1,0 +1,70 @@
+package io.portcullis.store;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.portcullis.jwt.RevocationQuery;
+import io.portcullis.jwt.RevocationStatus;
+import io.portcullis.jwt.RevocationStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@link RevocationStore} in Redis: one key per revoked token or session, expiring with it (PXAT), and one
+ * not-before mark per subject; {@link #check} is one EVALSHA of {@code revocation-check.lua}. Thread-safe.
+ */
+final class RedisRevocationStore implements RevocationStore {
+    private static final RevocationStatus[] BY_CODE = {RevocationStatus.ACTIVE, RevocationStatus.REVOKED_TOKEN,
+        RevocationStatus.REVOKED_SESSION, RevocationStatus.REVOKED_SUBJECT};
+
+    private final RedisConnector redis;
+    private final RedisKeys keys;
+    private final Clock clock;
+    private final Duration retention;
+
+    RedisRevocationStore(RedisConnector redis, RedisKeys keys, Clock clock, Duration retention) {
+        this.redis = redis;
+        this.keys = keys;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    @Override
+    public CompletionStage<Void> revokeToken(String subject, String jti, Instant expiresAt) {
+        InMemoryRevocationStore.requireNonBlank(jti, "jti");
+        return markUntil(keys.revokedToken(subject, jti), expiresAt);
+    }
+
+    @Override
+    public CompletionStage<Void> revokeSession(String subject, String sid, Instant until) {
+        InMemoryRevocationStore.requireNonBlank(sid, "sid");
+        return markUntil(keys.revokedSession(subject, sid), until);
+    }
+
+    private CompletionStage<Void> markUntil(String key, Instant until) {
+        if (!until.isAfter(clock.instant())) {
+            return CompletableFuture.completedFuture(null); // already expired: nothing left to refuse
+        }
+        return redis.call(c -> c.set(key, "1", SetArgs.Builder.pxAt(until.toEpochMilli()))).thenApply(ok -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> revokeIssuedBefore(String subject, Instant notBefore) {
+        return redis.<Long>eval(LuaScript.REVOKE_BEFORE, ScriptOutputType.INTEGER,
+                new String[] {keys.subjectNotBefore(subject)},
+                Long.toString(notBefore.toEpochMilli()), Long.toString(retention.toMillis())).thenApply(ok -> null);
+    }
+
+    @Override
+    public CompletionStage<RevocationStatus> check(RevocationQuery token) {
+        String subject = token.subject();
+        String[] checked = {keys.revokedToken(subject, token.jti().orElse("")),
+            keys.revokedSession(subject, token.sid().orElse("")), keys.subjectNotBefore(subject)};
+        return redis.<Long>eval(LuaScript.REVOCATION_CHECK, ScriptOutputType.INTEGER, checked,
+                        Long.toString(token.issuedAt().toEpochMilli()))
+                .handle((code, failure) -> failure != null || code == null || code < 0 || code >= BY_CODE.length
+                        ? RevocationStatus.UNAVAILABLE : BY_CODE[code.intValue()]);
+    }
+}

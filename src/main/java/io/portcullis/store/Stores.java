@@ -1,0 +1,150 @@
+package io.portcullis.store;
+
+import io.portcullis.apikey.ApiKeyStore;
+import io.portcullis.auth.SessionStore;
+import io.portcullis.auth.UserStore;
+import io.portcullis.config.AuthConfig;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.RateLimitsConfig;
+import io.portcullis.jwt.RevocationStore;
+import io.portcullis.jwt.VerifiedTokenStore;
+import io.portcullis.ratelimit.CounterStore;
+import io.portcullis.ratelimit.RateLimiter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Every store the gateway uses, chosen once from the configuration: in Redis when {@code redis.uri} is set
+ * (one shared Lettuce connection, guarded by a circuit breaker), otherwise in this process. Users follow
+ * {@code auth.users}: {@code redis} stores them in Redis when Redis is configured, anything else in memory.
+ * Owns the Redis connection: {@link #close} releases it. Thread-safe.
+ */
+public final class Stores implements AutoCloseable {
+    /** The longest a verified payload is shared, whatever the token's exp. */
+    public static final Duration VERIFIED_TOKEN_MAXIMUM_TTL = Duration.ofHours(1);
+
+    private final RevocationStore revocations;
+    private final VerifiedTokenStore verifiedTokens;
+    private final UserStore users;
+    private final SessionStore sessions;
+    private final ApiKeyStore apiKeys;
+    private final CounterStore counters;
+    private final Function<RateLimitAlgorithm, RateLimiter> limiterFactory;
+    private final Map<RateLimitAlgorithm, RateLimiter> limiters = new EnumMap<>(RateLimitAlgorithm.class);
+    private final RedisConnector redis;
+
+    private Stores(RevocationStore revocations, VerifiedTokenStore verifiedTokens, UserStore users,
+            SessionStore sessions, ApiKeyStore apiKeys, CounterStore counters,
+            Function<RateLimitAlgorithm, RateLimiter> limiterFactory, RedisConnector redis) {
+        this.revocations = revocations;
+        this.verifiedTokens = verifiedTokens;
+        this.users = users;
+        this.sessions = sessions;
+        this.apiKeys = apiKeys;
+        this.counters = counters;
+        this.limiterFactory = limiterFactory;
+        this.redis = redis;
+    }
+
+    /** Builds the stores; with Redis configured, connects in the background (never blocks or fails here). */
+    public static Stores create(GatewayConfig config, Clock clock) {
+        AuthConfig auth = config.auth();
+        Duration retention = revocationRetention(auth);
+        SessionPolicy sessionPolicy = new SessionPolicy(auth.idleTimeout(), auth.refreshGrace());
+        if (!config.redis().enabled()) {
+            return inMemory(clock, retention, sessionPolicy, auth.tokenCache().size());
+        }
+        RedisConnector redis = RedisConnector.start(config.redis(), clock);
+        RedisKeys keys = new RedisKeys(config.redis().keyPrefix());
+        boolean failOpen = config.redis().rateLimitOnFailure() == io.portcullis.config.RedisConfig.FailurePolicy.ALLOW;
+        UserStore users = auth.users() == AuthConfig.UserSource.REDIS
+                ? new RedisUserStore(redis, keys)
+                : new InMemoryUserStore(InMemoryUserStore.DEFAULT_MAXIMUM_USERS);
+        return new Stores(
+                new RedisRevocationStore(redis, keys, clock, retention),
+                new RedisVerifiedTokenStore(redis, keys, clock, VERIFIED_TOKEN_MAXIMUM_TTL),
+                users,
+                new RedisSessionStore(redis, keys, clock, sessionPolicy),
+                new RedisApiKeyStore(redis, keys),
+                new RedisCounterStore(redis, keys, failOpen
+                        ? new InMemoryCounterStore(clock, InMemoryCounterStore.DEFAULT_MAXIMUM_COUNTERS) : null),
+                algorithm -> new RedisRateLimiter(redis, keys, algorithm, failOpen
+                        ? new InMemoryRateLimiter(algorithm, clock, InMemoryRateLimiter.DEFAULT_MAXIMUM_BUCKETS)
+                        : null),
+                redis);
+    }
+
+    /** In-process stores only, for one node (and for tests). */
+    public static Stores inMemory(Clock clock, Duration revocationRetention, SessionPolicy sessionPolicy,
+            long verifiedTokenEntries) {
+        return new Stores(
+                new InMemoryRevocationStore(clock, revocationRetention, InMemoryRevocationStore.DEFAULT_MAXIMUM_ENTRIES),
+                new InMemoryVerifiedTokenStore(clock, VERIFIED_TOKEN_MAXIMUM_TTL, Math.max(1, verifiedTokenEntries)),
+                new InMemoryUserStore(InMemoryUserStore.DEFAULT_MAXIMUM_USERS),
+                new InMemorySessionStore(clock, sessionPolicy, InMemorySessionStore.DEFAULT_MAXIMUM_SESSIONS),
+                new InMemoryApiKeyStore(InMemoryApiKeyStore.DEFAULT_MAXIMUM_KEYS),
+                new InMemoryCounterStore(clock, InMemoryCounterStore.DEFAULT_MAXIMUM_COUNTERS),
+                algorithm -> new InMemoryRateLimiter(algorithm, clock, InMemoryRateLimiter.DEFAULT_MAXIMUM_BUCKETS),
+                null);
+    }
+
+    /** How long a subject's not-before mark must outlive its moment: the longest token lifetime plus leeway. */
+    static Duration revocationRetention(AuthConfig auth) {
+        Duration longest = auth.accessTtl().compareTo(auth.refreshTtl()) >= 0 ? auth.accessTtl() : auth.refreshTtl();
+        return longest.plus(auth.leeway());
+    }
+
+    public RevocationStore revocations() {
+        return revocations;
+    }
+
+    public VerifiedTokenStore verifiedTokens() {
+        return verifiedTokens;
+    }
+
+    public UserStore users() {
+        return users;
+    }
+
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    public ApiKeyStore apiKeys() {
+        return apiKeys;
+    }
+
+    public CounterStore counters() {
+        return counters;
+    }
+
+    /**
+     * The limiter for a configured algorithm, made once per algorithm.
+     *
+     * @throws UnsupportedOperationException for an algorithm not implemented yet
+     */
+    public synchronized RateLimiter rateLimiter(RateLimitsConfig.Algorithm algorithm) {
+        return limiters.computeIfAbsent(RateLimitAlgorithm.of(algorithm), limiterFactory);
+    }
+
+    /** Whether state is shared through Redis (false: this process only). */
+    public boolean shared() {
+        return redis != null;
+    }
+
+    /** The state of Redis for {@code /health/ready}; always ready in memory. */
+    public StoreHealth health() {
+        return redis == null ? new StoreHealth(true, Map.of("status", "not-configured", "state", "in-memory"))
+                : redis.health();
+    }
+
+    @Override
+    public void close() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+}

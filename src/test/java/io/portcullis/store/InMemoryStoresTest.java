@@ -1,0 +1,72 @@
+package io.portcullis.store;
+
+import io.portcullis.apikey.ApiKeyStore;
+import io.portcullis.auth.SessionStore;
+import io.portcullis.auth.UserStore;
+import io.portcullis.jwt.RevocationStore;
+import io.portcullis.jwt.VerifiedTokenStore;
+import io.portcullis.ratelimit.CounterStore;
+import io.portcullis.ratelimit.RateLimiter;
+import io.portcullis.testsupport.MutableClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Nested;
+
+/** The store contracts, run against the in-memory implementations. */
+class InMemoryStoresTest {
+
+    @Nested
+    class Revocations extends RevocationStoreContract {
+        @Override
+        protected RevocationStore create(MutableClock clock, Duration retention) {
+            return new InMemoryRevocationStore(clock, retention, 1000);
+        }
+    }
+
+    @Nested
+    class Sessions extends SessionStoreContract {
+        @Override
+        protected SessionStore create(MutableClock clock, SessionPolicy policy) {
+            return new InMemorySessionStore(clock, policy, 1000);
+        }
+    }
+
+    @Nested
+    class Users extends UserStoreContract {
+        @Override
+        protected UserStore create() {
+            return new InMemoryUserStore(1000);
+        }
+    }
+
+    @Nested
+    class ApiKeys extends ApiKeyStoreContract {
+        @Override
+        protected ApiKeyStore create() {
+            return new InMemoryApiKeyStore(1000);
+        }
+    }
+
+    @Nested
+    class VerifiedTokens extends VerifiedTokenStoreContract {
+        @Override
+        protected VerifiedTokenStore create(MutableClock clock) {
+            return new InMemoryVerifiedTokenStore(clock, Duration.ofHours(1), 1000);
+        }
+    }
+
+    @Nested
+    class FixedWindowLimiter extends RateLimiterContract {
+        @Override
+        protected RateLimiter create(MutableClock clock) {
+            return InMemoryRateLimiter.fixedWindow(clock, 1000);
+        }
+    }
+
+    @Nested
+    class Counters extends CounterStoreContract {
+        @Override
+        protected CounterStore create(MutableClock clock) {
+            return new InMemoryCounterStore(clock, 1000);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.portcullis.store;
+
+import io.portcullis.apikey.ApiKeyStore;
+import io.portcullis.auth.SessionStore;
+import io.portcullis.auth.UserStore;
+import io.portcullis.jwt.RevocationStore;
+import io.portcullis.jwt.VerifiedTokenStore;
+import io.portcullis.ratelimit.CounterStore;
+import io.portcullis.ratelimit.RateLimiter;
+import io.portcullis.testsupport.MutableClock;
+import io.portcullis.testsupport.RedisServerExtension;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The store contracts, run against the Redis implementations and a real redis-server. */
+class RedisStoresIT {
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static RedisConnector connector;
+    private static final RedisKeys KEYS = new RedisKeys(RedisTesting.PREFIX);
+
+    @BeforeAll
+    static void connect() {
+        connector = RedisTesting.connect(REDIS.uri(), java.time.Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        connector.close();
+    }
+
+    @BeforeEach
+    void flush() {
+        REDIS.flushAll();
+    }
+
+    @Nested
+    class Revocations extends RevocationStoreContract {
+        @Override
+        protected RevocationStore create(MutableClock clock, Duration retention) {
+            return new RedisRevocationStore(connector, KEYS, clock, retention);
+        }
+    }
+
+    @Nested
+    class Sessions extends SessionStoreContract {
+        @Override
+        protected SessionStore create(MutableClock clock, SessionPolicy policy) {
+            return new RedisSessionStore(connector, KEYS, clock, policy);
+        }
+    }
+
+    @Nested
+    class Users extends UserStoreContract {
+        @Override
+        protected UserStore create() {
+            return new RedisUserStore(connector, KEYS);
+        }
+    }
+
+    @Nested
+    class ApiKeys extends ApiKeyStoreContract {
+        @Override
+        protected ApiKeyStore create() {
+            return new RedisApiKeyStore(connector, KEYS);
+        }
+    }
+
+    @Nested
+    class VerifiedTokens extends VerifiedTokenStoreContract {
+        @Override
+        protected VerifiedTokenStore create(MutableClock clock) {
+            return new RedisVerifiedTokenStore(connector, KEYS, clock, Duration.ofHours(1));
+        }
+    }
+
+    @Nested
+    class FixedWindowLimiter extends RateLimiterContract {
+        @Override
+        protected RateLimiter create(MutableClock clock) {
+            return new RedisRateLimiter(connector, KEYS, RateLimitAlgorithm.FIXED_WINDOW, null);
+        }
+    }
+
+    @Nested
+    class Counters extends CounterStoreContract {
+        @Override
+        protected CounterStore create(MutableClock clock) {
+            return new RedisCounterStore(connector, KEYS, null);
+        }
+    }
+}

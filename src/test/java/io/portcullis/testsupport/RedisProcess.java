@@ -1,0 +1,227 @@
+package io.portcullis.testsupport;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} child process on a free loopback port, for tests and the benchmark. The binary
+ * is {@code $REDIS_SERVER}, else {@code redis-server} on the PATH, else the one bundled in
+ * {@code com.github.codemonstur:embedded-redis}. No persistence, bound to 127.0.0.1. It can be stopped
+ * (SIGTERM to its PID), killed (SIGKILL) and started again on the same port, for outage tests. Not
+ * thread-safe: one test thread drives it.
+ */
+public final class RedisProcess implements AutoCloseable {
+    private static final long START_TIMEOUT_MS = 10_000;
+    private static final long STOP_TIMEOUT_MS = 5_000;
+
+    private final String binary;
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    private RedisProcess(String binary, int port, Path dir) {
+        this.binary = binary;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /** Starts a server on a free loopback port and waits until it answers PING. */
+    public static RedisProcess start() {
+        try {
+            RedisProcess redis = new RedisProcess(findBinary(), freePort(), Files.createTempDirectory("portcullis-redis"));
+            redis.startAgain();
+            return redis;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public String binary() {
+        return binary;
+    }
+
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts the server again on the same port (after {@link #stop} or {@link #kill}). */
+    public void startAgain() {
+        if (running()) {
+            return;
+        }
+        try {
+            process = new ProcessBuilder(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binary, e);
+        }
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(binary + " exited with " + process.exitValue() + "; see " + dir);
+            }
+            try {
+                if ("PONG".equals(command("PING"))) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                sleep(20);
+            }
+        }
+        throw new IllegalStateException(binary + " did not answer PING on port " + port + " within 10 s");
+    }
+
+    /** Stops the server with SIGTERM to its PID (SIGKILL after 5 s), and waits until it is gone. */
+    public void stop() {
+        end(false);
+    }
+
+    /** Kills the server with SIGKILL to its PID, as a crash would. */
+    public void kill() {
+        end(true);
+    }
+
+    private void end(boolean forcibly) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        ProcessHandle handle = process.toHandle();
+        if (forcibly) {
+            handle.destroyForcibly();
+        } else {
+            handle.destroy();
+        }
+        try {
+            if (!process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                handle.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Sends one command with a plain RESP client and returns the reply as text (simple string, integer or
+     * bulk string; arrays are not read).
+     */
+    public String command(String... args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String arg : args) {
+                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
+                        .append(arg).append("\r\n");
+            }
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String line = readLine(in);
+            switch (line.charAt(0)) {
+                case '+', ':' -> {
+                    return line.substring(1);
+                }
+                case '-' -> throw new IOException("Redis error: " + line.substring(1));
+                case '$' -> {
+                    int length = Integer.parseInt(line.substring(1));
+                    return length < 0 ? null : new String(in.readNBytes(length + 2), StandardCharsets.UTF_8).trim();
+                }
+                default -> throw new IOException("unexpected reply: " + line);
+            }
+        }
+    }
+
+    /** One field of {@code INFO}, such as {@code total_commands_processed}. */
+    public long infoField(String section, String field) throws IOException {
+        for (String line : command("INFO", section).split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim());
+            }
+        }
+        throw new IOException("INFO " + section + " has no " + field);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != -1; b = in.read()) {
+            if (b == '\n') {
+                break;
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        if (line.size() == 0) {
+            throw new IOException("connection closed");
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static String findBinary() throws IOException {
+        String configured = System.getenv("REDIS_SERVER");
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String directory : path.split(File.pathSeparator)) {
+                File candidate = new File(directory, "redis-server");
+                if (candidate.isFile() && candidate.canExecute()) {
+                    return candidate.getAbsolutePath();
+                }
+            }
+        }
+        // No Redis installed: the binary bundled with embedded-redis, run as our own child process.
+        File bundled = redis.embedded.core.ExecutableProvider.newJarResourceProvider().get();
+        if (!bundled.canExecute() && !bundled.setExecutable(true)) {
+            throw new IOException("cannot make " + bundled + " executable");
+        }
+        return bundled.getAbsolutePath();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
