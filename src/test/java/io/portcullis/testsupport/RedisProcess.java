@@ -106,11 +106,48 @@ public final class RedisProcess implements AutoCloseable {
         end(true);
     }
 
+    /** Freezes the server (SIGSTOP to its PID): connections stay open but nothing answers, as in a hang. */
+    public void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #pause paused} server run again (SIGCONT). */
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void end(boolean forcibly) {
         if (process == null || !process.isAlive()) {
             return;
         }
         ProcessHandle handle = process.toHandle();
+        if (!forcibly) {
+            // A paused server would not act on SIGTERM until resumed.
+            try {
+                new ProcessBuilder("kill", "-CONT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (forcibly) {
             handle.destroyForcibly();
         } else {

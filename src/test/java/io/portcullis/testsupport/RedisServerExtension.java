@@ -52,6 +52,14 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         process().kill();
     }
 
+    public void pause() {
+        process().pause();
+    }
+
+    public void resume() {
+        process().resume();
+    }
+
     public void startAgain() {
         process().startAgain();
     }
