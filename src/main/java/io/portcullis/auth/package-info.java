@@ -1,5 +1,5 @@
 /**
- * The embedded auth service: users, refresh sessions and token issuing. Users and sessions are kept
- * through the store interfaces here, implemented in memory or in Redis by {@code io.portcullis.store}.
+ * The embedded auth service: registration, login, refresh-token rotation, logout, revocation,
+ * introspection and API-key issuance. Users and sessions live in memory, in Redis or in the container's realm.
  */
 package io.portcullis.auth;

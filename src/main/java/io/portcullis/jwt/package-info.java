@@ -1,5 +1,5 @@
 /**
- * JWT authentication at the edge: verification, the verified-token cache and revocation. Everything
- * shared between gateway nodes is reached through the store interfaces here, so filters need no Redis.
+ * JWT authentication at the edge: the key ring, verification in named steps, the verified-token cache and
+ * revocation. Shared state is reached through the store interfaces here, so the filter needs no Redis.
  */
 package io.portcullis.jwt;

@@ -1,5 +1,6 @@
 package io.portcullis.web;
 
+import io.portcullis.chain.JsonResponses;
 import io.portcullis.route.RouteFilter;
 import io.portcullis.route.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;

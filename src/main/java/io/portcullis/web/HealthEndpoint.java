@@ -1,5 +1,6 @@
 package io.portcullis.web;
 
+import io.portcullis.chain.JsonResponses;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;

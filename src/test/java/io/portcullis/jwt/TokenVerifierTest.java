@@ -1,0 +1,206 @@
+package io.portcullis.jwt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import io.portcullis.auth.TokenIssuer;
+import io.portcullis.config.AuthConfig;
+import io.portcullis.config.Secret;
+import io.portcullis.jwt.Verification.Failure;
+import io.portcullis.testsupport.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TokenVerifierTest {
+    private static final Instant START = Instant.parse("2026-11-23T12:00:00Z");
+    private static final String CONSUMER_SECRET = "consumer-secret-that-is-at-least-32-bytes!";
+    private static final SigningKey RSA_KEY = SigningKeys.generate(AuthConfig.Algorithm.RS256, "k1");
+
+    private final MutableClock clock = new MutableClock(START);
+    private final AuthConfig config = config(AuthConfig.Algorithm.RS256);
+    private final SigningKeys keys = new SigningKeys(List.of(RSA_KEY));
+    private final TokenVerifier verifier = new TokenVerifier(config, keys, clock);
+    private final TokenIssuer issuer = new TokenIssuer(keys, config, clock);
+
+    static AuthConfig config(AuthConfig.Algorithm algorithm) {
+        return new AuthConfig("/auth", "https://gw.example", "api", algorithm, List.of(), Duration.ofMinutes(15),
+                Duration.ofDays(7), Duration.ofHours(24), Duration.ofSeconds(15), Duration.ofSeconds(30),
+                new AuthConfig.TokenCacheConfig(1000, false), AuthConfig.UserSource.MEMORY, true, List.of(),
+                List.of(new AuthConfig.ConsumerConfig("partner", AuthConfig.Algorithm.HS256, Secret.of(CONSUMER_SECRET))));
+    }
+
+    private String issued() {
+        return issuer.issue("user-1", "session-1", List.of("admin"), List.of("orders", "cart")).token();
+    }
+
+    private com.auth0.jwt.JWTCreator.Builder valid() {
+        return JWT.create().withHeader(Map.of("typ", "at+jwt")).withKeyId("k1").withIssuer("https://gw.example")
+                .withSubject("user-1").withAudience("api").withIssuedAt(START).withExpiresAt(START.plusSeconds(900))
+                .withJWTId("jti-1").withClaim("sid", "s1").withClaim("typ", "access");
+    }
+
+    private Verification.Rejected rejected(String token) {
+        return assertInstanceOf(Verification.Rejected.class, verifier.verify(token));
+    }
+
+    @Test
+    void verifyWhenIssuedByGatewayThenAcceptedWithClaims() {
+        VerifiedToken token = assertInstanceOf(Verification.Verified.class, verifier.verify(issued())).token();
+        assertEquals("user-1", token.subject());
+        assertEquals(Optional.of("session-1"), token.sessionId());
+        assertEquals(List.of("orders", "cart"), token.scopes());
+        assertEquals(List.of("admin"), token.roles());
+        assertEquals(START.plus(Duration.ofMinutes(15)), token.expiresAt());
+        assertTrue(token.jti().isPresent());
+    }
+
+    @ParameterizedTest
+    @EnumSource(AuthConfig.Algorithm.class)
+    void verifyWhenEachAlgorithmThenRoundTrips(AuthConfig.Algorithm algorithm) {
+        AuthConfig cfg = config(algorithm);
+        SigningKeys ring = new SigningKeys(List.of(SigningKeys.generate(algorithm, "k")));
+        String token = new TokenIssuer(ring, cfg, clock).issue("u", "s", List.of(), List.of()).token();
+        assertInstanceOf(Verification.Verified.class, new TokenVerifier(cfg, ring, clock).verify(token));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "None", "NONE", "nOnE"})
+    void verifyWhenAlgNoneInAnyCasingThenInvalid(String alg) {
+        String header = b64("{\"alg\":\"" + alg + "\",\"typ\":\"at+jwt\",\"kid\":\"k1\"}");
+        String body = b64("{\"iss\":\"https://gw.example\",\"sub\":\"x\",\"aud\":\"api\",\"exp\":9999999999}");
+        assertEquals(Failure.INVALID, rejected(header + "." + body + ".c2ln").failure());
+        assertEquals(Failure.MALFORMED, rejected(header + "." + body + ".").failure());
+    }
+
+    @Test
+    void verifyWhenHs256SignedWithRsaPublicKeyThenInvalid() {
+        // The classic confusion attack: the RSA public key used as an HMAC secret.
+        byte[] publicKey = keyBytes();
+        String forged = valid().withHeader(Map.of("typ", "at+jwt", "alg", "HS256")).sign(Algorithm.HMAC256(publicKey));
+        assertEquals(Failure.INVALID, rejected(forged).failure());
+    }
+
+    private static byte[] keyBytes() {
+        String n = (String) RSA_KEY.publicJwk().orElseThrow().get("n");
+        return n.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void verifyWhenPayloadTamperedThenInvalidSignature() {
+        String[] parts = issued().split("\\.");
+        String tampered = parts[0] + "." + b64("{\"iss\":\"https://gw.example\",\"sub\":\"admin\",\"aud\":\"api\","
+                + "\"exp\":9999999999,\"jti\":\"j\",\"typ\":\"access\"}") + "." + parts[2];
+        Verification.Rejected rejection = rejected(tampered);
+        assertEquals(Failure.INVALID, rejection.failure());
+        assertEquals("The token's signature is invalid.", rejection.description());
+    }
+
+    @Test
+    void verifyWhenSignatureStrippedThenMalformed() {
+        String token = issued();
+        assertEquals(Failure.MALFORMED, rejected(token.substring(0, token.lastIndexOf('.') + 1)).failure());
+    }
+
+    @Test
+    void verifyWhenExpiredBeyondLeewayThenExpired() {
+        String token = issued();
+        clock.advance(Duration.ofMinutes(15).plusSeconds(14));
+        assertInstanceOf(Verification.Verified.class, verifier.verify(token));
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(Failure.EXPIRED, rejected(token).failure());
+    }
+
+    @Test
+    void verifyWhenNotBeforeInFutureThenInvalid() {
+        String token = valid().withNotBefore(START.plusSeconds(120)).sign(RSA_KEY.jwtAlgorithm());
+        assertEquals("The token is not valid yet.", rejected(token).description());
+    }
+
+    @Test
+    void verifyWhenIssuedInFutureThenInvalid() {
+        String token = valid().withIssuedAt(START.plusSeconds(600)).sign(RSA_KEY.jwtAlgorithm());
+        assertEquals(Failure.INVALID, rejected(token).failure());
+    }
+
+    @Test
+    void verifyWhenWrongAudienceThenInvalid() {
+        assertEquals(Failure.INVALID, rejected(valid().withAudience("other").sign(RSA_KEY.jwtAlgorithm())).failure());
+    }
+
+    @Test
+    void verifyWhenUnknownIssuerThenInvalid() {
+        assertEquals(Failure.INVALID, rejected(valid().withIssuer("https://evil").sign(RSA_KEY.jwtAlgorithm())).failure());
+    }
+
+    @Test
+    void verifyWhenExpMissingThenInvalid() {
+        String token = JWT.create().withHeader(Map.of("typ", "at+jwt")).withKeyId("k1").withIssuer("https://gw.example")
+                .withSubject("u").withAudience("api").withJWTId("j").withClaim("typ", "access").sign(RSA_KEY.jwtAlgorithm());
+        assertEquals("The token lacks the 'exp' claim.", rejected(token).description());
+    }
+
+    @Test
+    void verifyWhenRefreshTypeThenInvalid() {
+        assertEquals(Failure.INVALID, rejected(valid().withClaim("typ", "refresh").sign(RSA_KEY.jwtAlgorithm())).failure());
+        assertEquals(Failure.INVALID,
+                rejected(valid().withHeader(Map.of("typ", "JWT")).sign(RSA_KEY.jwtAlgorithm())).failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k2", "../../../../etc/passwd", "k1/../k1", "http://evil/key", ""})
+    void verifyWhenKidUnknownOrPathLikeThenInvalid(String kid) {
+        assertEquals(Failure.INVALID, rejected(valid().withKeyId(kid).sign(RSA_KEY.jwtAlgorithm())).failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jku", "x5u", "jwk", "x5c"})
+    void verifyWhenKeyLocationHeaderThenInvalid(String header) {
+        String token = valid().withHeader(Map.of("typ", "at+jwt", header, "https://evil.example/keys"))
+                .sign(RSA_KEY.jwtAlgorithm());
+        assertEquals(Failure.INVALID, rejected(token).failure());
+    }
+
+    @Test
+    void verifyWhenTokenHuge64KbThenMalformedWithoutParsing() {
+        assertEquals(Failure.MALFORMED, rejected("a".repeat(32 * 1024) + "." + "b".repeat(32 * 1024) + ".c").failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage", "a.b.c", "....", "eyJhbGciOiJSUzI1NiJ9.%%%.sig", "x.y", "a.b.c.d",
+            "eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln"})
+    void verifyWhenGarbageThenMalformed(String token) {
+        assertEquals(Failure.MALFORMED, rejected(token).failure());
+    }
+
+    @Test
+    void verifyWhenConsumerTokenWithRightSecretThenSubjectIsConsumer() {
+        String token = JWT.create().withIssuer("partner").withExpiresAt(START.plusSeconds(60))
+                .sign(Algorithm.HMAC256(CONSUMER_SECRET));
+        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token)).token();
+        assertEquals("partner", verified.subject());
+    }
+
+    @Test
+    void verifyWhenConsumerTokenWithWrongSecretThenInvalid() {
+        String token = JWT.create().withIssuer("partner").withExpiresAt(Date.from(START.plusSeconds(60)))
+                .sign(Algorithm.HMAC256("another-secret-that-is-at-least-32-bytes"));
+        assertEquals(Failure.INVALID, rejected(token).failure());
+    }
+
+    private static String b64(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
