@@ -1,6 +1,7 @@
 package io.portcullis.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,6 +47,21 @@ class ErrorsIT {
 
         Http.assertProblem(response, 504, "Gateway Timeout");
         assertTrue(took.toMillis() < TestUpstream.SLEEP_MILLIS, "answered only after " + took);
+    }
+
+    @OnEachNode
+    void traceWhenContainerRefusesItThenNeverAnHtmlPage(GatewayNode node) {
+        // The container answers TRACE itself inside the webapp: Tomcat with a 405 that its error dispatch
+        // hands to the gateway servlet, Jetty with an empty 403 from its default security constraint.
+        HttpResponse<byte[]> response = Http.send(Http.request(node, "/api/items")
+                .method("TRACE", HttpRequest.BodyPublishers.noBody()).build());
+
+        assertTrue(response.statusCode() == 403 || response.statusCode() == 405, "status " + response.statusCode());
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        assertFalse(contentType.contains("html"), "Content-Type was " + contentType);
+        if (response.body().length > 0) {
+            Http.assertProblem(response, response.statusCode(), response.statusCode() == 405 ? "Method Not Allowed" : "Forbidden");
+        }
     }
 
     @OnEachNode
