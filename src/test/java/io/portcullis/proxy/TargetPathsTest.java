@@ -29,6 +29,15 @@ class TargetPathsTest {
     }
 
     @Test
+    void targetWhenRequestIsTheStrippedPrefixThenBasePathAsWritten() {
+        assertEquals("http://echo:1/_demo/echo?x=1",
+                TargetPaths.target(URI.create("http://echo:1/_demo/echo"), "/api/echo", "/api/echo", "/api/echo", "x=1"));
+        assertEquals("http://echo:1/v2/", TargetPaths.target(URI.create("http://echo:1/v2/"), "/api", "/api", "/api", null));
+        assertEquals("http://echo:1/_demo/echo/",
+                TargetPaths.target(URI.create("http://echo:1/_demo/echo"), "/api/echo/", "/api/echo/", "/api/echo", null));
+    }
+
+    @Test
     void targetWhenRawPathDecodesToMatchedPathThenClientEncodingKept() {
         assertEquals("http://10.0.0.1:8080/api/caf%C3%A9%20bar",
                 TargetPaths.target(UPSTREAM, "/api/caf%C3%A9%20bar", "/api/café bar", "", null));
