@@ -31,7 +31,8 @@ final class Section {
         this.path = path;
         this.node = node;
         this.problems = problems;
-        if (node != null && !node.isNull() && !node.isObject()) {
+        // An empty document reads as a missing node: like an absent section, it means "all defaults".
+        if (node != null && !node.isNull() && !node.isMissingNode() && !node.isObject()) {
             problems.add(label() + ": must be a mapping (was " + describe(node) + ")");
         }
     }

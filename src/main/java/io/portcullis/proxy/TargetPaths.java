@@ -23,17 +23,21 @@ final class TargetPaths {
         if (!prefixToStrip.isEmpty() && !prefixToStrip.equals("/")) {
             String encodedPrefix = encode(prefixToStrip);
             path = path.startsWith(encodedPrefix) ? path.substring(encodedPrefix.length()) : path;
-            if (path.isEmpty() || path.charAt(0) != '/') {
+            if (!path.isEmpty() && path.charAt(0) != '/') {
                 path = "/" + path;
             }
         }
         String base = upstream.getRawPath() == null ? "" : upstream.getRawPath();
-        if (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
+        String joined;
+        if (path.isEmpty()) {
+            // The request was the stripped prefix itself: the upstream's base path as written, no slash added.
+            joined = base.isEmpty() ? "/" : base;
+        } else {
+            joined = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
         }
         StringBuilder target = new StringBuilder(96)
                 .append(upstream.getScheme()).append("://").append(upstream.getRawAuthority())
-                .append(base).append(path);
+                .append(joined);
         if (query != null) {
             target.append('?').append(query);
         }

@@ -1,0 +1,387 @@
+package io.portcullis.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+    private static final String SECRET_32 = "0123456789abcdef0123456789abcdef";
+    private static final Map<String, String> ENVIRONMENT = Map.of("ALICE_SECRET", SECRET_32, "SHORT_SECRET", "tiny");
+
+    @TempDir
+    Path dir;
+
+    private final ConfigLoader loader = new ConfigLoader(ENVIRONMENT::get);
+
+    private GatewayConfig parse(String yaml) {
+        return loader.parse("test.yaml", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), dir);
+    }
+
+    private List<String> problems(String yaml) {
+        return assertThrows(ConfigException.class, () -> parse(yaml)).problems();
+    }
+
+    /** Each validation message, once: the YAML is valid but for the one mistake (demo mode unless it says otherwise). */
+    static Stream<Arguments> invalidConfigurations() {
+        return Stream.of(
+                invalid("trusted proxy not a CIDR", "gateway: {demo: true, trusted-proxies: [10.0.0.0/8, nope]}",
+                        "gateway.trusted-proxies[1]: not an IP address or CIDR block (was \"nope\")"),
+                invalid("redis uri scheme", "redis: {uri: \"http://user:pw@cache:6379\"}",
+                        "redis.uri: must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URI"),
+                invalid("redis failure policy", "redis: {on-failure: {rate-limit: maybe}}",
+                        "redis.on-failure.rate-limit: must be one of allow | deny (was \"maybe\")"),
+                invalid("duration syntax", "redis: {timeout: 5 seconds}",
+                        "redis.timeout: must be a positive duration such as 500ms, 15s, 15m, 24h or 7d (was \"5 seconds\")"),
+                invalid("duration zero", "auth: {access-ttl: 0s}",
+                        "auth.access-ttl: must be a positive duration such as 500ms, 15s, 15m, 24h or 7d (was \"0s\")"),
+                invalid("allowance negative", "auth: {leeway: -1s}",
+                        "auth.leeway: must be a duration such as 500ms, 15s, 15m, 24h or 7d (was \"-1s\")"),
+                invalid("auth path", "auth: {path: auth/}",
+                        "auth.path: must be a path such as /auth, without a trailing slash (was \"auth/\")"),
+                invalid("auth algorithm", "auth: {algorithm: PS256}",
+                        "auth.algorithm: must be one of RS256 | ES256 | HS256 (was \"PS256\")"),
+                invalid("kid syntax", "auth: {algorithm: HS256, signing-keys: [{kid: \"bad kid\", secret: " + SECRET_32 + "}]}",
+                        "auth.signing-keys[0].kid: must be 1-64 characters of A-Z a-z 0-9 . _ - (was \"bad kid\")"),
+                invalid("kid twice", "auth: {algorithm: HS256, signing-keys: [{kid: k1, secret: " + SECRET_32 + "}, "
+                        + "{kid: k1, secret: " + SECRET_32 + "}]}",
+                        "auth.signing-keys[1].kid: is used twice (was \"k1\")"),
+                invalid("HS256 without secret", "auth: {algorithm: HS256, signing-keys: [{kid: k1}]}",
+                        "auth.signing-keys[0].secret: HS256 needs a secret: give secret-env, secret or file"),
+                invalid("HS256 secret too short", "auth: {algorithm: HS256, signing-keys: [{kid: k1, secret: tiny}]}",
+                        "auth.signing-keys[0].secret: too short for HS256: needs at least 32 bytes, was 4"),
+                invalid("RS256 with a secret", "auth: {algorithm: RS256, signing-keys: [{kid: k1, secret: " + SECRET_32 + "}]}",
+                        "auth.signing-keys[0].secret: RS256 signs with a PEM key file: give file, not a secret",
+                        "auth.signing-keys[0].file: RS256 needs a PEM private key file"),
+                invalid("RS256 key file missing", "auth: {signing-keys: [{kid: k1, file: missing.pem}]}",
+                        "auth.signing-keys[0].file: no readable file there (was \""),
+                invalid("signing key outside demo mode", "gateway: {demo: false}",
+                        "auth.signing-keys: required outside demo mode: at least one key must sign the gateway's tokens"),
+                invalid("users in redis without redis", "auth: {users: redis}",
+                        "auth.users: is redis but redis.uri is not set"),
+                invalid("token cache in redis without redis", "auth: {token-cache: {redis: true}}",
+                        "auth.token-cache.redis: is true but redis.uri is not set"),
+                invalid("token cache size", "auth: {token-cache: {size: -1}}",
+                        "auth.token-cache.size: must be a whole number from 0 to 10000000 (was -1)"),
+                invalid("trusted issuer", "auth: {trusted-issuers: [{jwks-uri: \"ftp://idp\"}]}",
+                        "auth.trusted-issuers[0].issuer: required",
+                        "auth.trusted-issuers[0].jwks-uri: must be an http:// or https:// URL (was \"ftp://idp\")"),
+                invalid("consumer without key or secret", "auth: {consumers: [{algorithm: HS256}]}",
+                        "auth.consumers[0].key: required",
+                        "auth.consumers[0].secret-env: a consumer needs a secret: give secret-env, secret-file or secret"),
+                invalid("consumer key twice", "auth: {consumers: [{key: alice, secret-env: ALICE_SECRET}, "
+                        + "{key: alice, secret-env: ALICE_SECRET}]}",
+                        "auth.consumers[1].key: is used twice (was \"alice\")"),
+                invalid("consumer algorithm", "auth: {consumers: [{key: alice, algorithm: RS256, secret-env: ALICE_SECRET}]}",
+                        "auth.consumers[0].algorithm: consumers verify with a shared secret: only HS256 is supported"),
+                invalid("consumer secret-env unset", "auth: {consumers: [{key: alice, secret-env: NOT_SET}]}",
+                        "auth.consumers[0].secret-env: environment variable NOT_SET is not set"),
+                invalid("consumer secret given twice", "auth: {consumers: [{key: alice, secret-env: ALICE_SECRET, secret: "
+                        + SECRET_32 + "}]}",
+                        "auth.consumers[0].secret: give either secret-env or secret, not both"),
+                invalid("consumer secret too short", "auth: {consumers: [{key: alice, secret-env: SHORT_SECRET}]}",
+                        "auth.consumers[0].secret: too short for HS256: needs at least 32 bytes, was 4"),
+                invalid("consumer secret file missing", "auth: {consumers: [{key: alice, secret-file: nope.txt}]}",
+                        "auth.consumers[0].secret-file: no readable file there (was \""),
+                invalid("api key header", "api-keys: {header: \"x api key\"}",
+                        "api-keys.header: must be an HTTP header name (was \"x api key\")"),
+                invalid("static key id and hash", "api-keys: {static: [{id: \"a b\", sha256: abc}]}",
+                        "api-keys.static[0].id: must be 1-64 characters of A-Z a-z 0-9 . _ : - (was \"a b\")",
+                        "api-keys.static[0].sha256: must be the 64 hex digits of the key's SHA-256 (keys are never stored in clear)"),
+                invalid("static key id twice", "api-keys: {static: [{id: k, sha256: " + "a".repeat(64) + "}, {id: k, sha256: "
+                        + "b".repeat(64) + "}]}",
+                        "api-keys.static[1].id: is used twice (was \"k\")"),
+                invalid("rate limit window", "rate-limits: {default: {limit: 10, window: 1500ms}}",
+                        "rate-limits.default.window: must be a whole number of seconds, at least 1s (was PT1.5S)"),
+                invalid("rate limit limit", "rate-limits: {anonymous: {limit: 0}}",
+                        "rate-limits.anonymous.limit: must be a whole number from 1 to 1000000000 (was 0)"),
+                invalid("rate limit algorithm", "rate-limits: {algorithm: leaky}",
+                        "rate-limits.algorithm: must be one of fixed-window | sliding-window | token-bucket (was \"leaky\")"),
+                invalid("boolean", "rate-limits: {enabled: \"true\"}",
+                        "rate-limits.enabled: must be true or false (was \"true\")"),
+                invalid("route prefix relative", "routes: [{prefix: api, upstream: \"http://a:1\"}]",
+                        "routes[0].prefix: must be a path starting with / and without a trailing slash (was \"api\")"),
+                invalid("route prefix trailing slash", "routes: [{prefix: /api/, upstream: \"http://a:1\"}]",
+                        "routes[0].prefix: must be a path starting with / and without a trailing slash (was \"/api/\")"),
+                invalid("route prefix twice", "routes: [{prefix: /api, upstream: \"http://a:1\"}, "
+                        + "{prefix: /api, upstream: \"http://b:1\"}]",
+                        "routes[1].prefix: is used by two routes (was \"/api\")",
+                        "routes[1].id: is used by two routes (was \"/api\")"),
+                invalid("route prefix reserved", "routes: [{prefix: /health/x, upstream: \"http://a:1\"}]",
+                        "routes[0].prefix: is answered by the gateway itself and cannot be routed (was \"/health/x\")"),
+                invalid("route prefix under auth path", "routes: [{prefix: /auth, upstream: \"http://a:1\"}]",
+                        "routes[0].prefix: is answered by the gateway itself and cannot be routed (was \"/auth\")"),
+                invalid("route id twice", "routes: [{prefix: /a, id: x, upstream: \"http://a:1\"}, "
+                        + "{prefix: /b, id: x, upstream: \"http://b:1\"}]",
+                        "routes[1].id: is used by two routes (was \"x\")"),
+                invalid("upstream not a URL", "routes: [{prefix: /api, upstream: \"htp:/x\"}]",
+                        "routes[0].upstream: not an http:// or https:// URL without query (was \"htp:/x\")"),
+                invalid("upstream list item", "routes: [{prefix: /api, upstream: [\"http://a:1\", \"http://b:2/?x=1\"]}]",
+                        "routes[0].upstream[1]: not an http:// or https:// URL without query (was \"http://b:2/?x=1\")"),
+                invalid("upstream missing", "routes: [{prefix: /api}]",
+                        "routes[0].upstream: required (or direct)"),
+                invalid("upstream and direct", "routes: [{prefix: /api, upstream: \"http://a:1\", direct: {redis-key: k}}]",
+                        "routes[0].direct: a route has either upstream or direct, not both"),
+                invalid("direct without key", "routes: [{prefix: /cart, direct: {}}]",
+                        "routes[0].direct.redis-key: required"),
+                invalid("route rate limit true", "routes: [{prefix: /api, upstream: \"http://a:1\", rate-limit: true}]",
+                        "routes[0].rate-limit: must be off, false or a mapping {limit, window} (was true)"),
+                invalid("route rate limit without limit", "routes: [{prefix: /api, upstream: \"http://a:1\", "
+                        + "rate-limit: {window: 1m}}]",
+                        "routes[0].rate-limit.limit: required"),
+                invalid("scopes without auth", "routes: [{prefix: /api, upstream: \"http://a:1\", scopes: [orders]}]",
+                        "routes[0].scopes: needs auth: jwt or auth: api-key on the same route"),
+                invalid("route auth", "routes: [{prefix: /api, upstream: \"http://a:1\", auth: oauth}]",
+                        "routes[0].auth: must be one of none | jwt | api-key (was \"oauth\")"),
+                invalid("route timeout", "routes: [{prefix: /api, upstream: \"http://a:1\", timeout: 30}]",
+                        "routes[0].timeout: must be a positive duration such as 500ms, 15s, 15m, 24h or 7d (was 30)"),
+                invalid("routes not a list", "routes: {prefix: /api}",
+                        "routes: must be a list (was a mapping)"),
+                invalid("waf paranoia", "waf: {paranoia: 5}",
+                        "waf.paranoia: must be a whole number from 1 to 4 (was 5)"),
+                invalid("size syntax", "waf: {max-body: lots}",
+                        "waf.max-body: must be a positive size such as 512KB or 1MB (was \"lots\")"),
+                invalid("allowed method", "waf: {allowed-methods: [GET, get]}",
+                        "waf.allowed-methods[1]: must be an upper-case HTTP method (was \"get\")"),
+                invalid("rules file missing", "waf: {rules-file: nope.yaml}",
+                        "waf.rules-file: no readable file there (was \""),
+                invalid("exclusion prefix", "waf: {exclusions: [{prefix: api, rules: [xss]}]}",
+                        "waf.exclusions[0].prefix: must be a path starting with / (was \"api\")"),
+                invalid("exclusion without rules", "waf: {exclusions: [{prefix: /api}]}",
+                        "waf.exclusions[0].rules: must name at least one rule family: custom, generic, java, lfi, php, "
+                                + "protocol, rce, rfi, scanner, session-fixation, sqli, ssrf, xss"),
+                invalid("exclusion rule unknown", "waf: {exclusions: [{prefix: /api, rules: [nosuch]}]}",
+                        "waf.exclusions[0].rules[0]: not a rule family or rule id (was \"nosuch\"); families: custom"),
+                invalid("waf mode", "waf: {mode: strict}",
+                        "waf.mode: must be one of block | detect | off (was \"strict\")"),
+                invalid("logging level", "logging: {level: verbose}",
+                        "logging.level: must be one of debug | error | info | trace | warn (was \"verbose\")"),
+                invalid("logging format", "logging: {format: xml}",
+                        "logging.format: must be one of json | text (was \"xml\")"),
+                invalid("section not a mapping", "waf: [1, 2]",
+                        "waf: must be a mapping (was a list)"),
+                invalid("string expected", "auth: {issuer: [a]}",
+                        "auth.issuer: must be a string (was a list)"),
+                invalid("list item not a string", "routes: [{prefix: /api, upstream: \"http://a:1\", auth: jwt, scopes: [{a: 1}]}]",
+                        "routes[0].scopes[0]: must be a string (was a mapping)"),
+                invalid("list expected", "waf: {allowed-methods: {a: 1}}",
+                        "waf.allowed-methods: must be a list of strings (was a mapping)"),
+                invalid("unknown top-level key", "gatway: {}",
+                        "gatway: unknown key"),
+                invalid("unknown nested key", "gateway: {demo: true, trusted-proxys: [127.0.0.1/32]}",
+                        "gateway.trusted-proxys: unknown key"),
+                invalid("unknown key in a list item", "routes: [{prefix: /api, upstream: \"http://a:1\", stripprefix: true}]",
+                        "routes[0].stripprefix: unknown key"));
+    }
+
+    private static Arguments invalid(String name, String yaml, String... expected) {
+        String text = yaml.contains("gateway:") ? yaml : "gateway: {demo: true}\n" + yaml;
+        return Arguments.of(name, text, List.of(expected));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidConfigurations")
+    void parseWhenInvalidThenProblemNamesKeyAndValue(String name, String yaml, List<String> expected) {
+        List<String> problems = problems(yaml);
+
+        assertEquals(expected.size(), problems.size(), () -> "problems: " + problems);
+        for (int i = 0; i < expected.size(); i++) {
+            assertTrue(problems.get(i).startsWith(expected.get(i)), "expected " + expected.get(i) + "\nbut was " + problems.get(i));
+        }
+    }
+
+    @Test
+    void parseWhenNotYamlThenOneProblemWithPosition() {
+        List<String> problems = problems("routes: [\n  - {prefix: /a\n");
+
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).startsWith("not valid YAML at line "), problems.get(0));
+    }
+
+    @Test
+    void parseWhenTopLevelIsNotAMappingThenProblem() {
+        assertEquals("(top level): must be a mapping (was a list)", problems("- a\n- b\n").get(0));
+    }
+
+    @Test
+    void parseWhenEmptyThenDefaultsAndOnlyTheMissingSigningKey() {
+        assertEquals(List.of("auth.signing-keys: required outside demo mode: at least one key must sign the gateway's tokens"),
+                problems(""));
+        assertEquals(List.of("auth.signing-keys: required outside demo mode: at least one key must sign the gateway's tokens"),
+                problems("# only a comment\n"));
+    }
+
+    @Test
+    void parseWhenSeveralProblemsThenAllInOneMessageNamingTheSource() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("""
+                gateway: {demo: true, tursted-proxies: []}
+                routes:
+                  - { prefix: /api, upstream: "htp:/x", timeout: soon }
+                logging: { level: loud }
+                """));
+
+        assertEquals(4, e.problems().size(), e.problems().toString());
+        assertTrue(e.getMessage().startsWith("Invalid Portcullis configuration test.yaml (4 problems):"), e.getMessage());
+        for (String problem : e.problems()) {
+            assertTrue(e.getMessage().contains("  - " + problem), e.getMessage());
+        }
+        assertEquals(0, e.getStackTrace().length, "made without a stack trace");
+    }
+
+    @Test
+    void parseWhenDurationsThenEveryUnit() {
+        GatewayConfig config = parse("""
+                gateway: {demo: true}
+                redis: {timeout: 500ms}
+                auth: {access-ttl: 15m, refresh-ttl: 7d, idle-timeout: 24h, leeway: 0s, refresh-grace: 45s}
+                """);
+
+        assertEquals(Duration.ofMillis(500), config.redis().timeout());
+        assertEquals(Duration.ofMinutes(15), config.auth().accessTtl());
+        assertEquals(Duration.ofDays(7), config.auth().refreshTtl());
+        assertEquals(Duration.ofHours(24), config.auth().idleTimeout());
+        assertEquals(Duration.ZERO, config.auth().leeway());
+        assertEquals(Duration.ofSeconds(45), config.auth().refreshGrace());
+    }
+
+    @Test
+    void parseWhenSizesThenBinaryUnits() {
+        assertEquals(512L * 1024, parse("gateway: {demo: true}\nwaf: {max-body: 512KB}").waf().maxBody());
+        assertEquals(1024L * 1024, parse("gateway: {demo: true}\nwaf: {max-body: 1MB}").waf().maxBody());
+        assertEquals(2L * 1024 * 1024, parse("gateway: {demo: true}\nwaf: {max-body: 2mb}").waf().maxBody());
+        assertEquals(100L, parse("gateway: {demo: true}\nwaf: {max-header: 100}").waf().maxHeader());
+    }
+
+    @Test
+    void parseWhenSectionsAbsentThenDefaults() {
+        GatewayConfig config = parse("gateway: {demo: true}\nroutes: [{prefix: /api, upstream: \"http://127.0.0.1:9000\"}]");
+
+        RouteConfig route = config.routes().get(0);
+        assertEquals("/api", route.id());
+        assertEquals(List.of(URI.create("http://127.0.0.1:9000")), route.upstreams());
+        assertEquals(RouteConfig.DEFAULT_TIMEOUT, route.timeout());
+        assertFalse(route.stripPrefix());
+        assertEquals(RouteConfig.AuthMode.NONE, route.auth());
+        assertTrue(route.rateLimited());
+        assertFalse(config.redis().enabled());
+        assertEquals(RedisConfig.DEFAULT_KEY_PREFIX, config.redis().keyPrefix());
+        assertEquals("x-api-key", config.apiKeys().header());
+        assertEquals(WafConfig.Mode.BLOCK, config.waf().mode());
+        assertEquals(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"), config.waf().allowedMethods());
+        assertEquals(GatewayConfig.LoggingConfig.Format.JSON, config.logging().format());
+        assertEquals("info", config.logging().level());
+        assertEquals(List.of(), config.gateway().trustedProxies());
+    }
+
+    @Test
+    void parseWhenUpstreamListAndOptionsThenRouteHasThemAll() {
+        RouteConfig route = parse("""
+                gateway: {demo: true, trusted-proxies: [10.0.0.0/8, "::1"]}
+                routes:
+                  - prefix: /api/orders
+                    id: orders
+                    upstream: ["http://10.0.0.1:80/base", "https://orders.internal"]
+                    strip-prefix: true
+                    timeout: 1s
+                    rate-limit: off
+                """).routes().get(0);
+
+        assertEquals("orders", route.id());
+        assertEquals(List.of(URI.create("http://10.0.0.1:80/base"), URI.create("https://orders.internal")), route.upstreams());
+        assertTrue(route.stripPrefix());
+        assertEquals(Duration.ofSeconds(1), route.timeout());
+        assertFalse(route.rateLimited());
+    }
+
+    @Test
+    void parseWhenSecretsThenNeverInProblemsOrToString() {
+        String shortSecret = "hunter2-too-short";
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("""
+                redis: {uri: "http://user:redis-password@cache:6379"}
+                auth:
+                  algorithm: HS256
+                  signing-keys: [{kid: k1, secret: %s}]
+                  consumers: [{key: bob, secret-env: SHORT_SECRET}]
+                """.formatted(shortSecret)));
+
+        assertFalse(e.getMessage().contains(shortSecret), e.getMessage());
+        assertFalse(e.getMessage().contains("redis-password"), e.getMessage());
+        assertFalse(e.getMessage().contains("tiny"), e.getMessage());
+
+        GatewayConfig config = parse("""
+                redis: {uri: "redis://:redis-password@cache:6379/0"}
+                auth:
+                  algorithm: HS256
+                  users: memory
+                  signing-keys: [{kid: k1, secret: %s}]
+                  consumers: [{key: alice, secret-env: ALICE_SECRET}]
+                """.formatted(SECRET_32));
+        String text = config.toString();
+        assertFalse(text.contains(SECRET_32), text);
+        assertFalse(text.contains("redis-password"), text);
+        assertTrue(text.contains("***"), text);
+        assertEquals(SECRET_32, new String(config.auth().signingKeys().get(0).secret().orElseThrow().bytes(),
+                StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void loadWhenKeyFileRelativeThenResolvedAgainstTheConfigDirectory() throws Exception {
+        Files.writeString(dir.resolve("hs.key"), SECRET_32 + "\n");
+        Path file = dir.resolve("portcullis.yaml");
+        Files.writeString(file, "auth: {algorithm: HS256, signing-keys: [{kid: k1, file: hs.key}]}\n");
+
+        GatewayConfig config = loader.load(file);
+
+        AuthConfig.SigningKeyConfig key = config.auth().signingKeys().get(0);
+        assertEquals(Optional.empty(), key.file());
+        assertEquals(SECRET_32, new String(key.secret().orElseThrow().bytes(), StandardCharsets.UTF_8));
+        assertEquals(file.toString(), config.source());
+        assertFalse(config.gateway().demo());
+    }
+
+    @Test
+    void loadWhenFileMissingThenProblemNamesIt() {
+        Path missing = dir.resolve("missing.yaml");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.load(missing));
+
+        assertEquals(List.of(missing + ": no readable file there"), e.problems());
+    }
+
+    @Test
+    void loadDemoWhenBuiltInThenDemoModeWithTheEchoRoute() {
+        GatewayConfig config = loader.loadDemo();
+
+        assertTrue(config.gateway().demo());
+        assertEquals("(built-in demo)", config.source());
+        RouteConfig echo = config.routes().get(0);
+        assertEquals("/api/echo", echo.prefix());
+        assertEquals(List.of(URI.create("http://127.0.0.1:8080/_demo/echo")), echo.upstreams());
+        assertTrue(echo.stripPrefix());
+        assertEquals(GatewayConfig.LoggingConfig.Format.TEXT, config.logging().format());
+    }
+
+    @Test
+    void locateWhenSeveralGivenThenPropertyThenEnvironmentThenInitParameter() {
+        assertEquals(Optional.of(Path.of("/a.yaml")), ConfigLoader.locate("/a.yaml", "/b.yaml", "/c.yaml"));
+        assertEquals(Optional.of(Path.of("/b.yaml")), ConfigLoader.locate(null, "/b.yaml", "/c.yaml"));
+        assertEquals(Optional.of(Path.of("/c.yaml")), ConfigLoader.locate(" ", null, " /c.yaml "));
+        assertEquals(Optional.empty(), ConfigLoader.locate(null, "", null));
+    }
+}

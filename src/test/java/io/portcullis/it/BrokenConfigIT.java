@@ -1,0 +1,85 @@
+package io.portcullis.it;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.apache.catalina.Context;
+import org.apache.catalina.startup.Tomcat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A configuration that does not validate stops the deployment with a message naming each bad key. Runs
+ * the real WAR in an embedded Tomcat inside the test JVM, so the failure can be observed directly.
+ */
+class BrokenConfigIT {
+
+    @Test
+    void deployWhenConfigHasUnknownKeyAndBadUpstreamThenContextFailsNamingBoth(@TempDir Path baseDir) throws Exception {
+        Path war = Path.of(System.getProperty("portcullis.war", "target/portcullis.war"));
+        Path config = Path.of(BrokenConfigIT.class.getResource("/broken-config.yaml").toURI());
+        // Without these two, embedded Tomcat cannot unpack the WAR or looks for the JSP servlet.
+        Files.createDirectories(baseDir.resolve("webapps"));
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(baseDir.toString());
+        tomcat.setAddDefaultWebXmlToWebapp(false);
+        Context context = tomcat.addWebapp("", war.toAbsolutePath().toString());
+        RecordingHandler log = new RecordingHandler();
+        Logger root = Logger.getLogger("");
+        root.addHandler(log);
+        String previous = System.setProperty("portcullis.config", config.toString());
+        try {
+            tomcat.start();
+
+            assertFalse(context.getState().isAvailable(), "the context started: " + context.getState());
+            String messages = log.text();
+            assertTrue(messages.contains("routes[0].upstream: not an http:// or https:// URL"), messages);
+            assertTrue(messages.contains("htp:/nowhere"), messages);
+            assertTrue(messages.contains("gateway.trusted-proxys: unknown key"), messages);
+            assertTrue(messages.contains(config.toString()), "the message names the file: " + messages);
+        } finally {
+            if (previous == null) {
+                System.clearProperty("portcullis.config");
+            } else {
+                System.setProperty("portcullis.config", previous);
+            }
+            root.removeHandler(log);
+            tomcat.stop();
+            tomcat.destroy();
+        }
+    }
+
+    /** Collects every log record with its exception chain. */
+    private static final class RecordingHandler extends Handler {
+        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void publish(LogRecord record) {
+            StringBuilder line = new StringBuilder(String.valueOf(record.getMessage()));
+            for (Throwable t = record.getThrown(); t != null && t != t.getCause(); t = t.getCause()) {
+                line.append(" | ").append(t);
+            }
+            lines.add(line.toString());
+        }
+
+        String text() {
+            synchronized (lines) {
+                return String.join("\n", lines);
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    }
+}

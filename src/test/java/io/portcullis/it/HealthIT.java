@@ -1,0 +1,46 @@
+package io.portcullis.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The gateway's own health endpoints, on every node. */
+@ExtendWith(Upstreams.class)
+class HealthIT {
+
+    @OnEachNode
+    void healthWhenRunningThenOk(GatewayNode node) {
+        HttpResponse<byte[]> response = Http.get(node, "/health");
+
+        assertEquals(200, response.statusCode());
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals("ok", Http.json(response).path("status").asText());
+        assertEquals(32, response.headers().firstValue("X-Request-Id").orElse("").length());
+    }
+
+    @OnEachNode
+    void readyWhenOneUpstreamDownThenReadyAndReportsIt(GatewayNode node) {
+        HttpResponse<byte[]> response = Http.get(node, "/health/ready");
+
+        assertEquals(200, response.statusCode());
+        JsonNode body = Http.json(response);
+        assertEquals("ready", body.path("status").asText());
+        JsonNode upstreams = body.path("upstreams");
+        assertEquals("up", upstreams.path("http://127.0.0.1:" + Upstreams.A_PORT).path("status").asText(), body.toString());
+        assertEquals("up", upstreams.path("http://127.0.0.1:" + Upstreams.B_PORT).path("status").asText(), body.toString());
+        assertEquals("down", upstreams.path("http://127.0.0.1:" + Upstreams.REFUSED_PORT).path("status").asText(),
+                body.toString());
+    }
+
+    @OnEachNode
+    void healthWhenPostThen405ProblemWithAllow(GatewayNode node) {
+        HttpResponse<byte[]> response = Http.send(Http.request(node, "/health")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+
+        Http.assertProblem(response, 405, "Method Not Allowed");
+        assertEquals("GET, HEAD", response.headers().firstValue("Allow").orElse(null));
+    }
+}
