@@ -178,7 +178,7 @@ final class RedisConnector implements AutoCloseable {
         breaker.onFailure(cause.getClass().getSimpleName());
     }
 
-    /** The background probe: connect if not connected, else PING while the breaker is open. */
+    /** The background probe: connect if not connected, else PING (to close an open breaker, or as a heartbeat). */
     private void probe() {
         if (closed) {
             return;
@@ -190,6 +190,10 @@ final class RedisConnector implements AutoCloseable {
                 commands.ping().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 loadScripts(commands);
                 breaker.close();
+            } else {
+                // A heartbeat through the normal path: a Redis that went away while no request needed it
+                // still trips the breaker, so /health/ready reports it without waiting for traffic.
+                call(RedisClusterAsyncCommands::ping);
             }
         } catch (Exception e) {
             if (connection == null && !warnedAtStart) {

@@ -8,10 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every error the gateway makes is application/problem+json with a request id, on every node. */
-@ExtendWith(Upstreams.class)
+@GatewayIT
 class ErrorsIT {
 
     @OnEachNode

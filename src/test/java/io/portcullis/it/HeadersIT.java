@@ -10,14 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What upstreams receive and clients get back (CONTRACT §5), on every node. The nodes trust 127.0.0.1
  * only (see the IT configuration): the tests' ordinary requests come from a trusted proxy, and requests
  * sent from a socket bound to 127.0.0.2 come from an untrusted peer.
  */
-@ExtendWith(Upstreams.class)
+@GatewayIT
 class HeadersIT {
     private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 

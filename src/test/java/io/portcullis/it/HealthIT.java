@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The gateway's own health endpoints, on every node. */
-@ExtendWith(Upstreams.class)
+@GatewayIT
 class HealthIT {
 
     @OnEachNode
@@ -33,6 +32,33 @@ class HealthIT {
         assertEquals("up", upstreams.path("http://127.0.0.1:" + Upstreams.B_PORT).path("status").asText(), body.toString());
         assertEquals("down", upstreams.path("http://127.0.0.1:" + Upstreams.REFUSED_PORT).path("status").asText(),
                 body.toString());
+    }
+
+    @OnEachNode
+    void readyWhenRedisSharedThenReportsItUp(GatewayNode node) {
+        JsonNode body = Http.json(Http.get(node, "/health/ready"));
+
+        assertEquals("up", body.path("redis").path("status").asText(), body.toString());
+    }
+
+    @OnEachNode
+    void readyWhenRedisStopsThen503NamingRedisAndRecoversByItself(GatewayNode node) throws Exception {
+        GatewayRedis.redis().stop();
+        try {
+            HttpResponse<byte[]> down = Http.get(node, "/health/ready");
+            for (int i = 0; i < 50 && down.statusCode() != 503; i++) {
+                Thread.sleep(100);
+                down = Http.get(node, "/health/ready");
+            }
+            assertEquals(503, down.statusCode());
+            assertEquals("unready", Http.json(down).path("status").asText());
+            assertEquals("down", Http.json(down).path("redis").path("status").asText(), Http.json(down).toString());
+            assertEquals(200, Http.get(node, "/health").statusCode(), "liveness does not depend on Redis");
+        } finally {
+            GatewayRedis.redis().startAgain();
+        }
+        GatewayRedis.awaitNodesReady();
+        assertEquals(200, Http.get(node, "/health/ready").statusCode());
     }
 
     @OnEachNode

@@ -13,10 +13,9 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Random;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Requests and bodies through the reverse proxy, on every node. */
-@ExtendWith(Upstreams.class)
+@GatewayIT
 class ProxyIT {
     private static final int TEN_MB = 10 * 1024 * 1024;
 

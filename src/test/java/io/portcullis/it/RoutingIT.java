@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Route resolution and target selection, on every node. */
-@ExtendWith(Upstreams.class)
+@GatewayIT
 class RoutingIT {
 
     @OnEachNode

@@ -42,7 +42,16 @@ public final class RedisProcess implements AutoCloseable {
     /** Starts a server on a free loopback port and waits until it answers PING. */
     public static RedisProcess start() {
         try {
-            RedisProcess redis = new RedisProcess(findBinary(), freePort(), Files.createTempDirectory("portcullis-redis"));
+            return start(freePort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a server on {@code port} (one reserved by the build) and waits until it answers PING. */
+    public static RedisProcess start(int port) {
+        try {
+            RedisProcess redis = new RedisProcess(findBinary(), port, Files.createTempDirectory("portcullis-redis"));
             redis.startAgain();
             return redis;
         } catch (IOException e) {
