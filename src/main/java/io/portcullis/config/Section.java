@@ -141,6 +141,11 @@ final class Section {
     }
 
     <E extends Enum<E>> E enumValue(String key, Class<E> type, E fallback) {
+        JsonNode raw = get(key);
+        if (raw != null && raw.isBoolean() && !raw.booleanValue() && hasConstant(type, "OFF")) {
+            // YAML 1.1 reads a bare `off` as false: take it as the OFF the user wrote.
+            return Enum.valueOf(type, "OFF");
+        }
         Optional<String> text = optionalString(key);
         if (text.isEmpty()) {
             return fallback;
@@ -265,6 +270,15 @@ final class Section {
             return value.isArray() ? "a list" : "a mapping";
         }
         return value.toString();
+    }
+
+    private static <E extends Enum<E>> boolean hasConstant(Class<E> type, String name) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static <E extends Enum<E>> String names(Class<E> type) {
