@@ -209,8 +209,8 @@ class ConfigLoaderTest {
     @Test
     void parseWhenYamlBareOffThenModeOff() {
         // YAML 1.1 turns a bare `off` into false; users write it that way.
-        assertEquals(WafConfig.Mode.OFF, parse("waf: {mode: off}").waf().mode());
-        assertEquals(WafConfig.Mode.OFF, parse("waf: {mode: \"off\"}").waf().mode());
+        assertEquals(WafConfig.Mode.OFF, parse("gateway: {demo: true}\nwaf: {mode: off}").waf().mode());
+        assertEquals(WafConfig.Mode.OFF, parse("gateway: {demo: true}\nwaf: {mode: \"off\"}").waf().mode());
     }
 
     @Test
