@@ -113,13 +113,13 @@ final class RefreshTokens {
     static Optional<String> open(String presented, String envelope) {
         try {
             byte[] in = UNB64.decode(envelope);
-            if (in.length <= IV_BYTES) {
+            if (in.length <= IV_BYTES + TAG_BITS / 8) {
                 return Optional.empty();
             }
             Cipher cipher = cipher(Cipher.DECRYPT_MODE, presented, Arrays.copyOf(in, IV_BYTES));
             byte[] plain = cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES);
             return Optional.of(new String(plain, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException | GeneralSecurityException e) {
+        } catch (IllegalArgumentException | GeneralSecurityException | java.security.ProviderException e) {
             return Optional.empty();
         }
     }
