@@ -55,6 +55,11 @@ final class RequestFields {
      * @param allowed the field names this endpoint takes; any other is refused
      */
     static RequestFields read(HttpServletRequest request, Set<String> allowed, boolean formAllowed) throws BadInput {
+        return read(request, allowed, formAllowed, false);
+    }
+
+    private static RequestFields read(HttpServletRequest request, Set<String> allowed, boolean formAllowed,
+            boolean emptyAllowed) throws BadInput {
         String type = Optional.ofNullable(request.getContentType()).orElse("").toLowerCase(Locale.ROOT);
         if (formAllowed && type.startsWith("application/x-www-form-urlencoded")) {
             Map<String, String[]> params = request.getParameterMap();
@@ -81,6 +86,9 @@ final class RequestFields {
             if (body.length > MAX_BODY_BYTES) {
                 throw new BadInput("The body is larger than " + MAX_BODY_BYTES + " bytes.");
             }
+            if (body.length == 0 && emptyAllowed) {
+                return new RequestFields(Map.of(), Map.of());
+            }
             if (body.length == 0) {
                 throw new BadInput("The body must be a JSON object.");
             }
@@ -104,12 +112,12 @@ final class RequestFields {
         return new RequestFields(fields, Map.of());
     }
 
-    /** An empty body is allowed (e.g. logout without a refresh token). */
+    /** An empty body is allowed (e.g. logout without a refresh token), whatever its declared type. */
     static RequestFields readOptional(HttpServletRequest request, Set<String> allowed) throws BadInput {
         if (request.getContentLengthLong() == 0) {
             return new RequestFields(Map.of(), Map.of());
         }
-        return read(request, allowed, false);
+        return read(request, allowed, false, true);
     }
 
     Optional<String> string(String name, int maxLength) throws BadInput {

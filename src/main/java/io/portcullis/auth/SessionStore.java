@@ -26,6 +26,12 @@ public interface SessionStore {
     /** The session if it is still alive (not ended, expired or idle). */
     CompletionStage<Optional<Session>> find(String sid);
 
+    /**
+     * The session if it is still alive and {@code refreshTokenHash} is its current refresh token: checks a
+     * refresh token without spending it (introspection, revocation, logout).
+     */
+    CompletionStage<Optional<Session>> findByToken(String sid, String refreshTokenHash);
+
     /** Ends one session. @return whether it was alive */
     CompletionStage<Boolean> end(String sid);
 

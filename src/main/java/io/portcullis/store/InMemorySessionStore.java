@@ -93,6 +93,12 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public CompletionStage<Optional<Session>> findByToken(String sid, String refreshTokenHash) {
+        return CompletableFuture.completedFuture(
+                live(sid).filter(s -> s.current().equals(refreshTokenHash)).map(State::session));
+    }
+
+    @Override
     public CompletionStage<Boolean> end(String sid) {
         return CompletableFuture.completedFuture(endLive(sid).isPresent());
     }

@@ -79,18 +79,31 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletionStage<Optional<Session>> find(String sid) {
-        return redis.call(c -> c.hmget(keys.session(sid), "user", "created", "expires", "last")).thenApply(values -> {
+        return read(sid).thenApply(found -> found.map(SessionAndToken::session));
+    }
+
+    @Override
+    public CompletionStage<Optional<Session>> findByToken(String sid, String refreshTokenHash) {
+        return read(sid).thenApply(found -> found.filter(s -> s.currentHash().equals(refreshTokenHash))
+                .map(SessionAndToken::session));
+    }
+
+    private CompletionStage<Optional<SessionAndToken>> read(String sid) {
+        return redis.call(c -> c.hmget(keys.session(sid), "user", "created", "expires", "last", "cur")).thenApply(values -> {
             if (values.isEmpty() || !values.get(0).hasValue()) {
-                return Optional.<Session>empty();
+                return Optional.<SessionAndToken>empty();
             }
             Session session = new Session(sid, values.get(0).getValue(), instant(value(values.get(1))),
                     instant(value(values.get(3))), instant(value(values.get(2))));
             long now = clock.millis();
             boolean alive = now < session.expiresAt().toEpochMilli()
                     && now - session.lastUsedAt().toEpochMilli() < policy.idleTimeout().toMillis();
-            return alive ? Optional.of(session) : Optional.<Session>empty();
+            String current = values.get(4).hasValue() ? values.get(4).getValue() : "";
+            return alive ? Optional.of(new SessionAndToken(session, current)) : Optional.<SessionAndToken>empty();
         });
     }
+
+    private record SessionAndToken(Session session, String currentHash) {}
 
     @Override
     public CompletionStage<Boolean> end(String sid) {

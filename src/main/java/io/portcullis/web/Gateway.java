@@ -1,9 +1,12 @@
 package io.portcullis.web;
 
+import io.portcullis.auth.AuthEndpoint;
+import io.portcullis.auth.WellKnownEndpoint;
 import io.portcullis.chain.ClientAddressResolver;
 import io.portcullis.chain.FilterStage;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RouteConfig;
+import io.portcullis.jwt.SigningKeys;
 import io.portcullis.logging.AccessLogFilter;
 import io.portcullis.logging.HeaderRedactor;
 import io.portcullis.proxy.GatewayProxyServlet;
@@ -44,6 +47,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway assemble(GatewayConfig config, Clock clock) {
+        // Before anything that must be closed: a missing or weak key fails start-up here.
+        SigningKeys keys = SigningKeys.load(config.auth(), config.gateway().demo(), config.source());
         List<AutoCloseable> closeables = new ArrayList<>();
         // Shared state: Redis when redis.uri is set (connecting in the background, so start-up never waits
         // on it), otherwise this process.
@@ -64,6 +69,8 @@ public final class Gateway implements AutoCloseable {
         List<Route> endpoints = new ArrayList<>();
         endpoints.add(Route.endpoint("health", HealthEndpoint.PREFIX, new HealthEndpoint(
                 List.of(new StoreReadiness(stores), upstreamReadiness))));
+        endpoints.add(Route.endpoint("auth", config.auth().path(), AuthEndpoint.create(config, keys, stores, clock)));
+        endpoints.add(Route.endpoint("well-known", WellKnownEndpoint.PREFIX, new WellKnownEndpoint(keys, config.auth())));
         if (config.gateway().demo()) {
             endpoints.add(Route.endpoint("demo-echo", DemoEchoEndpoint.PREFIX, new DemoEchoEndpoint()));
         }

@@ -48,6 +48,19 @@ abstract class SessionStoreContract {
     }
 
     @Test
+    void findByTokenWhenCurrentTokenThenSessionElseEmpty() {
+        login("s1", "alice", "h0");
+        assertEquals("alice", store.findByToken("s1", "h0").toCompletableFuture().join().orElseThrow().userId());
+        assertTrue(store.findByToken("s1", "h-other").toCompletableFuture().join().isEmpty());
+        rotate("s1", "h0", "h1");
+        assertTrue(store.findByToken("s1", "h0").toCompletableFuture().join().isEmpty(), "a spent token");
+        assertTrue(store.findByToken("s1", "h1").toCompletableFuture().join().isPresent());
+        assertTrue(store.findByToken("s2", "h1").toCompletableFuture().join().isEmpty(), "another session");
+        clock.advance(POLICY.idleTimeout());
+        assertTrue(store.findByToken("s1", "h1").toCompletableFuture().join().isEmpty(), "idle");
+    }
+
+    @Test
     void rotateWhenCurrentTokenThenRotatedToSuccessor() {
         login("s1", "alice", "h0");
         RotationResult result = rotate("s1", "h0", "h1");

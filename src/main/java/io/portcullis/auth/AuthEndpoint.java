@@ -1,0 +1,310 @@
+package io.portcullis.auth;
+
+import io.portcullis.chain.ClientAddress;
+import io.portcullis.chain.JsonResponses;
+import io.portcullis.chain.RequestAttributes;
+import io.portcullis.config.AuthConfig;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.RouteConfig;
+import io.portcullis.jwt.SigningKeys;
+import io.portcullis.jwt.TokenVerifier;
+import io.portcullis.jwt.Verification;
+import io.portcullis.problem.Problem;
+import io.portcullis.problem.ProblemType;
+import io.portcullis.problem.ProblemWriter;
+import io.portcullis.route.RouteFilter;
+import io.portcullis.route.RouteHandler;
+import io.portcullis.store.StoreUnavailableException;
+import io.portcullis.store.Stores;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.text.Normalizer;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded auth service under {@code auth.path}: register, login, refresh, logout, logout-all and me
+ * here; verify, introspect and revoke in {@link TokenEndpoints}; API-key issuance in {@link ApiKeyEndpoints}.
+ * Dispatches by sub-path and method (unknown sub-path → 404, wrong method → 405 with {@code Allow}),
+ * authenticates the Bearer endpoints, and turns bad input into 400 and an unreachable store into 503, so
+ * no endpoint answers 500. Thread-safe.
+ */
+public final class AuthEndpoint implements RouteHandler {
+    /** Roles a user gets at registration. */
+    static final List<String> REGISTERED_ROLES = List.of("user");
+    /** Probed for container realm users besides the roles routes require. */
+    static final Set<String> CONVENTIONAL_ROLES = Set.of("user", "admin");
+    static final String DEMO_USERNAME = "alice";
+    static final String DEMO_PASSWORD = "password123";
+    static final List<String> DEMO_ROLES = List.of("user", "orders");
+    private static final Set<String> CREDENTIAL_FIELDS = Set.of("username", "password");
+    private static final Set<String> REFRESH_FIELDS = Set.of("refresh_token", "refresh");
+    private static final Logger LOG = LoggerFactory.getLogger(AuthEndpoint.class);
+
+    private final AuthConfig config;
+    private final CredentialChecker accounts;
+    private final UserStore users;
+    private final PasswordHasher hasher;
+    private final SessionService sessions;
+    private final TokenChecker tokens;
+    private final LoginThrottle throttle;
+    private final Map<String, Operation> operations;
+    private final ApiKeyEndpoints apiKeys;
+
+    AuthEndpoint(AuthConfig config, CredentialChecker accounts, UserStore users, PasswordHasher hasher,
+            SessionService sessions, TokenChecker tokens, LoginThrottle throttle, TokenEndpoints tokenEndpoints,
+            ApiKeyEndpoints apiKeys) {
+        this.config = config;
+        this.accounts = accounts;
+        this.users = users;
+        this.hasher = hasher;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.throttle = throttle;
+        this.apiKeys = apiKeys;
+        Map<String, Operation> ops = new LinkedHashMap<>();
+        ops.put("/register", Operation.post(false, this::register));
+        ops.put("/login", Operation.post(false, this::login));
+        ops.put("/refresh", Operation.post(false, this::refresh));
+        ops.put("/logout", Operation.post(true, this::logout));
+        ops.put("/logout-all", Operation.post(true, this::logoutAll));
+        ops.put("/verify", Operation.post(false, tokenEndpoints::verify));
+        ops.put("/introspect", Operation.post(false, tokenEndpoints::introspect));
+        ops.put("/revoke", Operation.post(false, tokenEndpoints::revoke));
+        ops.put("/me", new Operation(Map.of("GET", this::me, "HEAD", this::me), true));
+        ops.put(ApiKeyEndpoints.PATH, new Operation(Map.of("GET", apiKeys::list, "HEAD", apiKeys::list,
+                "POST", apiKeys::create), true));
+        this.operations = Map.copyOf(ops);
+    }
+
+    /**
+     * Builds the auth service from the configuration and the shared stores. In demo mode with in-memory
+     * users, the demo user {@code alice} / {@code password123} is created.
+     */
+    public static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, Stores stores, Clock clock) {
+        return create(gateway, keys, stores, clock, new PasswordHasher());
+    }
+
+    /** As {@link #create(GatewayConfig, SigningKeys, Stores, Clock)}, with a given hasher (tests use a cheap one). */
+    static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, Stores stores, Clock clock,
+            PasswordHasher hasher) {
+        AuthConfig config = gateway.auth();
+        CredentialChecker accounts;
+        if (config.users() == AuthConfig.UserSource.CONTAINER) {
+            Set<String> probed = new TreeSet<>(CONVENTIONAL_ROLES);
+            gateway.routes().stream().map(RouteConfig::scopes).forEach(probed::addAll);
+            accounts = new ContainerCredentials(probed);
+        } else {
+            accounts = new StoredCredentials(stores.users(), hasher);
+            if (gateway.gateway().demo()) {
+                Await.result(stores.users().create(new User(TokenIssuer.randomId(), DEMO_USERNAME,
+                        hasher.hash(DEMO_PASSWORD), DEMO_ROLES)));
+                LOG.warn("DEMO: user '{}' with password '{}' exists", DEMO_USERNAME, DEMO_PASSWORD);
+            }
+        }
+        TokenChecker tokens = new TokenChecker(new TokenVerifier(config, keys, clock), stores.revocations(),
+                gateway.redis().revocationOnFailure(), config.issuer());
+        SessionService sessions = new SessionService(stores.sessions(), stores.revocations(),
+                new TokenIssuer(keys, config, clock), new RefreshTokens(), accounts, config, clock);
+        return new AuthEndpoint(config, accounts, stores.users(), hasher, sessions, tokens,
+                new LoginThrottle(stores.counters()), new TokenEndpoints(config, tokens, sessions, accounts),
+                new ApiKeyEndpoints(stores.apiKeys(), clock));
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = RouteFilter.path(request);
+        String subPath = path.length() > config.path().length() ? path.substring(config.path().length()) : "/";
+        Optional<Operation> operation = Optional.ofNullable(operations.get(subPath))
+                .or(() -> apiKeys.matchesOne(subPath)
+                        ? Optional.of(new Operation(Map.of("DELETE", apiKeys::delete), true)) : Optional.empty());
+        if (operation.isEmpty()) {
+            ProblemWriter.write(request, response, ProblemType.NOT_FOUND, "No such auth endpoint.");
+            return;
+        }
+        AuthCall.Handler handler = operation.get().byMethod().get(request.getMethod());
+        if (handler == null) {
+            ProblemWriter.write(request, response, new Problem(ProblemType.METHOD_NOT_ALLOWED,
+                    "This endpoint does not answer " + request.getMethod() + ".",
+                    Map.of("Allow", String.join(", ", new TreeSet<>(operation.get().byMethod().keySet())))));
+            return;
+        }
+        try {
+            Optional<io.portcullis.jwt.VerifiedToken> caller = Optional.empty();
+            if (operation.get().bearer()) {
+                caller = authenticate(request, response);
+                if (caller.isEmpty()) {
+                    return;
+                }
+            }
+            handler.handle(new AuthCall(request, response, subPath, caller));
+        } catch (RequestFields.BadInput e) {
+            ProblemWriter.write(request, response, ProblemType.BAD_REQUEST, e.getMessage());
+        } catch (StoreUnavailableException e) {
+            LOG.warn("auth {} answered 503: {}", subPath, e.getMessage());
+            ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
+                    "The gateway's state store is unreachable; try again shortly.")
+                    .withHeader("Retry-After", TokenChecker.RETRY_AFTER_SECONDS));
+        }
+    }
+
+    private Optional<io.portcullis.jwt.VerifiedToken> authenticate(HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
+        Optional<String> bearer = TokenChecker.bearer(request);
+        if (bearer.isEmpty()) {
+            ProblemWriter.write(request, response, TokenChecker.missing());
+            return Optional.empty();
+        }
+        Verification result = tokens.checkOwn(bearer.get());
+        if (result instanceof Verification.Rejected rejected) {
+            ProblemWriter.write(request, response, TokenChecker.rejected(rejected));
+            return Optional.empty();
+        }
+        return Optional.of(((Verification.Verified) result).token());
+    }
+
+    private void register(AuthCall call) throws IOException, RequestFields.BadInput {
+        if (!config.registration() || !accounts.registrationPossible()) {
+            ProblemWriter.write(call.request(), call.response(), ProblemType.FORBIDDEN, accounts.registrationPossible()
+                    ? "Registration is turned off (auth.registration: false)."
+                    : "Users are managed by the servlet container's realm (auth.users: container).");
+            return;
+        }
+        Credentials credentials = credentials(call);
+        User user = new User(TokenIssuer.randomId(), credentials.canonical(), hasher.hash(credentials.password()),
+                REGISTERED_ROLES);
+        if (!Await.result(users.create(user))) {
+            ProblemWriter.write(call.request(), call.response(), ProblemType.CONFLICT, "The username is taken.");
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user_id", user.id());
+        body.put("username", user.username());
+        JsonResponses.write(call.request(), call.response(), 201, body);
+    }
+
+    private void login(AuthCall call) throws IOException, RequestFields.BadInput {
+        Credentials credentials = credentials(call);
+        String address = RequestAttributes.CLIENT.get(call.request()).map(ClientAddress::address)
+                .orElseGet(call.request()::getRemoteAddr);
+        Optional<Long> wait = throttle.blockedFor(credentials.canonical(), address);
+        if (wait.isPresent()) {
+            ProblemWriter.write(call.request(), call.response(), Problem.of(ProblemType.TOO_MANY_REQUESTS,
+                    "Too many failed logins; try again later.").withHeader("Retry-After", Long.toString(wait.get())));
+            return;
+        }
+        Optional<Account> account = accounts.check(call.request(), credentials.name(), credentials.canonical(),
+                credentials.password());
+        if (account.isEmpty()) {
+            throttle.recordFailure(credentials.canonical(), address);
+            ProblemWriter.write(call.request(), call.response(), ProblemType.INVALID_CREDENTIALS,
+                    "The username or password is wrong.");
+            return;
+        }
+        throttle.recordSuccess(credentials.canonical());
+        writeTokens(call, sessions.login(account.get()));
+    }
+
+    private void refresh(AuthCall call) throws IOException, RequestFields.BadInput {
+        RequestFields fields = call.json(REFRESH_FIELDS);
+        Optional<String> token = fields.string("refresh_token", RefreshTokens.MAX_LENGTH);
+        Optional<String> alias = fields.string("refresh", RefreshTokens.MAX_LENGTH);
+        if (token.isPresent() && alias.isPresent()) {
+            throw new RequestFields.BadInput("Give 'refresh_token' or its alias 'refresh', not both.");
+        }
+        String presented = token.or(() -> alias)
+                .orElseThrow(() -> new RequestFields.BadInput("Field 'refresh_token' is required."));
+        SessionService.Refreshed result = sessions.refresh(presented);
+        if (result instanceof SessionService.Refreshed.Refused refused) {
+            ProblemWriter.write(call.request(), call.response(), TokenChecker.invalid(refused.description()));
+            return;
+        }
+        writeTokens(call, ((SessionService.Refreshed.Issued) result).tokens());
+    }
+
+    private void logout(AuthCall call) throws IOException, RequestFields.BadInput {
+        RequestFields fields = RequestFields.readOptional(call.request(), Set.of("refresh_token"));
+        Optional<String> refresh = fields.string("refresh_token", RefreshTokens.MAX_LENGTH);
+        io.portcullis.jwt.VerifiedToken token = call.token();
+        token.jti().ifPresent(jti -> sessions.revokeAccessToken(token.subject(), jti, token.expiresAt()));
+        token.sessionId().ifPresent(sid -> sessions.end(token.subject(), sid));
+        // The refresh token may name another session of the same user (an older login): end that one too.
+        refresh.flatMap(sessions::sessionOf)
+                .filter(session -> session.userId().equals(token.subject()))
+                .ifPresent(session -> sessions.end(token.subject(), session.sid()));
+        noContent(call);
+    }
+
+    private void logoutAll(AuthCall call) throws IOException, RequestFields.BadInput {
+        RequestFields.readOptional(call.request(), Set.of());
+        io.portcullis.jwt.VerifiedToken token = call.token();
+        token.jti().ifPresent(jti -> sessions.revokeAccessToken(token.subject(), jti, token.expiresAt()));
+        sessions.endAll(token.subject());
+        noContent(call);
+    }
+
+    private void me(AuthCall call) throws IOException {
+        io.portcullis.jwt.VerifiedToken token = call.token();
+        Optional<Account> account = accounts.find(token.subject(), token.roles());
+        if (account.isEmpty()) {
+            ProblemWriter.write(call.request(), call.response(), TokenChecker.invalid("The user no longer exists."));
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user_id", account.get().userId());
+        body.put("username", account.get().username());
+        body.put("roles", account.get().roles());
+        body.put("exp", token.expiresAt().getEpochSecond());
+        JsonResponses.write(call.request(), call.response(), 200, body);
+    }
+
+    private static void writeTokens(AuthCall call, SessionService.TokenPair tokens) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", tokens.accessToken());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", tokens.expiresIn());
+        body.put("refresh_token", tokens.refreshToken());
+        body.put("user_id", tokens.userId());
+        call.response().setHeader("Pragma", "no-cache");
+        JsonResponses.write(call.request(), call.response(), 200, body);
+    }
+
+    static void noContent(AuthCall call) {
+        call.response().setStatus(204);
+        call.response().setHeader("Cache-Control", "no-store");
+    }
+
+    /** A username and password that passed the input rules. */
+    private record Credentials(String name, String canonical, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[" + canonical + "]";
+        }
+    }
+
+    private static Credentials credentials(AuthCall call) throws RequestFields.BadInput {
+        RequestFields fields = call.json(CREDENTIAL_FIELDS);
+        String raw = fields.requireString("username", 1, Usernames.MAX_LENGTH * 4);
+        String canonical = Usernames.normalise(raw).orElseThrow(() -> new RequestFields.BadInput(
+                "Field 'username' must be 1–" + Usernames.MAX_LENGTH
+                        + " characters after NFKC normalisation, without spaces or control characters."));
+        String password = fields.requireString("password", 1, RequestFields.MAX_BODY_BYTES);
+        Passwords.check(password);
+        return new Credentials(Normalizer.normalize(raw, Normalizer.Form.NFKC), canonical, password);
+    }
+
+    /** The methods a sub-path answers and whether it needs a Bearer token. */
+    private record Operation(Map<String, AuthCall.Handler> byMethod, boolean bearer) {
+        static Operation post(boolean bearer, AuthCall.Handler handler) {
+            return new Operation(Map.of("POST", handler), bearer);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.portcullis.auth;
+
+import static io.portcullis.auth.AuthFixture.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.portcullis.apikey.ApiKey;
+import io.portcullis.auth.AuthFixture.Answer;
+import io.portcullis.testsupport.FakeRequest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ApiKeyEndpointsTest {
+    private final AuthFixture auth = new AuthFixture("gateway: { demo: true }\n" + AuthFixture.CONFIG);
+    private final String alice = auth.post("/login", AuthFixture.credentials("alice", "password123")).text("access_token");
+
+    private Answer create(String body) {
+        return auth.post("/api-keys", body, "Authorization", bearer(alice));
+    }
+
+    @Test
+    void createWhenScopesHeldThen201WithKeyShownOnceAndStoredAsHash() {
+        Answer answer = create("{\"name\":\"ci\",\"scopes\":[\"orders\"]}");
+
+        assertEquals(201, answer.status());
+        String key = answer.text("api_key");
+        assertTrue(key.startsWith("pk_") && key.length() == 46, key);
+        assertEquals("[\"orders\"]", answer.body().path("scopes").toString());
+        ApiKey stored = auth.stores.apiKeys().findByHash(ApiKeyEndpoints.sha256Hex(key)).toCompletableFuture().join()
+                .orElseThrow();
+        assertEquals(answer.text("id"), stored.id());
+        assertEquals("ci", stored.name());
+        assertFalse(stored.toString().contains(key));
+    }
+
+    @Test
+    void createWhenUsageScopeStringThenAccepted() {
+        Answer answer = create("{\"usage_scope\":\"orders\"}");
+
+        assertEquals(201, answer.status());
+        assertEquals(List.of("orders"), List.of(answer.body().path("scopes").get(0).asText()));
+    }
+
+    @Test
+    void createWhenScopeNotHeldThen403() {
+        Answer answer = create("{\"scopes\":[\"admin\"]}");
+
+        assertEquals(403, answer.status());
+        assertTrue(answer.text("detail").contains("admin"));
+    }
+
+    @Test
+    void createWhenBadInputThen400() {
+        assertEquals(400, create("{\"scopes\":\"orders\",\"usage_scope\":\"user\"}").status());
+        assertEquals(400, create("{\"scopes\":[1]}").status());
+        assertEquals(400, create("{\"scopes\":[\"has space!\"]}").status());
+        assertEquals(400, create("{\"name\":\"" + "n".repeat(65) + "\"}").status());
+        assertEquals(400, create("{\"owner\":\"x\"}").status());
+    }
+
+    @Test
+    void listThenDeleteWhenOwnKeyThen204AndGone() {
+        Answer created = create("{\"name\":\"ci\",\"scopes\":[\"orders\"]}");
+
+        Answer listed = auth.get("/api-keys", "Authorization", bearer(alice));
+        assertEquals(200, listed.status());
+        assertEquals(created.text("id"), listed.body().path("api_keys").get(0).path("id").asText());
+        assertFalse(listed.body().toString().contains(created.text("api_key")));
+
+        Answer deleted = auth.call(FakeRequest.of("DELETE", "/auth/api-keys/" + created.text("id"))
+                .header("Authorization", bearer(alice)));
+        assertEquals(204, deleted.status());
+        assertTrue(auth.stores.apiKeys().findByHash(ApiKeyEndpoints.sha256Hex(created.text("api_key")))
+                .toCompletableFuture().join().isEmpty());
+        assertEquals(404, auth.call(FakeRequest.of("DELETE", "/auth/api-keys/" + created.text("id"))
+                .header("Authorization", bearer(alice))).status());
+    }
+
+    @Test
+    void deleteWhenAnotherUsersKeyThen404() {
+        String keyId = create("{\"name\":\"ci\"}").text("id");
+        String bob = auth.registerAndLogin("bob").text("access_token");
+
+        assertEquals(404, auth.call(FakeRequest.of("DELETE", "/auth/api-keys/" + keyId)
+                .header("Authorization", bearer(bob))).status());
+        assertEquals("{\"api_keys\":[]}", auth.get("/api-keys", "Authorization", bearer(bob)).body().toString());
+    }
+
+    @Test
+    void anyWhenNoBearerThen401() {
+        assertEquals(401, auth.post("/api-keys", "{}").status());
+        assertEquals(401, auth.get("/api-keys").status());
+    }
+}
