@@ -19,7 +19,7 @@ import org.apache.catalina.startup.Tomcat;
  *
  * <pre>
  * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.portcullis.bench.GatewayRateLimitBench [seconds] [connections]
+ * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.portcullis.bench.GatewayRateLimitBench [seconds] [connections] [algorithm]
  * </pre>
  */
 public final class GatewayRateLimitBench {
@@ -31,20 +31,21 @@ public final class GatewayRateLimitBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+        String algorithm = args.length > 2 ? args[2] : "sliding-window";
         try (RedisProcess redis = RedisProcess.start()) {
             int port = freePort();
             Path config = Files.createTempFile("portcullis-bench", ".yaml");
             Files.writeString(config, """
                     gateway: { demo: true }
                     redis: { uri: "redis://127.0.0.1:%d" }
-                    rate-limits: { anonymous: { limit: 1000000000, window: 60s } }
+                    rate-limits: { algorithm: %s, anonymous: { limit: 1000000000, window: 60s } }
                     routes:
                       - { prefix: /limited, id: limited, upstream: "http://127.0.0.1:%d/_demo/echo", strip-prefix: true,
                           rate-limit: { limit: 1000000000, window: 60s } }
                       - { prefix: /unlimited, upstream: "http://127.0.0.1:%d/_demo/echo", strip-prefix: true,
                           rate-limit: off }
                     logging: { level: warn }
-                    """.formatted(redis.port(), port, port));
+                    """.formatted(redis.port(), algorithm, port, port));
             System.setProperty("portcullis.config", config.toString());
             Tomcat tomcat = new Tomcat();
             tomcat.setBaseDir(Files.createTempDirectory("portcullis-bench-tomcat").toString());
