@@ -1,5 +1,6 @@
 /**
- * Client identification by API key. Keys are known only by their SHA-256 hash, kept through
- * {@link io.portcullis.apikey.ApiKeyStore} so a revocation takes effect on every node at once.
+ * Client identification by API key: {@link io.portcullis.apikey.ApiKeyFilter} (stage 4) sorts callers into
+ * anonymous, identified and invalid. Keys are known only by their SHA-256 hash, kept in the configuration or
+ * through {@link io.portcullis.apikey.ApiKeyStore}, so a revocation takes effect on every node at once.
  */
 package io.portcullis.apikey;

@@ -6,7 +6,9 @@ package io.portcullis.chain;
  */
 public enum FilterStage {
     ACCESS_LOG("access-log"),
-    ROUTE("route");
+    ROUTE("route"),
+    API_KEY("api-key"),
+    RATE_LIMIT("rate-limit");
 
     private final String filterName;
 

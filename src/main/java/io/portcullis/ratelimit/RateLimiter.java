@@ -8,12 +8,19 @@ import java.util.concurrent.CompletionStage;
  * unreachable the Redis implementation counts the same limits in process ({@code on-failure: allow}) or
  * answers {@link Decision.Outcome#UNAVAILABLE} ({@code deny}). Never completes exceptionally. Thread-safe.
  *
- * <p>Buckets are caller-chosen strings such as {@code "k:partner-a:orders"}; the Redis key puts the bucket
- * in a Cluster hash tag, so a bucket named {@code "u:<sub>..."} shares the slot of that subject's revocation
- * keys.
+ * <p>A count is kept per bucket, policy and window. The bucket names the caller, such as {@code "k:partner-a"}
+ * (an API key), {@code "u:<sub>"} (a user) or {@code "a:203.0.113.7"} (a client address); the Redis key puts
+ * only the bucket in a Cluster hash tag, so a user's counts share the slot of that subject's revocation keys
+ * and one script could check both. The policy separates counts of one caller, such as a route's own limit
+ * from the shared default.
  */
 public interface RateLimiter {
 
-    /** Counts one request in {@code bucket} under {@code quota}. */
-    CompletionStage<Decision> acquire(String bucket, Quota quota);
+    /** Counts one request of {@code bucket} under {@code policy} with {@code quota}. */
+    CompletionStage<Decision> acquire(String bucket, String policy, Quota quota);
+
+    /** Counts one request of {@code bucket} under the unnamed policy. */
+    default CompletionStage<Decision> acquire(String bucket, Quota quota) {
+        return acquire(bucket, "", quota);
+    }
 }

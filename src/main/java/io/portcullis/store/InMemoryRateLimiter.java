@@ -28,13 +28,13 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
 
     @Override
-    public CompletionStage<Decision> acquire(String bucket, Quota quota) {
-        return CompletableFuture.completedFuture(decide(bucket, quota));
+    public CompletionStage<Decision> acquire(String bucket, String policy, Quota quota) {
+        return CompletableFuture.completedFuture(decide(bucket, policy, quota));
     }
 
     /** The decision, synchronously. */
-    Decision decide(String bucket, Quota quota) {
-        return buckets.decide(bucket + '\u0000' + quota.window().toMillis(), quota);
+    Decision decide(String bucket, String policy, Quota quota) {
+        return buckets.decide(bucket + '\u0000' + policy + '\u0000' + quota.window().toMillis(), quota);
     }
 
     private static final class Buckets<S> {

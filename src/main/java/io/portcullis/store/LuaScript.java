@@ -18,6 +18,8 @@ import java.util.List;
 record LuaScript(String name, String source, String sha1) {
 
     static final LuaScript FIXED_WINDOW = load("fixed-window");
+    static final LuaScript SLIDING_WINDOW = load("sliding-window");
+    static final LuaScript TOKEN_BUCKET = load("token-bucket");
     static final LuaScript REVOCATION_CHECK = load("revocation-check");
     static final LuaScript REVOKE_BEFORE = load("revoke-before");
     static final LuaScript USER_CREATE = load("user-create");
@@ -25,7 +27,7 @@ record LuaScript(String name, String source, String sha1) {
 
     /** Every script, loaded into Redis once per connection. */
     static final List<LuaScript> ALL =
-            List.of(FIXED_WINDOW, REVOCATION_CHECK, REVOKE_BEFORE, USER_CREATE, SESSION_ROTATE);
+            List.of(FIXED_WINDOW, SLIDING_WINDOW, TOKEN_BUCKET, REVOCATION_CHECK, REVOKE_BEFORE, USER_CREATE, SESSION_ROTATE);
 
     static LuaScript load(String name) {
         String resource = "/redis/" + name + ".lua";

@@ -25,7 +25,11 @@ enum RateLimitAlgorithm {
                     ? new Decision(Decision.Outcome.ALLOWED, quota.limit(), quota.limit() - count, reset)
                     : new Decision(Decision.Outcome.LIMITED, quota.limit(), 0, reset);
         }
-    };
+    },
+    /** {@code sliding-window.lua}: an exact sliding log in a sorted set. */
+    SLIDING_WINDOW("sw", LuaScript.SLIDING_WINDOW, new SlidingWindow()),
+    /** {@code token-bucket.lua}: a bucket of {@code limit} tokens refilled evenly over the window. */
+    TOKEN_BUCKET("tb", LuaScript.TOKEN_BUCKET, new TokenBucket());
 
     private final String keyTag;
     private final LuaScript script;
@@ -37,11 +41,21 @@ enum RateLimitAlgorithm {
         this.local = local;
     }
 
-    /** The script's ARGV for a quota. */
-    abstract String[] arguments(Quota quota);
+    /** The script's ARGV for a quota: by default {limit, window ms}. */
+    String[] arguments(Quota quota) {
+        return new String[] {Long.toString(quota.limit()), Long.toString(quota.window().toMillis())};
+    }
 
-    /** The decision the script's reply (a list of integers) means. */
-    abstract Decision decide(List<Long> reply, Quota quota);
+    /**
+     * The decision the script's reply (a list of integers) means: by default the reply is {1 admitted |
+     * 0 refused, remaining, ms until the remaining count next grows}.
+     */
+    Decision decide(List<Long> reply, Quota quota) {
+        long reset = Math.max(1, (reply.get(2) + 999) / 1000);
+        return reply.get(0) == 1
+                ? new Decision(Decision.Outcome.ALLOWED, quota.limit(), reply.get(1), reset)
+                : new Decision(Decision.Outcome.LIMITED, quota.limit(), 0, reset);
+    }
 
     /** Part of the bucket key, so that buckets of two algorithms never share a key. */
     String keyTag() {
@@ -60,9 +74,8 @@ enum RateLimitAlgorithm {
     static RateLimitAlgorithm of(RateLimitsConfig.Algorithm configured) {
         return switch (configured) {
             case FIXED_WINDOW -> FIXED_WINDOW;
-            // Sliding window and token bucket arrive with the rate-limit issue: a script and a LocalAlgorithm each.
-            case SLIDING_WINDOW, TOKEN_BUCKET -> throw new UnsupportedOperationException(
-                    "rate-limits.algorithm " + configured + " is not implemented yet; use fixed-window");
+            case SLIDING_WINDOW -> SLIDING_WINDOW;
+            case TOKEN_BUCKET -> TOKEN_BUCKET;
         };
     }
 }

@@ -53,8 +53,10 @@ final class RedisKeys {
         return prefix + "apikeys:{u:" + ownerId + "}";
     }
 
-    String rateLimit(String bucket, RateLimitAlgorithm algorithm, long windowMillis) {
-        return prefix + "rl:{" + bucket + "}:" + algorithm.keyTag() + ":" + windowMillis;
+    /** The policy comes last, after fixed-format parts, so no two (bucket, policy) pairs share a key. */
+    String rateLimit(String bucket, String policy, RateLimitAlgorithm algorithm, long windowMillis) {
+        String key = prefix + "rl:{" + bucket + "}:" + algorithm.keyTag() + ":" + windowMillis;
+        return policy.isEmpty() ? key : key + ":" + policy;
     }
 
     String counter(String key) {

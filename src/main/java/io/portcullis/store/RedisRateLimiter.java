@@ -29,17 +29,18 @@ final class RedisRateLimiter implements RateLimiter {
     }
 
     @Override
-    public CompletionStage<Decision> acquire(String bucket, Quota quota) {
+    public CompletionStage<Decision> acquire(String bucket, String policy, Quota quota) {
         if (!redis.breaker().allowsCalls()) {
-            return CompletableFuture.completedFuture(degraded(bucket, quota));
+            return CompletableFuture.completedFuture(degraded(bucket, policy, quota));
         }
-        String key = keys.rateLimit(bucket, algorithm, quota.window().toMillis());
+        String key = keys.rateLimit(bucket, policy, algorithm, quota.window().toMillis());
         return redis.<List<Long>>eval(algorithm.script(), ScriptOutputType.MULTI, new String[] {key},
                 algorithm.arguments(quota)).handle((reply, failure) -> failure == null
-                        ? algorithm.decide(reply, quota) : degraded(bucket, quota));
+                        ? algorithm.decide(reply, quota) : degraded(bucket, policy, quota));
     }
 
-    private Decision degraded(String bucket, Quota quota) {
-        return fallback != null ? fallback.decide(bucket, quota) : Decision.unavailable(quota, redis.retryAfterSeconds());
+    private Decision degraded(String bucket, String policy, Quota quota) {
+        return fallback != null ? fallback.decide(bucket, policy, quota)
+                : Decision.unavailable(quota, redis.retryAfterSeconds());
     }
 }

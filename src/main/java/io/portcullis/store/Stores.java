@@ -121,11 +121,7 @@ public final class Stores implements AutoCloseable {
         return counters;
     }
 
-    /**
-     * The limiter for a configured algorithm, made once per algorithm.
-     *
-     * @throws UnsupportedOperationException for an algorithm not implemented yet
-     */
+    /** The limiter for a configured algorithm, made once per algorithm. */
     public synchronized RateLimiter rateLimiter(RateLimitsConfig.Algorithm algorithm) {
         return limiters.computeIfAbsent(RateLimitAlgorithm.of(algorithm), limiterFactory);
     }

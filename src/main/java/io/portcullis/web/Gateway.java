@@ -1,5 +1,7 @@
 package io.portcullis.web;
 
+import io.portcullis.apikey.ApiKeyFilter;
+import io.portcullis.apikey.ApiKeyVerifier;
 import io.portcullis.auth.AuthEndpoint;
 import io.portcullis.auth.WellKnownEndpoint;
 import io.portcullis.chain.ClientAddressResolver;
@@ -11,6 +13,7 @@ import io.portcullis.logging.AccessLogFilter;
 import io.portcullis.logging.HeaderRedactor;
 import io.portcullis.proxy.GatewayProxyServlet;
 import io.portcullis.proxy.UpstreamPool;
+import io.portcullis.ratelimit.RateLimitFilter;
 import io.portcullis.route.Route;
 import io.portcullis.route.RouteFilter;
 import io.portcullis.route.RouteTable;
@@ -87,6 +90,10 @@ public final class Gateway implements AutoCloseable {
                 new ClientAddressResolver(config.gateway().trustedProxies()),
                 new HeaderRedactor(config.apiKeys().header())));
         filters.put(FilterStage.ROUTE, new RouteFilter(table));
+        filters.put(FilterStage.API_KEY, new ApiKeyFilter(config.apiKeys().header(),
+                new ApiKeyVerifier(config.apiKeys().staticKeys(), stores.apiKeys())));
+        filters.put(FilterStage.RATE_LIMIT, new RateLimitFilter(config.rateLimits(),
+                stores.rateLimiter(config.rateLimits().algorithm())));
         return new Gateway(config, filters, new GatewayServlet(), proxy, stores, closeables);
     }
 

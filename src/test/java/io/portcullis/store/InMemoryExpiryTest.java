@@ -56,13 +56,13 @@ class InMemoryExpiryTest {
     void fixedWindowWhenWindowEndsThenCountingStartsAgain() {
         InMemoryRateLimiter limiter = InMemoryRateLimiter.fixedWindow(clock, 100);
         Quota quota = new Quota(1, Duration.ofMinutes(1));
-        assertTrue(limiter.decide("b", quota).allowed());
+        assertTrue(limiter.decide("b", "", quota).allowed());
         clock.advance(Duration.ofSeconds(20));
-        Decision refused = limiter.decide("b", quota);
+        Decision refused = limiter.decide("b", "", quota);
         assertEquals(Decision.Outcome.LIMITED, refused.outcome());
         assertEquals(40, refused.resetSeconds());
         clock.advance(Duration.ofSeconds(40));
-        assertTrue(limiter.decide("b", quota).allowed());
+        assertTrue(limiter.decide("b", "", quota).allowed());
     }
 
     @Test

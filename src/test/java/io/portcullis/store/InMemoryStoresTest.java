@@ -63,6 +63,22 @@ class InMemoryStoresTest {
     }
 
     @Nested
+    class SlidingWindowLimiter extends SlidingWindowContract {
+        @Override
+        protected RateLimiter create(MutableClock clock) {
+            return new InMemoryRateLimiter(RateLimitAlgorithm.SLIDING_WINDOW, clock, 1000);
+        }
+    }
+
+    @Nested
+    class TokenBucketLimiter extends TokenBucketContract {
+        @Override
+        protected RateLimiter create(MutableClock clock) {
+            return new InMemoryRateLimiter(RateLimitAlgorithm.TOKEN_BUCKET, clock, 1000);
+        }
+    }
+
+    @Nested
     class Counters extends CounterStoreContract {
         @Override
         protected CounterStore create(MutableClock clock) {

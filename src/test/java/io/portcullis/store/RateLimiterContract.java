@@ -14,7 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What every fixed-window {@link RateLimiter} does; subclasses supply the implementation. */
+/**
+ * What every {@link RateLimiter} does, whatever its algorithm; subclasses supply the implementation, and
+ * the algorithm's own contracts ({@link SlidingWindowContract}, {@link TokenBucketContract}) add what only
+ * it does.
+ */
 abstract class RateLimiterContract {
     static final Quota THREE_PER_MINUTE = new Quota(3, Duration.ofMinutes(1));
 
@@ -28,8 +32,20 @@ abstract class RateLimiterContract {
         limiter = create(clock);
     }
 
-    private Decision acquire(String bucket, Quota quota) {
+    protected Decision acquire(String bucket, Quota quota) {
         return limiter.acquire(bucket, quota).toCompletableFuture().join();
+    }
+
+    protected Decision acquire(String bucket, String policy, Quota quota) {
+        return limiter.acquire(bucket, policy, quota).toCompletableFuture().join();
+    }
+
+    /**
+     * Lets {@code duration} pass for the limiter: the test clock for in-process limiters; real time for
+     * Redis, whose scripts read the server's clock (so tests that use this keep their windows short).
+     */
+    protected void elapse(Duration duration) {
+        clock.advance(duration);
     }
 
     @Test
@@ -61,6 +77,16 @@ abstract class RateLimiterContract {
         }
         assertEquals(Decision.Outcome.ALLOWED, acquire("k:b", THREE_PER_MINUTE).outcome());
         assertEquals(Decision.Outcome.LIMITED, acquire("k:a", THREE_PER_MINUTE).outcome());
+    }
+
+    @Test
+    void acquireWhenTwoPoliciesOfOneBucketThenCountedSeparately() {
+        for (int i = 0; i < 3; i++) {
+            acquire("k:a", "route-1", THREE_PER_MINUTE);
+        }
+        assertEquals(Decision.Outcome.LIMITED, acquire("k:a", "route-1", THREE_PER_MINUTE).outcome());
+        assertEquals(Decision.Outcome.ALLOWED, acquire("k:a", "route-2", THREE_PER_MINUTE).outcome());
+        assertEquals(Decision.Outcome.ALLOWED, acquire("k:a", "default", THREE_PER_MINUTE).outcome());
     }
 
     @Test

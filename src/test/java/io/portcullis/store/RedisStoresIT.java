@@ -88,6 +88,32 @@ class RedisStoresIT {
     }
 
     @Nested
+    class SlidingWindowLimiter extends SlidingWindowContract {
+        @Override
+        protected RateLimiter create(MutableClock clock) {
+            return new RedisRateLimiter(connector, KEYS, RateLimitAlgorithm.SLIDING_WINDOW, null);
+        }
+
+        @Override
+        protected void elapse(Duration duration) {
+            RedisTesting.pause(duration.toMillis());
+        }
+    }
+
+    @Nested
+    class TokenBucketLimiter extends TokenBucketContract {
+        @Override
+        protected RateLimiter create(MutableClock clock) {
+            return new RedisRateLimiter(connector, KEYS, RateLimitAlgorithm.TOKEN_BUCKET, null);
+        }
+
+        @Override
+        protected void elapse(Duration duration) {
+            RedisTesting.pause(duration.toMillis());
+        }
+    }
+
+    @Nested
     class Counters extends CounterStoreContract {
         @Override
         protected CounterStore create(MutableClock clock) {

@@ -3,7 +3,7 @@ package io.portcullis.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portcullis.config.ConfigLoader;
@@ -45,10 +45,14 @@ class StoresTest {
     }
 
     @Test
-    void rateLimiterWhenAlgorithmNotImplementedYetThenSaysSo() {
+    void rateLimiterWhenEachAlgorithmThenOneLimiterEachThatCounts() {
         try (Stores stores = Stores.create(config("gateway: { demo: true }\n"), Clock.systemUTC())) {
-            assertThrows(UnsupportedOperationException.class,
-                    () -> stores.rateLimiter(RateLimitsConfig.Algorithm.SLIDING_WINDOW));
+            for (RateLimitsConfig.Algorithm algorithm : RateLimitsConfig.Algorithm.values()) {
+                assertSame(stores.rateLimiter(algorithm), stores.rateLimiter(algorithm));
+                Quota one = new Quota(1, Duration.ofMinutes(1));
+                assertTrue(stores.rateLimiter(algorithm).acquire("k:a", one).toCompletableFuture().join().allowed());
+                assertFalse(stores.rateLimiter(algorithm).acquire("k:a", one).toCompletableFuture().join().allowed());
+            }
         }
     }
 

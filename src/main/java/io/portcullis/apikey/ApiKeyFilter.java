@@ -1,0 +1,79 @@
+package io.portcullis.apikey;
+
+import io.portcullis.chain.GatewayFilter;
+import io.portcullis.chain.RequestAttributes;
+import io.portcullis.config.RouteConfig;
+import io.portcullis.problem.Problem;
+import io.portcullis.problem.ProblemType;
+import io.portcullis.problem.ProblemWriter;
+import io.portcullis.route.Route;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Stage 4, client identification: on every configured route, a request without the API-key header is
+ * anonymous; with a known key it is identified ({@link RequestAttributes#IDENTITY}: method {@code api-key},
+ * the key id as client id, the key's scopes); with an unknown or revoked key it is refused with 401
+ * {@code Invalid API key}, whatever the route. Routes with {@code auth: api-key} also refuse anonymous callers
+ * (401 {@code API key required}) and callers whose key lacks any of the route's {@code scopes} (403: every
+ * listed scope is required). The gateway's own endpoints ({@code /health*}, the auth service,
+ * {@code /.well-known}) are left alone: they neither need nor check a key. The proxy never forwards the key
+ * header. Thread-safe.
+ */
+public final class ApiKeyFilter extends GatewayFilter {
+    /** While the key store is unreachable. */
+    static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
+    private final String header;
+    private final ApiKeyVerifier verifier;
+
+    /** @param header the configured {@code api-keys.header} */
+    public ApiKeyFilter(String header, ApiKeyVerifier verifier) {
+        this.header = header;
+        this.verifier = verifier;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return RequestAttributes.ROUTE.get(request).map(Route::isEndpoint).orElse(true);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        RouteConfig route = RequestAttributes.ROUTE.require(request).config().orElseThrow();
+        List<String> presented = Collections.list(request.getHeaders(header));
+        if (presented.isEmpty()) {
+            if (route.auth() == RouteConfig.AuthMode.API_KEY) {
+                ProblemWriter.write(request, response, ProblemType.API_KEY_REQUIRED,
+                        "This route needs an API key in the " + header + " header.");
+                return;
+            }
+            chain.doFilter(request, response);
+            return;
+        }
+        // Two key headers are ambiguous: refuse rather than pick one.
+        KeyCheck check = presented.size() == 1 ? verifier.check(presented.get(0)) : KeyCheck.of(KeyCheck.Outcome.INVALID);
+        switch (check.outcome()) {
+            case INVALID -> ProblemWriter.write(request, response, ProblemType.INVALID_API_KEY,
+                    "The API key is unknown or has been revoked.");
+            case UNAVAILABLE -> ProblemWriter.write(request, response,
+                    Problem.of(ProblemType.SERVICE_UNAVAILABLE, "API keys cannot be checked right now.")
+                            .withHeader("Retry-After", Long.toString(UNAVAILABLE_RETRY_AFTER_SECONDS)));
+            case IDENTIFIED -> {
+                if (route.auth() == RouteConfig.AuthMode.API_KEY && !check.identity().scopes().containsAll(route.scopes())) {
+                    ProblemWriter.write(request, response, ProblemType.INSUFFICIENT_SCOPE,
+                            "The API key lacks a scope this route requires.");
+                    return;
+                }
+                RequestAttributes.IDENTITY.set(request, check.identity());
+                chain.doFilter(request, response);
+            }
+        }
+    }
+}

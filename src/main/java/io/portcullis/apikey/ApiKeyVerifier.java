@@ -1,0 +1,76 @@
+package io.portcullis.apikey;
+
+import io.portcullis.chain.Identity;
+import io.portcullis.config.ApiKeysConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells who a presented API key belongs to, by its SHA-256 only: first the static keys of the configuration
+ * (compared in constant time, all of them every time), then the issued keys in the {@link ApiKeyStore}. The
+ * store is asked on every request, with no cache in between, so a revoked key stops working on every node at
+ * once. Thread-safe.
+ */
+public final class ApiKeyVerifier {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyVerifier.class);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final List<StaticKey> staticKeys;
+    private final ApiKeyStore store;
+
+    public ApiKeyVerifier(List<ApiKeysConfig.StaticKey> staticKeys, ApiKeyStore store) {
+        this.staticKeys = staticKeys.stream()
+                .map(k -> new StaticKey(HEX.parseHex(k.sha256()), identity(k.id(), k.scopes()))).toList();
+        this.store = store;
+    }
+
+    /** Checks a key as the client sent it; blocks at most the store's timeout. */
+    public KeyCheck check(String presented) {
+        byte[] hash = sha256(presented);
+        Optional<Identity> fromConfig = Optional.empty();
+        for (StaticKey key : staticKeys) {
+            // No early exit: the time taken does not tell which static key, if any, matched.
+            if (MessageDigest.isEqual(hash, key.sha256()) && fromConfig.isEmpty()) {
+                fromConfig = Optional.of(key.identity());
+            }
+        }
+        if (fromConfig.isPresent()) {
+            return KeyCheck.identified(fromConfig.get());
+        }
+        try {
+            // Lookup by hash: what the store compares is not the secret, so its timing reveals nothing of it.
+            return store.findByHash(HEX.formatHex(hash)).toCompletableFuture().join()
+                    .map(k -> KeyCheck.identified(identity(k.id(), k.scopes())))
+                    .orElse(KeyCheck.of(KeyCheck.Outcome.INVALID));
+        } catch (CompletionException e) {
+            LOG.debug("API key lookup failed: {}", e.getCause() == null ? e.toString() : e.getCause().toString());
+            return KeyCheck.of(KeyCheck.Outcome.UNAVAILABLE);
+        }
+    }
+
+    /** Lower-case hex SHA-256 of a key, as kept in the configuration and the store. */
+    public static String sha256Hex(String key) {
+        return HEX.formatHex(sha256(key));
+    }
+
+    private static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    private static Identity identity(String id, List<String> scopes) {
+        return new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(), Optional.of(id), scopes);
+    }
+
+    private record StaticKey(byte[] sha256, Identity identity) {}
+}

@@ -1,0 +1,196 @@
+package io.portcullis.ratelimit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import io.portcullis.chain.ClientAddress;
+import io.portcullis.chain.Identity;
+import io.portcullis.chain.RequestAttributes;
+import io.portcullis.config.RateLimitsConfig;
+import io.portcullis.config.RouteConfig;
+import io.portcullis.route.Route;
+import io.portcullis.route.RouteHandler;
+import io.portcullis.store.InMemoryRateLimiter;
+import io.portcullis.testsupport.FakeRequest;
+import io.portcullis.testsupport.FakeResponse;
+import io.portcullis.testsupport.MutableClock;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class RateLimitFilterTest {
+    private static final RateLimitsConfig CONFIG = new RateLimitsConfig(true, RateLimitsConfig.Algorithm.FIXED_WINDOW,
+            new RateLimitsConfig.Limit(100, Duration.ofMinutes(1)), new RateLimitsConfig.Limit(20, Duration.ofMinutes(1)));
+    private static final Quota DEFAULT = new Quota(100, Duration.ofMinutes(1));
+    private static final Quota ANONYMOUS = new Quota(20, Duration.ofMinutes(1));
+    private static final Identity KEY = new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(),
+            Optional.of("partner-a"), List.of());
+    private static final Identity USER = new Identity(Identity.AuthMethod.JWT, Optional.of("alice"), List.of(),
+            Optional.empty(), List.of());
+
+    private final RateLimiter limiter = mock(RateLimiter.class);
+    private final RateLimitFilter filter = new RateLimitFilter(CONFIG, limiter);
+    private final FilterChain chain = mock(FilterChain.class);
+    private final FakeResponse response = FakeResponse.create();
+
+    static Route route(String id, Optional<RateLimitsConfig.Limit> limit, boolean rateLimited) {
+        return Route.configured(new RouteConfig(id, "/" + id, List.of(URI.create("http://127.0.0.1:1")),
+                RouteConfig.AuthMode.NONE, List.of(), limit, rateLimited, false, RouteConfig.DEFAULT_TIMEOUT, false,
+                Optional.empty()), mock(RouteHandler.class));
+    }
+
+    private static FakeRequest request(Route route, Identity identity) {
+        FakeRequest request = FakeRequest.of("GET", route.prefix() + "/x").remoteAddr("127.0.0.1");
+        RequestAttributes.ROUTE.set(request, route);
+        RequestAttributes.REQUEST_ID.set(request, "rid");
+        RequestAttributes.CLIENT.set(request, new ClientAddress("203.0.113.7", "203.0.113.7", "http", "gw"));
+        if (identity != null) {
+            RequestAttributes.IDENTITY.set(request, identity);
+        }
+        return request;
+    }
+
+    private void answer(Decision decision) {
+        when(limiter.acquire(anyString(), anyString(), any())).thenReturn(CompletableFuture.completedFuture(decision));
+    }
+
+    @Test
+    void doFilterWhenAllowedThenContinuesWithRateLimitFields() throws Exception {
+        answer(new Decision(Decision.Outcome.ALLOWED, 100, 42, 17));
+        FakeRequest request = request(route("orders", Optional.empty(), true), KEY);
+
+        filter.doFilter(request, response, chain);
+
+        verify(chain).doFilter(request, response);
+        verify(limiter).acquire("k:partner-a", "default", DEFAULT);
+        assertEquals("\"default\";q=100;w=60", response.getHeader("RateLimit-Policy"));
+        assertEquals("\"default\";r=42;t=17", response.getHeader("RateLimit"));
+    }
+
+    @Test
+    void doFilterWhenJwtUserThenUserBucketUnderDefault() throws Exception {
+        answer(new Decision(Decision.Outcome.ALLOWED, 100, 99, 60));
+
+        filter.doFilter(request(route("orders", Optional.empty(), true), USER), response, chain);
+
+        verify(limiter).acquire("u:alice", "default", DEFAULT);
+    }
+
+    @Test
+    void doFilterWhenAnonymousThenClientAddressBucketUnderAnonymous() throws Exception {
+        answer(new Decision(Decision.Outcome.ALLOWED, 20, 19, 60));
+
+        filter.doFilter(request(route("orders", Optional.empty(), true), null), response, chain);
+
+        verify(limiter).acquire("a:203.0.113.7", "anonymous", ANONYMOUS);
+        assertEquals("\"anonymous\";q=20;w=60", response.getHeader("RateLimit-Policy"));
+    }
+
+    @Test
+    void doFilterWhenRouteHasOwnLimitThenCountedUnderTheRouteIdForAnonymousToo() throws Exception {
+        answer(new Decision(Decision.Outcome.ALLOWED, 5, 4, 10));
+        Route own = route("search", Optional.of(new RateLimitsConfig.Limit(5, Duration.ofSeconds(10))), true);
+
+        filter.doFilter(request(own, null), response, chain);
+        filter.doFilter(request(own, KEY), FakeResponse.create(), chain);
+
+        verify(limiter).acquire("a:203.0.113.7", "search", new Quota(5, Duration.ofSeconds(10)));
+        verify(limiter).acquire("k:partner-a", "search", new Quota(5, Duration.ofSeconds(10)));
+        assertEquals("\"search\";q=5;w=10", response.getHeader("RateLimit-Policy"));
+    }
+
+    @Test
+    void doFilterWhenLimitedThen429WithRetryAfterAndFieldsAndChainNotCalled() throws Exception {
+        answer(new Decision(Decision.Outcome.LIMITED, 100, 0, 17));
+        FakeRequest request = request(route("orders", Optional.empty(), true), KEY);
+
+        filter.doFilter(request, response, chain);
+
+        verifyNoInteractions(chain);
+        assertEquals(429, response.getStatus());
+        assertEquals("application/problem+json", response.getContentType());
+        assertTrue(response.bodyText().contains("\"title\":\"Too Many Requests\""), response.bodyText());
+        assertEquals("rate-limited", RequestAttributes.PROBLEM.get(request).orElseThrow());
+        assertEquals("17", response.getHeader("Retry-After"));
+        assertEquals("\"default\";r=0;t=17", response.getHeader("RateLimit"));
+        assertEquals("\"default\";q=100;w=60", response.getHeader("RateLimit-Policy"));
+    }
+
+    @Test
+    void doFilterWhenStoreUnavailableUnderDenyThen503WithRetryAfter() throws Exception {
+        answer(Decision.unavailable(DEFAULT, 2));
+        FakeRequest request = request(route("orders", Optional.empty(), true), KEY);
+
+        filter.doFilter(request, response, chain);
+
+        verifyNoInteractions(chain);
+        assertEquals(503, response.getStatus());
+        assertEquals("2", response.getHeader("Retry-After"));
+        assertNull(response.getHeader("RateLimit"));
+    }
+
+    @Test
+    void doFilterWhenRealLimiterThenRemainingCountsDownAndResetIsHonest() throws Exception {
+        MutableClock clock = MutableClock.atSystemTime();
+        RateLimitFilter real = new RateLimitFilter(CONFIG, InMemoryRateLimiter.fixedWindow(clock, 100));
+        Route own = route("tiny", Optional.of(new RateLimitsConfig.Limit(2, Duration.ofSeconds(10))), true);
+        FakeResponse first = FakeResponse.create();
+        FakeResponse second = FakeResponse.create();
+        FakeResponse third = FakeResponse.create();
+
+        real.doFilter(request(own, null), first, chain);
+        clock.advance(Duration.ofSeconds(4));
+        real.doFilter(request(own, null), second, chain);
+        real.doFilter(request(own, null), third, chain);
+
+        assertEquals("\"tiny\";r=1;t=10", first.getHeader("RateLimit"));
+        assertEquals("\"tiny\";r=0;t=6", second.getHeader("RateLimit"));
+        assertEquals(429, third.getStatus());
+        assertEquals("6", third.getHeader("Retry-After"));
+    }
+
+    @Test
+    void shouldNotFilterWhenRouteOptsOutOrLimitsDisabledOrEndpointThenSkipped() throws Exception {
+        filter.doFilter(request(route("free", Optional.empty(), false), null), response, chain);
+        new RateLimitFilter(new RateLimitsConfig(false, CONFIG.algorithm(), CONFIG.defaultLimit(), CONFIG.anonymous()),
+                limiter).doFilter(request(route("orders", Optional.empty(), true), null), response, chain);
+        FakeRequest health = FakeRequest.of("GET", "/health");
+        RequestAttributes.ROUTE.set(health, Route.endpoint("health", "/health", mock(RouteHandler.class)));
+        filter.doFilter(health, response, chain);
+
+        verifyNoInteractions(limiter);
+        verify(chain).doFilter(health, response);
+        assertNull(response.getHeader("RateLimit-Policy"));
+    }
+
+    @Test
+    void doFilterWhenErrorDispatchThenNotCountedAgain() throws Exception {
+        FakeRequest request = request(route("orders", Optional.empty(), true), KEY).dispatcherType(DispatcherType.ERROR);
+
+        filter.doFilter(request, response, chain);
+
+        verify(chain).doFilter(request, response);
+        verifyNoInteractions(limiter);
+    }
+
+    @Test
+    void bucketWhenNoClientAttributeThenRemoteAddress() {
+        FakeRequest request = FakeRequest.of("GET", "/x").remoteAddr("198.51.100.1");
+
+        assertEquals("a:198.51.100.1", RateLimitFilter.bucket(Identity.ANONYMOUS, request));
+        assertEquals("k:partner-a", RateLimitFilter.bucket(new Identity(Identity.AuthMethod.JWT, Optional.of("alice"),
+                List.of(), Optional.of("partner-a"), List.of()), request));
+    }
+}
