@@ -6,7 +6,8 @@ package io.portcullis.chain;
  */
 public enum FilterStage {
     ACCESS_LOG("access-log"),
-    ROUTE("route");
+    ROUTE("route"),
+    JWT("jwt");
 
     private final String filterName;
 
