@@ -115,7 +115,11 @@ public final class TokenVerifier {
         if (typeProblem.isPresent()) {
             return Verification.rejected(Failure.INVALID, typeProblem.get());
         }
-        return new Verification.Verified(toVerified(jwt, consumers.containsKey(jwt.getIssuer())));
+        boolean consumer = consumers.containsKey(jwt.getIssuer());
+        if (!consumer && (jwt.getSubject() == null || jwt.getSubject().isBlank())) {
+            return Verification.rejected(Failure.INVALID, "The token lacks the 'sub' claim.");
+        }
+        return new Verification.Verified(toVerified(jwt, consumer));
     }
 
     /** Step 1: size, three non-empty segments, and JSON that decodes. */
