@@ -115,6 +115,9 @@ public final class TokenVerifier {
         if (typeProblem.isPresent()) {
             return Verification.rejected(Failure.INVALID, typeProblem.get());
         }
+        if (jwt.getExpiresAtAsInstant() == null) {
+            return Verification.rejected(Failure.INVALID, "The token lacks the 'exp' claim.");
+        }
         boolean consumer = consumers.containsKey(jwt.getIssuer());
         if (!consumer && (jwt.getSubject() == null || jwt.getSubject().isBlank())) {
             return Verification.rejected(Failure.INVALID, "The token lacks the 'sub' claim.");
