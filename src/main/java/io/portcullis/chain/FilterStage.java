@@ -8,6 +8,7 @@ public enum FilterStage {
     ACCESS_LOG("access-log"),
     ROUTE("route"),
     API_KEY("api-key"),
+    JWT("jwt"),
     RATE_LIMIT("rate-limit");
 
     private final String filterName;

@@ -25,8 +25,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Verifies access tokens in named steps: {@link #parse}, {@link #checkHeader}, {@link #selectVerifier},
- * then signature, type and time claims, issuer and audience through java-jwt verifiers built once per key.
+ * Verifies access tokens in named steps: {@link #parse}, {@link #checkHeader}, {@link #selectVerifier} (the
+ * gateway's own keys, a consumer's secret, or a trusted issuer's JWKS key), then signature, type and time
+ * claims, issuer and audience through java-jwt verifiers built once per key, then {@link #checkType}.
  * The algorithm comes from the key the {@code kid} names, never from the token's header alone; {@code none}
  * is refused in any casing, and {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} headers are refused
  * rather than followed. Revocation is checked by the JWT stage afterwards. Thread-safe.
@@ -44,8 +45,15 @@ public final class TokenVerifier {
     private final String issuer;
     private final Map<String, JWTVerifier> ownKeys;
     private final Map<String, JWTVerifier> consumers;
+    private final TrustedIssuers trustedIssuers;
 
+    /** A verifier for the gateway's own tokens and its consumers' tokens, without trusted issuers. */
     public TokenVerifier(AuthConfig config, SigningKeys keys, Clock clock) {
+        this(config, keys, TrustedIssuers.none(), clock);
+    }
+
+    public TokenVerifier(AuthConfig config, SigningKeys keys, TrustedIssuers trustedIssuers, Clock clock) {
+        this.trustedIssuers = trustedIssuers;
         this.issuer = config.issuer();
         long leeway = config.leeway().toSeconds();
         Map<String, JWTVerifier> own = new HashMap<>();
@@ -78,24 +86,43 @@ public final class TokenVerifier {
         if (decoded.isEmpty()) {
             return Verification.rejected(Failure.MALFORMED, "The token is not a well-formed JWT.");
         }
-        Optional<String> headerProblem = checkHeader(decoded.get());
+        DecodedJWT jwt = decoded.get();
+        Optional<String> headerProblem = checkHeader(jwt);
         if (headerProblem.isPresent()) {
             return Verification.rejected(Failure.INVALID, headerProblem.get());
         }
-        Optional<JWTVerifier> verifier = selectVerifier(decoded.get());
+        Optional<JWTVerifier> verifier = selectVerifier(jwt);
         if (verifier.isEmpty()) {
-            return Verification.rejected(Failure.INVALID, "The token's issuer or key id is not accepted here.");
+            Optional<IssuerKeys> trusted = trustedIssuers.keysOf(jwt.getIssuer());
+            if (trusted.isEmpty()) {
+                return Verification.rejected(Failure.INVALID, "The token's issuer or key id is not accepted here.");
+            }
+            IssuerKeys.Lookup lookup = trusted.get().lookup(jwt.getKeyId());
+            if (lookup instanceof IssuerKeys.Lookup.Unavailable) {
+                return Verification.rejected(Failure.UNAVAILABLE, "The token's issuer keys cannot be fetched now.");
+            }
+            if (!(lookup instanceof IssuerKeys.Lookup.Found found)) {
+                return Verification.rejected(Failure.INVALID, "The token's key id is not known for its issuer.");
+            }
+            verifier = Optional.of(found.verifier());
         }
         try {
-            verifier.get().verify(decoded.get());
+            verifier.get().verify(jwt);
         } catch (JWTVerificationException e) {
             return rejection(e);
         }
-        if (issuer.equals(decoded.get().getIssuer())
-                && !ACCESS_TYPE_HEADER.equalsIgnoreCase(decoded.get().getType())) {
-            return Verification.rejected(Failure.INVALID, "The token is not an access token.");
+        Optional<String> typeProblem = checkType(jwt);
+        if (typeProblem.isPresent()) {
+            return Verification.rejected(Failure.INVALID, typeProblem.get());
         }
-        return new Verification.Verified(toVerified(decoded.get()));
+        if (jwt.getExpiresAtAsInstant() == null) {
+            return Verification.rejected(Failure.INVALID, "The token lacks the 'exp' claim.");
+        }
+        boolean consumer = consumers.containsKey(jwt.getIssuer());
+        if (!consumer && (jwt.getSubject() == null || jwt.getSubject().isBlank())) {
+            return Verification.rejected(Failure.INVALID, "The token lacks the 'sub' claim.");
+        }
+        return new Verification.Verified(toVerified(jwt, consumer));
     }
 
     /** Step 1: size, three non-empty segments, and JSON that decodes. */
@@ -141,6 +168,23 @@ public final class TokenVerifier {
         return Optional.ofNullable(consumers.get(tokenIssuer));
     }
 
+    /**
+     * Step 5: only access tokens. The gateway's own must say {@code typ: at+jwt} (their {@code typ} claim is
+     * checked by the verifier); other issuers' may omit the types, but a refresh, ID or logout token is refused.
+     */
+    Optional<String> checkType(DecodedJWT jwt) {
+        if (issuer.equals(jwt.getIssuer())) {
+            return ACCESS_TYPE_HEADER.equalsIgnoreCase(jwt.getType()) ? Optional.empty()
+                    : Optional.of("The token is not an access token.");
+        }
+        String header = jwt.getType() == null ? "jwt" : jwt.getType().toLowerCase(Locale.ROOT);
+        String claim = jwt.getClaim("typ").isMissing() || jwt.getClaim("typ").isNull() ? "access"
+                : String.valueOf(jwt.getClaim("typ").asString()).toLowerCase(Locale.ROOT);
+        boolean headerOk = header.equals("jwt") || header.equals("at+jwt") || header.equals("application/at+jwt");
+        boolean claimOk = claim.equals("access") || claim.equals("bearer");
+        return headerOk && claimOk ? Optional.empty() : Optional.of("The token is not an access token.");
+    }
+
     private static Verification rejection(JWTVerificationException e) {
         if (e instanceof TokenExpiredException) {
             return Verification.rejected(Failure.EXPIRED, "The token has expired.");
@@ -165,7 +209,8 @@ public final class TokenVerifier {
         return Verification.rejected(Failure.INVALID, "The token is invalid.");
     }
 
-    private static VerifiedToken toVerified(DecodedJWT jwt) {
+    /** A consumer's tokens always speak for the consumer: its {@code sub}, if any, cannot name someone else. */
+    private static VerifiedToken toVerified(DecodedJWT jwt, boolean consumer) {
         Map<String, String> claims = new LinkedHashMap<>();
         for (Map.Entry<String, Claim> entry : jwt.getClaims().entrySet()) {
             String value = entry.getValue().asString();
@@ -173,8 +218,8 @@ public final class TokenVerifier {
                 claims.put(entry.getKey(), value);
             }
         }
-        String subject = jwt.getSubject() != null ? jwt.getSubject() : jwt.getIssuer();
-        claims.putIfAbsent("sub", subject);
+        String subject = consumer || jwt.getSubject() == null ? jwt.getIssuer() : jwt.getSubject();
+        claims.put("sub", subject);
         return new VerifiedToken(subject, jwt.getIssuer(), Optional.ofNullable(jwt.getId()),
                 Optional.ofNullable(jwt.getClaim("sid").asString()),
                 Optional.ofNullable(jwt.getIssuedAtAsInstant()), jwt.getExpiresAtAsInstant(),

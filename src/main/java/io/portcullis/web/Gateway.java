@@ -8,7 +8,13 @@ import io.portcullis.chain.ClientAddressResolver;
 import io.portcullis.chain.FilterStage;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RouteConfig;
+import io.portcullis.jwt.HttpJwksSource;
+import io.portcullis.jwt.JwtAuthenticator;
+import io.portcullis.jwt.JwtFilter;
 import io.portcullis.jwt.SigningKeys;
+import io.portcullis.jwt.TokenCache;
+import io.portcullis.jwt.TokenVerifier;
+import io.portcullis.jwt.TrustedIssuers;
 import io.portcullis.logging.AccessLogFilter;
 import io.portcullis.logging.HeaderRedactor;
 import io.portcullis.proxy.GatewayProxyServlet;
@@ -26,6 +32,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The assembled gateway: every stage, handler and shared component built once from the configuration.
@@ -92,9 +99,18 @@ public final class Gateway implements AutoCloseable {
         filters.put(FilterStage.ROUTE, new RouteFilter(table));
         filters.put(FilterStage.API_KEY, new ApiKeyFilter(config.apiKeys().header(),
                 new ApiKeyVerifier(config.apiKeys().staticKeys(), stores.apiKeys())));
+        filters.put(FilterStage.JWT, jwtFilter(config, keys, stores, clock));
         filters.put(FilterStage.RATE_LIMIT, new RateLimitFilter(config.rateLimits(),
                 stores.rateLimiter(config.rateLimits().algorithm())));
         return new Gateway(config, filters, new GatewayServlet(), proxy, stores, closeables);
+    }
+
+    private static JwtFilter jwtFilter(GatewayConfig config, SigningKeys signingKeys, Stores stores, Clock clock) {
+        TokenVerifier verifier = new TokenVerifier(config.auth(), signingKeys,
+                TrustedIssuers.create(config.auth(), new HttpJwksSource(), clock), clock);
+        TokenCache cache = new TokenCache(verifier, config.auth().tokenCache().redis()
+                ? Optional.of(stores.verifiedTokens()) : Optional.empty(), config.auth().tokenCache().size(), clock);
+        return new JwtFilter(new JwtAuthenticator(cache, stores.revocations(), config.redis().revocationOnFailure()));
     }
 
     public GatewayConfig config() {

@@ -13,7 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -34,6 +36,7 @@ final class TestUpstream implements AutoCloseable {
     private final String name;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Set<String> seenPaths = ConcurrentHashMap.newKeySet();
 
     TestUpstream(String name, int port) throws IOException {
         this.name = name;
@@ -51,6 +54,7 @@ final class TestUpstream implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
+            seenPaths.add(path);
             if (path.endsWith("/stream")) {
                 streamBack(exchange);
                 return;
@@ -101,6 +105,11 @@ final class TestUpstream implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    /** Whether a request for this raw path ever arrived (tests use unique paths to show a refusal stopped at the gateway). */
+    boolean saw(String path) {
+        return seenPaths.contains(path);
     }
 
     @Override

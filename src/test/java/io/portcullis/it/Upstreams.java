@@ -15,10 +15,20 @@ public final class Upstreams implements BeforeAllCallback {
     public static final int B_PORT = Integer.getInteger("upstream.b.port", 0);
     public static final int REFUSED_PORT = Integer.getInteger("upstream.refused.port", 0);
 
+    private static volatile Running running;
+
     @Override
     public void beforeAll(ExtensionContext context) {
         context.getRoot().getStore(ExtensionContext.Namespace.create(Upstreams.class))
-                .computeIfAbsent("servers", key -> start(), Running.class);
+                .computeIfAbsent("servers", key -> running = start(), Running.class);
+    }
+
+    /** Upstream "a", for tests that check what it received (or that nothing arrived). */
+    static TestUpstream a() {
+        if (running == null) {
+            throw new IllegalStateException("Upstreams has not started: annotate the test class with @GatewayIT");
+        }
+        return running.a();
     }
 
     private static Running start() {

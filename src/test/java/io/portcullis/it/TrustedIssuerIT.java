@@ -1,0 +1,197 @@
+package io.portcullis.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTCreator;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * An external issuer (think Keycloak) whose JWKS this test serves on the reserved {@code jwks.port}: RS256
+ * and ES256 tokens accepted on every node, the HS256-signed-with-the-public-key attack refused, a key
+ * rotation picked up after the 30-second re-fetch interval, last good keys kept while the JWKS server is
+ * down, and 503 (not 401) for an issuer whose JWKS cannot be fetched at all. The steps run in order: the
+ * nodes' key caches carry over from one to the next.
+ */
+@GatewayIT
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrustedIssuerIT {
+    private static final int PORT = Integer.getInteger("jwks.port", 0);
+    private static final int DOWN_PORT = Integer.getInteger("jwks.down.port", 0);
+    private static final String ISSUER = "http://127.0.0.1:" + PORT + "/realms/it";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private static final KeyPair RSA_1 = generate("RSA");
+    private static final KeyPair RSA_2 = generate("RSA");
+    private static final KeyPair EC_1 = generate("EC");
+    private static volatile Map<String, KeyPair> published = Map.of("rsa-1", RSA_1, "ec-1", EC_1);
+    private static HttpServer jwks;
+    private static boolean jwksStopped;
+
+    @BeforeAll
+    static void startJwksServer() throws IOException {
+        jwks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), PORT), 16);
+        jwks.createContext("/certs", exchange -> {
+            try (exchange) {
+                byte[] body = JSON.writeValueAsBytes(Map.of("keys", published.entrySet().stream()
+                        .map(e -> jwk(e.getKey(), e.getValue())).toList()));
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        });
+        jwks.start();
+    }
+
+    @AfterAll
+    static synchronized void stopJwksServer() {
+        if (jwks != null && !jwksStopped) {
+            jwks.stop(0);
+            jwksStopped = true;
+        }
+    }
+
+    private static KeyPair generate(String type) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(type);
+            if (type.equals("EC")) {
+                generator.initialize(new ECGenParameterSpec("secp256r1"));
+            } else {
+                generator.initialize(2048);
+            }
+            return generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> jwk(String kid, KeyPair pair) {
+        if (pair.getPublic() instanceof RSAPublicKey rsa) {
+            return Map.of("kty", "RSA", "kid", kid, "use", "sig", "alg", "RS256",
+                    "n", unsigned(rsa.getModulus(), 0), "e", unsigned(rsa.getPublicExponent(), 0));
+        }
+        ECPublicKey ec = (ECPublicKey) pair.getPublic();
+        return Map.of("kty", "EC", "kid", kid, "crv", "P-256", "x", unsigned(ec.getW().getAffineX(), 32),
+                "y", unsigned(ec.getW().getAffineY(), 32));
+    }
+
+    private static String unsigned(BigInteger value, int length) {
+        byte[] bytes = value.toByteArray();
+        if (bytes.length > 1 && bytes[0] == 0) {
+            bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
+        }
+        if (bytes.length < length) {
+            byte[] padded = new byte[length];
+            System.arraycopy(bytes, 0, padded, length - bytes.length, bytes.length);
+            bytes = padded;
+        }
+        return B64.encodeToString(bytes);
+    }
+
+    private static JWTCreator.Builder claims(String issuer, String kid) {
+        Instant now = Instant.now();
+        return JWT.create().withKeyId(kid).withIssuer(issuer).withSubject("ext-" + kid).withAudience("api")
+                .withIssuedAt(now).withExpiresAt(now.plusSeconds(600)).withClaim("scope", "orders")
+                .withClaim("typ", "Bearer");
+    }
+
+    private static Algorithm rs(KeyPair pair) {
+        return Algorithm.RSA256((RSAPublicKey) pair.getPublic(), (RSAPrivateKey) pair.getPrivate());
+    }
+
+    private static HttpResponse<byte[]> get(GatewayNode node, String path, String token) {
+        return Http.get(node, path, "Authorization", "Bearer " + token);
+    }
+
+    @Order(1)
+    @OnEachNode
+    void externalTokenWhenSignedWithPublishedKeyThenAcceptedRs256AndEs256(GatewayNode node) {
+        String rsa = claims(ISSUER, "rsa-1").sign(rs(RSA_1));
+        HttpResponse<byte[]> response = get(node, "/jwt/ext", rsa);
+        assertEquals(200, response.statusCode(), () -> new String(response.body(), StandardCharsets.UTF_8));
+        assertEquals("ext-rsa-1", Http.upstreamHeader(Http.json(response), "X-User-Id"));
+
+        String ec = claims(ISSUER, "ec-1").sign(Algorithm.ECDSA256((ECPublicKey) EC_1.getPublic(),
+                (ECPrivateKey) EC_1.getPrivate()));
+        assertEquals("ext-ec-1", Http.upstreamHeader(Http.json(get(node, "/jwt/ext", ec)), "X-User-Id"));
+    }
+
+    @Order(2)
+    @OnEachNode
+    void externalTokenWhenHs256SignedWithTheRsaPublicKeyThenRefused(GatewayNode node) {
+        byte[] der = RSA_1.getPublic().getEncoded();
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END PUBLIC KEY-----\n";
+        for (byte[] secret : List.of(der, pem.getBytes(StandardCharsets.US_ASCII))) {
+            String path = "/jwt/confusion-" + UUID.randomUUID();
+            HttpResponse<byte[]> response = get(node, path, claims(ISSUER, "rsa-1").sign(Algorithm.HMAC256(secret)));
+            Http.assertProblem(response, 401, "Invalid token");
+            assertFalse(Upstreams.a().saw(path));
+        }
+    }
+
+    @Order(3)
+    @Test
+    void externalIssuerWhenKeyRotatedThenNewKeyAcceptedWithin30SecondsAndOldOneRefused() throws Exception {
+        published = Map.of("rsa-2", RSA_2, "ec-1", EC_1);
+        String next = claims(ISSUER, "rsa-2").sign(rs(RSA_2));
+        for (GatewayNode node : GatewayNode.all()) {
+            long deadline = System.nanoTime() + 45_000_000_000L;
+            int status = get(node, "/jwt/rotated", next).statusCode();
+            while (status != 200 && System.nanoTime() < deadline) {
+                assertEquals(401, status, "an unknown kid inside the re-fetch interval is invalid, not unavailable");
+                Thread.sleep(1_000);
+                status = get(node, "/jwt/rotated", next).statusCode();
+            }
+            assertEquals(200, status, node + " never picked up the rotated key");
+            Http.assertProblem(get(node, "/jwt/old", claims(ISSUER, "rsa-1").sign(rs(RSA_1))), 401, "Invalid token");
+        }
+    }
+
+    @Order(4)
+    @OnEachNode
+    void externalIssuerWhenJwksServerDownThenKnownKeysStillWorkAndUnfetchableIssuerIs503(GatewayNode node) {
+        stopJwksServer();
+        assertEquals(200, get(node, "/jwt/cached", claims(ISSUER, "rsa-2").sign(rs(RSA_2))).statusCode());
+
+        String path = "/jwt/down-" + UUID.randomUUID();
+        String downIssuer = "http://127.0.0.1:" + DOWN_PORT + "/realms/down";
+        HttpResponse<byte[]> response = get(node, path, claims(downIssuer, "k1").sign(rs(RSA_1)));
+        Http.assertProblem(response, 503, "Service Unavailable");
+        assertTrue(response.headers().firstValue("Retry-After").isPresent());
+        assertFalse(Upstreams.a().saw(path));
+    }
+}

@@ -1,0 +1,260 @@
+package io.portcullis.jwt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import com.auth0.jwt.JWT;
+import io.portcullis.auth.TokenIssuer;
+import io.portcullis.chain.Identity;
+import io.portcullis.chain.RequestAttributes;
+import io.portcullis.config.AuthConfig;
+import io.portcullis.config.RedisConfig.FailurePolicy;
+import io.portcullis.config.RouteConfig;
+import io.portcullis.config.Secret;
+import io.portcullis.route.Route;
+import io.portcullis.route.RouteHandler;
+import io.portcullis.testsupport.FakeRequest;
+import io.portcullis.testsupport.FakeResponse;
+import io.portcullis.testsupport.MutableClock;
+import jakarta.servlet.FilterChain;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JwtFilterTest {
+    private static final Instant START = Instant.parse("2026-11-23T12:00:00Z");
+    private static final SigningKey KEY = SigningKeys.generate(AuthConfig.Algorithm.HS256, "k1");
+    private static final String CONSUMER_SECRET = "consumer-secret-that-is-at-least-32-bytes!";
+    private static final String MISSING_CHALLENGE = "Bearer realm=\"portcullis\"";
+
+    private final MutableClock clock = new MutableClock(START);
+    private final AuthConfig config = TokenVerifierTest.config(AuthConfig.Algorithm.HS256);
+    private final SigningKeys keys = new SigningKeys(List.of(KEY));
+    private final TokenIssuer issuer = new TokenIssuer(keys, config, clock);
+    private final RevocationStore revocations = mock(RevocationStore.class);
+    private final FilterChain chain = mock(FilterChain.class);
+    private final FakeResponse response = FakeResponse.create();
+
+    JwtFilterTest() {
+        active(RevocationStatus.ACTIVE);
+    }
+
+    private void active(RevocationStatus status) {
+        when(revocations.check(any())).thenReturn(CompletableFuture.completedFuture(status));
+    }
+
+    private JwtFilter filter(FailurePolicy policy) {
+        TokenCache cache = new TokenCache(new TokenVerifier(config, keys, clock), Optional.empty(), 100, clock,
+                TokenCache.tickerOf(clock));
+        return new JwtFilter(new JwtAuthenticator(cache, revocations, policy));
+    }
+
+    private final JwtFilter filter = filter(FailurePolicy.DENY);
+
+    static Route route(RouteConfig.AuthMode auth, List<String> scopes) {
+        return Route.configured(new RouteConfig("orders", "/api/orders", List.of(URI.create("http://127.0.0.1:1")),
+                auth, scopes, Optional.empty(), true, false, Duration.ofSeconds(30), false, Optional.empty()),
+                mock(RouteHandler.class));
+    }
+
+    private FakeRequest request(Route route, String authorization) {
+        FakeRequest request = FakeRequest.of("GET", "/api/orders/1");
+        RequestAttributes.ROUTE.set(request, route);
+        RequestAttributes.REQUEST_ID.set(request, "rid-1");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return request;
+    }
+
+    private FakeRequest request(String authorization) {
+        return request(route(RouteConfig.AuthMode.JWT, List.of()), authorization);
+    }
+
+    private String token(List<String> roles, List<String> scopes) {
+        return issuer.issue("user-1", "s1", roles, scopes).token();
+    }
+
+    private void assertRefused(FakeRequest request, int status, String slug, String challenge) throws Exception {
+        filter.doFilter(request, response, chain);
+        verifyNoInteractions(chain);
+        assertEquals(status, response.getStatus(), response.bodyText());
+        assertEquals("application/problem+json", response.getContentType());
+        assertEquals(slug, RequestAttributes.PROBLEM.get(request).orElseThrow());
+        assertTrue(response.bodyText().contains("\"request_id\":\"rid-1\""), response.bodyText());
+        assertEquals(challenge, response.getHeader("WWW-Authenticate"));
+    }
+
+    private static String invalid(String description) {
+        return "Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\"" + description + "\"";
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer ", "bearer ", "BEARER  "})
+    void doFilterWhenValidTokenThenIdentitySetAndChainCalledOnce(String scheme) throws Exception {
+        FakeRequest request = request(scheme + token(List.of("admin"), List.of("orders")));
+        RequestAttributes.IDENTITY.set(request, new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(),
+                Optional.of("partner-a"), List.of("partner_api")));
+
+        filter.doFilter(request, response, chain);
+
+        verify(chain, times(1)).doFilter(request, response);
+        Identity identity = RequestAttributes.IDENTITY.get(request).orElseThrow();
+        assertEquals(Identity.AuthMethod.JWT, identity.method());
+        assertEquals(Optional.of("user-1"), identity.userId());
+        assertEquals(List.of("admin"), identity.roles());
+        assertEquals(List.of("orders"), identity.scopes());
+        assertEquals(Optional.of("partner-a"), identity.clientId());
+        assertEquals(200, response.getStatus());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Basic dXNlcjpwYXNz", "Token abc"})
+    void doFilterWhenNoBearerTokenThen401WithoutErrorAttribute(String authorization) throws Exception {
+        assertRefused(request(authorization.isEmpty() ? null : authorization), 401, "token-missing", MISSING_CHALLENGE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer", "Bearer a.b.c d.e.f", "Bearer a\"b"})
+    void doFilterWhenBearerCredentialMalformedThen401InvalidToken(String authorization) throws Exception {
+        FakeRequest request = request(authorization);
+        filter.doFilter(request, response, chain);
+        verifyNoInteractions(chain);
+        assertEquals(401, response.getStatus());
+        assertTrue(response.getHeader("WWW-Authenticate").startsWith(
+                "Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\""));
+    }
+
+    @Test
+    void doFilterWhenTwoAuthorizationHeadersThen401InvalidToken() throws Exception {
+        String token = token(List.of(), List.of());
+        FakeRequest request = request("Bearer " + token).header("Authorization", "Bearer " + token);
+        assertRefused(request, 401, "invalid-token",
+                invalid("The request carries more than one Authorization header."));
+    }
+
+    @Test
+    void doFilterWhenGarbageThen401Malformed() throws Exception {
+        assertRefused(request("Bearer not-a-jwt"), 401, "invalid-token", invalid("The token is not a well-formed JWT."));
+    }
+
+    @Test
+    void doFilterWhenExpiredThen401SayingExpired() throws Exception {
+        String token = token(List.of(), List.of());
+        clock.advance(config.accessTtl().plus(config.leeway()).plusSeconds(1));
+        assertRefused(request("Bearer " + token), 401, "invalid-token", invalid("The token has expired."));
+    }
+
+    @Test
+    void doFilterWhenBadSignatureThen401SayingInvalid() throws Exception {
+        String token = token(List.of(), List.of());
+        String tampered = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
+        assertRefused(request("Bearer " + tampered), 401, "invalid-token", invalid("The token's signature is invalid."));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = RevocationStatus.class, names = {"REVOKED_TOKEN", "REVOKED_SESSION", "REVOKED_SUBJECT"})
+    void doFilterWhenRevokedThen401SayingRevoked(RevocationStatus status) throws Exception {
+        active(status);
+        FakeRequest request = request("Bearer " + token(List.of(), List.of()));
+        filter.doFilter(request, response, chain);
+        verifyNoInteractions(chain);
+        assertEquals(401, response.getStatus());
+        assertTrue(response.getHeader("WWW-Authenticate").contains("error_description=\"The token has been revoked"),
+                response.getHeader("WWW-Authenticate"));
+    }
+
+    @Test
+    void doFilterWhenCachedTokenThenRevocationStillCheckedEveryTime() throws Exception {
+        String token = token(List.of(), List.of());
+        filter.doFilter(request("Bearer " + token), FakeResponse.create(), chain);
+        active(RevocationStatus.REVOKED_TOKEN);
+        FakeResponse second = FakeResponse.create();
+        filter.doFilter(request("Bearer " + token), second, chain);
+
+        verify(revocations, times(2)).check(any());
+        verify(chain, times(1)).doFilter(any(), any());
+        assertEquals(401, second.getStatus());
+    }
+
+    @Test
+    void doFilterWhenRevocationUnavailableAndDenyThen503RetryAfter() throws Exception {
+        active(RevocationStatus.UNAVAILABLE);
+        FakeRequest request = request("Bearer " + token(List.of(), List.of()));
+        assertRefused(request, 503, "service-unavailable", null);
+        assertEquals("1", response.getHeader("Retry-After"));
+    }
+
+    @Test
+    void doFilterWhenRevocationUnavailableAndAllowThenPasses() throws Exception {
+        active(RevocationStatus.UNAVAILABLE);
+        FakeRequest request = request("Bearer " + token(List.of(), List.of()));
+        filter(FailurePolicy.ALLOW).doFilter(request, response, chain);
+        verify(chain).doFilter(request, response);
+    }
+
+    @Test
+    void doFilterWhenRevocationStoreNeverAnswersThen503() throws Exception {
+        when(revocations.check(any())).thenReturn(CompletableFuture.failedFuture(new IllegalStateException("boom")));
+        assertRefused(request("Bearer " + token(List.of(), List.of())), 503, "service-unavailable", null);
+    }
+
+    @Test
+    void doFilterWhenAllRequiredScopesGrantedByScopeOrRolesThenPasses() throws Exception {
+        FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("orders", "admin")),
+                "Bearer " + token(List.of("admin"), List.of("orders", "cart")));
+        filter.doFilter(request, response, chain);
+        verify(chain).doFilter(request, response);
+    }
+
+    @Test
+    void doFilterWhenAScopeMissingThen403InsufficientScope() throws Exception {
+        FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("orders", "admin")),
+                "Bearer " + token(List.of(), List.of("orders")));
+        assertRefused(request, 403, "insufficient-scope", "Bearer realm=\"portcullis\", error=\"insufficient_scope\", "
+                + "error_description=\"The token lacks a scope this route requires: orders admin\", scope=\"orders admin\"");
+    }
+
+    @Test
+    void doFilterWhenConsumerTokenThenSubjectIsTheConsumer() throws Exception {
+        String token = JWT.create().withIssuer("partner").withSubject("admin").withExpiresAt(START.plusSeconds(60))
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(Secret.of(CONSUMER_SECRET).bytes()));
+        FakeRequest request = request("Bearer " + token);
+        filter.doFilter(request, response, chain);
+        verify(chain).doFilter(request, response);
+        assertEquals(Optional.of("partner"), RequestAttributes.IDENTITY.get(request).orElseThrow().userId());
+    }
+
+    @Test
+    void doFilterWhenConsumerTokenSignedWithWrongSecretThen401() throws Exception {
+        String token = JWT.create().withIssuer("partner").withExpiresAt(START.plusSeconds(60))
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256("another-secret-that-is-at-least-32-bytes"));
+        assertRefused(request("Bearer " + token), 401, "invalid-token", invalid("The token's signature is invalid."));
+    }
+
+    @Test
+    void shouldNotFilterWhenRouteIsNotJwtOrAnEndpointOrUnresolved() throws Exception {
+        for (FakeRequest request : List.of(request(route(RouteConfig.AuthMode.NONE, List.of()), null),
+                request(route(RouteConfig.AuthMode.API_KEY, List.of()), null),
+                request(Route.endpoint("health", "/health", mock(RouteHandler.class)), null),
+                FakeRequest.of("GET", "/anything"))) {
+            filter.doFilter(request, response, chain);
+            verify(chain).doFilter(request, response);
+        }
+        verifyNoInteractions(revocations);
+        assertEquals(200, response.getStatus());
+    }
+}
