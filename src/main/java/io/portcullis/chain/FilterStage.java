@@ -6,7 +6,8 @@ package io.portcullis.chain;
  */
 public enum FilterStage {
     ACCESS_LOG("access-log"),
-    ROUTE("route");
+    ROUTE("route"),
+    WAF("waf");
 
     private final String filterName;
 

@@ -11,6 +11,7 @@ import io.portcullis.proxy.UpstreamPool;
 import io.portcullis.route.Route;
 import io.portcullis.route.RouteFilter;
 import io.portcullis.route.RouteTable;
+import io.portcullis.waf.WafFilter;
 import jakarta.servlet.Filter;
 import java.net.URI;
 import java.time.Clock;
@@ -72,6 +73,7 @@ public final class Gateway implements AutoCloseable {
                 new ClientAddressResolver(config.gateway().trustedProxies()),
                 new HeaderRedactor(config.apiKeys().header())));
         filters.put(FilterStage.ROUTE, new RouteFilter(table));
+        filters.put(FilterStage.WAF, WafFilter.create(config.waf()));
         return new Gateway(config, filters, new GatewayServlet(), proxy, closeables);
     }
 
