@@ -2,7 +2,8 @@ package io.portcullis.waf;
 
 /**
  * The protocol checks that are code rather than patterns: header and body anomalies a servlet filter can
- * see. Each has a CRS-style id, a paranoia level and a score like a pattern rule, family {@code protocol}.
+ * see, and checks that need an argument's name and value together. Each has a CRS-style id, a family, a
+ * paranoia level and a score like a pattern rule.
  */
 public enum ProtocolRule {
     BODY_ON_GET(920170, 1, Severity.CRITICAL, "GET or HEAD request with a body"),
@@ -23,15 +24,22 @@ public enum ProtocolRule {
     ACCEPT_CHARSET_NOT_ALLOWED(920600, 1, Severity.CRITICAL, "Accept header asks for a charset that is not allowed"),
     BODY_WITHOUT_CONTENT_TYPE(920640, 1, Severity.CRITICAL, "request body without a Content-Type"),
     JSON_TOO_DEEP(920199, 1, Severity.CRITICAL, "JSON body nested deeper than the WAF inspects"),
-    BODY_UNPARSABLE(920198, 1, Severity.WARNING, "JSON body that cannot be parsed (inspected as text)");
+    BODY_UNPARSABLE(920198, 1, Severity.WARNING, "JSON body that cannot be parsed (inspected as text)"),
+    REMOTE_INCLUDE_PARAMETER(931110, "rfi", 1, Severity.CRITICAL, "URL in an argument whose name says it is a file, path or include");
 
     private final int id;
+    private final String family;
     private final int paranoia;
     private final Severity severity;
     private final String message;
 
     ProtocolRule(int id, int paranoia, Severity severity, String message) {
+        this(id, "protocol", paranoia, severity, message);
+    }
+
+    ProtocolRule(int id, String family, int paranoia, Severity severity, String message) {
         this.id = id;
+        this.family = family;
         this.paranoia = paranoia;
         this.severity = severity;
         this.message = message;
@@ -39,6 +47,11 @@ public enum ProtocolRule {
 
     public int id() {
         return id;
+    }
+
+    /** The family exclusions name it by: {@code protocol} unless it checks for an attack family. */
+    public String family() {
+        return family;
     }
 
     public int paranoia() {

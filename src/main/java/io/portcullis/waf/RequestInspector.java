@@ -74,8 +74,9 @@ public final class RequestInspector {
         ProtocolChecks.check(request, anomalies);
         for (Map.Entry<ProtocolRule, String> anomaly : anomalies.entrySet()) {
             ProtocolRule rule = anomaly.getKey();
-            if (rule.paranoia() <= paranoia && !excluded.contains("protocol") && !excluded.contains(Integer.toString(rule.id()))) {
-                matches.add(new RuleMatch(rule.id(), "protocol", anomaly.getValue(), rule.score()));
+            if (rule.paranoia() <= paranoia && !excluded.contains(rule.family())
+                    && !excluded.contains(Integer.toString(rule.id()))) {
+                matches.add(new RuleMatch(rule.id(), rule.family(), anomaly.getValue(), rule.score()));
                 score += rule.score();
             }
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.google.re2j.Pattern;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
@@ -39,6 +40,13 @@ public final class TargetExtractor {
             "upgrade-insecure-requests", "traceparent", "tracestate", "x-request-id", "dnt", "priority", "range",
             "x-api-key", "origin", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
             "sec-websocket-protocol", "upgrade");
+    private static final Pattern INCLUDE_NAME = Pattern.compile(
+            "path|file|include|dir|root|conf|module|lib|template|tpl|folder|document", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LINK_NAME = Pattern.compile(
+            "url|uri|link|href|callback|redirect|return|next|image|img|avatar|photo|icon|logo|webhook|endpoint",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern REMOTE_URL = Pattern.compile(
+            "^\\s*(?:https?|ftps?|file|php|data|expect|phar|zip|ssh2\\.\\w+)://", Pattern.CASE_INSENSITIVE);
     private static final Set<String> FILENAME_HEADERS = Set.of("x-filename", "x_filename", "x.filename", "x-file-name");
 
     private final JsonFactory json;
@@ -79,6 +87,10 @@ public final class TargetExtractor {
             if (target.kind() != TargetKind.BODY && target.value().indexOf('\0') >= 0) {
                 anomalies.putIfAbsent(ProtocolRule.NUL_BYTE, target.label());
             }
+            if (target.kind() == TargetKind.ARGS && INCLUDE_NAME.matcher(target.key()).find()
+                    && !LINK_NAME.matcher(target.key()).find() && REMOTE_URL.matcher(target.value()).find()) {
+                anomalies.putIfAbsent(ProtocolRule.REMOTE_INCLUDE_PARAMETER, target.label());
+            }
         }
         return new Extraction(targets, anomalies);
     }
@@ -118,12 +130,19 @@ public final class TargetExtractor {
     }
 
     private static String decode(String value, Charset charset) {
-        try {
-            return URLDecoder.decode(value, charset);
-        } catch (IllegalArgumentException malformed) {
-            // a stray % stays as it is; the normaliser decodes what it can
+        if (value.indexOf('%') < 0) {
             return value.replace('+', ' ');
         }
+        if (charset.equals(StandardCharsets.ISO_8859_1)) {
+            try {
+                return URLDecoder.decode(value, charset);
+            } catch (IllegalArgumentException malformed) {
+                return value.replace('+', ' ');
+            }
+        }
+        // UTF-8 where the bytes form UTF-8, single bytes as Latin-1 otherwise: an attack hidden in invalid
+        // UTF-8 stays visible instead of turning into replacement characters
+        return Normalizer.urlDecode(value.replace('+', ' '));
     }
 
     private static void cookies(String header, List<Target> targets) {
