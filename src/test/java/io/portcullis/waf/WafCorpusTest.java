@@ -24,17 +24,17 @@ import org.junit.jupiter.api.Test;
 class WafCorpusTest {
     /** Minimum share of PL1 attack cases blocked, per category: set slightly below what is achieved. */
     private static final Map<String, Double> PL1_DETECTION_FLOOR = Map.ofEntries(
-            Map.entry("920-protocol-enforcement", 0.90),
-            Map.entry("921-protocol-attack", 0.90),
-            Map.entry("930-lfi", 0.90),
+            Map.entry("920-protocol-enforcement", 0.92),
+            Map.entry("921-protocol-attack", 0.97),
+            Map.entry("930-lfi", 0.97),
             Map.entry("931-rfi", 0.90),
-            Map.entry("932-rce", 0.90),
-            Map.entry("933-php", 0.90),
-            Map.entry("934-generic", 0.90),
-            Map.entry("941-xss", 0.90),
-            Map.entry("942-sqli", 0.90),
-            Map.entry("943-session-fixation", 0.90),
-            Map.entry("944-java", 0.90));
+            Map.entry("932-rce", 0.92),
+            Map.entry("933-php", 0.94),
+            Map.entry("934-generic", 0.93),
+            Map.entry("941-xss", 0.92),
+            Map.entry("942-sqli", 0.91),
+            Map.entry("943-session-fixation", 0.95),
+            Map.entry("944-java", 0.99));
     /** At most this share of the benign corpus may be blocked. */
     private static final double BENIGN_BLOCK_CEILING = 0.01;
 
@@ -77,6 +77,14 @@ class WafCorpusTest {
         StringBuilder table = new StringBuilder("category / paranoia / expect: blocked of total\n");
         counts.forEach((key, count) -> table.append(String.format("%-45s %4d / %4d  %5.1f%%%n", key, count[1], count[0],
                 100.0 * count[1] / count[0])));
+        int[] pl1Attacks = sum(counts, " PL1 block");
+        int[] pl1Allow = sum(counts, " PL1 allow");
+        int[] allAllow = sum(counts, " allow");
+        table.append(String.format("all PL1 attack cases blocked: %d / %d (%.1f%%)%n", pl1Attacks[1], pl1Attacks[0],
+                100.0 * pl1Attacks[1] / pl1Attacks[0]));
+        table.append(String.format("'allow' cases blocked (informative), PL1: %d / %d (%.1f%%), all levels: %d / %d (%.1f%%)%n",
+                pl1Allow[1], pl1Allow[0], 100.0 * pl1Allow[1] / pl1Allow[0], allAllow[1], allAllow[0],
+                100.0 * allAllow[1] / allAllow[0]));
         report("crs", table + "\nPL1 misses:\n" + String.join("\n", misses) + "\n\nblocked allow cases:\n"
                 + String.join("\n", falseAlarms));
         System.out.println(table);
@@ -106,6 +114,17 @@ class WafCorpusTest {
         System.out.print(summary);
         assertTrue(cases.size() >= 300, "the benign corpus must hold at least 300 requests");
         assertTrue(blocked.size() <= BENIGN_BLOCK_CEILING * cases.size(), summary + blocked);
+    }
+
+    private static int[] sum(Map<String, int[]> counts, String suffix) {
+        int[] total = new int[2];
+        counts.forEach((key, count) -> {
+            if (key.endsWith(suffix)) {
+                total[0] += count[0];
+                total[1] += count[1];
+            }
+        });
+        return total;
     }
 
     private static void report(String name, String text) throws IOException {
