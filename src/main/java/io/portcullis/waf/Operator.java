@@ -44,15 +44,36 @@ public enum Operator {
      * @throws PatternSyntaxException when a {@link #REGEX} pattern is not valid RE2 syntax
      */
     public Predicate<String> compile(List<String> patterns) {
+        return compile(patterns, true);
+    }
+
+    /**
+     * Compiles the patterns. With {@code caseInsensitive} false the value is expected in lower case already
+     * (every transform but {@code none} lower-cases), which lets RE2/J use its fast literal-prefix search; a
+     * regular expression also gets a {@link LiteralPrefilter} pre-check when one can be derived.
+     */
+    public Predicate<String> compile(List<String> patterns, boolean caseInsensitive) {
         List<String> lower = new ArrayList<>(patterns.size());
         for (String pattern : patterns) {
             lower.add(pattern.toLowerCase(Locale.ROOT));
         }
         return switch (this) {
             case REGEX -> {
-                Pattern regex = Pattern.compile(patterns.size() == 1 ? patterns.get(0) : "(?:" + String.join(")|(?:", patterns) + ")",
-                        Pattern.CASE_INSENSITIVE);
-                yield value -> regex.matcher(value).find();
+                String source = patterns.size() == 1 ? patterns.get(0) : "(?:" + String.join(")|(?:", patterns) + ")";
+                Pattern regex = Pattern.compile(source, caseInsensitive ? Pattern.CASE_INSENSITIVE : 0);
+                java.util.Optional<List<String>> literals = caseInsensitive ? java.util.Optional.empty() : LiteralPrefilter.of(source);
+                if (literals.isEmpty()) {
+                    yield value -> regex.matcher(value).find();
+                }
+                List<String> required = literals.get();
+                yield value -> {
+                    for (String literal : required) {
+                        if (value.contains(literal)) {
+                            return regex.matcher(value).find();
+                        }
+                    }
+                    return false;
+                };
             }
             case WORDS -> {
                 StringBuilder alternation = new StringBuilder();
@@ -60,7 +81,7 @@ public enum Operator {
                     alternation.append(alternation.length() == 0 ? "" : "|").append(Pattern.quote(word));
                 }
                 Pattern regex = Pattern.compile(WORD_EDGE_BEFORE + "(?:" + alternation + ")" + WORD_EDGE_AFTER,
-                        Pattern.CASE_INSENSITIVE);
+                        caseInsensitive ? Pattern.CASE_INSENSITIVE : 0);
                 yield value -> regex.matcher(value).find();
             }
             case CONTAINS -> value -> {

@@ -176,7 +176,10 @@ public final class RulesFileLoader {
         Predicate<String> matcher = null;
         if (operator.isPresent() && !patterns.isEmpty()) {
             try {
-                matcher = operator.get().compile(patterns);
+                // every transform but none lower-cases the value; a pattern written with capitals still matches
+                boolean caseInsensitive = transform.isEmpty() || transform.get() == Transform.NONE
+                        || patterns.stream().anyMatch(RulesFileLoader::hasCapitalLetter);
+                matcher = operator.get().compile(patterns, caseInsensitive);
             } catch (PatternSyntaxException e) {
                 problems.add(path + (node.has("pattern") ? "pattern" : "patterns") + ": not a valid RE2 regular expression: "
                         + e.getDescription() + " (was \"" + e.getPattern() + "\")");
@@ -186,6 +189,19 @@ public final class RulesFileLoader {
             return Optional.empty();
         }
         return Optional.of(new Rule(id, family, paranoia, score, targets, transform.get(), matcher, message));
+    }
+
+    /** True when the pattern holds a capital letter that is not part of an escape such as {@code \\S}. */
+    static boolean hasCapitalLetter(String pattern) {
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (Character.isUpperCase(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int score(JsonNode node, String path, List<String> problems) {

@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * Takes a {@link WafRequest} apart into the {@link Target}s the rules inspect, and notes the anomalies met
  * on the way (a malformed multipart body, JSON nested too deep, NUL bytes). Long values are cut into
- * overlapping windows so that the work per target is bounded while every byte is still inspected.
+ * overlapping windows, and at most
+ * {@link #MAX_SCAN} characters of one value are inspected, so the work per target is bounded.
  * Stateless and thread-safe.
  */
 public final class TargetExtractor {
@@ -27,6 +28,11 @@ public final class TargetExtractor {
     static final int WINDOW = 16 * 1024;
     /** How far consecutive windows overlap, so a pattern across a window edge is still found. */
     static final int OVERLAP = 512;
+    /**
+     * How much of one value is inspected at most. The rest of a longer value (a large text body, a huge
+     * JSON string) is not: this bounds the time one field can cost, whatever it holds.
+     */
+    static final int MAX_SCAN = 64 * 1024;
     /** Deeper JSON is not walked, and counts as an anomaly. */
     static final int MAX_JSON_DEPTH = 64;
     /** Longer labels (argument names chosen by the client) are cut in the log. */
@@ -291,9 +297,10 @@ public final class TargetExtractor {
             targets.add(new Target(kind, key, label, value));
             return;
         }
-        for (int start = 0; start < value.length(); start += WINDOW - OVERLAP) {
-            targets.add(new Target(kind, key, label, value.substring(start, Math.min(value.length(), start + WINDOW))));
-            if (start + WINDOW >= value.length()) {
+        int end = Math.min(value.length(), MAX_SCAN);
+        for (int start = 0; start < end; start += WINDOW - OVERLAP) {
+            targets.add(new Target(kind, key, label, value.substring(start, Math.min(end, start + WINDOW))));
+            if (start + WINDOW >= end) {
                 break;
             }
         }
