@@ -30,12 +30,7 @@ public enum Operator {
     private static final String WORD_EDGE_AFTER = "(?:[^a-z0-9_]|$)";
 
     public static Optional<Operator> named(String name) {
-        for (Operator operator : values()) {
-            if (operator.name().equals(name.toUpperCase(Locale.ROOT).replace('-', '_'))) {
-                return Optional.of(operator);
-            }
-        }
-        return Optional.empty();
+        return EnumNames.named(Operator.class, name);
     }
 
     /**

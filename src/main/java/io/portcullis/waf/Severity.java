@@ -1,6 +1,5 @@
 package io.portcullis.waf;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** How much a rule adds to a request's anomaly score, with the OWASP CRS weights. */
@@ -22,11 +21,6 @@ public enum Severity {
 
     /** The severity named {@code name} ({@code critical}, {@code error}, {@code warning}, {@code notice}). */
     public static Optional<Severity> named(String name) {
-        for (Severity severity : values()) {
-            if (severity.name().equals(name.toUpperCase(Locale.ROOT))) {
-                return Optional.of(severity);
-            }
-        }
-        return Optional.empty();
+        return EnumNames.named(Severity.class, name);
     }
 }

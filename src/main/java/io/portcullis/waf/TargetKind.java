@@ -1,6 +1,5 @@
 package io.portcullis.waf;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** The parts of a request a rule can inspect; the names follow ModSecurity's variables where one exists. */
@@ -26,11 +25,6 @@ public enum TargetKind {
 
     /** The kind written {@code name} in a rules file, case-insensitive. */
     public static Optional<TargetKind> named(String name) {
-        for (TargetKind kind : values()) {
-            if (kind.name().equals(name.toUpperCase(Locale.ROOT).replace('-', '_'))) {
-                return Optional.of(kind);
-            }
-        }
-        return Optional.empty();
+        return EnumNames.named(TargetKind.class, name);
     }
 }

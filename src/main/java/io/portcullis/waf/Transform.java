@@ -1,6 +1,5 @@
 package io.portcullis.waf;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** Which normalised form of a value a rule matches against; see {@link Normalizer}. */
@@ -21,11 +20,6 @@ public enum Transform {
     NONE;
 
     public static Optional<Transform> named(String name) {
-        for (Transform transform : values()) {
-            if (transform.name().equals(name.toUpperCase(Locale.ROOT))) {
-                return Optional.of(transform);
-            }
-        }
-        return Optional.empty();
+        return EnumNames.named(Transform.class, name);
     }
 }
