@@ -7,6 +7,7 @@ package io.portcullis.chain;
 public enum FilterStage {
     ACCESS_LOG("access-log"),
     ROUTE("route"),
+    WAF("waf"),
     API_KEY("api-key"),
     JWT("jwt"),
     RATE_LIMIT("rate-limit");

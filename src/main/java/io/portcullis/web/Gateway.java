@@ -24,6 +24,7 @@ import io.portcullis.route.Route;
 import io.portcullis.route.RouteFilter;
 import io.portcullis.route.RouteTable;
 import io.portcullis.store.Stores;
+import io.portcullis.waf.WafFilter;
 import jakarta.servlet.Filter;
 import java.net.URI;
 import java.time.Clock;
@@ -97,6 +98,7 @@ public final class Gateway implements AutoCloseable {
                 new ClientAddressResolver(config.gateway().trustedProxies()),
                 new HeaderRedactor(config.apiKeys().header())));
         filters.put(FilterStage.ROUTE, new RouteFilter(table));
+        filters.put(FilterStage.WAF, WafFilter.create(config.waf()));
         filters.put(FilterStage.API_KEY, new ApiKeyFilter(config.apiKeys().header(),
                 new ApiKeyVerifier(config.apiKeys().staticKeys(), stores.apiKeys())));
         filters.put(FilterStage.JWT, jwtFilter(config, keys, stores, clock));

@@ -1,0 +1,169 @@
+package io.portcullis.waf;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A small, strict {@code multipart/form-data} reader for inspection only: it finds each part's
+ * {@code name}, {@code filename} and value. It works on the body as ISO-8859-1 text (one char per byte),
+ * accepts CRLF or bare LF line ends, and runs in one linear pass. Stateless and thread-safe.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc7578">RFC 7578</a>
+ */
+final class MultipartParser {
+    /** More parts than this is treated as malformed: a form has a handful of fields. */
+    static final int MAX_PARTS = 1000;
+
+    private MultipartParser() {}
+
+    /** One part of the body. {@code filename} is {@code null} for an ordinary field. */
+    record Part(String name, String filename, String value) {}
+
+    /** The parts, or {@code null} when the body is not well-formed multipart for its boundary. */
+    static List<Part> parse(byte[] body, String contentType) {
+        String boundary = boundary(contentType);
+        if (boundary == null) {
+            return null;
+        }
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        String delimiter = "--" + boundary;
+        int at = text.indexOf(delimiter);
+        if (at < 0) {
+            return null;
+        }
+        List<Part> parts = new ArrayList<>();
+        while (true) {
+            int afterDelimiter = at + delimiter.length();
+            if (text.startsWith("--", afterDelimiter)) {
+                return parts;
+            }
+            int headersStart = lineEnd(text, afterDelimiter);
+            if (headersStart < 0) {
+                return null;
+            }
+            int next = text.indexOf("\n" + delimiter, headersStart);
+            if (next < 0 || parts.size() >= MAX_PARTS) {
+                return null;
+            }
+            int contentEnd = next > 0 && text.charAt(next - 1) == '\r' ? next - 1 : next;
+            Part part = part(text, headersStart, contentEnd);
+            if (part == null) {
+                return null;
+            }
+            parts.add(part);
+            at = next + 1;
+        }
+    }
+
+    private static Part part(String text, int start, int end) {
+        String name = null;
+        String filename = null;
+        int line = start;
+        while (line < end) {
+            int eol = text.indexOf('\n', line);
+            if (eol < 0 || eol > end) {
+                eol = end;
+            }
+            String header = text.substring(line, eol > line && text.charAt(eol - 1) == '\r' ? eol - 1 : eol);
+            line = eol + 1;
+            if (header.isEmpty()) {
+                String value = line > end ? "" : text.substring(line, end);
+                return new Part(utf8(name), utf8(filename), utf8(value));
+            }
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                return null;
+            }
+            if (header.substring(0, colon).strip().equalsIgnoreCase("Content-Disposition")) {
+                name = parameter(header.substring(colon + 1), "name");
+                filename = parameter(header.substring(colon + 1), "filename");
+            }
+        }
+        return null;
+    }
+
+    /** A parameter of a header value, quoted or not; {@code null} when absent. */
+    static String parameter(String headerValue, String wanted) {
+        int i = 0;
+        int n = headerValue.length();
+        while (i < n) {
+            int semi = indexOfUnquoted(headerValue, ';', i);
+            if (semi < 0) {
+                return null;
+            }
+            int eq = headerValue.indexOf('=', semi);
+            if (eq < 0) {
+                return null;
+            }
+            String key = headerValue.substring(semi + 1, eq).strip().toLowerCase(Locale.ROOT);
+            int valueStart = eq + 1;
+            while (valueStart < n && headerValue.charAt(valueStart) == ' ') {
+                valueStart++;
+            }
+            String value;
+            int valueEnd;
+            if (valueStart < n && headerValue.charAt(valueStart) == '"') {
+                StringBuilder out = new StringBuilder();
+                int j = valueStart + 1;
+                while (j < n && headerValue.charAt(j) != '"') {
+                    if (headerValue.charAt(j) == '\\' && j + 1 < n && headerValue.charAt(j + 1) == '"') {
+                        j++;
+                    }
+                    out.append(headerValue.charAt(j));
+                    j++;
+                }
+                value = out.toString();
+                valueEnd = j + 1;
+            } else {
+                int end = headerValue.indexOf(';', valueStart);
+                valueEnd = end < 0 ? n : end;
+                value = headerValue.substring(valueStart, valueEnd).strip();
+            }
+            if (key.equals(wanted)) {
+                return value;
+            }
+            i = valueEnd;
+        }
+        return null;
+    }
+
+    private static int indexOfUnquoted(String value, char wanted, int from) {
+        boolean quoted = false;
+        for (int i = from; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == wanted && !quoted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String boundary(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        String boundary = parameter(contentType, "boundary");
+        return boundary == null || boundary.isEmpty() || boundary.length() > 200 ? null : boundary;
+    }
+
+    private static int lineEnd(String text, int from) {
+        int eol = text.indexOf('\n', from);
+        if (eol < 0) {
+            return -1;
+        }
+        for (int i = from; i < eol; i++) {
+            if (text.charAt(i) != '\r' && text.charAt(i) != ' ' && text.charAt(i) != '\t') {
+                return -1;
+            }
+        }
+        return eol + 1;
+    }
+
+    private static String utf8(String latin1) {
+        return latin1 == null ? null : new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+}
