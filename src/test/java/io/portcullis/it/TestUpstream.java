@@ -107,6 +107,11 @@ final class TestUpstream implements AutoCloseable {
         }
     }
 
+    /** The port it listens on (the one asked for, or the ephemeral one for port 0). */
+    int port() {
+        return server.getAddress().getPort();
+    }
+
     /** Whether a request for this raw path ever arrived (tests use unique paths to show a refusal stopped at the gateway). */
     boolean saw(String path) {
         return seenPaths.contains(path);
