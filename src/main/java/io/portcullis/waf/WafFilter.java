@@ -86,7 +86,8 @@ public final class WafFilter extends GatewayFilter {
         long declared = request.getContentLengthLong();
         boolean chunked = "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding"));
         boolean hasBody = declared > 0 || chunked;
-        BodyKind kind = BodyKind.of(WafRequest.mediaType(request.getContentType()));
+        // The header as sent: Jetty's getContentType() throws on a charset it cannot name ("charset=/x").
+        BodyKind kind = BodyKind.of(WafRequest.mediaType(request.getHeader("Content-Type")));
         byte[] body = null;
         if (hasBody && kind.inspected()) {
             if (declared > config.maxBody()) {

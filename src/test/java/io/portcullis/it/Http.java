@@ -31,6 +31,8 @@ final class Http {
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+    /** The most a raw exchange reads of a response. */
+    static final int MAX_RAW_RESPONSE = 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Http() {}
@@ -100,19 +102,48 @@ final class Http {
      * (any address of 127.0.0.0/8 works on Linux loopback).
      */
     static RawResponse rawGet(InetAddress localAddress, GatewayNode node, String path, Map<String, String> headers) {
+        StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(node.authority()).append("\r\nConnection: close\r\n");
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        request.append("\r\n");
+        return raw(localAddress, node, request.toString().getBytes(StandardCharsets.ISO_8859_1), TIMEOUT);
+    }
+
+    /**
+     * Writes {@code request} as it is (it should say {@code Connection: close}) on a new connection bound to
+     * {@code localAddress} and reads the response until the server closes, at most {@link #MAX_RAW_RESPONSE}
+     * bytes. A server that resets the connection after answering (a container refusing a request before
+     * reading its body) still yields the response it wrote.
+     *
+     * @throws UncheckedIOException when no complete response head arrived within {@code timeout} per read
+     */
+    static RawResponse raw(InetAddress localAddress, GatewayNode node, byte[] request, Duration timeout) {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
         try (Socket socket = new Socket()) {
-            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
             socket.bind(new InetSocketAddress(localAddress, 0));
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), node.port()), 5_000);
-            StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(node.authority()).append("\r\nConnection: close\r\n");
-            headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
-            request.append("\r\n");
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            return parse(socket.getInputStream().readAllBytes());
+            try {
+                OutputStream out = socket.getOutputStream();
+                out.write(request);
+                out.flush();
+            } catch (IOException e) {
+                // The server may have answered and closed before taking the whole request: read what it said.
+            }
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            for (int n; received.size() < MAX_RAW_RESPONSE && (n = in.read(buffer)) >= 0; ) {
+                received.write(buffer, 0, n);
+            }
+            return parse(received.toByteArray());
         } catch (IOException e) {
+            if (received.size() > 0) {
+                try {
+                    return parse(received.toByteArray());
+                } catch (IOException incomplete) {
+                    e.addSuppressed(incomplete);
+                }
+            }
             throw new UncheckedIOException(e);
         }
     }
@@ -131,7 +162,7 @@ final class Http {
             headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
         }
         byte[] body = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+        if (body.length > 0 && "chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             body = dechunk(body);
         }
         return new RawResponse(status, headers, body);

@@ -29,6 +29,17 @@ class RoutingIT {
     }
 
     @OnEachNode
+    void proxyWhenPathEndsInAServletExtensionThenTheRouteStillAnswers(GatewayNode node) {
+        // Found by WafCorpusIT: the containers' own *.jsp mapping used to answer 404 before the route did.
+        for (String path : List.of("/api/page.jsp", "/api/page.jspx", "/api/PAGE.JSP")) {
+            HttpResponse<byte[]> response = Http.get(node, path);
+
+            assertEquals("a", server(response), path);
+            assertEquals(path, Http.json(response).path("path").asText());
+        }
+    }
+
+    @OnEachNode
     void proxyWhenStripPrefixThenUpstreamBasePathReplacesPrefix(GatewayNode node) {
         HttpResponse<byte[]> response = Http.get(node, "/strip/items/7?full=true");
 

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * One line of a WAF corpus ({@code crs-dev.jsonl}, {@code benign.jsonl}) as an HTTP request description:
  * method, request target, headers in order and body bytes, plus the expected outcome. Used by the
- * in-process corpus test and meant for the real-container IT as well.
+ * in-process corpus test and by {@code WafCorpusIT}, which sends it through the real WAR.
  *
  * @param id        the case id
  * @param category  e.g. {@code 942-sqli}, or the benign corpus' own category

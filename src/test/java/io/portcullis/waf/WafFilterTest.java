@@ -12,6 +12,8 @@ import io.portcullis.config.WafConfig;
 import io.portcullis.route.Route;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +99,21 @@ class WafFilterTest {
         byte[] body = "{\"a\":{\"b\":[{\"c\":{\"<script>alert(1)</script>\":1}}]}}".getBytes(StandardCharsets.UTF_8);
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
         assertNull(run(WafFilter.create(config()), post("/api/x", "application/json", body), recorder)[0]);
+        assertEquals(403, recorder.status);
+    }
+
+    @Test
+    void doFilterWhenContainerCannotParseTheCharsetThenTheHeaderAsSentIsInspected() throws Exception {
+        // Jetty's getContentType() throws for a charset it cannot name; found by WafCorpusIT (CRS 920480).
+        HttpServletRequest request = new HttpServletRequestWrapper(post("/api/form",
+                "application/x-www-form-urlencoded; charset=garbage", "a=1".getBytes(StandardCharsets.UTF_8))) {
+            @Override
+            public String getContentType() {
+                throw new IllegalCharsetNameException("garbage");
+            }
+        };
+        FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+        assertNull(run(WafFilter.create(config()), request, recorder)[0]);
         assertEquals(403, recorder.status);
     }
 
