@@ -362,6 +362,7 @@ public final class ConfigLoader {
                 r.problem("prefix", "is used by two routes (was \"" + prefix + "\")");
             } else if (prefix.equals(auth.path()) || prefix.startsWith(auth.path() + "/")
                     || prefix.equals("/health") || prefix.startsWith("/health/") || prefix.equals("/metrics")
+                    || prefix.startsWith("/metrics/")
                     || prefix.startsWith("/.well-known")) {
                 r.problem("prefix", "is answered by the gateway itself and cannot be routed (was \"" + prefix + "\")");
             }

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
+import io.portcullis.route.RouteFilter;
 import io.portcullis.route.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -32,6 +33,10 @@ public final class MetricsEndpoint implements RouteHandler {
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!RouteFilter.path(request).equals(PREFIX)) {
+            ProblemWriter.write(request, response, ProblemType.NOT_FOUND, "The metrics are at " + PREFIX + ".");
+            return;
+        }
         String method = request.getMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             ProblemWriter.write(request, response, new Problem(ProblemType.METHOD_NOT_ALLOWED,

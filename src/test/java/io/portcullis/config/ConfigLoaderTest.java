@@ -125,6 +125,8 @@ class ConfigLoaderTest {
                         "routes[1].id: is used by two routes (was \"/api\")"),
                 invalid("route prefix reserved", "routes: [{prefix: /health/x, upstream: \"http://a:1\"}]",
                         "routes[0].prefix: is answered by the gateway itself and cannot be routed (was \"/health/x\")"),
+                invalid("route prefix under metrics", "routes: [{prefix: /metrics/x, upstream: \"http://a:1\"}]",
+                        "routes[0].prefix: is answered by the gateway itself and cannot be routed (was \"/metrics/x\")"),
                 invalid("route prefix under auth path", "routes: [{prefix: /auth, upstream: \"http://a:1\"}]",
                         "routes[0].prefix: is answered by the gateway itself and cannot be routed (was \"/auth\")"),
                 invalid("route id twice", "routes: [{prefix: /a, id: x, upstream: \"http://a:1\"}, "

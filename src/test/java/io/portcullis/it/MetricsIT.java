@@ -81,6 +81,16 @@ class MetricsIT {
     }
 
     @OnEachNode
+    void metricsWhenUpstreamTooSlowThenTimeoutCounted(GatewayNode node) throws Exception {
+        String series = "portcullis_upstream_failures_total{kind=\"timeout\",route=\"/slow\"";
+        double before = value(scrape(node), series);
+
+        assertEquals(504, Http.get(node, "/slow/sleep").statusCode());
+
+        awaitValue(node, series, before + 1);
+    }
+
+    @OnEachNode
     void metricsWhenRedisSharedThenBreakerClosedAndCommandsTimed(GatewayNode node) {
         String text = scrape(node);
 

@@ -109,8 +109,8 @@ class TokenCacheTest {
         VerifiedToken verified = ((Verification.Verified) new TokenVerifier(config, keys, clock).verify(token)).token();
         VerifiedTokenStore shared = mock(VerifiedTokenStore.class);
         when(shared.put(anyString(), anyString(), any())).thenReturn(CompletableFuture.completedFuture(null));
-        when(shared.get(anyString())).thenReturn(CompletableFuture.completedFuture(Optional.empty()),
-                CompletableFuture.completedFuture(Optional.of(VerifiedTokenCodec.encode(verified))));
+        when(shared.get(anyString())).thenReturn(CompletableFuture.completedFuture(Optional.empty()))
+                .thenReturn(CompletableFuture.completedFuture(Optional.of(VerifiedTokenCodec.encode(verified))));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         TokenCache counted = new TokenCache(verifier, Optional.of(shared), 100, clock, TokenCache.tickerOf(clock), meters);
         TokenCache otherNode = new TokenCache(verifier, Optional.of(shared), 100, clock, TokenCache.tickerOf(clock),

@@ -44,6 +44,13 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void handleWhenBelowThePathThen404() throws Exception {
+        endpoint.handle(FakeRequest.of("GET", "/metrics/other"), response);
+
+        assertEquals(404, response.getStatus());
+    }
+
+    @Test
     void handleWhenPostThen405WithAllow() throws Exception {
         endpoint.handle(FakeRequest.of("POST", "/metrics"), response);
 
