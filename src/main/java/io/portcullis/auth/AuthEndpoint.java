@@ -42,7 +42,8 @@ public final class AuthEndpoint implements RouteHandler {
     static final List<String> REGISTERED_ROLES = List.of("user");
     /** Probed for container realm users besides the roles routes require. */
     static final Set<String> CONVENTIONAL_ROLES = Set.of("user", "admin");
-    static final String DEMO_USERNAME = "alice";
+    /** The demo user created in demo mode. */
+    public static final String DEMO_USERNAME = "alice";
     static final String DEMO_PASSWORD = "password123";
     static final List<String> DEMO_ROLES = List.of("user", "orders");
     private static final Set<String> CREDENTIAL_FIELDS = Set.of("username", "password");

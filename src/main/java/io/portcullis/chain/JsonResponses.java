@@ -18,7 +18,13 @@ public final class JsonResponses {
 
     public static void write(HttpServletRequest request, HttpServletResponse response, int status, Object body,
             String cacheControl) throws IOException {
-        byte[] bytes = MAPPER.writeValueAsBytes(body);
+        writeJson(request, response, status, MAPPER.writeValueAsBytes(body), cacheControl);
+    }
+
+    /** Writes {@code json}, already a serialised JSON document, as is. */
+    public static void writeJson(HttpServletRequest request, HttpServletResponse response, int status, byte[] json,
+            String cacheControl) throws IOException {
+        byte[] bytes = json;
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");

@@ -18,6 +18,12 @@ public final class RequestAttributes {
             new Attribute<>(PREFIX + "route", io.portcullis.route.Route.class);
     /** Set by the API-key and JWT stages: who is calling. Absent means anonymous. */
     public static final Attribute<Identity> IDENTITY = new Attribute<>(PREFIX + "identity", Identity.class);
+    /** Set by the JWT stage: the verified token's string claims, for direct routes' key templates. */
+    public static final Attribute<TokenClaims> TOKEN_CLAIMS = new Attribute<>(PREFIX + "tokenClaims", TokenClaims.class);
+    /** Set by {@link StageTracking}: the stage that answered the request itself with a problem. */
+    public static final Attribute<FilterStage> REJECTED_BY = new Attribute<>(PREFIX + "rejectedBy", FilterStage.class);
+    /** Set by the proxy: {@link System#nanoTime()} when the request was sent upstream. */
+    public static final Attribute<Long> UPSTREAM_START_NANOS = new Attribute<>(PREFIX + "upstreamStartNanos", Long.class);
     /** Set by whichever code wrote a problem response: its type slug, for the access log and metrics. */
     public static final Attribute<String> PROBLEM = new Attribute<>(PREFIX + "problem", String.class);
     /** Set by the proxy: the upstream the request went to, for the access log. */

@@ -43,6 +43,7 @@ public final class ConfigLoader {
 
     static final int MIN_HMAC_SECRET_BYTES = 32;
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern DIRECT_SEGMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
     private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z-]{0,19}");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
     private static final Set<String> REDIS_SCHEMES = Set.of(
@@ -361,6 +362,7 @@ public final class ConfigLoader {
                 r.problem("prefix", "is used by two routes (was \"" + prefix + "\")");
             } else if (prefix.equals(auth.path()) || prefix.startsWith(auth.path() + "/")
                     || prefix.equals("/health") || prefix.startsWith("/health/") || prefix.equals("/metrics")
+                    || prefix.startsWith("/metrics/")
                     || prefix.startsWith("/.well-known")) {
                 r.problem("prefix", "is answered by the gateway itself and cannot be routed (was \"" + prefix + "\")");
             }
@@ -399,16 +401,8 @@ public final class ConfigLoader {
             boolean strip = r.bool("strip-prefix", false);
             Duration timeout = r.duration("timeout", RouteConfig.DEFAULT_TIMEOUT);
             boolean forwardAuthorization = r.bool("forward-authorization", false);
-            Optional<DirectConfig> direct = Optional.empty();
-            if (r.has("direct")) {
-                Section d = r.section("direct");
-                String key = d.string("redis-key", "");
-                if (key.isBlank()) {
-                    d.problem("redis-key", "required");
-                }
-                direct = Optional.of(new DirectConfig(key, d.bool("writes", false)));
-                d.finish();
-            }
+            Optional<DirectConfig> direct = r.has("direct")
+                    ? Optional.of(direct(r.section("direct"), mode, !targets.isEmpty())) : Optional.empty();
             if (upstreams.isEmpty() && direct.isEmpty() && targets.isEmpty()) {
                 r.problem("upstream", "required (or direct)");
             }
@@ -422,6 +416,65 @@ public final class ConfigLoader {
                     timeout, forwardAuthorization, direct));
         });
         return routes;
+    }
+
+    /**
+     * A direct route's {@code direct:} section. The ownership rule: the key must name the caller (a
+     * {@code {sub}} or other identifying claim placeholder) on an {@code auth: jwt} route, so that no caller
+     * can reach another's key. Checked only for a route that is otherwise a direct route.
+     */
+    private static DirectConfig direct(Section d, AuthMode mode, boolean proxied) {
+        String source = d.string("redis-key", "");
+        String pathSpec = d.string("path", "");
+        boolean writes = d.bool("writes", false);
+        long maxBody = d.size("max-body", DirectConfig.DEFAULT_MAX_BODY);
+        d.finish();
+        KeyTemplate template = new KeyTemplate(source, List.of());
+        List<String> path = directPath(d, pathSpec);
+        if (source.isBlank()) {
+            d.problem("redis-key", "required");
+            return new DirectConfig(template, path, writes, maxBody);
+        }
+        try {
+            template = KeyTemplate.parse(source);
+        } catch (IllegalArgumentException e) {
+            d.problem("redis-key", e.getMessage() + " (was \"" + source + "\")");
+            return new DirectConfig(template, path, writes, maxBody);
+        }
+        if (proxied) {
+            return new DirectConfig(template, path, writes, maxBody);
+        }
+        if (mode != AuthMode.JWT || !template.identifiesCaller()) {
+            d.problem("redis-key", "must name the caller with {sub} (or another identifying claim) on an auth: jwt "
+                    + "route, so that no caller can read another's key (was \"" + source + "\")");
+        }
+        for (String segment : template.pathSegments()) {
+            if (!path.contains(segment)) {
+                d.problem("redis-key", "uses {" + KeyTemplate.PATH_PREFIX + segment + "} but direct.path declares no "
+                        + "segment " + segment + " (was \"" + source + "\")");
+            }
+        }
+        return new DirectConfig(template, path, writes, maxBody);
+    }
+
+    /** {@code /{list}/{item}} → [list, item]: every segment a distinct placeholder. */
+    private static List<String> directPath(Section d, String spec) {
+        if (spec.isEmpty()) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        String trimmed = spec.startsWith("/") ? spec.substring(1) : spec;
+        for (String segment : trimmed.split("/", -1)) {
+            String name = segment.length() > 2 && segment.startsWith("{") && segment.endsWith("}")
+                    ? segment.substring(1, segment.length() - 1) : "";
+            if (!DIRECT_SEGMENT.matcher(name).matches() || names.contains(name)) {
+                d.problem("path", "must be segments of distinct {name} placeholders such as /{list}/{item} "
+                        + "(was \"" + spec + "\")");
+                return List.of();
+            }
+            names.add(name);
+        }
+        return names;
     }
 
     private static WafConfig waf(Section s, Path baseDir) {

@@ -36,6 +36,21 @@ public record RouteConfig(
     /** How callers of a route must identify themselves. */
     public enum AuthMode { NONE, JWT, API_KEY }
 
-    /** A route answered from Redis instead of an upstream. */
-    public record DirectConfig(String redisKey, boolean writes) {}
+    /**
+     * A route answered from Redis instead of an upstream.
+     *
+     * @param redisKey the key template, used without the gateway's key prefix
+     * @param path the names of the path segments after the prefix ({@code path: /{list}/{item}}); empty when
+     *     the template uses none, and then the rest of the path is not used
+     * @param writes whether PUT and DELETE are allowed besides GET and HEAD
+     * @param maxBody the largest value a PUT may store, in bytes
+     */
+    public record DirectConfig(KeyTemplate redisKey, List<String> path, boolean writes, long maxBody) {
+        /** The largest value a PUT may store unless {@code max-body} says otherwise. */
+        public static final long DEFAULT_MAX_BODY = 64 * 1024;
+
+        public DirectConfig {
+            path = List.copyOf(path);
+        }
+    }
 }

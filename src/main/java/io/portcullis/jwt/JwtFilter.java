@@ -2,6 +2,7 @@ package io.portcullis.jwt;
 
 import io.portcullis.chain.GatewayFilter;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.TokenClaims;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemWriter;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@link BearerToken}) is verified, checked against revocation and the route's scopes by the
  * {@link JwtAuthenticator}; an accepted caller becomes the request's {@link io.portcullis.chain.Identity}
  * (method jwt, user id = {@code sub}), which the proxy passes upstream as {@code X-User-Id} and
- * {@code X-User-Roles}. Any refusal is answered here (401, 403 or 503 problem with its challenge) and the
+ * {@code X-User-Roles}, and its string claims become {@link RequestAttributes#TOKEN_CLAIMS} (for direct
+ * routes' key templates). Any refusal is answered here (401, 403 or 503 problem with its challenge) and the
  * request goes no further. The gateway's own endpoints and other routes pass untouched. Thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750">RFC 6750</a>
@@ -51,7 +53,9 @@ public final class JwtFilter extends GatewayFilter {
             ProblemWriter.write(request, response, problem);
             return;
         }
-        RequestAttributes.IDENTITY.set(request, ((JwtDecision.Authenticated) decision).identity());
+        JwtDecision.Authenticated accepted = (JwtDecision.Authenticated) decision;
+        RequestAttributes.IDENTITY.set(request, accepted.identity());
+        RequestAttributes.TOKEN_CLAIMS.set(request, new TokenClaims(accepted.token().claims()));
         chain.doFilter(request, response);
     }
 

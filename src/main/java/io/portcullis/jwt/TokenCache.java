@@ -4,6 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * read checks it again against the clock. With a {@link VerifiedTokenStore} ({@code token-cache.redis: true})
  * a local miss asks the shared store before verifying, and a fresh verification is shared. Only accepted
  * tokens are cached; revocation is not this class's business (the JWT stage checks it on every request).
- * Thread-safe.
+ * Lookups are counted: {@code portcullis.token.cache.hits} (level local or shared) and
+ * {@code portcullis.token.cache.misses}. Thread-safe.
  */
 public final class TokenCache {
     /** How long a local miss waits for the shared store before verifying itself. */
@@ -31,19 +35,33 @@ public final class TokenCache {
     private final Optional<VerifiedTokenStore> shared;
     private final Cache<String, VerifiedToken> local;
     private final Clock clock;
+    private final Counter localHits;
+    private final Counter sharedHits;
+    private final Counter misses;
 
-    /** A cache whose expiry runs on {@link Ticker#systemTicker()}. */
+    /** A cache whose expiry runs on {@link Ticker#systemTicker()}, its lookups counted nowhere. */
     public TokenCache(TokenVerifier verifier, Optional<VerifiedTokenStore> shared, long size, Clock clock) {
         this(verifier, shared, size, clock, Ticker.systemTicker());
+    }
+
+    /** A cache whose lookups are counted nowhere. */
+    public TokenCache(TokenVerifier verifier, Optional<VerifiedTokenStore> shared, long size, Clock clock,
+            Ticker ticker) {
+        this(verifier, shared, size, clock, ticker, new CompositeMeterRegistry());
     }
 
     /**
      * @param size the most entries kept in this process; 0 turns the local cache off
      * @param ticker drives Caffeine's expiry ({@link Ticker#systemTicker()} in production)
+     * @param meters where the hit and miss counters go
      */
     public TokenCache(TokenVerifier verifier, Optional<VerifiedTokenStore> shared, long size, Clock clock,
-            Ticker ticker) {
+            Ticker ticker, MeterRegistry meters) {
         this.verifier = verifier;
+        this.localHits = hits(meters, "local");
+        this.sharedHits = hits(meters, "shared");
+        this.misses = Counter.builder("portcullis.token.cache.misses")
+                .description("Tokens that had to be verified (no cached verification)").register(meters);
         this.shared = shared;
         this.clock = clock;
         this.local = size <= 0 ? null : Caffeine.newBuilder()
@@ -63,15 +81,18 @@ public final class TokenCache {
         Instant now = clock.instant();
         VerifiedToken hit = local == null ? null : local.getIfPresent(key);
         if (hit != null && hit.expiresAt().isAfter(now)) {
+            localHits.increment();
             return new Verification.Verified(hit);
         }
         Optional<VerifiedToken> fromShared = shared.flatMap(store -> Awaits.await(store.get(key),
                 SHARED_LOOKUP_TIMEOUT, Optional.<String>empty())).flatMap(VerifiedTokenCodec::decode)
                 .filter(cached -> cached.expiresAt().isAfter(now));
         if (fromShared.isPresent()) {
+            sharedHits.increment();
             remember(key, fromShared.get());
             return new Verification.Verified(fromShared.get());
         }
+        misses.increment();
         Verification verification = verifier.verify(token);
         if (verification instanceof Verification.Verified verified && verified.token().expiresAt().isAfter(now)) {
             remember(key, verified.token());
@@ -85,6 +106,12 @@ public final class TokenCache {
         if (local != null) {
             local.put(key, token);
         }
+    }
+
+    private static Counter hits(MeterRegistry meters, String level) {
+        return Counter.builder("portcullis.token.cache.hits")
+                .description("Tokens whose verification came from the cache, by cache level")
+                .tag("level", level).register(meters);
     }
 
     /** The cache key of a token: its SHA-256, base64url. */

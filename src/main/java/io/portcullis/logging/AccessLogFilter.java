@@ -5,6 +5,7 @@ import io.portcullis.chain.ClientAddressResolver;
 import io.portcullis.chain.GatewayFilter;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.RequestObserver;
 import io.portcullis.route.Route;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -13,6 +14,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,9 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * Stage 1: gives every request its id (echoed in {@code X-Request-Id}), resolves the client address,
  * and writes one access-log line when the request completes — from an {@link AsyncListener} when the
- * request went async. Rejected requests are logged like any other. Thread-safe.
+ * request went async. Rejected requests are logged like any other. The same completion tells the
+ * {@link RequestObserver}s (the metrics), so every consumer of "a request finished" sees the same status and
+ * duration. Thread-safe.
  */
 public final class AccessLogFilter extends GatewayFilter {
     /** The logger of the access log, so operators can route it to its own appender. */
@@ -32,10 +36,17 @@ public final class AccessLogFilter extends GatewayFilter {
 
     private final ClientAddressResolver clients;
     private final HeaderRedactor redactor;
+    private final List<RequestObserver> observers;
 
     public AccessLogFilter(ClientAddressResolver clients, HeaderRedactor redactor) {
+        this(clients, redactor, List.of());
+    }
+
+    /** @param observers told about each request when it completes, in this order, before it is logged */
+    public AccessLogFilter(ClientAddressResolver clients, HeaderRedactor redactor, List<RequestObserver> observers) {
         this.clients = clients;
         this.redactor = redactor;
+        this.observers = List.copyOf(observers);
     }
 
     @Override
@@ -56,19 +67,31 @@ public final class AccessLogFilter extends GatewayFilter {
             completed = true;
         } finally {
             if (completed && request.isAsyncStarted()) {
-                request.getAsyncContext().addListener(new CompletionListener(request, response));
+                request.getAsyncContext().addListener(new CompletionListener(request, response, this));
             } else {
-                log(request, response, completed ? response.getStatus() : 500);
+                complete(request, completed ? response.getStatus() : 500);
             }
         }
     }
 
-    private static void log(HttpServletRequest request, HttpServletResponse response, int status) {
+    private void complete(HttpServletRequest request, int status) {
+        long started = RequestAttributes.START_NANOS.get(request).orElse(System.nanoTime());
+        long nanos = System.nanoTime() - started;
+        for (RequestObserver observer : observers) {
+            try {
+                observer.onComplete(request, status, nanos);
+            } catch (RuntimeException e) {
+                LOG.warn("request observer {} failed: {}", observer.getClass().getSimpleName(), e.toString());
+            }
+        }
+        log(request, status, nanos);
+    }
+
+    private static void log(HttpServletRequest request, int status, long nanos) {
         if (!ACCESS.isInfoEnabled()) {
             return;
         }
-        long started = RequestAttributes.START_NANOS.get(request).orElse(System.nanoTime());
-        double millis = (System.nanoTime() - started) / (double) TimeUnit.MILLISECONDS.toNanos(1);
+        double millis = nanos / (double) TimeUnit.MILLISECONDS.toNanos(1);
         String path = request.getRequestURI();
         if (path.length() > MAX_LOGGED_PATH) {
             path = path.substring(0, MAX_LOGGED_PATH) + "…";
@@ -94,15 +117,17 @@ public final class AccessLogFilter extends GatewayFilter {
     private static final class CompletionListener implements AsyncListener {
         private final HttpServletRequest request;
         private final HttpServletResponse response;
+        private final AccessLogFilter filter;
 
-        CompletionListener(HttpServletRequest request, HttpServletResponse response) {
+        CompletionListener(HttpServletRequest request, HttpServletResponse response, AccessLogFilter filter) {
             this.request = request;
             this.response = response;
+            this.filter = filter;
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
-            log(request, response, response.getStatus());
+            filter.complete(request, response.getStatus());
         }
 
         @Override

@@ -1,10 +1,15 @@
 package io.portcullis.proxy;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.portcullis.chain.ClientAddress;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.logging.RequestIds;
+import io.portcullis.metrics.LatencyBuckets;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.route.Route;
@@ -36,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * the resolved route's pool, request headers are rebuilt with the gateway's identity and forwarding
  * headers (client-sent {@code X-User-*}, {@code X-Client-*}, {@code X-Auth-*}, forwarding headers and the
  * API key never pass), and upstream failures become problem+json 502 / 504. Bodies stream both ways.
- * Thread-safe.
+ * Meters by route: the upstream exchange's duration ({@code portcullis.upstream.duration}, outcome success,
+ * connect-failure, timeout or error) and its failures ({@code portcullis.upstream.failures}, kind connect,
+ * timeout or other). Thread-safe.
  */
 public final class GatewayProxyServlet extends ProxyServlet implements RouteHandler {
     private static final long serialVersionUID = 1L;
@@ -47,14 +54,22 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
 
     private final transient Map<String, UpstreamPool> pools;
     private final String apiKeyHeader;
+    private final transient MeterRegistry meters;
+
+    /** A proxy whose meters are recorded nowhere. */
+    public GatewayProxyServlet(Map<String, UpstreamPool> pools, String apiKeyHeader) {
+        this(pools, apiKeyHeader, new CompositeMeterRegistry());
+    }
 
     /**
      * @param pools the upstream pool of each proxied route, by route id
      * @param apiKeyHeader the configured API-key header, never forwarded
+     * @param meters where the upstream meters go
      */
-    public GatewayProxyServlet(Map<String, UpstreamPool> pools, String apiKeyHeader) {
+    public GatewayProxyServlet(Map<String, UpstreamPool> pools, String apiKeyHeader, MeterRegistry meters) {
         this.pools = Map.copyOf(pools);
         this.apiKeyHeader = apiKeyHeader.toLowerCase(Locale.ROOT);
+        this.meters = meters;
     }
 
     @Override
@@ -132,6 +147,7 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
         // The route timeout bounds silence from the upstream, not the length of a streamed body.
         proxyRequest.timeout(0, TimeUnit.MILLISECONDS);
         proxyRequest.idleTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        RequestAttributes.UPSTREAM_START_NANOS.set(client, System.nanoTime());
         super.sendProxyRequest(client, response, proxyRequest);
     }
 
@@ -145,15 +161,24 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
     @Override
     protected void onProxyResponseSuccess(HttpServletRequest client, HttpServletResponse response, Response server) {
         withTarget(client, server, (pool, index) -> pool.onSuccess(index));
+        recordExchange(client, "success");
         super.onProxyResponseSuccess(client, response, server);
     }
 
     @Override
     protected void onProxyResponseFailure(HttpServletRequest client, HttpServletResponse response, Response server,
             Throwable failure) {
-        if (isConnectFailure(failure)) {
+        boolean connectFailure = isConnectFailure(failure);
+        boolean timeout = hasCause(failure, TimeoutException.class);
+        if (connectFailure) {
             withTarget(client, server, (pool, index) -> pool.onConnectFailure(index));
         }
+        recordExchange(client, connectFailure ? "connect-failure" : timeout ? "timeout" : "error");
+        String route = RequestAttributes.ROUTE.get(client).map(Route::id).orElse("none");
+        Counter.builder("portcullis.upstream.failures")
+                .description("Upstream exchanges that failed, by route and kind")
+                .tags("route", route, "kind", connectFailure ? "connect" : timeout ? "timeout" : "other")
+                .register(meters).increment();
         LOG.debug("request {}: upstream exchange failed: {}", RequestAttributes.REQUEST_ID.get(client).orElse("-"),
                 failure.toString());
         super.onProxyResponseFailure(client, response, server, failure);
@@ -194,6 +219,19 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
                 client.getAsyncContext().complete();
             }
         }
+    }
+
+    /** The upstream exchange's duration, from sending the request to the end of the response or the failure. */
+    private void recordExchange(HttpServletRequest client, String outcome) {
+        Long started = RequestAttributes.UPSTREAM_START_NANOS.get(client).orElse(null);
+        if (started == null) {
+            return;
+        }
+        Timer.builder("portcullis.upstream.duration")
+                .description("Upstream exchanges, from sending the request to the end of the response")
+                .tags("route", RequestAttributes.ROUTE.get(client).map(Route::id).orElse("none"), "outcome", outcome)
+                .serviceLevelObjectives(LatencyBuckets.REQUEST)
+                .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
     private void withTarget(HttpServletRequest client, Response server,

@@ -24,10 +24,12 @@ record LuaScript(String name, String source, String sha1) {
     static final LuaScript REVOKE_BEFORE = load("revoke-before");
     static final LuaScript USER_CREATE = load("user-create");
     static final LuaScript SESSION_ROTATE = load("session-rotate");
+    static final LuaScript DIRECT_GET = load("direct-get");
 
     /** Every script, loaded into Redis once per connection. */
     static final List<LuaScript> ALL =
-            List.of(FIXED_WINDOW, SLIDING_WINDOW, TOKEN_BUCKET, REVOCATION_CHECK, REVOKE_BEFORE, USER_CREATE, SESSION_ROTATE);
+            List.of(FIXED_WINDOW, SLIDING_WINDOW, TOKEN_BUCKET, REVOCATION_CHECK, REVOKE_BEFORE, USER_CREATE, SESSION_ROTATE,
+                    DIRECT_GET);
 
     static LuaScript load(String name) {
         String resource = "/redis/" + name + ".lua";

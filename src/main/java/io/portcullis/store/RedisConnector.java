@@ -3,6 +3,7 @@ package io.portcullis.store;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
@@ -17,6 +18,10 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.portcullis.config.RedisConfig;
 import java.net.URI;
 import java.time.Clock;
@@ -31,6 +36,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -43,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * probe (connect, or PING) closes it again after an outage. Every call is bounded by {@code redis.timeout}
  * and fails with {@link StoreUnavailableException}; while the breaker is open calls fail at once without
  * touching the network. Scripts are loaded with SCRIPT LOAD on each (re)connection and called with EVALSHA;
- * a NOSCRIPT reply (Redis restarted, SCRIPT FLUSH) reloads the script and retries once. Thread-safe.
+ * a NOSCRIPT reply (Redis restarted, SCRIPT FLUSH) reloads the script and retries once. Meters: command
+ * latency by outcome ({@code portcullis.redis.command.duration}), failures by reason
+ * ({@code portcullis.redis.command.failures}: circuit-open, timeout, connection, error-reply) and the
+ * breaker's state ({@code portcullis.redis.breaker.open}, 1 while open). Thread-safe.
  */
 final class RedisConnector implements AutoCloseable {
     /** How often the background probe runs while the breaker is open. */
@@ -53,6 +62,11 @@ final class RedisConnector implements AutoCloseable {
     /** Lettuce's own reconnection delays after a lost connection. */
     static final Duration RECONNECT_DELAY_MIN = Duration.ofMillis(50);
     static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
+
+    /** Latency buckets of Redis commands: a healthy command takes well under a millisecond. */
+    static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1)};
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
 
@@ -66,6 +80,12 @@ final class RedisConnector implements AutoCloseable {
     private final List<RedisURI> uris;
     private final ScheduledExecutorService prober;
     private final AtomicLong scriptLoads = new AtomicLong();
+    private final Timer succeeded;
+    private final Timer failed;
+    private final Counter circuitOpen;
+    private final Counter timedOut;
+    private final Counter connectionFailed;
+    private final Counter errorReplies;
     private volatile StatefulConnection<String, String> connection;
     private volatile RedisClusterAsyncCommands<String, String> commands;
     private volatile boolean warnedAtStart;
@@ -74,7 +94,7 @@ final class RedisConnector implements AutoCloseable {
     /** How the URI reaches Redis. */
     enum Mode { STANDALONE, SENTINEL, CLUSTER }
 
-    private RedisConnector(RedisConfig config, Clock clock, int failureThreshold) {
+    private RedisConnector(RedisConfig config, Clock clock, int failureThreshold, MeterRegistry meters) {
         URI uri = config.uri().orElseThrow(() -> new IllegalArgumentException("redis.uri is not set"));
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         this.mode = scheme.endsWith("-cluster") ? Mode.CLUSTER : scheme.endsWith("-sentinel") ? Mode.SENTINEL
@@ -83,6 +103,15 @@ final class RedisConnector implements AutoCloseable {
         this.uris = redisUris(uri, mode, timeout);
         this.address = scheme + "://" + hosts(uri); // never the password
         this.breaker = new CircuitBreaker("Redis " + address, failureThreshold, clock, true);
+        this.succeeded = commandTimer(meters, "success");
+        this.failed = commandTimer(meters, "failure");
+        this.circuitOpen = failureCounter(meters, "circuit-open");
+        this.timedOut = failureCounter(meters, "timeout");
+        this.connectionFailed = failureCounter(meters, "connection");
+        this.errorReplies = failureCounter(meters, "error-reply");
+        Gauge.builder("portcullis.redis.breaker.open", breaker, b -> b.allowsCalls() ? 0 : 1)
+                .description("1 while the Redis circuit breaker is open (calls fail fast), else 0")
+                .register(meters);
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
@@ -117,12 +146,12 @@ final class RedisConnector implements AutoCloseable {
     }
 
     /** Starts connecting in the background; returns at once. */
-    static RedisConnector start(RedisConfig config, Clock clock) {
-        return start(config, clock, CircuitBreaker.DEFAULT_FAILURE_THRESHOLD);
+    static RedisConnector start(RedisConfig config, Clock clock, MeterRegistry meters) {
+        return start(config, clock, CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, meters);
     }
 
-    static RedisConnector start(RedisConfig config, Clock clock, int failureThreshold) {
-        RedisConnector connector = new RedisConnector(config, clock, failureThreshold);
+    static RedisConnector start(RedisConfig config, Clock clock, int failureThreshold, MeterRegistry meters) {
+        RedisConnector connector = new RedisConnector(config, clock, failureThreshold, meters);
         LOG.info("connecting to Redis {} ({}) in the background; timeout {}", connector.address,
                 connector.mode.name().toLowerCase(Locale.ROOT), connector.timeout);
         connector.prober.scheduleWithFixedDelay(connector::probe, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -136,29 +165,53 @@ final class RedisConnector implements AutoCloseable {
     <T> CompletableFuture<T> call(Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
         RedisClusterAsyncCommands<String, String> async = commands;
         if (async == null || !breaker.allowsCalls()) {
+            circuitOpen.increment();
             return CompletableFuture.failedFuture(new StoreUnavailableException("Redis is unavailable (circuit open)"));
         }
+        long start = System.nanoTime();
         CompletableFuture<T> future;
         try {
             future = command.apply(async).toCompletableFuture();
         } catch (RuntimeException e) {
             onFailure(e);
+            connectionFailed.increment();
             return CompletableFuture.failedFuture(new StoreUnavailableException("Redis call failed: " + e, e));
         }
         return future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((value, failure) -> {
+            long elapsed = System.nanoTime() - start;
             if (failure == null) {
+                succeeded.record(elapsed, TimeUnit.NANOSECONDS);
                 breaker.onSuccess();
                 return value;
             }
+            failed.record(elapsed, TimeUnit.NANOSECONDS);
             Throwable cause = unwrap(failure);
             if (cause instanceof RedisCommandExecutionException) {
                 // Redis answered (an error reply): it is reachable, so this is no outage.
+                errorReplies.increment();
                 breaker.onSuccess();
             } else {
+                (cause instanceof TimeoutException || cause instanceof RedisCommandTimeoutException
+                        ? timedOut : connectionFailed).increment();
                 onFailure(cause);
             }
             throw new CompletionException(new StoreUnavailableException("Redis call failed: " + cause, cause));
         });
+    }
+
+    private static Timer commandTimer(MeterRegistry meters, String outcome) {
+        return Timer.builder("portcullis.redis.command.duration")
+                .description("Latency of Redis commands on the shared connection")
+                .tag("outcome", outcome)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(meters);
+    }
+
+    private static Counter failureCounter(MeterRegistry meters, String reason) {
+        return Counter.builder("portcullis.redis.command.failures")
+                .description("Redis commands that failed, by reason")
+                .tag("reason", reason)
+                .register(meters);
     }
 
     /** EVALSHA of {@code script}; on NOSCRIPT loads it and retries once. */

@@ -6,10 +6,13 @@ import io.portcullis.auth.UserStore;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RateLimitsConfig;
+import io.portcullis.direct.DirectStore;
 import io.portcullis.jwt.RevocationStore;
 import io.portcullis.jwt.VerifiedTokenStore;
 import io.portcullis.ratelimit.CounterStore;
 import io.portcullis.ratelimit.RateLimiter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -32,12 +35,13 @@ public final class Stores implements AutoCloseable {
     private final SessionStore sessions;
     private final ApiKeyStore apiKeys;
     private final CounterStore counters;
+    private final DirectStore direct;
     private final Function<RateLimitAlgorithm, RateLimiter> limiterFactory;
     private final Map<RateLimitAlgorithm, RateLimiter> limiters = new EnumMap<>(RateLimitAlgorithm.class);
     private final RedisConnector redis;
 
     private Stores(RevocationStore revocations, VerifiedTokenStore verifiedTokens, UserStore users,
-            SessionStore sessions, ApiKeyStore apiKeys, CounterStore counters,
+            SessionStore sessions, ApiKeyStore apiKeys, CounterStore counters, DirectStore direct,
             Function<RateLimitAlgorithm, RateLimiter> limiterFactory, RedisConnector redis) {
         this.revocations = revocations;
         this.verifiedTokens = verifiedTokens;
@@ -45,19 +49,29 @@ public final class Stores implements AutoCloseable {
         this.sessions = sessions;
         this.apiKeys = apiKeys;
         this.counters = counters;
+        this.direct = direct;
         this.limiterFactory = limiterFactory;
         this.redis = redis;
     }
 
-    /** Builds the stores; with Redis configured, connects in the background (never blocks or fails here). */
+    /** As {@link #create(GatewayConfig, Clock, MeterRegistry)}, its Redis meters recorded nowhere. */
     public static Stores create(GatewayConfig config, Clock clock) {
+        return create(config, clock, new CompositeMeterRegistry());
+    }
+
+    /**
+     * Builds the stores; with Redis configured, connects in the background (never blocks or fails here).
+     *
+     * @param meters where the Redis connection's meters go (command latency, failures, breaker state)
+     */
+    public static Stores create(GatewayConfig config, Clock clock, MeterRegistry meters) {
         AuthConfig auth = config.auth();
         Duration retention = revocationRetention(auth);
         SessionPolicy sessionPolicy = new SessionPolicy(auth.idleTimeout(), auth.refreshGrace());
         if (!config.redis().enabled()) {
             return inMemory(clock, retention, sessionPolicy, auth.tokenCache().size());
         }
-        RedisConnector redis = RedisConnector.start(config.redis(), clock);
+        RedisConnector redis = RedisConnector.start(config.redis(), clock, meters);
         RedisKeys keys = new RedisKeys(config.redis().keyPrefix());
         boolean failOpen = config.redis().rateLimitOnFailure() == io.portcullis.config.RedisConfig.FailurePolicy.ALLOW;
         UserStore users = auth.users() == AuthConfig.UserSource.REDIS
@@ -71,6 +85,7 @@ public final class Stores implements AutoCloseable {
                 new RedisApiKeyStore(redis, keys),
                 new RedisCounterStore(redis, keys, failOpen
                         ? new InMemoryCounterStore(clock, InMemoryCounterStore.DEFAULT_MAXIMUM_COUNTERS) : null),
+                new RedisDirectStore(redis),
                 algorithm -> new RedisRateLimiter(redis, keys, algorithm, failOpen
                         ? new InMemoryRateLimiter(algorithm, clock, InMemoryRateLimiter.DEFAULT_MAXIMUM_BUCKETS)
                         : null),
@@ -87,6 +102,7 @@ public final class Stores implements AutoCloseable {
                 new InMemorySessionStore(clock, sessionPolicy, InMemorySessionStore.DEFAULT_MAXIMUM_SESSIONS),
                 new InMemoryApiKeyStore(InMemoryApiKeyStore.DEFAULT_MAXIMUM_KEYS),
                 new InMemoryCounterStore(clock, InMemoryCounterStore.DEFAULT_MAXIMUM_COUNTERS),
+                new InMemoryDirectStore(InMemoryDirectStore.DEFAULT_MAXIMUM_KEYS),
                 algorithm -> new InMemoryRateLimiter(algorithm, clock, InMemoryRateLimiter.DEFAULT_MAXIMUM_BUCKETS),
                 null);
     }
@@ -119,6 +135,11 @@ public final class Stores implements AutoCloseable {
 
     public CounterStore counters() {
         return counters;
+    }
+
+    /** The application data of direct routes (keys used as written, without the key prefix). */
+    public DirectStore direct() {
+        return direct;
     }
 
     /** The limiter for a configured algorithm, made once per algorithm. */

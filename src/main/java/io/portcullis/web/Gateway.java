@@ -1,13 +1,18 @@
 package io.portcullis.web;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.portcullis.apikey.ApiKeyFilter;
 import io.portcullis.apikey.ApiKeyVerifier;
 import io.portcullis.auth.AuthEndpoint;
 import io.portcullis.auth.WellKnownEndpoint;
 import io.portcullis.chain.ClientAddressResolver;
 import io.portcullis.chain.FilterStage;
+import io.portcullis.chain.StageTracking;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RouteConfig;
+import io.portcullis.direct.DirectResponseHandler;
 import io.portcullis.jwt.HttpJwksSource;
 import io.portcullis.jwt.JwtAuthenticator;
 import io.portcullis.jwt.JwtFilter;
@@ -17,6 +22,9 @@ import io.portcullis.jwt.TokenVerifier;
 import io.portcullis.jwt.TrustedIssuers;
 import io.portcullis.logging.AccessLogFilter;
 import io.portcullis.logging.HeaderRedactor;
+import io.portcullis.metrics.GatewayMeters;
+import io.portcullis.metrics.MetricsEndpoint;
+import io.portcullis.metrics.RequestMetrics;
 import io.portcullis.proxy.GatewayProxyServlet;
 import io.portcullis.proxy.UpstreamPool;
 import io.portcullis.ratelimit.RateLimitFilter;
@@ -61,9 +69,11 @@ public final class Gateway implements AutoCloseable {
         // Before anything that must be closed: a missing or weak key fails start-up here.
         SigningKeys keys = SigningKeys.load(config.auth(), config.gateway().demo(), config.source());
         List<AutoCloseable> closeables = new ArrayList<>();
+        PrometheusMeterRegistry meters = GatewayMeters.create();
+        closeables.add(meters::close);
         // Shared state: Redis when redis.uri is set (connecting in the background, so start-up never waits
         // on it), otherwise this process.
-        Stores stores = Stores.create(config, clock);
+        Stores stores = Stores.create(config, clock, meters);
         closeables.add(stores);
         Map<String, UpstreamPool> pools = new LinkedHashMap<>();
         List<URI> allUpstreams = new ArrayList<>();
@@ -73,45 +83,54 @@ public final class Gateway implements AutoCloseable {
                 allUpstreams.addAll(route.upstreams());
             }
         }
-        GatewayProxyServlet proxy = new GatewayProxyServlet(pools, config.apiKeys().header());
+        GatewayProxyServlet proxy = new GatewayProxyServlet(pools, config.apiKeys().header(), meters);
 
         UpstreamReadiness upstreamReadiness = new UpstreamReadiness(allUpstreams);
         closeables.add(upstreamReadiness);
         List<Route> endpoints = new ArrayList<>();
         endpoints.add(Route.endpoint("health", HealthEndpoint.PREFIX, new HealthEndpoint(
                 List.of(new StoreReadiness(stores), upstreamReadiness))));
+        endpoints.add(Route.endpoint("metrics", MetricsEndpoint.PREFIX, new MetricsEndpoint(meters)));
         endpoints.add(Route.endpoint("auth", config.auth().path(), AuthEndpoint.create(config, keys, stores, clock)));
         endpoints.add(Route.endpoint("well-known", WellKnownEndpoint.PREFIX, new WellKnownEndpoint(keys, config.auth())));
         if (config.gateway().demo()) {
             endpoints.add(Route.endpoint("demo-echo", DemoEchoEndpoint.PREFIX, new DemoEchoEndpoint()));
+            DemoData.seed(config, stores);
         }
+        DirectResponseHandler direct = new DirectResponseHandler(stores.direct());
         List<Route> routes = new ArrayList<>();
         for (RouteConfig route : config.routes()) {
-            if (!route.upstreams().isEmpty()) {
-                routes.add(Route.configured(route, proxy));
-            }
+            routes.add(Route.configured(route, route.direct().isPresent() ? direct : proxy));
         }
         RouteTable table = new RouteTable(endpoints, routes);
 
         Map<FilterStage, Filter> filters = new EnumMap<>(FilterStage.class);
         filters.put(FilterStage.ACCESS_LOG, new AccessLogFilter(
                 new ClientAddressResolver(config.gateway().trustedProxies()),
-                new HeaderRedactor(config.apiKeys().header())));
+                new HeaderRedactor(config.apiKeys().header()), List.of(new RequestMetrics(meters))));
         filters.put(FilterStage.ROUTE, new RouteFilter(table));
         filters.put(FilterStage.WAF, WafFilter.create(config.waf()));
         filters.put(FilterStage.API_KEY, new ApiKeyFilter(config.apiKeys().header(),
                 new ApiKeyVerifier(config.apiKeys().staticKeys(), stores.apiKeys())));
-        filters.put(FilterStage.JWT, jwtFilter(config, keys, stores, clock));
+        filters.put(FilterStage.JWT, jwtFilter(config, keys, stores, clock, meters));
         filters.put(FilterStage.RATE_LIMIT, new RateLimitFilter(config.rateLimits(),
                 stores.rateLimiter(config.rateLimits().algorithm())));
+        // Every stage after the access log may answer a request itself: which one did is recorded for the metrics.
+        for (FilterStage stage : FilterStage.values()) {
+            if (stage != FilterStage.ACCESS_LOG) {
+                filters.put(stage, new StageTracking(stage, filters.get(stage)));
+            }
+        }
         return new Gateway(config, filters, new GatewayServlet(), proxy, stores, closeables);
     }
 
-    private static JwtFilter jwtFilter(GatewayConfig config, SigningKeys signingKeys, Stores stores, Clock clock) {
+    private static JwtFilter jwtFilter(GatewayConfig config, SigningKeys signingKeys, Stores stores, Clock clock,
+            MeterRegistry meters) {
         TokenVerifier verifier = new TokenVerifier(config.auth(), signingKeys,
                 TrustedIssuers.create(config.auth(), new HttpJwksSource(), clock), clock);
         TokenCache cache = new TokenCache(verifier, config.auth().tokenCache().redis()
-                ? Optional.of(stores.verifiedTokens()) : Optional.empty(), config.auth().tokenCache().size(), clock);
+                ? Optional.of(stores.verifiedTokens()) : Optional.empty(), config.auth().tokenCache().size(), clock,
+                Ticker.systemTicker(), meters);
         return new JwtFilter(new JwtAuthenticator(cache, stores.revocations(), config.redis().revocationOnFailure()));
     }
 

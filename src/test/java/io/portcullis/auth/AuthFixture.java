@@ -9,10 +9,10 @@ import io.portcullis.config.GatewayConfig;
 import io.portcullis.jwt.SigningKeys;
 import io.portcullis.store.SessionPolicy;
 import io.portcullis.store.Stores;
+import io.portcullis.testsupport.FakeInputStream;
 import io.portcullis.testsupport.FakeRequest;
 import io.portcullis.testsupport.FakeResponse;
 import io.portcullis.testsupport.MutableClock;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -137,30 +137,6 @@ final class AuthFixture {
     }
 
     private static ServletInputStream stream(byte[] bytes) {
-        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
-        return new ServletInputStream() {
-            @Override
-            public int read() {
-                return in.read();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                return in.read(b, off, len);
-            }
-
-            @Override
-            public boolean isFinished() {
-                return in.available() == 0;
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public void setReadListener(ReadListener listener) {}
-        };
+        return FakeInputStream.of(bytes);
     }
 }

@@ -125,6 +125,8 @@ class ConfigLoaderTest {
                         "routes[1].id: is used by two routes (was \"/api\")"),
                 invalid("route prefix reserved", "routes: [{prefix: /health/x, upstream: \"http://a:1\"}]",
                         "routes[0].prefix: is answered by the gateway itself and cannot be routed (was \"/health/x\")"),
+                invalid("route prefix under metrics", "routes: [{prefix: /metrics/x, upstream: \"http://a:1\"}]",
+                        "routes[0].prefix: is answered by the gateway itself and cannot be routed (was \"/metrics/x\")"),
                 invalid("route prefix under auth path", "routes: [{prefix: /auth, upstream: \"http://a:1\"}]",
                         "routes[0].prefix: is answered by the gateway itself and cannot be routed (was \"/auth\")"),
                 invalid("route id twice", "routes: [{prefix: /a, id: x, upstream: \"http://a:1\"}, "
@@ -140,6 +142,23 @@ class ConfigLoaderTest {
                         "routes[0].direct: a route has either upstream or direct, not both"),
                 invalid("direct without key", "routes: [{prefix: /cart, direct: {}}]",
                         "routes[0].direct.redis-key: required"),
+                invalid("direct key malformed", "routes: [{prefix: /cart, auth: jwt, direct: {redis-key: \"cart:{sub\"}}]",
+                        "routes[0].direct.redis-key: has a '{' without its '}' (was \"cart:{sub\")"),
+                invalid("direct without jwt", "routes: [{prefix: /cart, direct: {redis-key: \"cart:{sub}\"}}]",
+                        "routes[0].direct.redis-key: must name the caller with {sub} (or another identifying claim) "
+                                + "on an auth: jwt route, so that no caller can read another's key (was \"cart:{sub}\")"),
+                invalid("direct key shared by every caller", "routes: [{prefix: /cart, auth: jwt, "
+                        + "direct: {redis-key: \"cart:{iss}:{path.user}\", path: \"/{user}\"}}]",
+                        "routes[0].direct.redis-key: must name the caller with {sub} (or another identifying claim) "
+                                + "on an auth: jwt route, so that no caller can read another's key (was \"cart:{iss}:{path.user}\")"),
+                invalid("direct key segment undeclared", "routes: [{prefix: /cart, auth: jwt, "
+                        + "direct: {redis-key: \"n:{sub}:{path.id}\"}}]",
+                        "routes[0].direct.redis-key: uses {path.id} but direct.path declares no segment id "
+                                + "(was \"n:{sub}:{path.id}\")"),
+                invalid("direct path malformed", "routes: [{prefix: /cart, auth: jwt, "
+                        + "direct: {redis-key: \"cart:{sub}\", path: \"/{a}/b\"}}]",
+                        "routes[0].direct.path: must be segments of distinct {name} placeholders such as /{list}/{item} "
+                                + "(was \"/{a}/b\")"),
                 invalid("route rate limit true", "routes: [{prefix: /api, upstream: \"http://a:1\", rate-limit: true}]",
                         "routes[0].rate-limit: must be off, false or a mapping {limit, window} (was true)"),
                 invalid("route rate limit without limit", "routes: [{prefix: /api, upstream: \"http://a:1\", "
@@ -314,6 +333,29 @@ class ConfigLoaderTest {
         assertTrue(route.stripPrefix());
         assertEquals(Duration.ofSeconds(1), route.timeout());
         assertFalse(route.rateLimited());
+    }
+
+    @Test
+    void parseWhenDirectRouteThenTemplatePathWritesAndBound() {
+        GatewayConfig config = parse("gateway: {demo: true}\nroutes: [{prefix: /notes, auth: jwt, direct: {redis-key: \"n:{sub}:{path.id}\", "
+                + "path: \"/{id}\", writes: true, max-body: 2KB}}]");
+
+        RouteConfig.DirectConfig direct = config.routes().get(0).direct().orElseThrow();
+        assertEquals(KeyTemplate.parse("n:{sub}:{path.id}"), direct.redisKey());
+        assertEquals(List.of("id"), direct.path());
+        assertTrue(direct.writes());
+        assertEquals(2048, direct.maxBody());
+        assertTrue(config.routes().get(0).upstreams().isEmpty());
+    }
+
+    @Test
+    void parseWhenDirectRouteWithDefaultsThenReadOnlyWithTheDefaultBound() {
+        RouteConfig.DirectConfig direct = parse("gateway: {demo: true}\nroutes: [{prefix: /cart, auth: jwt, direct: {redis-key: \"cart:{sub}\"}}]")
+                .routes().get(0).direct().orElseThrow();
+
+        assertEquals(List.of(), direct.path());
+        assertEquals(false, direct.writes());
+        assertEquals(RouteConfig.DirectConfig.DEFAULT_MAX_BODY, direct.maxBody());
     }
 
     @Test

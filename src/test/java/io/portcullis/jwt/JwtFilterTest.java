@@ -96,6 +96,7 @@ class JwtFilterTest {
         assertEquals(slug, RequestAttributes.PROBLEM.get(request).orElseThrow());
         assertTrue(response.bodyText().contains("\"request_id\":\"rid-1\""), response.bodyText());
         assertEquals(challenge, response.getHeader("WWW-Authenticate"));
+        assertTrue(RequestAttributes.TOKEN_CLAIMS.get(request).isEmpty(), "no claims from a refused token");
     }
 
     private static String invalid(String description) {
@@ -118,6 +119,7 @@ class JwtFilterTest {
         assertEquals(List.of("admin"), identity.roles());
         assertEquals(List.of("orders"), identity.scopes());
         assertEquals(Optional.of("partner-a"), identity.clientId());
+        assertEquals(Optional.of("user-1"), RequestAttributes.TOKEN_CLAIMS.get(request).orElseThrow().get("sub"));
         assertEquals(200, response.getStatus());
     }
 

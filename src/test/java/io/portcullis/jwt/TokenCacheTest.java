@@ -14,6 +14,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.portcullis.auth.TokenIssuer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.testsupport.MutableClock;
 import java.time.Duration;
@@ -100,6 +101,29 @@ class TokenCacheTest {
         verify(shared).put(key.capture(), payload.capture(), eq(START.plus(config.accessTtl())));
         assertEquals(TokenCache.hash(token), key.getValue());
         assertFalse(key.getValue().contains(token) || payload.getValue().contains(token.split("\\.")[2]));
+    }
+
+    @Test
+    void verifyWhenMetersThenLocalHitsSharedHitsAndMissesCounted() {
+        String token = token();
+        VerifiedToken verified = ((Verification.Verified) new TokenVerifier(config, keys, clock).verify(token)).token();
+        VerifiedTokenStore shared = mock(VerifiedTokenStore.class);
+        when(shared.put(anyString(), anyString(), any())).thenReturn(CompletableFuture.completedFuture(null));
+        when(shared.get(anyString())).thenReturn(CompletableFuture.completedFuture(Optional.empty()))
+                .thenReturn(CompletableFuture.completedFuture(Optional.of(VerifiedTokenCodec.encode(verified))));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        TokenCache counted = new TokenCache(verifier, Optional.of(shared), 100, clock, TokenCache.tickerOf(clock), meters);
+        TokenCache otherNode = new TokenCache(verifier, Optional.of(shared), 100, clock, TokenCache.tickerOf(clock),
+                meters);
+
+        counted.verify(token);
+        counted.verify(token);
+        counted.verify(token);
+        otherNode.verify(token);
+
+        assertEquals(1.0, meters.get("portcullis.token.cache.misses").counter().count());
+        assertEquals(2.0, meters.get("portcullis.token.cache.hits").tag("level", "local").counter().count());
+        assertEquals(1.0, meters.get("portcullis.token.cache.hits").tag("level", "shared").counter().count());
     }
 
     @Test

@@ -17,6 +17,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.portcullis.chain.ClientAddressResolver;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.RequestObserver;
 import io.portcullis.testsupport.FakeRequest;
 import io.portcullis.testsupport.FakeResponse;
 import jakarta.servlet.AsyncContext;
@@ -25,6 +26,7 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -139,6 +141,43 @@ class AccessLogFilterTest {
         listener.getValue().onError(event);
         listener.getValue().onComplete(event);
         assertEquals(504, onlyLine().get("status"));
+    }
+
+    @Test
+    void doFilterWhenObserversThenEachToldOnceWithTheFinalStatus() throws Exception {
+        List<Integer> seen = new ArrayList<>();
+        RequestObserver failing = (request, status, nanos) -> {
+            throw new IllegalStateException("an observer's bug");
+        };
+        AccessLogFilter observed = new AccessLogFilter(new ClientAddressResolver(List.of()),
+                new HeaderRedactor("x-api-key"), List.of(failing, (request, status, nanos) -> seen.add(status)));
+        doAnswer(invocation -> {
+            response.setStatus(418);
+            return null;
+        }).when(chain).doFilter(any(), any());
+
+        observed.doFilter(FakeRequest.of("GET", "/api"), response, chain);
+
+        assertEquals(List.of(418), seen);
+        assertEquals(418, onlyLine().get("status"), "a failing observer does not cost the log line");
+    }
+
+    @Test
+    void doFilterWhenAsyncThenObserversToldOnCompletionOnly() throws Exception {
+        List<Integer> seen = new ArrayList<>();
+        AccessLogFilter observed = new AccessLogFilter(new ClientAddressResolver(List.of()),
+                new HeaderRedactor("x-api-key"), List.of((request, status, nanos) -> seen.add(status)));
+        AsyncContext async = mock(AsyncContext.class);
+        FakeRequest request = FakeRequest.of("GET", "/api/slow").asyncStarted(async);
+
+        observed.doFilter(request, response, chain);
+        assertEquals(List.of(), seen);
+        ArgumentCaptor<AsyncListener> listener = ArgumentCaptor.forClass(AsyncListener.class);
+        verify(async).addListener(listener.capture());
+        response.setStatus(502);
+        listener.getValue().onComplete(new AsyncEvent(async, request, response));
+
+        assertEquals(List.of(502), seen);
     }
 
     @Test

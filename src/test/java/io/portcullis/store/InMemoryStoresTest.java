@@ -3,12 +3,14 @@ package io.portcullis.store;
 import io.portcullis.apikey.ApiKeyStore;
 import io.portcullis.auth.SessionStore;
 import io.portcullis.auth.UserStore;
+import io.portcullis.direct.DirectStore;
 import io.portcullis.jwt.RevocationStore;
 import io.portcullis.jwt.VerifiedTokenStore;
 import io.portcullis.ratelimit.CounterStore;
 import io.portcullis.ratelimit.RateLimiter;
 import io.portcullis.testsupport.MutableClock;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 
 /** The store contracts, run against the in-memory implementations. */
@@ -43,6 +45,19 @@ class InMemoryStoresTest {
         @Override
         protected ApiKeyStore create() {
             return new InMemoryApiKeyStore(1000);
+        }
+    }
+
+    @Nested
+    class Direct extends DirectStoreContract {
+        @Override
+        protected DirectStore create() {
+            return new InMemoryDirectStore(1000);
+        }
+
+        @Override
+        protected void writeHash(DirectStore store, String key, Map<String, String> fields) {
+            ((InMemoryDirectStore) store).putHash(key, fields).toCompletableFuture().join();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
 import io.portcullis.ratelimit.Decision;
@@ -32,6 +33,7 @@ class RedisOutageIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private RedisConnector connector;
     private RedisRevocationStore revocations;
     private RedisRateLimiter denyingLimiter;
@@ -42,7 +44,7 @@ class RedisOutageIT {
         if (!REDIS.process().running()) {
             REDIS.startAgain();
         }
-        connector = RedisTesting.connect(REDIS.uri(), Clock.systemUTC(), TIMEOUT, THRESHOLD);
+        connector = RedisTesting.connect(REDIS.uri(), Clock.systemUTC(), TIMEOUT, THRESHOLD, meters);
         RedisKeys keys = new RedisKeys(RedisTesting.PREFIX);
         revocations = new RedisRevocationStore(connector, keys, Clock.systemUTC(), Duration.ofDays(8));
         denyingLimiter = new RedisRateLimiter(connector, keys, RateLimitAlgorithm.FIXED_WINDOW, null);
@@ -95,6 +97,22 @@ class RedisOutageIT {
         StoreHealth health = connector.health();
         assertFalse(health.ready());
         assertEquals("down", health.details().get("status"));
+    }
+
+    @Test
+    void metersWhenRedisKilledThenFailuresCountedAndBreakerGaugeOpen() {
+        assertEquals(RevocationStatus.ACTIVE, check());
+        assertEquals(0.0, meters.get("portcullis.redis.breaker.open").gauge().value());
+        assertTrue(meters.get("portcullis.redis.command.duration").tag("outcome", "success").timer().count() >= 1);
+        REDIS.kill();
+        callUntilOpen();
+        assertFailsFast();
+
+        assertEquals(1.0, meters.get("portcullis.redis.breaker.open").gauge().value());
+        double failures = meters.get("portcullis.redis.command.failures").tag("reason", "connection").counter().count()
+                + meters.get("portcullis.redis.command.failures").tag("reason", "timeout").counter().count();
+        assertTrue(failures >= 1, "failed commands counted: " + failures);
+        assertTrue(meters.get("portcullis.redis.command.failures").tag("reason", "circuit-open").counter().count() >= 50);
     }
 
     @Test
@@ -154,7 +172,8 @@ class RedisOutageIT {
         RedisConnector late = RedisConnector.start(new io.portcullis.config.RedisConfig(
                 Optional.of(java.net.URI.create(REDIS.uri())), RedisTesting.PREFIX, TIMEOUT,
                 io.portcullis.config.RedisConfig.FailurePolicy.ALLOW,
-                io.portcullis.config.RedisConfig.FailurePolicy.DENY), Clock.systemUTC(), THRESHOLD);
+                io.portcullis.config.RedisConfig.FailurePolicy.DENY), Clock.systemUTC(), THRESHOLD,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         try {
             assertFalse(late.health().ready());
             assertEquals("connecting", late.health().details().get("status"));

@@ -1,8 +1,12 @@
 package io.portcullis.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.portcullis.apikey.ApiKeyStore;
 import io.portcullis.auth.SessionStore;
 import io.portcullis.auth.UserStore;
+import io.portcullis.direct.DirectStore;
+import io.portcullis.direct.DirectValue;
 import io.portcullis.jwt.RevocationStore;
 import io.portcullis.jwt.VerifiedTokenStore;
 import io.portcullis.ratelimit.CounterStore;
@@ -10,10 +14,12 @@ import io.portcullis.ratelimit.RateLimiter;
 import io.portcullis.testsupport.MutableClock;
 import io.portcullis.testsupport.RedisServerExtension;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store contracts, run against the Redis implementations and a real redis-server. */
@@ -110,6 +116,35 @@ class RedisStoresIT {
         @Override
         protected void elapse(Duration duration) {
             RedisTesting.pause(duration.toMillis());
+        }
+    }
+
+    @Nested
+    class Direct extends DirectStoreContract {
+        @Override
+        protected DirectStore create() {
+            return new RedisDirectStore(connector);
+        }
+
+        @Override
+        protected void writeHash(DirectStore store, String key, Map<String, String> fields) {
+            connector.call(c -> c.hset(key, fields)).join();
+        }
+
+        @Test
+        void getWhenKeyIsUnprefixedApplicationDataThenReadAsWritten() throws Exception {
+            REDIS.process().command("SET", "cart:raw", "plain words");
+
+            assertEquals(new DirectValue.Text("plain words"),
+                    new RedisDirectStore(connector).get("cart:raw").toCompletableFuture().join());
+        }
+
+        @Test
+        void getWhenListThenUnsupportedNamingTheType() throws Exception {
+            REDIS.process().command("RPUSH", "cart:list", "a", "b");
+
+            assertEquals(new DirectValue.Unsupported("list"),
+                    new RedisDirectStore(connector).get("cart:list").toCompletableFuture().join());
         }
     }
 

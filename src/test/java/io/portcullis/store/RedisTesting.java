@@ -1,5 +1,7 @@
 package io.portcullis.store;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.portcullis.config.RedisConfig;
 import java.net.URI;
 import java.time.Clock;
@@ -18,9 +20,14 @@ final class RedisTesting {
     }
 
     static RedisConnector connect(String uri, Clock clock, Duration timeout, int failureThreshold) {
+        return connect(uri, clock, timeout, failureThreshold, new SimpleMeterRegistry());
+    }
+
+    static RedisConnector connect(String uri, Clock clock, Duration timeout, int failureThreshold,
+            MeterRegistry meters) {
         RedisConfig config = new RedisConfig(Optional.of(URI.create(uri)), PREFIX, timeout,
                 RedisConfig.FailurePolicy.ALLOW, RedisConfig.FailurePolicy.DENY);
-        RedisConnector connector = RedisConnector.start(config, clock, failureThreshold);
+        RedisConnector connector = RedisConnector.start(config, clock, failureThreshold, meters);
         awaitUp(connector, Duration.ofSeconds(10));
         return connector;
     }

@@ -1,0 +1,64 @@
+package io.portcullis.web;
+
+import io.portcullis.auth.AuthEndpoint;
+import io.portcullis.auth.User;
+import io.portcullis.chain.TokenClaims;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.KeyTemplate;
+import io.portcullis.config.RouteConfig;
+import io.portcullis.direct.KeyResolver;
+import io.portcullis.store.Stores;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Demo mode only: gives the demo user a cart, so that {@code GET /api/cart} answers something on the first
+ * try. Every direct route whose key template needs nothing but {@code {sub}} gets the same sample value.
+ */
+final class DemoData {
+    /** The demo user's cart, as an application would store it. */
+    static final String SAMPLE_CART = "{\"items\":[{\"sku\":\"tea-earl-grey\",\"qty\":2},"
+            + "{\"sku\":\"mug-blue\",\"qty\":1}],\"currency\":\"EUR\",\"total\":23.5}";
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(DemoData.class);
+
+    private DemoData() {}
+
+    static void seed(GatewayConfig config, Stores stores) {
+        Optional<User> user = await(stores.users().findByUsername(AuthEndpoint.DEMO_USERNAME).toCompletableFuture());
+        if (user.isEmpty()) {
+            return;
+        }
+        TokenClaims claims = new TokenClaims(Map.of("sub", user.get().id()));
+        for (RouteConfig route : config.routes()) {
+            route.direct().map(RouteConfig.DirectConfig::redisKey).flatMap(template -> key(template, claims))
+                    .ifPresent(key -> {
+                        await(stores.direct().put(key, SAMPLE_CART).thenApply(done -> Optional.of(key))
+                                .toCompletableFuture());
+                        LOG.warn("DEMO: {} of user '{}' holds a sample value (route {})", key,
+                                AuthEndpoint.DEMO_USERNAME, route.id());
+                    });
+        }
+    }
+
+    private static Optional<String> key(KeyTemplate template, TokenClaims claims) {
+        return KeyResolver.resolve(template, claims, Map.of()) instanceof KeyResolver.Resolution.Key key
+                ? Optional.of(key.key()) : Optional.empty();
+    }
+
+    private static <T> Optional<T> await(java.util.concurrent.CompletableFuture<Optional<T>> future) {
+        try {
+            return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("DEMO: no sample data: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+}

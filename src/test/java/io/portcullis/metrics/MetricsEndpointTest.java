@@ -1,0 +1,60 @@
+package io.portcullis.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.portcullis.testsupport.FakeRequest;
+import io.portcullis.testsupport.FakeResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MetricsEndpointTest {
+    private final PrometheusMeterRegistry registry = GatewayMeters.create();
+    private final MetricsEndpoint endpoint = new MetricsEndpoint(registry);
+    private final FakeResponse response = FakeResponse.create();
+
+    @AfterEach
+    void close() {
+        registry.close();
+    }
+
+    @Test
+    void handleWhenGetThenPrometheusTextWithGatewayAndJvmMeters() throws Exception {
+        new RequestMetrics(registry).onComplete(FakeRequest.of("GET", "/x"), 200, 1000);
+
+        endpoint.handle(FakeRequest.of("GET", "/metrics"), response);
+
+        assertEquals(200, response.getStatus());
+        assertEquals(MetricsEndpoint.CONTENT_TYPE, response.getContentType());
+        String text = response.bodyText();
+        assertTrue(text.contains("# TYPE portcullis_requests_total counter"), text);
+        assertTrue(text.contains("portcullis_requests_total{method_class=\"read\",route=\"none\",status=\"200\","
+                + "status_class=\"2xx\"} 1.0"), text);
+        assertTrue(text.contains("portcullis_request_duration_seconds_bucket{"), text);
+        assertTrue(text.contains("jvm_memory_used_bytes"), text);
+    }
+
+    @Test
+    void handleWhenHeadThenNoBody() throws Exception {
+        endpoint.handle(FakeRequest.of("HEAD", "/metrics"), response);
+
+        assertEquals(200, response.getStatus());
+        assertEquals("", response.bodyText());
+    }
+
+    @Test
+    void handleWhenBelowThePathThen404() throws Exception {
+        endpoint.handle(FakeRequest.of("GET", "/metrics/other"), response);
+
+        assertEquals(404, response.getStatus());
+    }
+
+    @Test
+    void handleWhenPostThen405WithAllow() throws Exception {
+        endpoint.handle(FakeRequest.of("POST", "/metrics"), response);
+
+        assertEquals(405, response.getStatus());
+        assertEquals("GET, HEAD", response.getHeader("Allow"));
+    }
+}
