@@ -41,6 +41,9 @@ public final class LoggingSetup {
         context.getLogger("org.eclipse.jetty").setLevel(Level.INFO);
         context.getLogger("io.netty").setLevel(Level.INFO);
         context.getLogger("io.lettuce").setLevel(Level.INFO);
+        // The Redis circuit breaker logs one line per state change; Lettuce's watchdog would add a WARN for
+        // every reconnect attempt (about one a second) while Redis is away.
+        context.getLogger("io.lettuce.core.protocol.ConnectionWatchdog").setLevel(Level.ERROR);
         return true;
     }
 
