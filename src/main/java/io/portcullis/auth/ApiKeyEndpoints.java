@@ -2,20 +2,17 @@ package io.portcullis.auth;
 
 import io.portcullis.apikey.ApiKey;
 import io.portcullis.apikey.ApiKeyStore;
+import io.portcullis.apikey.ApiKeyVerifier;
 import io.portcullis.chain.JsonResponses;
 import io.portcullis.jwt.VerifiedToken;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,7 +76,7 @@ final class ApiKeyEndpoints {
         byte[] secret = new byte[KEY_BYTES];
         random.nextBytes(secret);
         String apiKey = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        Await.result(keys.create(new ApiKey(id, caller.subject(), name.orElse(id), sha256Hex(apiKey), scopes,
+        Await.result(keys.create(new ApiKey(id, caller.subject(), name.orElse(id), ApiKeyVerifier.sha256Hex(apiKey), scopes,
                 Instant.ofEpochMilli(clock.millis()))));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id);
@@ -108,15 +105,5 @@ final class ApiKeyEndpoints {
             return;
         }
         AuthEndpoint.noContent(call);
-    }
-
-    /** What {@link ApiKeyStore} keys a key by: lower-case hex SHA-256 of the key as the client sends it. */
-    static String sha256Hex(String apiKey) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(apiKey.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }

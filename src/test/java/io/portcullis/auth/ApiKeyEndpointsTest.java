@@ -1,5 +1,6 @@
 package io.portcullis.auth;
 
+import io.portcullis.apikey.ApiKeyVerifier;
 import static io.portcullis.auth.AuthFixture.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +28,7 @@ class ApiKeyEndpointsTest {
         String key = answer.text("api_key");
         assertTrue(key.startsWith("pk_") && key.length() == 46, key);
         assertEquals("[\"orders\"]", answer.body().path("scopes").toString());
-        ApiKey stored = auth.stores.apiKeys().findByHash(ApiKeyEndpoints.sha256Hex(key)).toCompletableFuture().join()
+        ApiKey stored = auth.stores.apiKeys().findByHash(ApiKeyVerifier.sha256Hex(key)).toCompletableFuture().join()
                 .orElseThrow();
         assertEquals(answer.text("id"), stored.id());
         assertEquals("ci", stored.name());
@@ -71,7 +72,7 @@ class ApiKeyEndpointsTest {
         Answer deleted = auth.call(FakeRequest.of("DELETE", "/auth/api-keys/" + created.text("id"))
                 .header("Authorization", bearer(alice)));
         assertEquals(204, deleted.status());
-        assertTrue(auth.stores.apiKeys().findByHash(ApiKeyEndpoints.sha256Hex(created.text("api_key")))
+        assertTrue(auth.stores.apiKeys().findByHash(ApiKeyVerifier.sha256Hex(created.text("api_key")))
                 .toCompletableFuture().join().isEmpty());
         assertEquals(404, auth.call(FakeRequest.of("DELETE", "/auth/api-keys/" + created.text("id"))
                 .header("Authorization", bearer(alice))).status());
