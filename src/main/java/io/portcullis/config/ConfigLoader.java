@@ -403,8 +403,12 @@ public final class ConfigLoader {
             boolean forwardAuthorization = r.bool("forward-authorization", false);
             Optional<DirectConfig> direct = r.has("direct")
                     ? Optional.of(direct(r.section("direct"), mode, !targets.isEmpty())) : Optional.empty();
-            if (upstreams.isEmpty() && direct.isEmpty() && targets.isEmpty()) {
-                r.problem("upstream", "required (or direct)");
+            boolean webapp = r.bool("webapp", false);
+            if (webapp && (!targets.isEmpty() || direct.isPresent())) {
+                r.problem("webapp", "a route served by the web application has no upstream and no direct");
+            } else if (upstreams.isEmpty() && direct.isEmpty() && targets.isEmpty() && !webapp
+                    && (!r.has("webapp") || r.raw("webapp").isBoolean())) {
+                r.problem("upstream", "required (or direct, or webapp: true)");
             }
             if (!targets.isEmpty() && direct.isPresent()) {
                 r.problem("direct", "a route has either upstream or direct, not both");

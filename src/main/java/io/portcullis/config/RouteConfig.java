@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One entry of {@code routes:}: a path prefix and where its requests go.
+ * One entry of {@code routes:}: a path prefix and where its requests go: proxied to upstreams, answered from
+ * Redis ({@code direct}), or, with {@code webapp: true}, passed on to the servlets of the web application the
+ * gateway's filters are embedded in.
  *
  * @param id a stable name for logs and metrics (defaults to the prefix)
- * @param upstreams proxy targets, used round-robin; empty for a direct route
+ * @param upstreams proxy targets, used round-robin; empty for a direct or web-application route
  * @param rateLimit the route's own limit; empty means the shared default buckets
  * @param rateLimited false when the route opts out of rate limiting ({@code rate-limit: off})
  */
@@ -31,6 +33,14 @@ public record RouteConfig(
     public RouteConfig {
         upstreams = List.copyOf(upstreams);
         scopes = List.copyOf(scopes);
+    }
+
+    /**
+     * True for a route with {@code webapp: true}: after every stage has let a request through, the filter chain
+     * goes on to the web application's own servlet for the path; nothing is proxied.
+     */
+    public boolean servedByWebapp() {
+        return upstreams.isEmpty() && direct.isEmpty();
     }
 
     /** How callers of a route must identify themselves. */

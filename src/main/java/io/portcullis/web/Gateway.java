@@ -25,6 +25,8 @@ import io.portcullis.logging.HeaderRedactor;
 import io.portcullis.metrics.GatewayMeters;
 import io.portcullis.metrics.MetricsEndpoint;
 import io.portcullis.metrics.RequestMetrics;
+import io.portcullis.problem.ProblemType;
+import io.portcullis.problem.ProblemWriter;
 import io.portcullis.proxy.GatewayProxyServlet;
 import io.portcullis.proxy.UpstreamPool;
 import io.portcullis.ratelimit.RateLimitFilter;
@@ -34,6 +36,9 @@ import io.portcullis.route.RouteTable;
 import io.portcullis.store.Stores;
 import io.portcullis.waf.WafFilter;
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -100,7 +105,8 @@ public final class Gateway implements AutoCloseable {
         DirectResponseHandler direct = new DirectResponseHandler(stores.direct());
         List<Route> routes = new ArrayList<>();
         for (RouteConfig route : config.routes()) {
-            routes.add(Route.configured(route, route.direct().isPresent() ? direct : proxy));
+            routes.add(Route.configured(route, route.direct().isPresent() ? direct
+                    : route.servedByWebapp() ? Gateway::answerNoWebappServlet : proxy));
         }
         RouteTable table = new RouteTable(endpoints, routes);
 
@@ -122,6 +128,16 @@ public final class Gateway implements AutoCloseable {
             }
         }
         return new Gateway(config, filters, new GatewayServlet(), proxy, stores, closeables);
+    }
+
+    /**
+     * A {@code webapp: true} route normally never reaches the gateway servlet: the web application's own servlet
+     * for the path answers. When the gateway servlet's mapping covers the path after all, nothing serves it.
+     */
+    private static void answerNoWebappServlet(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        ProblemWriter.write(request, response, ProblemType.NO_ROUTE,
+                "This route is served by the web application, which has no servlet for this path.");
     }
 
     private static JwtFilter jwtFilter(GatewayConfig config, SigningKeys signingKeys, Stores stores, Clock clock,

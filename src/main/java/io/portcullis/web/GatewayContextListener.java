@@ -4,6 +4,7 @@ import io.portcullis.chain.FilterStage;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.RouteConfig;
 import io.portcullis.logging.LoggingSetup;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -22,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * builds the {@link Gateway}, and completes the filter and servlet declarations of web.xml with its
  * instances, so web.xml alone fixes the stage order. A configuration that does not validate fails the
  * deployment with one message listing every problem.
+ *
+ * <p>web.xml must declare the six stage filters ({@link FilterStage}) without classes. The servlet
+ * {@value #GATEWAY_SERVLET} is optional: with it (as in Portcullis's own WAR) the gateway answers its own
+ * endpoints and proxies its routes and applies {@code logging:} to Logback. Without it, the filters guard the
+ * servlets of the web application they are declared in: every route must then be {@code webapp: true}, and the
+ * web application's logging configuration is left alone (see docs/embedding.md).
  */
 public final class GatewayContextListener implements ServletContextListener {
     /** The name of the servlet declared in web.xml. */
@@ -37,7 +44,12 @@ public final class GatewayContextListener implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         GatewayConfig config = loadConfig(context);
-        LoggingSetup.apply(config.logging());
+        boolean servletDeclared = context.getServletRegistration(GATEWAY_SERVLET) != null;
+        if (servletDeclared) {
+            LoggingSetup.apply(config.logging());
+        } else {
+            requireWebappRoutes(config);
+        }
         if (config.gateway().demo()) {
             LOG.warn("Portcullis is running the built-in DEMO configuration ({}): in-memory state and a demo "
                     + "upstream; give -Dportcullis.config for real use", config.source());
@@ -50,6 +62,17 @@ public final class GatewayContextListener implements ServletContextListener {
             }
             registration.setAsyncSupported(true);
         }
+        if (servletDeclared) {
+            registerServlets(context);
+            LOG.info("Portcullis started from {}: {} routes, trusted proxies {}", config.source(),
+                    config.routes().size(), config.gateway().trustedProxies());
+        } else {
+            LOG.info("Portcullis filters started from {} in front of this web application's servlets: {} routes, "
+                    + "trusted proxies {}", config.source(), config.routes().size(), config.gateway().trustedProxies());
+        }
+    }
+
+    private void registerServlets(ServletContext context) {
         ServletRegistration.Dynamic main = context.addServlet(GATEWAY_SERVLET, gateway.servlet());
         if (main == null) {
             throw fail("web.xml must declare servlet '" + GATEWAY_SERVLET + "' without a servlet-class");
@@ -63,8 +86,17 @@ public final class GatewayContextListener implements ServletContextListener {
             proxy.setInitParameter("maxThreads", PROXY_MAX_THREADS);
         }
         proxy.setInitParameter("idleTimeout", "60000");
-        LOG.info("Portcullis started from {}: {} routes, trusted proxies {}", config.source(),
-                config.routes().size(), config.gateway().trustedProxies());
+    }
+
+    /** Without the gateway servlet nothing could proxy a route or answer it from Redis. */
+    private static void requireWebappRoutes(GatewayConfig config) {
+        for (RouteConfig route : config.routes()) {
+            if (!route.servedByWebapp()) {
+                throw fail("route '" + route.id() + "' of " + config.source() + " has an upstream or direct, but "
+                        + "web.xml declares no servlet '" + GATEWAY_SERVLET + "' to answer it; routes in front of "
+                        + "this web application's servlets say webapp: true");
+            }
+        }
     }
 
     private static GatewayConfig loadConfig(ServletContext context) {

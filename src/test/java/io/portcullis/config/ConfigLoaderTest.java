@@ -137,7 +137,14 @@ class ConfigLoaderTest {
                 invalid("upstream list item", "routes: [{prefix: /api, upstream: [\"http://a:1\", \"http://b:2/?x=1\"]}]",
                         "routes[0].upstream[1]: not an http:// or https:// URL without query (was \"http://b:2/?x=1\")"),
                 invalid("upstream missing", "routes: [{prefix: /api}]",
-                        "routes[0].upstream: required (or direct)"),
+                        "routes[0].upstream: required (or direct, or webapp: true)"),
+                invalid("webapp with upstream", "routes: [{prefix: /api, upstream: \"http://a:1\", webapp: true}]",
+                        "routes[0].webapp: a route served by the web application has no upstream and no direct"),
+                invalid("webapp with direct", "routes: [{prefix: /cart, auth: jwt, webapp: true, "
+                        + "direct: {redis-key: \"cart:{sub}\"}}]",
+                        "routes[0].webapp: a route served by the web application has no upstream and no direct"),
+                invalid("webapp not a boolean", "routes: [{prefix: /api, webapp: yes please}]",
+                        "routes[0].webapp: must be true or false (was \"yes please\")"),
                 invalid("upstream and direct", "routes: [{prefix: /api, upstream: \"http://a:1\", direct: {redis-key: k}}]",
                         "routes[0].direct: a route has either upstream or direct, not both"),
                 invalid("direct without key", "routes: [{prefix: /cart, direct: {}}]",
@@ -346,6 +353,28 @@ class ConfigLoaderTest {
         assertTrue(direct.writes());
         assertEquals(2048, direct.maxBody());
         assertTrue(config.routes().get(0).upstreams().isEmpty());
+    }
+
+    @Test
+    void parseWhenWebappRouteThenNoUpstreamNoDirectAndStagesStillConfigured() {
+        RouteConfig route = parse("gateway: {demo: true}\nroutes: [{prefix: /orders, auth: jwt, scopes: [orders], "
+                + "webapp: true, rate-limit: {limit: 5, window: 1m}}]").routes().get(0);
+
+        assertTrue(route.servedByWebapp());
+        assertTrue(route.upstreams().isEmpty());
+        assertTrue(route.direct().isEmpty());
+        assertEquals(RouteConfig.AuthMode.JWT, route.auth());
+        assertEquals(List.of("orders"), route.scopes());
+        assertEquals(5, route.rateLimit().orElseThrow().limit());
+    }
+
+    @Test
+    void parseWhenProxiedOrDirectRouteThenNotServedByWebapp() {
+        GatewayConfig config = parse("gateway: {demo: true}\nroutes: [{prefix: /api, upstream: \"http://a:1\"}, "
+                + "{prefix: /cart, auth: jwt, direct: {redis-key: \"cart:{sub}\"}}]");
+
+        assertFalse(config.routes().get(0).servedByWebapp());
+        assertFalse(config.routes().get(1).servedByWebapp());
     }
 
     @Test
