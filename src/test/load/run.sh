@@ -337,7 +337,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- build ----------------------------------------------------------------------------------------------
 cd "$ROOT"
-if [[ ! -f $WAR || $REBUILD == 1 ]]; then
+if [[ ! -f $WAR || ! -f $ROOT/target/portcullis-tomcat.jar || $REBUILD == 1 ]]; then
     log "building target/portcullis.war (mvn -B -q package -DskipTests)"
     mvn -B -q package -DskipTests
 fi
@@ -514,6 +514,7 @@ prepare_tomcat_base() {
     cp "$CATALINA_HOME_DIR"/conf/{catalina.policy,catalina.properties,jaspic-providers.xml,logging.properties,web.xml} "$base/conf/"
     cp "$ROOT"/tomcat-conf/{server.xml,context.xml,tomcat-users.xml} "$base/conf/"
     cp "$ROOT/tomcat-conf/setenv.sh" "$base/bin/setenv.sh"
+    mkdir -p "$base/lib" && cp "$ROOT/target/portcullis-tomcat.jar" "$base/lib/"
     cp "$WAR" "$base/webapps/ROOT.war"
 }
 

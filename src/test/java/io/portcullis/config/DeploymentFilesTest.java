@@ -46,7 +46,7 @@ class DeploymentFilesTest {
             factory.newDocumentBuilder().parse(Path.of("tomcat-conf", file).toFile());
         }
         Document server = factory.newDocumentBuilder().parse(Path.of("tomcat-conf/server.xml").toFile());
-        assertEquals("org.apache.catalina.valves.JsonErrorReportValve",
+        assertEquals("io.portcullis.tomcat.ProblemErrorReportValve",
                 ((org.w3c.dom.Element) server.getElementsByTagName("Host").item(0)).getAttribute("errorReportValveClass"));
     }
 }

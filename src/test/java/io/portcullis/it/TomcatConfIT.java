@@ -43,19 +43,37 @@ class TomcatConfIT {
     }
 
     @Test
-    void containerErrorWhenUriMalformedThenJsonFromTheHostErrorReportValve() {
-        byte[] request = ("GET /api/%zz HTTP/1.1\r\nHost: " + tomcat().authority() + "\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1);
-        Http.RawResponse response = Http.raw(InetAddress.getLoopbackAddress(), tomcat(), request, Http.TIMEOUT);
+    void containerErrorWhenUriMalformedThenProblemFromTheHostErrorReportValve() {
+        assertContainerProblem("GET /api/%zz HTTP/1.1\r\nHost: " + tomcat().authority() + "\r\nConnection: close\r\n\r\n");
+    }
 
-        assertEquals(400, response.status());
-        assertTrue(response.headers().getOrDefault("content-type", "").startsWith("application/json"),
-                response.headers().toString());
+    @Test
+    void containerErrorWhenHeaderLineMalformedThenProblemWithoutStackFrames() {
+        // Tomcat's parser throws on this line; its JsonErrorReportValve would print the parser's frames.
+        assertContainerProblem("GET /api/x HTTP/1.1\r\nHost: " + tomcat().authority() + "\r\nBad Header: x\r\n"
+                + "Connection: close\r\n\r\n");
+    }
+
+    @Test
+    void containerErrorWhenMethodMalformedThenProblemWithoutStackFrames() {
+        assertContainerProblem("G(T /api/x HTTP/1.1\r\nHost: " + tomcat().authority() + "\r\nConnection: close\r\n\r\n");
+    }
+
+    private static void assertContainerProblem(String rawRequest) {
+        Http.RawResponse response = Http.raw(InetAddress.getLoopbackAddress(), tomcat(),
+                rawRequest.getBytes(StandardCharsets.ISO_8859_1), Http.TIMEOUT);
+
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        assertEquals(400, response.status(), body);
+        assertEquals("application/problem+json;charset=UTF-8",
+                response.headers().getOrDefault("content-type", "").replace(" ", ""), response.headers().toString());
         assertEquals("", response.headers().get("server"), "server=\"\" hides the Server header");
-        JsonNode report = Http.json(response.body());
-        assertEquals(400, report.path("status").asInt());
-        assertTrue(report.path("message").asText().startsWith("Invalid URI"), report.toString());
-        assertFalse(report.has("throwable"), report.toString());
+        JsonNode problem = Http.json(response.body());
+        assertEquals("urn:portcullis:problem:bad-request", problem.path("type").asText(), problem.toString());
+        assertEquals("Bad Request", problem.path("title").asText());
+        assertEquals(400, problem.path("status").asInt());
+        assertFalse(body.contains("org.apache"), body);
+        assertFalse(problem.has("throwable"), problem.toString());
     }
 
     @Test
