@@ -9,7 +9,7 @@ const REASONS = {
   504: 'Gateway Timeout',
 };
 const IDENTITY_HEADERS = ['x-auth-method', 'x-user-id', 'x-user-roles', 'x-client-id', 'x-request-id', 'authorization'];
-const KIND_LABELS = { request: '', retry: 'retry after refresh', refresh: 'token refresh', auth: 'auth' };
+const KIND_LABELS = { request: '', retry: 'retry after refresh', refresh: 'token refresh', auth: '' };
 const MAX_CALLS_UNTIL_LIMITED = 20;
 
 const $ = (id) => document.getElementById(id);

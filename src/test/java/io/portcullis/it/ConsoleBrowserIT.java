@@ -21,10 +21,8 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -55,31 +53,22 @@ class ConsoleBrowserIT {
     private static final String INVENTORY = "/inventory";
     private static final Pattern USER_ID = Pattern.compile("\\(user id ([^)]+)\\)");
 
-    private static ChromeDriverService service;
     private Path profile;
     private WebDriver browser;
 
     @BeforeAll
-    static void startDriver() throws IOException {
+    static void requireChromium() {
         assertTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: install Debian's chromium (.ci/run does)");
         assertTrue(Files.isExecutable(CHROMEDRIVER),
                 CHROMEDRIVER + " is missing: install Debian's chromium-driver (.ci/run does)");
-        // The driver is given explicitly, so Selenium Manager never looks for (or downloads) one.
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .build();
-        service.start();
     }
 
-    @AfterAll
-    static void stopDriver() {
-        if (service != null) {
-            service.stop();
-        }
-    }
-
-    @BeforeEach
-    void openBrowser() throws IOException {
+    /** A fresh browser with a fresh profile; its driver process ends with it ({@link WebDriver#quit}). */
+    private void openBrowser() throws IOException {
         profile = Files.createTempDirectory("portcullis-chromium-");
+        // The driver is given explicitly, so Selenium Manager never looks for (or downloads) one.
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -93,8 +82,10 @@ class ConsoleBrowserIT {
         if (browser != null) {
             browser.quit();
         }
-        try (Stream<Path> files = Files.walk(profile)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
         }
     }
 
@@ -102,6 +93,7 @@ class ConsoleBrowserIT {
     @Timeout(180)
     void consoleWhenANewcomerWalksThroughThenEveryStepShowsTheGatewayAtWork(GatewayNode node) throws Exception {
         AuthConfig auth = ItTokens.config().auth();
+        openBrowser();
         browser.get(node.uri("/console/").toString());
         assertEquals("Portcullis demo console", browser.getTitle());
         waitUntil("the console's script ran", () -> !element("script-status").isDisplayed());
