@@ -198,16 +198,8 @@ action('register', 'login-result', async () => {
   show('login-result', `Registered ${created.username} (user id ${created.user_id}): ${status(201)}. Now log in.`, true);
 });
 
-action('call-orders', 'orders-result', async () => {
-  const retriesBefore = retryCount;
-  const response = await (client || newClient()).fetch(setting('setting-orders'));
+function showIdentity(received) {
   const table = $('identity');
-  if (!response.ok) {
-    table.hidden = true;
-    show('orders-result', await problemText(response), false);
-    return;
-  }
-  const received = (await response.json()).headers || {};
   const rows = table.tBodies[0];
   rows.replaceChildren();
   for (const name of IDENTITY_HEADERS) {
@@ -219,7 +211,36 @@ action('call-orders', 'orders-result', async () => {
     rows.append(row);
   }
   table.hidden = false;
+}
+
+action('call-orders', 'orders-result', async () => {
+  const retriesBefore = retryCount;
+  const response = await (client || newClient()).fetch(setting('setting-orders'));
+  if (!response.ok) {
+    $('identity').hidden = true;
+    show('orders-result', await problemText(response), false);
+    return;
+  }
+  showIdentity((await response.json()).headers || {});
   show('orders-result', `${status(response.status)}.${retryNote(retriesBefore)}`, true);
+});
+
+// Two calls at once: when the token has expired, both get a 401 and share a single refresh.
+action('call-orders-twice', 'orders-result', async () => {
+  const retriesBefore = retryCount;
+  const refreshesBefore = refreshCount;
+  const api = client || newClient();
+  const responses = await Promise.all([api.fetch(setting('setting-orders')), api.fetch(setting('setting-orders'))]);
+  const answered = responses.find((response) => response.ok);
+  if (answered) {
+    showIdentity((await answered.json()).headers || {});
+  }
+  const statuses = `${responses.map((response) => status(response.status)).join(' and ')}.`;
+  const refreshes = refreshCount - refreshesBefore;
+  const note = retryCount - retriesBefore === 2
+    ? ` Both first tries got a 401; the client refreshed the token pair ${refreshes === 1 ? 'once for both' : `${refreshes} times`} and retried each.`
+    : '';
+  show('orders-result', statuses + note, responses.every((response) => response.ok));
 });
 
 action('call-cart', 'cart-result', async () => {
