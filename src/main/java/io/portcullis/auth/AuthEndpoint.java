@@ -45,7 +45,7 @@ public final class AuthEndpoint implements RouteHandler {
     /** The demo user created in demo mode. */
     public static final String DEMO_USERNAME = "alice";
     static final String DEMO_PASSWORD = "password123";
-    static final List<String> DEMO_ROLES = List.of("user", "orders");
+    static final List<String> DEMO_ROLES = List.of("user", "orders", "inventory");
     private static final Set<String> CREDENTIAL_FIELDS = Set.of("username", "password");
     private static final Set<String> REFRESH_FIELDS = Set.of("refresh_token", "refresh");
     private static final Logger LOG = LoggerFactory.getLogger(AuthEndpoint.class);
@@ -106,9 +106,7 @@ public final class AuthEndpoint implements RouteHandler {
         } else {
             accounts = new StoredCredentials(stores.users(), hasher);
             if (gateway.gateway().demo()) {
-                Await.result(stores.users().create(new User(TokenIssuer.randomId(), DEMO_USERNAME,
-                        hasher.hash(DEMO_PASSWORD), DEMO_ROLES)));
-                LOG.warn("DEMO: user '{}' with password '{}' exists", DEMO_USERNAME, DEMO_PASSWORD);
+                createDemoUser(stores.users(), hasher);
             }
         }
         TokenChecker tokens = new TokenChecker(new TokenVerifier(config, keys, clock), stores.revocations(),
@@ -118,6 +116,17 @@ public final class AuthEndpoint implements RouteHandler {
         return new AuthEndpoint(config, accounts, stores.users(), hasher, sessions, tokens,
                 new LoginThrottle(stores.counters()), new TokenEndpoints(config, tokens, sessions, accounts),
                 new ApiKeyEndpoints(stores.apiKeys(), clock));
+    }
+
+    private static void createDemoUser(UserStore users, PasswordHasher hasher) {
+        try {
+            Await.result(users.create(new User(TokenIssuer.randomId(), DEMO_USERNAME, hasher.hash(DEMO_PASSWORD),
+                    DEMO_ROLES)));
+            LOG.warn("DEMO: user '{}' with password '{}' exists", DEMO_USERNAME, DEMO_PASSWORD);
+        } catch (StoreUnavailableException e) {
+            // A demo configuration with a Redis that is not up yet still starts; users can register.
+            LOG.warn("DEMO: user '{}' not created, the user store is unavailable: {}", DEMO_USERNAME, e.getMessage());
+        }
     }
 
     @Override

@@ -100,6 +100,7 @@ public final class Gateway implements AutoCloseable {
         endpoints.add(Route.endpoint("well-known", WellKnownEndpoint.PREFIX, new WellKnownEndpoint(keys, config.auth())));
         if (config.gateway().demo()) {
             endpoints.add(Route.endpoint("demo-echo", DemoEchoEndpoint.PREFIX, new DemoEchoEndpoint()));
+            endpoints.add(Route.endpoint("console", ConsoleEndpoint.PREFIX, new ConsoleEndpoint()));
             DemoData.seed(config, stores);
         }
         DirectResponseHandler direct = new DirectResponseHandler(stores.direct());

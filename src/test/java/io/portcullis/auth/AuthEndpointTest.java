@@ -318,7 +318,26 @@ class AuthEndpointTest {
 
         assertEquals(200, login.status());
         Answer me = demo.get("/me", "Authorization", bearer(login.text("access_token")));
-        assertEquals("[\"user\",\"orders\"]", me.body().path("roles").toString());
+        assertEquals("[\"user\",\"orders\",\"inventory\"]", me.body().path("roles").toString());
+    }
+
+    @Test
+    void createWhenDemoAndRedisDownThenStartsWithoutAliceAndLoginAnswers503() {
+        // Nothing listens on port 1: the Redis stores fail at once (their breaker starts open).
+        io.portcullis.config.GatewayConfig demo = new io.portcullis.config.ConfigLoader().parse("demo.yaml",
+                new java.io.ByteArrayInputStream(("gateway: { demo: true }\nredis: { uri: \"redis://127.0.0.1:1\" }\n"
+                        + AuthFixture.CONFIG).getBytes(java.nio.charset.StandardCharsets.UTF_8)), java.nio.file.Path.of("."));
+        AuthFixture fixture = new AuthFixture();
+        try (io.portcullis.store.Stores down = io.portcullis.store.Stores.create(demo, fixture.clock)) {
+            AuthEndpoint endpoint = AuthEndpoint.create(demo, fixture.keys, down, fixture.clock, fixture.hasher);
+            io.portcullis.testsupport.FakeResponse response = io.portcullis.testsupport.FakeResponse.create();
+
+            endpoint.handle(AuthFixture.jsonRequest("POST", "/auth/login", credentials("alice", "password123")), response);
+
+            assertEquals(503, response.getStatus());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -90,7 +90,7 @@ class AuthIT {
 
         JsonNode tokens = json(post(node, "/login", credentials(username, PASSWORD)));
         assertEquals("Bearer", tokens.path("token_type").asText());
-        assertEquals(900, tokens.path("expires_in").asInt());
+        assertEquals(ItTokens.config().auth().accessTtl().toSeconds(), tokens.path("expires_in").asLong());
         assertEquals(json(registered).path("user_id").asText(), tokens.path("user_id").asText());
 
         JsonNode me = json(me(node, tokens.path("access_token").asText()));
