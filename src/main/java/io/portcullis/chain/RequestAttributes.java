@@ -26,6 +26,8 @@ public final class RequestAttributes {
     public static final Attribute<Long> UPSTREAM_START_NANOS = new Attribute<>(PREFIX + "upstreamStartNanos", Long.class);
     /** Set by whichever code wrote a problem response: its type slug, for the access log and metrics. */
     public static final Attribute<String> PROBLEM = new Attribute<>(PREFIX + "problem", String.class);
+    /** Set by the proxy when the upstream broke a started response: the dispatch back must cut the connection. */
+    public static final Attribute<Boolean> CUT_SHORT = new Attribute<>(PREFIX + "cutShort", Boolean.class);
     /** Set by the proxy: the upstream the request went to, for the access log. */
     public static final Attribute<String> UPSTREAM = new Attribute<>(PREFIX + "upstream", String.class);
 

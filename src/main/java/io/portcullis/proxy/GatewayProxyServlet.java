@@ -15,6 +15,7 @@ import io.portcullis.problem.ProblemWriter;
 import io.portcullis.route.Route;
 import io.portcullis.route.RouteFilter;
 import io.portcullis.route.RouteHandler;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,10 +30,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.ClientConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +43,11 @@ import org.slf4j.LoggerFactory;
  * The reverse proxy, built on Jetty's {@link ProxyServlet} through its hooks only: the target comes from
  * the resolved route's pool, request headers are rebuilt with the gateway's identity and forwarding
  * headers (client-sent {@code X-User-*}, {@code X-Client-*}, {@code X-Auth-*}, forwarding headers and the
- * API key never pass), and upstream failures become problem+json 502 / 504. Bodies stream both ways.
+ * API key never pass), and upstream failures become problem+json 502 / 504. Bodies stream both ways. An
+ * upstream response head over {@value #MAX_UPSTREAM_HEAD_BYTES} bytes is a 502: no container could send it
+ * on (both answer a 500 of their own or drop the connection), and an unbounded head would be read into memory.
+ * When the upstream breaks the exchange after the response has started, the client connection is cut, so
+ * that the client sees an error rather than a short body presented as complete (see {@link #cutShort}).
  * Meters by route: the upstream exchange's duration ({@code portcullis.upstream.duration}, outcome success,
  * connect-failure, timeout or error) and its failures ({@code portcullis.upstream.failures}, kind connect,
  * timeout or other). Thread-safe.
@@ -48,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayProxyServlet extends ProxyServlet implements RouteHandler {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(GatewayProxyServlet.class);
+    /** The largest upstream response head accepted: what Tomcat and Jetty send by default. */
+    static final int MAX_UPSTREAM_HEAD_BYTES = 8 * 1024;
     private static final Set<String> NEVER_FORWARDED = Set.of(
             "forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port",
             "x-forwarded-server", "x-real-ip", "x-request-id", "x-api-key", "host");
@@ -74,7 +83,18 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC && RequestAttributes.CUT_SHORT.get(request).isPresent()) {
+            // Dispatched back by cutShort: ending in an exception after commit makes the container close the connection.
+            throw new ResponseCutShort();
+        }
         service(request, response);
+    }
+
+    @Override
+    protected HttpClient newHttpClient(ClientConnector connector) {
+        HttpClient client = super.newHttpClient(connector);
+        client.setMaxResponseHeadersSize(MAX_UPSTREAM_HEAD_BYTES);
+        return client;
     }
 
     @Override
@@ -201,7 +221,7 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
         if (response.isCommitted()) {
             // Headers are out: the only honest signal left is to cut the response short.
             RequestAttributes.PROBLEM.set(client, ProblemType.forStatus(status).slug());
-            super.sendProxyResponseError(client, response, status);
+            cutShort(client, response);
             return;
         }
         try {
@@ -218,6 +238,43 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
             if (client.isAsyncStarted()) {
                 client.getAsyncContext().complete();
             }
+        }
+    }
+
+    /**
+     * Ends a response whose head has gone out by closing the client connection without finishing the body.
+     * Completing it normally would be worse: a chunked body would get its last chunk and look complete, and a
+     * body with a {@code Content-Length} would leave a keep-alive client waiting for bytes that never come.
+     * The Servlet API has no abort. Jetty aborts on {@code sendError(-1)}; Tomcat refuses any sendError once
+     * committed, but closes the connection when a dispatch ends in an exception after commit, so the request
+     * is dispatched back to {@link #handle}, which throws {@link ResponseCutShort}.
+     */
+    private static void cutShort(HttpServletRequest client, HttpServletResponse response) {
+        try {
+            response.sendError(-1);
+        } catch (IllegalStateException | IOException refused) {
+            if (client.isAsyncStarted()) {
+                RequestAttributes.CUT_SHORT.set(client, Boolean.TRUE);
+                client.getAsyncContext().dispatch();
+                return;
+            }
+        }
+        if (client.isAsyncStarted()) {
+            client.getAsyncContext().complete();
+        }
+    }
+
+    /** Thrown on the dispatch that {@link #cutShort} makes; without a stack trace, as the container logs it. */
+    static final class ResponseCutShort extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ResponseCutShort() {
+            super("the upstream broke the exchange after the response had started: client connection cut");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
     }
 

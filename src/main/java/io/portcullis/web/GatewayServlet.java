@@ -27,7 +27,7 @@ public final class GatewayServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        if (request.getDispatcherType() == DispatcherType.ERROR) {
+        if (request.getDispatcherType() == DispatcherType.ERROR || isErrorPageInclude(request)) {
             answerError(request, response);
             return;
         }
@@ -39,7 +39,22 @@ public final class GatewayServlet extends HttpServlet {
         route.get().handler().handle(request, response);
     }
 
+    /**
+     * Tomcat includes the error page, instead of forwarding to it, when the failed response is already
+     * committed: that include must not run the route again.
+     */
+    private static boolean isErrorPageInclude(HttpServletRequest request) {
+        return request.getDispatcherType() == DispatcherType.INCLUDE
+                && request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) != null;
+    }
+
     private static void answerError(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (response.isCommitted()) {
+            // Part of another answer is out: nothing can be added, and the container closes the connection.
+            LOG.debug("request {} failed after its response started: {}", RequestAttributes.REQUEST_ID.get(request)
+                    .orElse("-"), request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
+            return;
+        }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer value ? value : 500;
         Object failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);

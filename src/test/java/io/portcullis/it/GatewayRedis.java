@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -15,9 +16,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ({@code redis.port}) and named in the nodes' configuration. The nodes start before it (they must start
  * with Redis down and connect when it appears); this extension starts it once for the whole run, then waits
  * until every node reports it ready. Tests that need an outage stop and restart it through {@link #redis()}.
+ * It runs with the project's {@code redis/redis.conf} (AOF on, {@code noeviction}), so what the gateway
+ * stored survives a restart as it does in production.
  */
 public final class GatewayRedis implements BeforeAllCallback {
     public static final int PORT = Integer.getInteger("redis.port", 0);
+    private static final Path CONFIG = Path.of("redis/redis.conf");
     private static final Duration READY_WITHIN = Duration.ofSeconds(30);
 
     private static volatile RedisProcess shared;
@@ -54,7 +58,7 @@ public final class GatewayRedis implements BeforeAllCallback {
         if (PORT == 0) {
             throw new IllegalStateException("redis.port is not set: run the integration tests with mvn verify");
         }
-        shared = RedisProcess.start(PORT);
+        shared = RedisProcess.start(PORT, CONFIG);
         awaitNodesReady();
         return new Running(shared);
     }

@@ -33,6 +33,8 @@ class MetricsEndpointTest {
                 + "status_class=\"2xx\"} 1.0"), text);
         assertTrue(text.contains("portcullis_request_duration_seconds_bucket{"), text);
         assertTrue(text.contains("jvm_memory_used_bytes"), text);
+        assertTrue(text.contains("jvm_threads_live_threads"), text);
+        assertTrue(text.contains("process_files_open_files"), text);
     }
 
     @Test

@@ -14,15 +14,17 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code redis-server} child process on a free loopback port, for tests and the benchmark. The binary
  * is {@code $REDIS_SERVER}, else {@code redis-server} on the PATH, else the one bundled in
- * {@code com.github.codemonstur:embedded-redis}. No persistence, bound to 127.0.0.1. It can be stopped
- * (SIGTERM to its PID), killed (SIGKILL) and started again on the same port, for outage tests. Not
- * thread-safe: one test thread drives it.
+ * {@code com.github.codemonstur:embedded-redis}. Bound to 127.0.0.1; no persistence, unless started from a
+ * configuration file ({@link #start(int, Path)}), whose persistence settings it then keeps. It can be stopped
+ * (SIGTERM to its PID), killed (SIGKILL) and started again on the same port and data directory, for outage
+ * tests. Not thread-safe: one test thread drives it.
  */
 public final class RedisProcess implements AutoCloseable {
     private static final long START_TIMEOUT_MS = 10_000;
@@ -31,12 +33,14 @@ public final class RedisProcess implements AutoCloseable {
     private final String binary;
     private final int port;
     private final Path dir;
+    private final Path config;
     private Process process;
 
-    private RedisProcess(String binary, int port, Path dir) {
+    private RedisProcess(String binary, int port, Path dir, Path config) {
         this.binary = binary;
         this.port = port;
         this.dir = dir;
+        this.config = config;
     }
 
     /** Starts a server on a free loopback port and waits until it answers PING. */
@@ -50,8 +54,24 @@ public final class RedisProcess implements AutoCloseable {
 
     /** Starts a server on {@code port} (one reserved by the build) and waits until it answers PING. */
     public static RedisProcess start(int port) {
+        return start(port, null);
+    }
+
+    /**
+     * Starts a server on {@code port} with the settings of the configuration file {@code config} (the
+     * project's {@code redis/redis.conf}: AOF on), except its address, port and data directory, which are
+     * 127.0.0.1, {@code port} and a new temporary directory.
+     */
+    public static RedisProcess start(int port, Path config) {
         try {
-            RedisProcess redis = new RedisProcess(findBinary(), port, Files.createTempDirectory("portcullis-redis"));
+            Path dir = Files.createTempDirectory("portcullis-redis");
+            Path copy = null;
+            if (config != null) {
+                // Redis changes into "dir" while it reads the file, before the command line can override it.
+                copy = Files.write(dir.resolve("redis.conf"), Files.readAllLines(config).stream()
+                        .filter(line -> !line.trim().startsWith("dir ")).toList());
+            }
+            RedisProcess redis = new RedisProcess(findBinary(), port, dir, copy);
             redis.startAgain();
             return redis;
         } catch (IOException e) {
@@ -65,6 +85,19 @@ public final class RedisProcess implements AutoCloseable {
 
     public String uri() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    /** The data directory, kept across restarts (the AOF files live here when persistence is on). */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The PID of the running server. */
+    public long pid() {
+        if (!running()) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        return process.pid();
     }
 
     public String binary() {
@@ -81,10 +114,19 @@ public final class RedisProcess implements AutoCloseable {
             return;
         }
         try {
-            process = new ProcessBuilder(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"))
+            List<String> command = new ArrayList<>();
+            command.add(binary);
+            if (config == null) {
+                command.addAll(List.of("--save", "", "--appendonly", "no"));
+            } else {
+                // Arguments after the file override it.
+                command.add(config.toString());
+            }
+            command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
+                    "--daemonize", "no"));
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.log").toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);

@@ -100,4 +100,31 @@ class GatewayServletTest {
 
         assertEquals(500, response.getStatus());
     }
+
+    @Test
+    void serviceWhenErrorPageIncludedIntoCommittedResponseThenRouteNotRunAgainAndNothingAdded() throws Exception {
+        // Tomcat includes the error page when a request fails after its response started (a cut-short proxy).
+        RouteHandler handler = mock(RouteHandler.class);
+        FakeRequest request = FakeRequest.of("GET", "/api/x").dispatcherType(DispatcherType.INCLUDE);
+        RequestAttributes.ROUTE.set(request, Route.endpoint("a", "/api", handler));
+        request.setAttribute(RequestDispatcher.ERROR_STATUS_CODE, 500);
+        request.setAttribute(RequestDispatcher.ERROR_EXCEPTION, new java.io.IOException("cut"));
+        response.commit();
+
+        servlet.service(request, response);
+
+        verifyNoInteractions(handler);
+        assertEquals("", response.bodyText());
+    }
+
+    @Test
+    void serviceWhenPlainIncludeThenRouteHandlerAnswers() throws Exception {
+        RouteHandler handler = mock(RouteHandler.class);
+        FakeRequest request = FakeRequest.of("GET", "/api/x").dispatcherType(DispatcherType.INCLUDE);
+        RequestAttributes.ROUTE.set(request, Route.endpoint("a", "/api", handler));
+
+        servlet.service(request, response);
+
+        verify(handler).handle(request, response);
+    }
 }
