@@ -189,8 +189,8 @@ class RateLimitFilterTest {
     void bucketWhenNoClientAttributeThenRemoteAddress() {
         FakeRequest request = FakeRequest.of("GET", "/x").remoteAddr("198.51.100.1");
 
-        assertEquals("a:198.51.100.1", RateLimitFilter.bucket(Identity.ANONYMOUS, request));
-        assertEquals("k:partner-a", RateLimitFilter.bucket(new Identity(Identity.AuthMethod.JWT, Optional.of("alice"),
+        assertEquals("a:198.51.100.1", Charges.bucket(Identity.ANONYMOUS, request));
+        assertEquals("k:partner-a", Charges.bucket(new Identity(Identity.AuthMethod.JWT, Optional.of("alice"),
                 List.of(), Optional.of("partner-a"), List.of()), request));
     }
 }

@@ -100,7 +100,8 @@ class RedisSharedStateIT {
 
     @Test
     void keysWhenTheirTimeComesThenExpire() {
-        RedisRevocationStore revocations = new RedisRevocationStore(nodeA, keys, clock, Duration.ofMillis(1200));
+        RedisRevocationStore revocations = new RedisRevocationStore(nodeA, keys, clock, Duration.ofMillis(1200),
+                new CheckThenCount(nodeA, keys, RateLimitAlgorithm.FIXED_WINDOW));
         RedisVerifiedTokenStore tokens = new RedisVerifiedTokenStore(nodeA, keys, clock, Duration.ofHours(1));
         RedisRateLimiter limiter = new RedisRateLimiter(nodeA, keys, RateLimitAlgorithm.FIXED_WINDOW, null);
         Instant now = clock.instant();

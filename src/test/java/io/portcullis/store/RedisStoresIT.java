@@ -49,7 +49,8 @@ class RedisStoresIT {
     class Revocations extends RevocationStoreContract {
         @Override
         protected RevocationStore create(MutableClock clock, Duration retention) {
-            return new RedisRevocationStore(connector, KEYS, clock, retention);
+            return new RedisRevocationStore(connector, KEYS, clock, retention,
+                    new CheckThenCount(connector, KEYS, RateLimitAlgorithm.SLIDING_WINDOW));
         }
     }
 
@@ -73,7 +74,8 @@ class RedisStoresIT {
     class ApiKeys extends ApiKeyStoreContract {
         @Override
         protected ApiKeyStore create() {
-            return new RedisApiKeyStore(connector, KEYS);
+            return new RedisApiKeyStore(connector, KEYS, new CheckThenCount(connector, KEYS,
+                    RateLimitAlgorithm.SLIDING_WINDOW), RedisApiKeyStore.DEFAULT_MAXIMUM_REMEMBERED);
         }
     }
 
