@@ -52,6 +52,11 @@ class RedisStoresIT {
             return new RedisRevocationStore(connector, KEYS, clock, retention,
                     new CheckThenCount(connector, KEYS, RateLimitAlgorithm.SLIDING_WINDOW));
         }
+
+        @Override
+        protected boolean countsWithCheck() {
+            return true;
+        }
     }
 
     @Nested
@@ -76,6 +81,11 @@ class RedisStoresIT {
         protected ApiKeyStore create() {
             return new RedisApiKeyStore(connector, KEYS, new CheckThenCount(connector, KEYS,
                     RateLimitAlgorithm.SLIDING_WINDOW), RedisApiKeyStore.DEFAULT_MAXIMUM_REMEMBERED);
+        }
+
+        @Override
+        protected boolean countsWithCheck() {
+            return true;
         }
     }
 
