@@ -7,6 +7,7 @@ import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.jwt.SigningKeys;
 import io.portcullis.store.Stores;
+import io.portcullis.testsupport.CommandCalls;
 import io.portcullis.testsupport.RedisProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.catalina.Context;
@@ -29,8 +29,9 @@ import org.apache.catalina.startup.Tomcat;
  * against a route with {@code rate-limit: off}, in one run of one gateway (embedded Tomcat with the exploded
  * WAR, {@code target/portcullis}) sharing a redis-server of its own, and the Redis commands each request cost,
  * from {@code INFO commandstats}: the client commands that can be round trips on these paths ({@code EVALSHA},
- * {@code HGETALL}) per request, and all commands per request (those a script runs inside included). The load
- * comes from {@code wrk}. Not a test: run it by hand after {@code mvn package}.
+ * {@code HGETALL}) per request, and all commands per request (those a script runs inside included, heartbeat
+ * {@code PING}s left out). The load comes from {@code wrk}. Not a test: run it by hand after
+ * {@code mvn package}.
  *
  * <pre>
  * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -40,7 +41,6 @@ import org.apache.catalina.startup.Tomcat;
 public final class GatewayRateLimitBench {
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
     private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
-    private static final Pattern CALLS = Pattern.compile("^cmdstat_([a-z|_-]+):calls=(\\d+)");
     private static final String SECRET = "bench-only-hs256-secret-0123456789abcdef";
 
     private GatewayRateLimitBench() {}
@@ -102,16 +102,16 @@ public final class GatewayRateLimitBench {
                 }
                 List<String> lines = new ArrayList<>();
                 for (Scenario scenario : scenarios) {
-                    Map<String, Long> before = calls(redis);
+                    Map<String, Long> before = CommandCalls.of(redis);
                     String output = wrk(base + scenario.path(), scenario.headers(), seconds, connections);
-                    Map<String, Long> after = calls(redis);
+                    Map<String, Long> after = CommandCalls.of(redis);
                     long requests = (long) number(REQUESTS, output);
-                    long all = after.values().stream().mapToLong(Long::longValue).sum()
-                            - before.values().stream().mapToLong(Long::longValue).sum() - 1; // less this INFO
+                    Map<String, Long> spent = CommandCalls.since(before, after);
+                    long all = spent.values().stream().mapToLong(Long::longValue).sum();
                     lines.add(String.format("%-28s %8.0f req/s   EVALSHA/req %.3f   HGETALL/req %.3f   "
                             + "all commands/req %.2f   (%d requests)", scenario.name(), number(RATE, output),
-                            delta(before, after, "evalsha") / (double) requests,
-                            delta(before, after, "hgetall") / (double) requests, all / (double) requests, requests));
+                            spent.getOrDefault("evalsha", 0L) / (double) requests,
+                            spent.getOrDefault("hgetall", 0L) / (double) requests, all / (double) requests, requests));
                 }
                 System.out.println("algorithm " + algorithm + ", " + connections + " connections, " + seconds + " s each");
                 lines.forEach(System.out::println);
@@ -120,22 +120,6 @@ public final class GatewayRateLimitBench {
                 tomcat.destroy();
             }
         }
-    }
-
-    private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
-        return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
-    }
-
-    /** Calls of every command so far, by name ({@code cmdstat_<name>}). */
-    private static Map<String, Long> calls(RedisProcess redis) throws IOException {
-        Map<String, Long> calls = new TreeMap<>();
-        for (String line : redis.command("INFO", "commandstats").split("\r?\n")) {
-            Matcher matcher = CALLS.matcher(line);
-            if (matcher.find()) {
-                calls.put(matcher.group(1), Long.parseLong(matcher.group(2)));
-            }
-        }
-        return calls;
     }
 
     private static int freePort() throws IOException {

@@ -12,9 +12,9 @@ import io.portcullis.ratelimit.Charge;
 import io.portcullis.ratelimit.Checked;
 import io.portcullis.ratelimit.Decision;
 import io.portcullis.ratelimit.Quota;
+import io.portcullis.testsupport.CommandCalls;
 import io.portcullis.testsupport.RedisServerExtension;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,9 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +43,6 @@ class CheckThenCountIT {
     private static final RedisKeys KEYS = new RedisKeys(RedisTesting.PREFIX);
     private static final Quota TWO_PER_MINUTE = new Quota(2, Duration.ofMinutes(1));
     private static final Charge ALICE = new Charge("u:alice", "orders", TWO_PER_MINUTE);
-    private static final Pattern CALLS = Pattern.compile("^cmdstat_([a-z|_-]+):calls=(\\d+)", Pattern.MULTILINE);
 
     private static RedisConnector connector;
 
@@ -146,7 +142,7 @@ class CheckThenCountIT {
         RedisRevocationStore store = revocations(RateLimitAlgorithm.SLIDING_WINDOW);
         join(store.check(token("j0", "s1", Instant.now()), ALICE)); // the script is loaded: no NOSCRIPT below
 
-        Map<String, Long> calls = callsDuring(() -> join(store.check(token("j1", "s1", Instant.now()),
+        Map<String, Long> calls = CommandCalls.during(REDIS.process(), () -> join(store.check(token("j1", "s1", Instant.now()),
                 new Charge("u:alice", "orders", new Quota(100, Duration.ofMinutes(1))))));
 
         assertEquals(1, calls.remove("evalsha"), calls.toString());
@@ -163,7 +159,7 @@ class CheckThenCountIT {
         Charge charge = new Charge("k:k1", "default", TWO_PER_MINUTE);
 
         Checked<Optional<ApiKey>> first = join(store.findByHash("sha-k1", found -> Optional.of(charge)));
-        Map<String, Long> calls = callsDuring(() -> {
+        Map<String, Long> calls = CommandCalls.during(REDIS.process(), () -> {
             Checked<Optional<ApiKey>> second = join(store.findByHash("sha-k1", found -> Optional.of(charge)));
             assertEquals(key, second.outcome().orElseThrow());
             assertEquals(1, second.decision().orElseThrow().remaining());
@@ -217,7 +213,7 @@ class CheckThenCountIT {
         join(store.create(key));
         join(store.findByHash("sha-k4", found -> Optional.empty()));
 
-        Map<String, Long> calls = callsDuring(() -> assertEquals(new Checked<>(Optional.of(key), Optional.empty()),
+        Map<String, Long> calls = CommandCalls.during(REDIS.process(), () -> assertEquals(new Checked<>(Optional.of(key), Optional.empty()),
                 join(store.findByHash("sha-k4", found -> Optional.empty()))));
 
         assertEquals(Map.of("hgetall", 1L), calls);
@@ -266,36 +262,5 @@ class CheckThenCountIT {
         assertFalse(RedisConnector.sameSlot(KEYS.apiKey("0123abcd"),
                 KEYS.rateLimit("k:partner", "default", RateLimitAlgorithm.SLIDING_WINDOW, 60_000)));
         assertTrue(connector.oneSlot(KEYS.apiKey("0123abcd"), bucket), "one server holds every key outside Cluster");
-    }
-
-    /** The calls Redis counted per command while {@code action} ran (INFO itself left out). */
-    private static Map<String, Long> callsDuring(Runnable action) {
-        Map<String, Long> before = calls();
-        action.run();
-        Map<String, Long> after = calls();
-        Map<String, Long> delta = new java.util.TreeMap<>();
-        after.forEach((command, count) -> {
-            long difference = count - before.getOrDefault(command, 0L);
-            if (difference > 0 && !command.equals("info") && !command.equals("ping")) {
-                delta.put(command, difference);
-            }
-        });
-        return delta;
-    }
-
-    private static Map<String, Long> calls() {
-        Supplier<String> info = () -> {
-            try {
-                return REDIS.process().command("INFO", "commandstats");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
-        Map<String, Long> calls = new java.util.TreeMap<>();
-        Matcher matcher = CALLS.matcher(info.get());
-        while (matcher.find()) {
-            calls.put(matcher.group(1), Long.parseLong(matcher.group(2)));
-        }
-        return calls;
     }
 }
