@@ -4,21 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portcullis.auth.TokenIssuer;
-import io.portcullis.config.GatewayConfig;
-import io.portcullis.store.Stores;
 import io.portcullis.testsupport.CommandCalls;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,28 +37,11 @@ class RoundTripsIT {
     @RegisterExtension
     static final IssuedKeys KEYS = new IssuedKeys();
 
-    private static TokenIssuer issuer;
-    private static Stores stores;
-
-    @BeforeAll
-    static void connect() throws Exception {
-        GatewayConfig config = ItTokens.config();
-        issuer = ItTokens.issuer(config);
-        stores = Stores.create(config, Clock.systemUTC());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!stores.health().ready() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        stores.close();
-    }
+    private static final TokenIssuer ISSUER = ItTokens.issuer(ItTokens.config());
 
     @Test
     void jwtRouteWhenTokenCachedThenOneRoundTripPerRequest() {
-        String token = issuer.issue("rt-" + UUID.randomUUID(), "s1", List.of(), List.of()).token();
+        String token = ISSUER.issue("rt-" + UUID.randomUUID(), "s1", List.of(), List.of()).token();
         String[] headers = {"Authorization", "Bearer " + token};
         warmUp("/jwt/x", headers);
 
@@ -88,12 +65,12 @@ class RoundTripsIT {
     @Test
     void limitedJwtRouteWhenTokenRevokedThen401AndNotCountedThenLimitedAt429() {
         String subject = "rt-" + UUID.randomUUID();
-        TokenIssuer.AccessToken revoked = issuer.issue(subject, "s1", List.of(), List.of());
-        String other = issuer.issue(subject, "s2", List.of(), List.of()).token();
+        TokenIssuer.AccessToken revoked = ISSUER.issue(subject, "s1", List.of(), List.of());
+        String other = ISSUER.issue(subject, "s2", List.of(), List.of()).token();
         List<GatewayNode> nodes = GatewayNode.all();
 
         assertEquals(2, remaining(Http.get(nodes.get(0), "/jwt-limited/x", "Authorization", "Bearer " + revoked.token())));
-        stores.revocations().revokeToken(subject, revoked.jti(), Instant.now().plusSeconds(300)).toCompletableFuture().join();
+        KEYS.revocations().revokeToken(subject, revoked.jti(), Instant.now().plusSeconds(300)).toCompletableFuture().join();
         for (GatewayNode node : nodes) {
             Http.assertProblem(Http.get(node, "/jwt-limited/x", "Authorization", "Bearer " + revoked.token()), 401,
                     "Invalid token");
