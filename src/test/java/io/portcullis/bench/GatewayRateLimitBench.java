@@ -57,7 +57,7 @@ public final class GatewayRateLimitBench {
             Path config = Files.createTempFile("portcullis-bench", ".yaml");
             Files.writeString(config, """
                     gateway: { demo: true }
-                    redis: { uri: "redis://127.0.0.1:%d" }
+                    redis: { uri: "redis://127.0.0.1:%d", timeout: 2s }
                     auth: { users: memory, algorithm: HS256, signing-keys: [ { kid: bench, secret: "%s" } ] }
                     rate-limits: { algorithm: %s, default: { limit: 1000000000, window: 60s },
                                    anonymous: { limit: 1000000000, window: 60s } }
