@@ -1,12 +1,11 @@
 package io.portcullis.store;
 
 import io.lettuce.core.ScriptOutputType;
+import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.ratelimit.Charge;
 import io.portcullis.ratelimit.Checked;
 import io.portcullis.ratelimit.Decision;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,19 +20,16 @@ import java.util.concurrent.CompletableFuture;
 final class CheckThenCount {
     private final RedisConnector redis;
     private final RedisKeys keys;
-    private final RateLimitAlgorithm algorithm;
-    private final Map<LuaScript, LuaScript> combined;
+    private final RateLimitsConfig.Algorithm configured;
 
-    /** @param algorithm the configured one: the rate-limit stage's limiter counts with it too */
-    CheckThenCount(RedisConnector redis, RedisKeys keys, RateLimitAlgorithm algorithm) {
+    /**
+     * @param configured the configured algorithm: the rate-limit stage's limiter counts with it too (resolved
+     *     on the first call, so that building the stores loads no script)
+     */
+    CheckThenCount(RedisConnector redis, RedisKeys keys, RateLimitsConfig.Algorithm configured) {
         this.redis = redis;
         this.keys = keys;
-        this.algorithm = algorithm;
-        Map<LuaScript, LuaScript> scripts = new HashMap<>();
-        for (LuaScript check : LuaScript.CHECKS) {
-            scripts.put(check, LuaScript.checkThenCount(check, algorithm.script()));
-        }
-        this.combined = Map.copyOf(scripts);
+        this.configured = configured;
     }
 
     /**
@@ -44,6 +40,7 @@ final class CheckThenCount {
      * @return the check's answer, with the rate-limit decision when the request was counted
      */
     CompletableFuture<Checked<Long>> run(LuaScript check, String[] checkKeys, String[] checkArgs, Charge charge) {
+        RateLimitAlgorithm algorithm = RateLimitAlgorithm.of(configured);
         String bucket = keys.rateLimit(charge.bucket(), charge.policy(), algorithm, charge.quota().window().toMillis());
         String[] allKeys = new String[checkKeys.length + 1];
         System.arraycopy(checkKeys, 0, allKeys, 0, checkKeys.length);
@@ -56,7 +53,7 @@ final class CheckThenCount {
         allArgs[0] = Integer.toString(checkArgs.length);
         System.arraycopy(checkArgs, 0, allArgs, 1, checkArgs.length);
         System.arraycopy(countArgs, 0, allArgs, 1 + checkArgs.length, countArgs.length);
-        return redis.<List<Long>>eval(combined.get(check), ScriptOutputType.MULTI, allKeys, allArgs)
+        return redis.<List<Long>>eval(LuaScript.checkThenCount(check, algorithm.script()), ScriptOutputType.MULTI, allKeys, allArgs)
                 .thenApply(reply -> {
                     long verdict = reply.get(0);
                     Optional<Decision> decision = verdict == 0

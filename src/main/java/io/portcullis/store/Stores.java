@@ -79,7 +79,7 @@ public final class Stores implements AutoCloseable {
                 : new InMemoryUserStore(InMemoryUserStore.DEFAULT_MAXIMUM_USERS);
         // The revocation check and the API-key lookup count the request's rate limit in their own round trip,
         // with the algorithm the rate-limit stage's limiter uses (see CheckThenCount).
-        CheckThenCount counting = new CheckThenCount(redis, keys, RateLimitAlgorithm.of(config.rateLimits().algorithm()));
+        CheckThenCount counting = new CheckThenCount(redis, keys, config.rateLimits().algorithm());
         return new Stores(
                 new RedisRevocationStore(redis, keys, clock, retention, counting),
                 new RedisVerifiedTokenStore(redis, keys, clock, VERIFIED_TOKEN_MAXIMUM_TTL),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portcullis.apikey.ApiKey;
+import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
 import io.portcullis.ratelimit.Charge;
@@ -61,13 +62,16 @@ class CheckThenCountIT {
         REDIS.flushAll();
     }
 
+    private static CheckThenCount counting(RateLimitAlgorithm algorithm) {
+        return new CheckThenCount(connector, KEYS, RateLimitsConfig.Algorithm.valueOf(algorithm.name()));
+    }
+
     private static RedisRevocationStore revocations(RateLimitAlgorithm algorithm) {
-        return new RedisRevocationStore(connector, KEYS, Clock.systemUTC(), Duration.ofDays(8),
-                new CheckThenCount(connector, KEYS, algorithm));
+        return new RedisRevocationStore(connector, KEYS, Clock.systemUTC(), Duration.ofDays(8), counting(algorithm));
     }
 
     private static RedisApiKeyStore apiKeys(RateLimitAlgorithm algorithm) {
-        return new RedisApiKeyStore(connector, KEYS, new CheckThenCount(connector, KEYS, algorithm), 100);
+        return new RedisApiKeyStore(connector, KEYS, counting(algorithm), 100);
     }
 
     private static RedisRateLimiter limiter(RateLimitAlgorithm algorithm) {
@@ -238,7 +242,7 @@ class CheckThenCountIT {
                 io.portcullis.config.RedisConfig.FailurePolicy.ALLOW, io.portcullis.config.RedisConfig.FailurePolicy.DENY),
                 Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         try {
-            CheckThenCount counting = new CheckThenCount(nowhere, KEYS, RateLimitAlgorithm.FIXED_WINDOW);
+            CheckThenCount counting = new CheckThenCount(nowhere, KEYS, RateLimitsConfig.Algorithm.FIXED_WINDOW);
             RedisRevocationStore revocations = new RedisRevocationStore(nowhere, KEYS, Clock.systemUTC(),
                     Duration.ofDays(8), counting);
             assertEquals(new Checked<>(RevocationStatus.UNAVAILABLE, Optional.empty()),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.portcullis.apikey.ApiKeyStore;
 import io.portcullis.auth.SessionStore;
 import io.portcullis.auth.UserStore;
+import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.direct.DirectStore;
 import io.portcullis.direct.DirectValue;
 import io.portcullis.jwt.RevocationStore;
@@ -50,7 +51,7 @@ class RedisStoresIT {
         @Override
         protected RevocationStore create(MutableClock clock, Duration retention) {
             return new RedisRevocationStore(connector, KEYS, clock, retention,
-                    new CheckThenCount(connector, KEYS, RateLimitAlgorithm.SLIDING_WINDOW));
+                    new CheckThenCount(connector, KEYS, RateLimitsConfig.Algorithm.SLIDING_WINDOW));
         }
 
         @Override
@@ -80,7 +81,7 @@ class RedisStoresIT {
         @Override
         protected ApiKeyStore create() {
             return new RedisApiKeyStore(connector, KEYS, new CheckThenCount(connector, KEYS,
-                    RateLimitAlgorithm.SLIDING_WINDOW), RedisApiKeyStore.DEFAULT_MAXIMUM_REMEMBERED);
+                    RateLimitsConfig.Algorithm.SLIDING_WINDOW), RedisApiKeyStore.DEFAULT_MAXIMUM_REMEMBERED);
         }
 
         @Override
