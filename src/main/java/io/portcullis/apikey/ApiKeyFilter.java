@@ -1,11 +1,14 @@
 package io.portcullis.apikey;
 
 import io.portcullis.chain.GatewayFilter;
+import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
+import io.portcullis.ratelimit.Charge;
+import io.portcullis.ratelimit.Charges;
 import io.portcullis.route.Route;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -14,6 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Stage 4, client identification: on every configured route, a request without the API-key header is
@@ -23,7 +27,8 @@ import java.util.List;
  * (401 {@code API key required}) and callers whose key lacks any of the route's {@code scopes} (403: every
  * listed scope is required). The gateway's own endpoints ({@code /health*}, the auth service,
  * {@code /.well-known}) are left alone: they neither need nor check a key. The proxy never forwards the key
- * header. Thread-safe.
+ * header. An issued key's lookup on a rate-limited route also counts the request for stage 6, in the same
+ * Redis round trip ({@link RequestAttributes#COUNTED}). Thread-safe.
  */
 public final class ApiKeyFilter extends GatewayFilter {
     /** While the key store is unreachable. */
@@ -31,11 +36,24 @@ public final class ApiKeyFilter extends GatewayFilter {
 
     private final String header;
     private final ApiKeyVerifier verifier;
+    private final Optional<Charges> charges;
 
-    /** @param header the configured {@code api-keys.header} */
+    /**
+     * An API-key stage that leaves all rate-limit counting to stage 6.
+     *
+     * @param header the configured {@code api-keys.header}
+     */
     public ApiKeyFilter(String header, ApiKeyVerifier verifier) {
         this.header = header;
         this.verifier = verifier;
+        this.charges = Optional.empty();
+    }
+
+    /** @param charges the rate-limit charges, so that an issued key's lookup counts the request for stage 6 */
+    public ApiKeyFilter(String header, ApiKeyVerifier verifier, Charges charges) {
+        this.header = header;
+        this.verifier = verifier;
+        this.charges = Optional.of(charges);
     }
 
     @Override
@@ -58,7 +76,9 @@ public final class ApiKeyFilter extends GatewayFilter {
             return;
         }
         // Two key headers are ambiguous: refuse rather than pick one.
-        KeyCheck check = presented.size() == 1 ? verifier.check(presented.get(0)) : KeyCheck.of(KeyCheck.Outcome.INVALID);
+        KeyCheck check = presented.size() != 1 ? KeyCheck.of(KeyCheck.Outcome.INVALID)
+                : charges.isEmpty() ? verifier.check(presented.get(0))
+                : verifier.check(presented.get(0), identity -> chargeFor(request, route, identity));
         switch (check.outcome()) {
             case INVALID -> ProblemWriter.write(request, response, ProblemType.INVALID_API_KEY,
                     "The API key is unknown or has been revoked.");
@@ -66,14 +86,30 @@ public final class ApiKeyFilter extends GatewayFilter {
                     Problem.of(ProblemType.SERVICE_UNAVAILABLE, "API keys cannot be checked right now.")
                             .withHeader("Retry-After", Long.toString(UNAVAILABLE_RETRY_AFTER_SECONDS)));
             case IDENTIFIED -> {
-                if (route.auth() == RouteConfig.AuthMode.API_KEY && !check.identity().scopes().containsAll(route.scopes())) {
+                if (!permitted(route, check.identity())) {
                     ProblemWriter.write(request, response, ProblemType.INSUFFICIENT_SCOPE,
                             "The API key lacks a scope this route requires.");
                     return;
                 }
                 RequestAttributes.IDENTITY.set(request, check.identity());
+                check.counted().ifPresent(counted -> RequestAttributes.COUNTED.set(request, counted));
                 chain.doFilter(request, response);
             }
         }
+    }
+
+    private static boolean permitted(RouteConfig route, Identity identity) {
+        return route.auth() != RouteConfig.AuthMode.API_KEY || identity.scopes().containsAll(route.scopes());
+    }
+
+    /**
+     * What the key's lookup may count for stage 6: nothing for a request this stage will refuse, and nothing
+     * on JWT routes, where the token's revocation check comes first (a revoked token is never counted).
+     */
+    private Optional<Charge> chargeFor(HttpServletRequest request, RouteConfig route, Identity identity) {
+        if (route.auth() == RouteConfig.AuthMode.JWT || !permitted(route, identity)) {
+            return Optional.empty();
+        }
+        return charges.orElseThrow().of(request, identity);
     }
 }

@@ -1,8 +1,11 @@
 package io.portcullis.apikey;
 
+import io.portcullis.ratelimit.Charge;
+import io.portcullis.ratelimit.Checked;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * Issued API keys. Lookups go to the shared store on every request (nothing is cached in process), so a
@@ -13,8 +16,23 @@ public interface ApiKeyStore {
 
     CompletionStage<Void> create(ApiKey key);
 
-    /** The hot path: the key whose secret hashes to {@code sha256}, if issued and not revoked. */
+    /** The key whose secret hashes to {@code sha256}, if issued and not revoked. */
     CompletionStage<Optional<ApiKey>> findByHash(String sha256);
+
+    /**
+     * The hot path: as {@link #findByHash(String)}, and when the key is found also counts
+     * {@code chargeFor(key)} for the rate-limit stage, atomically in the same round trip: an unknown or revoked
+     * key is never counted. The decision is empty when nothing was counted (see {@link Checked}); by default
+     * nothing is, and stage 6 counts on its own — the in-memory store keeps that default, having no round trip
+     * to save.
+     *
+     * @param chargeFor the charge a request with this key makes, or empty to count nothing (the route is not
+     *     limited, or the request will be refused anyway)
+     */
+    default CompletionStage<Checked<Optional<ApiKey>>> findByHash(String sha256,
+            Function<ApiKey, Optional<Charge>> chargeFor) {
+        return findByHash(sha256).thenApply(Checked::notCounted);
+    }
 
     /** The owner's keys, oldest first. */
     CompletionStage<List<ApiKey>> listByOwner(String ownerId);

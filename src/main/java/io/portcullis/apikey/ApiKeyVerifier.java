@@ -2,6 +2,9 @@ package io.portcullis.apikey;
 
 import io.portcullis.chain.Identity;
 import io.portcullis.config.ApiKeysConfig;
+import io.portcullis.ratelimit.Charge;
+import io.portcullis.ratelimit.Checked;
+import io.portcullis.ratelimit.Counted;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Tells who a presented API key belongs to, by its SHA-256 only: first the static keys of the configuration
  * (compared in constant time, all of them every time), then the issued keys in the {@link ApiKeyStore}. The
  * store is asked on every request, with no cache in between, so a revoked key stops working on every node at
- * once. Thread-safe.
+ * once; given the request's rate-limit charge, that same store call also counts the request for stage 6.
+ * Thread-safe.
  */
 public final class ApiKeyVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeyVerifier.class);
@@ -33,6 +38,21 @@ public final class ApiKeyVerifier {
 
     /** Checks a key as the client sent it; blocks at most the store's timeout. */
     public KeyCheck check(String presented) {
+        return check(presented, Optional.empty());
+    }
+
+    /**
+     * As {@link #check(String)}; an issued key's lookup also counts {@code chargeFor(identity)} for the
+     * rate-limit stage in the same store round trip, returned in {@link KeyCheck#counted}. Static keys need no
+     * round trip, so nothing is counted for them here.
+     *
+     * @param chargeFor the charge the identified caller makes, or empty to count nothing
+     */
+    public KeyCheck check(String presented, Function<Identity, Optional<Charge>> chargeFor) {
+        return check(presented, Optional.of(chargeFor));
+    }
+
+    private KeyCheck check(String presented, Optional<Function<Identity, Optional<Charge>>> chargeFor) {
         byte[] hash = sha256(presented);
         Optional<Identity> fromConfig = Optional.empty();
         for (StaticKey key : staticKeys) {
@@ -46,9 +66,18 @@ public final class ApiKeyVerifier {
         }
         try {
             // Lookup by hash: what the store compares is not the secret, so its timing reveals nothing of it.
-            return store.findByHash(HEX.formatHex(hash)).toCompletableFuture().join()
-                    .map(k -> KeyCheck.identified(identity(k.id(), k.scopes())))
-                    .orElse(KeyCheck.of(KeyCheck.Outcome.INVALID));
+            String sha256 = HEX.formatHex(hash);
+            Checked<Optional<ApiKey>> found = chargeFor.isEmpty()
+                    ? Checked.notCounted(store.findByHash(sha256).toCompletableFuture().join())
+                    : store.findByHash(sha256, key -> chargeFor.get().apply(identity(key.id(), key.scopes())))
+                            .toCompletableFuture().join();
+            if (found.outcome().isEmpty()) {
+                return KeyCheck.of(KeyCheck.Outcome.INVALID);
+            }
+            Identity identity = identity(found.outcome().get().id(), found.outcome().get().scopes());
+            Optional<Counted> counted = found.decision().flatMap(decision -> chargeFor.orElseThrow().apply(identity)
+                    .map(charge -> new Counted(charge, decision)));
+            return new KeyCheck(KeyCheck.Outcome.IDENTIFIED, identity, counted);
         } catch (CompletionException e) {
             LOG.debug("API key lookup failed: {}", e.getCause() == null ? e.toString() : e.getCause().toString());
             return KeyCheck.of(KeyCheck.Outcome.UNAVAILABLE);

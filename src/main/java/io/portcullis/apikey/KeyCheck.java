@@ -1,19 +1,23 @@
 package io.portcullis.apikey;
 
 import io.portcullis.chain.Identity;
+import io.portcullis.ratelimit.Counted;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a presented API key turned out to be.
  *
  * @param outcome see {@link Outcome}
  * @param identity the caller, when {@link Outcome#IDENTIFIED}; otherwise {@link Identity#ANONYMOUS}
+ * @param counted the rate-limit count made in the round trip of the key lookup, if one was
  */
-public record KeyCheck(Outcome outcome, Identity identity) {
+public record KeyCheck(Outcome outcome, Identity identity, Optional<Counted> counted) {
 
     public KeyCheck {
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(counted, "counted");
     }
 
     /** How a key check ended. */
@@ -27,10 +31,10 @@ public record KeyCheck(Outcome outcome, Identity identity) {
     }
 
     static KeyCheck identified(Identity identity) {
-        return new KeyCheck(Outcome.IDENTIFIED, identity);
+        return new KeyCheck(Outcome.IDENTIFIED, identity, Optional.empty());
     }
 
     static KeyCheck of(Outcome outcome) {
-        return new KeyCheck(outcome, Identity.ANONYMOUS);
+        return new KeyCheck(outcome, Identity.ANONYMOUS, Optional.empty());
     }
 }

@@ -2,17 +2,24 @@ package io.portcullis.jwt;
 
 import io.portcullis.chain.Identity;
 import io.portcullis.config.RedisConfig.FailurePolicy;
+import io.portcullis.ratelimit.Charge;
+import io.portcullis.ratelimit.Checked;
+import io.portcullis.ratelimit.Counted;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Decides whether a Bearer token lets a request through a route, in order: verification (through the
  * {@link TokenCache}), revocation (asked on every request, cache hit or not), then the route's
- * {@code scopes}, which must all be granted by the token's {@code scope} and {@code roles} together.
+ * {@code scopes}, which must all be granted by the token's {@code scope} and {@code roles} together. Given
+ * the request's rate-limit charge, the revocation check also counts the request, in the same store round
+ * trip, when the token is active and has the scopes (see {@link RevocationStore#check(RevocationQuery,
+ * Charge)}).
  * Expected refusals are returned as {@link JwtDecision.Refused}, never thrown. Thread-safe.
  */
 public final class JwtAuthenticator {
@@ -22,6 +29,7 @@ public final class JwtAuthenticator {
     static final long KEYS_RETRY_AFTER_SECONDS = IssuerKeys.MIN_REFETCH_INTERVAL.toSeconds();
     /** A bound on the wait for a revocation answer, above the store's own Redis timeout. */
     static final Duration REVOCATION_TIMEOUT = Duration.ofSeconds(5);
+    private static final Checked<RevocationStatus> UNAVAILABLE = Checked.notCounted(RevocationStatus.UNAVAILABLE);
 
     private final TokenCache tokens;
     private final RevocationStore revocations;
@@ -33,12 +41,21 @@ public final class JwtAuthenticator {
         this.onRevocationFailure = onRevocationFailure;
     }
 
+    /** As {@link #authenticate(String, List, Identity, Function)}, counting nothing for the rate-limit stage. */
+    public JwtDecision authenticate(String token, List<String> requiredScopes, Identity previous) {
+        return authenticate(token, requiredScopes, previous, identity -> Optional.empty());
+    }
+
     /**
      * @param token the Bearer token the request carries
      * @param requiredScopes the route's {@code scopes}; all of them are needed
      * @param previous the identity an earlier stage established (its API-key client id is kept)
+     * @param chargeFor the rate-limit charge the accepted caller makes on this route, if any: counted in the
+     *     round trip of the revocation check (only for an active token with every required scope, so that
+     *     no refused request is counted), and returned in {@link JwtDecision.Authenticated#counted}
      */
-    public JwtDecision authenticate(String token, List<String> requiredScopes, Identity previous) {
+    public JwtDecision authenticate(String token, List<String> requiredScopes, Identity previous,
+            Function<Identity, Optional<Charge>> chargeFor) {
         Verification verification = tokens.verify(token);
         if (verification instanceof Verification.Rejected rejected) {
             return new JwtDecision.Refused(rejected.failure() == Verification.Failure.UNAVAILABLE
@@ -46,25 +63,33 @@ public final class JwtAuthenticator {
                     : JwtChallenges.invalid(rejected.description()));
         }
         VerifiedToken verified = ((Verification.Verified) verification).token();
-        Optional<String> revoked = checkRevocation(verified);
+        Identity identity = new Identity(Identity.AuthMethod.JWT, Optional.of(verified.subject()), verified.roles(),
+                previous.clientId(), verified.scopes());
+        boolean scoped = granted(verified).containsAll(requiredScopes);
+        Optional<Charge> charge = scoped ? chargeFor.apply(identity) : Optional.empty();
+        // No iat: the token counts as issued before any logout-all of its subject.
+        RevocationQuery query = new RevocationQuery(verified.subject(), verified.jti(), verified.sessionId(),
+                verified.issuedAt().orElse(Instant.EPOCH));
+        Checked<RevocationStatus> checked = charge.isPresent()
+                ? Awaits.await(revocations.check(query, charge.get()), REVOCATION_TIMEOUT, UNAVAILABLE)
+                : Checked.notCounted(Awaits.await(revocations.check(query), REVOCATION_TIMEOUT,
+                        RevocationStatus.UNAVAILABLE));
+        // Revocation before scopes: a revoked token is told it is revoked, whatever the route asks.
+        Optional<String> revoked = refusal(checked.outcome());
         if (revoked.isPresent()) {
             return new JwtDecision.Refused(revoked.get().isEmpty()
                     ? JwtChallenges.unavailable("Token revocation cannot be checked now.", REVOCATION_RETRY_AFTER_SECONDS)
                     : JwtChallenges.invalid(revoked.get()));
         }
-        if (!granted(verified).containsAll(requiredScopes)) {
+        if (!scoped) {
             return new JwtDecision.Refused(JwtChallenges.insufficientScope(requiredScopes));
         }
-        return new JwtDecision.Authenticated(new Identity(Identity.AuthMethod.JWT, Optional.of(verified.subject()),
-                verified.roles(), previous.clientId(), verified.scopes()), verified);
+        return new JwtDecision.Authenticated(identity, verified,
+                checked.decision().map(decision -> new Counted(charge.orElseThrow(), decision)));
     }
 
     /** Empty when the token may be used; a description when it is revoked; "" when the store cannot tell and policy denies. */
-    private Optional<String> checkRevocation(VerifiedToken token) {
-        // No iat: the token counts as issued before any logout-all of its subject.
-        RevocationQuery query = new RevocationQuery(token.subject(), token.jti(), token.sessionId(),
-                token.issuedAt().orElse(Instant.EPOCH));
-        RevocationStatus status = Awaits.await(revocations.check(query), REVOCATION_TIMEOUT, RevocationStatus.UNAVAILABLE);
+    private Optional<String> refusal(RevocationStatus status) {
         return switch (status) {
             case ACTIVE -> Optional.empty();
             case REVOKED_TOKEN -> Optional.of("The token has been revoked.");

@@ -6,6 +6,7 @@ import io.portcullis.chain.TokenClaims;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemWriter;
+import io.portcullis.ratelimit.Charges;
 import io.portcullis.route.Route;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -13,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@link JwtAuthenticator}; an accepted caller becomes the request's {@link io.portcullis.chain.Identity}
  * (method jwt, user id = {@code sub}), which the proxy passes upstream as {@code X-User-Id} and
  * {@code X-User-Roles}, and its string claims become {@link RequestAttributes#TOKEN_CLAIMS} (for direct
- * routes' key templates). Any refusal is answered here (401, 403 or 503 problem with its challenge) and the
- * request goes no further. The gateway's own endpoints and other routes pass untouched. Thread-safe.
+ * routes' key templates). On a rate-limited route the revocation check also counts the request for stage 6,
+ * in the same Redis round trip ({@link RequestAttributes#COUNTED}). Any refusal is answered here (401, 403
+ * or 503 problem with its challenge) and the request goes no further. The gateway's own endpoints and other routes pass untouched. Thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750">RFC 6750</a>
  */
@@ -31,9 +34,18 @@ public final class JwtFilter extends GatewayFilter {
     private static final Logger LOG = LoggerFactory.getLogger(JwtFilter.class);
 
     private final JwtAuthenticator authenticator;
+    private final Optional<Charges> charges;
 
+    /** A JWT stage that leaves all rate-limit counting to stage 6. */
     public JwtFilter(JwtAuthenticator authenticator) {
         this.authenticator = authenticator;
+        this.charges = Optional.empty();
+    }
+
+    /** @param charges the rate-limit charges, so that the revocation check counts the request for stage 6 */
+    public JwtFilter(JwtAuthenticator authenticator, Charges charges) {
+        this.authenticator = authenticator;
+        this.charges = Optional.of(charges);
     }
 
     @Override
@@ -56,6 +68,7 @@ public final class JwtFilter extends GatewayFilter {
         JwtDecision.Authenticated accepted = (JwtDecision.Authenticated) decision;
         RequestAttributes.IDENTITY.set(request, accepted.identity());
         RequestAttributes.TOKEN_CLAIMS.set(request, new TokenClaims(accepted.token().claims()));
+        accepted.counted().ifPresent(counted -> RequestAttributes.COUNTED.set(request, counted));
         chain.doFilter(request, response);
     }
 
@@ -63,7 +76,8 @@ public final class JwtFilter extends GatewayFilter {
         List<String> scopes = RequestAttributes.ROUTE.require(request).config().orElseThrow().scopes();
         BearerToken.Found found = BearerToken.from(request);
         if (found instanceof BearerToken.Found.Present present) {
-            return authenticator.authenticate(present.token(), scopes, RequestAttributes.identity(request));
+            return authenticator.authenticate(present.token(), scopes, RequestAttributes.identity(request),
+                    identity -> charges.flatMap(rule -> rule.of(request, identity)));
         }
         if (found instanceof BearerToken.Found.Malformed malformed) {
             return new JwtDecision.Refused(JwtChallenges.invalid(malformed.description()));

@@ -1,5 +1,7 @@
 package io.portcullis.jwt;
 
+import io.portcullis.ratelimit.Charge;
+import io.portcullis.ratelimit.Checked;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 
@@ -35,4 +37,15 @@ public interface RevocationStore {
 
     /** Whether the token is revoked, and why. Never completes exceptionally. */
     CompletionStage<RevocationStatus> check(RevocationQuery token);
+
+    /**
+     * As {@link #check(RevocationQuery)}, and when the token is {@link RevocationStatus#ACTIVE} also counts
+     * {@code charge} for the rate-limit stage, atomically in the same round trip: a revoked token is never
+     * counted. The decision is empty when nothing was counted (see {@link Checked}); by default nothing is, and
+     * stage 6 counts on its own — the in-memory store keeps that default, having no round trip to save. Never
+     * completes exceptionally.
+     */
+    default CompletionStage<Checked<RevocationStatus>> check(RevocationQuery token, Charge charge) {
+        return check(token).thenApply(Checked::notCounted);
+    }
 }

@@ -1,15 +1,11 @@
 package io.portcullis.ratelimit;
 
-import io.portcullis.chain.ClientAddress;
 import io.portcullis.chain.GatewayFilter;
-import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.RateLimitsConfig;
-import io.portcullis.config.RouteConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.route.Route;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,43 +21,40 @@ import java.io.IOException;
  * each address. Every answer on a limited route carries {@code RateLimit-Policy} and {@code RateLimit};
  * while Redis is unreachable under {@code on-failure.rate-limit: deny} the answer is 503 with
  * {@code Retry-After}. Skipped for routes with {@code rate-limit: off}, with {@code rate-limits.enabled:
- * false}, and for the gateway's own endpoints. Thread-safe.
+ * false}, and for the gateway's own endpoints. A request that an earlier stage already counted in the round
+ * trip of its own check ({@link RequestAttributes#COUNTED}, same charge) is answered from that decision, so
+ * it costs Redis no second round trip. Thread-safe.
  *
+ * @see Charges
  * @see RateLimitFields
  */
 public final class RateLimitFilter extends GatewayFilter {
-    public static final String DEFAULT_POLICY = "default";
-    public static final String ANONYMOUS_POLICY = "anonymous";
-
-    private final RateLimitsConfig config;
+    private final Charges charges;
     private final RateLimiter limiter;
 
     public RateLimitFilter(RateLimitsConfig config, RateLimiter limiter) {
-        this.config = config;
+        this(new Charges(config), limiter);
+    }
+
+    public RateLimitFilter(Charges charges, RateLimiter limiter) {
+        this.charges = charges;
         this.limiter = limiter;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !config.enabled() || RequestAttributes.ROUTE.get(request).flatMap(Route::config)
-                .map(route -> !route.rateLimited()).orElse(true);
+        return !charges.applies(request);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        Route route = RequestAttributes.ROUTE.require(request);
-        RouteConfig routeConfig = route.config().orElseThrow();
-        Identity identity = RequestAttributes.identity(request);
-        String bucket = bucket(identity, request);
-        boolean anonymous = identity.clientId().isEmpty() && identity.userId().isEmpty();
-        String policy = routeConfig.rateLimit().isPresent() ? route.id() : anonymous ? ANONYMOUS_POLICY : DEFAULT_POLICY;
-        RateLimitsConfig.Limit limit = routeConfig.rateLimit()
-                .orElse(anonymous ? config.anonymous() : config.defaultLimit());
-        Quota quota = new Quota(limit.limit(), limit.window());
-
-        Decision decision = limiter.acquire(bucket, policy, quota).toCompletableFuture().join();
-        response.setHeader(RateLimitFields.POLICY, RateLimitFields.policy(policy, quota));
+        Charge charge = charges.of(request, RequestAttributes.identity(request)).orElseThrow();
+        String policy = charge.policy();
+        Decision decision = RequestAttributes.COUNTED.get(request).filter(counted -> counted.charge().equals(charge))
+                .map(Counted::decision)
+                .orElseGet(() -> limiter.acquire(charge.bucket(), policy, charge.quota()).toCompletableFuture().join());
+        response.setHeader(RateLimitFields.POLICY, RateLimitFields.policy(policy, charge.quota()));
         switch (decision.outcome()) {
             case ALLOWED -> {
                 response.setHeader(RateLimitFields.RATE_LIMIT, RateLimitFields.rateLimit(policy, decision));
@@ -78,16 +71,5 @@ public final class RateLimitFilter extends GatewayFilter {
                     Problem.of(ProblemType.SERVICE_UNAVAILABLE, "Rate limits cannot be counted right now.")
                             .withHeader("Retry-After", Long.toString(Math.max(1, decision.resetSeconds()))));
         }
-    }
-
-    /** {@code k:<API key id>}, else {@code u:<JWT subject>}, else {@code a:<client address>}. */
-    static String bucket(Identity identity, HttpServletRequest request) {
-        if (identity.clientId().isPresent()) {
-            return "k:" + identity.clientId().get();
-        }
-        if (identity.userId().isPresent()) {
-            return "u:" + identity.userId().get();
-        }
-        return "a:" + RequestAttributes.CLIENT.get(request).map(ClientAddress::address).orElse(request.getRemoteAddr());
     }
 }

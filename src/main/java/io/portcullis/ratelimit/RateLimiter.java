@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
  * <p>A count is kept per bucket, policy and window. The bucket names the caller, such as {@code "k:partner-a"}
  * (an API key), {@code "u:<sub>"} (a user) or {@code "a:203.0.113.7"} (a client address); the Redis key puts
  * only the bucket in a Cluster hash tag, so a user's counts share the slot of that subject's revocation keys
- * and one script could check both. The policy separates counts of one caller, such as a route's own limit
+ * and one script checks both (see {@link Counted}). The policy separates counts of one caller, such as a route's own limit
  * from the shared default.
  */
 public interface RateLimiter {

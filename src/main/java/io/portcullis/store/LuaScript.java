@@ -6,8 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One Lua script from {@code redis/} (packaged on the classpath under {@code redis/}), with the SHA-1 that
@@ -21,15 +24,55 @@ record LuaScript(String name, String source, String sha1) {
     static final LuaScript SLIDING_WINDOW = load("sliding-window");
     static final LuaScript TOKEN_BUCKET = load("token-bucket");
     static final LuaScript REVOCATION_CHECK = load("revocation-check");
+    static final LuaScript API_KEY_MATCH = load("api-key-match");
     static final LuaScript REVOKE_BEFORE = load("revoke-before");
     static final LuaScript USER_CREATE = load("user-create");
     static final LuaScript SESSION_ROTATE = load("session-rotate");
     static final LuaScript DIRECT_GET = load("direct-get");
 
-    /** Every script, loaded into Redis once per connection. */
-    static final List<LuaScript> ALL =
-            List.of(FIXED_WINDOW, SLIDING_WINDOW, TOKEN_BUCKET, REVOCATION_CHECK, REVOKE_BEFORE, USER_CREATE, SESSION_ROTATE,
-                    DIRECT_GET);
+    /** The checks that can run in front of a rate-limit script ({@link #checkThenCount}). */
+    static final List<LuaScript> CHECKS = List.of(REVOCATION_CHECK, API_KEY_MATCH);
+    /** The rate-limit scripts. */
+    static final List<LuaScript> COUNTS = List.of(FIXED_WINDOW, SLIDING_WINDOW, TOKEN_BUCKET);
+
+    /** The body of every check-then-count script; not a script on its own. */
+    private static final String CHECK_THEN_COUNT = load("check-then-count").source();
+
+    /** Each check in front of each count, by check and count. */
+    private static final Map<LuaScript, Map<LuaScript, LuaScript>> COMBINED = combined();
+
+    /** Every script, loaded into Redis once per connection: each file, and each check in front of each count. */
+    static final List<LuaScript> ALL = all();
+
+    /**
+     * The script that runs {@code check} (one of {@link #CHECKS}) and, when it answers 0, {@code count} (one of
+     * {@link #COUNTS}): {@code check-then-count.lua} with both put in front of it as functions of their own
+     * KEYS and ARGV, so each file stays the one place its logic is written.
+     */
+    static LuaScript checkThenCount(LuaScript check, LuaScript count) {
+        return COMBINED.get(check).get(count);
+    }
+
+    private static Map<LuaScript, Map<LuaScript, LuaScript>> combined() {
+        Map<LuaScript, Map<LuaScript, LuaScript>> combined = new HashMap<>();
+        for (LuaScript check : CHECKS) {
+            Map<LuaScript, LuaScript> byCount = new HashMap<>();
+            for (LuaScript count : COUNTS) {
+                String source = "local function check(KEYS, ARGV)\n" + check.source() + "\nend\n\n"
+                        + "local function count(KEYS, ARGV)\n" + count.source() + "\nend\n\n" + CHECK_THEN_COUNT;
+                byCount.put(count, new LuaScript(check.name() + "+" + count.name(), source, sha1(source)));
+            }
+            combined.put(check, Map.copyOf(byCount));
+        }
+        return Map.copyOf(combined);
+    }
+
+    private static List<LuaScript> all() {
+        List<LuaScript> all = new ArrayList<>(List.of(FIXED_WINDOW, SLIDING_WINDOW, TOKEN_BUCKET, REVOCATION_CHECK,
+                API_KEY_MATCH, REVOKE_BEFORE, USER_CREATE, SESSION_ROTATE, DIRECT_GET));
+        COMBINED.values().forEach(byCount -> all.addAll(byCount.values()));
+        return List.copyOf(all);
+    }
 
     static LuaScript load(String name) {
         String resource = "/redis/" + name + ".lua";

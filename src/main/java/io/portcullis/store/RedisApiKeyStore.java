@@ -1,7 +1,11 @@
 package io.portcullis.store;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.portcullis.apikey.ApiKey;
 import io.portcullis.apikey.ApiKeyStore;
+import io.portcullis.ratelimit.Charge;
+import io.portcullis.ratelimit.Checked;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -10,19 +14,38 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
- * {@link ApiKeyStore} in Redis: a hash per key hash (the hot-path lookup is one HGETALL) and a set of key
- * hashes per owner. Revoking deletes the hash, so every node refuses the key from its next request.
- * Thread-safe.
+ * {@link ApiKeyStore} in Redis: a hash per key hash and a set of key hashes per owner. Revoking deletes the
+ * hash, so every node refuses the key from its next request.
+ *
+ * <p>The hot path ({@link #findByHash(String, Function)}) asks Redis on every request. The first lookup of a
+ * key on this node reads its record (HGETALL) and remembers it; after that, one EVALSHA confirms that the
+ * record still exists with the remembered id and scopes ({@code api-key-match.lua}) and, in the same script,
+ * counts the request's rate limit ({@link CheckThenCount}). What is remembered is only a hint for naming the
+ * bucket: a key that was revoked is refused from its next request on every node exactly as before, and one
+ * whose record changed is read again. At most {@code maximumRemembered} keys are remembered (the least used
+ * are forgotten first and cost one HGETALL more when they come back). Thread-safe.
  */
 final class RedisApiKeyStore implements ApiKeyStore {
+    /** {@code api-key-match.lua}: the record is there, with the remembered id and scopes. */
+    private static final long MATCHED = 0;
+    /** {@code api-key-match.lua}: no record (never issued, or revoked). */
+    private static final long NO_SUCH_KEY = 1;
+    /** Default bound on the issued keys one node remembers. */
+    static final long DEFAULT_MAXIMUM_REMEMBERED = 100_000;
+
     private final RedisConnector redis;
     private final RedisKeys keys;
+    private final CheckThenCount counting;
+    private final Cache<String, ApiKey> remembered;
 
-    RedisApiKeyStore(RedisConnector redis, RedisKeys keys) {
+    RedisApiKeyStore(RedisConnector redis, RedisKeys keys, CheckThenCount counting, long maximumRemembered) {
         this.redis = redis;
         this.keys = keys;
+        this.counting = counting;
+        this.remembered = Caffeine.newBuilder().maximumSize(maximumRemembered).executor(Runnable::run).build();
     }
 
     @Override
@@ -38,6 +61,34 @@ final class RedisApiKeyStore implements ApiKeyStore {
     @Override
     public CompletionStage<Optional<ApiKey>> findByHash(String sha256) {
         return redis.call(c -> c.hgetall(keys.apiKey(sha256))).thenApply(fields -> apiKey(sha256, fields));
+    }
+
+    @Override
+    public CompletionStage<Checked<Optional<ApiKey>>> findByHash(String sha256,
+            Function<ApiKey, Optional<Charge>> chargeFor) {
+        ApiKey known = remembered.getIfPresent(sha256);
+        Optional<Charge> charge = known == null ? Optional.empty() : chargeFor.apply(known);
+        if (charge.isEmpty()) {
+            return readAndRemember(sha256).thenApply(Checked::notCounted);
+        }
+        String[] matched = {known.id(), String.join(RedisUserStore.ROLE_SEPARATOR, known.scopes())};
+        return counting.run(LuaScript.API_KEY_MATCH, new String[] {keys.apiKey(sha256)}, matched, charge.get())
+                .thenCompose(checked -> {
+                    if (checked.outcome() == MATCHED) {
+                        return CompletableFuture.completedFuture(new Checked<>(Optional.of(known), checked.decision()));
+                    }
+                    remembered.invalidate(sha256);
+                    return checked.outcome() == NO_SUCH_KEY
+                            ? CompletableFuture.completedFuture(Checked.<Optional<ApiKey>>notCounted(Optional.empty()))
+                            : readAndRemember(sha256).thenApply(Checked::notCounted);
+                });
+    }
+
+    private CompletableFuture<Optional<ApiKey>> readAndRemember(String sha256) {
+        return findByHash(sha256).toCompletableFuture().thenApply(found -> {
+            found.ifPresentOrElse(key -> remembered.put(sha256, key), () -> remembered.invalidate(sha256));
+            return found;
+        });
     }
 
     @Override
@@ -57,6 +108,7 @@ final class RedisApiKeyStore implements ApiKeyStore {
                 return CompletableFuture.completedFuture(false);
             }
             String hash = target.get().sha256();
+            remembered.invalidate(hash);
             return redis.call(c -> c.del(keys.apiKey(hash)))
                     .thenCompose(deleted -> redis.call(c -> c.srem(keys.ownerApiKeys(ownerId), hash)))
                     .thenApply(removed -> true);

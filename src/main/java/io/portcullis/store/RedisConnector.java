@@ -14,6 +14,7 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
@@ -301,6 +302,24 @@ final class RedisConnector implements AutoCloseable {
 
     CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /**
+     * Whether one script may touch all of {@code keys}: always outside Cluster (one server holds every key),
+     * and in Cluster only when they hash to one slot (otherwise Redis refuses the script with CROSSSLOT).
+     */
+    boolean oneSlot(String... keys) {
+        return mode != Mode.CLUSTER || sameSlot(keys);
+    }
+
+    /** Whether every key hashes to the Cluster slot of the first (hash tags honoured). */
+    static boolean sameSlot(String... keys) {
+        for (String key : keys) {
+            if (SlotHash.getSlot(key) != SlotHash.getSlot(keys[0])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** How many times a script had to be loaded again after NOSCRIPT. */

@@ -5,6 +5,8 @@ import io.lettuce.core.SetArgs;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
 import io.portcullis.jwt.RevocationStore;
+import io.portcullis.ratelimit.Charge;
+import io.portcullis.ratelimit.Checked;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +15,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@link RevocationStore} in Redis: one key per revoked token or session, expiring with it (PXAT), and one
- * not-before mark per subject; {@link #check} is one EVALSHA of {@code revocation-check.lua}. Thread-safe.
+ * not-before mark per subject; a check is one EVALSHA of {@code revocation-check.lua}, or of it in front of
+ * the rate-limit script when the request is to be counted too ({@link CheckThenCount}). Thread-safe.
  */
 final class RedisRevocationStore implements RevocationStore {
     private static final RevocationStatus[] BY_CODE = {RevocationStatus.ACTIVE, RevocationStatus.REVOKED_TOKEN,
@@ -23,12 +26,16 @@ final class RedisRevocationStore implements RevocationStore {
     private final RedisKeys keys;
     private final Clock clock;
     private final Duration retention;
+    private final CheckThenCount counting;
 
-    RedisRevocationStore(RedisConnector redis, RedisKeys keys, Clock clock, Duration retention) {
+    /** @param counting how {@link #check(RevocationQuery, Charge)} counts a rate limit with the check */
+    RedisRevocationStore(RedisConnector redis, RedisKeys keys, Clock clock, Duration retention,
+            CheckThenCount counting) {
         this.redis = redis;
         this.keys = keys;
         this.clock = clock;
         this.retention = retention;
+        this.counting = counting;
     }
 
     @Override
@@ -59,12 +66,28 @@ final class RedisRevocationStore implements RevocationStore {
 
     @Override
     public CompletionStage<RevocationStatus> check(RevocationQuery token) {
-        String subject = token.subject();
-        String[] checked = {keys.revokedToken(subject, token.jti().orElse("")),
-            keys.revokedSession(subject, token.sid().orElse("")), keys.subjectNotBefore(subject)};
-        return redis.<Long>eval(LuaScript.REVOCATION_CHECK, ScriptOutputType.INTEGER, checked,
+        return redis.<Long>eval(LuaScript.REVOCATION_CHECK, ScriptOutputType.INTEGER, checkedKeys(token),
                         Long.toString(token.issuedAt().toEpochMilli()))
-                .handle((code, failure) -> failure != null || code == null || code < 0 || code >= BY_CODE.length
-                        ? RevocationStatus.UNAVAILABLE : BY_CODE[code.intValue()]);
+                .handle((code, failure) -> failure != null ? RevocationStatus.UNAVAILABLE : status(code));
+    }
+
+    /** One EVALSHA: the revocation check and, for an active token, the rate-limit count. */
+    @Override
+    public CompletionStage<Checked<RevocationStatus>> check(RevocationQuery token, Charge charge) {
+        return counting.run(LuaScript.REVOCATION_CHECK, checkedKeys(token),
+                        new String[] {Long.toString(token.issuedAt().toEpochMilli())}, charge)
+                .handle((checked, failure) -> failure != null
+                        ? Checked.notCounted(RevocationStatus.UNAVAILABLE)
+                        : new Checked<>(status(checked.outcome()), checked.decision()));
+    }
+
+    private String[] checkedKeys(RevocationQuery token) {
+        String subject = token.subject();
+        return new String[] {keys.revokedToken(subject, token.jti().orElse("")),
+            keys.revokedSession(subject, token.sid().orElse("")), keys.subjectNotBefore(subject)};
+    }
+
+    private static RevocationStatus status(Long code) {
+        return code == null || code < 0 || code >= BY_CODE.length ? RevocationStatus.UNAVAILABLE : BY_CODE[code.intValue()];
     }
 }

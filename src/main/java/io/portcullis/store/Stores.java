@@ -77,12 +77,15 @@ public final class Stores implements AutoCloseable {
         UserStore users = auth.users() == AuthConfig.UserSource.REDIS
                 ? new RedisUserStore(redis, keys)
                 : new InMemoryUserStore(InMemoryUserStore.DEFAULT_MAXIMUM_USERS);
+        // The revocation check and the API-key lookup count the request's rate limit in their own round trip,
+        // with the algorithm the rate-limit stage's limiter uses (see CheckThenCount).
+        CheckThenCount counting = new CheckThenCount(redis, keys, config.rateLimits().algorithm());
         return new Stores(
-                new RedisRevocationStore(redis, keys, clock, retention),
+                new RedisRevocationStore(redis, keys, clock, retention, counting),
                 new RedisVerifiedTokenStore(redis, keys, clock, VERIFIED_TOKEN_MAXIMUM_TTL),
                 users,
                 new RedisSessionStore(redis, keys, clock, sessionPolicy),
-                new RedisApiKeyStore(redis, keys),
+                new RedisApiKeyStore(redis, keys, counting, RedisApiKeyStore.DEFAULT_MAXIMUM_REMEMBERED),
                 new RedisCounterStore(redis, keys, failOpen
                         ? new InMemoryCounterStore(clock, InMemoryCounterStore.DEFAULT_MAXIMUM_COUNTERS) : null),
                 new RedisDirectStore(redis),

@@ -29,6 +29,7 @@ import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.proxy.GatewayProxyServlet;
 import io.portcullis.proxy.UpstreamPool;
+import io.portcullis.ratelimit.Charges;
 import io.portcullis.ratelimit.RateLimitFilter;
 import io.portcullis.route.Route;
 import io.portcullis.route.RouteFilter;
@@ -117,10 +118,13 @@ public final class Gateway implements AutoCloseable {
                 new HeaderRedactor(config.apiKeys().header()), List.of(new RequestMetrics(meters))));
         filters.put(FilterStage.ROUTE, new RouteFilter(table));
         filters.put(FilterStage.WAF, WafFilter.create(config.waf()));
+        // One rule for the rate-limit charge: stages 4 and 5 count a request in the Redis round trip of their own
+        // check (issued API key, token revocation), and stage 6 answers from that count or counts itself.
+        Charges charges = new Charges(config.rateLimits());
         filters.put(FilterStage.API_KEY, new ApiKeyFilter(config.apiKeys().header(),
-                new ApiKeyVerifier(config.apiKeys().staticKeys(), stores.apiKeys())));
-        filters.put(FilterStage.JWT, jwtFilter(config, keys, stores, clock, meters));
-        filters.put(FilterStage.RATE_LIMIT, new RateLimitFilter(config.rateLimits(),
+                new ApiKeyVerifier(config.apiKeys().staticKeys(), stores.apiKeys()), charges));
+        filters.put(FilterStage.JWT, jwtFilter(config, keys, stores, clock, meters, charges));
+        filters.put(FilterStage.RATE_LIMIT, new RateLimitFilter(charges,
                 stores.rateLimiter(config.rateLimits().algorithm())));
         // Every stage after the access log may answer a request itself: which one did is recorded for the metrics.
         for (FilterStage stage : FilterStage.values()) {
@@ -142,13 +146,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static JwtFilter jwtFilter(GatewayConfig config, SigningKeys signingKeys, Stores stores, Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters, Charges charges) {
         TokenVerifier verifier = new TokenVerifier(config.auth(), signingKeys,
                 TrustedIssuers.create(config.auth(), new HttpJwksSource(), clock), clock);
         TokenCache cache = new TokenCache(verifier, config.auth().tokenCache().redis()
                 ? Optional.of(stores.verifiedTokens()) : Optional.empty(), config.auth().tokenCache().size(), clock,
                 Ticker.systemTicker(), meters);
-        return new JwtFilter(new JwtAuthenticator(cache, stores.revocations(), config.redis().revocationOnFailure()));
+        return new JwtFilter(new JwtAuthenticator(cache, stores.revocations(), config.redis().revocationOnFailure()),
+                charges);
     }
 
     public GatewayConfig config() {

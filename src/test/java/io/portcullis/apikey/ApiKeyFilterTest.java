@@ -2,8 +2,10 @@ package io.portcullis.apikey;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -11,7 +13,14 @@ import static org.mockito.Mockito.when;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.ApiKeysConfig;
+import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.config.RouteConfig;
+import io.portcullis.ratelimit.Charge;
+import io.portcullis.ratelimit.Charges;
+import io.portcullis.ratelimit.Checked;
+import io.portcullis.ratelimit.Counted;
+import io.portcullis.ratelimit.Decision;
+import io.portcullis.ratelimit.Quota;
 import io.portcullis.route.Route;
 import io.portcullis.route.RouteHandler;
 import io.portcullis.store.StoreUnavailableException;
@@ -20,9 +29,12 @@ import io.portcullis.testsupport.FakeResponse;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -173,5 +185,85 @@ class ApiKeyFilterTest {
         filter.doFilter(request, response, chain);
 
         verify(chain).doFilter(request, response);
+    }
+
+    private static final String ISSUED = "pk_issued-secret";
+    private static final ApiKey ISSUED_KEY = new ApiKey("issued-1", "owner", "ci", ApiKeyVerifier.sha256Hex(ISSUED),
+            List.of("inventory"), Instant.parse("2026-11-23T10:00:00Z"));
+    private static final RateLimitsConfig LIMITS = new RateLimitsConfig(true, RateLimitsConfig.Algorithm.FIXED_WINDOW,
+            new RateLimitsConfig.Limit(100, Duration.ofMinutes(1)), new RateLimitsConfig.Limit(20, Duration.ofMinutes(1)));
+    private static final Decision DECISION = new Decision(Decision.Outcome.ALLOWED, 100, 99, 60);
+
+    /** A filter whose issued-key lookups may count; the store counts whatever charge the filter asks for. */
+    private ApiKeyFilter counting() {
+        when(store.findByHash(anyString(), any())).thenAnswer(call -> {
+            if (!call.getArgument(0).equals(ISSUED_KEY.sha256())) {
+                return CompletableFuture.completedFuture(Checked.notCounted(Optional.empty()));
+            }
+            Function<ApiKey, Optional<Charge>> chargeFor = call.getArgument(1);
+            return CompletableFuture.completedFuture(new Checked<>(Optional.of(ISSUED_KEY),
+                    chargeFor.apply(ISSUED_KEY).map(charge -> DECISION)));
+        });
+        return new ApiKeyFilter("x-api-key", new ApiKeyVerifier(List.of(new ApiKeysConfig.StaticKey("partner-a",
+                ApiKeyVerifier.sha256Hex(KEY), List.of("inventory", "orders"))), store), new Charges(LIMITS));
+    }
+
+    @Test
+    void doFilterWhenIssuedKeyOnRateLimitedRouteThenTheLookupCountsTheRequestForStage6() throws Exception {
+        ApiKeyFilter filter = counting();
+        FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of("inventory"))).header("x-api-key", ISSUED);
+
+        filter.doFilter(request, response, chain);
+
+        verify(chain).doFilter(request, response);
+        assertEquals(new Counted(new Charge("k:issued-1", "default", new Quota(100, Duration.ofMinutes(1))), DECISION),
+                RequestAttributes.COUNTED.get(request).orElseThrow());
+        verify(store, never()).findByHash(anyString());
+    }
+
+    @Test
+    void doFilterWhenIssuedKeyOnJwtRouteThenNothingCountedBeforeTheRevocationCheck() throws Exception {
+        ApiKeyFilter filter = counting();
+        FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of())).header("x-api-key", ISSUED);
+
+        filter.doFilter(request, response, chain);
+
+        verify(chain).doFilter(request, response);
+        assertEquals(Optional.of("issued-1"), RequestAttributes.identity(request).clientId());
+        assertTrue(RequestAttributes.COUNTED.get(request).isEmpty());
+    }
+
+    @Test
+    void doFilterWhenIssuedKeyLacksTheRouteScopeThen403AndNothingCounted() throws Exception {
+        ApiKeyFilter filter = counting();
+        FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of("admin"))).header("x-api-key", ISSUED);
+
+        filter.doFilter(request, response, chain);
+
+        assertProblem(request, 403, "insufficient-scope", "Insufficient scope");
+        assertTrue(RequestAttributes.COUNTED.get(request).isEmpty());
+    }
+
+    @Test
+    void doFilterWhenUnknownKeyOnRateLimitedRouteThen401AndNothingCounted() throws Exception {
+        ApiKeyFilter filter = counting();
+        FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", "wrong");
+
+        filter.doFilter(request, response, chain);
+
+        assertProblem(request, 401, "invalid-api-key", "Invalid API key");
+        assertTrue(RequestAttributes.COUNTED.get(request).isEmpty());
+    }
+
+    @Test
+    void doFilterWhenStaticKeyOnRateLimitedRouteThenNoStoreCallAndStage6Counts() throws Exception {
+        ApiKeyFilter filter = counting();
+        FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", KEY);
+
+        filter.doFilter(request, response, chain);
+
+        verify(chain).doFilter(request, response);
+        verify(store, never()).findByHash(anyString(), any());
+        assertTrue(RequestAttributes.COUNTED.get(request).isEmpty());
     }
 }

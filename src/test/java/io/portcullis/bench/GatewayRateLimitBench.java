@@ -1,21 +1,37 @@
 package io.portcullis.bench;
 
+import io.portcullis.apikey.ApiKey;
+import io.portcullis.apikey.ApiKeyVerifier;
+import io.portcullis.auth.TokenIssuer;
+import io.portcullis.config.ConfigLoader;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.jwt.SigningKeys;
+import io.portcullis.store.Stores;
+import io.portcullis.testsupport.CommandCalls;
 import io.portcullis.testsupport.RedisProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
 
 /**
- * Requests per second through a rate-limited route against a route with {@code rate-limit: off}, in one run
- * of one gateway (embedded Tomcat with the exploded WAR, {@code target/portcullis}) sharing a redis-server of
- * its own, and the EVALSHA calls Redis counted per limited request. The load comes from {@code wrk}. Not a
- * test: run it by hand after {@code mvn package}.
+ * Requests per second through rate-limited routes — anonymous, with a cached JWT, with an issued API key —
+ * against a route with {@code rate-limit: off}, in one run of one gateway (embedded Tomcat with the exploded
+ * WAR, {@code target/portcullis}) sharing a redis-server of its own, and the Redis commands each request cost,
+ * from {@code INFO commandstats}: the client commands that can be round trips on these paths ({@code EVALSHA},
+ * {@code HGETALL}) per request, and all commands per request (those a script runs inside included, heartbeat
+ * {@code PING}s left out). The load comes from {@code wrk}. Not a test: run it by hand after
+ * {@code mvn package}.
  *
  * <pre>
  * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -25,8 +41,12 @@ import org.apache.catalina.startup.Tomcat;
 public final class GatewayRateLimitBench {
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
     private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
+    private static final String SECRET = "bench-only-hs256-secret-0123456789abcdef";
 
     private GatewayRateLimitBench() {}
+
+    /** One measured path and the headers every request carries. */
+    private record Scenario(String name, String path, List<String> headers) {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -37,15 +57,33 @@ public final class GatewayRateLimitBench {
             Path config = Files.createTempFile("portcullis-bench", ".yaml");
             Files.writeString(config, """
                     gateway: { demo: true }
-                    redis: { uri: "redis://127.0.0.1:%d" }
-                    rate-limits: { algorithm: %s, anonymous: { limit: 1000000000, window: 60s } }
+                    redis: { uri: "redis://127.0.0.1:%d", timeout: 2s }
+                    auth: { users: memory, algorithm: HS256, signing-keys: [ { kid: bench, secret: "%s" } ] }
+                    rate-limits: { algorithm: %s, default: { limit: 1000000000, window: 60s },
+                                   anonymous: { limit: 1000000000, window: 60s } }
                     routes:
                       - { prefix: /limited, id: limited, upstream: "http://127.0.0.1:%d/_demo/echo", strip-prefix: true,
                           rate-limit: { limit: 1000000000, window: 60s } }
+                      - { prefix: /jwt, upstream: "http://127.0.0.1:%d/_demo/echo", strip-prefix: true, auth: jwt }
+                      - { prefix: /keyed, upstream: "http://127.0.0.1:%d/_demo/echo", strip-prefix: true, auth: api-key }
                       - { prefix: /unlimited, upstream: "http://127.0.0.1:%d/_demo/echo", strip-prefix: true,
                           rate-limit: off }
                     logging: { level: warn }
-                    """.formatted(redis.port(), algorithm, port, port));
+                    """.formatted(redis.port(), SECRET, algorithm, port, port, port, port));
+            GatewayConfig parsed = new ConfigLoader().load(config);
+            String token = new TokenIssuer(SigningKeys.load(parsed.auth(), false, parsed.source()), parsed.auth(),
+                    Clock.systemUTC()).issue("bench-user", TokenIssuer.randomId(), List.of("user"), List.of()).token();
+            String apiKey = "pk_bench_0123456789abcdef";
+            try (Stores stores = Stores.create(parsed, Clock.systemUTC())) {
+                awaitStore(stores);
+                stores.apiKeys().create(new ApiKey("bench-key", "bench-owner", "bench", ApiKeyVerifier.sha256Hex(apiKey),
+                        List.of(), Instant.now())).toCompletableFuture().join();
+            }
+            List<Scenario> scenarios = List.of(
+                    new Scenario("rate limit, anonymous", "/limited/x", List.of()),
+                    new Scenario("JWT (cached) + rate limit", "/jwt/x", List.of("Authorization: Bearer " + token)),
+                    new Scenario("issued API key + rate limit", "/keyed/x", List.of("x-api-key: " + apiKey)),
+                    new Scenario("no rate limit, anonymous", "/unlimited/x", List.of()));
             System.setProperty("portcullis.config", config.toString());
             Tomcat tomcat = new Tomcat();
             tomcat.setBaseDir(Files.createTempDirectory("portcullis-bench-tomcat").toString());
@@ -59,27 +97,24 @@ public final class GatewayRateLimitBench {
             try {
                 String base = "http://127.0.0.1:" + port;
                 awaitReady(base);
-                wrk(base + "/unlimited/x", 2, connections); // warm-up, both paths
-                wrk(base + "/limited/x", 2, connections);
-                long evalBefore = calls(redis, "cmdstat_evalsha");
-                long allBefore = calls(redis, "");
-                String limited = wrk(base + "/limited/x", seconds, connections);
-                long evalAfter = calls(redis, "cmdstat_evalsha");
-                long allAfter = calls(redis, "");
-                long unlimitedBefore = calls(redis, "");
-                String unlimited = wrk(base + "/unlimited/x", seconds, connections);
-                long unlimitedAfter = calls(redis, "");
-                double limitedRate = number(RATE, limited);
-                double unlimitedRate = number(RATE, unlimited);
-                long limitedRequests = (long) number(REQUESTS, limited);
-                System.out.printf("rate-limited: %.0f req/s, unlimited: %.0f req/s, ratio %.2f%n", limitedRate,
-                        unlimitedRate, limitedRate / unlimitedRate);
-                System.out.printf("EVALSHA per limited request: %d / %d = %.3f%n", evalAfter - evalBefore,
-                        limitedRequests, (evalAfter - evalBefore) / (double) limitedRequests);
-                // Less the INFO call itself; commands a script runs are counted too.
-                System.out.printf("commands Redis received per limited request (the script's own included): %.3f;"
-                        + " during the unlimited run: %d%n", (allAfter - allBefore - 1) / (double) limitedRequests,
-                        unlimitedAfter - unlimitedBefore - 1);
+                for (Scenario scenario : scenarios) {
+                    wrk(base + scenario.path(), scenario.headers(), 2, connections); // warm-up
+                }
+                List<String> lines = new ArrayList<>();
+                for (Scenario scenario : scenarios) {
+                    Map<String, Long> before = CommandCalls.of(redis);
+                    String output = wrk(base + scenario.path(), scenario.headers(), seconds, connections);
+                    Map<String, Long> after = CommandCalls.of(redis);
+                    long requests = (long) number(REQUESTS, output);
+                    Map<String, Long> spent = CommandCalls.since(before, after);
+                    long all = spent.values().stream().mapToLong(Long::longValue).sum();
+                    lines.add(String.format("%-28s %8.0f req/s   EVALSHA/req %.3f   HGETALL/req %.3f   "
+                            + "all commands/req %.2f   (%d requests)", scenario.name(), number(RATE, output),
+                            spent.getOrDefault("evalsha", 0L) / (double) requests,
+                            spent.getOrDefault("hgetall", 0L) / (double) requests, all / (double) requests, requests));
+                }
+                System.out.println("algorithm " + algorithm + ", " + connections + " connections, " + seconds + " s each");
+                lines.forEach(System.out::println);
             } finally {
                 tomcat.stop();
                 tomcat.destroy();
@@ -87,21 +122,15 @@ public final class GatewayRateLimitBench {
         }
     }
 
-    /** The calls of one command ({@code cmdstat_<name>}), or of every command when {@code stat} is empty. */
-    private static long calls(RedisProcess redis, String stat) throws IOException {
-        long total = 0;
-        for (String line : redis.command("INFO", "commandstats").split("\r?\n")) {
-            Matcher matcher = Pattern.compile("^(cmdstat_[a-z|_-]+):calls=(\\d+)").matcher(line);
-            if (matcher.find() && (stat.isEmpty() || matcher.group(1).equals(stat))) {
-                total += Long.parseLong(matcher.group(2));
-            }
-        }
-        return total;
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
+        }
+    }
+
+    private static void awaitStore(Stores stores) throws InterruptedException {
+        for (int i = 0; i < 500 && !stores.health().ready(); i++) {
+            Thread.sleep(20);
         }
     }
 
@@ -118,12 +147,19 @@ public final class GatewayRateLimitBench {
         throw new IllegalStateException("the gateway did not become ready");
     }
 
-    private static String wrk(String url, int seconds, int connections) throws Exception {
-        Process process = new ProcessBuilder("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", url)
-                .redirectErrorStream(true).start();
+    private static String wrk(String url, List<String> headers, int seconds, int connections) throws Exception {
+        List<String> command = new ArrayList<>(List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s"));
+        for (String header : headers) {
+            command.add("-H");
+            command.add(header);
+        }
+        command.add(url);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
-        System.out.println(url + "\n" + output);
+        if (output.contains("Non-2xx")) {
+            throw new IllegalStateException(url + ": some answers were not 2xx:\n" + output);
+        }
         return output;
     }
 

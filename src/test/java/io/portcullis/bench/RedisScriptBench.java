@@ -5,9 +5,11 @@ import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStore;
+import io.portcullis.ratelimit.Charge;
 import io.portcullis.ratelimit.Quota;
 import io.portcullis.ratelimit.RateLimiter;
 import io.portcullis.store.Stores;
+import io.portcullis.testsupport.CommandCalls;
 import io.portcullis.testsupport.RedisProcess;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +34,10 @@ import java.util.function.Supplier;
  * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.portcullis.bench.RedisScriptBench [callers] [seconds]
  * </pre>
  *
- * Reports, from Redis's own INFO counters: EVALSHA per call (1 = one round trip, no retries or extra
- * commands), all commands per call (Redis counts the ones a script runs too) and socket reads per call (below 1
+ * Runs the rate-limit script, the revocation check, the two one after the other (what a JWT request on a
+ * rate-limited route cost before they were combined) and the two in one script ({@code check-then-count.lua},
+ * what it costs now). Reports, from Redis's own INFO counters: EVALSHA per call (1 = one round trip, no
+ * retries or extra commands), all commands per call (Redis counts the ones a script runs too) and socket reads per call (below 1
  * means calls arrived pipelined, several per read).
  */
 public final class RedisScriptBench {
@@ -43,7 +47,8 @@ public final class RedisScriptBench {
         int callers = args.length > 0 ? Integer.parseInt(args[0]) : 32;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         try (RedisProcess redis = RedisProcess.start()) {
-            String yaml = "gateway: { demo: true }\nredis: { uri: \"" + redis.uri() + "\", timeout: 1s }\n";
+            String yaml = "gateway: { demo: true }\nredis: { uri: \"" + redis.uri() + "\", timeout: 1s }\n"
+                    + "rate-limits: { algorithm: fixed-window }\n";
             GatewayConfig config = new ConfigLoader().parse("bench",
                     new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), Path.of("."));
             try (Stores stores = Stores.create(config, Clock.systemUTC())) {
@@ -59,8 +64,13 @@ public final class RedisScriptBench {
                     run(redis, "fixed-window.lua (rate limit)", callersThisRun, seconds, () ->
                             limiter.acquire("k:bench", quota).toCompletableFuture().join());
                     run(redis, "revocation-check.lua", callersThisRun, seconds, () -> revocations.check(
-                            new RevocationQuery("alice", Optional.of("jti-1"), Optional.of("sid-1"), Instant.now()))
-                            .toCompletableFuture().join());
+                            query()).toCompletableFuture().join());
+                    run(redis, "revocation, then rate limit", callersThisRun, seconds, () -> {
+                        revocations.check(query()).toCompletableFuture().join();
+                        return limiter.acquire("u:alice", quota).toCompletableFuture().join();
+                    });
+                    run(redis, "revocation+fixed-window (one)", callersThisRun, seconds, () -> revocations.check(
+                            query(), new Charge("u:alice", "", quota)).toCompletableFuture().join());
                 }
             }
         }
@@ -75,13 +85,12 @@ public final class RedisScriptBench {
         }
     }
 
-    private static long evalshaCalls(RedisProcess redis) throws java.io.IOException {
-        for (String line : redis.command("INFO", "commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_evalsha:calls=")) {
-                return Long.parseLong(line.substring("cmdstat_evalsha:calls=".length(), line.indexOf(',')));
-            }
-        }
-        return 0;
+    private static RevocationQuery query() {
+        return new RevocationQuery("alice", Optional.of("jti-1"), Optional.of("sid-1"), Instant.now());
+    }
+
+    private static long evalshaCalls(RedisProcess redis) {
+        return CommandCalls.of(redis).getOrDefault("evalsha", 0L);
     }
 
     private static void run(RedisProcess redis, String name, int callers, int seconds, Supplier<?> call)
@@ -116,7 +125,7 @@ public final class RedisScriptBench {
         long evalsha = evalshaCalls(redis) - evalshaBefore;
         long total = calls.sum();
         if (seconds > 1) {
-            System.out.printf("%-30s callers %2d: %7.0f calls/s, %.3f ms/call/caller, EVALSHA/call %.3f, "
+            System.out.printf("%-32s callers %2d: %7.0f calls/s, %.3f ms/call/caller, EVALSHA/call %.3f, "
                     + "commands/call %.2f (incl. those inside the script), socket reads/call %.3f%n", name, callers,
                     total / elapsed, 1000.0 * elapsed * callers / total, (double) evalsha / total,
                     (double) commands / total, (double) reads / total);

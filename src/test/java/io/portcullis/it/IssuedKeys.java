@@ -3,6 +3,7 @@ package io.portcullis.it;
 import io.portcullis.apikey.ApiKey;
 import io.portcullis.apikey.ApiKeyVerifier;
 import io.portcullis.config.ConfigLoader;
+import io.portcullis.jwt.RevocationStore;
 import io.portcullis.store.Stores;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,11 @@ final class IssuedKeys implements BeforeAllCallback, AfterAllCallback {
         stores.apiKeys().create(new ApiKey(id, OWNER, "it", ApiKeyVerifier.sha256Hex(secret), scopes, Instant.now()))
                 .toCompletableFuture().join();
         return new Issued(id, secret);
+    }
+
+    /** The revocation store of the same connection, for tests that also revoke tokens as the auth service would. */
+    RevocationStore revocations() {
+        return stores.revocations();
     }
 
     boolean revoke(Issued key) {

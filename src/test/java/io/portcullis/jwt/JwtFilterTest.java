@@ -3,7 +3,9 @@ package io.portcullis.jwt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -14,9 +16,16 @@ import io.portcullis.auth.TokenIssuer;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.AuthConfig;
+import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.config.RedisConfig.FailurePolicy;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.config.Secret;
+import io.portcullis.ratelimit.Charge;
+import io.portcullis.ratelimit.Charges;
+import io.portcullis.ratelimit.Checked;
+import io.portcullis.ratelimit.Counted;
+import io.portcullis.ratelimit.Decision;
+import io.portcullis.ratelimit.Quota;
 import io.portcullis.route.Route;
 import io.portcullis.route.RouteHandler;
 import io.portcullis.testsupport.FakeRequest;
@@ -245,6 +254,115 @@ class JwtFilterTest {
         String token = JWT.create().withIssuer("partner").withExpiresAt(START.plusSeconds(60))
                 .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256("another-secret-that-is-at-least-32-bytes"));
         assertRefused(request("Bearer " + token), 401, "invalid-token", invalid("The token's signature is invalid."));
+    }
+
+    private static final RateLimitsConfig LIMITS = new RateLimitsConfig(true, RateLimitsConfig.Algorithm.FIXED_WINDOW,
+            new RateLimitsConfig.Limit(100, Duration.ofMinutes(1)), new RateLimitsConfig.Limit(20, Duration.ofMinutes(1)));
+    private static final Charge USER_CHARGE = new Charge("u:user-1", "default", new Quota(100, Duration.ofMinutes(1)));
+    private static final Decision COUNTED = new Decision(Decision.Outcome.LIMITED, 100, 0, 9);
+
+    private JwtFilter counting(FailurePolicy policy) {
+        TokenCache cache = new TokenCache(new TokenVerifier(config, keys, clock), Optional.empty(), 100, clock,
+                TokenCache.tickerOf(clock));
+        return new JwtFilter(new JwtAuthenticator(cache, revocations, policy), new Charges(LIMITS));
+    }
+
+    private void combined(RevocationStatus status, Optional<Decision> decision) {
+        when(revocations.check(any(), any())).thenReturn(CompletableFuture.completedFuture(new Checked<>(status, decision)));
+    }
+
+    @Test
+    void doFilterWhenRateLimitedRouteThenTheRevocationCheckCountsTheRequestForStage6() throws Exception {
+        combined(RevocationStatus.ACTIVE, Optional.of(COUNTED));
+        FakeRequest request = request("Bearer " + token(List.of(), List.of()));
+
+        counting(FailurePolicy.DENY).doFilter(request, response, chain);
+
+        verify(chain).doFilter(request, response);
+        verify(revocations).check(any(), eq(USER_CHARGE));
+        verify(revocations, never()).check(any());
+        assertEquals(new Counted(USER_CHARGE, COUNTED), RequestAttributes.COUNTED.get(request).orElseThrow());
+    }
+
+    @Test
+    void doFilterWhenApiKeyIdentifiedBeforeThenCountedInTheKeysBucket() throws Exception {
+        combined(RevocationStatus.ACTIVE, Optional.of(COUNTED));
+        FakeRequest request = request("Bearer " + token(List.of(), List.of()));
+        RequestAttributes.IDENTITY.set(request, new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(),
+                Optional.of("partner-a"), List.of()));
+
+        counting(FailurePolicy.DENY).doFilter(request, response, chain);
+
+        Charge keyCharge = new Charge("k:partner-a", "default", USER_CHARGE.quota());
+        verify(revocations).check(any(), eq(keyCharge));
+        assertEquals(keyCharge, RequestAttributes.COUNTED.get(request).orElseThrow().charge());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = RevocationStatus.class, names = {"REVOKED_TOKEN", "REVOKED_SESSION", "REVOKED_SUBJECT"})
+    void doFilterWhenRevokedOnRateLimitedRouteThen401AndNothingCounted(RevocationStatus status) throws Exception {
+        combined(status, Optional.empty());
+        FakeRequest request = request("Bearer " + token(List.of(), List.of()));
+
+        counting(FailurePolicy.DENY).doFilter(request, response, chain);
+
+        verifyNoInteractions(chain);
+        assertEquals(401, response.getStatus());
+        assertTrue(response.getHeader("WWW-Authenticate").contains("The token has been revoked"));
+        assertTrue(RequestAttributes.COUNTED.get(request).isEmpty());
+    }
+
+    @Test
+    void doFilterWhenScopeMissingOnRateLimitedRouteThenCheckedWithoutCountingThen403() throws Exception {
+        FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("admin")), "Bearer " + token(List.of(), List.of()));
+
+        counting(FailurePolicy.DENY).doFilter(request, response, chain);
+
+        verify(revocations).check(any());
+        verify(revocations, never()).check(any(), any());
+        assertEquals(403, response.getStatus());
+        assertTrue(RequestAttributes.COUNTED.get(request).isEmpty());
+    }
+
+    @Test
+    void doFilterWhenScopeMissingAndRevokedThenRevokedWins() throws Exception {
+        active(RevocationStatus.REVOKED_SESSION);
+        FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("admin")), "Bearer " + token(List.of(), List.of()));
+
+        counting(FailurePolicy.DENY).doFilter(request, response, chain);
+
+        assertEquals(401, response.getStatus());
+        assertTrue(response.getHeader("WWW-Authenticate").contains("its session has ended"));
+    }
+
+    @Test
+    void doFilterWhenCombinedCheckUnavailableThen503UnderDenyAndPassesUncountedUnderAllow() throws Exception {
+        when(revocations.check(any(), any())).thenReturn(CompletableFuture.failedFuture(new IllegalStateException("down")));
+        FakeRequest denied = request("Bearer " + token(List.of(), List.of()));
+        FakeRequest allowed = request("Bearer " + token(List.of(), List.of()));
+        FakeResponse passed = FakeResponse.create();
+
+        counting(FailurePolicy.DENY).doFilter(denied, response, chain);
+        counting(FailurePolicy.ALLOW).doFilter(allowed, passed, chain);
+
+        assertEquals(503, response.getStatus());
+        assertEquals("1", response.getHeader("Retry-After"));
+        verify(chain).doFilter(allowed, passed);
+        assertTrue(RequestAttributes.COUNTED.get(allowed).isEmpty(), "stage 6 counts (locally, if Redis is down)");
+    }
+
+    @Test
+    void doFilterWhenRouteNotRateLimitedThenRevocationCheckAlone() throws Exception {
+        Route free = Route.configured(new RouteConfig("free", "/api/free", List.of(URI.create("http://127.0.0.1:1")),
+                RouteConfig.AuthMode.JWT, List.of(), Optional.empty(), false, false, Duration.ofSeconds(30), false,
+                Optional.empty()), mock(RouteHandler.class));
+        FakeRequest request = request(free, "Bearer " + token(List.of(), List.of()));
+
+        counting(FailurePolicy.DENY).doFilter(request, response, chain);
+
+        verify(chain).doFilter(request, response);
+        verify(revocations).check(any());
+        verify(revocations, never()).check(any(), any());
     }
 
     @Test

@@ -186,11 +186,47 @@ class RateLimitFilterTest {
     }
 
     @Test
+    void doFilterWhenAnEarlierStageCountedTheSameChargeThenItsDecisionAnswersWithoutCountingAgain() throws Exception {
+        FakeRequest allowed = request(route("orders", Optional.empty(), true), USER);
+        RequestAttributes.COUNTED.set(allowed, new Counted(new Charge("u:alice", "default", DEFAULT),
+                new Decision(Decision.Outcome.ALLOWED, 100, 7, 30)));
+        FakeRequest limited = request(route("orders", Optional.empty(), true), USER);
+        RequestAttributes.COUNTED.set(limited, new Counted(new Charge("u:alice", "default", DEFAULT),
+                new Decision(Decision.Outcome.LIMITED, 100, 0, 12)));
+        FakeResponse refused = FakeResponse.create();
+
+        filter.doFilter(allowed, response, chain);
+        filter.doFilter(limited, refused, chain);
+
+        verifyNoInteractions(limiter);
+        verify(chain).doFilter(allowed, response);
+        assertEquals("\"default\";r=7;t=30", response.getHeader("RateLimit"));
+        assertEquals("\"default\";q=100;w=60", response.getHeader("RateLimit-Policy"));
+        assertEquals(429, refused.getStatus());
+        assertEquals("12", refused.getHeader("Retry-After"));
+        assertEquals("\"default\";r=0;t=12", refused.getHeader("RateLimit"));
+    }
+
+    @Test
+    void doFilterWhenTheEarlierCountWasForAnotherChargeThenCountsItself() throws Exception {
+        answer(new Decision(Decision.Outcome.ALLOWED, 100, 41, 60));
+        FakeRequest request = request(route("orders", Optional.empty(), true), KEY);
+        RequestAttributes.COUNTED.set(request, new Counted(new Charge("u:alice", "default", DEFAULT),
+                new Decision(Decision.Outcome.LIMITED, 100, 0, 12)));
+
+        filter.doFilter(request, response, chain);
+
+        verify(limiter).acquire("k:partner-a", "default", DEFAULT);
+        verify(chain).doFilter(request, response);
+        assertEquals("\"default\";r=41;t=60", response.getHeader("RateLimit"));
+    }
+
+    @Test
     void bucketWhenNoClientAttributeThenRemoteAddress() {
         FakeRequest request = FakeRequest.of("GET", "/x").remoteAddr("198.51.100.1");
 
-        assertEquals("a:198.51.100.1", RateLimitFilter.bucket(Identity.ANONYMOUS, request));
-        assertEquals("k:partner-a", RateLimitFilter.bucket(new Identity(Identity.AuthMethod.JWT, Optional.of("alice"),
+        assertEquals("a:198.51.100.1", Charges.bucket(Identity.ANONYMOUS, request));
+        assertEquals("k:partner-a", Charges.bucket(new Identity(Identity.AuthMethod.JWT, Optional.of("alice"),
                 List.of(), Optional.of("partner-a"), List.of()), request));
     }
 }

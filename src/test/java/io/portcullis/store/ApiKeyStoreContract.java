@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portcullis.apikey.ApiKey;
 import io.portcullis.apikey.ApiKeyStore;
+import io.portcullis.ratelimit.Charge;
+import io.portcullis.ratelimit.Checked;
+import io.portcullis.ratelimit.Quota;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +23,11 @@ abstract class ApiKeyStoreContract {
     private ApiKeyStore store;
 
     protected abstract ApiKeyStore create();
+
+    /** Whether the store counts a charge in the round trip of its lookup (Redis) or leaves it to stage 6. */
+    protected boolean countsWithCheck() {
+        return false;
+    }
 
     @BeforeEach
     void setUp() {
@@ -60,5 +70,33 @@ abstract class ApiKeyStoreContract {
         store.create(key("k1", "alice", 0)).toCompletableFuture().join();
         assertFalse(store.revoke("mallory", "k1").toCompletableFuture().join());
         assertTrue(store.findByHash("sha-k1").toCompletableFuture().join().isPresent());
+    }
+
+    private Checked<Optional<ApiKey>> findAndCount(String sha256) {
+        Charge charge = new Charge("k:k1", "default", new Quota(5, Duration.ofMinutes(1)));
+        return store.findByHash(sha256, found -> Optional.of(charge)).toCompletableFuture().join();
+    }
+
+    @Test
+    void findByHashWithChargeWhenIssuedThenFoundEveryTimeAndCountedOnlyByAStoreThatCombines() {
+        ApiKey key = key("k1", "alice", 0);
+        store.create(key).toCompletableFuture().join();
+
+        Checked<Optional<ApiKey>> first = findAndCount("sha-k1");
+        Checked<Optional<ApiKey>> second = findAndCount("sha-k1");
+
+        assertEquals(Checked.notCounted(Optional.of(key)), first, "a key seen for the first time is read, not counted");
+        assertEquals(key, second.outcome().orElseThrow());
+        assertEquals(countsWithCheck(), second.decision().isPresent(), second.toString());
+    }
+
+    @Test
+    void findByHashWithChargeWhenUnknownOrRevokedThenEmptyAndNothingCounted() {
+        store.create(key("k1", "alice", 0)).toCompletableFuture().join();
+        findAndCount("sha-k1");
+        assertTrue(store.revoke("alice", "k1").toCompletableFuture().join());
+
+        assertEquals(Checked.notCounted(Optional.empty()), findAndCount("sha-k1"));
+        assertEquals(Checked.notCounted(Optional.empty()), findAndCount("sha-unknown"));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
 import io.portcullis.ratelimit.Decision;
@@ -46,7 +47,8 @@ class RedisOutageIT {
         }
         connector = RedisTesting.connect(REDIS.uri(), Clock.systemUTC(), TIMEOUT, THRESHOLD, meters);
         RedisKeys keys = new RedisKeys(RedisTesting.PREFIX);
-        revocations = new RedisRevocationStore(connector, keys, Clock.systemUTC(), Duration.ofDays(8));
+        revocations = new RedisRevocationStore(connector, keys, Clock.systemUTC(), Duration.ofDays(8),
+                new CheckThenCount(connector, keys, RateLimitsConfig.Algorithm.FIXED_WINDOW));
         denyingLimiter = new RedisRateLimiter(connector, keys, RateLimitAlgorithm.FIXED_WINDOW, null);
         localFallbackLimiter = new RedisRateLimiter(connector, keys, RateLimitAlgorithm.FIXED_WINDOW,
                 InMemoryRateLimiter.fixedWindow(Clock.systemUTC(), 100));
@@ -178,7 +180,9 @@ class RedisOutageIT {
             assertFalse(late.health().ready());
             assertEquals("connecting", late.health().details().get("status"));
             RedisRevocationStore store = new RedisRevocationStore(late, new RedisKeys(RedisTesting.PREFIX),
-                    Clock.systemUTC(), Duration.ofDays(8));
+                    Clock.systemUTC(), Duration.ofDays(8),
+                    new CheckThenCount(late, new RedisKeys(RedisTesting.PREFIX),
+                            RateLimitsConfig.Algorithm.FIXED_WINDOW));
             long started = System.nanoTime();
             assertEquals(RevocationStatus.UNAVAILABLE, store.check(new RevocationQuery("alice", Optional.empty(),
                     Optional.empty(), Instant.now())).toCompletableFuture().join());

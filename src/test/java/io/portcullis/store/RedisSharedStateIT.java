@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portcullis.auth.Rotation;
-import io.portcullis.auth.RotationResult;
 import io.portcullis.auth.RotationResult.Outcome;
+import io.portcullis.auth.RotationResult;
 import io.portcullis.auth.Session;
+import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
 import io.portcullis.ratelimit.Decision;
@@ -100,7 +101,8 @@ class RedisSharedStateIT {
 
     @Test
     void keysWhenTheirTimeComesThenExpire() {
-        RedisRevocationStore revocations = new RedisRevocationStore(nodeA, keys, clock, Duration.ofMillis(1200));
+        RedisRevocationStore revocations = new RedisRevocationStore(nodeA, keys, clock, Duration.ofMillis(1200),
+                new CheckThenCount(nodeA, keys, RateLimitsConfig.Algorithm.FIXED_WINDOW));
         RedisVerifiedTokenStore tokens = new RedisVerifiedTokenStore(nodeA, keys, clock, Duration.ofHours(1));
         RedisRateLimiter limiter = new RedisRateLimiter(nodeA, keys, RateLimitAlgorithm.FIXED_WINDOW, null);
         Instant now = clock.instant();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.portcullis.apikey.ApiKeyStore;
 import io.portcullis.auth.SessionStore;
 import io.portcullis.auth.UserStore;
+import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.direct.DirectStore;
 import io.portcullis.direct.DirectValue;
 import io.portcullis.jwt.RevocationStore;
@@ -49,7 +50,13 @@ class RedisStoresIT {
     class Revocations extends RevocationStoreContract {
         @Override
         protected RevocationStore create(MutableClock clock, Duration retention) {
-            return new RedisRevocationStore(connector, KEYS, clock, retention);
+            return new RedisRevocationStore(connector, KEYS, clock, retention,
+                    new CheckThenCount(connector, KEYS, RateLimitsConfig.Algorithm.SLIDING_WINDOW));
+        }
+
+        @Override
+        protected boolean countsWithCheck() {
+            return true;
         }
     }
 
@@ -73,7 +80,13 @@ class RedisStoresIT {
     class ApiKeys extends ApiKeyStoreContract {
         @Override
         protected ApiKeyStore create() {
-            return new RedisApiKeyStore(connector, KEYS);
+            return new RedisApiKeyStore(connector, KEYS, new CheckThenCount(connector, KEYS,
+                    RateLimitsConfig.Algorithm.SLIDING_WINDOW), RedisApiKeyStore.DEFAULT_MAXIMUM_REMEMBERED);
+        }
+
+        @Override
+        protected boolean countsWithCheck() {
+            return true;
         }
     }
 

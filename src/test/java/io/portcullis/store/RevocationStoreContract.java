@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
 import io.portcullis.jwt.RevocationStore;
+import io.portcullis.ratelimit.Charge;
+import io.portcullis.ratelimit.Checked;
+import io.portcullis.ratelimit.Quota;
 import io.portcullis.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +24,11 @@ abstract class RevocationStoreContract {
     private RevocationStore store;
 
     protected abstract RevocationStore create(MutableClock clock, Duration retention);
+
+    /** Whether the store counts a charge in the round trip of its check (Redis) or leaves it to stage 6. */
+    protected boolean countsWithCheck() {
+        return false;
+    }
 
     @BeforeEach
     void setUp() {
@@ -92,5 +100,33 @@ abstract class RevocationStoreContract {
         store.revokeToken("alice", "j1", later()).toCompletableFuture().join();
         store.revokeSession("alice", "s1", later()).toCompletableFuture().join();
         assertEquals(RevocationStatus.REVOKED_TOKEN, check("alice", "j1", "s1", clock.instant()));
+    }
+
+    private static final Charge CHARGE = new Charge("u:alice", "orders", new Quota(5, Duration.ofMinutes(1)));
+
+    private Checked<RevocationStatus> checkAndCount(String jti, String sid, Instant iat) {
+        return store.check(new RevocationQuery("alice", Optional.ofNullable(jti), Optional.ofNullable(sid), iat), CHARGE)
+                .toCompletableFuture().join();
+    }
+
+    @Test
+    void checkWithChargeWhenRevokedThenTheSameAnswerAndNothingCounted() {
+        store.revokeToken("alice", "j1", later()).toCompletableFuture().join();
+        store.revokeSession("alice", "s2", later()).toCompletableFuture().join();
+        store.revokeIssuedBefore("alice", clock.instant()).toCompletableFuture().join();
+
+        assertEquals(Checked.notCounted(RevocationStatus.REVOKED_TOKEN), checkAndCount("j1", "s1", clock.instant()));
+        assertEquals(Checked.notCounted(RevocationStatus.REVOKED_SESSION), checkAndCount("j2", "s2", clock.instant()));
+        assertEquals(Checked.notCounted(RevocationStatus.REVOKED_SUBJECT),
+                checkAndCount("j3", "s3", clock.instant().minusSeconds(1)));
+    }
+
+    @Test
+    void checkWithChargeWhenActiveThenActiveAndCountedOnlyByAStoreThatCombines() {
+        Checked<RevocationStatus> checked = checkAndCount("j1", "s1", clock.instant());
+
+        assertEquals(RevocationStatus.ACTIVE, checked.outcome());
+        assertEquals(countsWithCheck(), checked.decision().isPresent(), checked.toString());
+        checked.decision().ifPresent(decision -> assertEquals(4, decision.remaining()));
     }
 }
