@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import io.portcullis.testsupport.FakeRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,7 +135,8 @@ class AuthEndpointPropertiesTest {
                     }
                     return map;
                 }));
-        return Combinators.combine(content, contentType, declaredLength, form).as(Body::new);
+        return Combinators.combine(content, contentType, declaredLength, form, Arbitraries.frequencyOf(
+                Tuple.of(12, Arbitraries.just(false)), Tuple.of(1, Arbitraries.just(true)))).as(Body::new);
     }
 
     /** The field names of one body: usually some of those the endpoint takes, now and then others. */
@@ -227,14 +230,23 @@ class AuthEndpointPropertiesTest {
         }
     }
 
-    /** One request body as the container hands it over: bytes, declared type and length, parsed form. */
-    record Body(byte[] content, String contentType, Optional<Long> declaredLength, Map<String, String[]> form) {
+    /**
+     * One request body as the container hands it over: bytes, declared type and length, and the parsed form,
+     * or, when {@code formUndecodable}, the exception the container or the WAF throws for a form it cannot
+     * decode (an unknown charset).
+     */
+    record Body(byte[] content, String contentType, Optional<Long> declaredLength, Map<String, String[]> form,
+            boolean formUndecodable) {
         FakeRequest request(String path) {
             FakeRequest request = FakeRequest.of("POST", path);
             doReturn(contentType.isEmpty() ? null : contentType).when(request).getContentType();
             doReturn(declaredLength.orElse((long) content.length)).when(request).getContentLengthLong();
-            doReturn(contentType.startsWith("application/x-www-form-urlencoded") ? form : Map.of())
-                    .when(request).getParameterMap();
+            if (formUndecodable) {
+                doThrow(new UnsupportedCharsetException("bogus")).when(request).getParameterMap();
+            } else {
+                doReturn(contentType.startsWith("application/x-www-form-urlencoded") ? form : Map.of())
+                        .when(request).getParameterMap();
+            }
             try {
                 doReturn(FakeInputStream.of(content)).when(request).getInputStream();
             } catch (IOException e) {
@@ -247,7 +259,7 @@ class AuthEndpointPropertiesTest {
         public String toString() {
             String text = new String(content, StandardCharsets.UTF_8);
             return contentType + " " + declaredLength + " " + (text.length() > 300 ? text.substring(0, 300) + "…" : text)
-                    + (contentType.contains("form") ? " form " + form.keySet() : "");
+                    + (contentType.contains("form") ? " form " + (formUndecodable ? "undecodable" : form.keySet()) : "");
         }
     }
 }
