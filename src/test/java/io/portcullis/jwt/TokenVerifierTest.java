@@ -174,7 +174,7 @@ class TokenVerifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jku", "x5u", "jwk", "x5c"})
+    @ValueSource(strings = {"jku", "x5u", "jwk", "x5c", "crit"})
     void verifyWhenKeyLocationHeaderThenInvalid(String header) {
         String token = valid().withHeader(Map.of("typ", "at+jwt", header, "https://evil.example/keys"))
                 .sign(RSA_KEY.jwtAlgorithm());
