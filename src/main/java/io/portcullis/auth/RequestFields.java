@@ -62,7 +62,7 @@ final class RequestFields {
             boolean emptyAllowed) throws BadInput {
         String type = Optional.ofNullable(request.getContentType()).orElse("").toLowerCase(Locale.ROOT);
         if (formAllowed && type.startsWith("application/x-www-form-urlencoded")) {
-            Map<String, String[]> params = request.getParameterMap();
+            Map<String, String[]> params = formParameters(request);
             for (String name : params.keySet()) {
                 if (!allowed.contains(name)) {
                     throw new BadInput("Unknown field '" + truncate(name) + "'.");
@@ -110,6 +110,19 @@ final class RequestFields {
             fields.put(field.getKey(), field.getValue());
         }
         return new RequestFields(fields, Map.of());
+    }
+
+    /**
+     * The parsed form. Parsing is the container's (or the WAF's, once it has read the body), and a body it
+     * cannot decode, such as one declaring a charset the JVM does not know, makes it throw: that is the
+     * client's mistake, not the gateway's.
+     */
+    private static Map<String, String[]> formParameters(HttpServletRequest request) throws BadInput {
+        try {
+            return request.getParameterMap();
+        } catch (RuntimeException e) {
+            throw new BadInput("The form body cannot be decoded.");
+        }
     }
 
     /** An empty body is allowed (e.g. logout without a refresh token), whatever its declared type. */

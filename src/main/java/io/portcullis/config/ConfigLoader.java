@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,8 +43,11 @@ public final class ConfigLoader {
     public static final String DEMO_RESOURCE = "/io/portcullis/config/demo.yaml";
 
     static final int MIN_HMAC_SECRET_BYTES = 32;
+    /** A secret file holds one secret; anything larger is not one. */
+    static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern DIRECT_SEGMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
+    private static final Pattern QUOTED_POSITION = Pattern.compile("\\s*in '.*', line \\d+, column \\d+:");
     private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z-]{0,19}");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
     private static final Set<String> REDIS_SCHEMES = Set.of(
@@ -112,7 +116,8 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr();
-            throw new ConfigException(source, List.of("not valid YAML" + where + ": " + e.getOriginalMessage()));
+            throw new ConfigException(source, List.of("not valid YAML" + where + ": "
+                    + withoutQuotedLines(e.getOriginalMessage())));
         } catch (IOException e) {
             throw new ConfigException(source, List.of("cannot be read: " + e.getMessage()));
         }
@@ -131,6 +136,22 @@ public final class ConfigLoader {
             throw new ConfigException(source, problems);
         }
         return new GatewayConfig(source, gateway, redis, auth, apiKeys, rateLimits, routes, waf, logging);
+    }
+
+    /**
+     * The YAML parser's message without the lines of the file it quotes under each position (and the caret
+     * beneath): the offending line may be the one that holds a secret.
+     */
+    private static String withoutQuotedLines(String message) {
+        List<String> kept = new ArrayList<>();
+        String[] lines = message.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            kept.add(lines[i].strip());
+            if (QUOTED_POSITION.matcher(lines[i]).matches()) {
+                i += 2;
+            }
+        }
+        return String.join(" ", kept);
     }
 
     private static GatewaySettings gateway(Section s) {
@@ -188,7 +209,7 @@ public final class ConfigLoader {
             } else if (!kids.add(kid)) {
                 k.problem("kid", "is used twice (was \"" + kid + "\")");
             }
-            Optional<Path> file = k.optionalString("file").map(f -> baseDir.resolve(f));
+            Optional<Path> file = file(k, "file", baseDir);
             Optional<Secret> secret = secret(k);
             if (algorithm.symmetric()) {
                 if (file.isPresent() && secret.isEmpty()) {
@@ -206,7 +227,7 @@ public final class ConfigLoader {
                 }
                 if (file.isEmpty()) {
                     k.problem("file", algorithm + " needs a PEM private key file");
-                } else if (!Files.isReadable(file.get())) {
+                } else if (!isReadableFile(file.get())) {
                     k.problem("file", "no readable file there (was \"" + file.get() + "\")");
                 }
             }
@@ -259,7 +280,7 @@ public final class ConfigLoader {
             }
             Optional<Secret> secret = secret(c);
             if (secret.isEmpty() && c.has("secret-file")) {
-                secret = readFileSecret(c, "secret-file", baseDir.resolve(c.string("secret-file", "")));
+                secret = file(c, "secret-file", baseDir).flatMap(f -> readFileSecret(c, "secret-file", f));
             }
             if (secret.isEmpty() && !c.has("secret-env") && !c.has("secret-file")) {
                 c.problem("secret-env", "a consumer needs a secret: give secret-env, secret-file or secret");
@@ -291,8 +312,32 @@ public final class ConfigLoader {
         return inline.map(Secret::of);
     }
 
+    /** The file {@code key} names, resolved against {@code baseDir}; a name no file system can hold is a problem. */
+    private static Optional<Path> file(Section s, String key, Path baseDir) {
+        Optional<String> name = s.optionalString(key);
+        try {
+            return name.map(baseDir::resolve);
+        } catch (InvalidPathException e) {
+            s.problem(key, "not a file path (" + e.getReason() + ")");
+            return Optional.empty();
+        }
+    }
+
+    /** A regular file that can be read: not a directory, a device such as /dev/zero, or a pipe that never ends. */
+    private static boolean isReadableFile(Path file) {
+        return Files.isRegularFile(file) && Files.isReadable(file);
+    }
+
     private static Optional<Secret> readFileSecret(Section s, String key, Path file) {
         try {
+            if (!isReadableFile(file)) {
+                s.problem(key, "no readable file there (was \"" + file + "\")");
+                return Optional.empty();
+            }
+            if (Files.size(file) > MAX_SECRET_FILE_BYTES) {
+                s.problem(key, "larger than " + MAX_SECRET_FILE_BYTES / 1024 + " KB, too large for a secret (was \"" + file + "\")");
+                return Optional.empty();
+            }
             byte[] bytes = Files.readAllBytes(file);
             int end = bytes.length;
             while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
@@ -492,8 +537,8 @@ public final class ConfigLoader {
                 s.problem("allowed-methods[" + i + "]", "must be an upper-case HTTP method (was \"" + methods.get(i) + "\")");
             }
         }
-        Optional<Path> rulesFile = s.optionalString("rules-file").map(baseDir::resolve);
-        rulesFile.filter(f -> !Files.isReadable(f))
+        Optional<Path> rulesFile = file(s, "rules-file", baseDir);
+        rulesFile.filter(f -> !isReadableFile(f))
                 .ifPresent(f -> s.problem("rules-file", "no readable file there (was \"" + f + "\")"));
         List<WafConfig.Exclusion> exclusions = new ArrayList<>();
         s.each("exclusions", e -> {

@@ -71,9 +71,10 @@ public record IpRange(byte[] network, int prefixLength, String text) {
         }
         boolean ipv4 = candidate.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))
                 && candidate.chars().filter(c -> c == '.').count() == 3;
-        boolean ipv6 = candidate.indexOf(':') >= 0
-                && candidate.chars().allMatch(c -> c == ':' || c == '.' || c == '%'
-                        || Character.digit(c, 16) >= 0);
+        // The JDK takes text for a literal only when it starts with a hex digit or ':'; anything else
+        // ("%:", ".:") it hands to the system resolver, which must never see client input.
+        boolean ipv6 = candidate.indexOf(':') >= 0 && (candidate.charAt(0) == ':' || isAsciiHex(candidate.charAt(0)))
+                && candidate.chars().allMatch(c -> c == ':' || c == '.' || c == '%' || isAsciiHex(c));
         if (!ipv4 && !ipv6) {
             return Optional.empty();
         }
@@ -90,6 +91,10 @@ public record IpRange(byte[] network, int prefixLength, String text) {
         } catch (UnknownHostException | SecurityException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean isAsciiHex(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     private static boolean isMappedIpv4(byte[] address) {

@@ -96,7 +96,8 @@ final class Section {
         if (value == null || value.isNull()) {
             return fallback;
         }
-        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+        // canConvertToLong: a number past the range of long would otherwise wrap round to a small one
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
             problem(key, "must be a whole number from " + min + " to " + max, value);
             return fallback;
         }
@@ -255,7 +256,11 @@ final class Section {
             case "GB" -> 1024L * 1024 * 1024;
             default -> 1L;
         };
-        return Optional.of(amount * factor);
+        try {
+            return Optional.of(Math.multiplyExact(amount, factor));
+        } catch (ArithmeticException overflow) {
+            return Optional.empty();
+        }
     }
 
     static String describe(JsonNode value) {

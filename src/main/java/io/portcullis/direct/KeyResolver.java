@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * Fills a {@link KeyTemplate} for one request. A value substituted into a key must not be able to change
  * the key's shape: empty values, values over {@link #MAX_VALUE_LENGTH} characters, and values holding
- * whitespace, control characters or the glob and hash-tag characters {@code * ? [ ] { }} are refused (a
- * claim → 403, since the token cannot be used here; a path segment → 400); path segments may not hold
+ * whitespace, control characters, unpaired surrogates or the glob and hash-tag characters {@code * ? [ ] { }}
+ * are refused (a claim → 403, since the token cannot be used here; a path segment → 400); path segments may not hold
  * {@code :} either, so a caller cannot step into another level of the key's namespace. Stateless and
  * thread-safe.
  */
@@ -82,7 +82,12 @@ public final class KeyResolver {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            // A lone surrogate reaches Redis as '?' (UTF-8 cannot hold it): another caller's key, or a glob.
+            if (Character.isSurrogate(c) || Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
                     || Character.getType(c) == Character.FORMAT
                     || "*?[]{}".indexOf(c) >= 0 || (pathSegment && c == ':')) {
                 return false;

@@ -16,6 +16,7 @@ import io.portcullis.config.AuthConfig;
 import io.portcullis.jwt.Verification.Failure;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,10 +137,26 @@ public final class TokenVerifier {
             return Optional.empty();
         }
         try {
+            if (!isJsonObject(token.substring(0, first)) || !isJsonObject(token.substring(first + 1, second))) {
+                return Optional.empty();
+            }
             return Optional.of(JWT.decode(token));
         } catch (JWTDecodeException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether a segment is base64url of a JSON object. java-jwt decodes {@code null} (and other non-objects it
+     * can map) into a token whose header or claims are missing, which would fail later with an exception.
+     */
+    private static boolean isJsonObject(String segment) {
+        for (byte b : Base64.getUrlDecoder().decode(segment)) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return b == '{';
+            }
+        }
+        return false;
     }
 
     /** Step 2: no unsigned tokens, no key material or key locations in the header. */

@@ -3,6 +3,7 @@ package io.portcullis.proxy;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * Builds the upstream URL of a request. The client's own encoding of the path is kept when it decodes to
@@ -10,6 +11,8 @@ import java.nio.charset.StandardCharsets;
  * is re-encoded, so the upstream never sees a different path from the one the gateway checked.
  */
 final class TargetPaths {
+    private static final Pattern ENCODED_SEPARATOR = Pattern.compile("%2[fF]");
+
     private TargetPaths() {}
 
     /**
@@ -22,7 +25,11 @@ final class TargetPaths {
         String path = encodedPath(rawPath, matchedPath);
         if (!prefixToStrip.isEmpty() && !prefixToStrip.equals("/")) {
             String encodedPrefix = encode(prefixToStrip);
-            path = path.startsWith(encodedPrefix) ? path.substring(encodedPrefix.length()) : path;
+            if (!path.startsWith(encodedPrefix)) {
+                // The client spelled the prefix its own way (/%61pi for /api): strip it from the path as matched.
+                path = encode(matchedPath);
+            }
+            path = path.substring(encodedPrefix.length());
             if (!path.isEmpty() && path.charAt(0) != '/') {
                 path = "/" + path;
             }
@@ -56,6 +63,10 @@ final class TargetPaths {
     }
 
     private static boolean decodes(String rawPath, String matchedPath) {
+        if (ENCODED_SEPARATOR.matcher(rawPath).find()) {
+            // A container that decodes %2F matched on a slash there; the upstream must see that slash, too.
+            return false;
+        }
         try {
             return URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8).equals(matchedPath);
         } catch (IllegalArgumentException e) {

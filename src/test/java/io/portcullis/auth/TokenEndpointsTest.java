@@ -4,8 +4,12 @@ import static io.portcullis.auth.AuthFixture.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
 
 import io.portcullis.auth.AuthFixture.Answer;
+import io.portcullis.testsupport.FakeRequest;
+import java.nio.charset.UnsupportedCharsetException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -115,5 +119,22 @@ class TokenEndpointsTest {
         assertEquals(200, auth.post("/revoke", token("token", "whatever")).status());
         assertEquals(400, auth.post("/revoke", "{}").status());
         assertEquals(400, auth.post("/revoke", "{\"token\":\"a\",\"other\":1}").status());
+    }
+
+    /**
+     * Found by AuthEndpointPropertiesTest: a form the container or the WAF cannot decode (here a charset the
+     * JVM does not know) made parsing throw out of the endpoint, a 500.
+     */
+    @Test
+    void revokeWhenFormCannotBeDecodedThen400() {
+        FakeRequest request = FakeRequest.of("POST", "/auth/revoke");
+        doReturn("application/x-www-form-urlencoded; charset=bogus").when(request).getContentType();
+        doThrow(new UnsupportedCharsetException("bogus")).when(request).getParameterMap();
+
+        Answer answer = auth.call(request);
+
+        assertEquals(400, answer.status());
+        assertEquals("application/problem+json", answer.response().getContentType());
+        assertEquals("The form body cannot be decoded.", answer.text("detail"));
     }
 }

@@ -99,6 +99,21 @@ class ConfigLoaderTest {
                         "auth.consumers[0].secret: too short for HS256: needs at least 32 bytes, was 4"),
                 invalid("consumer secret file missing", "auth: {consumers: [{key: alice, secret-file: nope.txt}]}",
                         "auth.consumers[0].secret-file: no readable file there (was \""),
+                // Found by ConfigLoaderPropertiesTest: a device never ends (the loader read /dev/zero until it ran
+                // out of memory) and a name with NUL threw InvalidPathException out of the loader.
+                invalid("secret file is a device", "auth: {consumers: [{key: alice, secret-file: /dev/zero}]}",
+                        "auth.consumers[0].secret-file: no readable file there (was \"/dev/zero\")"),
+                invalid("key file is a device", "auth: {algorithm: HS256, signing-keys: [{kid: k1, file: /dev/zero}]}",
+                        "auth.signing-keys[0].file: no readable file there (was \"/dev/zero\")",
+                        "auth.signing-keys[0].secret: HS256 needs a secret: give secret-env, secret or file"),
+                invalid("file name with NUL", "auth: {consumers: [{key: alice, secret-file: \"a\\0b\"}]}",
+                        "auth.consumers[0].secret-file: not a file path (Nul character not allowed)"),
+                invalid("rules file is a directory", "waf: {rules-file: .}", "waf.rules-file: no readable file there (was \""),
+                // Found by ConfigLoaderPropertiesTest: numbers past the range of long wrapped round to small ones.
+                invalid("limit past long", "rate-limits: {default: {limit: 18446744073709551617, window: 1m}}",
+                        "rate-limits.default.limit: must be a whole number from 1 to 1000000000 (was 18446744073709551617)"),
+                invalid("size past long", "waf: {max-body: 999999999999GB}",
+                        "waf.max-body: must be a positive size such as 512KB or 1MB (was \"999999999999GB\")"),
                 invalid("api key header", "api-keys: {header: \"x api key\"}",
                         "api-keys.header: must be an HTTP header name (was \"x api key\")"),
                 invalid("static key id and hash", "api-keys: {static: [{id: \"a b\", sha256: abc}]}",
@@ -245,6 +260,18 @@ class ConfigLoaderTest {
 
         assertEquals(1, problems.size());
         assertTrue(problems.get(0).startsWith("not valid YAML at line "), problems.get(0));
+    }
+
+    /** Found by ConfigLoaderPropertiesTest: the YAML parser quoted the offending line, secret and all. */
+    @Test
+    void parseWhenYamlBreaksOnASecretsLineThenTheSecretIsNotQuoted() {
+        List<String> problems = problems("auth:\n  algorithm: HS256\n  signing-keys:\n    - { kid: k1, secret: \""
+                + SECRET_32 + "\n");
+
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).startsWith("not valid YAML at line "), problems.get(0));
+        assertFalse(problems.get(0).contains(SECRET_32), problems.get(0));
+        assertFalse(problems.get(0).contains("\n"), "one line per problem");
     }
 
     @Test

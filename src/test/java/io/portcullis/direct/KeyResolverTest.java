@@ -76,4 +76,13 @@ class KeyResolverTest {
         assertNull(KeyResolver.segments(List.of("item"), "/"));
         assertEquals(Map.of(), KeyResolver.segments(List.of(), "/anything/at/all"));
     }
+
+    /** Found by KeyResolverPropertiesTest: a lone surrogate became '?' on its way to Redis, a glob and a shared key. */
+    @Test
+    void resolveWhenValueHoldsALoneSurrogateThenRefused() {
+        assertEquals(ProblemType.FORBIDDEN, ((KeyResolver.Resolution.Refused) resolve("cart:{sub}",
+                new TokenClaims(Map.of("sub", "user\uD800")), Map.of())).problem().type());
+        assertEquals(new KeyResolver.Resolution.Key("cart:user\uD83D\uDE00"),
+                resolve("cart:{sub}", new TokenClaims(Map.of("sub", "user\uD83D\uDE00")), Map.of()));
+    }
 }

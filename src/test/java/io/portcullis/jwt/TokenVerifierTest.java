@@ -76,6 +76,14 @@ class TokenVerifierTest {
         assertInstanceOf(Verification.Verified.class, new TokenVerifier(cfg, ring, clock).verify(token));
     }
 
+    /** Found by TokenVerifierPropertiesTest: JSON null as header or claims set made verification throw. */
+    @ParameterizedTest
+    @ValueSource(strings = {"bnVsbA.bnVsbA.c2ln", "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0.bnVsbA.c2ln", "bnVsbA.e30.c2ln",
+        "MQ.e30.c2ln", "IiI.e30.c2ln", "W10.e30.c2ln", "IA.e30.c2ln"})
+    void verifyWhenHeaderOrClaimsNotAJsonObjectThenMalformed(String token) {
+        assertEquals(Failure.MALFORMED, rejected(token).failure());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"none", "None", "NONE", "nOnE"})
     void verifyWhenAlgNoneInAnyCasingThenInvalid(String alg) {
@@ -166,7 +174,7 @@ class TokenVerifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jku", "x5u", "jwk", "x5c"})
+    @ValueSource(strings = {"jku", "x5u", "jwk", "x5c", "crit"})
     void verifyWhenKeyLocationHeaderThenInvalid(String header) {
         String token = valid().withHeader(Map.of("typ", "at+jwt", header, "https://evil.example/keys"))
                 .sign(RSA_KEY.jwtAlgorithm());

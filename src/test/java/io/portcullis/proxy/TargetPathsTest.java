@@ -68,4 +68,17 @@ class TargetPathsTest {
     void encodedPathWhenBadPercentEncodingThenReEncoded() {
         assertEquals("/api/%25zz", TargetPaths.encodedPath("/api/%zz", "/api/%zz"));
     }
+
+    /** Found by TargetPathsPropertiesTest: a prefix spelled with an escape (/%61pi) was not stripped. */
+    @Test
+    void targetWhenClientEncodesThePrefixThenItIsStillStripped() {
+        assertEquals("http://10.0.0.1:8080/7", TargetPaths.target(UPSTREAM, "/%61pi/orders/7", "/api/orders/7", "/api/orders", null));
+        assertEquals("http://10.0.0.1:8080/", TargetPaths.target(UPSTREAM, "/api/%6Frders", "/api/orders", "/api/orders", null));
+    }
+
+    /** Found by TargetPathsPropertiesTest: where the container decoded %2F, the upstream got %2F, one segment fewer. */
+    @Test
+    void targetWhenEncodedSlashWasDecodedForMatchingThenUpstreamSeesTheSlash() {
+        assertEquals("http://10.0.0.1:8080/api/a/b", TargetPaths.target(UPSTREAM, "/api/a%2Fb", "/api/a/b", "", null));
+    }
 }
