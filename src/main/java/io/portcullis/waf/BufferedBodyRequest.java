@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UnsupportedEncodingException;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A request whose body the WAF has already read: {@link #getInputStream()} replays the same bytes, so the
@@ -53,7 +55,8 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
         }
         if (reader == null) {
             String encoding = getCharacterEncoding();
-            Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
+            Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : charset(encoding)
+                    .orElseThrow(() -> new UnsupportedEncodingException(encoding));
             reader = new BufferedReader(new InputStreamReader(new ReplayInputStream(body), charset));
         }
         return reader;
@@ -84,7 +87,16 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
         return Collections.enumeration(getParameterMap().keySet());
     }
 
-    /** The query string's parameters (from the container) followed by those of a form body. */
+    /** The charset a client named, if this JVM knows it; any name a client sends is only a hint. */
+    private static Optional<Charset> charset(String name) {
+        try {
+            return Optional.of(Charset.forName(name));
+        } catch (IllegalArgumentException unknownOrIllegal) {
+            return Optional.empty();
+        }
+    }
+
+        /** The query string's parameters (from the container) followed by those of a form body. */
     private Map<String, String[]> mergedParameters() {
         Map<String, List<String>> merged = new LinkedHashMap<>();
         for (Map.Entry<String, String[]> entry : super.getParameterMap().entrySet()) {
@@ -93,7 +105,8 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
         String type = getContentType();
         if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             String encoding = getCharacterEncoding();
-            Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            // As the containers do for parameters: a charset they do not know falls back to the default.
+            Charset charset = encoding == null ? StandardCharsets.UTF_8 : charset(encoding).orElse(StandardCharsets.UTF_8);
             for (String pair : new String(body, StandardCharsets.ISO_8859_1).split("&")) {
                 if (pair.isEmpty()) {
                     continue;

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.doReturn;
 
+import io.portcullis.testsupport.FakeRequest;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,5 +91,37 @@ class BufferedBodyRequestTest {
         BufferedBodyRequest request = request();
         assertEquals("héllo=world", new String(request.getReader().readLine().getBytes(StandardCharsets.ISO_8859_1),
                 StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void getParameterWhenFormNamesAnUnknownCharsetThenDecodedAsUtf8() {
+        BufferedBodyRequest request = new BufferedBodyRequest(formWithCharset("bogus"),
+                "name=h%C3%A9llo".getBytes(StandardCharsets.US_ASCII));
+
+        assertEquals("héllo", request.getParameter("name"));
+    }
+
+    @Test
+    void getParameterWhenFormNamesAnIllegalCharsetNameThenDecodedAsUtf8() {
+        BufferedBodyRequest request = new BufferedBodyRequest(formWithCharset("\"x y\""),
+                "name=v".getBytes(StandardCharsets.US_ASCII));
+
+        assertEquals("v", request.getParameter("name"));
+    }
+
+    @Test
+    void getReaderWhenCharsetUnknownThenUnsupportedEncodingAsTheServletSpecSays() {
+        BufferedBodyRequest request = new BufferedBodyRequest(formWithCharset("bogus"), BODY);
+
+        assertThrows(UnsupportedEncodingException.class, request::getReader);
+    }
+
+    private static FakeRequest formWithCharset(String charset) {
+        FakeRequest request = FakeRequest.of("POST", "/x")
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=" + charset);
+        doReturn("application/x-www-form-urlencoded; charset=" + charset).when(request).getContentType();
+        doReturn(charset).when(request).getCharacterEncoding();
+        doReturn(Map.of()).when(request).getParameterMap();
+        return request;
     }
 }
