@@ -50,6 +50,9 @@ public final class Normalizer {
 
     /** The form for SQL rules: {@link #text} with {@code /* … *}{@code /} comments removed and whitespace folded. */
     public static String sql(String text) {
+        if (sqlUnchanged(text)) {
+            return text;
+        }
         StringBuilder out = new StringBuilder(text.length());
         int i = 0;
         int n = text.length();
@@ -88,6 +91,9 @@ public final class Normalizer {
      * removed ({@code c'a't}, {@code c\at}, {@code $@}, {@code ${IFS}}) and whitespace folded.
      */
     public static String cmd(String text) {
+        if (cmdUnchanged(text)) {
+            return text;
+        }
         StringBuilder out = new StringBuilder(text.length());
         int n = text.length();
         for (int i = 0; i < n; i++) {
@@ -127,6 +133,9 @@ public final class Normalizer {
 
     /** The form for markup rules: {@link #text} with all whitespace (and NUL) removed. */
     public static String compact(String text) {
+        if (compactUnchanged(text)) {
+            return text;
+        }
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -139,6 +148,9 @@ public final class Normalizer {
 
     /** The form for path rules: {@link #text} with backslashes as slashes, {@code //} and {@code /./} collapsed. */
     public static String path(String text) {
+        if (pathUnchanged(text)) {
+            return text;
+        }
         StringBuilder out = new StringBuilder(text.length());
         int n = text.length();
         for (int i = 0; i < n; i++) {
@@ -338,6 +350,66 @@ public final class Normalizer {
             result = result * 16 + d;
         }
         return result;
+    }
+
+    // The checks below say, in one pass and without copying, that a form would come out equal to its input
+    // (the usual case for ordinary values), so the form is that same string and the prefilter scans it once.
+
+    private static boolean sqlUnchanged(String text) {
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == ' ') {
+                if (i == 0 || i == n - 1 || text.charAt(i - 1) == ' ') {
+                    return false;
+                }
+            } else if (c < ' ' || isOtherWhitespace(c)
+                    || (c == '/' || c == '*') && i + 1 < n && text.charAt(i + 1) == (c == '/' ? '*' : '/')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean cmdUnchanged(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ') {
+                if (i == 0 || text.charAt(i - 1) == ' ') {
+                    return false;
+                }
+            } else if (c == '\\' || c == '\'' || c == '"' || c == '^' || c == '$' || c == '\r'
+                    || c != '\n' && (c < ' ' && Character.isWhitespace(c) || c == '\u000b' || isOtherWhitespace(c))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean compactUnchanged(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ' || c < ' ' && (Character.isWhitespace(c) || c == '\u000b') || c == '\u00a0' || isOtherWhitespace(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean pathUnchanged(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' || c == '/' && i > 0
+                    && (text.charAt(i - 1) == '/' || i > 1 && text.charAt(i - 1) == '.' && text.charAt(i - 2) == '/')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whitespace outside ASCII, as {@link Character#isWhitespace} sees it. */
+    private static boolean isOtherWhitespace(char c) {
+        return c >= 0x80 && Character.isWhitespace(c);
     }
 
     private static boolean isAscii(String value) {
