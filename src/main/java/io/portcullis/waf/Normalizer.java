@@ -50,9 +50,10 @@ public final class Normalizer {
 
     /** The form for SQL rules: {@link #text} with {@code /* … *}{@code /} comments removed and whitespace folded. */
     public static String sql(String text) {
-        if (sqlUnchanged(text)) {
-            return text;
-        }
+        return sqlUnchanged(text) ? text : sqlRewritten(text);
+    }
+
+    static String sqlRewritten(String text) {
         StringBuilder out = new StringBuilder(text.length());
         int i = 0;
         int n = text.length();
@@ -91,9 +92,10 @@ public final class Normalizer {
      * removed ({@code c'a't}, {@code c\at}, {@code $@}, {@code ${IFS}}) and whitespace folded.
      */
     public static String cmd(String text) {
-        if (cmdUnchanged(text)) {
-            return text;
-        }
+        return cmdUnchanged(text) ? text : cmdRewritten(text);
+    }
+
+    static String cmdRewritten(String text) {
         StringBuilder out = new StringBuilder(text.length());
         int n = text.length();
         for (int i = 0; i < n; i++) {
@@ -133,9 +135,10 @@ public final class Normalizer {
 
     /** The form for markup rules: {@link #text} with all whitespace (and NUL) removed. */
     public static String compact(String text) {
-        if (compactUnchanged(text)) {
-            return text;
-        }
+        return compactUnchanged(text) ? text : compactRewritten(text);
+    }
+
+    static String compactRewritten(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -148,9 +151,10 @@ public final class Normalizer {
 
     /** The form for path rules: {@link #text} with backslashes as slashes, {@code //} and {@code /./} collapsed. */
     public static String path(String text) {
-        if (pathUnchanged(text)) {
-            return text;
-        }
+        return pathUnchanged(text) ? text : pathRewritten(text);
+    }
+
+    static String pathRewritten(String text) {
         StringBuilder out = new StringBuilder(text.length());
         int n = text.length();
         for (int i = 0; i < n; i++) {
@@ -355,7 +359,7 @@ public final class Normalizer {
     // The checks below say, in one pass and without copying, that a form would come out equal to its input
     // (the usual case for ordinary values), so the form is that same string and the prefilter scans it once.
 
-    private static boolean sqlUnchanged(String text) {
+    static boolean sqlUnchanged(String text) {
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
@@ -371,7 +375,7 @@ public final class Normalizer {
         return true;
     }
 
-    private static boolean cmdUnchanged(String text) {
+    static boolean cmdUnchanged(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == ' ') {
@@ -386,7 +390,7 @@ public final class Normalizer {
         return true;
     }
 
-    private static boolean compactUnchanged(String text) {
+    static boolean compactUnchanged(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == ' ' || c < ' ' && (Character.isWhitespace(c) || c == '\u000b') || c == '\u00a0' || isOtherWhitespace(c)) {
@@ -396,7 +400,7 @@ public final class Normalizer {
         return true;
     }
 
-    private static boolean pathUnchanged(String text) {
+    static boolean pathUnchanged(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '\\' || c == '/' && i > 0
