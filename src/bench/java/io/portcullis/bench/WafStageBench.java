@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Cost per request of the WAF stage's inspection on this JDK, with the built-in rules at paranoia 1 (the
- * demo configuration from the real loader): a typical 1 KB JSON POST, a 1 KB form POST, and a clean GET
- * with a query string, each with the headers an API client sends. This is {@code RequestInspector.inspect}
+ * demo configuration from the real loader): a typical 1 KB JSON POST, a 1 KB form POST, a clean GET
+ * with a query string and the headers an API client sends, the same query alone, a GET without a query and
+ * with a few headers, and a GET carrying a SQL injection (blocked). This is {@code RequestInspector.inspect}
  * — normalisation, extraction and every rule — without the servlet glue of {@code WafFilter} (reading the
  * body once and copying the headers). Run with {@code mvn -Pbench -DskipTests test-compile exec:exec
  * -Djmh.args="WafStageBench"}; not part of {@code mvn verify}.
@@ -50,6 +51,9 @@ public class WafStageBench {
     private WafRequest jsonPost;
     private WafRequest formPost;
     private WafRequest cleanGet;
+    private WafRequest queryOnlyGet;
+    private WafRequest plainGet;
+    private WafRequest attackGet;
 
     @Setup
     public void setUp() {
@@ -61,11 +65,24 @@ public class WafStageBench {
         cleanGet = new WafRequest("GET", "/api/products/search",
                 "q=wool+socks&category=men&size=42&colour=navy&sort=-rating&page=2&per_page=24",
                 headers(null, 0), null, 0);
-        for (WafRequest request : List.of(jsonPost, formPost, cleanGet)) {
+        queryOnlyGet = new WafRequest("GET", "/api/products/search",
+                "q=wool+socks&category=men&size=42&colour=navy&sort=-rating&page=2&per_page=24", List.of(), null, 0);
+        plainGet = new WafRequest("GET", "/api/orders/ORD-2024-118733/items", null, List.of(
+                Map.entry("Host", "api.example.com"),
+                Map.entry("User-Agent", "curl/8.5.0"),
+                Map.entry("Accept", "*/*"),
+                Map.entry("Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJl")), null, 0);
+        attackGet = new WafRequest("GET", "/api/products/search",
+                "q=" + URLEncoder.encode("socks' UNION SELECT username, password FROM users--", StandardCharsets.UTF_8)
+                        + "&page=2", headers(null, 0), null, 0);
+        for (WafRequest request : List.of(jsonPost, formPost, cleanGet, queryOnlyGet, plainGet)) {
             Verdict verdict = inspector.inspect(request, request.rawPath());
             if (verdict.isAttack()) {
                 throw new IllegalStateException("a benchmark request is blocked: " + verdict.matches());
             }
+        }
+        if (!inspector.inspect(attackGet, attackGet.rawPath()).isAttack()) {
+            throw new IllegalStateException("the benchmark attack is not detected");
         }
         if (jsonPost.bodyLength() < 1000 || jsonPost.bodyLength() > 1100
                 || formPost.bodyLength() < 1000 || formPost.bodyLength() > 1100) {
@@ -141,5 +158,20 @@ public class WafStageBench {
     @Benchmark
     public Verdict getWithQuery() {
         return inspector.inspect(cleanGet, cleanGet.rawPath());
+    }
+
+    @Benchmark
+    public Verdict getQueryOnly() {
+        return inspector.inspect(queryOnlyGet, queryOnlyGet.rawPath());
+    }
+
+    @Benchmark
+    public Verdict getPlain() {
+        return inspector.inspect(plainGet, plainGet.rawPath());
+    }
+
+    @Benchmark
+    public Verdict getSqlInjection() {
+        return inspector.inspect(attackGet, attackGet.rawPath());
     }
 }

@@ -50,6 +50,10 @@ public final class Normalizer {
 
     /** The form for SQL rules: {@link #text} with {@code /* … *}{@code /} comments removed and whitespace folded. */
     public static String sql(String text) {
+        return sqlUnchanged(text) ? text : sqlRewritten(text);
+    }
+
+    static String sqlRewritten(String text) {
         StringBuilder out = new StringBuilder(text.length());
         int i = 0;
         int n = text.length();
@@ -88,6 +92,10 @@ public final class Normalizer {
      * removed ({@code c'a't}, {@code c\at}, {@code $@}, {@code ${IFS}}) and whitespace folded.
      */
     public static String cmd(String text) {
+        return cmdUnchanged(text) ? text : cmdRewritten(text);
+    }
+
+    static String cmdRewritten(String text) {
         StringBuilder out = new StringBuilder(text.length());
         int n = text.length();
         for (int i = 0; i < n; i++) {
@@ -127,6 +135,10 @@ public final class Normalizer {
 
     /** The form for markup rules: {@link #text} with all whitespace (and NUL) removed. */
     public static String compact(String text) {
+        return compactUnchanged(text) ? text : compactRewritten(text);
+    }
+
+    static String compactRewritten(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -139,6 +151,10 @@ public final class Normalizer {
 
     /** The form for path rules: {@link #text} with backslashes as slashes, {@code //} and {@code /./} collapsed. */
     public static String path(String text) {
+        return pathUnchanged(text) ? text : pathRewritten(text);
+    }
+
+    static String pathRewritten(String text) {
         StringBuilder out = new StringBuilder(text.length());
         int n = text.length();
         for (int i = 0; i < n; i++) {
@@ -338,6 +354,66 @@ public final class Normalizer {
             result = result * 16 + d;
         }
         return result;
+    }
+
+    // The checks below say, in one pass and without copying, that a form would come out equal to its input
+    // (the usual case for ordinary values), so the form is that same string and the prefilter scans it once.
+
+    static boolean sqlUnchanged(String text) {
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == ' ') {
+                if (i == 0 || i == n - 1 || text.charAt(i - 1) == ' ') {
+                    return false;
+                }
+            } else if (c < ' ' || isOtherWhitespace(c)
+                    || (c == '/' || c == '*') && i + 1 < n && text.charAt(i + 1) == (c == '/' ? '*' : '/')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean cmdUnchanged(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ') {
+                if (i == 0 || text.charAt(i - 1) == ' ') {
+                    return false;
+                }
+            } else if (c == '\\' || c == '\'' || c == '"' || c == '^' || c == '$' || c == '\r'
+                    || c != '\n' && (c < ' ' && Character.isWhitespace(c) || c == '\u000b' || isOtherWhitespace(c))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean compactUnchanged(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ' || c < ' ' && (Character.isWhitespace(c) || c == '\u000b') || c == '\u00a0' || isOtherWhitespace(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean pathUnchanged(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' || c == '/' && i > 0
+                    && (text.charAt(i - 1) == '/' || i > 1 && text.charAt(i - 1) == '.' && text.charAt(i - 2) == '/')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whitespace outside ASCII, as {@link Character#isWhitespace} sees it. */
+    private static boolean isOtherWhitespace(char c) {
+        return c >= 0x80 && Character.isWhitespace(c);
     }
 
     private static boolean isAscii(String value) {

@@ -44,8 +44,7 @@ public enum Operator {
 
     /**
      * Compiles the patterns. With {@code caseInsensitive} false the value is expected in lower case already
-     * (every transform but {@code none} lower-cases), which lets RE2/J use its fast literal-prefix search; a
-     * regular expression also gets a {@link LiteralPrefilter} pre-check when one can be derived.
+     * (every transform but {@code none} lower-cases), which lets RE2/J use its fast literal-prefix search.
      */
     public Predicate<String> compile(List<String> patterns, boolean caseInsensitive) {
         List<String> lower = new ArrayList<>(patterns.size());
@@ -54,21 +53,8 @@ public enum Operator {
         }
         return switch (this) {
             case REGEX -> {
-                String source = patterns.size() == 1 ? patterns.get(0) : "(?:" + String.join(")|(?:", patterns) + ")";
-                Pattern regex = Pattern.compile(source, caseInsensitive ? Pattern.CASE_INSENSITIVE : 0);
-                java.util.Optional<List<String>> literals = caseInsensitive ? java.util.Optional.empty() : LiteralPrefilter.of(source);
-                if (literals.isEmpty()) {
-                    yield value -> regex.matcher(value).find();
-                }
-                List<String> required = literals.get();
-                yield value -> {
-                    for (String literal : required) {
-                        if (value.contains(literal)) {
-                            return regex.matcher(value).find();
-                        }
-                    }
-                    return false;
-                };
+                Pattern regex = Pattern.compile(source(patterns), caseInsensitive ? Pattern.CASE_INSENSITIVE : 0);
+                yield value -> regex.matcher(value).find();
             }
             case WORDS -> {
                 StringBuilder alternation = new StringBuilder();
@@ -98,5 +84,28 @@ public enum Operator {
                 return lower.stream().anyMatch(v::endsWith);
             };
         };
+    }
+
+    /**
+     * What every value these patterns match contains (see {@link LiteralQuery}): derived from a regular
+     * expression's syntax, or the patterns themselves for the plain comparisons. {@link LiteralQuery#ALL} when
+     * nothing can be said, for instance for patterns outside ASCII, whose case folding is not modelled.
+     */
+    public LiteralQuery required(List<String> patterns) {
+        if (this == REGEX) {
+            return RegexLiterals.of(source(patterns));
+        }
+        for (String pattern : patterns) {
+            for (int i = 0; i < pattern.length(); i++) {
+                if (pattern.charAt(i) >= 0x80) {
+                    return LiteralQuery.ALL;
+                }
+            }
+        }
+        return LiteralQuery.anyOf(new java.util.LinkedHashSet<>(patterns));
+    }
+
+    private static String source(List<String> patterns) {
+        return patterns.size() == 1 ? patterns.get(0) : "(?:" + String.join(")|(?:", patterns) + ")";
     }
 }

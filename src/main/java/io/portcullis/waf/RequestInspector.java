@@ -14,7 +14,9 @@ import java.util.Set;
  */
 public final class RequestInspector {
     private final List<Rule> rules;
-    private final Map<TargetKind, List<Rule>> byKind;
+    /** Per target kind, the rules that inspect it. */
+    private final Map<TargetKind, KindRules> byKind;
+    private final RulePrefilter prefilter;
     private final int paranoia;
     private final int threshold;
     private final List<WafConfig.Exclusion> exclusions;
@@ -35,21 +37,28 @@ public final class RequestInspector {
         }
         this.rules = List.copyOf(active);
         this.byKind = index(this.rules);
+        this.prefilter = new RulePrefilter(this.rules);
         this.paranoia = paranoia;
         this.threshold = threshold;
         this.exclusions = List.copyOf(exclusions);
     }
 
-    private static Map<TargetKind, List<Rule>> index(List<Rule> rules) {
-        Map<TargetKind, List<Rule>> byKind = new EnumMap<>(TargetKind.class);
+    /**
+     * The rules inspecting one kind of target: their indexes into {@link #rules}, and whether each looks only
+     * at some names of that kind ({@code HEADERS:User-Agent}), so the target's name must be checked.
+     */
+    private record KindRules(int[] indexes, boolean[] named) {}
+
+    private static Map<TargetKind, KindRules> index(List<Rule> rules) {
+        Map<TargetKind, KindRules> byKind = new EnumMap<>(TargetKind.class);
         for (TargetKind kind : TargetKind.values()) {
-            List<Rule> list = new ArrayList<>();
-            for (Rule rule : rules) {
-                if (rule.targets().stream().anyMatch(spec -> spec.kind() == kind)) {
-                    list.add(rule);
-                }
+            int[] indexes = java.util.stream.IntStream.range(0, rules.size())
+                    .filter(i -> rules.get(i).targets().stream().anyMatch(spec -> spec.kind() == kind)).toArray();
+            boolean[] named = new boolean[indexes.length];
+            for (int i = 0; i < indexes.length; i++) {
+                named[i] = rules.get(indexes[i]).targets().stream().noneMatch(spec -> spec.kind() == kind && spec.key().isEmpty());
             }
-            byKind.put(kind, List.copyOf(list));
+            byKind.put(kind, new KindRules(indexes, named));
         }
         return byKind;
     }
@@ -80,18 +89,25 @@ public final class RequestInspector {
                 score += rule.score();
             }
         }
-        Set<Integer> matched = new java.util.HashSet<>();
-        String[] forms = new String[Transform.values().length];
+        boolean[] skip = skipped(excluded);
+        TargetForms forms = new TargetForms(prefilter);
         for (Target target : extraction.targets()) {
-            java.util.Arrays.fill(forms, null);
-            for (Rule rule : byKind.get(target.kind())) {
-                if (matched.contains(rule.id()) || !rule.inspects(target)
-                        || (!excluded.isEmpty() && (excluded.contains(rule.family()) || excluded.contains(Integer.toString(rule.id()))))) {
+            forms.reset(target.value());
+            KindRules candidates = byKind.get(target.kind());
+            int[] indexes = candidates.indexes();
+            for (int i = 0; i < indexes.length; i++) {
+                int index = indexes[i];
+                if (skip[index]) {
                     continue;
                 }
-                String form = form(target.value(), rule.transform(), forms);
-                if (form != null && rule.matcher().test(form)) {
-                    matched.add(rule.id());
+                Rule rule = rules.get(index);
+                long[] hits = forms.hits(rule.transform());
+                if (hits == null || !prefilter.admits(index, hits) || candidates.named()[i] && !rule.inspects(target)) {
+                    continue;
+                }
+                if (rule.matcher().test(forms.form(rule.transform()))) {
+                    // each rule counts once per request
+                    skip[index] = true;
                     matches.add(new RuleMatch(rule.id(), rule.family(), target.label(), rule.score()));
                     score += rule.score();
                 }
@@ -100,34 +116,16 @@ public final class RequestInspector {
         return new Verdict(score, threshold, matches);
     }
 
-    private static String form(String raw, Transform transform, String[] forms) {
-        int slot = transform.ordinal();
-        if (forms[slot] != null) {
-            return forms[slot].isEmpty() && transform == Transform.BASE64 ? null : forms[slot];
-        }
-        String text = transform == Transform.NONE || transform == Transform.BASE64 ? null : textForm(raw, forms);
-        String form = switch (transform) {
-            case TEXT -> text;
-            case SQL -> Normalizer.sql(text);
-            case CMD -> Normalizer.cmd(text);
-            case PATH -> Normalizer.path(text);
-            case COMPACT -> Normalizer.compact(text);
-            case NONE -> raw;
-            case BASE64 -> {
-                String decoded = Normalizer.base64(raw);
-                yield decoded == null ? "" : decoded;
+    /** Per rule: true when it is excluded for this request (and later, once it has matched). */
+    private boolean[] skipped(Set<String> excluded) {
+        boolean[] skip = new boolean[rules.size()];
+        if (!excluded.isEmpty()) {
+            for (int i = 0; i < skip.length; i++) {
+                Rule rule = rules.get(i);
+                skip[i] = excluded.contains(rule.family()) || excluded.contains(Integer.toString(rule.id()));
             }
-        };
-        forms[slot] = form;
-        return form.isEmpty() && transform == Transform.BASE64 ? null : form;
-    }
-
-    private static String textForm(String raw, String[] forms) {
-        int slot = Transform.TEXT.ordinal();
-        if (forms[slot] == null) {
-            forms[slot] = Normalizer.text(raw);
         }
-        return forms[slot];
+        return skip;
     }
 
     private Set<String> excluded(String path) {

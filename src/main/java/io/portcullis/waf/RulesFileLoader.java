@@ -174,12 +174,14 @@ public final class RulesFileLoader {
         }
 
         Predicate<String> matcher = null;
+        LiteralQuery required = LiteralQuery.ALL;
         if (operator.isPresent() && !patterns.isEmpty()) {
             try {
                 // every transform but none lower-cases the value; a pattern written with capitals still matches
                 boolean caseInsensitive = transform.isEmpty() || transform.get() == Transform.NONE
                         || patterns.stream().anyMatch(RulesFileLoader::hasCapitalLetter);
                 matcher = operator.get().compile(patterns, caseInsensitive);
+                required = operator.get().required(patterns);
             } catch (PatternSyntaxException e) {
                 problems.add(path + (node.has("pattern") ? "pattern" : "patterns") + ": not a valid RE2 regular expression: "
                         + e.getDescription() + " (was \"" + e.getPattern() + "\")");
@@ -188,7 +190,7 @@ public final class RulesFileLoader {
         if (problems.size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new Rule(id, family, paranoia, score, targets, transform.get(), matcher, message));
+        return Optional.of(new Rule(id, family, paranoia, score, targets, transform.get(), matcher, required, message));
     }
 
     /** True when the pattern holds a capital letter that is not part of an escape such as {@code \\S}. */

@@ -93,7 +93,8 @@ public final class TargetExtractor {
             if (target.kind() != TargetKind.BODY && target.value().indexOf('\0') >= 0) {
                 anomalies.putIfAbsent(ProtocolRule.NUL_BYTE, target.label());
             }
-            if (target.kind() == TargetKind.ARGS && INCLUDE_NAME.matcher(target.key()).find()
+            // "://" first: REMOTE_URL needs it, and it spares the two name patterns on almost every value
+            if (target.kind() == TargetKind.ARGS && target.value().contains("://") && INCLUDE_NAME.matcher(target.key()).find()
                     && !LINK_NAME.matcher(target.key()).find() && REMOTE_URL.matcher(target.value()).find()) {
                 anomalies.putIfAbsent(ProtocolRule.REMOTE_INCLUDE_PARAMETER, target.label());
             }

@@ -2,6 +2,7 @@ package io.portcullis.waf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -71,5 +72,35 @@ class NormalizerTest {
         assertEquals("_$$nd_func$$_", Normalizer.base64("XyQkTkRfRlVOQyQkXwo=").strip());
         assertNull(Normalizer.base64("hello world"));
         assertNull(Normalizer.base64("short"));
+    }
+
+    @Test
+    void formsWhenTheQuickCheckSaysUnchangedThenTheFullRewriteAgrees() {
+        // the forms return their input as is when a one-pass check says nothing would change; random strings
+        // over the characters the rewrites care about must never prove that check wrong
+        String alphabet = "ab/*\\'\"^$@{}ifs.-_ \t\n\r\u000b\u00a0\u2028x1";
+        java.util.Random random = new java.util.Random(42);
+        int unchanged = 0;
+        for (int round = 0; round < 200_000; round++) {
+            StringBuilder value = new StringBuilder();
+            for (int i = random.nextInt(8); i > 0; i--) {
+                value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String text = value.toString();
+            if (Normalizer.sqlUnchanged(text)) {
+                assertEquals(text, Normalizer.sqlRewritten(text), "sql of [" + text + "]");
+                unchanged++;
+            }
+            if (Normalizer.cmdUnchanged(text)) {
+                assertEquals(text, Normalizer.cmdRewritten(text), "cmd of [" + text + "]");
+            }
+            if (Normalizer.compactUnchanged(text)) {
+                assertEquals(text, Normalizer.compactRewritten(text), "compact of [" + text + "]");
+            }
+            if (Normalizer.pathUnchanged(text)) {
+                assertEquals(text, Normalizer.pathRewritten(text), "path of [" + text + "]");
+            }
+        }
+        assertTrue(unchanged > 1000, "the quick check is never taken: " + unchanged);
     }
 }
