@@ -7,6 +7,7 @@ CATALINA_OPTS="$CATALINA_OPTS \
   -Dportcullis.http.port=${PORTCULLIS_HTTP_PORT:-8080} \
   -Dportcullis.http.address=${PORTCULLIS_HTTP_ADDRESS:-0.0.0.0} \
   -Dportcullis.max.threads=${PORTCULLIS_MAX_THREADS:-200} \
+  -Dportcullis.write.buffer=${PORTCULLIS_WRITE_BUFFER:-32768} \
   -Xms${PORTCULLIS_HEAP:-512m} -Xmx${PORTCULLIS_HEAP:-512m} \
   -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
   -Djava.security.egd=file:/dev/urandom"

@@ -77,7 +77,7 @@ END {
         }
     }
     print ""
-    print "Targets (issue 9; req/s as a ratio to the nginx reference of the same body, same run):"
+    print "Targets (req/s as a ratio to the nginx reference of the same body, same run):"
     print ""
     print "| target | " (nc >= 1 ? cont[1] : "") (nc >= 2 ? " | " cont[2] : "") " |"
     print "|---|" (nc >= 1 ? "---|" : "") (nc >= 2 ? "---|" : "")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Portcullis load benchmark (issue 9). One command runs the whole kit:
+# Portcullis load benchmark. One command runs the whole kit:
 #
-#   src/test/load/run.sh                                  # full run: 20 s warm-up, 3 x 15 s rounds
-#   ROUNDS=1 DURATION=3s WARMUP=3s src/test/load/run.sh   # smoke run
+#   src/test/load/run.sh            # full run: warm-up until steady (20 s to 300 s), then 3 x 15 s rounds
+#   ROUNDS=1 DURATION=3s WARMUP=3s WARMUP_MAX=3 src/test/load/run.sh   # smoke run (figures not steady)
 #
 # It starts, on loopback ports it picks itself: an nginx upstream (/small JSON, /big 64 KiB), Debian's
 # nginx as a plain reverse proxy (the reference), redis-server, and the real target/portcullis.war in
@@ -15,7 +15,10 @@ set -euo pipefail
 # ---- settings (environment) ------------------------------------------------------------------------
 ROUNDS=${ROUNDS:-3}                 # measured rounds per scenario and body
 DURATION=${DURATION:-15s}           # length of one measured round (wrk -d)
-WARMUP=${WARMUP:-20s}               # load before measuring, per body, after each start of a server
+WARMUP=${WARMUP:-20s}               # load before measuring, per body, after each start of a server (at least)
+WARMUP_STEP=${WARMUP_STEP:-10s}     # then more warm-up in steps of this length until two steps agree ...
+WARMUP_TOLERANCE=${WARMUP_TOLERANCE:-3}   # ... within this many percent of requests/s ...
+WARMUP_MAX=${WARMUP_MAX:-300}       # ... or this many seconds of warm-up have passed (per body)
 CONNECTIONS=${CONNECTIONS:-50}      # wrk -c
 WRK_THREADS=${WRK_THREADS:-1}       # wrk -t (one load core)
 GATEWAY_CORE=${GATEWAY_CORE:-1}     # the core of the gateway JVM and of the nginx reference
@@ -28,6 +31,7 @@ HEAP=${HEAP:-512m}                  # gateway heap (-Xms = -Xmx)
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-120}   # seconds a gateway may take to answer /health with 200
 REDIS_PROBE_REQUESTS=${REDIS_PROBE_REQUESTS:-200}
 REBUILD=${REBUILD:-0}               # 1: mvn package even when target/portcullis.war exists
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}  # extra JVM options for the gateway (a profiler agent, say)
 JETTY_VERSION=12.1.12
 TOMCAT_VERSION=10.1.59
 
@@ -286,7 +290,35 @@ redis_probe() { # base-url headers...
 }
 
 # ---- one measured target: warm-up, then ROUNDS rounds per body ----------------------------------------
+# A JVM on one core compiles its hot path while it serves: throughput climbs for a minute or two (the JIT
+# compiler shares the core with the request threads). Warm-up goes on in steps until two consecutive steps
+# agree, so rounds measure the steady state rather than the compiler.
+warm_up() { # label url outfile-prefix headers...
+    local label=$1 url=$2 prefix=$3; shift 3
+    local spent step previous=0 current i=0
+    log "$label: warm-up $WARMUP on ${url##*/api}"
+    wrk_run "$WARMUP" "$url" "$prefix-0.txt" "$@"
+    spent=$(seconds_of "$WARMUP")
+    step=$(seconds_of "$WARMUP_STEP")
+    while (( spent + step <= WARMUP_MAX )); do
+        i=$(( i + 1 ))
+        wrk_run "$WARMUP_STEP" "$url" "$prefix-$i.txt" "$@"
+        spent=$(( spent + step ))
+        current=$(parse_wrk "$prefix-$i.txt" | awk '{ print $2 }')
+        if awk -v a="$previous" -v b="$current" -v t="$WARMUP_TOLERANCE" \
+                'BEGIN { d = b - a; if (d < 0) d = -d; exit !(a > 0 && d * 100 <= t * a) }'; then
+            log "$label: steady after ${spent}s of warm-up (${previous} -> ${current} req/s)"
+            printf '%s\t%s\tsteady\n' "$label ${url##*/api/}" "$spent" >> "$WARMUPS"
+            return 0
+        fi
+        previous=$current
+    done
+    log "$label: still climbing after ${spent}s of warm-up (last step ${current:-?} req/s); measuring anyway"
+    printf '%s\t%s\tstill climbing\n' "$label ${url##*/api/}" "$spent" >> "$WARMUPS"
+}
+
 RAW=$OUT/raw.tsv
+WARMUPS=$OUT/warmup.tsv
 STATUS=$OUT/status.tsv
 
 measure() { # server scenario base-url pids-var-name
@@ -296,8 +328,7 @@ measure() { # server scenario base-url pids-var-name
     while IFS= read -r line; do [[ -n $line ]] && headers+=("$line"); done < <(scenario_headers "$s")
     [[ $server == nginx ]] && headers=()
     for body in $(scenario_bodies "$s"); do
-        log "$server/$s: warm-up $WARMUP on /$body"
-        wrk_run "$WARMUP" "$base/api/$body" "$OUT/wrk/$server-$s-$body-warmup.txt" "${headers[@]}"
+        warm_up "$server/$s" "$base/api/$body" "$OUT/wrk/$server-$s-$body-warmup" "${headers[@]}"
     done
     for (( round = 1; round <= ROUNDS; round++ )); do
         for body in $(scenario_bodies "$s"); do
@@ -330,7 +361,7 @@ fi
 [[ $JWT_ALG == RS256 || $JWT_ALG == HS256 ]] || die "JWT_ALG must be RS256 or HS256"
 
 rm -rf "$OUT/logs" "$OUT/wrk" "$OUT/conf" "$OUT/tmp" "$OUT/nginx-up" "$OUT/nginx-ref" "$OUT/redis" \
-       "$OUT/jetty-base" "$OUT/tomcat-base" "$RAW" "$STATUS" "$OUT/results.md"
+       "$OUT/jetty-base" "$OUT/tomcat-base" "$RAW" "$STATUS" "$WARMUPS" "$OUT/results.md"
 mkdir -p "$OUT"/{dist,logs,wrk,conf,tmp,keys}
 CLK_TCK=$(getconf CLK_TCK)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -523,12 +554,12 @@ start_gateway() { # container scenario port config log -> GATEWAY_PID
     if [[ $c == jetty ]]; then
         (cd "$OUT/jetty-base" && exec taskset -c "$GATEWAY_CORE" java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC \
             -XX:+ExitOnOutOfMemoryError -Djava.security.egd=file:/dev/urandom -Djava.io.tmpdir="$OUT/tmp" \
-            -Dportcullis.config="$cfg" \
+            -Dportcullis.config="$cfg" $GATEWAY_JAVA_OPTS \
             -jar "$JETTY_HOME/start.jar" jetty.http.host=127.0.0.1 jetty.http.port="$port") > "$logf" 2>&1 &
     else
         rm -rf "$OUT/tomcat-base/work"/* "$OUT/tomcat-base/webapps/ROOT" "$OUT/tomcat-base/logs"/*
         CATALINA_HOME=$CATALINA_HOME_DIR CATALINA_BASE=$OUT/tomcat-base PORTCULLIS_CONFIG=$cfg \
-            PORTCULLIS_HTTP_PORT=$port PORTCULLIS_HEAP=$HEAP CATALINA_OPTS="-Dportcullis.http.address=127.0.0.1" \
+            PORTCULLIS_HTTP_PORT=$port PORTCULLIS_HEAP=$HEAP CATALINA_OPTS="-Dportcullis.http.address=127.0.0.1 $GATEWAY_JAVA_OPTS" \
             taskset -c "$GATEWAY_CORE" "$CATALINA_HOME_DIR/bin/catalina.sh" run > "$logf" 2>&1 &
     fi
     GATEWAY_PID=$!
@@ -619,6 +650,12 @@ done
     echo
     awk -F'\t' -v tck="$CLK_TCK" -v order="nginx $SCENARIOS" -v containers="$CONTAINERS" \
         -f "$LOAD_DIR/report.awk" "$STATUS" "$RAW"
+    echo
+    echo "Warm-up before the rounds (seconds of load; steady = two ${WARMUP_STEP} steps within ${WARMUP_TOLERANCE}%):"
+    echo
+    echo "| target | warm-up s | state |"
+    echo "|---|---:|---|"
+    awk -F'\t' '{ printf "| %s | %s | %s |\n", $1, $2, $3 }' "$WARMUPS" 2>/dev/null || true
 } > "$OUT/results.md"
 cat "$OUT/results.md"
 log "results: $OUT/results.md (raw rounds: $RAW, wrk output: $OUT/wrk/, server logs: $OUT/logs/)"

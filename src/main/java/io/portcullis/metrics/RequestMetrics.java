@@ -25,33 +25,55 @@ public final class RequestMetrics implements RequestObserver {
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private final MeterRegistry meters;
+    private final MeterCache<Labels, Series> series;
+    private final MeterCache<Rejection, Counter> rejections;
 
     public RequestMetrics(MeterRegistry meters) {
         this.meters = meters;
+        this.series = new MeterCache<>(this::register);
+        this.rejections = new MeterCache<>(this::register);
     }
 
     @Override
     public void onComplete(HttpServletRequest request, int status, long durationNanos) {
         String route = RequestAttributes.ROUTE.get(request).map(Route::id).orElse(NO_ROUTE);
-        String methodClass = READ_METHODS.contains(request.getMethod()) ? "read" : "write";
-        boolean valid = status >= 100 && status <= 599;
-        String statusClass = valid ? (status / 100) + "xx" : "other";
-        Counter.builder("portcullis.requests")
-                .description("Requests completed, by route, method class, status class and status")
-                .tags("route", route, "method_class", methodClass, "status_class", statusClass,
-                        "status", valid ? Integer.toString(status) : "other")
-                .register(meters).increment();
-        Timer.builder("portcullis.request.duration")
-                .description("Whole requests, from arrival to completion, by route, method class and status class")
-                .tags("route", route, "method_class", methodClass, "status_class", statusClass)
-                .serviceLevelObjectives(LatencyBuckets.REQUEST)
-                .register(meters).record(durationNanos, TimeUnit.NANOSECONDS);
+        boolean read = READ_METHODS.contains(request.getMethod());
+        Series recorded = series.get(new Labels(route, read, status >= 100 && status <= 599 ? status : 0));
+        recorded.requests().increment();
+        recorded.duration().record(durationNanos, TimeUnit.NANOSECONDS);
         FilterStage stage = RequestAttributes.REJECTED_BY.get(request).orElse(null);
         if (stage != null) {
-            Counter.builder("portcullis.rejections")
-                    .description("Requests a stage answered itself, by stage and reason (problem type)")
-                    .tags("stage", stage.filterName(), "reason", RequestAttributes.PROBLEM.get(request).orElse("unknown"))
-                    .register(meters).increment();
+            rejections.get(new Rejection(stage, RequestAttributes.PROBLEM.get(request).orElse("unknown"))).increment();
         }
     }
+
+    private Series register(Labels labels) {
+        String methodClass = labels.read() ? "read" : "write";
+        String statusClass = labels.status() == 0 ? "other" : (labels.status() / 100) + "xx";
+        Counter requests = Counter.builder("portcullis.requests")
+                .description("Requests completed, by route, method class, status class and status")
+                .tags("route", labels.route(), "method_class", methodClass, "status_class", statusClass,
+                        "status", labels.status() == 0 ? "other" : Integer.toString(labels.status()))
+                .register(meters);
+        Timer duration = Timer.builder("portcullis.request.duration")
+                .description("Whole requests, from arrival to completion, by route, method class and status class")
+                .tags("route", labels.route(), "method_class", methodClass, "status_class", statusClass)
+                .serviceLevelObjectives(LatencyBuckets.REQUEST)
+                .register(meters);
+        return new Series(requests, duration);
+    }
+
+    private Counter register(Rejection rejection) {
+        return Counter.builder("portcullis.rejections")
+                .description("Requests a stage answered itself, by stage and reason (problem type)")
+                .tags("stage", rejection.stage().filterName(), "reason", rejection.reason())
+                .register(meters);
+    }
+
+    /** A series' labels; status 0 stands for a status outside 100–599. */
+    private record Labels(String route, boolean read, int status) {}
+
+    private record Series(Counter requests, Timer duration) {}
+
+    private record Rejection(FilterStage stage, String reason) {}
 }
