@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Portcullis load benchmark. One command runs the whole kit:
 #
-#   src/test/load/run.sh            # full run: warm-up until steady (20 s to 300 s), then 3 x 15 s rounds
+#   src/test/load/run.sh            # full run: warm-up until steady (90 s to 360 s), then 3 x 15 s rounds
 #   ROUNDS=1 DURATION=3s WARMUP=3s WARMUP_MAX=3 src/test/load/run.sh   # smoke run (figures not steady)
 #
 # It starts, on loopback ports it picks itself: an nginx upstream (/small JSON, /big 64 KiB), Debian's
@@ -15,10 +15,10 @@ set -euo pipefail
 # ---- settings (environment) ------------------------------------------------------------------------
 ROUNDS=${ROUNDS:-3}                 # measured rounds per scenario and body
 DURATION=${DURATION:-15s}           # length of one measured round (wrk -d)
-WARMUP=${WARMUP:-20s}               # load before measuring, per body, after each start of a server (at least)
-WARMUP_STEP=${WARMUP_STEP:-10s}     # then more warm-up in steps of this length until two steps agree ...
+WARMUP=${WARMUP:-60s}               # load before measuring, per body, after each start of a server (at least)
+WARMUP_STEP=${WARMUP_STEP:-10s}     # then more warm-up in steps of this length until three steps agree ...
 WARMUP_TOLERANCE=${WARMUP_TOLERANCE:-3}   # ... within this many percent of requests/s ...
-WARMUP_MAX=${WARMUP_MAX:-300}       # ... or this many seconds of warm-up have passed (per body)
+WARMUP_MAX=${WARMUP_MAX:-360}       # ... or this many seconds of warm-up have passed (per body)
 CONNECTIONS=${CONNECTIONS:-50}      # wrk -c
 WRK_THREADS=${WRK_THREADS:-1}       # wrk -t (one load core)
 GATEWAY_CORE=${GATEWAY_CORE:-1}     # the core of the gateway JVM and of the nginx reference
@@ -295,7 +295,7 @@ redis_probe() { # base-url headers...
 # agree, so rounds measure the steady state rather than the compiler.
 warm_up() { # label url outfile-prefix headers...
     local label=$1 url=$2 prefix=$3; shift 3
-    local spent step previous=0 current i=0
+    local spent step i=0 rates=() current
     log "$label: warm-up $WARMUP on ${url##*/api}"
     wrk_run "$WARMUP" "$url" "$prefix-0.txt" "$@"
     spent=$(seconds_of "$WARMUP")
@@ -305,15 +305,19 @@ warm_up() { # label url outfile-prefix headers...
         wrk_run "$WARMUP_STEP" "$url" "$prefix-$i.txt" "$@"
         spent=$(( spent + step ))
         current=$(parse_wrk "$prefix-$i.txt" | awk '{ print $2 }')
-        if awk -v a="$previous" -v b="$current" -v t="$WARMUP_TOLERANCE" \
-                'BEGIN { d = b - a; if (d < 0) d = -d; exit !(a > 0 && d * 100 <= t * a) }'; then
-            log "$label: steady after ${spent}s of warm-up (${previous} -> ${current} req/s)"
+        rates+=("$current")
+        (( ${#rates[@]} > 3 )) && rates=("${rates[@]:1}")
+        # steady: the last three steps within WARMUP_TOLERANCE percent of each other (a JIT that is still
+        # compiling can hold a plateau for two steps and then climb again)
+        if (( ${#rates[@]} == 3 )) && printf '%s\n' "${rates[@]}" | awk -v t="$WARMUP_TOLERANCE" '
+                NR == 1 { lo = $1; hi = $1 } { if ($1 < lo) lo = $1; if ($1 > hi) hi = $1 }
+                END { exit !(hi > 0 && (hi - lo) * 100 <= t * hi) }'; then
+            log "$label: steady after ${spent}s of warm-up (last steps ${rates[*]} req/s)"
             printf '%s\t%s\tsteady\n' "$label ${url##*/api/}" "$spent" >> "$WARMUPS"
             return 0
         fi
-        previous=$current
     done
-    log "$label: still climbing after ${spent}s of warm-up (last step ${current:-?} req/s); measuring anyway"
+    log "$label: still climbing after ${spent}s of warm-up (last steps ${rates[*]} req/s); measuring anyway"
     printf '%s\t%s\tstill climbing\n' "$label ${url##*/api/}" "$spent" >> "$WARMUPS"
 }
 
@@ -651,7 +655,7 @@ done
     awk -F'\t' -v tck="$CLK_TCK" -v order="nginx $SCENARIOS" -v containers="$CONTAINERS" \
         -f "$LOAD_DIR/report.awk" "$STATUS" "$RAW"
     echo
-    echo "Warm-up before the rounds (seconds of load; steady = two ${WARMUP_STEP} steps within ${WARMUP_TOLERANCE}%):"
+    echo "Warm-up before the rounds (seconds of load; steady = three ${WARMUP_STEP} steps within ${WARMUP_TOLERANCE}%):"
     echo
     echo "| target | warm-up s | state |"
     echo "|---|---:|---|"

@@ -6,6 +6,7 @@ import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RouteConfig;
+import io.portcullis.jwt.BearerToken;
 import io.portcullis.jwt.SigningKeys;
 import io.portcullis.jwt.TokenVerifier;
 import io.portcullis.jwt.Verification;
@@ -168,12 +169,16 @@ public final class AuthEndpoint implements RouteHandler {
 
     private Optional<io.portcullis.jwt.VerifiedToken> authenticate(HttpServletRequest request,
             HttpServletResponse response) throws IOException {
-        Optional<String> bearer = TokenChecker.bearer(request);
-        if (bearer.isEmpty()) {
+        BearerToken.Found found = BearerToken.from(request);
+        if (found instanceof BearerToken.Found.Malformed malformed) {
+            ProblemWriter.write(request, response, TokenChecker.invalid(malformed.description()));
+            return Optional.empty();
+        }
+        if (!(found instanceof BearerToken.Found.Present bearer)) {
             ProblemWriter.write(request, response, TokenChecker.missing());
             return Optional.empty();
         }
-        Verification result = tokens.checkOwn(bearer.get());
+        Verification result = tokens.checkOwn(bearer.token());
         if (result instanceof Verification.Rejected rejected) {
             ProblemWriter.write(request, response, TokenChecker.rejected(rejected));
             return Optional.empty();

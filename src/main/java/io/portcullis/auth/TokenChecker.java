@@ -10,13 +10,11 @@ import io.portcullis.jwt.Verification.Failure;
 import io.portcullis.jwt.VerifiedToken;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Access-token checks for the auth endpoints: the {@code Authorization: Bearer} header, the
+ * Access-token checks for the auth endpoints, on the token {@link io.portcullis.jwt.BearerToken} found: the
  * {@link TokenVerifier}, then the shared {@link RevocationStore} (so a logout on one node counts on every
  * node at once). While the revocation state cannot be read, {@code redis.on-failure.revocation} decides:
  * {@code deny} refuses with 503, {@code allow} accepts. Also builds the RFC 6750 problems. Thread-safe.
@@ -37,15 +35,6 @@ final class TokenChecker {
         this.revocations = revocations;
         this.onFailure = onFailure;
         this.issuer = issuer;
-    }
-
-    /** The token of an {@code Authorization: Bearer} header (scheme case-insensitive), if there is one. */
-    static Optional<String> bearer(HttpServletRequest request) {
-        String header = request.getHeader("Authorization");
-        if (header == null || header.length() < 7 || !header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-            return Optional.empty();
-        }
-        return Optional.of(header.substring(7).trim());
     }
 
     /** Verifies a token this gateway issued, revocation included (the Bearer endpoints act on its users). */

@@ -265,6 +265,10 @@ class AuthEndpointTest {
         assertProblem(garbage, 401, "not a well-formed JWT");
         assertEquals("Bearer error=\"invalid_token\", error_description=\"The token is not a well-formed JWT.\"",
                 garbage.header("WWW-Authenticate"));
+        Answer twoTokens = auth.get("/me", "Authorization", "Bearer first second");
+        assertProblem(twoTokens, 401, "exactly one Bearer token");
+        assertTrue(twoTokens.header("WWW-Authenticate").startsWith("Bearer error=\"invalid_token\""));
+        assertProblem(auth.get("/me", "Authorization", "Bearer "), 401, "credential is empty");
         Answer refreshAsAccess = auth.get("/me", "Authorization",
                 bearer(auth.registerAndLogin("bob").text("refresh_token")));
         assertProblem(refreshAsAccess, 401, "refresh token is not an access token");

@@ -13,9 +13,7 @@ import io.portcullis.jwt.TokenVerifier;
 import io.portcullis.jwt.Verification;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
-import io.portcullis.testsupport.FakeRequest;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -63,13 +61,6 @@ class TokenCheckerTest {
         assertEquals(Verification.Failure.REVOKED, rejected.failure());
         assertEquals("Bearer error=\"invalid_token\", error_description=\"The token has been revoked.\"",
                 TokenChecker.rejected(rejected).headers().get("WWW-Authenticate"));
-    }
-
-    @Test
-    void bearerWhenHeaderVariantsThenTokenOnlyForBearerScheme() {
-        assertEquals(Optional.of("abc"), TokenChecker.bearer(FakeRequest.of("GET", "/").header("Authorization", "bearer abc")));
-        assertEquals(Optional.empty(), TokenChecker.bearer(FakeRequest.of("GET", "/").header("Authorization", "Basic abc")));
-        assertEquals(Optional.empty(), TokenChecker.bearer(FakeRequest.of("GET", "/")));
     }
 
     @Test
