@@ -291,7 +291,7 @@ redis_probe() { # base-url headers...
 
 # ---- one measured target: warm-up, then ROUNDS rounds per body ----------------------------------------
 # A JVM on one core compiles its hot path while it serves: throughput climbs for a minute or two (the JIT
-# compiler shares the core with the request threads). Warm-up goes on in steps until two consecutive steps
+# compiler shares the core with the request threads). Warm-up goes on in steps until three consecutive steps
 # agree, so rounds measure the steady state rather than the compiler.
 warm_up() { # label url outfile-prefix headers...
     local label=$1 url=$2 prefix=$3; shift 3
