@@ -120,8 +120,14 @@ public final class TokenVerifier {
             return Verification.rejected(Failure.INVALID, "The token lacks the 'exp' claim.");
         }
         boolean consumer = consumers.containsKey(jwt.getIssuer());
-        if (!consumer && (jwt.getSubject() == null || jwt.getSubject().isBlank())) {
+        if (!consumer && jwt.getSubject() == null) {
             return Verification.rejected(Failure.INVALID, "The token lacks the 'sub' claim.");
+        }
+        // RFC 7519 §4.1.2: a StringOrURI. DecodedJWT.getSubject() renders a number or boolean as text, which
+        // would make "sub": 0 the user "0".
+        String subject = jwt.getClaim("sub").asString();
+        if (!consumer && (subject == null || subject.isBlank())) {
+            return Verification.rejected(Failure.INVALID, "The token's 'sub' claim is not a non-empty string.");
         }
         return new Verification.Verified(toVerified(jwt, consumer));
     }
@@ -235,7 +241,7 @@ public final class TokenVerifier {
                 claims.put(entry.getKey(), value);
             }
         }
-        String subject = consumer || jwt.getSubject() == null ? jwt.getIssuer() : jwt.getSubject();
+        String subject = consumer ? jwt.getIssuer() : jwt.getClaim("sub").asString();
         claims.put("sub", subject);
         return new VerifiedToken(subject, jwt.getIssuer(), Optional.ofNullable(jwt.getId()),
                 Optional.ofNullable(jwt.getClaim("sid").asString()),

@@ -131,6 +131,19 @@ class TokenVerifierTest {
         assertEquals(Failure.EXPIRED, rejected(token).failure());
     }
 
+    /** Found by TokenVerifierPropertiesTest: "sub": 0 was accepted as the user "0". */
+    @Test
+    void verifyWhenSubjectNotAStringThenInvalid() {
+        for (Object subject : List.of(0, false, List.of("user-1"), Map.of("id", "user-1"))) {
+            Map<String, Object> claims = new java.util.HashMap<>();
+            claims.put("sub", subject);
+            String token = valid().withPayload(claims).sign(RSA_KEY.jwtAlgorithm());
+            Verification.Rejected rejection = rejected(token);
+            assertEquals(Failure.INVALID, rejection.failure(), subject::toString);
+            assertEquals("The token's 'sub' claim is not a non-empty string.", rejection.description());
+        }
+    }
+
     @Test
     void verifyWhenNotBeforeInFutureThenInvalid() {
         String token = valid().withNotBefore(START.plusSeconds(120)).sign(RSA_KEY.jwtAlgorithm());
