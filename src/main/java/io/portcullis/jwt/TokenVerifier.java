@@ -271,9 +271,12 @@ public final class TokenVerifier {
         if (single != null) {
             return List.of(single);
         }
+        // Only the array's JSON strings count: a null or a number there grants nothing (asList(String.class)
+        // would pass a null on, or turn 1 into the role "1").
         try {
-            List<String> values = claim.asList(String.class);
-            return values == null ? List.of() : values;
+            List<Object> values = claim.asList(Object.class);
+            return values == null ? List.of()
+                    : values.stream().filter(String.class::isInstance).map(String.class::cast).toList();
         } catch (JWTDecodeException e) {
             return List.of();
         }

@@ -144,6 +144,18 @@ class TokenVerifierTest {
         }
     }
 
+    /** Found by TokenVerifierPropertiesTest: "roles": [null] made verification throw (a 500 in the JWT stage). */
+    @Test
+    void verifyWhenRoleOrScopeArrayHoldsNonStringsThenOnlyTheStringsCount() {
+        Map<String, Object> claims = new java.util.HashMap<>();
+        claims.put("roles", java.util.Arrays.asList(null, 1, true, "admin"));
+        claims.put("scp", java.util.Arrays.asList("orders", null, 2));
+        String token = valid().withPayload(claims).sign(RSA_KEY.jwtAlgorithm());
+        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token)).token();
+        assertEquals(List.of("admin"), verified.roles());
+        assertEquals(List.of("orders"), verified.scopes());
+    }
+
     @Test
     void verifyWhenNotBeforeInFutureThenInvalid() {
         String token = valid().withNotBefore(START.plusSeconds(120)).sign(RSA_KEY.jwtAlgorithm());
