@@ -129,6 +129,11 @@ public final class TokenVerifier {
         if (!consumer && (subject == null || subject.isBlank())) {
             return Verification.rejected(Failure.INVALID, "The token's 'sub' claim is not a non-empty string.");
         }
+        // The gateway's own tokens are revoked by jti: "jti": null passes the presence check but names nothing.
+        String jti = jwt.getClaim("jti").asString();
+        if (issuer.equals(jwt.getIssuer()) && (jti == null || jti.isBlank())) {
+            return Verification.rejected(Failure.INVALID, "The token's 'jti' claim is not a non-empty string.");
+        }
         return new Verification.Verified(toVerified(jwt, consumer));
     }
 

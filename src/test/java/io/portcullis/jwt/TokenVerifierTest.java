@@ -144,6 +144,19 @@ class TokenVerifierTest {
         }
     }
 
+    /** Found by TokenVerifierPropertiesTest: "jti": null passed the presence check, leaving nothing to revoke. */
+    @Test
+    void verifyWhenOwnTokenJtiNotAStringThenInvalid() {
+        for (Object jti : java.util.Arrays.asList(null, 7, "")) {
+            Map<String, Object> claims = new java.util.HashMap<>();
+            claims.put("jti", jti);
+            String token = valid().withPayload(claims).sign(RSA_KEY.jwtAlgorithm());
+            Verification.Rejected rejection = rejected(token);
+            assertEquals(Failure.INVALID, rejection.failure(), String.valueOf(jti));
+            assertEquals("The token's 'jti' claim is not a non-empty string.", rejection.description());
+        }
+    }
+
     /** Found by TokenVerifierPropertiesTest: "roles": [null] made verification throw (a 500 in the JWT stage). */
     @Test
     void verifyWhenRoleOrScopeArrayHoldsNonStringsThenOnlyTheStringsCount() {
