@@ -1,8 +1,6 @@
 package io.portcullis.auth;
 
-import io.portcullis.chain.ClientAddress;
 import io.portcullis.chain.JsonResponses;
-import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.jwt.SigningKeys;
 import io.portcullis.problem.Problem;
@@ -13,25 +11,33 @@ import io.portcullis.route.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code GET /.well-known/jwks.json} (the public signing keys, RFC 7517) and
  * {@code GET /.well-known/openid-configuration} (issuer, key set and endpoint locations, RFC 8414).
- * Endpoint URLs are built from the address the client used, honouring trusted forwarding headers.
- * Thread-safe.
+ * Endpoint URLs are built from the configured public URL ({@code gateway.public-url}, by default the issuer when
+ * it is an http(s) URL), never from the request's {@code Host} or forwarding headers: the document is cacheable
+ * and public, so a URL taken from one request would be served to every client. Without a public URL the
+ * endpoints are written as paths from the server root (relative references, resolved by a client against the
+ * URL it fetched the document from). Thread-safe.
  */
 public final class WellKnownEndpoint implements RouteHandler {
     public static final String PREFIX = "/.well-known";
 
     private final SigningKeys keys;
     private final AuthConfig config;
+    private final Optional<URI> publicUrl;
 
-    public WellKnownEndpoint(SigningKeys keys, AuthConfig config) {
+    /** @param publicUrl the gateway's public base URL, without a trailing slash; empty writes root-relative paths */
+    public WellKnownEndpoint(SigningKeys keys, AuthConfig config, Optional<URI> publicUrl) {
         this.keys = keys;
         this.config = config;
+        this.publicUrl = publicUrl;
     }
 
     @Override
@@ -72,11 +78,11 @@ public final class WellKnownEndpoint implements RouteHandler {
         return body;
     }
 
-    private static String baseUrl(HttpServletRequest request) {
-        ClientAddress client = RequestAttributes.CLIENT.get(request).orElse(null);
-        String proto = client != null ? client.proto() : request.getScheme();
-        String host = client != null && client.host() != null ? client.host()
-                : request.getServerName() + ":" + request.getServerPort();
-        return proto + "://" + host + request.getContextPath();
+    /**
+     * The public URL names the gateway's context as the world sees it (a proxy in front may map it to any
+     * path); only the root-relative fallback adds the context path.
+     */
+    private String baseUrl(HttpServletRequest request) {
+        return publicUrl.map(URI::toString).orElse(request.getContextPath());
     }
 }

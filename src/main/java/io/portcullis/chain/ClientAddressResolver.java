@@ -1,5 +1,6 @@
 package io.portcullis.chain;
 
+import io.portcullis.config.GatewayConfig.ClientAddressHeader;
 import io.portcullis.config.IpRange;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -10,20 +11,34 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Works out the client's address from the peer address and, only when the peer is a trusted proxy,
- * from {@code Forwarded} (RFC 7239) or {@code X-Forwarded-For}. The client is the right-most hop that is
- * not a trusted proxy; from an untrusted peer the headers are ignored and replaced, never appended to.
- * Immutable and thread-safe.
+ * Works out the client's address from the peer address and, only when the peer is a trusted proxy, from the
+ * one header {@code gateway.client-address-header} names: {@code X-Forwarded-For} (the default) or
+ * {@code Forwarded} (RFC 7239). The other header is ignored: proxies such as nginx, HAProxy and cloud load
+ * balancers append to the one they manage and pass a client's own copy of the other through untouched, so
+ * believing whichever is present would let a client choose its address. The client is the right-most hop that
+ * is not a trusted proxy; from an untrusted peer the headers are ignored and replaced, never appended to. The
+ * scheme and host the client used come from the same family ({@code X-Forwarded-Proto} and
+ * {@code X-Forwarded-Host}, or the {@code proto} and {@code host} of the last {@code Forwarded} element), again
+ * only from a trusted peer. Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7239">RFC 7239</a>
  */
 public final class ClientAddressResolver {
     private static final int MAX_HOPS = 32;
+    /** A host and optional port as a Host header holds them; anything else is not believed. */
+    private static final String HOST = "[A-Za-z0-9.:\\[\\]-]{1,255}";
 
     private final List<IpRange> trustedProxies;
+    private final ClientAddressHeader header;
 
+    /** A resolver that reads {@code X-Forwarded-For} from trusted proxies. */
     public ClientAddressResolver(List<IpRange> trustedProxies) {
+        this(trustedProxies, ClientAddressHeader.X_FORWARDED_FOR);
+    }
+
+    public ClientAddressResolver(List<IpRange> trustedProxies, ClientAddressHeader header) {
         this.trustedProxies = List.copyOf(trustedProxies);
+        this.header = header;
     }
 
     public ClientAddress resolve(HttpServletRequest request) {
@@ -33,7 +48,8 @@ public final class ClientAddressResolver {
         if (!isTrusted(peer)) {
             return new ClientAddress(peer, peer, scheme, host);
         }
-        List<Hop> hops = forwardedHops(request);
+        boolean rfc7239 = header == ClientAddressHeader.FORWARDED;
+        List<Hop> hops = rfc7239 ? forwardedHops(request) : xForwardedForHops(request);
         // Walk from the right: the peer is trusted, each hop added by a trusted proxy is believed.
         String client = peer;
         int believed = hops.size();
@@ -53,12 +69,16 @@ public final class ClientAddressResolver {
             hops.get(i).address().ifPresent(chain::add);
         }
         chain.add(peer);
-        String proto = scheme;
-        String forwardedHost = host;
-        if (!hops.isEmpty()) {
-            Hop last = hops.get(hops.size() - 1);
-            proto = last.proto().filter(p -> p.equals("http") || p.equals("https")).orElse(forwardedProto(request, scheme));
-            forwardedHost = last.host().orElse(firstValue(request, "X-Forwarded-Host").orElse(host));
+        String proto;
+        String forwardedHost;
+        if (rfc7239) {
+            Optional<Hop> last = hops.isEmpty() ? Optional.empty() : Optional.of(hops.get(hops.size() - 1));
+            proto = last.flatMap(Hop::proto).filter(ClientAddressResolver::isWebScheme).orElse(scheme);
+            forwardedHost = last.flatMap(Hop::host).orElse(host);
+        } else {
+            proto = lastValue(request, "X-Forwarded-Proto").map(p -> p.toLowerCase(Locale.ROOT))
+                    .filter(ClientAddressResolver::isWebScheme).orElse(scheme);
+            forwardedHost = lastValue(request, "X-Forwarded-Host").filter(ClientAddressResolver::isHost).orElse(host);
         }
         return new ClientAddress(client, String.join(", ", chain), proto, forwardedHost);
     }
@@ -80,26 +100,35 @@ public final class ClientAddressResolver {
     }
 
     private static List<Hop> forwardedHops(HttpServletRequest request) {
-        List<String> forwarded = values(request, "Forwarded");
         List<Hop> hops = new ArrayList<>();
-        if (!forwarded.isEmpty()) {
-            for (String element : splitList(forwarded)) {
-                hops.add(Hop.parseForwarded(element));
-            }
-        } else {
-            for (String address : splitList(values(request, "X-Forwarded-For"))) {
-                hops.add(new Hop(normalise(address), Optional.empty(), Optional.empty()));
-            }
+        for (String element : splitList(values(request, "Forwarded"))) {
+            hops.add(Hop.parseForwarded(element));
         }
+        return lastHops(hops);
+    }
+
+    private static List<Hop> xForwardedForHops(HttpServletRequest request) {
+        List<Hop> hops = new ArrayList<>();
+        for (String address : splitList(values(request, "X-Forwarded-For"))) {
+            hops.add(new Hop(normalise(address), Optional.empty(), Optional.empty()));
+        }
+        return lastHops(hops);
+    }
+
+    private static List<Hop> lastHops(List<Hop> hops) {
         return hops.size() > MAX_HOPS ? hops.subList(hops.size() - MAX_HOPS, hops.size()) : hops;
     }
 
-    private static String forwardedProto(HttpServletRequest request, String fallback) {
-        return firstValue(request, "X-Forwarded-Proto").map(p -> p.toLowerCase(Locale.ROOT))
-                .filter(p -> p.equals("http") || p.equals("https")).orElse(fallback);
+    private static boolean isWebScheme(String proto) {
+        return proto.equals("http") || proto.equals("https");
     }
 
-    private static Optional<String> firstValue(HttpServletRequest request, String name) {
+    private static boolean isHost(String host) {
+        return host.matches(HOST);
+    }
+
+    /** The right-most value of a comma-separated header: the one the trusted peer itself wrote. */
+    private static Optional<String> lastValue(HttpServletRequest request, String name) {
         List<String> all = splitList(values(request, name));
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
@@ -153,7 +182,7 @@ public final class ClientAddressResolver {
                 switch (key) {
                     case "for" -> address = normalise(value);
                     case "proto" -> proto = Optional.of(value.toLowerCase(Locale.ROOT));
-                    case "host" -> host = Optional.of(value).filter(h -> h.matches("[A-Za-z0-9.:\\[\\]-]{1,255}"));
+                    case "host" -> host = Optional.of(value).filter(ClientAddressResolver::isHost);
                     default -> { }
                 }
             }

@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -48,7 +49,14 @@ public final class ConfigLoader {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern DIRECT_SEGMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
     private static final Pattern QUOTED_POSITION = Pattern.compile("\\s*in '.*', line \\d+, column \\d+:");
+    private static final String TOKEN = "[a-z0-9!#$&^_.+-]+";
+    private static final Pattern MEDIA_TYPE_PATTERN = Pattern.compile(
+            "\\*/\\*|" + TOKEN + "/(" + TOKEN + "|\\*|\\*\\+[a-z0-9!#$&^_.-]+)");
     private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z-]{0,19}");
+    private static final Pattern STRIP_HEADER = Pattern.compile("[A-Za-z0-9_-]{1,64}|[A-Za-z0-9_-]{1,63}\\*");
+    /** Headers that frame the request: stripping them would break forwarding. */
+    private static final Set<String> FRAMING_HEADERS = Set.of("host", "content-length", "transfer-encoding",
+            "content-type");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
     private static final Set<String> REDIS_SCHEMES = Set.of(
             "redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster");
@@ -123,9 +131,11 @@ public final class ConfigLoader {
         }
         List<String> problems = new ArrayList<>();
         Section top = new Section("", root, problems);
-        GatewaySettings gateway = gateway(top.section("gateway"));
+        Section gatewaySection = top.section("gateway");
+        GatewaySettings gateway = gateway(gatewaySection);
         RedisConfig redis = redis(top.section("redis"));
         AuthConfig auth = auth(top.section("auth"), gateway.demo(), redis, baseDir);
+        gateway = withPublicUrl(gatewaySection, gateway, auth);
         ApiKeysConfig apiKeys = apiKeys(top.section("api-keys"));
         RateLimitsConfig rateLimits = rateLimits(top.section("rate-limits"));
         List<RouteConfig> routes = routes(top, auth);
@@ -156,6 +166,23 @@ public final class ConfigLoader {
 
     private static GatewaySettings gateway(Section s) {
         boolean demo = s.bool("demo", false);
+        GatewayConfig.ClientAddressHeader addressHeader = s.enumValue("client-address-header",
+                GatewayConfig.ClientAddressHeader.class, GatewayConfig.ClientAddressHeader.X_FORWARDED_FOR);
+        List<String> strip = new ArrayList<>();
+        List<String> names = s.strings("strip-headers", List.of());
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i).strip();
+            String folded = name.toLowerCase(Locale.ROOT).replace('_', '-');
+            if (!STRIP_HEADER.matcher(name).matches()) {
+                s.problem("strip-headers[" + i + "]", "must be a header name, or a prefix ending in * such as X-Tenant-* "
+                        + "(was \"" + names.get(i) + "\")");
+            } else if (FRAMING_HEADERS.contains(folded)) {
+                s.problem("strip-headers[" + i + "]", "the gateway needs this header to forward the request (was \""
+                        + names.get(i) + "\")");
+            } else {
+                strip.add(folded);
+            }
+        }
         List<IpRange> trusted = new ArrayList<>();
         List<String> texts = s.strings("trusted-proxies", List.of());
         for (int i = 0; i < texts.size(); i++) {
@@ -166,8 +193,41 @@ public final class ConfigLoader {
                 s.problem("trusted-proxies[" + i + "]", "not an IP address or CIDR block (was \"" + texts.get(i) + "\")");
             }
         }
+        // public-url is read after the auth section, whose issuer is its default (withPublicUrl).
+        return new GatewaySettings(demo, trusted, addressHeader, Optional.empty(), strip);
+    }
+
+    /**
+     * {@code gateway.public-url}: an http(s) URL without query, fragment or user info; absent, the issuer when
+     * that is one. A trailing slash is dropped, so that paths are appended to it as they are.
+     */
+    private static GatewaySettings withPublicUrl(Section s, GatewaySettings gateway, AuthConfig auth) {
+        Optional<URI> publicUrl = s.optionalString("public-url").flatMap(text -> {
+            Optional<URI> parsed = uri(text).filter(ConfigLoader::isPublicUrl);
+            if (parsed.isEmpty()) {
+                s.problem("public-url", "not an http:// or https:// URL without query, fragment or user info (was \""
+                        + text + "\")");
+            }
+            return parsed;
+        });
+        if (!s.has("public-url")) {
+            publicUrl = uri(auth.issuer()).filter(ConfigLoader::isPublicUrl);
+        }
         s.finish();
-        return new GatewaySettings(demo, trusted);
+        return new GatewaySettings(gateway.demo(), gateway.trustedProxies(), gateway.clientAddressHeader(),
+                publicUrl.map(ConfigLoader::withoutTrailingSlash), gateway.stripHeaders());
+    }
+
+    private static boolean isPublicUrl(URI uri) {
+        return isHttp(uri) && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+    }
+
+    private static URI withoutTrailingSlash(URI uri) {
+        String text = uri.toString();
+        while (text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return URI.create(text);
     }
 
     private static RedisConfig redis(Section s) {
@@ -461,8 +521,10 @@ public final class ConfigLoader {
             if (mode == AuthMode.NONE && !scopes.isEmpty()) {
                 r.problem("scopes", "needs auth: jwt or auth: api-key on the same route");
             }
+            OptionalLong maxBody = r.has("max-body") ? OptionalLong.of(r.size("max-body", 1)) : OptionalLong.empty();
+            List<String> contentTypes = contentTypes(r, "allowed-content-types", List.of());
             routes.add(new RouteConfig(id, prefix, upstreams, mode, scopes, rateLimit, rateLimited, strip,
-                    timeout, forwardAuthorization, direct));
+                    timeout, forwardAuthorization, direct, new RouteConfig.Bodies(maxBody, contentTypes)));
         });
         return routes;
     }
@@ -558,8 +620,25 @@ public final class ConfigLoader {
             }
             exclusions.add(new WafConfig.Exclusion(prefix, rules));
         });
+        List<String> contentTypes = contentTypes(s, "allowed-content-types", WafConfig.DEFAULT_CONTENT_TYPES);
         s.finish();
-        return new WafConfig(mode, paranoia, maxBody, maxHeader, methods, rulesFile, exclusions);
+        return new WafConfig(mode, paranoia, maxBody, maxHeader, methods, rulesFile, exclusions, contentTypes);
+    }
+
+    /** A list of media-type patterns ({@code type/subtype}, {@code type/*}, {@code type/*+suffix}), lower-cased. */
+    private static List<String> contentTypes(Section s, String key, List<String> fallback) {
+        List<String> patterns = s.strings(key, fallback);
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < patterns.size(); i++) {
+            String pattern = patterns.get(i).strip().toLowerCase(Locale.ROOT);
+            if (!MEDIA_TYPE_PATTERN.matcher(pattern).matches()) {
+                s.problem(key + "[" + i + "]", "must be a media type such as application/json, text/* or "
+                        + "application/*+json, without parameters (was \"" + patterns.get(i) + "\")");
+            } else {
+                result.add(pattern);
+            }
+        }
+        return result;
     }
 
     private static LoggingConfig logging(Section s) {

@@ -1,6 +1,8 @@
 package io.portcullis.config;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The whole gateway configuration, as read from one YAML file. Immutable and thread-safe.
@@ -22,12 +24,30 @@ public record GatewayConfig(
         routes = List.copyOf(routes);
     }
 
-    /** The {@code gateway:} section. */
-    public record GatewaySettings(boolean demo, List<IpRange> trustedProxies) {
+    /**
+     * The {@code gateway:} section.
+     *
+     * @param clientAddressHeader the one header that carries the client address from a trusted proxy
+     * @param publicUrl the gateway's own public base URL ({@code gateway.public-url}, else {@code auth.issuer}
+     *     when that is an http(s) URL), for the absolute URLs it writes; empty when neither is set
+     * @param stripHeaders extra request header names never forwarded ({@code gateway.strip-headers}), each an
+     *     exact name or a prefix ending in {@code *}, lower case with {@code _} written as {@code -}
+     */
+    public record GatewaySettings(boolean demo, List<IpRange> trustedProxies, ClientAddressHeader clientAddressHeader,
+            Optional<URI> publicUrl, List<String> stripHeaders) {
         public GatewaySettings {
             trustedProxies = List.copyOf(trustedProxies);
+            stripHeaders = List.copyOf(stripHeaders);
+        }
+
+        /** The defaults for everything but the demo flag and the trusted proxies. */
+        public GatewaySettings(boolean demo, List<IpRange> trustedProxies) {
+            this(demo, trustedProxies, ClientAddressHeader.X_FORWARDED_FOR, Optional.empty(), List.of());
         }
     }
+
+    /** Where a trusted proxy puts the client address: {@code X-Forwarded-For} or {@code Forwarded} (RFC 7239). */
+    public enum ClientAddressHeader { X_FORWARDED_FOR, FORWARDED }
 
     /** The {@code logging:} section. */
     public record LoggingConfig(Format format, String level) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One entry of {@code routes:}: a path prefix and where its requests go: proxied to upstreams, answered from
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param upstreams proxy targets, used round-robin; empty for a direct or web-application route
  * @param rateLimit the route's own limit; empty means the shared default buckets
  * @param rateLimited false when the route opts out of rate limiting ({@code rate-limit: off})
+ * @param bodies the route's own body limit and extra media types
  */
 public record RouteConfig(
         String id,
@@ -26,13 +28,37 @@ public record RouteConfig(
         boolean stripPrefix,
         Duration timeout,
         boolean forwardAuthorization,
-        Optional<DirectConfig> direct) {
+        Optional<DirectConfig> direct,
+        Bodies bodies) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     public RouteConfig {
         upstreams = List.copyOf(upstreams);
         scopes = List.copyOf(scopes);
+    }
+
+    /** A route with the WAF's body limit and media types. */
+    public RouteConfig(String id, String prefix, List<URI> upstreams, AuthMode auth, List<String> scopes,
+            Optional<RateLimitsConfig.Limit> rateLimit, boolean rateLimited, boolean stripPrefix, Duration timeout,
+            boolean forwardAuthorization, Optional<DirectConfig> direct) {
+        this(id, prefix, upstreams, auth, scopes, rateLimit, rateLimited, stripPrefix, timeout, forwardAuthorization,
+                direct, Bodies.DEFAULT);
+    }
+
+    /**
+     * What request bodies a route accepts beyond {@code waf.max-body} and {@code waf.allowed-content-types}.
+     *
+     * @param maxBody the route's {@code max-body} in bytes, replacing {@code waf.max-body}; empty keeps it
+     * @param extraContentTypes the route's {@code allowed-content-types}, added to the WAF's (for instance
+     *     {@code application/octet-stream} on an upload route)
+     */
+    public record Bodies(OptionalLong maxBody, List<String> extraContentTypes) {
+        public static final Bodies DEFAULT = new Bodies(OptionalLong.empty(), List.of());
+
+        public Bodies {
+            extraContentTypes = List.copyOf(extraContentTypes);
+        }
     }
 
     /**

@@ -5,7 +5,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The {@code waf:} section. */
+/**
+ * The {@code waf:} section.
+ *
+ * @param maxBody the largest request body of any media type, in bytes (a route's {@code max-body} overrides it)
+ * @param allowedContentTypes the media types a request body may have: {@code type/subtype}, {@code type/*} or
+ *     {@code type/*+suffix}, lower case; a route's {@code allowed-content-types} adds to them
+ */
 public record WafConfig(
         Mode mode,
         int paranoia,
@@ -13,7 +19,13 @@ public record WafConfig(
         long maxHeader,
         List<String> allowedMethods,
         Optional<Path> rulesFile,
-        List<Exclusion> exclusions) {
+        List<Exclusion> exclusions,
+        List<String> allowedContentTypes) {
+
+    /** What a body may be unless {@code waf.allowed-content-types} says otherwise: every kind the WAF inspects. */
+    public static final List<String> DEFAULT_CONTENT_TYPES = List.of(
+            "application/json", "application/*+json", "application/x-www-form-urlencoded", "multipart/form-data",
+            "application/xml", "text/xml", "application/*+xml", "text/*");
 
     /** Rule families that exclusions may name. */
     public static final Set<String> RULE_FAMILIES = Set.of(
@@ -23,6 +35,13 @@ public record WafConfig(
     public WafConfig {
         allowedMethods = List.copyOf(allowedMethods);
         exclusions = List.copyOf(exclusions);
+        allowedContentTypes = List.copyOf(allowedContentTypes);
+    }
+
+    /** The default {@code allowed-content-types}. */
+    public WafConfig(Mode mode, int paranoia, long maxBody, long maxHeader, List<String> allowedMethods,
+            Optional<Path> rulesFile, List<Exclusion> exclusions) {
+        this(mode, paranoia, maxBody, maxHeader, allowedMethods, rulesFile, exclusions, DEFAULT_CONTENT_TYPES);
     }
 
     public enum Mode { BLOCK, DETECT, OFF }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.portcullis.chain.BodyTooLargeException;
 import io.portcullis.chain.ClientAddress;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
@@ -26,6 +27,7 @@ import java.net.URI;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -43,8 +45,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The reverse proxy, built on Jetty's {@link ProxyServlet} through its hooks only: the target comes from
  * the resolved route's pool, request headers are rebuilt with the gateway's identity and forwarding
- * headers (client-sent {@code X-User-*}, {@code X-Client-*}, {@code X-Auth-*}, forwarding headers and the
- * API key never pass), and upstream failures become problem+json 502 / 504. Bodies stream both ways. An
+ * headers (client-sent identity headers in any spelling, see {@link StrippedHeaders}, forwarding headers and
+ * the API key never pass), and upstream failures become problem+json 502 / 504. A request body cut off by the
+ * body limit while it streams ({@link BodyTooLargeException}) ends the upstream exchange unfinished and
+ * answers 413. Bodies stream both ways. An
  * upstream response head over {@value #MAX_UPSTREAM_HEAD_BYTES} bytes is a 502: no container could send it
  * on (both answer a 500 of their own or drop the connection), and an unbounded head would be read into memory.
  * When the upstream breaks the exchange after the response has started, the client connection is cut, so
@@ -71,22 +75,27 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
 
     private final transient Map<String, UpstreamPool> pools;
     private final String apiKeyHeader;
+    private final transient StrippedHeaders stripped;
     private final transient MeterRegistry meters;
     private final transient MeterCache<Outcome, Timer> exchanges;
 
     /** A proxy whose meters are recorded nowhere. */
     public GatewayProxyServlet(Map<String, UpstreamPool> pools, String apiKeyHeader) {
-        this(pools, apiKeyHeader, new CompositeMeterRegistry());
+        this(pools, apiKeyHeader, List.of(), new CompositeMeterRegistry());
     }
 
     /**
      * @param pools the upstream pool of each proxied route, by route id
      * @param apiKeyHeader the configured API-key header, never forwarded
+     * @param stripHeaders {@code gateway.strip-headers}: further names (or prefixes ending in {@code *}) never
+     *     forwarded
      * @param meters where the upstream meters go
      */
-    public GatewayProxyServlet(Map<String, UpstreamPool> pools, String apiKeyHeader, MeterRegistry meters) {
+    public GatewayProxyServlet(Map<String, UpstreamPool> pools, String apiKeyHeader, List<String> stripHeaders,
+            MeterRegistry meters) {
         this.pools = Map.copyOf(pools);
         this.apiKeyHeader = apiKeyHeader.toLowerCase(Locale.ROOT);
+        this.stripped = new StrippedHeaders(stripHeaders);
         this.meters = meters;
         this.exchanges = new MeterCache<>(outcome -> Timer.builder("portcullis.upstream.duration")
                 .description("Upstream exchanges, from sending the request to the end of the response")
@@ -146,7 +155,7 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
             String lower = name.toLowerCase(Locale.ROOT);
             if (HOP_HEADERS.contains(lower) || NEVER_FORWARDED.contains(lower) || lower.equals(apiKeyHeader)
                     || (connectionHeaders != null && connectionHeaders.contains(lower))
-                    || lower.startsWith("x-user-") || lower.startsWith("x-client-") || lower.startsWith("x-auth-")
+                    || stripped.strips(name)
                     || (dropAuthorization && lower.equals("authorization"))) {
                 continue;
             }
@@ -227,6 +236,9 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
 
     @Override
     protected int clientRequestStatus(Throwable failure) {
+        if (hasCause(failure, BodyTooLargeException.class)) {
+            return HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE;
+        }
         return hasCause(failure, TimeoutException.class) ? HttpServletResponse.SC_REQUEST_TIMEOUT
                 : HttpServletResponse.SC_BAD_REQUEST;
     }
@@ -245,6 +257,7 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
                 case GATEWAY_TIMEOUT -> "The upstream did not answer in time.";
                 case BAD_GATEWAY -> "The upstream could not be reached or broke the exchange.";
                 case REQUEST_TIMEOUT -> "The request body did not arrive in time.";
+                case PAYLOAD_TOO_LARGE -> "The request body exceeds the size this route accepts.";
                 default -> "The request body could not be read.";
             });
         } catch (IOException | RuntimeException e) {

@@ -2,12 +2,14 @@ package io.portcullis.waf;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * A small, strict {@code multipart/form-data} reader for inspection only: it finds each part's
- * {@code name}, {@code filename} and value. It works on the body as ISO-8859-1 text (one char per byte),
+ * {@code name}, {@code filename} and value, decoded when the part names a {@code Content-Transfer-Encoding}
+ * (see {@link #decode}). It works on the body as ISO-8859-1 text (one char per byte),
  * accepts CRLF or bare LF line ends, and runs in one linear pass. Stateless and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7578">RFC 7578</a>
@@ -60,6 +62,7 @@ final class MultipartParser {
     private static Part part(String text, int start, int end) {
         String name = null;
         String filename = null;
+        String transferEncoding = null;
         int line = start;
         while (line < end) {
             int eol = text.indexOf('\n', line);
@@ -69,16 +72,19 @@ final class MultipartParser {
             String header = text.substring(line, eol > line && text.charAt(eol - 1) == '\r' ? eol - 1 : eol);
             line = eol + 1;
             if (header.isEmpty()) {
-                String value = line > end ? "" : text.substring(line, end);
+                String value = line > end ? "" : decode(text.substring(line, end), transferEncoding);
                 return new Part(utf8(name), utf8(filename), utf8(value));
             }
             int colon = header.indexOf(':');
             if (colon <= 0) {
                 return null;
             }
-            if (header.substring(0, colon).strip().equalsIgnoreCase("Content-Disposition")) {
+            String headerName = header.substring(0, colon).strip();
+            if (headerName.equalsIgnoreCase("Content-Disposition")) {
                 name = parameter(header.substring(colon + 1), "name");
                 filename = parameter(header.substring(colon + 1), "filename");
+            } else if (headerName.equalsIgnoreCase("Content-Transfer-Encoding")) {
+                transferEncoding = header.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
             }
         }
         return null;
@@ -161,6 +167,71 @@ final class MultipartParser {
             }
         }
         return eol + 1;
+    }
+
+    /**
+     * A part's value as the application will read it: RFC 7578 deprecates {@code Content-Transfer-Encoding}, but
+     * some multipart readers still decode {@code base64} and {@code quoted-printable} parts, so the WAF inspects
+     * what they decode. Decoding is as lenient as the most lenient reader (characters outside the alphabet are
+     * skipped, missing padding is supplied) and never fails.
+     */
+    static String decode(String latin1, String transferEncoding) {
+        if (transferEncoding == null) {
+            return latin1;
+        }
+        return switch (transferEncoding) {
+            case "base64" -> base64(latin1);
+            case "quoted-printable" -> quotedPrintable(latin1);
+            default -> latin1;
+        };
+    }
+
+    private static String base64(String latin1) {
+        StringBuilder alphabet = new StringBuilder(latin1.length());
+        for (int i = 0; i < latin1.length(); i++) {
+            char c = latin1.charAt(i);
+            if (c == '=') {
+                break;
+            }
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/') {
+                alphabet.append(c);
+            } else if (c == '-' || c == '_') {
+                alphabet.append(c == '-' ? '+' : '/');
+            }
+        }
+        if (alphabet.length() % 4 == 1) {
+            alphabet.setLength(alphabet.length() - 1);
+        }
+        byte[] bytes = Base64.getDecoder().decode(alphabet.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String quotedPrintable(String latin1) {
+        StringBuilder out = new StringBuilder(latin1.length());
+        for (int i = 0; i < latin1.length(); i++) {
+            char c = latin1.charAt(i);
+            if (c == '=' && i + 1 < latin1.length()) {
+                if (latin1.startsWith("\r\n", i + 1)) {
+                    i += 2;
+                    continue;
+                }
+                if (latin1.charAt(i + 1) == '\n') {
+                    i += 1;
+                    continue;
+                }
+                if (i + 2 < latin1.length()) {
+                    int high = Character.digit(latin1.charAt(i + 1), 16);
+                    int low = Character.digit(latin1.charAt(i + 2), 16);
+                    if (high >= 0 && low >= 0) {
+                        out.append((char) (high * 16 + low));
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
+            out.append(c);
+        }
+        return out.toString();
     }
 
     private static String utf8(String latin1) {

@@ -2,6 +2,7 @@ package io.portcullis.waf;
 
 import io.portcullis.chain.GatewayFilter;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.config.RouteConfig;
 import io.portcullis.config.WafConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
@@ -24,8 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stage 3, after route resolution: the web application firewall. In order it enforces the method
- * allow-list (405 with {@code Allow}), the header size limit (431), the body size limit for inspected
- * bodies (413), then runs the {@link RequestInspector} and, in {@code block} mode, answers 403
+ * allow-list (405 with {@code Allow}), the header size limit (431), one {@code Content-Type} at most (400), the
+ * body size limit for every body (413: {@code waf.max-body}, or the route's {@code max-body}; before reading
+ * when the length is declared, else as the body is read), the allowed media types (415, also for a content
+ * coding on an inspected body), then runs the {@link RequestInspector} and, in {@code block} mode, answers 403
  * {@code Request blocked} when the anomaly score reaches the threshold. In {@code detect} mode an attack is
  * only logged. The matched rule ids and targets go to the log, never to the client. The gateway's health
  * endpoints are never inspected. Thread-safe.
@@ -39,11 +42,13 @@ public final class WafFilter extends GatewayFilter {
     private final WafConfig config;
     private final RequestInspector inspector;
     private final String allow;
+    private final MediaTypes allowedTypes;
 
     public WafFilter(WafConfig config, RequestInspector inspector) {
         this.config = config;
         this.inspector = inspector;
         this.allow = String.join(", ", config.allowedMethods());
+        this.allowedTypes = new MediaTypes(config.allowedContentTypes());
     }
 
     /** Builds the filter with the built-in rules and the operator's {@code rules-file}, if any. */
@@ -83,28 +88,50 @@ public final class WafFilter extends GatewayFilter {
                 headers.add(Map.entry(name, value));
             }
         }
+        List<String> contentTypes = Collections.list(request.getHeaders("Content-Type"));
+        if (contentTypes.size() > 1) {
+            // The WAF would judge the body by one and the upstream may parse it by another.
+            ProblemWriter.write(request, response, ProblemType.BAD_REQUEST,
+                    "A request carries at most one Content-Type header.");
+            return;
+        }
+        RouteConfig.Bodies bodies = RequestAttributes.ROUTE.get(request).flatMap(Route::config)
+                .map(RouteConfig::bodies).orElse(RouteConfig.Bodies.DEFAULT);
+        long maxBody = bodies.maxBody().orElse(config.maxBody());
         long declared = request.getContentLengthLong();
-        boolean chunked = "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding"));
-        boolean hasBody = declared > 0 || chunked;
+        // Without a length a body is chunked in HTTP/1.1, and simply framed by the stream in HTTP/2 and later.
+        boolean hasBody = declared > 0 || (declared < 0 && (request.getHeader("Transfer-Encoding") != null
+                || !request.getProtocol().startsWith("HTTP/1")));
         // The header as sent: Jetty's getContentType() throws on a charset it cannot name ("charset=/x").
-        BodyKind kind = BodyKind.of(WafRequest.mediaType(request.getHeader("Content-Type")));
+        String mediaType = WafRequest.mediaType(contentTypes.isEmpty() ? null : contentTypes.get(0));
+        BodyKind kind = BodyKind.of(mediaType);
         byte[] body = null;
-        if (hasBody && kind.inspected()) {
-            if (declared > config.maxBody()) {
+        HttpServletRequest next = request;
+        if (hasBody) {
+            if (declared > maxBody) {
                 tooLarge(request, response);
                 return;
             }
-            body = read(request.getInputStream(), config.maxBody());
-            if (body == null) {
-                tooLarge(request, response);
+            String refusal = refusal(mediaType, kind, request.getHeader("Content-Encoding"), bodies);
+            if (refusal != null) {
+                ProblemWriter.write(request, response, ProblemType.UNSUPPORTED_MEDIA_TYPE, refusal);
                 return;
+            }
+            if (kind.inspected()) {
+                body = read(request.getInputStream(), maxBody);
+                if (body == null) {
+                    tooLarge(request, response);
+                    return;
+                }
+                next = new BufferedBodyRequest(request, body);
+            } else if (declared < 0) {
+                next = new LimitedBodyRequest(request, maxBody);
             }
         }
         String rawPath = request.getRequestURI().substring(request.getContextPath().length());
         WafRequest inspected = new WafRequest(request.getMethod(), rawPath.isEmpty() ? "/" : rawPath,
                 request.getQueryString(), headers, body, body != null ? body.length : declared);
         Verdict verdict = inspector.inspect(inspected, RouteFilter.path(request));
-        HttpServletRequest next = body == null ? request : new BufferedBodyRequest(request, body);
         if (verdict.isAttack()) {
             String requestId = RequestAttributes.REQUEST_ID.get(request).orElse("-");
             if (config.mode() == WafConfig.Mode.BLOCK) {
@@ -123,6 +150,23 @@ public final class WafFilter extends GatewayFilter {
         chain.doFilter(next, response);
     }
 
+    /**
+     * Why a body may not pass, or {@code null}: a media type not on the allowed list, or a content coding on a
+     * body the WAF would have to inspect (it reads bytes as they came, so a compressed body would pass unseen).
+     * A body without a Content-Type is inspected as text.
+     */
+    private String refusal(String mediaType, BodyKind kind, String contentEncoding, RouteConfig.Bodies bodies) {
+        if (!mediaType.isEmpty() && !allowedTypes.allows(mediaType)
+                && !new MediaTypes(bodies.extraContentTypes()).allows(mediaType)) {
+            return "Request bodies of this media type are not accepted here.";
+        }
+        if (kind.inspected() && contentEncoding != null && !contentEncoding.isBlank()
+                && !contentEncoding.strip().equalsIgnoreCase("identity")) {
+            return "Request bodies with a Content-Encoding are not accepted here.";
+        }
+        return null;
+    }
+
     private static void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // A client still sending its body may miss an early answer when the connection closes under it
         // (Tomcat swallows up to maxSwallowSize itself; Jetty does not): read and drop a bounded remainder
@@ -131,7 +175,7 @@ public final class WafFilter extends GatewayFilter {
             response.setHeader("Connection", "close");
         }
         ProblemWriter.write(request, response, ProblemType.PAYLOAD_TOO_LARGE,
-                "The request body exceeds the size the gateway inspects.");
+                "The request body exceeds the size this route accepts.");
     }
 
     /** Reads and discards at most {@code limit} bytes; true when the body ended within them. */

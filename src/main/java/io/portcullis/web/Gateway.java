@@ -89,7 +89,8 @@ public final class Gateway implements AutoCloseable {
                 allUpstreams.addAll(route.upstreams());
             }
         }
-        GatewayProxyServlet proxy = new GatewayProxyServlet(pools, config.apiKeys().header(), meters);
+        GatewayProxyServlet proxy = new GatewayProxyServlet(pools, config.apiKeys().header(),
+                config.gateway().stripHeaders(), meters);
 
         UpstreamReadiness upstreamReadiness = new UpstreamReadiness(allUpstreams);
         closeables.add(upstreamReadiness);
@@ -98,7 +99,8 @@ public final class Gateway implements AutoCloseable {
                 List.of(new StoreReadiness(stores), upstreamReadiness))));
         endpoints.add(Route.endpoint("metrics", MetricsEndpoint.PREFIX, new MetricsEndpoint(meters)));
         endpoints.add(Route.endpoint("auth", config.auth().path(), AuthEndpoint.create(config, keys, stores, clock)));
-        endpoints.add(Route.endpoint("well-known", WellKnownEndpoint.PREFIX, new WellKnownEndpoint(keys, config.auth())));
+        endpoints.add(Route.endpoint("well-known", WellKnownEndpoint.PREFIX, new WellKnownEndpoint(keys, config.auth(),
+                config.gateway().publicUrl())));
         if (config.gateway().demo()) {
             endpoints.add(Route.endpoint("demo-echo", DemoEchoEndpoint.PREFIX, new DemoEchoEndpoint()));
             endpoints.add(Route.endpoint("console", ConsoleEndpoint.PREFIX, new ConsoleEndpoint()));
@@ -114,7 +116,7 @@ public final class Gateway implements AutoCloseable {
 
         Map<FilterStage, Filter> filters = new EnumMap<>(FilterStage.class);
         filters.put(FilterStage.ACCESS_LOG, new AccessLogFilter(
-                new ClientAddressResolver(config.gateway().trustedProxies()),
+                new ClientAddressResolver(config.gateway().trustedProxies(), config.gateway().clientAddressHeader()),
                 new HeaderRedactor(config.apiKeys().header()), List.of(new RequestMetrics(meters))));
         filters.put(FilterStage.ROUTE, new RouteFilter(table));
         filters.put(FilterStage.WAF, WafFilter.create(config.waf()));

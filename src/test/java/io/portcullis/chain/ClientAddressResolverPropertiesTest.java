@@ -3,6 +3,7 @@ package io.portcullis.chain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.portcullis.config.GatewayConfig.ClientAddressHeader;
 import io.portcullis.config.IpRange;
 import io.portcullis.testsupport.Bounded;
 import io.portcullis.testsupport.FakeRequest;
@@ -29,6 +30,8 @@ class ClientAddressResolverPropertiesTest {
 
     private final ClientAddressResolver resolver = new ClientAddressResolver(
             TRUSTED.stream().map(text -> IpRange.parse(text).orElseThrow()).toList());
+    private final ClientAddressResolver rfc7239Resolver = new ClientAddressResolver(
+            TRUSTED.stream().map(text -> IpRange.parse(text).orElseThrow()).toList(), ClientAddressHeader.FORWARDED);
 
     @Property(tries = 300)
     void resolveWhenAnyHeadersThenAnswerIsWellFormed(@ForAll("peers") String peer,
@@ -70,7 +73,10 @@ class ClientAddressResolverPropertiesTest {
             elements.subList(spoofed.size(), elements.size()).forEach(element -> request.header(name, element));
         }
 
-        ClientAddress client = Bounded.call(() -> resolver.resolve(request));
+        // The other header is the client's alone (a proxy manages one of them): it must change nothing.
+        request.header(rfc7239 ? "X-Forwarded-For" : "Forwarded", rfc7239 ? "192.0.2.200" : "for=192.0.2.200");
+
+        ClientAddress client = Bounded.call(() -> (rfc7239 ? rfc7239Resolver : resolver).resolve(request));
 
         assertEquals(realClient, client.address(), () -> name + ": " + elements);
     }

@@ -2,6 +2,7 @@ package io.portcullis.chain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.portcullis.config.GatewayConfig.ClientAddressHeader;
 import io.portcullis.config.IpRange;
 import io.portcullis.testsupport.FakeRequest;
 import java.util.List;
@@ -69,23 +70,64 @@ class ClientAddressResolverTest {
         assertEquals("10.0.0.9, 10.0.0.8, 127.0.0.1", client.forwardedFor());
     }
 
-    @Test
-    void resolveWhenForwardedHeaderThenPreferredOverXForwardedFor() {
-        ClientAddress client = resolver.resolve(from("127.0.0.1")
-                .header("Forwarded", "for=198.51.100.1;proto=https;host=api.example, for=\"[2001:db8::7]:4711\"")
-                .header("X-Forwarded-For", "192.0.2.99"));
+    private final ClientAddressResolver rfc7239 = new ClientAddressResolver(List.of(
+            IpRange.parse("127.0.0.1/32").orElseThrow(), IpRange.parse("10.0.0.0/8").orElseThrow()),
+            ClientAddressHeader.FORWARDED);
 
-        assertEquals("2001:db8::7", client.address());
-        assertEquals("2001:db8::7, 127.0.0.1", client.forwardedFor());
+    @Test
+    void resolveWhenTrustedProxyAppendsXffAndPassesClientForwardedThenForwardedIgnored() {
+        // nginx / HAProxy / cloud load balancers: they append to X-Forwarded-For and pass the client's own
+        // Forwarded through. Before: Forwarded won, and each value the client chose was a fresh address.
+        for (String forged : List.of("for=192.0.2.1", "for=192.0.2.2;proto=https;host=evil.example", "for=10.0.0.9")) {
+            ClientAddress client = resolver.resolve(from("127.0.0.1")
+                    .header("Forwarded", forged).header("X-Forwarded-For", "198.51.100.7"));
+
+            assertEquals(new ClientAddress("198.51.100.7", "198.51.100.7, 127.0.0.1", "http", "gw.example:8443"),
+                    client, forged);
+        }
+    }
+
+    @Test
+    void resolveWhenForwardedConfiguredThenItIsReadAndXffIgnored() {
+        ClientAddress client = rfc7239.resolve(from("127.0.0.1")
+                .header("Forwarded", "for=198.51.100.1;proto=https;host=api.example, for=\"[2001:db8::7]:4711\";proto=https;host=api.example")
+                .header("X-Forwarded-For", "192.0.2.99").header("X-Forwarded-Proto", "http")
+                .header("X-Forwarded-Host", "evil.example"));
+
+        assertEquals(new ClientAddress("2001:db8::7", "2001:db8::7, 127.0.0.1", "https", "api.example"), client);
+    }
+
+    @Test
+    void resolveWhenForwardedConfiguredAndOnlyXffSentThenPeerIsTheClient() {
+        ClientAddress client = rfc7239.resolve(from("127.0.0.1").header("X-Forwarded-For", "192.0.2.99")
+                .header("X-Forwarded-Host", "evil.example"));
+
+        assertEquals(new ClientAddress("127.0.0.1", "127.0.0.1", "http", "gw.example:8443"), client);
     }
 
     @Test
     void resolveWhenForwardedCarriesProtoAndHostThenLastHopsAreUsed() {
-        ClientAddress client = resolver.resolve(from("127.0.0.1")
+        ClientAddress client = rfc7239.resolve(from("127.0.0.1")
                 .header("Forwarded", "for=198.51.100.1;proto=https;host=api.example"));
 
         assertEquals("https", client.proto());
         assertEquals("api.example", client.host());
+    }
+
+    @Test
+    void resolveWhenXffConfiguredThenForwardedProtoAndHostIgnored() {
+        ClientAddress client = resolver.resolve(from("127.0.0.1")
+                .header("Forwarded", "for=198.51.100.1;proto=https;host=evil.example"));
+
+        assertEquals("http", client.proto());
+        assertEquals("gw.example:8443", client.host());
+    }
+
+    @Test
+    void resolveWhenXForwardedHostIsNotAHostThenTheRequestHostIsKept() {
+        ClientAddress client = resolver.resolve(from("127.0.0.1").header("X-Forwarded-Host", "evil.example/path?x"));
+
+        assertEquals("gw.example:8443", client.host());
     }
 
     @Test

@@ -223,6 +223,26 @@ class ConfigLoaderTest {
                         "routes[0].scopes[0]: must be a string (was a mapping)"),
                 invalid("list expected", "waf: {allowed-methods: {a: 1}}",
                         "waf.allowed-methods: must be a list of strings (was a mapping)"),
+                invalid("client address header", "gateway: {demo: true, client-address-header: x-real-ip}",
+                        "gateway.client-address-header: must be one of x-forwarded-for | forwarded (was \"x-real-ip\")"),
+                invalid("public url not http", "gateway: {demo: true, public-url: \"ftp://gw.example\"}",
+                        "gateway.public-url: not an http:// or https:// URL without query, fragment or user info (was \"ftp://gw.example\")"),
+                invalid("public url with query", "gateway: {demo: true, public-url: \"https://gw.example/?a=b\"}",
+                        "gateway.public-url: not an http:// or https:// URL without query, fragment or user info (was \"https://gw.example/?a=b\")"),
+                invalid("strip header not a name", "gateway: {demo: true, strip-headers: [\"X Tenant\"]}",
+                        "gateway.strip-headers[0]: must be a header name, or a prefix ending in * such as X-Tenant-* (was \"X Tenant\")"),
+                invalid("strip header wildcard alone", "gateway: {demo: true, strip-headers: [\"*\"]}",
+                        "gateway.strip-headers[0]: must be a header name, or a prefix ending in * such as X-Tenant-* (was \"*\")"),
+                invalid("strip header needed for forwarding", "gateway: {demo: true, strip-headers: [X-Ok, Content_Length]}",
+                        "gateway.strip-headers[1]: the gateway needs this header to forward the request (was \"Content_Length\")"),
+                invalid("allowed content type", "waf: {allowed-content-types: [application/json, \"json\"]}",
+                        "waf.allowed-content-types[1]: must be a media type such as application/json, text/* or application/*+json, without parameters (was \"json\")"),
+                invalid("allowed content type with parameters", "waf: {allowed-content-types: [\"text/plain; charset=utf-8\"]}",
+                        "waf.allowed-content-types[0]: must be a media type"),
+                invalid("route content type", "routes: [{prefix: /up, upstream: \"http://a:1\", allowed-content-types: [\"*/octet-stream\"]}]",
+                        "routes[0].allowed-content-types[0]: must be a media type"),
+                invalid("route max body", "routes: [{prefix: /up, upstream: \"http://a:1\", max-body: 0}]",
+                        "routes[0].max-body: must be a positive size such as 512KB or 1MB (was 0)"),
                 invalid("unknown top-level key", "gatway: {}",
                         "gatway: unknown key"),
                 invalid("unknown nested key", "gateway: {demo: true, trusted-proxys: [127.0.0.1/32]}",
@@ -245,6 +265,45 @@ class ConfigLoaderTest {
         for (int i = 0; i < expected.size(); i++) {
             assertTrue(problems.get(i).startsWith(expected.get(i)), "expected " + expected.get(i) + "\nbut was " + problems.get(i));
         }
+    }
+
+    @Test
+    void parseWhenEdgeKeysAbsentThenSafeDefaults() {
+        GatewayConfig config = parse("gateway: {demo: true}\nauth: {issuer: portcullis}");
+
+        assertEquals(GatewayConfig.ClientAddressHeader.X_FORWARDED_FOR, config.gateway().clientAddressHeader());
+        assertEquals(Optional.empty(), config.gateway().publicUrl(), "an issuer that is not a URL is no public URL");
+        assertEquals(List.of(), config.gateway().stripHeaders());
+        assertEquals(WafConfig.DEFAULT_CONTENT_TYPES, config.waf().allowedContentTypes());
+    }
+
+    @Test
+    void parseWhenIssuerIsAnHttpsUrlThenItIsThePublicUrl() {
+        assertEquals(Optional.of(URI.create("https://gw.example/base")),
+                parse("gateway: {demo: true}\nauth: {issuer: \"https://gw.example/base/\"}").gateway().publicUrl());
+    }
+
+    @Test
+    void parseWhenEdgeKeysGivenThenRead() {
+        GatewayConfig config = parse("""
+                gateway:
+                  demo: true
+                  client-address-header: forwarded
+                  public-url: "https://api.example/"
+                  strip-headers: [X-Tenant_Id, "X-Internal-*"]
+                auth: {issuer: "https://issuer.example"}
+                waf: {allowed-content-types: [application/json, "Text/*"]}
+                routes:
+                  - {prefix: /up, upstream: "http://a:1", max-body: 20MB, allowed-content-types: [application/octet-stream]}
+                """);
+
+        assertEquals(GatewayConfig.ClientAddressHeader.FORWARDED, config.gateway().clientAddressHeader());
+        assertEquals(Optional.of(URI.create("https://api.example")), config.gateway().publicUrl());
+        assertEquals(List.of("x-tenant-id", "x-internal-*"), config.gateway().stripHeaders());
+        assertEquals(List.of("application/json", "text/*"), config.waf().allowedContentTypes());
+        RouteConfig.Bodies bodies = config.routes().get(0).bodies();
+        assertEquals(java.util.OptionalLong.of(20L * 1024 * 1024), bodies.maxBody());
+        assertEquals(List.of("application/octet-stream"), bodies.extraContentTypes());
     }
 
     @Test

@@ -37,6 +37,7 @@ final class TestUpstream implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Set<String> seenPaths = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> completeBodies = new ConcurrentHashMap<>();
 
     TestUpstream(String name, int port) throws IOException {
         this.name = name;
@@ -84,6 +85,7 @@ final class TestUpstream implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             received = in.readAllBytes();
         }
+        completeBodies.put(path, received.length);
         Map<String, List<String>> headers = new TreeMap<>();
         exchange.getRequestHeaders().forEach((key, values) -> headers.put(key.toLowerCase(Locale.ROOT), values));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -115,6 +117,14 @@ final class TestUpstream implements AutoCloseable {
     /** Whether a request for this raw path ever arrived (tests use unique paths to show a refusal stopped at the gateway). */
     boolean saw(String path) {
         return seenPaths.contains(path);
+    }
+
+    /**
+     * The size of the body that arrived complete for this raw path (the echo read it to its end), or -1 when no
+     * request with this path ended its body: a body cut short by the gateway never counts.
+     */
+    int completeBody(String path) {
+        return completeBodies.getOrDefault(path, -1);
     }
 
     @Override

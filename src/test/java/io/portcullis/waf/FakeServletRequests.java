@@ -36,6 +36,7 @@ final class FakeServletRequests {
         return (HttpServletRequest) Proxy.newProxyInstance(FakeServletRequests.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
                     case "getMethod" -> method;
+                    case "getProtocol" -> "HTTP/1.1";
                     case "getRequestURI" -> path;
                     case "getContextPath" -> "";
                     case "getServletPath" -> decodePath(path);

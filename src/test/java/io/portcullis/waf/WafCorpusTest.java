@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,13 @@ class WafCorpusTest {
     /** At most this share of the benign corpus may be blocked. */
     private static final double BENIGN_BLOCK_CEILING = 0.01;
 
+    /**
+     * What counts as blocked: the WAF stage answered and the request went no further. Besides a rule's 403 that is
+     * a body of a media type not accepted (415; CRS rule 920420 refuses the same with a 403), more than one
+     * Content-Type (400) or a body over the limit (413).
+     */
+    static final Set<Integer> REFUSALS = Set.of(400, 403, 413, 415);
+
     private static WafFilter filter;
 
     @BeforeAll
@@ -50,7 +58,7 @@ class WafCorpusTest {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
         boolean[] passed = {false};
         filter.doFilter(FakeServletRequests.request(spec), recorder.response, (req, res) -> passed[0] = true);
-        return !passed[0] && recorder.status == 403;
+        return !passed[0] && REFUSALS.contains(recorder.status);
     }
 
     @Test

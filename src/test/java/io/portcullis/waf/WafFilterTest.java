@@ -7,18 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.portcullis.chain.BodyTooLargeException;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.config.RouteConfig;
 import io.portcullis.config.WafConfig;
 import io.portcullis.route.Route;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.net.URI;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class WafFilterTest {
@@ -171,14 +175,146 @@ class WafFilterTest {
         assertEquals(413, recorder.status);
     }
 
+    /** A route to an upstream with its own body settings. */
+    private static HttpServletRequest onRoute(HttpServletRequest request, RouteConfig.Bodies bodies) {
+        RouteConfig config = new RouteConfig("upload", "/api", List.of(URI.create("http://127.0.0.1:1")),
+                RouteConfig.AuthMode.NONE, List.of(), Optional.empty(), true, false, RouteConfig.DEFAULT_TIMEOUT, false,
+                Optional.empty(), bodies);
+        RequestAttributes.ROUTE.set(request, Route.configured(config, (req, res) -> { }));
+        return request;
+    }
+
+    private static final RouteConfig.Bodies OCTETS = new RouteConfig.Bodies(OptionalLong.empty(),
+            List.of("application/octet-stream"));
+
     @Test
-    void doFilterWhenBodyIsOpaqueThenItStreamsThroughUnreadAndUnlimited() throws Exception {
+    void doFilterWhenOpaqueBodyOnARouteThatAllowsItThenItStreamsThroughUninspected() throws Exception {
         byte[] upload = ("<script>alert(1)</script>" + "x".repeat(100)).getBytes(StandardCharsets.UTF_8);
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
-        HttpServletRequest request = post("/api/upload", "application/octet-stream", upload);
+        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024, List.of()));
+        HttpServletRequest request = onRoute(post("/api/upload", "application/octet-stream", upload), OCTETS);
         ServletRequest[] passed = run(filter, request, new FakeServletRequests.Recorder());
-        assertSame(request, passed[0]);
+        assertSame(request, passed[0], "a body of known length within the limit is passed on as it is");
         assertArrayEquals(upload, passed[0].getInputStream().readAllBytes());
+    }
+
+    @Test
+    void doFilterWhenOpaqueBodyWithLengthOverMaxBodyThenAnswers413() throws Exception {
+        // Before: a media type the WAF does not inspect skipped every limit.
+        FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
+        HttpServletRequest request = onRoute(post("/api/upload", "application/octet-stream", new byte[11]), OCTETS);
+        assertNull(run(filter, request, recorder)[0]);
+        assertEquals(413, recorder.status);
+        assertTrue(recorder.body().contains("payload-too-large"));
+    }
+
+    @Test
+    void doFilterWhenUnlistedTypeOverMaxBodyThenAnswers413BeforeReadingIt() throws Exception {
+        FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024, List.of()));
+        assertNull(run(filter, post("/api/x", "application/x-json", new byte[2048]), recorder)[0]);
+        assertEquals(413, recorder.status);
+    }
+
+    @Test
+    void doFilterWhenChunkedOpaqueBodyThenCountedAsReadAndCutPastTheLimit() throws Exception {
+        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
+        HttpServletRequest request = onRoute(post("/api/upload", "application/octet-stream", new byte[25],
+                "Transfer-Encoding", "chunked"), OCTETS);
+        ServletRequest[] passed = run(filter, request, new FakeServletRequests.Recorder());
+        assertTrue(passed[0] != null, "the length is unknown: the body streams, counted");
+        java.io.InputStream in = passed[0].getInputStream();
+        byte[] buffer = new byte[4];
+        int total = 0;
+        BodyTooLargeException cut = null;
+        try {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                total += n;
+            }
+        } catch (BodyTooLargeException e) {
+            cut = e;
+        }
+        assertTrue(cut != null, "a 25-byte body passed a 10-byte limit");
+        assertTrue(total <= 10, "bytes past the limit were handed out: " + total);
+        assertEquals(10, cut.limit());
+    }
+
+    @Test
+    void doFilterWhenRouteMaxBodyIsLargerThenItReplacesTheWafLimit() throws Exception {
+        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
+        RouteConfig.Bodies larger = new RouteConfig.Bodies(OptionalLong.of(100), List.of());
+        byte[] json = ("{\"a\":\"" + "b".repeat(40) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertTrue(run(filter, onRoute(post("/api/x", "application/json", json), larger),
+                new FakeServletRequests.Recorder())[0] != null);
+        FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+        assertNull(run(filter, post("/api/x", "application/json", json), recorder)[0]);
+        assertEquals(413, recorder.status);
+    }
+
+    @Test
+    void doFilterWhenMediaTypeNotAllowedThenAnswers415AndReadsNothing() throws Exception {
+        for (String type : List.of("application/x-json", "application/x-foo", "application/octet-stream",
+                "application/json, text/plain", "json", "multipart/mixed; boundary=x")) {
+            FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+            WafFilter filter = WafFilter.create(config());
+            HttpServletRequest request = post("/api/x", type, "{\"q\":\"1' OR '1'='1\"}".getBytes(StandardCharsets.UTF_8));
+            assertNull(run(filter, request, recorder)[0], type);
+            assertEquals(415, recorder.status, type);
+            assertTrue(recorder.body().contains("unsupported-media-type"), type);
+        }
+    }
+
+    @Test
+    void doFilterWhenDefaultMediaTypesThenTheyPass() throws Exception {
+        for (String type : List.of("application/json", "application/problem+json; charset=utf-8",
+                "application/x-www-form-urlencoded", "application/xml", "text/xml", "application/atom+xml",
+                "text/plain", "TEXT/CSV", "multipart/form-data; boundary=b")) {
+            byte[] body = type.startsWith("multipart") ? "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--b--\r\n"
+                    .getBytes(StandardCharsets.UTF_8) : "a=b".getBytes(StandardCharsets.UTF_8);
+            if (type.contains("json")) {
+                body = "{\"a\":\"b\"}".getBytes(StandardCharsets.UTF_8);
+            } else if (type.contains("xml")) {
+                body = "<a>b</a>".getBytes(StandardCharsets.UTF_8);
+            }
+            assertTrue(run(WafFilter.create(config()), post("/api/x", type, body), new FakeServletRequests.Recorder())[0]
+                    != null, type);
+        }
+    }
+
+    @Test
+    void doFilterWhenNoBodyThenAnyContentTypeIsIgnored() throws Exception {
+        assertTrue(run(WafFilter.create(config()), post("/api/x", "application/x-foo", new byte[0]),
+                new FakeServletRequests.Recorder())[0] != null);
+    }
+
+    @Test
+    void doFilterWhenTwoContentTypeHeadersThenAnswers400() throws Exception {
+        FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+        HttpServletRequest request = post("/api/x", "application/x-foo", "{\"a\":\"<script>\"}".getBytes(StandardCharsets.UTF_8),
+                "Content-Type", "application/json");
+        assertNull(run(WafFilter.create(config()), request, recorder)[0]);
+        assertEquals(400, recorder.status);
+        assertTrue(recorder.body().contains("bad-request"));
+    }
+
+    @Test
+    void doFilterWhenInspectedBodyIsCompressedThenAnswers415() throws Exception {
+        FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+        HttpServletRequest request = post("/api/x", "application/json", new byte[] {0x1f, (byte) 0x8b, 8, 0},
+                "Content-Encoding", "gzip");
+        assertNull(run(WafFilter.create(config()), request, recorder)[0]);
+        assertEquals(415, recorder.status);
+    }
+
+    @Test
+    void doFilterWhenMultipartPartIsBase64ThenTheDecodedValueIsInspected() throws Exception {
+        String encoded = java.util.Base64.getMimeEncoder().encodeToString(
+                "<script>alert(document.cookie)</script>".getBytes(StandardCharsets.UTF_8));
+        byte[] body = ("--b\r\nContent-Disposition: form-data; name=\"comment\"\r\nContent-Transfer-Encoding: BASE64\r\n\r\n"
+                + encoded + "\r\n--b--\r\n").getBytes(StandardCharsets.UTF_8);
+        FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+        assertNull(run(WafFilter.create(config()), post("/api/x", "multipart/form-data; boundary=b", body), recorder)[0]);
+        assertEquals(403, recorder.status);
     }
 
     @Test

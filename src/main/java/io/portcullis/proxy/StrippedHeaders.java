@@ -1,0 +1,69 @@
+package io.portcullis.proxy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Which request headers a client may never send an upstream, judged by meaning rather than spelling: names are
+ * compared case-insensitively with {@code _} and {@code -} alike, because CGI, WSGI, Rack, PHP and many
+ * frameworks fold both into the same variable ({@code X_User_Id} reads as {@code X-User-Id} upstream). Any
+ * name containing {@code _} is dropped outright, as nginx and Envoy do by default. The protected set: the
+ * gateway's own identity headers ({@code X-User-*}, {@code X-Client-*}, {@code X-Auth-*}), the conventional
+ * ones of other gateways and proxies ({@code X-Consumer-*}, {@code X-Authenticated-*},
+ * {@code X-Forwarded-User}, {@code Remote-User}), the URL overrides some frameworks honour
+ * ({@code X-Original-URL}, {@code X-Rewrite-URL}), and the operator's {@code gateway.strip-headers}.
+ * Immutable and thread-safe.
+ */
+final class StrippedHeaders {
+    static final List<String> IDENTITY_PREFIXES = List.of("x-user-", "x-client-", "x-auth-", "x-consumer-",
+            "x-authenticated-");
+    static final Set<String> IDENTITY_NAMES = Set.of("x-forwarded-user", "remote-user", "x-original-url",
+            "x-rewrite-url");
+
+    private final Set<String> names;
+    private final List<String> prefixes;
+
+    /**
+     * @param extra {@code gateway.strip-headers}: exact names, or prefixes ending in {@code *}; lower case with
+     *     {@code _} written as {@code -}
+     */
+    StrippedHeaders(List<String> extra) {
+        Set<String> exact = new HashSet<>(IDENTITY_NAMES);
+        List<String> starts = new ArrayList<>(IDENTITY_PREFIXES);
+        for (String name : extra) {
+            String folded = fold(name);
+            if (folded.endsWith("*")) {
+                starts.add(folded.substring(0, folded.length() - 1));
+            } else {
+                exact.add(folded);
+            }
+        }
+        this.names = Set.copyOf(exact);
+        this.prefixes = List.copyOf(starts);
+    }
+
+    /** True when a client-sent header of this name must not reach the upstream. */
+    boolean strips(String name) {
+        if (name.indexOf('_') >= 0) {
+            return true;
+        }
+        String folded = fold(name);
+        if (names.contains(folded)) {
+            return true;
+        }
+        for (String prefix : prefixes) {
+            if (folded.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Lower case, {@code _} as {@code -}: the spelling every comparison uses. */
+    static String fold(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,49 @@
+package io.portcullis.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StrippedHeadersTest {
+    private final StrippedHeaders defaults = new StrippedHeaders(List.of());
+
+    @Test
+    void stripsWhenIdentityHeaderInAnySpellingThenTrue() {
+        for (String name : List.of("X-User-Id", "x-user-roles", "X_User_Id", "X-USER_ID", "x_user-id", "X-Client-Id",
+                "X_Client_Id", "X-Auth-Method", "x_auth_anything", "X-Consumer-Id", "X-Consumer-Username",
+                "X-Consumer-Custom-ID", "X-Authenticated-Userid", "X-Authenticated-Scope", "X-Forwarded-User",
+                "X_Forwarded_User", "Remote-User", "REMOTE_USER", "X-Original-URL", "x-original-url", "X_Original_Url",
+                "X-Rewrite-URL", "X_REWRITE_URL")) {
+            assertTrue(defaults.strips(name), name);
+        }
+    }
+
+    @Test
+    void stripsWhenNameHasAnUnderscoreThenTrueWhateverItSays() {
+        assertTrue(defaults.strips("X_Custom"));
+        assertTrue(defaults.strips("_"));
+        assertTrue(defaults.strips("Accept_Language"));
+    }
+
+    @Test
+    void stripsWhenOrdinaryHeaderThenFalse() {
+        for (String name : List.of("Accept", "Content-Type", "traceparent", "X-Userid", "X-Users", "X-Original",
+                "Remote-Users-Count", "X-Authentication-Hint", "User-Agent", "X-Consumer")) {
+            assertFalse(defaults.strips(name), name);
+        }
+    }
+
+    @Test
+    void stripsWhenConfiguredNamesAndPrefixesThenTheyAreStrippedInAnySpellingToo() {
+        StrippedHeaders configured = new StrippedHeaders(List.of("x-tenant-id", "x-internal-*"));
+
+        assertTrue(configured.strips("X-Tenant-Id"));
+        assertTrue(configured.strips("X-INTERNAL-ROUTE"));
+        assertTrue(configured.strips("x-internal-"));
+        assertFalse(configured.strips("X-Tenant-Ids"));
+        assertFalse(configured.strips("X-Internals"));
+        assertTrue(configured.strips("X-User-Id"), "the built-in set stays");
+    }
+}
