@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * When the upstream breaks the exchange after the response has started, the client connection is cut, so
  * that the client sees an error rather than a short body presented as complete (see {@link #cutShort}).
  * Meters by route: the upstream exchange's duration ({@code portcullis.upstream.duration}, outcome success,
- * connect-failure, timeout or error) and its failures ({@code portcullis.upstream.failures}, kind connect,
- * timeout or other). Thread-safe.
+ * connect-failure, timeout, error or body-too-large) and its failures ({@code portcullis.upstream.failures},
+ * kind connect, timeout or other). Thread-safe.
  */
 public final class GatewayProxyServlet extends ProxyServlet implements RouteHandler {
     private static final long serialVersionUID = 1L;
@@ -212,6 +212,12 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
     @Override
     protected void onProxyResponseFailure(HttpServletRequest client, HttpServletResponse response, Response server,
             Throwable failure) {
+        if (hasCause(failure, BodyTooLargeException.class)) {
+            // The gateway aborted the exchange itself: the client's body went past the limit, not an upstream fault.
+            recordExchange(client, "body-too-large");
+            super.onProxyResponseFailure(client, response, server, failure);
+            return;
+        }
         boolean connectFailure = isConnectFailure(failure);
         boolean timeout = hasCause(failure, TimeoutException.class);
         if (connectFailure) {
@@ -230,6 +236,9 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
 
     @Override
     protected int proxyResponseStatus(Throwable failure) {
+        if (hasCause(failure, BodyTooLargeException.class)) {
+            return HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE;
+        }
         return hasCause(failure, TimeoutException.class) ? HttpServletResponse.SC_GATEWAY_TIMEOUT
                 : HttpServletResponse.SC_BAD_GATEWAY;
     }

@@ -49,7 +49,7 @@ class ProxyIT {
     void postWhenTenMegabytesThenStreamedBothWays(GatewayNode node) throws Exception {
         byte[] payload = new byte[TEN_MB];
         new Random(42).nextBytes(payload);
-        HttpResponse<InputStream> response = Http.CLIENT.send(Http.request(node, "/api/upload/stream")
+        HttpResponse<InputStream> response = Http.CLIENT.send(Http.request(node, "/upload/stream")
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());

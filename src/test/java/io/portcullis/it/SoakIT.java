@@ -200,7 +200,7 @@ class SoakIT {
                         Set.of()),
                 new Traffic.Kind("waf-traversal", n -> get(n, "/api/soak?file=..%2F..%2F..%2F..%2Fetc%2Fpasswd"),
                         blocked, Set.of()),
-                new Traffic.Kind("large-body", n -> Http.request(n, "/api/upload/stream")
+                new Traffic.Kind("large-body", n -> Http.request(n, "/upload/stream")
                         .header("Content-Type", "application/octet-stream")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(large)).build(), ok, Set.of(),
                         (n, response) -> Arrays.equals(large, response.body()) ? null
