@@ -14,14 +14,18 @@ import java.util.Set;
  * gateway's own identity headers ({@code X-User-*}, {@code X-Client-*}, {@code X-Auth-*}), the conventional
  * ones of other gateways and proxies ({@code X-Consumer-*}, {@code X-Authenticated-*},
  * {@code X-Forwarded-User}, {@code Remote-User}), the URL overrides some frameworks honour
- * ({@code X-Original-URL}, {@code X-Rewrite-URL}), and the operator's {@code gateway.strip-headers}.
+ * ({@code X-Original-URL}, {@code X-Rewrite-URL}), every {@code X-Forwarded-*} header and the other
+ * client-address and scheme headers that frameworks trust ({@code X-Real-IP}, {@code True-Client-IP},
+ * {@code Front-End-Https}…): the gateway writes {@code X-Forwarded-For}, {@code X-Forwarded-Proto} and
+ * {@code X-Forwarded-Host} itself. Then the operator's {@code gateway.strip-headers}.
  * Immutable and thread-safe.
  */
 final class StrippedHeaders {
     static final List<String> IDENTITY_PREFIXES = List.of("x-user-", "x-client-", "x-auth-", "x-consumer-",
-            "x-authenticated-");
+            "x-authenticated-", "x-forwarded-");
     static final Set<String> IDENTITY_NAMES = Set.of("x-forwarded-user", "remote-user", "x-original-url",
-            "x-rewrite-url");
+            "x-rewrite-url", "forwarded", "x-real-ip", "true-client-ip", "x-cluster-client-ip", "cf-connecting-ip",
+            "fastly-client-ip", "x-originating-ip", "x-remote-ip", "x-remote-addr", "front-end-https", "x-url-scheme");
 
     private final Set<String> names;
     private final List<String> prefixes;

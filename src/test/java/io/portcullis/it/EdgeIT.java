@@ -36,7 +36,8 @@ class EdgeIT {
     private static final List<String> PROTECTED_PREFIXES = List.of("x-user-", "x-client-", "x-auth-", "x-consumer-",
             "x-authenticated-");
     private static final Set<String> PROTECTED_NAMES = Set.of("x-forwarded-user", "remote-user", "x-original-url",
-            "x-rewrite-url", "forwarded");
+            "x-rewrite-url", "forwarded", "x-forwarded-prefix", "x-forwarded-port", "x-forwarded-ssl", "x-real-ip",
+            "true-client-ip");
     private static final AtomicInteger ADDRESSES = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
 
     private static String unique(String prefix) {
@@ -60,7 +61,8 @@ class EdgeIT {
                 "X_Auth_Method", "jwt", "X-Consumer-Id", "admin", "X-Consumer-Username", "admin",
                 "X-Authenticated-Userid", "admin", "X-Authenticated-Scope", "admin", "X-Forwarded-User", "admin",
                 "Remote-User", "admin", "Remote_User", "admin", "X-Original-URL", "/admin", "X-Rewrite-URL", "/admin",
-                "X-Custom_Header", "x", "X-Kept", "yes");
+                "X-Forwarded-Prefix", "/admin", "X-Forwarded-Port", "443", "X-Forwarded-Ssl", "on",
+                "X-Real-IP", "10.0.0.1", "True-Client-IP", "10.0.0.1", "X-Custom_Header", "x", "X-Kept", "yes");
 
         assertEquals(200, response.statusCode());
         JsonNode headers = Http.json(response).path("headers");

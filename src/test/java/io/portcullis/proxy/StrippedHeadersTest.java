@@ -15,7 +15,9 @@ class StrippedHeadersTest {
                 "X_Client_Id", "X-Auth-Method", "x_auth_anything", "X-Consumer-Id", "X-Consumer-Username",
                 "X-Consumer-Custom-ID", "X-Authenticated-Userid", "X-Authenticated-Scope", "X-Forwarded-User",
                 "X_Forwarded_User", "Remote-User", "REMOTE_USER", "X-Original-URL", "x-original-url", "X_Original_Url",
-                "X-Rewrite-URL", "X_REWRITE_URL")) {
+                "X-Rewrite-URL", "X_REWRITE_URL", "X-Forwarded-Prefix", "X-Forwarded-Port", "x-forwarded-ssl",
+                "X-Forwarded-Scheme", "Forwarded", "X-Real-IP", "True-Client-IP", "CF-Connecting-IP",
+                "Front-End-Https", "X-Url-Scheme")) {
             assertTrue(defaults.strips(name), name);
         }
     }
