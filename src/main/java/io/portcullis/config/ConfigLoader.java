@@ -174,8 +174,8 @@ public final class ConfigLoader {
             String name = names.get(i).strip();
             String folded = name.toLowerCase(Locale.ROOT).replace('_', '-');
             if (!STRIP_HEADER.matcher(name).matches()) {
-                s.problem("strip-headers[" + i + "]", "must be a header name, or a prefix ending in * such as X-Tenant-* "
-                        + "(was \"" + names.get(i) + "\")");
+                s.problem("strip-headers[" + i + "]", "must be a header name, or a prefix ending in * such as "
+                        + "X-Tenant-* (was \"" + names.get(i) + "\")");
             } else if (FRAMING_HEADERS.contains(folded)) {
                 s.problem("strip-headers[" + i + "]", "the gateway needs this header to forward the request (was \""
                         + names.get(i) + "\")");

@@ -2,8 +2,8 @@ package io.portcullis.waf;
 
 /**
  * How the WAF treats a request body, decided by its media type. Only text-like bodies are buffered and
- * inspected; anything else (uploads, images, {@code application/octet-stream}) streams to the upstream
- * untouched and is not subject to {@code waf.max-body}.
+ * inspected; anything else that a route allows (uploads, images, {@code application/octet-stream}) streams to
+ * the upstream uninspected, counted against the body limit as it is read.
  */
 public enum BodyKind {
     /** {@code application/x-www-form-urlencoded}: fields become ARGS. */
@@ -14,7 +14,7 @@ public enum BodyKind {
     MULTIPART,
     /** XML, {@code text/*}, or no Content-Type at all: inspected as raw text (BODY). */
     TEXT,
-    /** Any other media type: not buffered, not inspected. */
+    /** Any other media type: not buffered, not inspected (only passed when allowed, and always size-limited). */
     OPAQUE;
 
     /** The kind for a request's media type (lower case, without parameters; empty when absent). */
