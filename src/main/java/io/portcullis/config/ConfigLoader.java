@@ -403,6 +403,9 @@ public final class ConfigLoader {
             if (!prefix.startsWith("/") || prefix.contains("?") || prefix.contains("#") || prefix.contains("//")
                     || prefix.contains("/../") || prefix.endsWith("/..") || (prefix.length() > 1 && prefix.endsWith("/"))) {
                 r.problem("prefix", "must be a path starting with / and without a trailing slash", r.raw("prefix"));
+            } else if (!isCanonicalPrefix(prefix)) {
+                r.problem("prefix", "must be a decoded path without ;, %, \\, control characters or . and .. segments "
+                        + "(was \"" + prefix + "\")");
             } else if (!prefixes.add(prefix)) {
                 r.problem("prefix", "is used by two routes (was \"" + prefix + "\")");
             } else if (prefix.equals(auth.path()) || prefix.startsWith(auth.path() + "/")
@@ -446,6 +449,7 @@ public final class ConfigLoader {
             boolean strip = r.bool("strip-prefix", false);
             Duration timeout = r.duration("timeout", RouteConfig.DEFAULT_TIMEOUT);
             boolean forwardAuthorization = r.bool("forward-authorization", false);
+            boolean pathParameters = r.bool("path-parameters", false);
             Optional<DirectConfig> direct = r.has("direct")
                     ? Optional.of(direct(r.section("direct"), mode, !targets.isEmpty())) : Optional.empty();
             boolean webapp = r.bool("webapp", false);
@@ -462,9 +466,23 @@ public final class ConfigLoader {
                 r.problem("scopes", "needs auth: jwt or auth: api-key on the same route");
             }
             routes.add(new RouteConfig(id, prefix, upstreams, mode, scopes, rateLimit, rateLimited, strip,
-                    timeout, forwardAuthorization, direct));
+                    timeout, forwardAuthorization, direct, pathParameters));
         });
         return routes;
+    }
+
+    /**
+     * Whether a prefix can match a canonical request path (io.portcullis.route.CanonicalPath): those are
+     * decoded, so a prefix with {@code %} or {@code ;} would never match, and one with a dot-segment names no path.
+     */
+    private static boolean isCanonicalPrefix(String prefix) {
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            if (c == ';' || c == '%' || c == '\\' || c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                return false;
+            }
+        }
+        return !prefix.contains("/./") && !prefix.endsWith("/.");
     }
 
     /**

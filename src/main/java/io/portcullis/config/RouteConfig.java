@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param upstreams proxy targets, used round-robin; empty for a direct or web-application route
  * @param rateLimit the route's own limit; empty means the shared default buckets
  * @param rateLimited false when the route opts out of rate limiting ({@code rate-limit: off})
+ * @param pathParameters whether request paths may carry path parameters ({@code /list;page=2}, key
+ *     {@code path-parameters}); routes match on the path without them, and they are forwarded as sent
  */
 public record RouteConfig(
         String id,
@@ -26,13 +28,22 @@ public record RouteConfig(
         boolean stripPrefix,
         Duration timeout,
         boolean forwardAuthorization,
-        Optional<DirectConfig> direct) {
+        Optional<DirectConfig> direct,
+        boolean pathParameters) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     public RouteConfig {
         upstreams = List.copyOf(upstreams);
         scopes = List.copyOf(scopes);
+    }
+
+    /** A route without path parameters, as most are. */
+    public RouteConfig(String id, String prefix, List<URI> upstreams, AuthMode auth, List<String> scopes,
+            Optional<RateLimitsConfig.Limit> rateLimit, boolean rateLimited, boolean stripPrefix, Duration timeout,
+            boolean forwardAuthorization, Optional<DirectConfig> direct) {
+        this(id, prefix, upstreams, auth, scopes, rateLimit, rateLimited, stripPrefix, timeout, forwardAuthorization,
+                direct, false);
     }
 
     /**

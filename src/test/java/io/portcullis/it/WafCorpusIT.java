@@ -27,7 +27,8 @@ import java.util.concurrent.TimeoutException;
  * The WAF corpora through the real WAR on every node: each case of the OWASP CRS dev corpus and of the
  * benign corpus is written byte for byte on its own connection (raw sockets, because {@code HttpClient}
  * refuses to set {@code Host} and normalises request targets) to {@code /waf} + its {@code uri}, a route
- * to upstream "a", {@link #CONCURRENCY} at a time. A 403 counts as blocked. A 4xx without the gateway's {@code X-Request-Id} never reached
+ * to upstream "a", {@link #CONCURRENCY} at a time. A 403 counts as blocked, and so does the gateway's 400 for a
+ * request path it refuses to forward (see docs/routing.md). A 4xx without the gateway's {@code X-Request-Id} never reached
  * the WAR: the container refused it, and it counts as not blocked. Prints the table and writes it, with the
  * misses, under {@code target/waf-corpus/}.
  */
@@ -45,8 +46,9 @@ class WafCorpusIT {
 
     /** What came back for one case: the status ({@link #NO_ANSWER} for none), and whether the WAR answered. */
     record Outcome(CorpusRequest spec, int status, boolean fromGateway, String failure) {
+        /** The WAF's 403, or the route stage's 400 for a path it cannot forward (the case never reached the WAF). */
         boolean blocked() {
-            return status == 403 && fromGateway;
+            return (status == 403 || status == 400) && fromGateway;
         }
 
         boolean rejectedByContainer() {
