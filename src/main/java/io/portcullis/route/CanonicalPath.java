@@ -30,10 +30,16 @@ public final class CanonicalPath {
 
     private final List<Segment> segments;
     private final int lowestDepth;
+    private final String path;
 
     private CanonicalPath(List<Segment> segments, int lowestDepth) {
         this.segments = List.copyOf(segments);
         this.lowestDepth = lowestDepth;
+        StringBuilder joined = new StringBuilder(64);
+        for (Segment segment : segments) {
+            joined.append('/').append(segment.name());
+        }
+        this.path = joined.isEmpty() ? "/" : joined.toString();
     }
 
     /** What {@link #parse} decided. */
@@ -108,11 +114,7 @@ public final class CanonicalPath {
 
     /** The decoded path routes match on: the segments' names, without path parameters. */
     public String path() {
-        StringBuilder path = new StringBuilder(64);
-        for (Segment segment : segments) {
-            path.append('/').append(segment.name());
-        }
-        return path.isEmpty() ? "/" : path.toString();
+        return path;
     }
 
     /** Whether any segment has path parameters ({@code /a;v=1/b}). */

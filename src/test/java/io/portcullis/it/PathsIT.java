@@ -7,11 +7,20 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The path the gateway routes on is the path the upstream resolves. Hostile spellings of a path (dot-segments,
@@ -52,25 +61,89 @@ class PathsIT {
             "{p}/%2e%2e%2fadmin/x", "{p}/.;/admin/x", "{p};/admin/x", "{p}/;/admin/x", "{p}/admin/;/x",
             "{p}/admin%3Bx=1/x", "{p}/admin%253B/x", "{p}/admin%ef%bc%8fx", "{p}/%ef%bc%8e%ef%bc%8e/admin/x");
 
+    /** Paths no container should read one way only; each is refused by the container or by the gateway. */
+    private static final List<String> AMBIGUOUS = List.of("/e/a%3Bb", "/e/a%2Fb", "/e/a%2fb", "/e/a%5Cb", "/e/a%00b",
+            "/e/a%252eb", "/e/%2e%2e/x", "/e/x/%2E/y", "/e/%c0%ae%c0%ae/x", "/e/a%ffb", "/e/a%zzb", "/e/x/..;/y",
+            "/e/../..", "/e/x%5c..%5cadmin", "/e/a%0db");
+
     private static ResolvingUpstreams upstreams;
+    private static Server lenientServer;
+    private static GatewayNode lenientJetty;
 
     @BeforeAll
-    static void startUpstreams() throws Exception {
+    static void startUpstreamsAndALenientJetty(@TempDir Path work) throws Exception {
         upstreams = ResolvingUpstreams.start();
+        lenientServer = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        ServerConnector connector = new ServerConnector(lenientServer, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        lenientServer.addConnector(connector);
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath("/");
+        webapp.setWar(System.getProperty("portcullis.war", "target/portcullis.war"));
+        webapp.setTempDirectory(work.toFile());
+        webapp.setThrowUnavailableOnStartupException(true);
+        webapp.getServletHandler().setDecodeAmbiguousURIs(true);
+        lenientServer.setHandler(webapp);
+        // The WAR reads its configuration when it starts: the one every node runs with.
+        String previous = System.setProperty("portcullis.config",
+                System.getProperty("it.config", "target/it-config/portcullis-it.yaml"));
+        try {
+            lenientServer.start();
+        } finally {
+            if (previous == null) {
+                System.clearProperty("portcullis.config");
+            } else {
+                System.setProperty("portcullis.config", previous);
+            }
+        }
+        assertTrue(webapp.isAvailable(), "the WAR did not start in the lenient Jetty");
+        lenientJetty = new GatewayNode("jetty-unsafe-uri-compliance", connector.getLocalPort());
     }
 
     @AfterAll
     static void stopUpstreams() throws Exception {
-        if (upstreams != null) {
-            upstreams.close();
+        try {
+            if (lenientServer != null) {
+                lenientServer.stop();
+            }
+        } finally {
+            if (upstreams != null) {
+                upstreams.close();
+            }
         }
     }
 
     @OnEachNode
     void proxyWhenHostilePathThenTheUpstreamResolvesItUnderTheRouteApplied(GatewayNode node) {
+        sendHostileCorpus(node);
+    }
+
+    /**
+     * A Jetty that lets every ambiguous path through ({@link UriCompliance#UNSAFE}, ambiguous URIs decoded for
+     * servlets) hands the whole corpus to the gateway: its own decision, from the raw request URI, must hold alone.
+     */
+    @Test
+    void proxyWhenTheContainerRefusesNothingThenTheGatewayDecidesEveryHostilePathItself() {
+        List<String> refusedByContainer = new ArrayList<>(sendHostileCorpus(lenientJetty));
+        refusedByContainer.addAll(sendAmbiguous(lenientJetty));
+
+        // Even UNSAFE, Jetty cannot parse a NUL, a broken escape or a .. above the root: nothing else.
+        List<String> unexpected = refusedByContainer.stream()
+                .filter(path -> !path.contains("%00") && !path.contains("%zz") && !path.startsWith("/../")
+                        && !path.endsWith("/../.."))
+                .toList();
+        assertEquals(List.of(), unexpected, "refused by the lenient Jetty instead of the gateway");
+    }
+
+    /** Sends the corpus through every family; fails on any violation, and returns those the container refused. */
+    private static List<String> sendHostileCorpus(GatewayNode node) {
         List<String> violations = new ArrayList<>();
         int refused = 0;
         int refusedByContainer = 0;
+        List<String> byContainer = new ArrayList<>();
         int protectedRoute = 0;
         int forwarded = 0;
         for (Family family : FAMILIES) {
@@ -84,6 +157,7 @@ class PathsIT {
                     refused++;
                 } else if (outcome.equals("refused by the container")) {
                     refusedByContainer++;
+                    byContainer.add(path);
                 } else if (outcome.equals("protected")) {
                     protectedRoute++;
                 } else {
@@ -92,9 +166,11 @@ class PathsIT {
             }
         }
         System.out.printf("PathsIT %s: %d refused by the gateway, %d by the container, %d protected route (401), "
-                + "%d forwarded under the open route%n", node, refused, refusedByContainer, protectedRoute, forwarded);
+                + "%d forwarded under the open route; refused by the container: %s%n", node, refused, refusedByContainer,
+                protectedRoute, forwarded, byContainer);
         assertTrue(violations.isEmpty(), () -> violations.size() + " hostile paths broke the route on " + node + ":\n"
                 + String.join("\n", violations));
+        return byContainer;
     }
 
     /**
@@ -122,11 +198,15 @@ class PathsIT {
     /** Where a container lets the path through, the gateway refuses it; where not, the container does: never 2xx. */
     @OnEachNode
     void resolveWhenPathIsAmbiguousThenRefusedByTheGatewayOrTheContainer(GatewayNode node) {
+        sendAmbiguous(node);
+    }
+
+    /** Sends {@link #AMBIGUOUS}; fails unless each is a 400 from the gateway or the container; returns the container's. */
+    private static List<String> sendAmbiguous(GatewayNode node) {
         List<String> wrong = new ArrayList<>();
+        List<String> byContainer = new ArrayList<>();
         int byGateway = 0;
-        List<String> paths = List.of("/e/a%3Bb", "/e/a%2Fb", "/e/a%2fb", "/e/a%5Cb", "/e/a%00b", "/e/a%252eb",
-                "/e/%2e%2e/x", "/e/x/%2E/y", "/e/%c0%ae%c0%ae/x", "/e/a%ffb", "/e/a%zzb", "/e/x/..;/y", "/e/../..");
-        for (String path : paths) {
+        for (String path : AMBIGUOUS) {
             Http.RawResponse response = send(node, path);
             boolean fromGateway = response.headers().containsKey("x-request-id");
             String contentType = response.headers().getOrDefault("content-type", "");
@@ -136,11 +216,14 @@ class PathsIT {
                 byGateway++;
             } else if (fromGateway || response.status() != 400) {
                 wrong.add(path + " → " + response.status() + " " + contentType + " " + text(response));
+            } else {
+                byContainer.add(path);
             }
         }
-        System.out.printf("PathsIT %s: %d of %d ambiguous paths refused by the gateway, the rest by the container%n",
-                node, byGateway, paths.size());
+        System.out.printf("PathsIT %s: %d of %d ambiguous paths refused by the gateway, by the container: %s%n",
+                node, byGateway, AMBIGUOUS.size(), byContainer);
         assertTrue(wrong.isEmpty(), () -> "not refused on " + node + ":\n" + String.join("\n", wrong));
+        return byContainer;
     }
 
     @OnEachNode
