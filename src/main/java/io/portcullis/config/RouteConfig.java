@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param rateLimit the route's own limit; empty means the shared default buckets
  * @param rateLimited false when the route opts out of rate limiting ({@code rate-limit: off})
  * @param pathParameters whether request paths may carry path parameters ({@code /list;page=2}, key
- *     {@code path-parameters}); routes match on the path without them, and they are forwarded as sent
+ *     {@code path-parameters}); routes match on the path without them, and they are forwarded after their segment
  */
 public record RouteConfig(
         String id,
