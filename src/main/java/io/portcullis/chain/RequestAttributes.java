@@ -16,6 +16,9 @@ public final class RequestAttributes {
     /** Set by the route stage: the route the request resolved to. */
     public static final Attribute<io.portcullis.route.Route> ROUTE =
             new Attribute<>(PREFIX + "route", io.portcullis.route.Route.class);
+    /** Set by the route stage: the canonical path the route was matched on and the proxy forwards. */
+    public static final Attribute<io.portcullis.route.CanonicalPath> PATH =
+            new Attribute<>(PREFIX + "path", io.portcullis.route.CanonicalPath.class);
     /** Set by the API-key and JWT stages: who is calling. Absent means anonymous. */
     public static final Attribute<Identity> IDENTITY = new Attribute<>(PREFIX + "identity", Identity.class);
     /** Set by the JWT stage: the verified token's string claims, for direct routes' key templates. */

@@ -463,6 +463,9 @@ public final class ConfigLoader {
             if (!prefix.startsWith("/") || prefix.contains("?") || prefix.contains("#") || prefix.contains("//")
                     || prefix.contains("/../") || prefix.endsWith("/..") || (prefix.length() > 1 && prefix.endsWith("/"))) {
                 r.problem("prefix", "must be a path starting with / and without a trailing slash", r.raw("prefix"));
+            } else if (!isCanonicalPrefix(prefix)) {
+                r.problem("prefix", "must be a decoded path without ;, %, \\, control characters or . and .. segments "
+                        + "(was \"" + prefix + "\")");
             } else if (!prefixes.add(prefix)) {
                 r.problem("prefix", "is used by two routes (was \"" + prefix + "\")");
             } else if (prefix.equals(auth.path()) || prefix.startsWith(auth.path() + "/")
@@ -506,6 +509,7 @@ public final class ConfigLoader {
             boolean strip = r.bool("strip-prefix", false);
             Duration timeout = r.duration("timeout", RouteConfig.DEFAULT_TIMEOUT);
             boolean forwardAuthorization = r.bool("forward-authorization", false);
+            boolean pathParameters = r.bool("path-parameters", false);
             Optional<DirectConfig> direct = r.has("direct")
                     ? Optional.of(direct(r.section("direct"), mode, !targets.isEmpty())) : Optional.empty();
             boolean webapp = r.bool("webapp", false);
@@ -524,9 +528,24 @@ public final class ConfigLoader {
             OptionalLong maxBody = r.has("max-body") ? OptionalLong.of(r.size("max-body", 1)) : OptionalLong.empty();
             List<String> contentTypes = contentTypes(r, "allowed-content-types", List.of());
             routes.add(new RouteConfig(id, prefix, upstreams, mode, scopes, rateLimit, rateLimited, strip,
-                    timeout, forwardAuthorization, direct, new RouteConfig.Bodies(maxBody, contentTypes)));
+                    timeout, forwardAuthorization, direct, new RouteConfig.Bodies(maxBody, contentTypes),
+                    pathParameters));
         });
         return routes;
+    }
+
+    /**
+     * Whether a prefix can match a canonical request path (io.portcullis.route.CanonicalPath): those are
+     * decoded, so a prefix with {@code %} or {@code ;} would never match, and one with a dot-segment names no path.
+     */
+    private static boolean isCanonicalPrefix(String prefix) {
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            if (c == ';' || c == '%' || c == '\\' || c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                return false;
+            }
+        }
+        return !prefix.contains("/./") && !prefix.endsWith("/.");
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.OptionalLong;
  * @param rateLimit the route's own limit; empty means the shared default buckets
  * @param rateLimited false when the route opts out of rate limiting ({@code rate-limit: off})
  * @param bodies the route's own body limit and extra media types
+ * @param pathParameters whether request paths may carry path parameters ({@code /list;page=2}, key
+ *     {@code path-parameters}); routes match on the path without them, and they are forwarded after their segment
  */
 public record RouteConfig(
         String id,
@@ -29,7 +31,8 @@ public record RouteConfig(
         Duration timeout,
         boolean forwardAuthorization,
         Optional<DirectConfig> direct,
-        Bodies bodies) {
+        Bodies bodies,
+        boolean pathParameters) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -38,12 +41,28 @@ public record RouteConfig(
         scopes = List.copyOf(scopes);
     }
 
-    /** A route with the WAF's body limit and media types. */
+    /** A route with the WAF's body limit and media types, without path parameters. */
     public RouteConfig(String id, String prefix, List<URI> upstreams, AuthMode auth, List<String> scopes,
             Optional<RateLimitsConfig.Limit> rateLimit, boolean rateLimited, boolean stripPrefix, Duration timeout,
             boolean forwardAuthorization, Optional<DirectConfig> direct) {
         this(id, prefix, upstreams, auth, scopes, rateLimit, rateLimited, stripPrefix, timeout, forwardAuthorization,
-                direct, Bodies.DEFAULT);
+                direct, Bodies.DEFAULT, false);
+    }
+
+    /** A route with its own body settings, without path parameters. */
+    public RouteConfig(String id, String prefix, List<URI> upstreams, AuthMode auth, List<String> scopes,
+            Optional<RateLimitsConfig.Limit> rateLimit, boolean rateLimited, boolean stripPrefix, Duration timeout,
+            boolean forwardAuthorization, Optional<DirectConfig> direct, Bodies bodies) {
+        this(id, prefix, upstreams, auth, scopes, rateLimit, rateLimited, stripPrefix, timeout, forwardAuthorization,
+                direct, bodies, false);
+    }
+
+    /** A route with the WAF's body settings and the given path-parameter choice. */
+    public RouteConfig(String id, String prefix, List<URI> upstreams, AuthMode auth, List<String> scopes,
+            Optional<RateLimitsConfig.Limit> rateLimit, boolean rateLimited, boolean stripPrefix, Duration timeout,
+            boolean forwardAuthorization, Optional<DirectConfig> direct, boolean pathParameters) {
+        this(id, prefix, upstreams, auth, scopes, rateLimit, rateLimited, stripPrefix, timeout, forwardAuthorization,
+                direct, Bodies.DEFAULT, pathParameters);
     }
 
     /**

@@ -7,6 +7,8 @@ package io.portcullis.problem;
  */
 public enum ProblemType {
     BAD_REQUEST("bad-request", 400, "Bad Request"),
+    /** A request path that servlet containers would read in more than one way (see route.CanonicalPath). */
+    AMBIGUOUS_PATH("ambiguous-path", 400, "Bad request path"),
     TOKEN_MISSING("token-missing", 401, "Authentication required"),
     INVALID_TOKEN("invalid-token", 401, "Invalid token"),
     INVALID_CREDENTIALS("invalid-credentials", 401, "Invalid credentials"),

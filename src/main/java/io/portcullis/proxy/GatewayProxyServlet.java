@@ -14,8 +14,8 @@ import io.portcullis.metrics.LatencyBuckets;
 import io.portcullis.metrics.MeterCache;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
+import io.portcullis.route.CanonicalPath;
 import io.portcullis.route.Route;
-import io.portcullis.route.RouteFilter;
 import io.portcullis.route.RouteHandler;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
@@ -130,10 +130,9 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
         }
         URI upstream = pool.target(pool.choose());
         RouteConfig config = route.config().orElseThrow();
-        String matched = RouteFilter.path(request);
-        String raw = request.getRequestURI().substring(request.getContextPath().length());
-        String target = TargetPaths.target(upstream, raw.isEmpty() ? "/" : raw, matched,
-                config.stripPrefix() ? route.prefix() : "", request.getQueryString());
+        CanonicalPath path = RequestAttributes.PATH.require(request);
+        String forwarded = config.stripPrefix() ? path.encodedAfter(CanonicalPath.depth(route.prefix())) : path.encoded();
+        String target = TargetPaths.target(upstream, forwarded, request.getQueryString());
         RequestAttributes.UPSTREAM.set(request, upstream.toString());
         return target;
     }

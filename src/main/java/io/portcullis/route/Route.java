@@ -23,6 +23,11 @@ public record Route(String id, String prefix, Optional<RouteConfig> config, Rout
         return config.isEmpty();
     }
 
+    /** Whether request paths on this route may carry path parameters ({@code path-parameters: true}). */
+    public boolean allowsPathParameters() {
+        return config.map(RouteConfig::pathParameters).orElse(false);
+    }
+
     /** True when {@code path} is the prefix itself or lies below it, segment by segment. */
     public boolean matches(String path) {
         if (prefix.equals("/")) {

@@ -10,12 +10,21 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Stage 2: resolves the request's path (decoded and normalised by the container) to a route and stores
- * it for the later stages, or answers 404 {@code No route}. Thread-safe.
+ * Stage 2: decides the request's one {@link CanonicalPath} from the request URI as sent, resolves it to a
+ * route and stores both for the later stages. Answers 400 {@code Bad request path} when the path cannot be
+ * forwarded unambiguously: {@link CanonicalPath#parse} refuses it, it has path parameters on a route that does
+ * not accept them, or a {@code ..} segment climbed above the prefix of the route it lands on
+ * ({@code /api/public/../admin} for the route {@code /api/admin}). Answers 404 {@code No route} when no route
+ * matches. The container's own decoding (servlet path, path info) is not used: Tomcat and Jetty differ in it.
+ * Thread-safe.
  */
 public final class RouteFilter extends GatewayFilter {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteFilter.class);
+
     private final RouteTable table;
 
     public RouteFilter(RouteTable table) {
@@ -25,17 +34,50 @@ public final class RouteFilter extends GatewayFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        Optional<Route> route = table.resolve(path(request));
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        CanonicalPath.Decision decision = uri.startsWith(context)
+                ? CanonicalPath.parse(uri.substring(context.length()))
+                : new CanonicalPath.Refused("the context path is spelled differently from the container's");
+        if (decision instanceof CanonicalPath.Refused refused) {
+            refuse(request, response, refused.reason());
+            return;
+        }
+        CanonicalPath path = ((CanonicalPath.Accepted) decision).path();
+        Optional<Route> route = table.resolve(path.path());
         if (route.isEmpty()) {
             ProblemWriter.write(request, response, ProblemType.NO_ROUTE, "No route matches this path.");
             return;
         }
+        if (path.hasParameters() && !route.get().allowsPathParameters()) {
+            refuse(request, response, "path parameters (;) on a route that does not accept them");
+            return;
+        }
+        if (path.climbsAbove(CanonicalPath.depth(route.get().prefix()))) {
+            refuse(request, response, "a .. segment climbs above the route's prefix");
+            return;
+        }
+        RequestAttributes.PATH.set(request, path);
         RequestAttributes.ROUTE.set(request, route.get());
         chain.doFilter(request, response);
     }
 
-    /** The request path inside the context, decoded and normalised by the container. */
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, String reason)
+            throws IOException {
+        LOG.debug("request {}: path refused: {}", RequestAttributes.REQUEST_ID.get(request).orElse("-"), reason);
+        ProblemWriter.write(request, response, ProblemType.AMBIGUOUS_PATH,
+                "The request path cannot be forwarded unambiguously: " + reason + ".");
+    }
+
+    /**
+     * The request's path inside the context as routed: the canonical path this stage decided, or, where the
+     * stage did not run (an error dispatch), the container's servlet path and path info.
+     */
     public static String path(HttpServletRequest request) {
+        Optional<CanonicalPath> canonical = RequestAttributes.PATH.get(request);
+        if (canonical.isPresent()) {
+            return canonical.get().path();
+        }
         String servletPath = request.getServletPath();
         String pathInfo = request.getPathInfo();
         String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);

@@ -134,6 +134,21 @@ class ConfigLoaderTest {
                         "routes[0].prefix: must be a path starting with / and without a trailing slash (was \"api\")"),
                 invalid("route prefix trailing slash", "routes: [{prefix: /api/, upstream: \"http://a:1\"}]",
                         "routes[0].prefix: must be a path starting with / and without a trailing slash (was \"/api/\")"),
+                invalid("route prefix with a path parameter", "routes: [{prefix: /api;v=1, upstream: \"http://a:1\"}]",
+                        "routes[0].prefix: must be a decoded path without ;, %, \\, control characters or . and .. "
+                                + "segments (was \"/api;v=1\")"),
+                invalid("route prefix percent-encoded", "routes: [{prefix: /caf%C3%A9, upstream: \"http://a:1\"}]",
+                        "routes[0].prefix: must be a decoded path without ;, %, \\, control characters or . and .. "
+                                + "segments (was \"/caf%C3%A9\")"),
+                invalid("route prefix with a dot-segment", "routes: [{prefix: /api/./x, upstream: \"http://a:1\"}]",
+                        "routes[0].prefix: must be a decoded path without ;, %, \\, control characters or . and .. "
+                                + "segments (was \"/api/./x\")"),
+                invalid("route prefix with a backslash", "routes: [{prefix: \"/api\\\\x\", upstream: \"http://a:1\"}]",
+                        "routes[0].prefix: must be a decoded path without ;, %, \\, control characters or . and .. "
+                                + "segments (was \"/api\\x\")"),
+                invalid("path parameters not a boolean", "routes: [{prefix: /api, upstream: \"http://a:1\", "
+                        + "path-parameters: sometimes}]",
+                        "routes[0].path-parameters: must be true or false (was \"sometimes\")"),
                 invalid("route prefix twice", "routes: [{prefix: /api, upstream: \"http://a:1\"}, "
                         + "{prefix: /api, upstream: \"http://b:1\"}]",
                         "routes[1].prefix: is used by two routes (was \"/api\")",
@@ -398,6 +413,7 @@ class ConfigLoaderTest {
         assertFalse(route.stripPrefix());
         assertEquals(RouteConfig.AuthMode.NONE, route.auth());
         assertTrue(route.rateLimited());
+        assertFalse(route.pathParameters());
         assertFalse(config.redis().enabled());
         assertEquals(RedisConfig.DEFAULT_KEY_PREFIX, config.redis().keyPrefix());
         assertEquals("x-api-key", config.apiKeys().header());
@@ -419,6 +435,7 @@ class ConfigLoaderTest {
                     strip-prefix: true
                     timeout: 1s
                     rate-limit: off
+                    path-parameters: true
                 """).routes().get(0);
 
         assertEquals("orders", route.id());
@@ -426,6 +443,7 @@ class ConfigLoaderTest {
         assertTrue(route.stripPrefix());
         assertEquals(Duration.ofSeconds(1), route.timeout());
         assertFalse(route.rateLimited());
+        assertTrue(route.pathParameters());
     }
 
     @Test

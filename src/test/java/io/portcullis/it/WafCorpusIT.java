@@ -27,8 +27,8 @@ import java.util.concurrent.TimeoutException;
  * The WAF corpora through the real WAR on every node: each case of the OWASP CRS dev corpus and of the
  * benign corpus is written byte for byte on its own connection (raw sockets, because {@code HttpClient}
  * refuses to set {@code Host} and normalises request targets) to {@code /waf} + its {@code uri}, a route
- * to upstream "a", {@link #CONCURRENCY} at a time. A refusal by the gateway (403, or 400 / 413 / 415 for a
- * body it does not accept) counts as blocked. A 4xx without the gateway's {@code X-Request-Id} never reached
+ * to upstream "a", {@link #CONCURRENCY} at a time. A refusal by the gateway (403, 400 for a request path it
+ * refuses to forward (see docs/routing.md), or 400 / 413 / 415 for a body it does not accept) counts as blocked. A 4xx without the gateway's {@code X-Request-Id} never reached
  * the WAR: the container refused it, and it counts as not blocked. Prints the table and writes it, with the
  * misses, under {@code target/waf-corpus/}.
  */
@@ -46,7 +46,7 @@ class WafCorpusIT {
 
     /** What came back for one case: the status ({@link #NO_ANSWER} for none), and whether the WAR answered. */
     record Outcome(CorpusRequest spec, int status, boolean fromGateway, String failure) {
-        /** Refused by the WAF stage: a rule's 403, or a body it does not accept (400, 413, 415). */
+        /** Refused by the gateway: a rule's 403, a path it cannot forward (400), or a body it does not accept (400, 413, 415). */
         boolean blocked() {
             return fromGateway && (status == 403 || status == 400 || status == 413 || status == 415);
         }

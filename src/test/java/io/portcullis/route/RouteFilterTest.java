@@ -12,12 +12,19 @@ import io.portcullis.testsupport.FakeRequest;
 import io.portcullis.testsupport.FakeResponse;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
+import io.portcullis.config.RouteConfig;
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RouteFilterTest {
     private final Route api = RouteTableTest.route("/api");
-    private final RouteFilter filter = new RouteFilter(new RouteTable(List.of(), List.of(api)));
+    private final Route admin = RouteTableTest.route("/api/admin");
+    private final Route matrix = Route.configured(new RouteConfig("matrix", "/matrix", List.of(URI.create("http://127.0.0.1:1")),
+            RouteConfig.AuthMode.NONE, List.of(), Optional.empty(), true, false, RouteConfig.DEFAULT_TIMEOUT, false,
+            Optional.empty(), true), (request, response) -> { });
+    private final RouteFilter filter = new RouteFilter(new RouteTable(List.of(), List.of(api, admin, matrix)));
     private final FilterChain chain = mock(FilterChain.class);
     private final FakeResponse response = FakeResponse.create();
 
@@ -64,6 +71,80 @@ class RouteFilterTest {
         filter.doFilter(request, response, chain);
 
         verify(chain).doFilter(request, response);
+    }
+
+    @Test
+    void doFilterWhenPathIsCanonicalisedThenTheRouteMatchesTheCanonicalPath() throws Exception {
+        FakeRequest request = FakeRequest.of("GET", "/api//public/./x/../%61dmin");
+
+        filter.doFilter(request, response, chain);
+
+        verify(chain).doFilter(request, response);
+        assertSame(api, RequestAttributes.ROUTE.get(request).orElseThrow());
+        assertEquals("/api/public/admin", RequestAttributes.PATH.get(request).orElseThrow().path());
+        assertEquals("/api/public/admin", RouteFilter.path(request));
+    }
+
+    /** The bypass: /e open, /e/admin protected; /e/./admin%3B/x reached the upstream as /admin;/x. */
+    @Test
+    void doFilterWhenEncodedSemicolonThen400ProblemAndChainNotCalled() throws Exception {
+        assertBadPath(FakeRequest.of("GET", "/api/./admin%3B/x"));
+        assertBadPath(FakeRequest.of("GET", "/api/public/./..%3B/admin/x"));
+    }
+
+    @Test
+    void doFilterWhenPathParametersOnARouteWithoutThemThen400() throws Exception {
+        assertBadPath(FakeRequest.of("GET", "/api/admin;/x"));
+        assertBadPath(FakeRequest.of("GET", "/api/x;jsessionid=0123"));
+    }
+
+    @Test
+    void doFilterWhenRouteAcceptsPathParametersThenMatchedWithoutThem() throws Exception {
+        FakeRequest request = FakeRequest.of("GET", "/matrix;v=1/list;page=2");
+
+        filter.doFilter(request, response, chain);
+
+        verify(chain).doFilter(request, response);
+        assertSame(matrix, RequestAttributes.ROUTE.get(request).orElseThrow());
+        assertEquals("/matrix/list", RouteFilter.path(request));
+        assertEquals("/matrix;v=1/list;page=2", RequestAttributes.PATH.get(request).orElseThrow().encoded());
+    }
+
+    @Test
+    void doFilterWhenDotDotClimbsAboveTheMatchedPrefixThen400() throws Exception {
+        assertBadPath(FakeRequest.of("GET", "/api/public/../admin/x"));
+        assertBadPath(FakeRequest.of("GET", "/api/admin/../admin/x"));
+        assertBadPath(FakeRequest.of("GET", "/../api/x"));
+    }
+
+    @Test
+    void doFilterWhenDotDotStaysInsideTheMatchedPrefixThenContinues() throws Exception {
+        FakeRequest request = FakeRequest.of("GET", "/api/admin/x/../y");
+
+        filter.doFilter(request, response, chain);
+
+        verify(chain).doFilter(request, response);
+        assertSame(admin, RequestAttributes.ROUTE.get(request).orElseThrow());
+    }
+
+    @Test
+    void doFilterWhenNoRouteForAnAmbiguousPathThenStill400() throws Exception {
+        assertBadPath(FakeRequest.of("GET", "/nowhere/%2e%2e/x"));
+    }
+
+    private void assertBadPath(FakeRequest request) throws Exception {
+        FakeResponse answer = FakeResponse.create();
+        FilterChain untouched = mock(FilterChain.class);
+
+        filter.doFilter(request, answer, untouched);
+
+        verifyNoInteractions(untouched);
+        assertEquals(400, answer.getStatus(), request.getRequestURI());
+        assertEquals("application/problem+json", answer.getContentType());
+        assertTrue(answer.bodyText().contains("\"title\":\"Bad request path\""), answer.bodyText());
+        assertTrue(answer.bodyText().contains("urn:portcullis:problem:ambiguous-path"), answer.bodyText());
+        assertEquals("ambiguous-path", RequestAttributes.PROBLEM.get(request).orElseThrow());
+        assertTrue(RequestAttributes.ROUTE.get(request).isEmpty());
     }
 
     @Test
