@@ -159,6 +159,9 @@ class TokenCacheTest {
         assertEquals(Optional.of(verified), VerifiedTokenCodec.decode(VerifiedTokenCodec.encode(verified)));
         clock.advance(Duration.ofHours(1));
         assertEquals(Optional.empty(), VerifiedTokenCodec.decode("{\"sub\":1}"));
+        // A payload written before the current version (no "v") is verified afresh, not trusted.
+        String unversioned = VerifiedTokenCodec.encode(verified).replace("\"v\":" + VerifiedTokenCodec.VERSION + ",", "");
+        assertEquals(Optional.empty(), VerifiedTokenCodec.decode(unversioned));
     }
 
     @org.junit.jupiter.params.ParameterizedTest
