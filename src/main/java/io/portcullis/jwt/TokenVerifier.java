@@ -326,9 +326,10 @@ public final class TokenVerifier {
         if (!accessHeader && !header.equals("jwt")) {
             return Optional.of("The token is not an access token.");
         }
-        boolean idTokensAllowed = trustedIssuers.find(jwt.getIssuer()).map(TrustedIssuers.Issuer::allowIdTokens)
-                .orElse(false);
-        boolean idToken = claim.equals("id") || !accessHeader && ID_TOKEN_CLAIMS.stream()
+        Optional<TrustedIssuers.Issuer> trusted = trustedIssuers.find(jwt.getIssuer());
+        boolean idTokensAllowed = trusted.map(TrustedIssuers.Issuer::allowIdTokens).orElse(false);
+        // nonce and the hashes mark an OIDC provider's ID token; a consumer (not an OIDC provider) may use a nonce.
+        boolean idToken = claim.equals("id") || trusted.isPresent() && !accessHeader && ID_TOKEN_CLAIMS.stream()
                 .anyMatch(name -> !jwt.getClaim(name).isMissing());
         if (idToken && !idTokensAllowed) {
             return Optional.of("The token is an ID token, not an access token.");

@@ -285,6 +285,15 @@ class TokenVerifierTest {
     }
 
     @Test
+    void verifyWhenConsumerTokenCarriesANonceThenStillAccepted() {
+        // nonce marks an OIDC ID token only from a trusted (OIDC) issuer; a partner may use one against replay.
+        assertInstanceOf(Verification.Verified.class, verifier.verify(consumer().withClaim("nonce", "n-1")
+                .sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+        assertEquals(Failure.INVALID, rejected(consumer().withClaim("typ", "ID").sign(Algorithm.HMAC256(CONSUMER_SECRET)))
+                .failure());
+    }
+
+    @Test
     void verifyWhenConsumerAudienceConfiguredThenTokenMustCarryIt() {
         TokenVerifier withAudience = new TokenVerifier(withConsumer(new AuthConfig.ConsumerConfig("partner",
                 AuthConfig.Algorithm.HS256, Secret.of(CONSUMER_SECRET), List.of(), List.of(), Duration.ofHours(1),
