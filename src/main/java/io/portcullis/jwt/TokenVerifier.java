@@ -31,9 +31,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Verifies access tokens in named steps: {@link #parse}, {@link #checkHeader}, {@link #selectVerifier} (the
- * gateway's own keys, a consumer's secret, or a trusted issuer's JWKS key), then signature, type and time
- * claims, issuer and audience through java-jwt verifiers built once per key, then {@link #checkType}.
+ * Verifies access tokens in named steps: {@link #parse} (canonical base64url only), {@link #checkHeader},
+ * {@link #checkTimeClaims} (whole seconds from 1970 to 9999), {@link #selectVerifier} (the gateway's own keys, a
+ * consumer's secret, or a trusted issuer's JWKS key), then signature, type and time claims, issuer and
+ * audience through java-jwt verifiers built once per key, then {@link #checkType} (no refresh or ID tokens),
+ * and for a consumer its maximum lifetime. The accepted token's identity is the bare {@code sub} for the
+ * gateway's own tokens, {@code <alias>:<sub>} for a trusted issuer's and {@code <key>:<key>} for a consumer's,
+ * whose roles and scopes come from its configuration entry only.
  * The algorithm comes from the key the {@code kid} names, never from the token's header alone; {@code none}
  * is refused in any casing, and {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} headers are refused
  * rather than followed. Revocation is checked by the JWT stage afterwards. Thread-safe.
