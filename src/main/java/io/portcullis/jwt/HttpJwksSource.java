@@ -46,12 +46,14 @@ public final class HttpJwksSource implements JwksSource {
 
     @Override
     public String fetch(URI jwksUri) throws IOException {
+        long end = System.nanoTime() + deadline.toNanos();
         HttpRequest request = HttpRequest.newBuilder(jwksUri).timeout(deadline)
                 .header("Accept", "application/jwk-set+json, application/json").GET().build();
         CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request, info -> new Bounded());
         HttpResponse<byte[]> response;
         try {
-            response = answer.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            // From the start of this call: setting the exchange up counts too.
+            response = answer.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             answer.cancel(true);
             throw new IOException(jwksUri + " did not answer completely within " + deadline.toMillis() + " ms");
