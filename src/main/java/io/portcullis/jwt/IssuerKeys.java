@@ -62,11 +62,6 @@ final class IssuerKeys {
     private final AtomicReference<Fetch> inFlight = new AtomicReference<>();
     private volatile Snapshot snapshot = new Snapshot(Map.of(), null, null, false);
 
-    /** Keys fetched on the calling thread (tests of the caching rules). */
-    IssuerKeys(URI jwksUri, JwksSource source, Function<Algorithm, JWTVerifier> verifierFor, Clock clock) {
-        this(jwksUri, source, verifierFor, clock, Runnable::run, HttpJwksSource.DEADLINE);
-    }
-
     /**
      * @param executor runs the fetches
      * @param deadline the longest a lookup waits for a fetch
