@@ -314,16 +314,29 @@ public final class ConfigLoader {
         }
         boolean registration = s.bool("registration", true);
         List<TrustedIssuerConfig> issuers = new ArrayList<>();
+        Set<String> aliases = new HashSet<>();
         s.each("trusted-issuers", t -> {
             String iss = t.string("issuer", "");
             if (iss.isBlank()) {
                 t.problem("issuer", "required");
             }
-            Optional<URI> jwks = t.optionalString("jwks-uri").flatMap(ConfigLoader::uri).filter(ConfigLoader::isHttp);
+            Optional<URI> jwks = t.optionalString("jwks-uri").flatMap(ConfigLoader::uri).filter(ConfigLoader::isJwksUri);
             if (jwks.isEmpty()) {
-                t.problem("jwks-uri", "must be an http:// or https:// URL", t.raw("jwks-uri"));
+                t.problem("jwks-uri", "must be an https:// URL (http:// only for a loopback host)", t.raw("jwks-uri"));
             }
-            issuers.add(new TrustedIssuerConfig(iss, jwks.orElse(null), t.optionalString("audience")));
+            Optional<String> explicitAlias = t.optionalString("alias");
+            String alias = explicitAlias.orElseGet(() -> TrustedIssuerConfig.defaultAlias(iss).orElse(""));
+            if (explicitAlias.isPresent() && !AuthConfig.ALIAS.matcher(alias).matches()) {
+                t.problem("alias", "must be 1-64 characters of A-Z a-z 0-9 . _ -", t.raw("alias"));
+            } else if (alias.isEmpty()) {
+                if (!iss.isBlank()) {
+                    t.problem("alias", "required: the issuer's host cannot serve as one (1-64 characters of A-Z a-z 0-9 . _ -)");
+                }
+            } else if (!aliases.add(alias)) {
+                t.problem("alias", "is used twice (was \"" + alias + "\"): give each issuer its own alias");
+            }
+            issuers.add(new TrustedIssuerConfig(iss, jwks.orElse(null), t.optionalString("audience"), alias,
+                    t.bool("allow-id-tokens", false)));
         });
         List<ConsumerConfig> consumers = new ArrayList<>();
         Set<String> consumerKeys = new HashSet<>();
@@ -331,8 +344,12 @@ public final class ConfigLoader {
             String key = c.string("key", "");
             if (key.isBlank()) {
                 c.problem("key", "required");
+            } else if (!AuthConfig.ALIAS.matcher(key).matches()) {
+                c.problem("key", "must be 1-64 characters of A-Z a-z 0-9 . _ -", c.raw("key"));
             } else if (!consumerKeys.add(key)) {
                 c.problem("key", "is used twice (was \"" + key + "\")");
+            } else if (aliases.contains(key)) {
+                c.problem("key", "is also a trusted issuer's alias (was \"" + key + "\")");
             }
             Algorithm alg = c.enumValue("algorithm", Algorithm.class, Algorithm.HS256);
             if (alg != Algorithm.HS256) {
@@ -347,7 +364,15 @@ public final class ConfigLoader {
             }
             secret.filter(v -> v.length() < MIN_HMAC_SECRET_BYTES).ifPresent(v -> c.problem("secret",
                     "too short for HS256: needs at least " + MIN_HMAC_SECRET_BYTES + " bytes, was " + v.length()));
-            consumers.add(new ConsumerConfig(key, alg, secret.orElse(null)));
+            List<String> roles = c.strings("roles", List.of());
+            List<String> scopes = c.strings("scopes", List.of());
+            Duration maxLifetime = c.duration("max-lifetime", AuthConfig.DEFAULT_CONSUMER_MAX_LIFETIME);
+            Optional<String> consumerAudience = c.optionalString("audience");
+            if (consumerAudience.isPresent() && consumerAudience.get().isBlank()) {
+                c.problem("audience", "must not be blank", c.raw("audience"));
+            }
+            consumers.add(new ConsumerConfig(key, alg, secret.orElse(null), roles, scopes, maxLifetime,
+                    consumerAudience.filter(a -> !a.isBlank())));
         });
         s.finish();
         return new AuthConfig(path, issuer, audience, algorithm, keys, accessTtl, refreshTtl, idleTimeout, leeway,
@@ -676,6 +701,24 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
+    }
+
+    /** https, or plain http to a loopback host (a local test provider or a sidecar); never a DNS lookup. */
+    private static boolean isJwksUri(URI uri) {
+        if (!isHttp(uri)) {
+            return false;
+        }
+        return uri.getScheme().equalsIgnoreCase("https") || isLoopback(uri.getHost());
+    }
+
+    /** Whether {@code host} names this machine: localhost, 127.0.0.0/8 or ::1, written literally. */
+    public static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+                || h.matches("127\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     }
 
     private static boolean isHttp(URI uri) {

@@ -9,7 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +23,13 @@ import org.slf4j.LoggerFactory;
  * The cached keys of one trusted issuer. Keys are fetched on first use, re-fetched when a token names an
  * unknown kid or the set is older than {@link #MAX_AGE}, but never more often than every
  * {@link #MIN_REFETCH_INTERVAL} (a flood of made-up kids cannot turn into a flood of fetches). A failed fetch
- * keeps the last good keys. Thread-safe: lookups read an immutable snapshot; one thread fetches at a time.
+ * keeps the last good keys.
+ *
+ * <p>A fetch runs on the given executor, never on a request thread and never under a lock: a request whose
+ * kid is cached is answered from the snapshot at once (a stale set is refreshed in the background), and a
+ * request that needs the fetch (unknown kid) joins the one fetch in flight and waits at most the deadline.
+ * A fetch that outlives twice the deadline is abandoned and a new one may start. Thread-safe: lookups read
+ * an immutable snapshot; only the owner of the fetch in flight writes it.
  */
 final class IssuerKeys {
     static final Duration MIN_REFETCH_INTERVAL = Duration.ofSeconds(30);
@@ -32,58 +43,58 @@ final class IssuerKeys {
         /** The provider answered recently and has no such key: the token is invalid. */
         record Unknown() implements Lookup {}
 
-        /** No such key, and the provider could not be asked: try again later. */
+        /** No such key, and the provider could not be asked in time: try again later. */
         record Unavailable() implements Lookup {}
     }
 
     private record Snapshot(Map<String, JWTVerifier> verifiers, Instant fetchedAt, Instant attemptedAt,
             boolean lastAttemptFailed) {}
 
+    /** The fetch in flight and when it started ({@link System#nanoTime()}). */
+    private record Fetch(CompletableFuture<Void> done, long startedNanos) {}
+
     private final URI jwksUri;
     private final JwksSource source;
     private final Function<Algorithm, JWTVerifier> verifierFor;
     private final Clock clock;
-    private final ReentrantLock fetching = new ReentrantLock();
+    private final Executor executor;
+    private final Duration deadline;
+    private final AtomicReference<Fetch> inFlight = new AtomicReference<>();
     private volatile Snapshot snapshot = new Snapshot(Map.of(), null, null, false);
 
-    IssuerKeys(URI jwksUri, JwksSource source, Function<Algorithm, JWTVerifier> verifierFor, Clock clock) {
+    /**
+     * @param executor runs the fetches
+     * @param deadline the longest a lookup waits for a fetch
+     */
+    IssuerKeys(URI jwksUri, JwksSource source, Function<Algorithm, JWTVerifier> verifierFor, Clock clock,
+            Executor executor, Duration deadline) {
         this.jwksUri = jwksUri;
         this.source = source;
         this.verifierFor = verifierFor;
         this.clock = clock;
+        this.executor = executor;
+        this.deadline = deadline;
     }
 
     Lookup lookup(String kid) {
         Snapshot current = snapshot;
         JWTVerifier verifier = kid == null ? null : current.verifiers().get(kid);
         if (verifier != null) {
-            if (isStale(current) && mayFetch(current) && fetching.tryLock()) {
-                try {
-                    refreshIfAllowed();
-                } finally {
-                    fetching.unlock();
-                }
-                verifier = snapshot.verifiers().getOrDefault(kid, verifier);
+            if (isStale(current)) {
+                start();
             }
             return new Lookup.Found(verifier);
         }
         if (kid == null) {
             return new Lookup.Unknown();
         }
-        if (mayFetch(current)) {
-            fetching.lock();
-            try {
-                refreshIfAllowed();
-            } finally {
-                fetching.unlock();
-            }
-        }
+        boolean answered = await(start());
         Snapshot after = snapshot;
         verifier = after.verifiers().get(kid);
         if (verifier != null) {
             return new Lookup.Found(verifier);
         }
-        return after.lastAttemptFailed() ? new Lookup.Unavailable() : new Lookup.Unknown();
+        return !answered || after.lastAttemptFailed() ? new Lookup.Unavailable() : new Lookup.Unknown();
     }
 
     private boolean isStale(Snapshot s) {
@@ -94,23 +105,70 @@ final class IssuerKeys {
         return s.attemptedAt() == null || !clock.instant().isBefore(s.attemptedAt().plus(MIN_REFETCH_INTERVAL));
     }
 
-    /** Under the lock: another thread may have fetched while this one waited. */
-    private void refreshIfAllowed() {
-        Snapshot current = snapshot;
-        if (!mayFetch(current)) {
-            return;
+    /** The fetch in flight, a new one when none runs and one is allowed, or null when neither. */
+    private CompletableFuture<Void> start() {
+        while (true) {
+            Fetch running = inFlight.get();
+            if (running != null && System.nanoTime() - running.startedNanos() < 2 * deadline.toNanos()) {
+                return running.done();
+            }
+            Snapshot current = snapshot;
+            if (running == null && !mayFetch(current)) {
+                return null;
+            }
+            Fetch mine = new Fetch(new CompletableFuture<>(), System.nanoTime());
+            if (inFlight.compareAndSet(running, mine)) {
+                Instant now = clock.instant();
+                // Attempted from now on: lookups meanwhile join this fetch instead of starting another.
+                snapshot = new Snapshot(current.verifiers(), current.fetchedAt(), now, current.lastAttemptFailed());
+                try {
+                    executor.execute(() -> fetch(mine, current, now));
+                } catch (RejectedExecutionException e) {
+                    finish(mine, new Snapshot(current.verifiers(), current.fetchedAt(), now, true));
+                }
+                return mine.done();
+            }
         }
-        Instant now = clock.instant();
+    }
+
+    private void fetch(Fetch mine, Snapshot before, Instant now) {
         try {
             Map<String, Algorithm> keys = JsonWebKeys.parse(source.fetch(jwksUri));
             Map<String, JWTVerifier> verifiers = new HashMap<>();
             keys.forEach((kid, algorithm) -> verifiers.put(kid, verifierFor.apply(algorithm)));
-            snapshot = new Snapshot(Map.copyOf(verifiers), now, now, false);
+            finish(mine, new Snapshot(Map.copyOf(verifiers), now, now, false));
             LOG.info("fetched {} signing keys from {}", verifiers.size(), jwksUri);
         } catch (IOException | RuntimeException e) {
-            snapshot = new Snapshot(current.verifiers(), current.fetchedAt(), now, true);
+            finish(mine, new Snapshot(before.verifiers(), before.fetchedAt(), now, true));
             LOG.warn("cannot fetch the JWK Set from {} (keeping {} cached keys): {}", jwksUri,
-                    current.verifiers().size(), e.toString());
+                    before.verifiers().size(), e.toString());
+        }
+    }
+
+    /** Publishes the outcome unless this fetch was abandoned meanwhile, and wakes its waiters. */
+    private void finish(Fetch mine, Snapshot outcome) {
+        if (inFlight.get() == mine) {
+            snapshot = outcome;
+            inFlight.compareAndSet(mine, null);
+        }
+        mine.done().complete(null);
+    }
+
+    /** Whether the fetch (if any) finished within the deadline. */
+    private boolean await(CompletableFuture<Void> fetch) {
+        if (fetch == null) {
+            return true;
+        }
+        try {
+            fetch.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
         }
     }
 }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Stage 5, JWT authentication: on routes with {@code auth: jwt} only, the request's Bearer token (see
  * {@link BearerToken}) is verified, checked against revocation and the route's scopes by the
  * {@link JwtAuthenticator}; an accepted caller becomes the request's {@link io.portcullis.chain.Identity}
- * (method jwt, user id = {@code sub}), which the proxy passes upstream as {@code X-User-Id} and
+ * (method jwt, user id = the bare {@code sub} of the gateway's own tokens, {@code <alias>:<sub>} of a trusted
+ * issuer's, {@code <key>:<key>} of a consumer's), which the proxy passes upstream as {@code X-User-Id} and
  * {@code X-User-Roles}, and its string claims become {@link RequestAttributes#TOKEN_CLAIMS} (for direct
  * routes' key templates). On a rate-limited route the revocation check also counts the request for stage 6,
  * in the same Redis round trip ({@link RequestAttributes#COUNTED}). Any refusal is answered here (401, 403

@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 public final class TokenCache {
     /** How long a local miss waits for the shared store before verifying itself. */
     static final Duration SHARED_LOOKUP_TIMEOUT = Duration.ofSeconds(1);
+    /** The longest an entry stays, whatever its token's exp: far below the ~292 years a long holds in nanoseconds. */
+    static final Duration LONGEST_ENTRY = Duration.ofDays(365L * 100);
 
     private final TokenVerifier verifier;
     private final Optional<VerifiedTokenStore> shared;
@@ -133,7 +135,9 @@ public final class TokenCache {
     private record UntilExpiry(Clock clock) implements Expiry<String, VerifiedToken> {
         @Override
         public long expireAfterCreate(String key, VerifiedToken token, long currentTime) {
-            return Math.max(0, Duration.between(clock.instant(), token.expiresAt()).toNanos());
+            Duration life = Duration.between(clock.instant(), token.expiresAt());
+            // A token valid for centuries would overflow the nanosecond count Caffeine takes.
+            return life.isNegative() ? 0 : life.compareTo(LONGEST_ENTRY) > 0 ? LONGEST_ENTRY.toNanos() : life.toNanos();
         }
 
         @Override

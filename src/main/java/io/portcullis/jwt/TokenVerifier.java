@@ -12,9 +12,14 @@ import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.exceptions.TokenExpiredException;
 import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.jwt.Verification.Failure;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -26,9 +31,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Verifies access tokens in named steps: {@link #parse}, {@link #checkHeader}, {@link #selectVerifier} (the
- * gateway's own keys, a consumer's secret, or a trusted issuer's JWKS key), then signature, type and time
- * claims, issuer and audience through java-jwt verifiers built once per key, then {@link #checkType}.
+ * Verifies access tokens in named steps: {@link #parse} (canonical base64url only), {@link #checkHeader},
+ * {@link #checkTimeClaims} (whole seconds from 1970 to 9999), {@link #selectVerifier} (the gateway's own keys, a
+ * consumer's secret, or a trusted issuer's JWKS key), then signature, type and time claims, issuer and
+ * audience through java-jwt verifiers built once per key, then {@link #checkType} (no refresh or ID tokens),
+ * and for a consumer its maximum lifetime. The accepted token's identity is the bare {@code sub} for the
+ * gateway's own tokens, {@code <alias>:<sub>} for a trusted issuer's and {@code <key>:<key>} for a consumer's,
+ * whose roles and scopes come from its configuration entry only.
  * The algorithm comes from the key the {@code kid} names, never from the token's header alone; {@code none}
  * is refused in any casing, and {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} headers are refused
  * rather than followed. Revocation is checked by the JWT stage afterwards. Thread-safe.
@@ -42,10 +51,17 @@ public final class TokenVerifier {
     public static final String ACCESS_TYPE_HEADER = "at+jwt";
     public static final String ACCESS_TYPE_CLAIM = "access";
     private static final Set<String> REFUSED_HEADERS = Set.of("jku", "x5u", "jwk", "x5c", "crit");
+    /** Claims only an OIDC ID token carries (OpenID Connect Core §2, §3.1.3.6, §3.3.2.11). */
+    private static final List<String> ID_TOKEN_CLAIMS = List.of("nonce", "at_hash", "c_hash");
+    private static final List<String> TIME_CLAIMS = List.of("exp", "nbf", "iat");
+    /** 9999-12-31T23:59:59Z: later times are refused, so that no time claim overflows a computation. */
+    static final long LAST_SECOND = 253_402_300_799L;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String issuer;
     private final Map<String, JWTVerifier> ownKeys;
     private final Map<String, JWTVerifier> consumers;
+    private final Map<String, AuthConfig.ConsumerConfig> consumerConfigs;
     private final TrustedIssuers trustedIssuers;
 
     /** A verifier for the gateway's own tokens and its consumers' tokens, without trusted issuers. */
@@ -71,15 +87,18 @@ public final class TokenVerifier {
         }
         this.ownKeys = Map.copyOf(own);
         Map<String, JWTVerifier> byConsumer = new HashMap<>();
+        Map<String, AuthConfig.ConsumerConfig> consumerConfigs = new HashMap<>();
         for (AuthConfig.ConsumerConfig consumer : config.consumers()) {
-            byConsumer.put(consumer.key(), ((JWTVerifier.BaseVerification) JWT.require(
-                    Algorithm.HMAC256(consumer.secret().bytes()))
+            com.auth0.jwt.interfaces.Verification required = JWT.require(Algorithm.HMAC256(consumer.secret().bytes()))
                     .withIssuer(consumer.key())
                     .withClaimPresence("exp")
-                    .acceptLeeway(leeway))
-                    .build(clock));
+                    .acceptLeeway(leeway);
+            consumer.audience().ifPresent(required::withAudience);
+            byConsumer.put(consumer.key(), ((JWTVerifier.BaseVerification) required).build(clock));
+            consumerConfigs.put(consumer.key(), consumer);
         }
         this.consumers = Map.copyOf(byConsumer);
+        this.consumerConfigs = Map.copyOf(consumerConfigs);
     }
 
     public Verification verify(String token) {
@@ -91,6 +110,10 @@ public final class TokenVerifier {
         Optional<String> headerProblem = checkHeader(jwt);
         if (headerProblem.isPresent()) {
             return Verification.rejected(Failure.INVALID, headerProblem.get());
+        }
+        Optional<String> timeProblem = checkTimeClaims(jwt);
+        if (timeProblem.isPresent()) {
+            return Verification.rejected(Failure.INVALID, timeProblem.get());
         }
         Optional<JWTVerifier> verifier = selectVerifier(jwt);
         if (verifier.isEmpty()) {
@@ -119,14 +142,21 @@ public final class TokenVerifier {
         if (jwt.getExpiresAtAsInstant() == null) {
             return Verification.rejected(Failure.INVALID, "The token lacks the 'exp' claim.");
         }
-        boolean consumer = consumers.containsKey(jwt.getIssuer());
-        if (!consumer && jwt.getSubject() == null) {
+        AuthConfig.ConsumerConfig consumer = consumerConfigs.get(jwt.getIssuer());
+        if (consumer != null) {
+            Optional<String> lifetimeProblem = checkLifetime(jwt, consumer.maxLifetime());
+            if (lifetimeProblem.isPresent()) {
+                return Verification.rejected(Failure.INVALID, lifetimeProblem.get());
+            }
+            return new Verification.Verified(consumerToken(jwt, consumer));
+        }
+        if (jwt.getSubject() == null) {
             return Verification.rejected(Failure.INVALID, "The token lacks the 'sub' claim.");
         }
         // RFC 7519 §4.1.2: a StringOrURI. DecodedJWT.getSubject() renders a number or boolean as text, which
         // would make "sub": 0 the user "0".
         String subject = jwt.getClaim("sub").asString();
-        if (!consumer && (subject == null || subject.isBlank())) {
+        if (subject == null || subject.isBlank()) {
             return Verification.rejected(Failure.INVALID, "The token's 'sub' claim is not a non-empty string.");
         }
         // The gateway's own tokens are revoked by jti: "jti": null passes the presence check but names nothing.
@@ -134,7 +164,10 @@ public final class TokenVerifier {
         if (issuer.equals(jwt.getIssuer()) && (jti == null || jti.isBlank())) {
             return Verification.rejected(Failure.INVALID, "The token's 'jti' claim is not a non-empty string.");
         }
-        return new Verification.Verified(toVerified(jwt, consumer));
+        if (issuer.equals(jwt.getIssuer())) {
+            return new Verification.Verified(toVerified(jwt, Optional.empty()));
+        }
+        return new Verification.Verified(toVerified(jwt, trustedIssuers.find(jwt.getIssuer()).map(TrustedIssuers.Issuer::alias)));
     }
 
     /** Step 1: size, three non-empty segments, and JSON that decodes. */
@@ -147,6 +180,10 @@ public final class TokenVerifier {
         if (first <= 0 || second <= first + 1 || second == token.length() - 1 || token.indexOf('.', second + 1) >= 0) {
             return Optional.empty();
         }
+        if (!isCanonicalBase64Url(token, 0, first) || !isCanonicalBase64Url(token, first + 1, second)
+                || !isCanonicalBase64Url(token, second + 1, token.length())) {
+            return Optional.empty();
+        }
         try {
             if (!isJsonObject(token.substring(0, first)) || !isJsonObject(token.substring(first + 1, second))) {
                 return Optional.empty();
@@ -155,6 +192,84 @@ public final class TokenVerifier {
         } catch (JWTDecodeException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether {@code token[from, to)} is base64url in its one canonical spelling (RFC 7515 §2, RFC 4648 §3.5):
+     * only the URL-safe alphabet, no {@code =} padding, no length that leaves a lone character, and the
+     * unused low bits of the last character zero. The JDK's decoder accepts padding and ignores those bits,
+     * so one token could otherwise be written as several strings (several cache entries, several log keys).
+     */
+    static boolean isCanonicalBase64Url(String token, int from, int to) {
+        int length = to - from;
+        if (length % 4 == 1) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (sextet(token.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        if (length == 0) {
+            return true;
+        }
+        int last = sextet(token.charAt(to - 1));
+        return switch (length % 4) {
+            case 2 -> (last & 0x0F) == 0;
+            case 3 -> (last & 0x03) == 0;
+            default -> true;
+        };
+    }
+
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : c == '_' ? 63 : -1;
+    }
+
+    /**
+     * Step 2b: {@code exp}, {@code nbf} and {@code iat}, when present, are whole seconds from 1970 to the end
+     * of 9999. RFC 7519 allows fractions and any size; a value the gateway cannot hold as an {@link Instant}
+     * or count down in nanoseconds is refused here, before anything computes with it.
+     */
+    static Optional<String> checkTimeClaims(DecodedJWT jwt) {
+        JsonNode payload;
+        try {
+            payload = JSON.readTree(Base64.getUrlDecoder().decode(jwt.getPayload()));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.of("The token is not a well-formed JWT.");
+        }
+        for (String name : TIME_CLAIMS) {
+            JsonNode value = payload.get(name);
+            if (value == null) {
+                continue;
+            }
+            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0
+                    || value.asLong() > LAST_SECOND) {
+                return Optional.of("The token's '" + name + "' claim is not a time the gateway accepts "
+                        + "(whole seconds since 1970, before the year 10000).");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A consumer's token may live at most {@code maxLifetime} from its {@code iat} (else {@code nbf}); it must say which. */
+    private static Optional<String> checkLifetime(DecodedJWT jwt, Duration maxLifetime) {
+        Instant start = jwt.getIssuedAtAsInstant() != null ? jwt.getIssuedAtAsInstant() : jwt.getNotBeforeAsInstant();
+        if (start == null) {
+            return Optional.of("The token lacks the 'iat' claim, which its issuer must send.");
+        }
+        if (Duration.between(start, jwt.getExpiresAtAsInstant()).compareTo(maxLifetime) > 0) {
+            return Optional.of("The token lives longer than its issuer may grant (" + maxLifetime.toSeconds() + " s).");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -198,7 +313,10 @@ public final class TokenVerifier {
 
     /**
      * Step 5: only access tokens. The gateway's own must say {@code typ: at+jwt} (their {@code typ} claim is
-     * checked by the verifier); other issuers' may omit the types, but a refresh, ID or logout token is refused.
+     * checked by the verifier). Other issuers' may omit the header type or say {@code JWT} (Keycloak, Auth0 and
+     * Entra access tokens do), but a refresh or logout token is refused, and so is what marks an OIDC ID token
+     * (claim {@code typ: ID}, {@code nonce}, {@code at_hash}, {@code c_hash}) unless the header says
+     * {@code at+jwt} (RFC 9068 §2.1) or the trusted issuer allows ID tokens.
      */
     Optional<String> checkType(DecodedJWT jwt) {
         if (issuer.equals(jwt.getIssuer())) {
@@ -208,9 +326,20 @@ public final class TokenVerifier {
         String header = jwt.getType() == null ? "jwt" : jwt.getType().toLowerCase(Locale.ROOT);
         String claim = jwt.getClaim("typ").isMissing() || jwt.getClaim("typ").isNull() ? "access"
                 : String.valueOf(jwt.getClaim("typ").asString()).toLowerCase(Locale.ROOT);
-        boolean headerOk = header.equals("jwt") || header.equals("at+jwt") || header.equals("application/at+jwt");
-        boolean claimOk = claim.equals("access") || claim.equals("bearer");
-        return headerOk && claimOk ? Optional.empty() : Optional.of("The token is not an access token.");
+        boolean accessHeader = header.equals("at+jwt") || header.equals("application/at+jwt");
+        if (!accessHeader && !header.equals("jwt")) {
+            return Optional.of("The token is not an access token.");
+        }
+        Optional<TrustedIssuers.Issuer> trusted = trustedIssuers.find(jwt.getIssuer());
+        boolean idTokensAllowed = trusted.map(TrustedIssuers.Issuer::allowIdTokens).orElse(false);
+        // nonce and the hashes mark an OIDC provider's ID token; a consumer (not an OIDC provider) may use a nonce.
+        boolean idToken = claim.equals("id") || trusted.isPresent() && !accessHeader && ID_TOKEN_CLAIMS.stream()
+                .anyMatch(name -> !jwt.getClaim(name).isMissing());
+        if (idToken && !idTokensAllowed) {
+            return Optional.of("The token is an ID token, not an access token.");
+        }
+        boolean claimOk = claim.equals("access") || claim.equals("bearer") || claim.equals("id") && idTokensAllowed;
+        return claimOk ? Optional.empty() : Optional.of("The token is not an access token.");
     }
 
     private static Verification rejection(JWTVerificationException e) {
@@ -237,8 +366,12 @@ public final class TokenVerifier {
         return Verification.rejected(Failure.INVALID, "The token is invalid.");
     }
 
-    /** A consumer's tokens always speak for the consumer: its {@code sub}, if any, cannot name someone else. */
-    private static VerifiedToken toVerified(DecodedJWT jwt, boolean consumer) {
+    /**
+     * A token of the gateway ({@code alias} empty: the subject stays bare) or of a trusted issuer (its
+     * subject, {@code jti} and {@code sid} become {@code <alias>:<value>}, so that no foreign issuer can name
+     * a local user, session or revoked token).
+     */
+    private static VerifiedToken toVerified(DecodedJWT jwt, Optional<String> alias) {
         Map<String, String> claims = new LinkedHashMap<>();
         for (Map.Entry<String, Claim> entry : jwt.getClaims().entrySet()) {
             String value = entry.getValue().asString();
@@ -246,12 +379,32 @@ public final class TokenVerifier {
                 claims.put(entry.getKey(), value);
             }
         }
-        String subject = consumer ? jwt.getIssuer() : jwt.getClaim("sub").asString();
+        String subject = qualified(alias, jwt.getClaim("sub").asString());
         claims.put("sub", subject);
-        return new VerifiedToken(subject, jwt.getIssuer(), Optional.ofNullable(jwt.getId()),
-                Optional.ofNullable(jwt.getClaim("sid").asString()),
+        return new VerifiedToken(subject, jwt.getIssuer(),
+                Optional.ofNullable(jwt.getClaim("jti").asString()).map(jti -> qualified(alias, jti)),
+                Optional.ofNullable(jwt.getClaim("sid").asString()).map(sid -> qualified(alias, sid)),
                 Optional.ofNullable(jwt.getIssuedAtAsInstant()), jwt.getExpiresAtAsInstant(),
                 scopes(jwt), list(jwt.getClaim("roles")), claims);
+    }
+
+    private static String qualified(Optional<String> alias, String value) {
+        return alias.map(a -> a + ":" + value).orElse(value);
+    }
+
+    /**
+     * A consumer's token speaks for the consumer alone: its subject is {@code <key>:<key>} whatever its
+     * {@code sub} says, its roles and scopes are the consumer entry's, never the token's, and the only claims
+     * offered to key templates are {@code sub} and {@code iss}, so the partner cannot steer a {@code {claim}}
+     * template to another key.
+     */
+    private static VerifiedToken consumerToken(DecodedJWT jwt, AuthConfig.ConsumerConfig consumer) {
+        Optional<String> alias = Optional.of(consumer.key());
+        String subject = qualified(alias, consumer.key());
+        return new VerifiedToken(subject, consumer.key(),
+                Optional.ofNullable(jwt.getClaim("jti").asString()).map(jti -> qualified(alias, jti)),
+                Optional.empty(), Optional.ofNullable(jwt.getIssuedAtAsInstant()), jwt.getExpiresAtAsInstant(),
+                consumer.scopes(), consumer.roles(), Map.of("sub", subject, "iss", consumer.key()));
     }
 
     private static List<String> scopes(DecodedJWT jwt) {

@@ -3,23 +3,38 @@ package io.portcullis.jwt;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
 import io.portcullis.config.AuthConfig;
+import io.portcullis.config.ConfigLoader;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * External token issuers ({@code auth.trusted-issuers}, e.g. an OIDC provider) and their keys, fetched from
  * each issuer's {@code jwks-uri} through {@link IssuerKeys}. A token from such an issuer must name a key of
  * that issuer's set by {@code kid}; the key fixes the algorithm (RS256 or ES256), and the verifier requires
  * the issuer, the audience (the issuer's own {@code audience}, else {@code auth.audience}), {@code exp} and
- * {@code sub}, with {@code auth.leeway}. Thread-safe.
+ * {@code sub}, with {@code auth.leeway}. Each issuer has an alias that qualifies its subjects, and says whether
+ * its ID tokens may pass as access tokens. Key fetches run on a small pool of daemon threads, never on a
+ * request thread holding a lock. Thread-safe.
  */
 public final class TrustedIssuers {
-    private final Map<String, IssuerKeys> byIssuer;
+    private static final Logger LOG = LoggerFactory.getLogger(TrustedIssuers.class);
 
-    TrustedIssuers(Map<String, IssuerKeys> byIssuer) {
+    /** One trusted issuer: its keys, its alias and whether it may present ID tokens. */
+    record Issuer(IssuerKeys keys, String alias, boolean allowIdTokens) {}
+
+    private final Map<String, Issuer> byIssuer;
+
+    TrustedIssuers(Map<String, Issuer> byIssuer) {
         this.byIssuer = Map.copyOf(byIssuer);
     }
 
@@ -28,12 +43,29 @@ public final class TrustedIssuers {
         return new TrustedIssuers(Map.of());
     }
 
+    /** Issuers whose key fetches wait at most {@link HttpJwksSource#DEADLINE}. */
     public static TrustedIssuers create(AuthConfig config, JwksSource source, Clock clock) {
+        return create(config, source, clock, HttpJwksSource.DEADLINE);
+    }
+
+    /** @param deadline the longest a request waits for a key fetch it needs (an unknown {@code kid}) */
+    static TrustedIssuers create(AuthConfig config, JwksSource source, Clock clock, Duration deadline) {
         long leeway = config.leeway().toSeconds();
-        Map<String, IssuerKeys> byIssuer = new HashMap<>();
+        Map<String, Issuer> byIssuer = new HashMap<>();
+        ExecutorService fetchers = config.trustedIssuers().isEmpty() ? null : fetchers(config.trustedIssuers().size());
         for (AuthConfig.TrustedIssuerConfig issuer : config.trustedIssuers()) {
             String audience = issuer.audience().orElse(config.audience());
-            byIssuer.put(issuer.issuer(), new IssuerKeys(issuer.jwksUri(), source,
+            String scheme = issuer.jwksUri().getScheme();
+            boolean loopbackHttp = "http".equalsIgnoreCase(scheme) && ConfigLoader.isLoopback(issuer.jwksUri().getHost());
+            if (!"https".equalsIgnoreCase(scheme) && !loopbackHttp) {
+                throw new IllegalArgumentException("trusted issuer " + issuer.issuer()
+                        + ": jwks-uri must be https:// (plain http only for a loopback host), was " + issuer.jwksUri());
+            }
+            if (loopbackHttp) {
+                LOG.warn("trusted issuer {}: its keys are fetched over plain http from {}, accepted only because the "
+                        + "host is loopback", issuer.issuer(), issuer.jwksUri());
+            }
+            IssuerKeys keys = new IssuerKeys(issuer.jwksUri(), source,
                     algorithm -> ((JWTVerifier.BaseVerification) JWT.require(algorithm)
                             .withIssuer(issuer.issuer())
                             .withAudience(audience)
@@ -41,13 +73,31 @@ public final class TrustedIssuers {
                             .withClaimPresence("sub")
                             .acceptLeeway(leeway))
                             .build(clock),
-                    clock));
+                    clock, fetchers, deadline);
+            byIssuer.put(issuer.issuer(), new Issuer(keys, issuer.alias(), issuer.allowIdTokens()));
         }
         return new TrustedIssuers(byIssuer);
     }
 
+    /** At most one fetch per issuer runs at a time; idle threads end after a while. */
+    private static ExecutorService fetchers(int issuers) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(issuers + 1, issuers + 1, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "portcullis-jwks-fetch");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
     /** The keys of {@code issuer}, if it is trusted. */
     Optional<IssuerKeys> keysOf(String issuer) {
+        return find(issuer).map(Issuer::keys);
+    }
+
+    /** The trusted issuer named by a token's {@code iss}. */
+    Optional<Issuer> find(String issuer) {
         return issuer == null ? Optional.empty() : Optional.ofNullable(byIssuer.get(issuer));
     }
 

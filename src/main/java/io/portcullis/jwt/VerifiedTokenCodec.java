@@ -13,15 +13,23 @@ import java.util.Optional;
 
 /**
  * The JSON form of a {@link VerifiedToken} shared through {@link VerifiedTokenStore}: the verified payload,
- * never the token or its signature. Times are epoch milliseconds. Stateless and thread-safe.
+ * never the token or its signature, marked with its {@link #VERSION}. Times are epoch milliseconds. Stateless and
+ * thread-safe.
  */
 final class VerifiedTokenCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Payloads of another version are ignored (verified afresh). Version 2: qualified foreign subjects and
+     * consumer roles from the consumer's entry; a version-1 payload shared by a node not yet upgraded could
+     * carry a consumer's self-granted roles.
+     */
+    static final int VERSION = 2;
 
     private VerifiedTokenCodec() {}
 
     static String encode(VerifiedToken token) {
         Map<String, Object> json = new LinkedHashMap<>();
+        json.put("v", VERSION);
         json.put("sub", token.subject());
         json.put("iss", token.issuer());
         token.jti().ifPresent(jti -> json.put("jti", jti));
@@ -42,7 +50,7 @@ final class VerifiedTokenCodec {
     static Optional<VerifiedToken> decode(String payload) {
         try {
             JsonNode json = JSON.readTree(payload);
-            if (!json.path("sub").isTextual() || !json.path("iss").isTextual() || !json.path("exp").canConvertToLong()) {
+            if (json.path("v").asInt() != VERSION || !json.path("sub").isTextual() || !json.path("iss").isTextual() || !json.path("exp").canConvertToLong()) {
                 return Optional.empty();
             }
             Map<String, String> claims = new LinkedHashMap<>();

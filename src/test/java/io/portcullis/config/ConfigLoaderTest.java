@@ -81,7 +81,29 @@ class ConfigLoaderTest {
                         "auth.token-cache.size: must be a whole number from 0 to 10000000 (was -1)"),
                 invalid("trusted issuer", "auth: {trusted-issuers: [{jwks-uri: \"ftp://idp\"}]}",
                         "auth.trusted-issuers[0].issuer: required",
-                        "auth.trusted-issuers[0].jwks-uri: must be an http:// or https:// URL (was \"ftp://idp\")"),
+                        "auth.trusted-issuers[0].jwks-uri: must be an https:// URL (http:// only for a loopback host) (was \"ftp://idp\")"),
+                invalid("trusted issuer jwks over plain http", "auth: {trusted-issuers: [{issuer: \"https://idp.example\", "
+                        + "jwks-uri: \"http://idp.example/certs\"}]}",
+                        "auth.trusted-issuers[0].jwks-uri: must be an https:// URL (http:// only for a loopback host) "
+                                + "(was \"http://idp.example/certs\")"),
+                invalid("trusted issuer alias", "auth: {trusted-issuers: [{issuer: \"https://idp.example\", "
+                        + "jwks-uri: \"https://idp.example/certs\", alias: \"a:b\"}]}",
+                        "auth.trusted-issuers[0].alias: must be 1-64 characters of A-Z a-z 0-9 . _ - (was \"a:b\")"),
+                invalid("trusted issuer alias twice", "auth: {trusted-issuers: [{issuer: \"https://idp.example/a\", "
+                        + "jwks-uri: \"https://idp.example/a/certs\"}, {issuer: \"https://idp.example/b\", "
+                        + "jwks-uri: \"https://idp.example/b/certs\"}]}",
+                        "auth.trusted-issuers[1].alias: is used twice (was \"idp.example\"): give each issuer its own alias"),
+                invalid("trusted issuer alias is a consumer key", "auth: {trusted-issuers: [{issuer: \"https://idp.example\", "
+                        + "jwks-uri: \"https://idp.example/certs\", alias: alice}], consumers: [{key: alice, secret-env: ALICE_SECRET}]}",
+                        "auth.consumers[0].key: is also a trusted issuer's alias (was \"alice\")"),
+                invalid("consumer key with colon", "auth: {consumers: [{key: \"a:b\", secret-env: ALICE_SECRET}]}",
+                        "auth.consumers[0].key: must be 1-64 characters of A-Z a-z 0-9 . _ - (was \"a:b\")"),
+                invalid("consumer max lifetime", "auth: {consumers: [{key: alice, secret-env: ALICE_SECRET, max-lifetime: 0s}]}",
+                        "auth.consumers[0].max-lifetime: "),
+                invalid("consumer roles", "auth: {consumers: [{key: alice, secret-env: ALICE_SECRET, roles: [{a: b}]}]}",
+                        "auth.consumers[0].roles[0]: must be a string"),
+                invalid("consumer audience blank", "auth: {consumers: [{key: alice, secret-env: ALICE_SECRET, audience: \" \"}]}",
+                        "auth.consumers[0].audience: "),
                 invalid("consumer without key or secret", "auth: {consumers: [{algorithm: HS256}]}",
                         "auth.consumers[0].key: required",
                         "auth.consumers[0].secret-env: a consumer needs a secret: give secret-env, secret-file or secret"),
@@ -565,5 +587,38 @@ class ConfigLoaderTest {
         assertEquals(Optional.of(Path.of("/b.yaml")), ConfigLoader.locate(null, "/b.yaml", "/c.yaml"));
         assertEquals(Optional.of(Path.of("/c.yaml")), ConfigLoader.locate(" ", null, " /c.yaml "));
         assertEquals(Optional.empty(), ConfigLoader.locate(null, "", null));
+    }
+
+    @Test
+    void parseWhenConsumerAndTrustedIssuerOptionsThenRead() {
+        GatewayConfig config = parse("""
+                gateway: {demo: true}
+                auth:
+                  consumers:
+                    - {key: partner-a, secret-env: ALICE_SECRET, roles: [orders], scopes: [reports], max-lifetime: 10m,
+                       audience: orders-api}
+                    - {key: partner-b, secret-env: ALICE_SECRET}
+                  trusted-issuers:
+                    - {issuer: "https://login.example/realms/main", jwks-uri: "https://login.example/certs"}
+                    - {issuer: "https://login.example/realms/b2b", jwks-uri: "http://localhost:8180/certs", alias: b2b,
+                       allow-id-tokens: true}
+                    - {issuer: "https://other.example", jwks-uri: "http://[::1]:8180/certs", alias: other}
+                    - {issuer: "https://third.example", jwks-uri: "http://127.0.0.2/certs", alias: third}
+                """);
+        AuthConfig.ConsumerConfig a = config.auth().consumers().get(0);
+        assertEquals(List.of("orders"), a.roles());
+        assertEquals(List.of("reports"), a.scopes());
+        assertEquals(java.time.Duration.ofMinutes(10), a.maxLifetime());
+        assertEquals(java.util.Optional.of("orders-api"), a.audience());
+        AuthConfig.ConsumerConfig b = config.auth().consumers().get(1);
+        assertEquals(List.of(), b.roles());
+        assertEquals(AuthConfig.DEFAULT_CONSUMER_MAX_LIFETIME, b.maxLifetime());
+        assertEquals(java.util.Optional.empty(), b.audience());
+        List<AuthConfig.TrustedIssuerConfig> issuers = config.auth().trustedIssuers();
+        assertEquals("login.example", issuers.get(0).alias());
+        assertFalse(issuers.get(0).allowIdTokens());
+        assertEquals("b2b", issuers.get(1).alias());
+        assertTrue(issuers.get(1).allowIdTokens());
+        assertEquals(List.of("other", "third"), List.of(issuers.get(2).alias(), issuers.get(3).alias()));
     }
 }

@@ -132,14 +132,15 @@ class JwtIT {
     @OnEachNode
     void consumerTokenWhenRightSecretThenSubjectIsConsumerAndWrongSecretThen401(GatewayNode node) {
         Instant now = Instant.now();
-        String right = JWT.create().withIssuer(ItTokens.CONSUMER).withExpiresAt(now.plusSeconds(120))
+        String right = JWT.create().withIssuer(ItTokens.CONSUMER).withIssuedAt(now).withExpiresAt(now.plusSeconds(120))
                 .sign(Algorithm.HMAC256(ItTokens.CONSUMER_SECRET));
         JsonNode echo = Http.json(get(node, "/jwt/consumer", right));
-        assertEquals(ItTokens.CONSUMER, Http.upstreamHeader(echo, "X-User-Id"));
+        assertEquals(ItTokens.CONSUMER + ":" + ItTokens.CONSUMER, Http.upstreamHeader(echo, "X-User-Id"));
+        assertEquals("partner", Http.upstreamHeader(echo, "X-User-Roles"));
         assertEquals("jwt", Http.upstreamHeader(echo, "X-Auth-Method"));
 
         String path = path("/jwt");
-        String wrong = JWT.create().withIssuer(ItTokens.CONSUMER).withExpiresAt(now.plusSeconds(120))
+        String wrong = JWT.create().withIssuer(ItTokens.CONSUMER).withIssuedAt(now).withExpiresAt(now.plusSeconds(120))
                 .sign(Algorithm.HMAC256("not-the-consumer-secret-0123456789abcdef"));
         Http.assertProblem(get(node, path, wrong), 401, "Invalid token");
         assertFalse(Upstreams.a().saw(path));

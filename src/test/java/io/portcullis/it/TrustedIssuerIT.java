@@ -58,6 +58,7 @@ class TrustedIssuerIT {
     private static volatile Map<String, KeyPair> published = Map.of("rsa-1", RSA_1, "ec-1", EC_1);
     private static HttpServer jwks;
     private static boolean jwksStopped;
+    private static volatile HttpServer slow;
 
     @BeforeAll
     static void startJwksServer() throws IOException {
@@ -77,6 +78,11 @@ class TrustedIssuerIT {
     }
 
     @AfterAll
+    static void stopServers() {
+        stopJwksServer();
+        stopSlowServer();
+    }
+
     static synchronized void stopJwksServer() {
         if (jwks != null && !jwksStopped) {
             jwks.stop(0);
@@ -142,11 +148,12 @@ class TrustedIssuerIT {
         String rsa = claims(ISSUER, "rsa-1").sign(rs(RSA_1));
         HttpResponse<byte[]> response = get(node, "/jwt/ext", rsa);
         assertEquals(200, response.statusCode(), () -> new String(response.body(), StandardCharsets.UTF_8));
-        assertEquals("ext-rsa-1", Http.upstreamHeader(Http.json(response), "X-User-Id"));
+        // Issuer-qualified: the alias of the issuer's entry, then its sub; no local user can be named this way.
+        assertEquals("it-idp:ext-rsa-1", Http.upstreamHeader(Http.json(response), "X-User-Id"));
 
         String ec = claims(ISSUER, "ec-1").sign(Algorithm.ECDSA256((ECPublicKey) EC_1.getPublic(),
                 (ECPrivateKey) EC_1.getPrivate()));
-        assertEquals("ext-ec-1", Http.upstreamHeader(Http.json(get(node, "/jwt/ext", ec)), "X-User-Id"));
+        assertEquals("it-idp:ext-ec-1", Http.upstreamHeader(Http.json(get(node, "/jwt/ext", ec)), "X-User-Id"));
     }
 
     @Order(2)
@@ -161,6 +168,26 @@ class TrustedIssuerIT {
             Http.assertProblem(response, 401, "Invalid token");
             assertFalse(Upstreams.a().saw(path));
         }
+    }
+
+    @Order(2)
+    @OnEachNode
+    void externalTokenWhenItIsAnIdTokenThenRefusedUnlessTypedAsAccessToken(GatewayNode node) {
+        List<JWTCreator.Builder> idTokens = List.of(
+                claims(ISSUER, "rsa-1").withClaim("typ", "ID"),
+                claims(ISSUER, "rsa-1").withHeader(Map.of("typ", "JWT")).withClaim("nonce", "n-0S6_WzA2Mj"),
+                claims(ISSUER, "rsa-1").withClaim("at_hash", "77QmUPtjPfzWtF2AnpK9RQ"),
+                claims(ISSUER, "rsa-1").withClaim("c_hash", "LDktKdoQak3Pk0cnXxCltA"));
+        for (JWTCreator.Builder idToken : idTokens) {
+            String path = "/jwt/id-token-" + UUID.randomUUID();
+            HttpResponse<byte[]> response = get(node, path, idToken.sign(rs(RSA_1)));
+            Http.assertProblem(response, 401, "Invalid token");
+            assertTrue(response.headers().firstValue("WWW-Authenticate").orElse("")
+                    .contains("The token is an ID token, not an access token."));
+            assertFalse(Upstreams.a().saw(path));
+        }
+        String typed = claims(ISSUER, "rsa-1").withHeader(Map.of("typ", "at+jwt")).sign(rs(RSA_1));
+        assertEquals(200, get(node, "/jwt/at-jwt", typed).statusCode());
     }
 
     @Order(3)
@@ -181,10 +208,83 @@ class TrustedIssuerIT {
         }
     }
 
+    /**
+     * The reserved port of the "down" issuer serves its JWKS slowly: headers at once, then a byte every 200 ms.
+     * The node gives the fetch one total deadline (5 s) off the request thread: the unknown-kid request is
+     * answered 503 within it, and requests with a cached kid of another issuer are not held meanwhile.
+     */
     @Order(4)
+    @OnEachNode
+    void externalIssuerWhenJwksSlowThenCachedKidsNotDelayedAndUnknownKidAnsweredWithinTheDeadline(GatewayNode node)
+            throws Exception {
+        startSlowServer();
+        String known = claims(ISSUER, "rsa-2").sign(rs(RSA_2));
+        String downIssuer = "http://127.0.0.1:" + DOWN_PORT + "/realms/down";
+        String path = "/jwt/slow-" + UUID.randomUUID();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<long[]> unknown = pool.submit(() -> {
+                long start = System.nanoTime();
+                int status = get(node, path, claims(downIssuer, "k-" + UUID.randomUUID()).sign(rs(RSA_1))).statusCode();
+                return new long[] {status, (System.nanoTime() - start) / 1_000_000};
+            });
+            Thread.sleep(300);
+            long slowest = 0;
+            for (int i = 0; i < 10; i++) {
+                long start = System.nanoTime();
+                assertEquals(200, get(node, "/jwt/while-slow", known).statusCode());
+                slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
+            }
+            assertTrue(slowest < 1_000, "a cached kid waited " + slowest + " ms while another issuer's JWKS was slow");
+            long[] answer = unknown.get(40, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(503, answer[0]);
+            assertTrue(answer[1] < 7_500, "the unknown kid was answered after " + answer[1] + " ms");
+            assertFalse(Upstreams.a().saw(path));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static synchronized void startSlowServer() throws IOException {
+        if (slow != null) {
+            return;
+        }
+        slow = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), DOWN_PORT), 16);
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.createContext("/certs", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(200, 0);
+                OutputStream out = exchange.getResponseBody();
+                out.write('{');
+                out.flush();
+                for (int i = 0; i < 150 && slow != null; i++) {
+                    Thread.sleep(200);
+                    out.write(' ');
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the gateway gave up on the body, as it should
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        slow.start();
+    }
+
+    private static synchronized void stopSlowServer() {
+        if (slow != null) {
+            HttpServer server = slow;
+            slow = null;
+            server.stop(0);
+            ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        }
+    }
+
+    @Order(5)
     @OnEachNode
     void externalIssuerWhenJwksServerDownThenKnownKeysStillWorkAndUnfetchableIssuerIs503(GatewayNode node) {
         stopJwksServer();
+        stopSlowServer();
         assertEquals(200, get(node, "/jwt/cached", claims(ISSUER, "rsa-2").sign(rs(RSA_2))).statusCode());
 
         String path = "/jwt/down-" + UUID.randomUUID();

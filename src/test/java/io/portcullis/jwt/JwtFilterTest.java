@@ -241,12 +241,29 @@ class JwtFilterTest {
 
     @Test
     void doFilterWhenConsumerTokenThenSubjectIsTheConsumer() throws Exception {
-        String token = JWT.create().withIssuer("partner").withSubject("admin").withExpiresAt(START.plusSeconds(60))
+        String token = JWT.create().withIssuer("partner").withSubject("admin").withIssuedAt(START)
+                .withExpiresAt(START.plusSeconds(60))
                 .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(Secret.of(CONSUMER_SECRET).bytes()));
         FakeRequest request = request("Bearer " + token);
         filter.doFilter(request, response, chain);
         verify(chain).doFilter(request, response);
-        assertEquals(Optional.of("partner"), RequestAttributes.IDENTITY.get(request).orElseThrow().userId());
+        assertEquals(Optional.of("partner:partner"), RequestAttributes.IDENTITY.get(request).orElseThrow().userId());
+        assertEquals(Optional.of("partner:partner"), RequestAttributes.TOKEN_CLAIMS.get(request).orElseThrow().get("sub"));
+    }
+
+    @Test
+    void doFilterWhenConsumerTokenGrantsItselfAdminThen403AndNoRoles() throws Exception {
+        String token = JWT.create().withIssuer("partner").withIssuedAt(START).withExpiresAt(START.plusSeconds(60))
+                .withClaim("roles", List.of("admin")).withClaim("scope", "admin")
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(Secret.of(CONSUMER_SECRET).bytes()));
+        FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("admin")), "Bearer " + token);
+        assertRefused(request, 403, "insufficient-scope", "Bearer realm=\"portcullis\", error=\"insufficient_scope\", "
+                + "error_description=\"The token lacks a scope this route requires: admin\", scope=\"admin\"");
+
+        FakeRequest open = request("Bearer " + token);
+        filter.doFilter(open, FakeResponse.create(), chain);
+        assertEquals(List.of(), RequestAttributes.IDENTITY.get(open).orElseThrow().roles());
+        assertEquals(List.of(), RequestAttributes.IDENTITY.get(open).orElseThrow().scopes());
     }
 
     @Test

@@ -159,5 +159,20 @@ class TokenCacheTest {
         assertEquals(Optional.of(verified), VerifiedTokenCodec.decode(VerifiedTokenCodec.encode(verified)));
         clock.advance(Duration.ofHours(1));
         assertEquals(Optional.empty(), VerifiedTokenCodec.decode("{\"sub\":1}"));
+        // A payload written before the current version (no "v") is verified afresh, not trusted.
+        String unversioned = VerifiedTokenCodec.encode(verified).replace("\"v\":" + VerifiedTokenCodec.VERSION + ",", "");
+        assertEquals(Optional.empty(), VerifiedTokenCodec.decode(unversioned));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"2400-01-01T00:00:00Z", "9999-12-31T23:59:59Z"})
+    void verifyWhenExpBeyondWhatNanosecondsHoldThenAnsweredNeverThrown(String exp) {
+        String token = com.auth0.jwt.JWT.create().withHeader(java.util.Map.of("typ", "at+jwt")).withKeyId("k1")
+                .withIssuer(config.issuer()).withSubject("user-1").withAudience(config.audience()).withIssuedAt(START)
+                .withExpiresAt(Instant.parse(exp)).withJWTId("j1").withClaim("typ", "access").sign(KEY.jwtAlgorithm());
+
+        Verification first = cache.verify(token);
+        assertInstanceOf(Verification.class, cache.verify(token));
+        assertEquals(first.getClass(), cache.verify(token).getClass());
     }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class TokenVerifierTest {
     private static final Instant START = Instant.parse("2026-11-23T12:00:00Z");
-    private static final String CONSUMER_SECRET = "consumer-secret-that-is-at-least-32-bytes!";
+    static final String CONSUMER_SECRET = "consumer-secret-that-is-at-least-32-bytes!";
     private static final SigningKey RSA_KEY = SigningKeys.generate(AuthConfig.Algorithm.RS256, "k1");
 
     private final MutableClock clock = new MutableClock(START);
@@ -232,16 +232,140 @@ class TokenVerifierTest {
     }
 
     @Test
-    void verifyWhenConsumerTokenWithRightSecretThenSubjectIsConsumer() {
-        String token = JWT.create().withIssuer("partner").withExpiresAt(START.plusSeconds(60))
+    void verifyWhenConsumerTokenWithRightSecretThenSubjectIsTheConsumerQualifiedByItsKey() {
+        String token = consumer().withSubject("alice").sign(Algorithm.HMAC256(CONSUMER_SECRET));
+        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token)).token();
+        assertEquals("partner:partner", verified.subject());
+        assertEquals("partner:partner", verified.claims().get("sub"));
+    }
+
+    private static com.auth0.jwt.JWTCreator.Builder consumer() {
+        return JWT.create().withIssuer("partner").withIssuedAt(START).withExpiresAt(START.plusSeconds(60));
+    }
+
+    @Test
+    void verifyWhenConsumerTokenGrantsItselfRolesOrScopesThenOnlyTheConsumerEntryCounts() {
+        String token = consumer().withClaim("roles", List.of("admin")).withClaim("scope", "admin orders")
+                .withClaim("scp", List.of("admin")).sign(Algorithm.HMAC256(CONSUMER_SECRET));
+        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token)).token();
+        assertEquals(List.of(), verified.roles());
+        assertEquals(List.of(), verified.scopes());
+
+        TokenVerifier configured = new TokenVerifier(withConsumer(new AuthConfig.ConsumerConfig("partner",
+                AuthConfig.Algorithm.HS256, Secret.of(CONSUMER_SECRET), List.of("orders"), List.of("reports"),
+                Duration.ofHours(1), Optional.empty())), keys, clock);
+        VerifiedToken granted = assertInstanceOf(Verification.Verified.class, configured.verify(token)).token();
+        assertEquals(List.of("orders"), granted.roles());
+        assertEquals(List.of("reports"), granted.scopes());
+    }
+
+    @Test
+    void verifyWhenConsumerTokenOnlyClaimsSubjectThenOtherClaimsNotOfferedToKeyTemplates() {
+        String token = consumer().withClaim("tenant", "other-tenant").withClaim("cart", "someone-else")
                 .sign(Algorithm.HMAC256(CONSUMER_SECRET));
         VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token)).token();
-        assertEquals("partner", verified.subject());
+        assertEquals(Map.of("sub", "partner:partner", "iss", "partner"), verified.claims());
+    }
+
+    @Test
+    void verifyWhenConsumerTokenLivesLongerThanMaxLifetimeThenInvalid() {
+        assertEquals(Failure.INVALID, rejected(consumer().withExpiresAt(Instant.parse("2100-01-01T00:00:00Z"))
+                .sign(Algorithm.HMAC256(CONSUMER_SECRET))).failure());
+        assertEquals(Failure.INVALID, rejected(consumer().withExpiresAt(START.plus(Duration.ofHours(1)).plusSeconds(1))
+                .sign(Algorithm.HMAC256(CONSUMER_SECRET))).failure());
+        assertInstanceOf(Verification.Verified.class, verifier.verify(consumer()
+                .withExpiresAt(START.plus(Duration.ofHours(1))).sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+        // Lifetime from nbf when there is no iat; neither → refused.
+        assertInstanceOf(Verification.Verified.class, verifier.verify(JWT.create().withIssuer("partner")
+                .withNotBefore(START).withExpiresAt(START.plusSeconds(600)).sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+        Verification.Rejected noIat = rejected(JWT.create().withIssuer("partner").withExpiresAt(START.plusSeconds(60))
+                .sign(Algorithm.HMAC256(CONSUMER_SECRET)));
+        assertEquals(Failure.INVALID, noIat.failure());
+        assertTrue(noIat.description().contains("iat"), noIat.description());
+    }
+
+    @Test
+    void verifyWhenConsumerTokenCarriesANonceThenStillAccepted() {
+        // nonce marks an OIDC ID token only from a trusted (OIDC) issuer; a partner may use one against replay.
+        assertInstanceOf(Verification.Verified.class, verifier.verify(consumer().withClaim("nonce", "n-1")
+                .sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+        assertEquals(Failure.INVALID, rejected(consumer().withClaim("typ", "ID").sign(Algorithm.HMAC256(CONSUMER_SECRET)))
+                .failure());
+    }
+
+    @Test
+    void verifyWhenConsumerAudienceConfiguredThenTokenMustCarryIt() {
+        TokenVerifier withAudience = new TokenVerifier(withConsumer(new AuthConfig.ConsumerConfig("partner",
+                AuthConfig.Algorithm.HS256, Secret.of(CONSUMER_SECRET), List.of(), List.of(), Duration.ofHours(1),
+                Optional.of("orders-api"))), keys, clock);
+        assertInstanceOf(Verification.Rejected.class, withAudience.verify(consumer().sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+        assertInstanceOf(Verification.Rejected.class, withAudience.verify(consumer().withAudience("api")
+                .sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+        assertInstanceOf(Verification.Verified.class, withAudience.verify(consumer().withAudience("orders-api")
+                .sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+    }
+
+    private AuthConfig withConsumer(AuthConfig.ConsumerConfig consumer) {
+        AuthConfig c = config;
+        return new AuthConfig(c.path(), c.issuer(), c.audience(), c.algorithm(), c.signingKeys(), c.accessTtl(),
+                c.refreshTtl(), c.idleTimeout(), c.leeway(), c.refreshGrace(), c.tokenCache(), c.users(),
+                c.registration(), c.trustedIssuers(), List.of(consumer));
+    }
+
+    @Test
+    void verifyWhenOwnTokenThenSubjectStaysBare() {
+        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(issued())).token();
+        assertEquals("user-1", verified.subject());
+        assertEquals(Optional.of("session-1"), verified.sessionId());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void verifyWhenASegmentIsNotCanonicalBase64UrlThenMalformed(int segment) {
+        String[] parts = issued().split("\\.");
+        byte[] bytes = Base64.getUrlDecoder().decode(parts[segment]);
+        // The same bytes spelt with '=' padding, with altered spare bits, or in the standard alphabet.
+        String padded = Base64.getUrlEncoder().encodeToString(bytes);
+        List<String> spellings = new java.util.ArrayList<>();
+        if (!padded.equals(parts[segment])) {
+            spellings.add(padded);
+        }
+        String spare = alterSpareBits(parts[segment]);
+        if (spare != null) {
+            spellings.add(spare);
+        }
+        spellings.add(parts[segment] + "=");
+        assertTrue(spellings.size() >= 2, "the fixture's segment " + segment + " has spare bits or padding");
+        for (String spelling : spellings) {
+            String[] altered = parts.clone();
+            altered[segment] = spelling;
+            assertEquals(Failure.MALFORMED, rejected(String.join(".", altered)).failure(), spelling);
+        }
+        String[] plus = parts.clone();
+        plus[segment] = parts[segment].replace('-', '+').replace('_', '/');
+        if (!plus[segment].equals(parts[segment])) {
+            assertEquals(Failure.MALFORMED, rejected(String.join(".", plus)).failure());
+        }
+    }
+
+    /** The segment with the unused low bits of its last character set, or null when it has none. */
+    private static String alterSpareBits(String segment) {
+        int spareBits = switch (segment.length() % 4) {
+            case 2 -> 4;
+            case 3 -> 2;
+            default -> 0;
+        };
+        if (spareBits == 0) {
+            return null;
+        }
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(segment.charAt(segment.length() - 1));
+        return segment.substring(0, segment.length() - 1) + alphabet.charAt(last ^ 1);
     }
 
     @Test
     void verifyWhenConsumerTokenWithWrongSecretThenInvalid() {
-        String token = JWT.create().withIssuer("partner").withExpiresAt(Date.from(START.plusSeconds(60)))
+        String token = JWT.create().withIssuer("partner").withIssuedAt(START).withExpiresAt(Date.from(START.plusSeconds(60)))
                 .sign(Algorithm.HMAC256("another-secret-that-is-at-least-32-bytes"));
         assertEquals(Failure.INVALID, rejected(token).failure());
     }

@@ -56,7 +56,8 @@ class TrustedIssuersTest {
         return new AuthConfig(c.path(), c.issuer(), c.audience(), c.algorithm(), c.signingKeys(), c.accessTtl(),
                 c.refreshTtl(), c.idleTimeout(), c.leeway(), c.refreshGrace(), c.tokenCache(), c.users(),
                 c.registration(), List.of(new AuthConfig.TrustedIssuerConfig(ISSUER,
-                        URI.create("https://idp.example/certs"), java.util.Optional.of("api"))), c.consumers());
+                        URI.create("https://idp.example/certs"), java.util.Optional.of("api"), "idp.example", false)),
+                c.consumers());
     }
 
     static String jwks(List<SigningKey> keys) throws IOException {
@@ -78,7 +79,7 @@ class TrustedIssuersTest {
     void verifyWhenSignedWithPublishedRsaOrEcKeyThenAccepted() {
         VerifiedToken rsa = assertInstanceOf(Verification.Verified.class,
                 verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm()))).token();
-        assertEquals("ext-user", rsa.subject());
+        assertEquals("idp.example:ext-user", rsa.subject());
         assertEquals(List.of("orders"), rsa.scopes());
         assertInstanceOf(Verification.Verified.class, verifier.verify(claims("ec-1").sign(EC.jwtAlgorithm())));
         assertEquals(1, fetches.get(), "keys are cached after the first fetch");
@@ -145,9 +146,20 @@ class TrustedIssuersTest {
         clock.advance(IssuerKeys.MAX_AGE);
 
         assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
+        // A stale set is refreshed in the background, not on the request that noticed it.
+        awaitFetches(2);
+        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
         assertEquals(2, fetches.get(), "a stale set is refreshed, and kept when that fails");
         clock.advance(IssuerKeys.MIN_REFETCH_INTERVAL);
         assertEquals(Failure.UNAVAILABLE, rejected(claims("rsa-2").sign(RSA_NEXT.jwtAlgorithm())).failure());
+    }
+
+    private void awaitFetches(int count) {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (fetches.get() < count && System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        assertEquals(count, fetches.get());
     }
 
     @Test
@@ -168,5 +180,124 @@ class TrustedIssuersTest {
                 + "{\"kty\":\"EC\",\"kid\":\"p384\",\"crv\":\"P-384\",\"x\":\"AQ\",\"y\":\"AQ\"}]}";
         assertTrue(JsonWebKeys.parse(document).isEmpty());
         assertEquals(Set.of("rsa-1", "ec-1"), JsonWebKeys.parse(jwks(List.of(RSA, EC))).keySet());
+    }
+
+    @Test
+    void verifyWhenIdTokenMarkersWithoutAccessTypeHeaderThenInvalid() {
+        List<JWTCreator.Builder> idTokens = List.of(
+                claims("rsa-1").withClaim("typ", "ID"),
+                claims("rsa-1").withClaim("nonce", "n-0S6_WzA2Mj"),
+                claims("rsa-1").withClaim("at_hash", "77QmUPtjPfzWtF2AnpK9RQ"),
+                claims("rsa-1").withClaim("c_hash", "LDktKdoQak3Pk0cnXxCltA"),
+                claims("rsa-1").withHeader(Map.of("typ", "JWT")).withClaim("nonce", "n"));
+        for (JWTCreator.Builder idToken : idTokens) {
+            Verification.Rejected rejected = rejected(idToken.sign(RSA.jwtAlgorithm()));
+            assertEquals(Failure.INVALID, rejected.failure());
+            assertEquals("The token is an ID token, not an access token.", rejected.description());
+        }
+    }
+
+    @Test
+    void verifyWhenPlainJwtOrNoTypAccessTokenOrAtJwtThenAccepted() {
+        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
+        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1")
+                .withHeader(Map.of("typ", "JWT")).withClaim("typ", "Bearer").sign(RSA.jwtAlgorithm())));
+        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1")
+                .withHeader(Map.of("typ", "at+jwt")).sign(RSA.jwtAlgorithm())));
+        // RFC 9068: the header type says what the token is, whatever else it carries.
+        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1")
+                .withHeader(Map.of("typ", "application/at+jwt")).withClaim("nonce", "n").sign(RSA.jwtAlgorithm())));
+    }
+
+    @Test
+    void verifyWhenIssuerAllowsIdTokensThenIdTokenAccepted() {
+        AuthConfig c = config;
+        AuthConfig allowing = new AuthConfig(c.path(), c.issuer(), c.audience(), c.algorithm(), c.signingKeys(),
+                c.accessTtl(), c.refreshTtl(), c.idleTimeout(), c.leeway(), c.refreshGrace(), c.tokenCache(), c.users(),
+                c.registration(), List.of(new AuthConfig.TrustedIssuerConfig(ISSUER, URI.create("https://idp.example/certs"),
+                        java.util.Optional.of("api"), "idp", true)), c.consumers());
+        TokenVerifier lenient = new TokenVerifier(allowing, new SigningKeys(List.of(OWN)),
+                TrustedIssuers.create(allowing, source, clock), clock);
+        assertInstanceOf(Verification.Verified.class, lenient.verify(claims("rsa-1").withClaim("typ", "ID")
+                .withClaim("nonce", "n").sign(RSA.jwtAlgorithm())));
+    }
+
+    @Test
+    void verifyWhenForeignTokenThenSubjectJtiAndSessionQualifiedByTheIssuerAlias() {
+        VerifiedToken token = assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1")
+                .withJWTId("j-1").withClaim("sid", "s-1").sign(RSA.jwtAlgorithm()))).token();
+        assertEquals("idp.example:ext-user", token.subject());
+        assertEquals("idp.example:ext-user", token.claims().get("sub"));
+        assertEquals(java.util.Optional.of("idp.example:j-1"), token.jti());
+        assertEquals(java.util.Optional.of("idp.example:s-1"), token.sessionId());
+    }
+
+    @Test
+    void verifyWhenJwksProviderSlowThenKnownKidsNotDelayedAndUnknownKidsFailWithinTheDeadline() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        JwksSource slowAfterFirst = uri -> {
+            if (calls.incrementAndGet() > 1) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return jwks(List.of(RSA));
+        };
+        // Far apart, so that a loaded machine cannot blur them: a cached kid answers in well under 500 ms, an
+        // unknown kid waits for the 2 s deadline, and before the fix every lookup could wait for the provider.
+        Duration deadline = Duration.ofSeconds(2);
+        TokenVerifier slow = new TokenVerifier(config, new SigningKeys(List.of(OWN)),
+                TrustedIssuers.create(config, slowAfterFirst, clock, deadline), clock);
+        String known = claims("rsa-1").sign(RSA.jwtAlgorithm());
+        assertInstanceOf(Verification.Verified.class, slow.verify(known));
+        clock.advance(IssuerKeys.MAX_AGE);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Long>> unknown = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String token = claims("kid-" + i).sign(RSA.jwtAlgorithm());
+                unknown.add(pool.submit(() -> {
+                    long start = System.nanoTime();
+                    assertInstanceOf(Verification.Rejected.class, slow.verify(token));
+                    return System.nanoTime() - start;
+                }));
+            }
+            for (int i = 0; i < 20; i++) {
+                long start = System.nanoTime();
+                assertInstanceOf(Verification.Verified.class, slow.verify(known));
+                assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofMillis(500)) < 0,
+                        "a known kid is answered from the cached set while the provider is slow");
+            }
+            for (java.util.concurrent.Future<Long> each : unknown) {
+                Duration took = Duration.ofNanos(each.get(10, java.util.concurrent.TimeUnit.SECONDS));
+                assertTrue(took.compareTo(deadline.plusMillis(1_500)) < 0, "unknown kid answered after " + took);
+            }
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void createWhenJwksUriPlainHttpThenOnlyLoopbackAccepted() {
+        for (String loopback : List.of("http://127.0.0.1:8080/certs", "http://localhost/certs", "http://[::1]:8080/certs")) {
+            TrustedIssuers.create(withJwksUri(loopback), source, clock);
+        }
+        for (String remote : List.of("http://idp.example/certs", "http://10.0.0.5/certs", "ftp://idp.example/certs")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> TrustedIssuers.create(withJwksUri(remote), source, clock));
+            assertTrue(e.getMessage().contains("https://"), e.getMessage());
+        }
+    }
+
+    private AuthConfig withJwksUri(String jwksUri) {
+        AuthConfig c = config;
+        return new AuthConfig(c.path(), c.issuer(), c.audience(), c.algorithm(), c.signingKeys(), c.accessTtl(),
+                c.refreshTtl(), c.idleTimeout(), c.leeway(), c.refreshGrace(), c.tokenCache(), c.users(),
+                c.registration(), List.of(new AuthConfig.TrustedIssuerConfig(ISSUER, URI.create(jwksUri),
+                        java.util.Optional.of("api"), "idp", false)), c.consumers());
     }
 }
