@@ -1,6 +1,7 @@
 package io.portcullis.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole gateway configuration, as read from one YAML file. Immutable and thread-safe.
@@ -29,8 +30,17 @@ public record GatewayConfig(
         }
     }
 
-    /** The {@code logging:} section. */
-    public record LoggingConfig(Format format, String level) {
+    /**
+     * The {@code logging:} section.
+     *
+     * @param level the root logger's level
+     * @param levels per-logger levels ({@code io.portcullis.waf: debug}), in file order
+     */
+    public record LoggingConfig(Format format, String level, Map<String, String> levels) {
         public enum Format { JSON, TEXT }
+
+        public LoggingConfig {
+            levels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(levels));
+        }
     }
 }
