@@ -58,11 +58,6 @@ public final class GatewayContextListener implements ServletContextListener {
                     + "upstream; give -Dportcullis.config for real use", config.source());
         }
         gateway = Gateway.assemble(config, Clock.systemUTC());
-        // SIGTERM starts the JVM's shutdown hooks while the container's graceful stop lets in-flight requests
-        // finish: readiness turns 503 at that moment, not only when the context is finally destroyed.
-        Gateway started = gateway;
-        shutdownHook = new Thread(started::beginShutdown, "portcullis-shutdown-readiness");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
         for (FilterStage stage : FilterStage.values()) {
             FilterRegistration.Dynamic registration = context.addFilter(stage.filterName(), gateway.filter(stage));
             if (registration == null) {
@@ -79,6 +74,11 @@ public final class GatewayContextListener implements ServletContextListener {
                     + "trusted proxies {}", BuildInfo.current().version(), config.source(), config.routes().size(),
                     config.gateway().trustedProxies());
         }
+        // SIGTERM starts the JVM's shutdown hooks while the container's graceful stop lets in-flight requests
+        // finish: readiness turns 503 at that moment, not only when the context is finally destroyed.
+        Gateway started = gateway;
+        shutdownHook = new Thread(started::beginShutdown, "portcullis-shutdown-readiness");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     private void registerServlets(ServletContext context) {
