@@ -15,6 +15,16 @@ public final class ConfigException extends RuntimeException {
         this.problems = List.copyOf(problems);
     }
 
+    private ConfigException(String message) {
+        super(message, null, false, false);
+        this.problems = List.of(message);
+    }
+
+    /** No configuration at all: {@code message} is the whole, one-line explanation. */
+    static ConfigException missing(String message) {
+        return new ConfigException(message);
+    }
+
     public List<String> problems() {
         return problems;
     }

@@ -1,6 +1,5 @@
 package io.portcullis.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -15,23 +14,29 @@ import io.portcullis.config.GatewayConfig.LoggingConfig;
 import io.portcullis.config.RateLimitsConfig.Limit;
 import io.portcullis.config.RouteConfig.AuthMode;
 import io.portcullis.config.RouteConfig.DirectConfig;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads a YAML file into a {@link GatewayConfig}, collecting every problem before failing. Stateless
@@ -42,6 +47,17 @@ public final class ConfigLoader {
     public static final String PROPERTY = "portcullis.config";
     public static final String ENVIRONMENT = "PORTCULLIS_CONFIG";
     public static final String DEMO_RESOURCE = "/io/portcullis/config/demo.yaml";
+    /** System property that starts the built-in demo when no configuration file is named (mvn jetty:run sets it). */
+    public static final String DEMO_PROPERTY = "portcullis.demo";
+    /** The port the demo's echo upstream and issuer point at: the one jetty:run's connector listens on. */
+    public static final String DEMO_PORT_PROPERTY = "jetty.http.port";
+    public static final int DEMO_DEFAULT_PORT = 8080;
+    /** The one line a deployment without configuration fails with. */
+    static final String NO_CONFIGURATION = "No Portcullis configuration: name the YAML file with "
+            + "-Dportcullis.config=/etc/portcullis/portcullis.yaml, the environment variable PORTCULLIS_CONFIG or the "
+            + "context parameter portcullis.config (docs/operations.md); the built-in demo (user alice, open "
+            + "registration) starts only with -Dportcullis.demo=true, as mvn jetty:run sets it";
+    private static final String DEMO_PORT_PLACEHOLDER = "${port}";
 
     static final int MIN_HMAC_SECRET_BYTES = 32;
     /** A secret file holds one secret; anything larger is not one. */
@@ -57,6 +73,7 @@ public final class ConfigLoader {
     /** Headers that frame the request: stripping them would break forwarding. */
     private static final Set<String> FRAMING_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "content-type");
+    private static final Pattern LOGGER_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*){0,30}");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
     private static final Set<String> REDIS_SCHEMES = Set.of(
             "redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster");
@@ -77,7 +94,7 @@ public final class ConfigLoader {
 
     /**
      * Chooses the config file: the system property, then the environment variable, then the context
-     * init-parameter. Empty means the built-in demo configuration.
+     * init-parameter. Empty means no file: see {@link #startup}.
      */
     public static Optional<Path> locate(String systemProperty, String environmentVariable, String initParameter) {
         for (String candidate : new String[] {systemProperty, environmentVariable, initParameter}) {
@@ -100,12 +117,56 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The configuration a deployment starts from: the file {@link #locate} found; else, only when
+     * {@value #DEMO_PROPERTY} is {@code true}, the built-in demo on port {@code demoPort} (default
+     * {@value #DEMO_DEFAULT_PORT}); else nothing, and the deployment is refused.
+     *
+     * @param demoFlag the value of {@value #DEMO_PROPERTY}, or null
+     * @param demoPort the value of {@value #DEMO_PORT_PROPERTY}, or null
+     * @throws ConfigException when there is no configuration, or it does not validate
+     */
+    public GatewayConfig startup(Optional<Path> file, String demoFlag, String demoPort) {
+        if (file.isPresent()) {
+            return load(file.get());
+        }
+        if (demoFlag == null || !demoFlag.strip().equalsIgnoreCase("true")) {
+            throw ConfigException.missing(NO_CONFIGURATION);
+        }
+        return loadDemo(demoPort(demoPort));
+    }
+
+    private static int demoPort(String text) {
+        if (text == null || text.isBlank()) {
+            return DEMO_DEFAULT_PORT;
+        }
+        try {
+            int port = Integer.parseInt(text.strip());
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("(built-in demo)", List.of(DEMO_PORT_PROPERTY
+                + ": must be a port number from 1 to 65535 (was \"" + text + "\")"));
+    }
+
+    /** The built-in demo as {@code mvn jetty:run} serves it on port {@value #DEMO_DEFAULT_PORT}. */
     public GatewayConfig loadDemo() {
+        return loadDemo(DEMO_DEFAULT_PORT);
+    }
+
+    /** The built-in demo, its echo upstream and issuer on {@code port} of this host. */
+    public GatewayConfig loadDemo(int port) {
         try (InputStream in = ConfigLoader.class.getResourceAsStream(DEMO_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the built-in demo configuration is missing from the WAR");
             }
-            return parse("(built-in demo)", in, Path.of("."));
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace(DEMO_PORT_PLACEHOLDER, Integer.toString(port));
+            return parse("(built-in demo)", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+                    Path.of("."));
         } catch (IOException e) {
             throw new IllegalStateException("the built-in demo configuration cannot be read", e);
         }
@@ -120,14 +181,18 @@ public final class ConfigLoader {
     public GatewayConfig parse(String source, InputStream in, Path baseDir) {
         JsonNode root;
         try {
-            root = yaml.readTree(in);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
+            root = new YamlTree(yaml).read(in);
+        } catch (MarkedYAMLException e) {
+            String where = e.getProblemMark() == null ? "" : " at line " + (e.getProblemMark().getLine() + 1)
+                    + ", column " + (e.getProblemMark().getColumn() + 1);
+            // The problem only: the exception's own message quotes the offending line, which may hold a secret.
             throw new ConfigException(source, List.of("not valid YAML" + where + ": "
-                    + withoutQuotedLines(e.getOriginalMessage())));
-        } catch (IOException e) {
-            throw new ConfigException(source, List.of("cannot be read: " + e.getMessage()));
+                    + withoutQuotedLines(String.valueOf(e.getProblem()))));
+        } catch (YAMLException e) {
+            Throwable cause = e.getCause();
+            throw new ConfigException(source, List.of(cause instanceof IOException
+                    ? "cannot be read: " + cause.getMessage()
+                    : "not valid YAML: " + withoutQuotedLines(String.valueOf(e.getMessage()))));
         }
         List<String> problems = new ArrayList<>();
         Section top = new Section("", root, problems);
@@ -691,8 +756,21 @@ public final class ConfigLoader {
         if (!LOG_LEVELS.contains(level)) {
             s.problem("level", "must be one of " + String.join(" | ", sorted(LOG_LEVELS)), s.raw("level"));
         }
+        Section levels = s.section("levels");
+        Map<String, String> byLogger = new LinkedHashMap<>();
+        for (String logger : levels.keys()) {
+            String value = levels.string(logger, "").toLowerCase(Locale.ROOT);
+            if (!LOGGER_NAME.matcher(logger).matches()) {
+                levels.problem(logger, "not a logger name such as io.portcullis.waf");
+            } else if (!LOG_LEVELS.contains(value)) {
+                levels.problem(logger, "must be one of " + String.join(" | ", sorted(LOG_LEVELS)), levels.raw(logger));
+            } else {
+                byLogger.put(logger, value);
+            }
+        }
+        levels.finish();
         s.finish();
-        return new LoggingConfig(format, level);
+        return new LoggingConfig(format, level, byLogger);
     }
 
     private static Optional<URI> uri(String text) {

@@ -2,6 +2,7 @@ package io.portcullis.config;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,8 +50,17 @@ public record GatewayConfig(
     /** Where a trusted proxy puts the client address: {@code X-Forwarded-For} or {@code Forwarded} (RFC 7239). */
     public enum ClientAddressHeader { X_FORWARDED_FOR, FORWARDED }
 
-    /** The {@code logging:} section. */
-    public record LoggingConfig(Format format, String level) {
+    /**
+     * The {@code logging:} section.
+     *
+     * @param level the root logger's level
+     * @param levels per-logger levels ({@code io.portcullis.waf: debug}), in file order
+     */
+    public record LoggingConfig(Format format, String level, Map<String, String> levels) {
         public enum Format { JSON, TEXT }
+
+        public LoggingConfig {
+            levels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(levels));
+        }
     }
 }

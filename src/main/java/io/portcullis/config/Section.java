@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * once while loading.
  */
 final class Section {
+    private static final Pattern KEY_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
 
@@ -211,6 +212,15 @@ final class Section {
         return get(key);
     }
 
+    /** The keys of this mapping, in file order (none when it is absent or not a mapping). */
+    List<String> keys() {
+        List<String> keys = new java.util.ArrayList<>();
+        if (node != null && node.isObject()) {
+            node.fieldNames().forEachRemaining(keys::add);
+        }
+        return keys;
+    }
+
     /** Records a problem for every key that no reader asked for: a typo must not pass silently. */
     void finish() {
         if (node == null || !node.isObject()) {
@@ -219,7 +229,9 @@ final class Section {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!read.contains(name)) {
-                problems.add(keyPath(name) + ": unknown key");
+                // A "key" that is not a name may be a value that lost its colon, secret and all: never quote it.
+                problems.add(KEY_NAME.matcher(name).matches() ? keyPath(name) + ": unknown key"
+                        : label() + ": unknown key that is not a plain name (" + name.length() + " characters)");
             }
         }
     }

@@ -7,25 +7,44 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import io.portcullis.config.GatewayConfig.LoggingConfig;
+import java.net.URL;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@code logging.format} and {@code logging.level} to Logback when Logback is the SLF4J backend
- * (Tomcat, or any container that leaves the WAR its own logging). Where the container supplies its own
- * backend (Jetty shares its SLF4J with webapps), the container's logging configuration rules and only the
- * access-log lines' own format applies.
+ * Applies {@code logging.format}, {@code logging.level} and {@code logging.levels} to Logback when Logback is the
+ * SLF4J backend and nobody else configured it. An operator configures it with {@code -Dlogback.configurationFile}
+ * or a {@code logback.xml} (or {@code logback-test.xml}) on the container's class path ({@code $CATALINA_BASE/lib},
+ * Jetty's {@code resources/}); the WAR ships none, so one found there is the operator's, and it is left exactly as
+ * Logback read it: its appenders (files, syslog) and per-logger levels stay. Where the container supplies its own
+ * backend (the backend is not Logback), the container's logging configuration rules likewise.
  */
 public final class LoggingSetup {
+    /** Logback's own system property naming its configuration file. */
+    public static final String CONFIGURATION_FILE_PROPERTY = "logback.configurationFile";
+    private static final List<String> CONFIGURATION_RESOURCES = List.of("logback-test.xml", "logback.xml");
     private static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%logger{0}] %msg %kvp%n";
 
     private LoggingSetup() {}
 
-    /** @return false when the backend is not Logback and nothing was changed */
+    /** @return false when nothing was changed: the backend is not Logback, or an operator configured it */
     public static boolean apply(LoggingConfig config) {
+        return apply(config, System.getProperty(CONFIGURATION_FILE_PROPERTY), LoggingSetup.class.getClassLoader());
+    }
+
+    static boolean apply(LoggingConfig config, String configurationFile, ClassLoader loader) {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (!(factory instanceof LoggerContext context)) {
+            return false;
+        }
+        Optional<String> operator = operatorConfiguration(configurationFile, loader);
+        if (operator.isPresent()) {
+            LoggerFactory.getLogger(LoggingSetup.class).info("logging is configured by {}; logging.format, "
+                    + "logging.level and logging.levels of the gateway's configuration are not applied", operator.get());
             return false;
         }
         context.reset();
@@ -44,7 +63,24 @@ public final class LoggingSetup {
         // The Redis circuit breaker logs one line per state change; Lettuce's watchdog would add a WARN for
         // every reconnect attempt (about one a second) while Redis is away.
         context.getLogger("io.lettuce.core.protocol.ConnectionWatchdog").setLevel(Level.ERROR);
+        for (Map.Entry<String, String> level : config.levels().entrySet()) {
+            context.getLogger(level.getKey()).setLevel(Level.toLevel(level.getValue(), Level.INFO));
+        }
         return true;
+    }
+
+    /** Where an operator's Logback configuration is, if there is one. */
+    static Optional<String> operatorConfiguration(String configurationFile, ClassLoader loader) {
+        if (configurationFile != null && !configurationFile.isBlank()) {
+            return Optional.of("-D" + CONFIGURATION_FILE_PROPERTY + "=" + configurationFile.strip());
+        }
+        for (String name : CONFIGURATION_RESOURCES) {
+            URL found = loader.getResource(name);
+            if (found != null) {
+                return Optional.of(found.toString());
+            }
+        }
+        return Optional.empty();
     }
 
     private static Encoder<ILoggingEvent> encoder(LoggingConfig.Format format, LoggerContext context) {

@@ -60,15 +60,17 @@ public final class Gateway implements AutoCloseable {
     private final GatewayProxyServlet proxy;
     private final Stores stores;
     private final List<AutoCloseable> closeables;
+    private final ShutdownReadiness shutdown;
 
     private Gateway(GatewayConfig config, Map<FilterStage, Filter> filters, GatewayServlet servlet,
-            GatewayProxyServlet proxy, Stores stores, List<AutoCloseable> closeables) {
+            GatewayProxyServlet proxy, Stores stores, List<AutoCloseable> closeables, ShutdownReadiness shutdown) {
         this.config = config;
         this.stores = stores;
         this.filters = filters;
         this.servlet = servlet;
         this.proxy = proxy;
         this.closeables = closeables;
+        this.shutdown = shutdown;
     }
 
     public static Gateway assemble(GatewayConfig config, Clock clock) {
@@ -94,9 +96,10 @@ public final class Gateway implements AutoCloseable {
 
         UpstreamReadiness upstreamReadiness = new UpstreamReadiness(allUpstreams);
         closeables.add(upstreamReadiness);
+        ShutdownReadiness shutdown = new ShutdownReadiness();
         List<Route> endpoints = new ArrayList<>();
         endpoints.add(Route.endpoint("health", HealthEndpoint.PREFIX, new HealthEndpoint(
-                List.of(new StoreReadiness(stores), upstreamReadiness))));
+                List.of(new StoreReadiness(stores), upstreamReadiness, shutdown))));
         endpoints.add(Route.endpoint("metrics", MetricsEndpoint.PREFIX, new MetricsEndpoint(meters)));
         endpoints.add(Route.endpoint("auth", config.auth().path(), AuthEndpoint.create(config, keys, stores, clock)));
         endpoints.add(Route.endpoint("well-known", WellKnownEndpoint.PREFIX, new WellKnownEndpoint(keys, config.auth(),
@@ -134,7 +137,7 @@ public final class Gateway implements AutoCloseable {
                 filters.put(stage, new StageTracking(stage, filters.get(stage)));
             }
         }
-        return new Gateway(config, filters, new GatewayServlet(), proxy, stores, closeables);
+        return new Gateway(config, filters, new GatewayServlet(), proxy, stores, closeables, shutdown);
     }
 
     /**
@@ -183,8 +186,22 @@ public final class Gateway implements AutoCloseable {
         return proxy;
     }
 
+    /**
+     * Shutdown has begun: {@code /health/ready} answers 503 from now on while requests are still served, so a
+     * load balancer stops sending new ones before the container stops. Idempotent; {@link #close} implies it.
+     */
+    public void beginShutdown() {
+        shutdown.begin();
+    }
+
+    /** Whether {@link #beginShutdown} was called. */
+    public boolean shuttingDown() {
+        return shutdown.draining();
+    }
+
     @Override
     public void close() {
+        shutdown.begin();
         for (AutoCloseable closeable : closeables) {
             try {
                 closeable.close();

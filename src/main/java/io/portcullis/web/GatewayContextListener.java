@@ -6,6 +6,7 @@ import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.logging.LoggingSetup;
+import io.portcullis.metrics.BuildInfo;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Start-up and shutdown. Loads the configuration (system property {@code portcullis.config}, environment
- * {@code PORTCULLIS_CONFIG}, context init-parameter {@code portcullis.config}, else the built-in demo),
+ * {@code PORTCULLIS_CONFIG}, context init-parameter {@code portcullis.config}; the built-in demo only with
+ * {@code -Dportcullis.demo=true}; with none of these the deployment fails with one line saying so),
  * builds the {@link Gateway}, and completes the filter and servlet declarations of web.xml with its
  * instances, so web.xml alone fixes the stage order. A configuration that does not validate fails the
  * deployment with one message listing every problem.
@@ -39,6 +41,7 @@ public final class GatewayContextListener implements ServletContextListener {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayContextListener.class);
 
     private Gateway gateway;
+    private Thread shutdownHook;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -64,12 +67,18 @@ public final class GatewayContextListener implements ServletContextListener {
         }
         if (servletDeclared) {
             registerServlets(context);
-            LOG.info("Portcullis started from {}: {} routes, trusted proxies {}", config.source(),
-                    config.routes().size(), config.gateway().trustedProxies());
+            LOG.info("Portcullis {} started from {}: {} routes, trusted proxies {}", BuildInfo.current().version(),
+                    config.source(), config.routes().size(), config.gateway().trustedProxies());
         } else {
-            LOG.info("Portcullis filters started from {} in front of this web application's servlets: {} routes, "
-                    + "trusted proxies {}", config.source(), config.routes().size(), config.gateway().trustedProxies());
+            LOG.info("Portcullis {} filters started from {} in front of this web application's servlets: {} routes, "
+                    + "trusted proxies {}", BuildInfo.current().version(), config.source(), config.routes().size(),
+                    config.gateway().trustedProxies());
         }
+        // SIGTERM starts the JVM's shutdown hooks while the container's graceful stop lets in-flight requests
+        // finish: readiness turns 503 at that moment, not only when the context is finally destroyed.
+        Gateway started = gateway;
+        shutdownHook = new Thread(started::beginShutdown, "portcullis-shutdown-readiness");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     private void registerServlets(ServletContext context) {
@@ -104,7 +113,8 @@ public final class GatewayContextListener implements ServletContextListener {
                 System.getenv(ConfigLoader.ENVIRONMENT), context.getInitParameter(ConfigLoader.PROPERTY));
         ConfigLoader loader = new ConfigLoader();
         try {
-            return file.map(loader::load).orElseGet(loader::loadDemo);
+            return loader.startup(file, System.getProperty(ConfigLoader.DEMO_PROPERTY),
+                    System.getProperty(ConfigLoader.DEMO_PORT_PROPERTY));
         } catch (ConfigException e) {
             LOG.error(e.getMessage());
             throw e;
@@ -118,6 +128,14 @@ public final class GatewayContextListener implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down: the hook has run or is running.
+            }
+            shutdownHook = null;
+        }
         if (gateway != null) {
             gateway.close();
         }

@@ -61,8 +61,13 @@ public final class GatewayServlet extends HttpServlet {
         String requestId = RequestAttributes.REQUEST_ID.get(request).orElseGet(RequestIds::generate);
         RequestAttributes.REQUEST_ID.set(request, requestId);
         if (failure instanceof Throwable throwable) {
-            LOG.error("request {} failed", requestId, throwable);
-            status = 500;
+            if (status >= 400 && status < 500) {
+                // The container's own refusal carried as an exception (Jetty's HttpException for an ambiguous path).
+                LOG.debug("request {} refused by the container ({}): {}", requestId, status, throwable.toString());
+            } else {
+                LOG.error("request {} failed", requestId, throwable);
+                status = 500;
+            }
         }
         ProblemType type = ProblemType.forStatus(status);
         response.setHeader(RequestIds.HEADER, requestId);

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /health} (liveness: 200 while the process runs) and {@code GET /health/ready} (200 or 503,
- * with the state of every dependency). Thread-safe.
+ * {@code GET /health} and {@code GET /health/live} (liveness: 200 while the process runs, whatever its
+ * dependencies say) and {@code GET /health/ready} (200 or 503, with the state of every dependency and of
+ * shutdown). Thread-safe.
  */
 final class HealthEndpoint implements RouteHandler {
     static final String PREFIX = "/health";
@@ -29,7 +30,8 @@ final class HealthEndpoint implements RouteHandler {
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = RouteFilter.path(request);
-        if (!path.equals(PREFIX) && !path.equals(PREFIX + "/ready")) {
+        boolean live = path.equals(PREFIX) || path.equals(PREFIX + "/live");
+        if (!live && !path.equals(PREFIX + "/ready")) {
             ProblemWriter.write(request, response, ProblemType.NOT_FOUND, "No such health endpoint.");
             return;
         }
@@ -38,7 +40,7 @@ final class HealthEndpoint implements RouteHandler {
                     "Health endpoints answer GET and HEAD.", Map.of("Allow", "GET, HEAD")));
             return;
         }
-        if (path.equals(PREFIX)) {
+        if (live) {
             JsonResponses.write(request, response, 200, Map.of("status", "ok"));
             return;
         }

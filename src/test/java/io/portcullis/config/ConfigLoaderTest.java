@@ -582,6 +582,149 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadDemoWhenPortGivenThenEchoUpstreamAndIssuerOnThatPort() {
+        GatewayConfig config = loader.loadDemo(18282);
+
+        for (RouteConfig route : config.routes()) {
+            route.upstreams().forEach(u -> assertEquals(18282, u.getPort(), route.id() + ": " + u));
+        }
+        assertEquals(List.of(URI.create("http://127.0.0.1:18282/_demo/echo")), config.routes().get(0).upstreams());
+        assertEquals("http://localhost:18282", config.auth().issuer());
+    }
+
+    @Test
+    void startupWhenNoFileAndNoDemoPropertyThenRefusesNamingHowToConfigure() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.startup(Optional.empty(), null, null));
+
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(e.getMessage().contains("-Dportcullis.config="), e.getMessage());
+        assertTrue(e.getMessage().contains("PORTCULLIS_CONFIG"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Dportcullis.demo=true"), e.getMessage());
+        assertThrows(ConfigException.class, () -> loader.startup(Optional.empty(), "false", "8080"));
+        assertThrows(ConfigException.class, () -> loader.startup(Optional.empty(), " ", null));
+    }
+
+    @Test
+    void startupWhenDemoPropertyTrueThenBuiltInDemoOnTheGivenPort() {
+        assertTrue(loader.startup(Optional.empty(), "true", null).gateway().demo());
+        assertEquals("http://localhost:8080", loader.startup(Optional.empty(), "true", null).auth().issuer());
+        assertEquals("http://localhost:18282", loader.startup(Optional.empty(), "TRUE", " 18282 ").auth().issuer());
+    }
+
+    @Test
+    void startupWhenDemoPortNotAPortThenRefusedNamingIt() {
+        for (String port : List.of("abc", "0", "65536", "-1", "99999999999")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> loader.startup(Optional.empty(), "true", port));
+            assertTrue(e.getMessage().contains("jetty.http.port") && e.getMessage().contains(port), e.getMessage());
+        }
+    }
+
+    @Test
+    void startupWhenFileGivenThenFileWinsOverTheDemoProperty() throws Exception {
+        Path file = dir.resolve("gw.yaml");
+        Files.writeString(file, "gateway: {demo: true}\nroutes: [{prefix: /x, upstream: \"http://127.0.0.1:9/\"}]\n");
+
+        GatewayConfig config = loader.startup(Optional.of(file), "true", "18282");
+
+        assertEquals(file.toString(), config.source());
+        assertEquals("/x", config.routes().get(0).prefix());
+    }
+
+    /** Reported: "rate-limits.anonymous: must be a mapping (was "id001")" for a config that reuses a mapping. */
+    @Test
+    void parseWhenAnchorsAliasesAndMergeKeysThenResolved() {
+        GatewayConfig config = parse("""
+                gateway: {demo: true}
+                rate-limits:
+                  default: &limits {limit: 7, window: 30s}
+                  anonymous:
+                    <<: *limits
+                    limit: 3
+                routes:
+                  - &route {prefix: /a, upstream: &upstream "http://127.0.0.1:9/", timeout: 2s}
+                  - <<: *route
+                    prefix: /b
+                  - {prefix: /c, upstream: *upstream}
+                """);
+
+        assertEquals(new RateLimitsConfig.Limit(7, Duration.ofSeconds(30)), config.rateLimits().defaultLimit());
+        assertEquals(new RateLimitsConfig.Limit(3, Duration.ofSeconds(30)), config.rateLimits().anonymous());
+        assertEquals(List.of("/a", "/b", "/c"), config.routes().stream().map(RouteConfig::prefix).toList());
+        assertEquals(config.routes().get(0).upstreams(), config.routes().get(1).upstreams());
+        assertEquals(config.routes().get(0).upstreams(), config.routes().get(2).upstreams());
+    }
+
+    @Test
+    void parseWhenAliasesUsedThenTypesAsWithoutThem() {
+        GatewayConfig aliased = parse("gateway: {demo: true}\n"
+                + "rate-limits: {default: {limit: &n 100, window: &w 45s}, anonymous: {limit: *n, window: *w}}\n");
+
+        assertEquals(new RateLimitsConfig.Limit(100, Duration.ofSeconds(45)), aliased.rateLimits().anonymous());
+    }
+
+    @Test
+    void parseWhenAliasesExpandExponentiallyThenOneProblemNotAHang() {
+        StringBuilder yaml = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 10; i++) {
+            yaml.append("a").append(i).append(": &a").append(i).append(" [");
+            for (int j = 0; j < 10; j++) {
+                yaml.append(j == 0 ? "" : ", ").append("*a").append(i - 1);
+            }
+            yaml.append("]\n");
+        }
+
+        List<String> problems = problems(yaml.toString());
+
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("not valid YAML"), problems.get(0));
+    }
+
+    @Test
+    void parseWhenAliasContainsItselfThenOneProblem() {
+        List<String> problems = problems("a: &a [x, *a]\n");
+
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("not valid YAML"), problems.get(0));
+    }
+
+    @Test
+    void parseWhenMergeKeyNamesAScalarThenProblem() {
+        List<String> problems = problems("gateway: {demo: true}\nredis:\n  key-prefix: &s text\nauth:\n  <<: *s\n");
+
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("merge key"), problems.get(0));
+    }
+
+    @Test
+    void parseWhenLoggingLevelsThenPerLoggerInFileOrder() {
+        GatewayConfig config = parse("gateway: {demo: true}\nlogging:\n  levels: {io.portcullis.waf: DEBUG, org.eclipse.jetty.client: warn}\n");
+
+        assertEquals(Map.of("io.portcullis.waf", "debug", "org.eclipse.jetty.client", "warn"), config.logging().levels());
+        assertEquals(List.of("io.portcullis.waf", "org.eclipse.jetty.client"), List.copyOf(config.logging().levels().keySet()));
+    }
+
+    @Test
+    void parseWhenLoggingLevelsBadThenProblemsNamingEach() {
+        List<String> problems = problems("gateway: {demo: true}\nlogging:\n  levels: {io.portcullis.waf: loud, \"bad name\": info}\n");
+
+        assertEquals(List.of("logging.levels.io.portcullis.waf: must be one of debug | error | info | trace | warn (was \"loud\")",
+                "logging.levels.bad name: not a logger name such as io.portcullis.waf"), problems);
+    }
+
+    /** Found by ConfigLoaderPropertiesTest: a flow mapping whose colon lost its space made the secret a key. */
+    @Test
+    void parseWhenAValueBecomesAnUnknownKeyThenTheKeyIsNotQuoted() {
+        List<String> problems = problems("auth:\n  algorithm: HS256\n  signing-keys:\n    - { kid: k1, secret:-  \""
+                + SECRET_32 + "\" }\n");
+
+        assertTrue(problems.contains("auth.signing-keys[0]: unknown key that is not a plain name (44 characters)"),
+                problems.toString());
+        assertFalse(problems.toString().contains(SECRET_32), problems.toString());
+    }
+
+    @Test
     void locateWhenSeveralGivenThenPropertyThenEnvironmentThenInitParameter() {
         assertEquals(Optional.of(Path.of("/a.yaml")), ConfigLoader.locate("/a.yaml", "/b.yaml", "/c.yaml"));
         assertEquals(Optional.of(Path.of("/b.yaml")), ConfigLoader.locate(null, "/b.yaml", "/c.yaml"));

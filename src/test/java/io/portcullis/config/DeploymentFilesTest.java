@@ -1,6 +1,7 @@
 package io.portcullis.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -34,7 +35,9 @@ class DeploymentFilesTest {
                 new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), dir);
 
         assertEquals("redis", config.redis().uri().orElseThrow().getHost());
-        assertTrue(config.gateway().trustedProxies().stream().anyMatch(range -> range.contains("172.18.0.5")));
+        // Only the load balancer's fixed address: another container on the network may not set the client address.
+        assertTrue(config.gateway().trustedProxies().stream().anyMatch(range -> range.contains("172.28.0.10")));
+        assertFalse(config.gateway().trustedProxies().stream().anyMatch(range -> range.contains("172.28.0.11")));
         assertEquals(2, config.routes().size());
     }
 

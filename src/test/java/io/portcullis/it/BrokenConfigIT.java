@@ -24,8 +24,39 @@ class BrokenConfigIT {
 
     @Test
     void deployWhenConfigHasUnknownKeyAndBadUpstreamThenContextFailsNamingBoth(@TempDir Path baseDir) throws Exception {
-        Path war = Path.of(System.getProperty("portcullis.war", "target/portcullis.war"));
         Path config = Path.of(BrokenConfigIT.class.getResource("/broken-config.yaml").toURI());
+
+        Deployment deployment = deploy(baseDir, config.toString());
+
+        assertFalse(deployment.started(), "the context started");
+        String messages = deployment.log();
+        assertTrue(messages.contains("routes[0].upstream: not an http:// or https:// URL"), messages);
+        assertTrue(messages.contains("htp:/nowhere"), messages);
+        assertTrue(messages.contains("gateway.trusted-proxys: unknown key"), messages);
+        assertTrue(messages.contains(config.toString()), "the message names the file: " + messages);
+    }
+
+    /** A WAR dropped into a container with no configuration is not the demo with alice/password123. */
+    @Test
+    void deployWhenNoConfigurationThenContextFailsWithOneLineSayingHowToConfigure(@TempDir Path baseDir)
+            throws Exception {
+        Deployment deployment = deploy(baseDir, null);
+
+        assertFalse(deployment.started(), "the context started without a configuration");
+        String messages = deployment.log();
+        // The container logs the listener's exception; its message is the one line an operator reads.
+        List<String> lines = messages.lines().filter(line -> line.contains("No Portcullis configuration")).toList();
+        assertFalse(lines.isEmpty(), messages);
+        String line = lines.get(0);
+        assertTrue(line.contains("-Dportcullis.config=") && line.contains("PORTCULLIS_CONFIG")
+                && line.contains("-Dportcullis.demo=true"), line);
+    }
+
+    private record Deployment(boolean started, String log) {}
+
+    /** The real WAR as ROOT of an embedded Tomcat, with -Dportcullis.config set to {@code config} (or unset). */
+    private static Deployment deploy(Path baseDir, String config) throws Exception {
+        Path war = Path.of(System.getProperty("portcullis.war", "target/portcullis.war"));
         // Without these two, embedded Tomcat cannot unpack the WAR or looks for the JSP servlet.
         Files.createDirectories(baseDir.resolve("webapps"));
         Tomcat tomcat = new Tomcat();
@@ -35,25 +66,26 @@ class BrokenConfigIT {
         RecordingHandler log = new RecordingHandler();
         Logger root = Logger.getLogger("");
         root.addHandler(log);
-        String previous = System.setProperty("portcullis.config", config.toString());
+        String previous = config == null ? System.clearProperty("portcullis.config")
+                : System.setProperty("portcullis.config", config);
+        String previousDemo = System.clearProperty("portcullis.demo");
         try {
             tomcat.start();
-
-            assertFalse(context.getState().isAvailable(), "the context started: " + context.getState());
-            String messages = log.text();
-            assertTrue(messages.contains("routes[0].upstream: not an http:// or https:// URL"), messages);
-            assertTrue(messages.contains("htp:/nowhere"), messages);
-            assertTrue(messages.contains("gateway.trusted-proxys: unknown key"), messages);
-            assertTrue(messages.contains(config.toString()), "the message names the file: " + messages);
+            return new Deployment(context.getState().isAvailable(), log.text());
         } finally {
-            if (previous == null) {
-                System.clearProperty("portcullis.config");
-            } else {
-                System.setProperty("portcullis.config", previous);
-            }
+            restore("portcullis.config", previous);
+            restore("portcullis.demo", previousDemo);
             root.removeHandler(log);
             tomcat.stop();
             tomcat.destroy();
+        }
+    }
+
+    private static void restore(String name, String value) {
+        if (value == null) {
+            System.clearProperty(name);
+        } else {
+            System.setProperty(name, value);
         }
     }
 

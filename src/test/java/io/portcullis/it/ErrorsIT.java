@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Every error the gateway makes is application/problem+json with a request id, on every node. */
 @GatewayIT
@@ -48,18 +53,51 @@ class ErrorsIT {
         assertTrue(took.toMillis() < TestUpstream.SLEEP_MILLIS, "answered only after " + took);
     }
 
+    /**
+     * TRACE is the gateway's 405 on every container: Tomcat hands its own 405 to the gateway's error page, and on
+     * Jetty WEB-INF/jetty-web.xml replaces the default descriptor whose TRACE constraint answered an empty 403.
+     */
     @OnEachNode
-    void traceWhenContainerRefusesItThenNeverAnHtmlPage(GatewayNode node) {
-        // The container answers TRACE itself inside the webapp: Tomcat with a 405 that its error dispatch
-        // hands to the gateway servlet, Jetty with an empty 403 from its default security constraint.
-        HttpResponse<byte[]> response = Http.send(Http.request(node, "/api/items")
-                .method("TRACE", HttpRequest.BodyPublishers.noBody()).build());
+    void traceWhenAnyPathThen405ProblemNotTheContainers403(GatewayNode node) {
+        for (String path : new String[] {"/api/items", "/api/b/x", "/health"}) {
+            HttpResponse<byte[]> response = Http.send(Http.request(node, path)
+                    .method("TRACE", HttpRequest.BodyPublishers.noBody()).build());
 
-        assertTrue(response.statusCode() == 403 || response.statusCode() == 405, "status " + response.statusCode());
-        String contentType = response.headers().firstValue("Content-Type").orElse("");
-        assertFalse(contentType.contains("html"), "Content-Type was " + contentType);
-        if (response.body().length > 0) {
-            Http.assertProblem(response, response.statusCode(), response.statusCode() == 405 ? "Method Not Allowed" : "Forbidden");
+            Http.assertProblem(response, 405, "Method Not Allowed");
+        }
+    }
+
+    /**
+     * No answer names the container or its version (Tomcat: server="" in server.xml, which leaves an empty header;
+     * Jetty: jetty-maven.xml, which leaves none).
+     */
+    @OnEachNode
+    void anyAnswerWhenServedThenNoServerHeader(GatewayNode node) {
+        List<HttpResponse<byte[]>> responses = List.of(Http.get(node, "/health"), Http.get(node, "/nowhere"),
+                Http.get(node, "/api/items"), Http.send(Http.request(node, "/api/items")
+                        .method("TRACE", HttpRequest.BodyPublishers.noBody()).build()),
+                Http.get(node, "/api/a%2Fb"));
+
+        for (HttpResponse<byte[]> response : responses) {
+            assertEquals("", response.headers().firstValue("Server").orElse("").strip(), response.uri().toString());
+            assertEquals(Optional.empty(), response.headers().firstValue("X-Powered-By"), response.uri().toString());
+        }
+    }
+
+    /**
+     * Paths the container itself refuses as ambiguous (an encoded slash, encoded dot segments) are the gateway's
+     * problem+json, never the container's HTML page and never a 500.
+     */
+    @OnEachNode
+    void resolveWhenAmbiguousEncodedPathThen400ProblemNotAContainerPage(GatewayNode node) {
+        for (String path : new String[] {"/api/a%2Fb", "/api/a%2fb/c", "/api/%2e%2e/admin", "/api/a/%2E%2E/%2e%2E/x"}) {
+            Http.RawResponse response = Http.rawGet(InetAddress.getLoopbackAddress(), node, path, Map.of());
+
+            String contentType = response.headers().getOrDefault("content-type", "");
+            assertTrue(response.status() >= 400 && response.status() < 500, path + ": " + response.status());
+            assertTrue(contentType.startsWith("application/problem+json"), path + ": Content-Type was " + contentType
+                    + ", body " + new String(response.body(), StandardCharsets.UTF_8));
+            assertEquals(response.status(), Http.json(response.body()).path("status").asInt(), path);
         }
     }
 

@@ -15,7 +15,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * A further gateway node in a process of its own: the real WAR in an embedded Jetty 12, with the nodes'
+ * A further gateway node in a process of its own: the real WAR in an embedded Jetty 12, by default with the nodes'
  * configuration ({@code it.config}, so the same Redis and keys), on the reserved port {@code gw.extra.port}.
  * The test starts it, kills it by PID (SIGKILL, as a crash) and starts it again, while the nodes Maven
  * started keep serving. {@link #main} is what runs in the child JVM. Not thread-safe.
@@ -25,10 +25,18 @@ public final class ExtraNode implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
     private final Path work;
+    private final List<String> systemProperties;
     private Process process;
 
+    /** The nodes' configuration ({@code it.config}): the same Redis and keys as the other nodes. */
     ExtraNode(Path work) {
+        this(work, List.of("-Dportcullis.config=" + System.getProperty("it.config")));
+    }
+
+    /** @param systemProperties the node's {@code -D} options, which say what it runs (a configuration, the demo) */
+    ExtraNode(Path work, List<String> systemProperties) {
         this.work = work;
+        this.systemProperties = List.copyOf(systemProperties);
     }
 
     /** The node as the tests address it. */
@@ -45,10 +53,11 @@ public final class ExtraNode implements AutoCloseable {
         String war = Path.of(System.getProperty("portcullis.war", "target/portcullis.war")).toAbsolutePath().toString();
         try {
             Path temp = Files.createTempDirectory(work, "jetty");
-            process = new ProcessBuilder(List.of(java, "-Xmx192m", "-XX:+UseSerialGC",
-                    "-Dportcullis.config=" + System.getProperty("it.config"),
-                    "-cp", System.getProperty("java.class.path"), ExtraNode.class.getName(),
-                    Integer.toString(PORT), war, temp.toString()))
+            List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC"));
+            command.addAll(systemProperties);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), ExtraNode.class.getName(),
+                    Integer.toString(PORT), war, temp.toString()));
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("extra-node.log").toFile()))
                     .start();

@@ -22,6 +22,15 @@ class HealthIT {
     }
 
     @OnEachNode
+    void liveWhenRunningThenOkAndReadyReportsShutdownRunning(GatewayNode node) {
+        HttpResponse<byte[]> live = Http.get(node, "/health/live");
+
+        assertEquals(200, live.statusCode());
+        assertEquals("ok", Http.json(live).path("status").asText());
+        assertEquals("running", Http.json(Http.get(node, "/health/ready")).path("shutdown").asText());
+    }
+
+    @OnEachNode
     void readyWhenOneUpstreamDownThenReadyAndReportsIt(GatewayNode node) {
         HttpResponse<byte[]> response = Http.get(node, "/health/ready");
 

@@ -45,6 +45,19 @@ class MetricsIT {
         return text;
     }
 
+    /** What an operator's dashboards expect of any JVM service, and which build is running. */
+    @OnEachNode
+    void metricsWhenScrapedThenJvmGcThreadClassMetersAndBuildInfo(GatewayNode node) throws Exception {
+        String text = scrape(node);
+
+        for (String meter : new String[] {"jvm_gc_", "jvm_threads_live_threads", "jvm_classes_loaded_classes",
+                "jvm_memory_used_bytes"}) {
+            assertTrue(text.contains(meter), meter + " missing");
+        }
+        assertTrue(text.lines().anyMatch(line -> line.startsWith("portcullis_build_info{")
+                && line.matches(".*version=\"\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\".*") && line.matches(".* 1(\\.0)?")), text);
+    }
+
     @OnEachNode
     void metricsWhenRouteCalledThenRequestCounterByRouteAndStatus(GatewayNode node) throws Exception {
         String series = "portcullis_requests_total{method_class=\"read\",route=\"b\",status=\"200\",status_class=\"2xx\"";

@@ -35,6 +35,31 @@ class MetricsEndpointTest {
         assertTrue(text.contains("jvm_memory_used_bytes"), text);
         assertTrue(text.contains("jvm_threads_live_threads"), text);
         assertTrue(text.contains("process_files_open_files"), text);
+        assertTrue(text.contains("jvm_gc_max_data_size_bytes"), text);
+        assertTrue(text.contains("jvm_classes_loaded_classes"), text);
+    }
+
+    @Test
+    void handleWhenGetThenBuildInfoNamesTheVersion() throws Exception {
+        PrometheusMeterRegistry built = GatewayMeters.create(new BuildInfo("9.8.7"));
+        try {
+            FakeResponse answer = FakeResponse.create();
+            new MetricsEndpoint(built).handle(FakeRequest.of("GET", "/metrics"), answer);
+
+            String text = answer.bodyText();
+            assertTrue(text.contains("# TYPE portcullis_build_info gauge"), text);
+            assertTrue(text.lines().anyMatch(line -> line.startsWith("portcullis_build_info{")
+                    && line.contains("version=\"9.8.7\"") && line.matches(".* 1(\\.0)?")), text);
+        } finally {
+            built.close();
+        }
+    }
+
+    @Test
+    void currentWhenBuiltByMavenThenTheProjectVersion() {
+        String version = BuildInfo.current().version();
+
+        assertTrue(version.matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), version);
     }
 
     @Test

@@ -82,7 +82,7 @@ class GatewayServletTest {
 
     @Test
     void serviceWhenErrorDispatchForAnExceptionThen500WithoutStackTrace() throws Exception {
-        FakeRequest request = errorDispatch(404);
+        FakeRequest request = errorDispatch(500);
         request.setAttribute(RequestDispatcher.ERROR_EXCEPTION, new IllegalStateException("secret internals"));
 
         servlet.service(request, response);
@@ -92,6 +92,23 @@ class GatewayServletTest {
         assertEquals("Internal Server Error", problem.path("title").asText());
         assertFalse(response.bodyText().contains("secret internals"), response.bodyText());
         assertFalse(response.bodyText().contains("IllegalStateException"), response.bodyText());
+    }
+
+    /**
+     * Jetty refuses an ambiguous path (%2F, %2e%2e) by throwing its HttpException (400) from getServletPath
+     * in the first stage that asks; the container's 400 is the client's fault, not the gateway's 500.
+     */
+    @Test
+    void serviceWhenErrorDispatchForAContainersClientErrorExceptionThenThatStatusWithoutItsMessage() throws Exception {
+        FakeRequest request = errorDispatch(400);
+        request.setAttribute(RequestDispatcher.ERROR_EXCEPTION,
+                new IllegalArgumentException("400: Ambiguous URI encoding: AMBIGUOUS_PATH_SEPARATOR"));
+
+        servlet.service(request, response);
+
+        assertEquals(400, response.getStatus());
+        assertEquals("Bad Request", problem().path("title").asText());
+        assertFalse(response.bodyText().contains("Ambiguous"), response.bodyText());
     }
 
     @Test

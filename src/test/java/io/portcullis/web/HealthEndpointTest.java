@@ -69,6 +69,35 @@ class HealthEndpointTest {
     }
 
     @Test
+    void handleWhenLiveThenOkWhateverTheChecksSay() throws Exception {
+        new HealthEndpoint(List.of(check("redis", false, "down"))).handle(FakeRequest.of("GET", "/health/live"), response);
+
+        assertEquals(200, response.getStatus());
+        assertEquals("ok", JSON.readTree(response.bodyText()).path("status").asText());
+    }
+
+    @Test
+    void handleWhenShutdownBegunThenReady503DrainingButLiveStill200() throws Exception {
+        ShutdownReadiness shutdown = new ShutdownReadiness();
+        HealthEndpoint endpoint = new HealthEndpoint(List.of(check("redis", true, "up"), shutdown));
+        endpoint.handle(FakeRequest.of("GET", "/health/ready"), response);
+        assertEquals(200, response.getStatus());
+        assertEquals("running", JSON.readTree(response.bodyText()).path("shutdown").asText());
+
+        shutdown.begin();
+        FakeResponse ready = FakeResponse.create();
+        endpoint.handle(FakeRequest.of("GET", "/health/ready"), ready);
+        FakeResponse live = FakeResponse.create();
+        endpoint.handle(FakeRequest.of("GET", "/health/live"), live);
+
+        assertEquals(503, ready.getStatus());
+        assertEquals("unready", JSON.readTree(ready.bodyText()).path("status").asText());
+        assertEquals("draining", JSON.readTree(ready.bodyText()).path("shutdown").asText());
+        assertEquals("5", ready.getHeader("Retry-After"));
+        assertEquals(200, live.getStatus());
+    }
+
+    @Test
     void handleWhenPostThen405ProblemWithAllow() throws Exception {
         new HealthEndpoint(List.of()).handle(FakeRequest.of("POST", "/health"), response);
 
@@ -79,7 +108,7 @@ class HealthEndpointTest {
 
     @Test
     void handleWhenUnknownSubpathThen404Problem() throws Exception {
-        new HealthEndpoint(List.of()).handle(FakeRequest.of("GET", "/health/live"), response);
+        new HealthEndpoint(List.of()).handle(FakeRequest.of("GET", "/health/nope"), response);
 
         assertEquals(404, response.getStatus());
         assertEquals("application/problem+json", response.getContentType());
