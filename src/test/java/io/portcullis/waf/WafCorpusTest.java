@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Sends every case of the OWASP CRS dev corpus and of the project's benign corpus through the real
@@ -33,7 +35,7 @@ class WafCorpusTest {
             Map.entry("933-php", 0.94),
             Map.entry("934-generic", 0.93),
             Map.entry("941-xss", 0.92),
-            Map.entry("942-sqli", 0.91),
+            Map.entry("942-sqli", 0.90),
             Map.entry("943-session-fixation", 0.95),
             Map.entry("944-java", 0.99));
     /** At most this share of the benign corpus may be blocked. */
@@ -62,15 +64,20 @@ class WafCorpusTest {
      * Minimum share of PL1 attack cases of the validation half (rules never tuned against) blocked, overall and
      * per category with at least {@value #MIN_CATEGORY_CASES} cases: set just below what is achieved.
      */
-    private static final double VALIDATION_PL1_FLOOR = 0.965;
+    private static final double VALIDATION_PL1_FLOOR = 0.955;
     private static final Map<String, Double> VALIDATION_PL1_CATEGORY_FLOOR = Map.ofEntries(
             Map.entry("920-protocol-enforcement", 0.93),
-            Map.entry("932-rce", 0.93),
+            Map.entry("921-protocol-attack", 0.99),
+            Map.entry("930-lfi", 0.99),
+            Map.entry("932-rce", 0.84),
+            Map.entry("933-php", 0.97),
             Map.entry("934-generic", 0.93),
-            Map.entry("942-sqli", 0.90));
+            Map.entry("941-xss", 0.94),
+            Map.entry("942-sqli", 0.87),
+            Map.entry("944-java", 0.99));
     private static final int MIN_CATEGORY_CASES = 10;
     /** At most this share of the independent (generated) benign corpus may be blocked. */
-    private static final double GENERATED_BENIGN_BLOCK_CEILING = 0.27;
+    private static final double GENERATED_BENIGN_BLOCK_CEILING = 0.005;
 
     /** Blocked / total per "category PLn block|allow" key, with the PL1 misses and the blocked allow cases. */
     record Tally(Map<String, int[]> counts, List<String> misses, List<String> falseAlarms) {
@@ -202,35 +209,34 @@ class WafCorpusTest {
         assertTrue(blocked.size() <= GENERATED_BENIGN_BLOCK_CEILING * cases.size(), summary);
     }
 
-    @Test
-    void everyParanoiaLevelWhenRunThenValidationAndBenignFiguresAreReported() throws Exception {
-        GatewayConfig demo = new ConfigLoader().loadDemo();
-        StringBuilder out = new StringBuilder("paranoia | validation PL<=n attacks blocked | 'allow' blocked | benign | generated benign\n");
-        List<CorpusRequest> validation = CorpusRequest.load("/waf/crs-validate.jsonl");
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4})
+    // builds the rule set anew for each level and runs three corpora through it
+    @org.junit.jupiter.api.Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void paranoiaLevelWhenRunThenValidationAndBenignFiguresAreReported(int level) throws Exception {
+        WafConfig waf = new ConfigLoader().loadDemo().waf();
+        WafFilter atLevel = WafFilter.create(new WafConfig(waf.mode(), level, waf.maxBody(), waf.maxHeader(),
+                waf.allowedMethods(), waf.rulesFile(), waf.exclusions()));
         List<CorpusRequest> benign = CorpusRequest.load("/waf/benign.jsonl");
         List<CorpusRequest> generated = CorpusRequest.load("/waf/benign-generated.jsonl");
-        for (int level = 1; level <= 4; level++) {
-            WafConfig waf = demo.waf();
-            WafFilter atLevel = WafFilter.create(new WafConfig(waf.mode(), level, waf.maxBody(), waf.maxHeader(),
-                    waf.allowedMethods(), waf.rulesFile(), waf.exclusions()));
-            Tally tally = Tally.of(atLevel, validation);
-            int[] attacks = new int[2];
-            for (int l = 1; l <= level; l++) {
-                int[] part = tally.sum(" PL" + l + " block");
-                attacks[0] += part[0];
-                attacks[1] += part[1];
-            }
-            int[] allow = tally.sum(" allow");
-            int benignBlocked = blockedIds(atLevel, benign).size();
-            int generatedBlocked = blockedIds(atLevel, generated).size();
-            out.append(String.format("PL%d | %d / %d (%.1f%%) | %d / %d (%.1f%%) | %d / %d (%.2f%%) | %d / %d (%.2f%%)%n", level,
-                    attacks[1], attacks[0], 100.0 * attacks[1] / attacks[0], allow[1], allow[0], 100.0 * allow[1] / allow[0],
-                    benignBlocked, benign.size(), 100.0 * benignBlocked / benign.size(), generatedBlocked, generated.size(),
-                    100.0 * generatedBlocked / generated.size()));
+        Tally tally = Tally.of(atLevel, CorpusRequest.load("/waf/crs-validate.jsonl"));
+        int[] attacks = new int[2];
+        for (int l = 1; l <= level; l++) {
+            int[] part = tally.sum(" PL" + l + " block");
+            attacks[0] += part[0];
+            attacks[1] += part[1];
         }
-        report("levels", out.toString());
-        System.out.print(out);
-        assertTrue(out.toString().contains("PL4"));
+        int[] allow = tally.sum(" PL1 allow");
+        int benignBlocked = blockedIds(atLevel, benign).size();
+        int generatedBlocked = blockedIds(atLevel, generated).size();
+        String line = String.format("PL%d | %d / %d (%.1f%%) | %d / %d (%.1f%%) | %d / %d (%.2f%%) | %d / %d (%.2f%%)%n", level,
+                attacks[1], attacks[0], 100.0 * attacks[1] / attacks[0], allow[1], allow[0], 100.0 * allow[1] / allow[0],
+                benignBlocked, benign.size(), 100.0 * benignBlocked / benign.size(), generatedBlocked, generated.size(),
+                100.0 * generatedBlocked / generated.size());
+        report("level-" + level, "paranoia | validation attacks of PL1..n blocked | PL1 'allow' blocked | benign"
+                + " | generated benign\n" + line);
+        System.out.print(line);
+        assertTrue(attacks[0] > 0);
     }
 
     private static List<String> blockedIds(WafFilter filter, List<CorpusRequest> cases) throws Exception {
