@@ -21,6 +21,8 @@ public final class RequestInspector {
     private final int paranoia;
     private final int threshold;
     private final List<WafConfig.Exclusion> exclusions;
+    /** Per exclusion, its targets parsed once (empty for a whole-request exclusion). */
+    private final List<List<ExclusionTarget>> exclusionTargets;
     private final TargetExtractor extractor = new TargetExtractor();
 
     private final GrammarDetector[] detectors;
@@ -59,6 +61,8 @@ public final class RequestInspector {
         this.paranoia = paranoia;
         this.threshold = threshold;
         this.exclusions = List.copyOf(exclusions);
+        this.exclusionTargets = this.exclusions.stream()
+                .map(e -> e.targets().stream().map(ExclusionTarget::parse).toList()).toList();
         this.detectors = detectors.toArray(new GrammarDetector[0]);
     }
 
@@ -218,14 +222,14 @@ public final class RequestInspector {
 
     /** Collects the exclusions for the path: whole-request ones into {@code excluded}, per-target ones into {@code perTarget}. */
     private void excluded(String path, Set<String> excluded, List<TargetExclusion> perTarget) {
-        for (WafConfig.Exclusion exclusion : exclusions) {
+        for (int i = 0; i < exclusions.size(); i++) {
+            WafConfig.Exclusion exclusion = exclusions.get(i);
             String prefix = exclusion.prefix();
             if (prefix.equals("/") || path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) {
                 if (exclusion.targets().isEmpty()) {
                     excluded.addAll(exclusion.rules());
                 } else {
-                    perTarget.add(new TargetExclusion(exclusion.rules(),
-                            exclusion.targets().stream().map(ExclusionTarget::parse).toList()));
+                    perTarget.add(new TargetExclusion(exclusion.rules(), exclusionTargets.get(i)));
                 }
             }
         }
