@@ -282,10 +282,14 @@ final class SqlInjectionDetector {
                     || rest.charAt(1) == STRING && rest.length() > 2 && "&cU;".indexOf(rest.charAt(2)) >= 0
                     || rest.charAt(1) == NUMBER && rest.length() > 2 && "&cU;".indexOf(rest.charAt(2)) >= 0);
         }
-        if (next == KEYWORD && quote != 0) {
-            // ' order by 1--, ' having 1=1, ' into outfile
-            return rest.length() > 1 && (rest.charAt(1) == KEYWORD || rest.charAt(1) == NUMBER || rest.charAt(1) == STRING)
-                    && rest.indexOf(COMMENT) > 0;
+        if (next == KEYWORD) {
+            // ' order by 1--, 1 having 1=1, ' into outfile '/tmp/x'--
+            return rest.length() > 2 && (rest.charAt(1) == KEYWORD || rest.charAt(1) == NUMBER || rest.charAt(1) == STRING)
+                    && (rest.indexOf(COMMENT) > 0 || "ns".indexOf(rest.charAt(1)) >= 0 && rest.charAt(2) == OPERATOR);
+        }
+        if (next == STATEMENT && (quote != 0 || first == NUMBER)) {
+            // ' waitfor delay '0:0:5'--, 1 select pg_sleep(5)--; "what does "drop table" mean" is not one
+            return rest.indexOf(COMMENT) > 0 || rest.indexOf(SEMICOLON) > 0;
         }
         return false;
     }

@@ -19,7 +19,8 @@ class GrammarDetectorTest {
     @ValueSource(strings = {"1' or '1'='1", "admin'--", "1 union select 1,2,3", "-1 union all select null,version()--",
         "1; drop table users", "' and sleep(5)#", "') or ('a'='a", "1) or (1=1", "x' union select password from users--",
         "1 and ascii(substring(user(),1,1))>64", "\" or \"\"=\"", "1' and extractvalue(1,concat(0x7e,version()))--",
-        "emptyvalue', '4', '2');declare @q varchar(99);exec(@q);--", "' || pg_sleep(5)--", "1 or 1=1"})
+        "emptyvalue', '4', '2');declare @q varchar(99);exec(@q);--", "' || pg_sleep(5)--", "1 or 1=1",
+        "1 having 1=1", "' waitfor delay '0:0:5'--", "1 order by 3--"})
     void sqlWhenTheValueLeavesItsContextThenDetected(String value) {
         assertTrue(SqlInjectionDetector.detect(value), value);
     }
@@ -28,7 +29,8 @@ class GrammarDetectorTest {
     @ValueSource(strings = {"o'reilly sql pocket guide", "select union jacket", "1=1 meaning math", "kids' shoes",
         "drop table lamp", "tom and jerry", "union all vs union", "order by price", "'single quotes' and \"double\"",
         "rock 'n' roll", "how to select a laptop", "i can't and won't", "3 or 4 people", "delete my account",
-        "select * from tutorial"})
+        "select * from tutorial", "it's having fun", "2 select boxes", "order 66 from star wars",
+        "what does \"drop table\" mean"})
     void sqlWhenTheValueIsTextThenNotDetected(String value) {
         assertFalse(SqlInjectionDetector.detect(value), value);
     }
