@@ -727,7 +727,14 @@ public final class ConfigLoader {
                             + String.join(", ", sorted(WafConfig.RULE_FAMILIES)));
                 }
             }
-            exclusions.add(new WafConfig.Exclusion(prefix, rules));
+            List<String> targets = e.strings("targets", List.of());
+            for (int i = 0; i < targets.size(); i++) {
+                if (!WafConfig.Exclusion.TARGET.matcher(targets.get(i)).matches()) {
+                    e.problem("targets[" + i + "]", "not a target (was \"" + targets.get(i)
+                            + "\"); targets: json:$.path.to.field, arg:name, header:name, cookie:name, body");
+                }
+            }
+            exclusions.add(new WafConfig.Exclusion(prefix, rules, targets));
         });
         List<String> contentTypes = contentTypes(s, "allowed-content-types", WafConfig.DEFAULT_CONTENT_TYPES);
         s.finish();

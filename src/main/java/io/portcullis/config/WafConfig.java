@@ -46,10 +46,23 @@ public record WafConfig(
 
     public enum Mode { BLOCK, DETECT, OFF }
 
-    /** Rule families switched off under a path prefix. */
-    public record Exclusion(String prefix, List<String> rules) {
+    /**
+     * Rule families or ids switched off under a path prefix: for the whole request, or only for some of its
+     * values ({@code targets}: {@code json:$.body}, {@code arg:q}, {@code header:referer}, {@code cookie:prefs},
+     * {@code body}), like CRS's {@code ruleRemoveTargetById}.
+     */
+    public record Exclusion(String prefix, List<String> rules, List<String> targets) {
+        /** How a target is written: a JSON path, an argument, a header or a cookie by name, or the raw body. */
+        public static final java.util.regex.Pattern TARGET =
+                java.util.regex.Pattern.compile("json:\\$(?:\\.[^.\\s\\[\\]]+)*|(?:arg|header|cookie):[^\\s]+|body");
+
         public Exclusion {
             rules = List.copyOf(rules);
+            targets = List.copyOf(targets);
+        }
+
+        public Exclusion(String prefix, List<String> rules) {
+            this(prefix, rules, List.of());
         }
     }
 }

@@ -9,6 +9,9 @@ import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.route.Route;
 import io.portcullis.route.RouteFilter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -41,20 +44,49 @@ public final class WafFilter extends GatewayFilter {
 
     private final WafConfig config;
     private final RequestInspector inspector;
+    private final MeterRegistry meters;
     private final String allow;
     private final MediaTypes allowedTypes;
 
     public WafFilter(WafConfig config, RequestInspector inspector) {
+        this(config, inspector, new SimpleMeterRegistry());
+    }
+
+    /**
+     * @param meters where the per-rule and per-route counters go: {@code portcullis.waf.rule.matches} (tags
+     *               {@code rule}, {@code family}, {@code route}, {@code outcome}) for every rule that matched a
+     *               request, and {@code portcullis.waf.requests} (tags {@code route}, {@code outcome}:
+     *               {@code blocked}, {@code detected}, {@code below-threshold}) for every request with a match
+     */
+    public WafFilter(WafConfig config, RequestInspector inspector, MeterRegistry meters) {
         this.config = config;
         this.inspector = inspector;
+        this.meters = meters;
         this.allow = String.join(", ", config.allowedMethods());
         this.allowedTypes = new MediaTypes(config.allowedContentTypes());
     }
 
     /** Builds the filter with the built-in rules and the operator's {@code rules-file}, if any. */
     public static WafFilter create(WafConfig config) {
+        return create(config, new SimpleMeterRegistry());
+    }
+
+    /** Builds the filter with the built-in rules and the operator's {@code rules-file}, counting into {@code meters}. */
+    public static WafFilter create(WafConfig config, MeterRegistry meters) {
         return new WafFilter(config, new RequestInspector(WafRules.load(config), config.paranoia(),
-                Severity.INBOUND_THRESHOLD, config.exclusions()));
+                Severity.INBOUND_THRESHOLD, config.exclusions()), meters);
+    }
+
+    /** Counts what matched, so an operator can see per rule and per route what block mode would stop. */
+    private void count(HttpServletRequest request, Verdict verdict, String outcome) {
+        String route = RequestAttributes.ROUTE.get(request).map(Route::id).orElse("none");
+        Counter.builder("portcullis.waf.requests").description("Requests on which a WAF rule matched, by outcome")
+                .tag("route", route).tag("outcome", outcome).register(meters).increment();
+        for (RuleMatch match : verdict.matches()) {
+            Counter.builder("portcullis.waf.rule.matches").description("WAF rule matches, by rule, route and outcome")
+                    .tag("rule", Integer.toString(match.ruleId())).tag("family", match.family()).tag("route", route)
+                    .tag("outcome", outcome).register(meters).increment();
+        }
     }
 
     @Override
@@ -132,6 +164,10 @@ public final class WafFilter extends GatewayFilter {
         WafRequest inspected = new WafRequest(request.getMethod(), rawPath.isEmpty() ? "/" : rawPath,
                 request.getQueryString(), headers, body, body != null ? body.length : declared);
         Verdict verdict = inspector.inspect(inspected, RouteFilter.path(request));
+        if (!verdict.matches().isEmpty()) {
+            count(request, verdict, !verdict.isAttack() ? "below-threshold"
+                    : config.mode() == WafConfig.Mode.BLOCK ? "blocked" : "detected");
+        }
         if (verdict.isAttack()) {
             String requestId = RequestAttributes.REQUEST_ID.get(request).orElse("-");
             if (config.mode() == WafConfig.Mode.BLOCK) {

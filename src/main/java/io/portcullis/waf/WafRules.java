@@ -41,6 +41,9 @@ public final class WafRules {
             for (ProtocolRule rule : ProtocolRule.values()) {
                 ids.add(rule.id());
             }
+            for (GrammarDetector detector : GrammarDetector.values()) {
+                ids.add(detector.id());
+            }
             List<String> problems = new ArrayList<>();
             for (int i = 0; i < custom.size(); i++) {
                 if (ids.contains(custom.get(i).id())) {

@@ -122,7 +122,7 @@ public final class Gateway implements AutoCloseable {
                 new ClientAddressResolver(config.gateway().trustedProxies(), config.gateway().clientAddressHeader()),
                 new HeaderRedactor(config.apiKeys().header()), List.of(new RequestMetrics(meters))));
         filters.put(FilterStage.ROUTE, new RouteFilter(table));
-        filters.put(FilterStage.WAF, WafFilter.create(config.waf()));
+        filters.put(FilterStage.WAF, WafFilter.create(config.waf(), meters));
         // One rule for the rate-limit charge: stages 4 and 5 count a request in the Redis round trip of their own
         // check (issued API key, token revocation), and stage 6 answers from that count or counts itself.
         Charges charges = new Charges(config.rateLimits());

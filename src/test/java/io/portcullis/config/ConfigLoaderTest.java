@@ -246,6 +246,9 @@ class ConfigLoaderTest {
                                 + "protocol, rce, rfi, scanner, session-fixation, sqli, ssrf, xss"),
                 invalid("exclusion rule unknown", "waf: {exclusions: [{prefix: /api, rules: [nosuch]}]}",
                         "waf.exclusions[0].rules[0]: not a rule family or rule id (was \"nosuch\"); families: custom"),
+                invalid("exclusion target unknown", "waf: {exclusions: [{prefix: /api, rules: [xss], targets: [arg:q, 'query:q']}]}",
+                        "waf.exclusions[0].targets[1]: not a target (was \"query:q\"); targets: json:$.path.to.field, arg:name,"
+                                + " header:name, cookie:name, body"),
                 invalid("waf mode", "waf: {mode: strict}",
                         "waf.mode: must be one of block | detect | off (was \"strict\")"),
                 invalid("logging level", "logging: {level: verbose}",

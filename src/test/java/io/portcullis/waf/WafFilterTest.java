@@ -343,6 +343,23 @@ class WafFilterTest {
     }
 
     @Test
+    void doFilterWhenRulesMatchThenPerRuleAndPerRouteCountersCountTheOutcome() throws Exception {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        WafFilter detecting = WafFilter.create(config(WafConfig.Mode.DETECT, 1024, 16 * 1024, List.of()), meters);
+        WafFilter blocking = WafFilter.create(config(), meters);
+        HttpServletRequest attack = get("/api/x?q=%3Cscript%3Ealert(1)%3C/script%3E");
+        RequestAttributes.ROUTE.set(attack, Route.endpoint("orders", "/api/x", (req, res) -> { }));
+        assertTrue(run(detecting, attack, new FakeServletRequests.Recorder())[0] != null);
+        assertNull(run(blocking, get("/api/x?q=%3Cscript%3Ealert(1)%3C/script%3E"), new FakeServletRequests.Recorder())[0]);
+        run(blocking, get("/api/x?q=hello"), new FakeServletRequests.Recorder());
+        assertEquals(1.0, meters.get("portcullis.waf.requests").tags("route", "orders", "outcome", "detected").counter().count());
+        assertEquals(1.0, meters.get("portcullis.waf.requests").tags("route", "none", "outcome", "blocked").counter().count());
+        assertEquals(1.0, meters.get("portcullis.waf.rule.matches").tags("rule", "941001", "family", "xss", "route", "orders",
+                "outcome", "detected").counter().count());
+        assertEquals(2, meters.find("portcullis.waf.requests").counters().size(), "a clean request is not counted");
+    }
+
+    @Test
     void doFilterWhenRuleIdIsExcludedThenThatRuleAloneIsOff() throws Exception {
         WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024,
                 List.of(new WafConfig.Exclusion("/", List.of("941140")))));
