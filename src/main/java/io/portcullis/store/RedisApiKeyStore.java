@@ -50,10 +50,15 @@ final class RedisApiKeyStore implements ApiKeyStore {
 
     @Override
     public CompletionStage<Void> create(ApiKey key) {
-        Map<String, String> fields = Map.of("id", key.id(), "owner", key.ownerId(), "name", key.name(),
-                "scopes", String.join(RedisUserStore.ROLE_SEPARATOR, key.scopes()),
-                "created", Long.toString(key.createdAt().toEpochMilli()));
-        CompletableFuture<Long> written = redis.call(c -> c.hset(keys.apiKey(key.sha256()), fields));
+        Map<String, String> fields = new java.util.HashMap<>(Map.of("id", key.id(), "owner", key.ownerId(),
+                "name", key.name(), "scopes", String.join(RedisUserStore.ROLE_SEPARATOR, key.scopes()),
+                "created", Long.toString(key.createdAt().toEpochMilli())));
+        key.expiresAt().ifPresent(at -> fields.put("expires", Long.toString(at.toEpochMilli())));
+        String record = keys.apiKey(key.sha256());
+        // Redis deletes an expiring key's record at its expiry, so every node refuses it from then on.
+        CompletableFuture<?> written = key.expiresAt().isEmpty() ? redis.call(c -> c.hset(record, fields))
+                : redis.call(c -> c.hset(record, fields))
+                        .thenCompose(n -> redis.call(c -> c.pexpireat(record, key.expiresAt().get().toEpochMilli())));
         CompletableFuture<Long> indexed = redis.call(c -> c.sadd(keys.ownerApiKeys(key.ownerId()), key.sha256()));
         return CompletableFuture.allOf(written, indexed);
     }
@@ -122,6 +127,7 @@ final class RedisApiKeyStore implements ApiKeyStore {
         String scopes = fields.getOrDefault("scopes", "");
         return Optional.of(new ApiKey(fields.get("id"), fields.get("owner"), fields.getOrDefault("name", ""), sha256,
                 scopes.isEmpty() ? List.of() : Arrays.asList(scopes.split(RedisUserStore.ROLE_SEPARATOR)),
-                Instant.ofEpochMilli(Long.parseLong(fields.getOrDefault("created", "0")))));
+                Instant.ofEpochMilli(Long.parseLong(fields.getOrDefault("created", "0"))),
+                Optional.ofNullable(fields.get("expires")).map(ms -> Instant.ofEpochMilli(Long.parseLong(ms)))));
     }
 }
