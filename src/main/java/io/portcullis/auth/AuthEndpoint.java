@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * here; verify, introspect and revoke in {@link TokenEndpoints}; API-key issuance in {@link ApiKeyEndpoints}.
  * Dispatches by sub-path and method (unknown sub-path → 404, wrong method → 405 with {@code Allow}),
  * authenticates the Bearer endpoints, and turns bad input into 400 and an unreachable store into 503, so
- * no endpoint answers 500. Thread-safe.
+ * no endpoint answers 500. Every request is first counted per client address ({@code auth.limits}, 429 with
+ * the RateLimit fields); password hashing runs behind a bounded {@link HashQueue} (503 when it is full); login
+ * attempts are counted before the password is checked ({@link LoginThrottle}). {@code /login} is also the
+ * RFC 6749 token endpoint (form posts, {@code password} and {@code refresh_token} grants). Thread-safe.
  */
 public final class AuthEndpoint implements RouteHandler {
     /** Roles a user gets at registration. */

@@ -1,6 +1,7 @@
 package io.portcullis.auth;
 
 import io.portcullis.config.AuthConfig.LoginLimitsConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,13 +44,13 @@ final class LoginThrottle {
     /** The password was right: this attempt's count is taken back, and the address remembered for the user. */
     void succeeded(String username, String address) {
         Await.result(attempts.succeeded(usernameGroup(username, address), limits.remember()));
-        Await.result(attempts.succeeded(addressGroup(address), java.time.Duration.ZERO));
+        Await.result(attempts.succeeded(addressGroup(address), Duration.ZERO));
     }
 
     /** The attempt was counted but its password never checked (the hash queue was full): its count is taken back. */
     void withdraw(String username, String address) {
-        Await.result(attempts.succeeded(usernameGroup(username, address), java.time.Duration.ZERO));
-        Await.result(attempts.succeeded(addressGroup(address), java.time.Duration.ZERO));
+        Await.result(attempts.succeeded(usernameGroup(username, address), Duration.ZERO));
+        Await.result(attempts.succeeded(addressGroup(address), Duration.ZERO));
     }
 
     private List<LoginAttemptStore.Counter> addressGroup(String address) {

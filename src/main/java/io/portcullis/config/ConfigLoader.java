@@ -328,6 +328,8 @@ public final class ConfigLoader {
         Duration maxLifetime = s.duration("max-lifetime", d.maxLifetime());
         if (maxLifetime.compareTo(Duration.ofDays(3650)) > 0) {
             s.problem("max-lifetime", "must be at most 3650d (was " + maxLifetime + ")");
+        } else if (maxLifetime.compareTo(Duration.ofMinutes(1)) < 0) {
+            s.problem("max-lifetime", "must be at least 1m (was " + maxLifetime + ")");
         }
         int maxPerUser = (int) s.integer("max-per-user", d.maxPerUser(), 1, 10_000);
         s.finish();

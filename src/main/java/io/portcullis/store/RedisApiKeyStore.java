@@ -59,8 +59,10 @@ final class RedisApiKeyStore implements ApiKeyStore {
         CompletableFuture<?> written = key.expiresAt().isEmpty() ? redis.call(c -> c.hset(record, fields))
                 : redis.call(c -> c.hset(record, fields))
                         .thenCompose(n -> redis.call(c -> c.pexpireat(record, key.expiresAt().get().toEpochMilli())));
-        CompletableFuture<Long> indexed = redis.call(c -> c.sadd(keys.ownerApiKeys(key.ownerId()), key.sha256()));
-        return CompletableFuture.allOf(written, indexed);
+        // Record first, then index: a hash in the index whose record is missing has expired or been revoked, and
+        // listing prunes it.
+        return written.thenCompose(done -> redis.call(c -> c.sadd(keys.ownerApiKeys(key.ownerId()), key.sha256())))
+                .thenApply(added -> null);
     }
 
     @Override
@@ -99,10 +101,19 @@ final class RedisApiKeyStore implements ApiKeyStore {
     @Override
     public CompletionStage<List<ApiKey>> listByOwner(String ownerId) {
         String index = keys.ownerApiKeys(ownerId);
-        return redis.call(c -> c.smembers(index))
-                .thenCompose(hashes -> Futures.each(List.copyOf(hashes), h -> findByHash(h).toCompletableFuture()))
-                .thenApply(found -> found.stream().flatMap(Optional::stream).filter(k -> k.ownerId().equals(ownerId))
+        return redis.call(c -> c.smembers(index)).thenCompose(members -> {
+            List<String> hashes = List.copyOf(members);
+            return Futures.each(hashes, h -> findByHash(h).toCompletableFuture()).thenCompose(found -> {
+                // Records that expired (or were revoked half-way) leave their hash in the index: prune it.
+                String[] gone = java.util.stream.IntStream.range(0, hashes.size())
+                        .filter(i -> found.get(i).isEmpty()).mapToObj(hashes::get).toArray(String[]::new);
+                CompletableFuture<?> pruned = gone.length == 0 ? CompletableFuture.completedFuture(0L)
+                        : redis.call(c -> c.srem(index, gone));
+                return pruned.thenApply(n -> found.stream().flatMap(Optional::stream)
+                        .filter(k -> k.ownerId().equals(ownerId))
                         .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id)).toList());
+            });
+        });
     }
 
     @Override

@@ -25,10 +25,17 @@ public final class ExtraNode implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
     private final Path work;
+    private final List<String> jvmOptions;
     private Process process;
 
     ExtraNode(Path work) {
+        this(work, List.of("-Xmx192m", "-XX:+UseSerialGC"));
+    }
+
+    /** @param jvmOptions the child JVM's options, such as its heap size */
+    ExtraNode(Path work, List<String> jvmOptions) {
         this.work = work;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /** The node as the tests address it. */
@@ -45,10 +52,12 @@ public final class ExtraNode implements AutoCloseable {
         String war = Path.of(System.getProperty("portcullis.war", "target/portcullis.war")).toAbsolutePath().toString();
         try {
             Path temp = Files.createTempDirectory(work, "jetty");
-            process = new ProcessBuilder(List.of(java, "-Xmx192m", "-XX:+UseSerialGC",
-                    "-Dportcullis.config=" + System.getProperty("it.config"),
+            List<String> command = new java.util.ArrayList<>(List.of(java));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-Dportcullis.config=" + System.getProperty("it.config"),
                     "-cp", System.getProperty("java.class.path"), ExtraNode.class.getName(),
-                    Integer.toString(PORT), war, temp.toString()))
+                    Integer.toString(PORT), war, temp.toString()));
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("extra-node.log").toFile()))
                     .start();
@@ -66,6 +75,11 @@ public final class ExtraNode implements AutoCloseable {
             }
             pause();
         }
+    }
+
+    /** Whether the child JVM is still running. */
+    boolean alive() {
+        return process != null && process.isAlive();
     }
 
     /** The PID of the running node. */
