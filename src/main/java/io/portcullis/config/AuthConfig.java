@@ -79,8 +79,8 @@ public record AuthConfig(
      * @param register registrations per client address, counted besides {@code endpoints}
      */
     public record LimitsConfig(RateLimitsConfig.Limit endpoints, RateLimitsConfig.Limit register, LoginLimitsConfig login) {
-        public static final LimitsConfig DEFAULTS = new LimitsConfig(new RateLimitsConfig.Limit(120, Duration.ofMinutes(1)),
-                new RateLimitsConfig.Limit(20, Duration.ofHours(1)), LoginLimitsConfig.DEFAULTS);
+        public static final LimitsConfig DEFAULTS = new LimitsConfig(new RateLimitsConfig.Limit(300, Duration.ofMinutes(1)),
+                new RateLimitsConfig.Limit(100, Duration.ofMinutes(10)), LoginLimitsConfig.DEFAULTS);
     }
 
     /**

@@ -91,7 +91,8 @@ public final class Stores implements AutoCloseable {
                 new RedisApiKeyStore(redis, keys, counting, RedisApiKeyStore.DEFAULT_MAXIMUM_REMEMBERED),
                 new RedisCounterStore(redis, keys, failOpen
                         ? new InMemoryCounterStore(clock, InMemoryCounterStore.DEFAULT_MAXIMUM_COUNTERS) : null),
-                new RedisLoginAttemptStore(redis, keys, clock),
+                new RedisLoginAttemptStore(redis, keys, clock, failOpen
+                        ? new InMemoryLoginAttemptStore(clock, InMemoryLoginAttemptStore.DEFAULT_MAXIMUM_COUNTERS) : null),
                 new RedisDirectStore(redis),
                 algorithm -> new RedisRateLimiter(redis, keys, algorithm, failOpen
                         ? new InMemoryRateLimiter(algorithm, clock, InMemoryRateLimiter.DEFAULT_MAXIMUM_BUCKETS)

@@ -165,7 +165,7 @@ class RedisStoresIT {
     class LoginAttempts extends LoginAttemptStoreContract {
         @Override
         protected io.portcullis.auth.LoginAttemptStore create(MutableClock clock) {
-            return new RedisLoginAttemptStore(connector, KEYS, clock);
+            return new RedisLoginAttemptStore(connector, KEYS, clock, null);
         }
 
         @Override
