@@ -1,6 +1,7 @@
 package io.portcullis.chain;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,7 +23,7 @@ public record Identity(AuthMethod method, Optional<String> userId, List<String> 
     public Identity {
         roles = List.copyOf(roles);
         scopes = List.copyOf(scopes);
-        java.util.Objects.requireNonNull(keyOwner, "keyOwner");
+        Objects.requireNonNull(keyOwner, "keyOwner");
     }
 
     /** A caller without a minted API key. */

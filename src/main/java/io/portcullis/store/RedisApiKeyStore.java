@@ -9,12 +9,14 @@ import io.portcullis.ratelimit.Checked;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * {@link ApiKeyStore} in Redis: a hash per key hash and a set of key hashes per owner. Revoking deletes the
@@ -50,7 +52,7 @@ final class RedisApiKeyStore implements ApiKeyStore {
 
     @Override
     public CompletionStage<Void> create(ApiKey key) {
-        Map<String, String> fields = new java.util.HashMap<>(Map.of("id", key.id(), "owner", key.ownerId(),
+        Map<String, String> fields = new HashMap<>(Map.of("id", key.id(), "owner", key.ownerId(),
                 "name", key.name(), "scopes", String.join(RedisUserStore.ROLE_SEPARATOR, key.scopes()),
                 "created", Long.toString(key.createdAt().toEpochMilli())));
         key.expiresAt().ifPresent(at -> fields.put("expires", Long.toString(at.toEpochMilli())));
@@ -105,7 +107,7 @@ final class RedisApiKeyStore implements ApiKeyStore {
             List<String> hashes = List.copyOf(members);
             return Futures.each(hashes, h -> findByHash(h).toCompletableFuture()).thenCompose(found -> {
                 // Records that expired (or were revoked half-way) leave their hash in the index: prune it.
-                String[] gone = java.util.stream.IntStream.range(0, hashes.size())
+                String[] gone = IntStream.range(0, hashes.size())
                         .filter(i -> found.get(i).isEmpty()).mapToObj(hashes::get).toArray(String[]::new);
                 CompletableFuture<?> pruned = gone.length == 0 ? CompletableFuture.completedFuture(0L)
                         : redis.call(c -> c.srem(index, gone));

@@ -14,10 +14,18 @@ import static org.mockito.Mockito.when;
 import io.portcullis.auth.AuthFixture.Answer;
 import io.portcullis.store.StoreUnavailableException;
 import io.portcullis.testsupport.FakeRequest;
+import io.portcullis.testsupport.FakeResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -102,7 +110,7 @@ class AuthEndpointTest {
     }
 
     private static List<String> iterable(Answer answer) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         answer.body().fieldNames().forEachRemaining(names::add);
         return names;
     }
@@ -152,16 +160,16 @@ class AuthEndpointTest {
             throws Exception {
         auth.post("/register", credentials("bob", "correct horse"));
         int free = auth.config.auth().limits().login().perUsernameAndAddress();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(50);
+        ExecutorService pool = Executors.newFixedThreadPool(50);
         try {
-            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 String password = rightOneAmongThem && i == 49 ? "correct horse" : "wrong horse " + i;
                 FakeRequest request = AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", password));
                 answers.add(pool.submit(() -> {
                     start.await();
-                    io.portcullis.testsupport.FakeResponse response = io.portcullis.testsupport.FakeResponse.create();
+                    FakeResponse response = FakeResponse.create();
                     auth.endpoint.handle(request, response);
                     return response.getStatus();
                 }));
@@ -169,8 +177,8 @@ class AuthEndpointTest {
             start.countDown();
             int evaluated = 0;
             int wrongEvaluated = 0;
-            for (java.util.concurrent.Future<Integer> answer : answers) {
-                int status = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            for (Future<Integer> answer : answers) {
+                int status = answer.get(60, TimeUnit.SECONDS);
                 assertTrue(status == 401 || status == 200 || status == 429, "status " + status);
                 evaluated += status == 429 ? 0 : 1;
                 wrongEvaluated += status == 401 ? 1 : 0;
@@ -377,7 +385,7 @@ class AuthEndpointTest {
                 new TokenEndpoints(auth.config.auth(), null, null, null), new ApiKeyEndpoints(auth.stores.apiKeys(),
                         auth.config.auth().apiKeys(), auth.clock),
                 auth.stores.rateLimiter(auth.config.rateLimits().algorithm()), HashQueue.of(1));
-        io.portcullis.testsupport.FakeResponse response = io.portcullis.testsupport.FakeResponse.create();
+        FakeResponse response = FakeResponse.create();
 
         try {
             endpoint.handle(AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", "correct horse")), response);
@@ -409,7 +417,7 @@ class AuthEndpointTest {
         AuthFixture fixture = new AuthFixture();
         try (io.portcullis.store.Stores down = io.portcullis.store.Stores.create(demo, fixture.clock)) {
             AuthEndpoint endpoint = AuthEndpoint.create(demo, fixture.keys, down, fixture.clock, fixture.hasher);
-            io.portcullis.testsupport.FakeResponse response = io.portcullis.testsupport.FakeResponse.create();
+            FakeResponse response = FakeResponse.create();
 
             endpoint.handle(AuthFixture.jsonRequest("POST", "/auth/login", credentials("alice", "password123")), response);
 
@@ -425,7 +433,7 @@ class AuthEndpointTest {
     }
 
     private static Map<String, String[]> form(String... pairs) {
-        Map<String, String[]> form = new java.util.LinkedHashMap<>();
+        Map<String, String[]> form = new LinkedHashMap<>();
         for (int i = 0; i + 1 < pairs.length; i += 2) {
             form.put(pairs[i], new String[] {pairs[i + 1]});
         }
@@ -521,8 +529,8 @@ class AuthEndpointTest {
     @Test
     void handleWhenHashQueueFullThen503WithRetryAfterAndAttemptNotCounted() throws Exception {
         HashQueue queue = new HashQueue(1, 0, Duration.ofMillis(10));
-        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         Thread holder = new Thread(() -> queue.run(() -> {
             holding.countDown();
             try {
@@ -543,7 +551,7 @@ class AuthEndpointTest {
                     auth.stores.rateLimiter(auth.config.rateLimits().algorithm()), queue);
             for (int i = 0; i < 10; i++) {
                 for (String path : List.of("/auth/login", "/auth/register")) {
-                    io.portcullis.testsupport.FakeResponse response = io.portcullis.testsupport.FakeResponse.create();
+                    FakeResponse response = FakeResponse.create();
                     endpoint.handle(AuthFixture.jsonRequest("POST", path, credentials("bob", "correct horse")), response);
                     assertEquals(503, response.getStatus());
                     assertEquals(HashQueue.RETRY_AFTER_SECONDS, response.getHeader("Retry-After"));
