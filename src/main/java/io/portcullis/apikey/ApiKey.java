@@ -3,6 +3,7 @@ package io.portcullis.apikey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An issued API key, known only by the SHA-256 hash of its secret.
@@ -13,8 +14,10 @@ import java.util.Objects;
  * @param sha256 lower-case hex SHA-256 of the key as the client sends it
  * @param scopes what the key may do
  * @param createdAt when it was issued
+ * @param expiresAt when it stops working, if ever
  */
-public record ApiKey(String id, String ownerId, String name, String sha256, List<String> scopes, Instant createdAt) {
+public record ApiKey(String id, String ownerId, String name, String sha256, List<String> scopes, Instant createdAt,
+        Optional<Instant> expiresAt) {
 
     public ApiKey {
         Objects.requireNonNull(id, "id");
@@ -23,5 +26,16 @@ public record ApiKey(String id, String ownerId, String name, String sha256, List
         Objects.requireNonNull(sha256, "sha256");
         Objects.requireNonNull(createdAt, "createdAt");
         scopes = List.copyOf(scopes);
+        Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+
+    /** A key that never expires. */
+    public ApiKey(String id, String ownerId, String name, String sha256, List<String> scopes, Instant createdAt) {
+        this(id, ownerId, name, sha256, scopes, createdAt, Optional.empty());
+    }
+
+    /** Whether the key has expired at {@code now}. */
+    public boolean expiredAt(Instant now) {
+        return expiresAt.isPresent() && !now.isBefore(expiresAt.get());
     }
 }

@@ -69,12 +69,12 @@ public final class ApiKeyVerifier {
             String sha256 = HEX.formatHex(hash);
             Checked<Optional<ApiKey>> found = chargeFor.isEmpty()
                     ? Checked.notCounted(store.findByHash(sha256).toCompletableFuture().join())
-                    : store.findByHash(sha256, key -> chargeFor.get().apply(identity(key.id(), key.scopes())))
+                    : store.findByHash(sha256, key -> chargeFor.get().apply(identity(key)))
                             .toCompletableFuture().join();
             if (found.outcome().isEmpty()) {
                 return KeyCheck.of(KeyCheck.Outcome.INVALID);
             }
-            Identity identity = identity(found.outcome().get().id(), found.outcome().get().scopes());
+            Identity identity = identity(found.outcome().get());
             Optional<Counted> counted = found.decision().flatMap(decision -> chargeFor.orElseThrow().apply(identity)
                     .map(charge -> new Counted(charge, decision)));
             return new KeyCheck(KeyCheck.Outcome.IDENTIFIED, identity, counted);
@@ -99,6 +99,12 @@ public final class ApiKeyVerifier {
 
     private static Identity identity(String id, List<String> scopes) {
         return new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(), Optional.of(id), scopes);
+    }
+
+    /** An issued key speaks for its owner's rate-limit bucket. */
+    private static Identity identity(ApiKey key) {
+        return new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(), Optional.of(key.id()),
+                key.scopes(), Optional.of(key.ownerId()));
     }
 
     private record StaticKey(byte[] sha256, Identity identity) {}

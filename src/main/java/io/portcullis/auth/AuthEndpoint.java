@@ -5,6 +5,7 @@ import io.portcullis.chain.JsonResponses;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.jwt.BearerToken;
 import io.portcullis.jwt.SigningKeys;
@@ -13,6 +14,10 @@ import io.portcullis.jwt.Verification;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
+import io.portcullis.ratelimit.Decision;
+import io.portcullis.ratelimit.Quota;
+import io.portcullis.ratelimit.RateLimitFields;
+import io.portcullis.ratelimit.RateLimiter;
 import io.portcullis.route.RouteFilter;
 import io.portcullis.route.RouteHandler;
 import io.portcullis.store.StoreUnavailableException;
@@ -36,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * here; verify, introspect and revoke in {@link TokenEndpoints}; API-key issuance in {@link ApiKeyEndpoints}.
  * Dispatches by sub-path and method (unknown sub-path → 404, wrong method → 405 with {@code Allow}),
  * authenticates the Bearer endpoints, and turns bad input into 400 and an unreachable store into 503, so
- * no endpoint answers 500. Thread-safe.
+ * no endpoint answers 500. Every request is first counted per client address ({@code auth.limits}, 429 with
+ * the RateLimit fields); password hashing runs behind a bounded {@link HashQueue} (503 when it is full); login
+ * attempts are counted before the password is checked ({@link LoginThrottle}). {@code /login} is also the
+ * RFC 6749 token endpoint (form posts, {@code password} and {@code refresh_token} grants). Thread-safe.
  */
 public final class AuthEndpoint implements RouteHandler {
     /** Roles a user gets at registration. */
@@ -49,6 +57,14 @@ public final class AuthEndpoint implements RouteHandler {
     static final List<String> DEMO_ROLES = List.of("user", "orders", "inventory");
     private static final Set<String> CREDENTIAL_FIELDS = Set.of("username", "password");
     private static final Set<String> REFRESH_FIELDS = Set.of("refresh_token", "refresh");
+    /** RFC 6749 §4.3.2 and §6; {@code scope} and {@code client_id} are taken and ignored (public clients). */
+    private static final Set<String> GRANT_FIELDS = Set.of("grant_type", "username", "password", "refresh_token",
+            "scope", "client_id");
+    private static final Set<String> LOGOUT_ALL_FIELDS = Set.of("revoke_api_keys");
+    /** The per-address policy of every auth endpoint, in the RateLimit fields. */
+    static final String ENDPOINTS_POLICY = "auth";
+    /** The per-address policy of {@code register}, counted besides {@link #ENDPOINTS_POLICY}. */
+    static final String REGISTER_POLICY = "auth-register";
     private static final Logger LOG = LoggerFactory.getLogger(AuthEndpoint.class);
 
     private final AuthConfig config;
@@ -60,10 +76,12 @@ public final class AuthEndpoint implements RouteHandler {
     private final LoginThrottle throttle;
     private final Map<String, Operation> operations;
     private final ApiKeyEndpoints apiKeys;
+    private final RateLimiter limiter;
+    private final HashQueue hashes;
 
     AuthEndpoint(AuthConfig config, CredentialChecker accounts, UserStore users, PasswordHasher hasher,
             SessionService sessions, TokenChecker tokens, LoginThrottle throttle, TokenEndpoints tokenEndpoints,
-            ApiKeyEndpoints apiKeys) {
+            ApiKeyEndpoints apiKeys, RateLimiter limiter, HashQueue hashes) {
         this.config = config;
         this.accounts = accounts;
         this.users = users;
@@ -72,6 +90,8 @@ public final class AuthEndpoint implements RouteHandler {
         this.tokens = tokens;
         this.throttle = throttle;
         this.apiKeys = apiKeys;
+        this.limiter = limiter;
+        this.hashes = hashes;
         Map<String, Operation> ops = new LinkedHashMap<>();
         ops.put("/register", Operation.post(false, this::register));
         ops.put("/login", Operation.post(false, this::login));
@@ -115,8 +135,10 @@ public final class AuthEndpoint implements RouteHandler {
         SessionService sessions = new SessionService(stores.sessions(), stores.revocations(),
                 new TokenIssuer(keys, config, clock), new RefreshTokens(), accounts, config, clock);
         return new AuthEndpoint(config, accounts, stores.users(), hasher, sessions, tokens,
-                new LoginThrottle(stores.counters()), new TokenEndpoints(config, tokens, sessions, accounts),
-                new ApiKeyEndpoints(stores.apiKeys(), clock));
+                new LoginThrottle(stores.loginAttempts(), config.limits().login()),
+                new TokenEndpoints(config, tokens, sessions, accounts),
+                new ApiKeyEndpoints(stores.apiKeys(), config.apiKeys(), clock),
+                stores.rateLimiter(gateway.rateLimits().algorithm()), HashQueue.of(config.maxConcurrentHashes()));
     }
 
     private static void createDemoUser(UserStore users, PasswordHasher hasher) {
@@ -132,6 +154,9 @@ public final class AuthEndpoint implements RouteHandler {
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!withinLimit(request, response, ENDPOINTS_POLICY, config.limits().endpoints())) {
+            return;
+        }
         String path = RouteFilter.path(request);
         String subPath = path.length() > config.path().length() ? path.substring(config.path().length()) : "/";
         Optional<Operation> operation = Optional.ofNullable(operations.get(subPath))
@@ -159,12 +184,60 @@ public final class AuthEndpoint implements RouteHandler {
             handler.handle(new AuthCall(request, response, subPath, caller));
         } catch (RequestFields.BadInput e) {
             ProblemWriter.write(request, response, ProblemType.BAD_REQUEST, e.getMessage());
+        } catch (HashQueue.Full e) {
+            LOG.debug("auth {} answered 503: {}", subPath, e.getMessage());
+            ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
+                    "Too many passwords are being checked right now; try again shortly.")
+                    .withHeader("Retry-After", HashQueue.RETRY_AFTER_SECONDS));
         } catch (StoreUnavailableException e) {
             LOG.warn("auth {} answered 503: {}", subPath, e.getMessage());
             ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
                     "The gateway's state store is unreachable; try again shortly.")
                     .withHeader("Retry-After", TokenChecker.RETRY_AFTER_SECONDS));
         }
+    }
+
+    /**
+     * Counts the request in its client address's bucket under {@code policy}; when the limit is spent, answers
+     * 429 with {@code Retry-After}. Every answer carries the RateLimit fields of the policies counted so far.
+     *
+     * @return whether the request may go on
+     */
+    private boolean withinLimit(HttpServletRequest request, HttpServletResponse response, String policy,
+            RateLimitsConfig.Limit limit) throws IOException {
+        Quota quota = new Quota(limit.limit(), limit.window());
+        Decision decision = limiter.acquire("a:" + clientAddress(request), policy, quota).toCompletableFuture().join();
+        append(response, RateLimitFields.POLICY, RateLimitFields.policy(policy, quota));
+        switch (decision.outcome()) {
+            case ALLOWED -> {
+                append(response, RateLimitFields.RATE_LIMIT, RateLimitFields.rateLimit(policy, decision));
+                return true;
+            }
+            case LIMITED -> {
+                append(response, RateLimitFields.RATE_LIMIT, RateLimitFields.rateLimit(policy, decision));
+                ProblemWriter.write(request, response, Problem.of(ProblemType.TOO_MANY_REQUESTS,
+                        "Too many requests to the auth service from this address; retry after "
+                                + Math.max(1, decision.resetSeconds()) + " s.")
+                        .withHeader("Retry-After", Long.toString(Math.max(1, decision.resetSeconds()))));
+                return false;
+            }
+            default -> {
+                ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
+                        "Rate limits cannot be counted right now.")
+                        .withHeader("Retry-After", Long.toString(Math.max(1, decision.resetSeconds()))));
+                return false;
+            }
+        }
+    }
+
+    /** Adds an item to a Structured Field list header (one item per policy). */
+    private static void append(HttpServletResponse response, String name, String item) {
+        String present = response.getHeader(name);
+        response.setHeader(name, present == null || present.isEmpty() ? item : present + ", " + item);
+    }
+
+    private static String clientAddress(HttpServletRequest request) {
+        return RequestAttributes.CLIENT.get(request).map(ClientAddress::address).orElseGet(request::getRemoteAddr);
     }
 
     private Optional<io.portcullis.jwt.VerifiedToken> authenticate(HttpServletRequest request,
@@ -193,9 +266,13 @@ public final class AuthEndpoint implements RouteHandler {
                     : "Users are managed by the servlet container's realm (auth.users: container).");
             return;
         }
-        Credentials credentials = credentials(call);
-        User user = new User(TokenIssuer.randomId(), credentials.canonical(), hasher.hash(credentials.password()),
-                REGISTERED_ROLES);
+        Credentials credentials = credentials(call.json(CREDENTIAL_FIELDS));
+        if (!withinLimit(call.request(), call.response(), REGISTER_POLICY, config.limits().register())) {
+            return;
+        }
+        // Hashed whether or not the name is free, so the answer takes as long either way.
+        String hash = hashes.run(() -> hasher.hash(credentials.password()));
+        User user = new User(TokenIssuer.randomId(), credentials.canonical(), hash, REGISTERED_ROLES);
         if (!Await.result(users.create(user))) {
             ProblemWriter.write(call.request(), call.response(), ProblemType.CONFLICT, "The username is taken.");
             return;
@@ -206,26 +283,109 @@ public final class AuthEndpoint implements RouteHandler {
         JsonResponses.write(call.request(), call.response(), 201, body);
     }
 
+    /**
+     * {@code POST /login}: a JSON body {@code {username, password}}, or an RFC 6749 token request as a form
+     * ({@code grant_type=password} or {@code grant_type=refresh_token}), the discovery document's
+     * {@code token_endpoint}.
+     */
     private void login(AuthCall call) throws IOException, RequestFields.BadInput {
-        Credentials credentials = credentials(call);
-        String address = RequestAttributes.CLIENT.get(call.request()).map(ClientAddress::address)
-                .orElseGet(call.request()::getRemoteAddr);
-        Optional<Long> wait = throttle.blockedFor(credentials.canonical(), address);
-        if (wait.isPresent()) {
-            ProblemWriter.write(call.request(), call.response(), Problem.of(ProblemType.TOO_MANY_REQUESTS,
-                    "Too many failed logins; try again later.").withHeader("Retry-After", Long.toString(wait.get())));
+        if (RequestFields.isForm(call.request())) {
+            grant(call);
             return;
         }
-        Optional<Account> account = accounts.check(call.request(), credentials.name(), credentials.canonical(),
-                credentials.password());
+        Credentials credentials = credentials(call.json(CREDENTIAL_FIELDS));
+        Optional<Account> account = checkPassword(call, credentials);
+        if (account == null) {
+            return;
+        }
         if (account.isEmpty()) {
-            throttle.recordFailure(credentials.canonical(), address);
             ProblemWriter.write(call.request(), call.response(), ProblemType.INVALID_CREDENTIALS,
                     "The username or password is wrong.");
             return;
         }
-        throttle.recordSuccess(credentials.canonical());
         writeTokens(call, sessions.login(account.get()));
+    }
+
+    /**
+     * Counts the attempt first (429 when a counter is backing off), then checks the password behind the hash
+     * queue (503 when it is full).
+     *
+     * @return the account, empty for a wrong password, or null when the answer has been written
+     */
+    private Optional<Account> checkPassword(AuthCall call, Credentials credentials) throws IOException {
+        String address = clientAddress(call.request());
+        Optional<Long> wait = throttle.attempt(credentials.canonical(), address);
+        if (wait.isPresent()) {
+            ProblemWriter.write(call.request(), call.response(), Problem.of(ProblemType.TOO_MANY_REQUESTS,
+                    "Too many login attempts; try again in " + wait.get() + " s.")
+                    .withHeader("Retry-After", Long.toString(wait.get())));
+            return null;
+        }
+        Optional<Account> account;
+        try {
+            account = hashes.run(() -> accounts.check(call.request(), credentials.name(), credentials.canonical(),
+                    credentials.password()));
+        } catch (HashQueue.Full e) {
+            // Not evaluated: the attempt must not count against anyone.
+            throttle.withdraw(credentials.canonical(), address);
+            throw e;
+        }
+        if (account.isPresent()) {
+            throttle.succeeded(credentials.canonical(), address);
+        }
+        return account;
+    }
+
+    /**
+     * An RFC 6749 token request (§4.3.2 password, §6 refresh); its errors are §5.2 JSON
+     * ({@code invalid_request}, {@code invalid_grant}, {@code unsupported_grant_type}).
+     */
+    private void grant(AuthCall call) throws IOException {
+        try {
+            RequestFields fields = call.jsonOrForm(GRANT_FIELDS);
+            fields.string("scope", 1024);
+            fields.string("client_id", 256);
+            String grantType = fields.string("grant_type", 64).orElseThrow(() ->
+                    new RequestFields.BadInput("Parameter 'grant_type' is required."));
+            switch (grantType) {
+                case "password" -> {
+                    Credentials credentials = credentials(fields);
+                    Optional<Account> account = checkPassword(call, credentials);
+                    if (account == null) {
+                        return;
+                    }
+                    if (account.isEmpty()) {
+                        oauthError(call, "invalid_grant", "The username or password is wrong.");
+                        return;
+                    }
+                    writeTokens(call, sessions.login(account.get()));
+                }
+                case "refresh_token" -> {
+                    String presented = fields.requireString("refresh_token", 1, RefreshTokens.MAX_LENGTH);
+                    SessionService.Refreshed result = sessions.refresh(presented);
+                    if (result instanceof SessionService.Refreshed.Refused refused) {
+                        oauthError(call, "invalid_grant", refused.description());
+                        return;
+                    }
+                    writeTokens(call, ((SessionService.Refreshed.Issued) result).tokens());
+                }
+                default -> oauthError(call, "unsupported_grant_type",
+                        "Only the password and refresh_token grants are supported.");
+            }
+        } catch (RequestFields.BadInput e) {
+            oauthError(call, "invalid_request", e.getMessage());
+        }
+    }
+
+    /** RFC 6749 §5.2: 400, {@code {"error", "error_description"}}, not cached. */
+    private static void oauthError(AuthCall call, String error, String description) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        // §5.2: the description is limited to printable ASCII without " and \.
+        body.put("error_description", description.replaceAll("[^\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]", " "));
+        call.response().setHeader("Pragma", "no-cache");
+        call.response().setHeader("Cache-Control", "no-store");
+        JsonResponses.write(call.request(), call.response(), 400, body);
     }
 
     private void refresh(AuthCall call) throws IOException, RequestFields.BadInput {
@@ -259,10 +419,14 @@ public final class AuthEndpoint implements RouteHandler {
     }
 
     private void logoutAll(AuthCall call) throws IOException, RequestFields.BadInput {
-        RequestFields.readOptional(call.request(), Set.of());
+        RequestFields fields = RequestFields.readOptional(call.request(), LOGOUT_ALL_FIELDS);
+        boolean revokeKeys = fields.bool("revoke_api_keys").orElse(false);
         io.portcullis.jwt.VerifiedToken token = call.token();
         token.jti().ifPresent(jti -> sessions.revokeAccessToken(token.subject(), jti, token.expiresAt()));
         sessions.endAll(token.subject());
+        if (revokeKeys) {
+            apiKeys.revokeAll(token.subject());
+        }
         noContent(call);
     }
 
@@ -305,8 +469,7 @@ public final class AuthEndpoint implements RouteHandler {
         }
     }
 
-    private static Credentials credentials(AuthCall call) throws RequestFields.BadInput {
-        RequestFields fields = call.json(CREDENTIAL_FIELDS);
+    private static Credentials credentials(RequestFields fields) throws RequestFields.BadInput {
         String raw = fields.requireString("username", 1, Usernames.MAX_LENGTH * 4);
         String canonical = Usernames.normalise(raw).orElseThrow(() -> new RequestFields.BadInput(
                 "Field 'username' must be 1–" + Usernames.MAX_LENGTH

@@ -1,57 +1,65 @@
 package io.portcullis.auth;
 
-import io.portcullis.ratelimit.CounterStore;
+import io.portcullis.config.AuthConfig.LoginLimitsConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Brute-force protection for login: failed attempts are counted per normalised username and per client
- * address in the shared {@link CounterStore} (so every node sees them), and past a limit further attempts
- * are refused before any password is checked, until the window that started with the first failure ends.
- * A success clears the username's count, not the address's. Unknown usernames are counted like known
- * ones, so the answers say nothing about which users exist. Thread-safe.
+ * Brute-force protection for login, counted before any password is checked: every attempt is first counted,
+ * atomically and on every node ({@link LoginAttemptStore}), on three counters — the username from this client
+ * address, this address whatever the username, and the username from every address — and only an attempt that
+ * all of them let through has its password checked. Past a counter's free attempts the next one must wait an
+ * exponential back-off, so of any number of concurrent guesses only the free ones are evaluated, and nothing is
+ * locked for good. The username-wide counter, the one strangers could run up, does not hold back an address
+ * that has logged in to that account before ({@code auth.limits.login.remember}). A success takes back only its
+ * own count: the failures of other addresses stay counted. Unknown usernames are counted like known ones, so the
+ * answers say nothing about which users exist. Thread-safe.
  */
 final class LoginThrottle {
-    /** Failed logins allowed per username within {@link #WINDOW}; the next attempt gets 429. */
-    static final int MAX_FAILURES_PER_USERNAME = 5;
-    /** Failed logins allowed per client address within {@link #WINDOW}, whatever the usernames. */
-    static final int MAX_FAILURES_PER_ADDRESS = 20;
-    static final Duration WINDOW = Duration.ofMinutes(15);
+    private final LoginAttemptStore attempts;
+    private final LoginLimitsConfig limits;
+    private final LoginAttemptStore.Backoff backoff;
 
-    private final CounterStore counters;
-
-    LoginThrottle(CounterStore counters) {
-        this.counters = counters;
+    LoginThrottle(LoginAttemptStore attempts, LoginLimitsConfig limits) {
+        this.attempts = attempts;
+        this.limits = limits;
+        this.backoff = new LoginAttemptStore.Backoff(limits.backoff(), limits.maxBackoff(), limits.window());
     }
 
-    /** Seconds until another attempt is allowed, or empty when one is allowed now. */
-    Optional<Long> blockedFor(String username, String address) {
-        long wait = 0;
-        CounterStore.Count byUser = Await.result(counters.peek(userKey(username)));
-        if (byUser.value() >= MAX_FAILURES_PER_USERNAME) {
-            wait = Math.max(1, byUser.resetSeconds());
+    /**
+     * Counts one attempt, or refuses it.
+     *
+     * @return seconds to wait before trying again, or empty when the attempt was counted and its password may be
+     *     checked
+     */
+    Optional<Long> attempt(String username, String address) {
+        long wait = Await.result(attempts.attempt(addressGroup(address), backoff));
+        if (wait == 0) {
+            wait = Await.result(attempts.attempt(usernameGroup(username, address), backoff));
         }
-        CounterStore.Count byAddress = Await.result(counters.peek(addressKey(address)));
-        if (byAddress.value() >= MAX_FAILURES_PER_ADDRESS) {
-            wait = Math.max(wait, Math.max(1, byAddress.resetSeconds()));
-        }
-        return wait > 0 ? Optional.of(wait) : Optional.empty();
+        return wait == 0 ? Optional.empty() : Optional.of(Math.max(1, (wait + 999) / 1000));
     }
 
-    void recordFailure(String username, String address) {
-        Await.result(counters.increment(userKey(username), WINDOW));
-        Await.result(counters.increment(addressKey(address), WINDOW));
+    /** The password was right: this attempt's count is taken back, and the address remembered for the user. */
+    void succeeded(String username, String address) {
+        Await.result(attempts.succeeded(usernameGroup(username, address), limits.remember()));
+        Await.result(attempts.succeeded(addressGroup(address), Duration.ZERO));
     }
 
-    void recordSuccess(String username) {
-        Await.result(counters.reset(userKey(username)));
+    /** The attempt was counted but its password never checked (the hash queue was full): its count is taken back. */
+    void withdraw(String username, String address) {
+        Await.result(attempts.succeeded(usernameGroup(username, address), Duration.ZERO));
+        Await.result(attempts.succeeded(addressGroup(address), Duration.ZERO));
     }
 
-    private static String userKey(String username) {
-        return "login-failures:u:" + username;
+    private List<LoginAttemptStore.Counter> addressGroup(String address) {
+        return List.of(new LoginAttemptStore.Counter("{a:" + address + "}", limits.perAddress()));
     }
 
-    private static String addressKey(String address) {
-        return "login-failures:a:" + address;
+    /** Both keys carry the username's hash tag, so one script may touch them. */
+    private List<LoginAttemptStore.Counter> usernameGroup(String username, String address) {
+        return List.of(new LoginAttemptStore.Counter("{n:" + username + "}:a:" + address, limits.perUsernameAndAddress()),
+                new LoginAttemptStore.Counter("{n:" + username + "}", limits.perUsername()));
     }
 }

@@ -125,6 +125,12 @@ final class RequestFields {
         }
     }
 
+    /** Whether the body is declared as a form ({@code application/x-www-form-urlencoded}). */
+    static boolean isForm(HttpServletRequest request) {
+        return Optional.ofNullable(request.getContentType()).orElse("").toLowerCase(Locale.ROOT)
+                .startsWith("application/x-www-form-urlencoded");
+    }
+
     /** An empty body is allowed (e.g. logout without a refresh token), whatever its declared type. */
     static RequestFields readOptional(HttpServletRequest request, Set<String> allowed) throws BadInput {
         if (request.getContentLengthLong() == 0) {
@@ -151,6 +157,44 @@ final class RequestFields {
             throw new BadInput("Field '" + name + "' is longer than " + maxLength + " characters.");
         }
         return Optional.of(value);
+    }
+
+    /** A JSON boolean; in a form, {@code true} or {@code false}. */
+    Optional<Boolean> bool(String name) throws BadInput {
+        if (form.containsKey(name)) {
+            String text = form.get(name)[0];
+            if (!text.equals("true") && !text.equals("false")) {
+                throw new BadInput("Field '" + name + "' must be true or false.");
+            }
+            return Optional.of(Boolean.parseBoolean(text));
+        }
+        JsonNode node = json.get(name);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            throw new BadInput("Field '" + name + "' must be true or false.");
+        }
+        return Optional.of(node.asBoolean());
+    }
+
+    /** A whole number from {@code min} to {@code max}; in a form, its decimal digits. */
+    Optional<Long> integer(String name, long min, long max) throws BadInput {
+        JsonNode node = form.containsKey(name) ? null : json.get(name);
+        Optional<Long> value;
+        if (form.containsKey(name)) {
+            String text = form.get(name)[0];
+            value = text.matches("[0-9]{1,18}") ? Optional.of(Long.parseLong(text)) : Optional.of(Long.MIN_VALUE);
+        } else if (node == null || node.isNull()) {
+            return Optional.empty();
+        } else {
+            value = node.isIntegralNumber() && node.canConvertToLong() ? Optional.of(node.asLong())
+                    : Optional.of(Long.MIN_VALUE);
+        }
+        if (value.get() < min || value.get() > max) {
+            throw new BadInput("Field '" + name + "' must be a whole number from " + min + " to " + max + ".");
+        }
+        return value;
     }
 
     String requireString(String name, int minLength, int maxLength) throws BadInput {

@@ -57,7 +57,7 @@ final class SessionService {
         String refresh = refreshTokens.create(sid, carried(account));
         Await.result(sessions.create(new Session(sid, account.userId(), now, now, now.plus(config.refreshTtl())),
                 RefreshTokens.hash(refresh)));
-        return pair(account, sid, refresh);
+        return pair(account, sid, refresh, now);
     }
 
     Refreshed refresh(String presented) {
@@ -131,11 +131,13 @@ final class SessionService {
             end(session.userId(), session.sid());
             return new Refreshed.Refused("The user no longer exists.");
         }
-        return new Refreshed.Issued(pair(account.get(), session.sid(), refresh));
+        // A refresh is no new password proof: the token keeps the login's auth_time.
+        return new Refreshed.Issued(pair(account.get(), session.sid(), refresh, session.createdAt()));
     }
 
-    private TokenPair pair(Account account, String sid, String refresh) {
-        TokenIssuer.AccessToken access = issuer.issue(account.userId(), sid, account.roles(), account.roles());
+    private TokenPair pair(Account account, String sid, String refresh, Instant authTime) {
+        TokenIssuer.AccessToken access = issuer.issue(account.userId(), sid, account.roles(), account.roles(),
+                Optional.of(authTime));
         return new TokenPair(access.token(), config.accessTtl().toSeconds(), refresh, account.userId());
     }
 

@@ -11,16 +11,20 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Issues the gateway's access tokens: header {@code typ: at+jwt} and {@code kid}; claims {@code iss},
  * {@code sub} (the user id), {@code aud}, {@code iat}, {@code exp}, {@code jti}, {@code sid},
- * {@code typ: "access"}, and {@code scope} / {@code roles} where the user has them. Signed with the first
+ * {@code typ: "access"}, {@code auth_time} (when the session's password login was), and {@code scope} /
+ * {@code roles} where the user has them. Signed with the first
  * key of the ring. Thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068">RFC 9068</a>
  */
 public final class TokenIssuer {
+    /** The claim that says when the user last gave their password. */
+    public static final String AUTH_TIME = "auth_time";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SigningKeys keys;
@@ -41,7 +45,17 @@ public final class TokenIssuer {
         }
     }
 
+    /** An access token without {@code auth_time} (not issued from a password login). */
     public AccessToken issue(String userId, String sessionId, List<String> roles, List<String> scopes) {
+        return issue(userId, sessionId, roles, scopes, Optional.empty());
+    }
+
+    /**
+     * @param authTime when the user last proved their password (the session's login), as the {@code auth_time}
+     *     claim (OpenID Connect Core §2): minting an API key needs a recent one
+     */
+    public AccessToken issue(String userId, String sessionId, List<String> roles, List<String> scopes,
+            Optional<Instant> authTime) {
         // Whole seconds: JWT times are NumericDate, and iat must not look later than the clock.
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         Instant expires = now.plus(config.accessTtl());
@@ -58,6 +72,7 @@ public final class TokenIssuer {
                 .withJWTId(jti)
                 .withClaim("sid", sessionId)
                 .withClaim("typ", TokenVerifier.ACCESS_TYPE_CLAIM);
+        authTime.ifPresent(at -> builder.withClaim(AUTH_TIME, at.getEpochSecond()));
         if (!scopes.isEmpty()) {
             builder.withClaim("scope", String.join(" ", scopes));
         }

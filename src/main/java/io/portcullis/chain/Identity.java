@@ -1,6 +1,7 @@
 package io.portcullis.chain;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -10,9 +11,11 @@ import java.util.Optional;
  * @param userId the verified JWT subject
  * @param clientId the id of the API key presented
  * @param scopes what the caller may do (JWT scope/roles, or API-key scopes)
+ * @param keyOwner the user who minted the API key presented ({@code clientId}); empty for a configured key: a
+ *     minted key's requests count in its owner's rate-limit bucket
  */
 public record Identity(AuthMethod method, Optional<String> userId, List<String> roles, Optional<String> clientId,
-        List<String> scopes) {
+        List<String> scopes, Optional<String> keyOwner) {
 
     public static final Identity ANONYMOUS = new Identity(AuthMethod.ANONYMOUS, Optional.empty(), List.of(),
             Optional.empty(), List.of());
@@ -20,6 +23,13 @@ public record Identity(AuthMethod method, Optional<String> userId, List<String> 
     public Identity {
         roles = List.copyOf(roles);
         scopes = List.copyOf(scopes);
+        Objects.requireNonNull(keyOwner, "keyOwner");
+    }
+
+    /** A caller without a minted API key. */
+    public Identity(AuthMethod method, Optional<String> userId, List<String> roles, Optional<String> clientId,
+            List<String> scopes) {
+        this(method, userId, roles, clientId, scopes, Optional.empty());
     }
 
     /** How the caller was identified; the wire value goes into {@code X-Auth-Method}. */

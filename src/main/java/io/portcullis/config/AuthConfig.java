@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The {@code auth:} section: the embedded auth service and how tokens are verified. */
@@ -22,12 +23,30 @@ public record AuthConfig(
         UserSource users,
         boolean registration,
         List<TrustedIssuerConfig> trustedIssuers,
-        List<ConsumerConfig> consumers) {
+        List<ConsumerConfig> consumers,
+        LimitsConfig limits,
+        int maxConcurrentHashes,
+        ApiKeyIssuanceConfig apiKeys) {
+
+    /** {@code auth.max-concurrent-hashes} when not configured: derived from the heap ({@code 0}). */
+    public static final int DERIVED_CONCURRENT_HASHES = 0;
 
     public AuthConfig {
         signingKeys = List.copyOf(signingKeys);
         trustedIssuers = List.copyOf(trustedIssuers);
         consumers = List.copyOf(consumers);
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(apiKeys, "apiKeys");
+    }
+
+    /** As the canonical constructor, with the default limits, hash concurrency and API-key rules. */
+    public AuthConfig(String path, String issuer, String audience, Algorithm algorithm,
+            List<SigningKeyConfig> signingKeys, Duration accessTtl, Duration refreshTtl, Duration idleTimeout,
+            Duration leeway, Duration refreshGrace, TokenCacheConfig tokenCache, UserSource users,
+            boolean registration, List<TrustedIssuerConfig> trustedIssuers, List<ConsumerConfig> consumers) {
+        this(path, issuer, audience, algorithm, signingKeys, accessTtl, refreshTtl, idleTimeout, leeway, refreshGrace,
+                tokenCache, users, registration, trustedIssuers, consumers, LimitsConfig.DEFAULTS,
+                DERIVED_CONCURRENT_HASHES, ApiKeyIssuanceConfig.DEFAULTS);
     }
 
     /** JWS algorithms the gateway signs with. */
@@ -106,5 +125,46 @@ public record AuthConfig(
         public ConsumerConfig(String key, Algorithm algorithm, Secret secret) {
             this(key, algorithm, secret, List.of(), List.of(), DEFAULT_CONSUMER_MAX_LIFETIME, Optional.empty());
         }
+    }
+
+    /**
+     * {@code auth.limits}: a per-address limit on every {@code auth.path} endpoint, a tighter one on
+     * {@code register}, and the login attempt counters.
+     *
+     * @param endpoints every request to the auth service, per client address
+     * @param register registrations per client address, counted besides {@code endpoints}
+     */
+    public record LimitsConfig(RateLimitsConfig.Limit endpoints, RateLimitsConfig.Limit register, LoginLimitsConfig login) {
+        public static final LimitsConfig DEFAULTS = new LimitsConfig(new RateLimitsConfig.Limit(300, Duration.ofMinutes(1)),
+                new RateLimitsConfig.Limit(100, Duration.ofMinutes(10)), LoginLimitsConfig.DEFAULTS);
+    }
+
+    /**
+     * {@code auth.limits.login}: attempts counted before the password is checked. Each counter lets its first
+     * attempts through freely; from the last free one on, the next attempt must wait {@code backoff}, doubling
+     * with each further attempt up to {@code max-backoff}. Counts are forgotten {@code window} after the last
+     * attempt.
+     *
+     * @param perUsernameAndAddress free attempts at one username from one client address
+     * @param perAddress free attempts from one client address, whatever the usernames
+     * @param perUsername free attempts at one username from all addresses; an address that logged in to that
+     *     account within {@code remember} is not held back by this counter
+     */
+    public record LoginLimitsConfig(int perUsernameAndAddress, int perAddress, int perUsername, Duration backoff,
+            Duration maxBackoff, Duration window, Duration remember) {
+        public static final LoginLimitsConfig DEFAULTS = new LoginLimitsConfig(5, 30, 20, Duration.ofSeconds(1),
+                Duration.ofMinutes(15), Duration.ofMinutes(15), Duration.ofDays(30));
+    }
+
+    /**
+     * {@code auth.api-keys}: the rules for keys users mint.
+     *
+     * @param reauth how recent the password login behind the access token must be ({@code auth_time})
+     * @param maxLifetime the longest {@code expires_in}; also the lifetime of a key minted without one
+     * @param maxPerUser live keys one user may hold
+     */
+    public record ApiKeyIssuanceConfig(Duration reauth, Duration maxLifetime, int maxPerUser) {
+        public static final ApiKeyIssuanceConfig DEFAULTS =
+                new ApiKeyIssuanceConfig(Duration.ofMinutes(10), Duration.ofDays(365), 20);
     }
 }

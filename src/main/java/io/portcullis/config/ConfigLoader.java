@@ -439,9 +439,51 @@ public final class ConfigLoader {
             consumers.add(new ConsumerConfig(key, alg, secret.orElse(null), roles, scopes, maxLifetime,
                     consumerAudience.filter(a -> !a.isBlank())));
         });
+        AuthConfig.LimitsConfig limits = authLimits(s.section("limits"));
+        int maxHashes = (int) s.integer("max-concurrent-hashes", AuthConfig.DERIVED_CONCURRENT_HASHES, 1, 1024);
+        AuthConfig.ApiKeyIssuanceConfig apiKeys = apiKeyIssuance(s.section("api-keys"));
         s.finish();
         return new AuthConfig(path, issuer, audience, algorithm, keys, accessTtl, refreshTtl, idleTimeout, leeway,
-                refreshGrace, tokenCache, users, registration, issuers, consumers);
+                refreshGrace, tokenCache, users, registration, issuers, consumers, limits, maxHashes, apiKeys);
+    }
+
+    private static AuthConfig.LimitsConfig authLimits(Section s) {
+        AuthConfig.LimitsConfig d = AuthConfig.LimitsConfig.DEFAULTS;
+        Limit endpoints = limit(s.section("endpoints"), d.endpoints());
+        Limit register = limit(s.section("register"), d.register());
+        Section l = s.section("login");
+        AuthConfig.LoginLimitsConfig dl = d.login();
+        int perPair = (int) l.integer("per-username-and-address", dl.perUsernameAndAddress(), 1, 1000);
+        int perAddress = (int) l.integer("per-address", dl.perAddress(), 1, 100_000);
+        int perUsername = (int) l.integer("per-username", dl.perUsername(), 1, 100_000);
+        Duration backoff = l.duration("backoff", dl.backoff());
+        Duration maxBackoff = l.duration("max-backoff", dl.maxBackoff());
+        Duration window = l.duration("window", dl.window());
+        Duration remember = l.allowance("remember", dl.remember());
+        if (maxBackoff.compareTo(backoff) < 0) {
+            l.problem("max-backoff", "must not be shorter than backoff (" + backoff + ", was " + maxBackoff + ")");
+        }
+        if (maxBackoff.compareTo(Duration.ofDays(1)) > 0) {
+            l.problem("max-backoff", "must be at most 1d (was " + maxBackoff + ")");
+        }
+        l.finish();
+        s.finish();
+        return new AuthConfig.LimitsConfig(endpoints, register,
+                new AuthConfig.LoginLimitsConfig(perPair, perAddress, perUsername, backoff, maxBackoff, window, remember));
+    }
+
+    private static AuthConfig.ApiKeyIssuanceConfig apiKeyIssuance(Section s) {
+        AuthConfig.ApiKeyIssuanceConfig d = AuthConfig.ApiKeyIssuanceConfig.DEFAULTS;
+        Duration reauth = s.duration("reauth", d.reauth());
+        Duration maxLifetime = s.duration("max-lifetime", d.maxLifetime());
+        if (maxLifetime.compareTo(Duration.ofDays(3650)) > 0) {
+            s.problem("max-lifetime", "must be at most 3650d (was " + maxLifetime + ")");
+        } else if (maxLifetime.compareTo(Duration.ofMinutes(1)) < 0) {
+            s.problem("max-lifetime", "must be at least 1m (was " + maxLifetime + ")");
+        }
+        int maxPerUser = (int) s.integer("max-per-user", d.maxPerUser(), 1, 10_000);
+        s.finish();
+        return new AuthConfig.ApiKeyIssuanceConfig(reauth, maxLifetime, maxPerUser);
     }
 
     /** A secret from {@code secret-env} or inline {@code secret}; problems never quote the value. */

@@ -64,7 +64,7 @@ public final class JwtAuthenticator {
         }
         VerifiedToken verified = ((Verification.Verified) verification).token();
         Identity identity = new Identity(Identity.AuthMethod.JWT, Optional.of(verified.subject()), verified.roles(),
-                previous.clientId(), verified.scopes());
+                previous.clientId(), verified.scopes(), previous.keyOwner());
         boolean scoped = granted(verified).containsAll(requiredScopes);
         Optional<Charge> charge = scoped ? chargeFor.apply(identity) : Optional.empty();
         // No iat: the token counts as issued before any logout-all of its subject.

@@ -12,6 +12,7 @@ public enum ProblemType {
     TOKEN_MISSING("token-missing", 401, "Authentication required"),
     INVALID_TOKEN("invalid-token", 401, "Invalid token"),
     INVALID_CREDENTIALS("invalid-credentials", 401, "Invalid credentials"),
+    INSUFFICIENT_USER_AUTHENTICATION("insufficient-user-authentication", 401, "Insufficient user authentication"),
     API_KEY_REQUIRED("api-key-required", 401, "API key required"),
     INVALID_API_KEY("invalid-api-key", 401, "Invalid API key"),
     REQUEST_BLOCKED("request-blocked", 403, "Request blocked"),

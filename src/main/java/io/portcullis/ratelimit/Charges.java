@@ -10,7 +10,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 
 /**
- * The rate-limit charge a request makes on its route, if any: the bucket is the API key ({@code k:<id>}),
+ * The rate-limit charge a request makes on its route, if any: the bucket is a minted API key's owner
+ * ({@code u:<owner>}), a configured API key ({@code k:<id>}),
  * else the JWT subject ({@code u:<sub>}), else the client address after trusted-proxy handling
  * ({@code a:<address>}); a route with its own {@code rate-limit} counts under its id, other routes under
  * {@code default} (identified callers) or {@code anonymous}. None on routes with {@code rate-limit: off},
@@ -47,8 +48,14 @@ public final class Charges {
         return Optional.of(new Charge(bucket(identity, request), policy, new Quota(limit.limit(), limit.window())));
     }
 
-    /** {@code k:<API key id>}, else {@code u:<JWT subject>}, else {@code a:<client address>}. */
+    /**
+     * {@code u:<owner>} for a key a user minted (however many keys they mint, they share one bucket), else
+     * {@code k:<API key id>}, else {@code u:<JWT subject>}, else {@code a:<client address>}.
+     */
     static String bucket(Identity identity, HttpServletRequest request) {
+        if (identity.clientId().isPresent() && identity.keyOwner().isPresent()) {
+            return "u:" + identity.keyOwner().get();
+        }
         if (identity.clientId().isPresent()) {
             return "k:" + identity.clientId().get();
         }

@@ -2,6 +2,7 @@ package io.portcullis.store;
 
 import io.portcullis.apikey.ApiKey;
 import io.portcullis.apikey.ApiKeyStore;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -11,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * {@link ApiKeyStore} for one node. Keys are never evicted: past {@code maximumKeys} issuing fails with
- * {@link StoreUnavailableException}. Thread-safe.
+ * {@link ApiKeyStore} for one node. Keys leave only when revoked or expired: past {@code maximumKeys} live
+ * keys issuing fails with {@link StoreUnavailableException}. Thread-safe.
  */
 public final class InMemoryApiKeyStore implements ApiKeyStore {
     /** Default bound on issued keys. */
@@ -20,13 +21,21 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
 
     private final ConcurrentMap<String, ApiKey> byHash = new ConcurrentHashMap<>();
     private final int maximumKeys;
+    private final Clock clock;
 
     public InMemoryApiKeyStore(int maximumKeys) {
+        this(maximumKeys, Clock.systemUTC());
+    }
+
+    /** @param clock tells when a key with an expiry stops working */
+    public InMemoryApiKeyStore(int maximumKeys, Clock clock) {
         this.maximumKeys = maximumKeys;
+        this.clock = clock;
     }
 
     @Override
     public CompletionStage<Void> create(ApiKey key) {
+        byHash.values().removeIf(k -> k.expiredAt(clock.instant()));
         if (byHash.size() >= maximumKeys) {
             return CompletableFuture.failedFuture(
                     new StoreUnavailableException("the in-memory API key store is full (" + maximumKeys + " keys)"));
@@ -37,7 +46,8 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
 
     @Override
     public CompletionStage<Optional<ApiKey>> findByHash(String sha256) {
-        return CompletableFuture.completedFuture(Optional.ofNullable(byHash.get(sha256)));
+        return CompletableFuture.completedFuture(Optional.ofNullable(byHash.get(sha256))
+                .filter(key -> !key.expiredAt(clock.instant())));
     }
 
     @Override
@@ -58,7 +68,7 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
 
     private List<ApiKey> ownedBy(String ownerId) {
         // A linear scan: issuing and listing are rare, lookups by hash are the hot path.
-        return byHash.values().stream().filter(k -> k.ownerId().equals(ownerId))
+        return byHash.values().stream().filter(k -> k.ownerId().equals(ownerId) && !k.expiredAt(clock.instant()))
                 .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id)).toList();
     }
 }

@@ -29,6 +29,8 @@ record LuaScript(String name, String source, String sha1) {
     static final LuaScript USER_CREATE = load("user-create");
     static final LuaScript SESSION_ROTATE = load("session-rotate");
     static final LuaScript DIRECT_GET = load("direct-get");
+    static final LuaScript LOGIN_ATTEMPT = load("login-attempt");
+    static final LuaScript LOGIN_SUCCESS = load("login-success");
 
     /** The checks that can run in front of a rate-limit script ({@link #checkThenCount}). */
     static final List<LuaScript> CHECKS = List.of(REVOCATION_CHECK, API_KEY_MATCH);
@@ -69,7 +71,7 @@ record LuaScript(String name, String source, String sha1) {
 
     private static List<LuaScript> all() {
         List<LuaScript> all = new ArrayList<>(List.of(FIXED_WINDOW, SLIDING_WINDOW, TOKEN_BUCKET, REVOCATION_CHECK,
-                API_KEY_MATCH, REVOKE_BEFORE, USER_CREATE, SESSION_ROTATE, DIRECT_GET));
+                API_KEY_MATCH, REVOKE_BEFORE, USER_CREATE, SESSION_ROTATE, DIRECT_GET, LOGIN_ATTEMPT, LOGIN_SUCCESS));
         COMBINED.values().forEach(byCount -> all.addAll(byCount.values()));
         return List.copyOf(all);
     }

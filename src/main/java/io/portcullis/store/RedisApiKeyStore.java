@@ -9,12 +9,14 @@ import io.portcullis.ratelimit.Checked;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * {@link ApiKeyStore} in Redis: a hash per key hash and a set of key hashes per owner. Revoking deletes the
@@ -50,12 +52,19 @@ final class RedisApiKeyStore implements ApiKeyStore {
 
     @Override
     public CompletionStage<Void> create(ApiKey key) {
-        Map<String, String> fields = Map.of("id", key.id(), "owner", key.ownerId(), "name", key.name(),
-                "scopes", String.join(RedisUserStore.ROLE_SEPARATOR, key.scopes()),
-                "created", Long.toString(key.createdAt().toEpochMilli()));
-        CompletableFuture<Long> written = redis.call(c -> c.hset(keys.apiKey(key.sha256()), fields));
-        CompletableFuture<Long> indexed = redis.call(c -> c.sadd(keys.ownerApiKeys(key.ownerId()), key.sha256()));
-        return CompletableFuture.allOf(written, indexed);
+        Map<String, String> fields = new HashMap<>(Map.of("id", key.id(), "owner", key.ownerId(),
+                "name", key.name(), "scopes", String.join(RedisUserStore.ROLE_SEPARATOR, key.scopes()),
+                "created", Long.toString(key.createdAt().toEpochMilli())));
+        key.expiresAt().ifPresent(at -> fields.put("expires", Long.toString(at.toEpochMilli())));
+        String record = keys.apiKey(key.sha256());
+        // Redis deletes an expiring key's record at its expiry, so every node refuses it from then on.
+        CompletableFuture<?> written = key.expiresAt().isEmpty() ? redis.call(c -> c.hset(record, fields))
+                : redis.call(c -> c.hset(record, fields))
+                        .thenCompose(n -> redis.call(c -> c.pexpireat(record, key.expiresAt().get().toEpochMilli())));
+        // Record first, then index: a hash in the index whose record is missing has expired or been revoked, and
+        // listing prunes it.
+        return written.thenCompose(done -> redis.call(c -> c.sadd(keys.ownerApiKeys(key.ownerId()), key.sha256())))
+                .thenApply(added -> null);
     }
 
     @Override
@@ -94,10 +103,19 @@ final class RedisApiKeyStore implements ApiKeyStore {
     @Override
     public CompletionStage<List<ApiKey>> listByOwner(String ownerId) {
         String index = keys.ownerApiKeys(ownerId);
-        return redis.call(c -> c.smembers(index))
-                .thenCompose(hashes -> Futures.each(List.copyOf(hashes), h -> findByHash(h).toCompletableFuture()))
-                .thenApply(found -> found.stream().flatMap(Optional::stream).filter(k -> k.ownerId().equals(ownerId))
+        return redis.call(c -> c.smembers(index)).thenCompose(members -> {
+            List<String> hashes = List.copyOf(members);
+            return Futures.each(hashes, h -> findByHash(h).toCompletableFuture()).thenCompose(found -> {
+                // Records that expired (or were revoked half-way) leave their hash in the index: prune it.
+                String[] gone = IntStream.range(0, hashes.size())
+                        .filter(i -> found.get(i).isEmpty()).mapToObj(hashes::get).toArray(String[]::new);
+                CompletableFuture<?> pruned = gone.length == 0 ? CompletableFuture.completedFuture(0L)
+                        : redis.call(c -> c.srem(index, gone));
+                return pruned.thenApply(n -> found.stream().flatMap(Optional::stream)
+                        .filter(k -> k.ownerId().equals(ownerId))
                         .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id)).toList());
+            });
+        });
     }
 
     @Override
@@ -122,6 +140,7 @@ final class RedisApiKeyStore implements ApiKeyStore {
         String scopes = fields.getOrDefault("scopes", "");
         return Optional.of(new ApiKey(fields.get("id"), fields.get("owner"), fields.getOrDefault("name", ""), sha256,
                 scopes.isEmpty() ? List.of() : Arrays.asList(scopes.split(RedisUserStore.ROLE_SEPARATOR)),
-                Instant.ofEpochMilli(Long.parseLong(fields.getOrDefault("created", "0")))));
+                Instant.ofEpochMilli(Long.parseLong(fields.getOrDefault("created", "0"))),
+                Optional.ofNullable(fields.get("expires")).map(ms -> Instant.ofEpochMilli(Long.parseLong(ms)))));
     }
 }

@@ -59,6 +59,11 @@ final class RedisKeys {
         return policy.isEmpty() ? key : key + ":" + policy;
     }
 
+    /** A login attempt counter; {@code key} carries its group's hash tag. */
+    String loginAttempts(String key) {
+        return prefix + "login:" + key;
+    }
+
     String counter(String key) {
         return prefix + "cnt:" + key;
     }

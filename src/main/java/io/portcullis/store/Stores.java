@@ -1,6 +1,7 @@
 package io.portcullis.store;
 
 import io.portcullis.apikey.ApiKeyStore;
+import io.portcullis.auth.LoginAttemptStore;
 import io.portcullis.auth.SessionStore;
 import io.portcullis.auth.UserStore;
 import io.portcullis.config.AuthConfig;
@@ -35,20 +36,22 @@ public final class Stores implements AutoCloseable {
     private final SessionStore sessions;
     private final ApiKeyStore apiKeys;
     private final CounterStore counters;
+    private final LoginAttemptStore loginAttempts;
     private final DirectStore direct;
     private final Function<RateLimitAlgorithm, RateLimiter> limiterFactory;
     private final Map<RateLimitAlgorithm, RateLimiter> limiters = new EnumMap<>(RateLimitAlgorithm.class);
     private final RedisConnector redis;
 
     private Stores(RevocationStore revocations, VerifiedTokenStore verifiedTokens, UserStore users,
-            SessionStore sessions, ApiKeyStore apiKeys, CounterStore counters, DirectStore direct,
-            Function<RateLimitAlgorithm, RateLimiter> limiterFactory, RedisConnector redis) {
+            SessionStore sessions, ApiKeyStore apiKeys, CounterStore counters, LoginAttemptStore loginAttempts,
+            DirectStore direct, Function<RateLimitAlgorithm, RateLimiter> limiterFactory, RedisConnector redis) {
         this.revocations = revocations;
         this.verifiedTokens = verifiedTokens;
         this.users = users;
         this.sessions = sessions;
         this.apiKeys = apiKeys;
         this.counters = counters;
+        this.loginAttempts = loginAttempts;
         this.direct = direct;
         this.limiterFactory = limiterFactory;
         this.redis = redis;
@@ -88,6 +91,8 @@ public final class Stores implements AutoCloseable {
                 new RedisApiKeyStore(redis, keys, counting, RedisApiKeyStore.DEFAULT_MAXIMUM_REMEMBERED),
                 new RedisCounterStore(redis, keys, failOpen
                         ? new InMemoryCounterStore(clock, InMemoryCounterStore.DEFAULT_MAXIMUM_COUNTERS) : null),
+                new RedisLoginAttemptStore(redis, keys, clock, failOpen
+                        ? new InMemoryLoginAttemptStore(clock, InMemoryLoginAttemptStore.DEFAULT_MAXIMUM_COUNTERS) : null),
                 new RedisDirectStore(redis),
                 algorithm -> new RedisRateLimiter(redis, keys, algorithm, failOpen
                         ? new InMemoryRateLimiter(algorithm, clock, InMemoryRateLimiter.DEFAULT_MAXIMUM_BUCKETS)
@@ -103,8 +108,9 @@ public final class Stores implements AutoCloseable {
                 new InMemoryVerifiedTokenStore(clock, VERIFIED_TOKEN_MAXIMUM_TTL, Math.max(1, verifiedTokenEntries)),
                 new InMemoryUserStore(InMemoryUserStore.DEFAULT_MAXIMUM_USERS),
                 new InMemorySessionStore(clock, sessionPolicy, InMemorySessionStore.DEFAULT_MAXIMUM_SESSIONS),
-                new InMemoryApiKeyStore(InMemoryApiKeyStore.DEFAULT_MAXIMUM_KEYS),
+                new InMemoryApiKeyStore(InMemoryApiKeyStore.DEFAULT_MAXIMUM_KEYS, clock),
                 new InMemoryCounterStore(clock, InMemoryCounterStore.DEFAULT_MAXIMUM_COUNTERS),
+                new InMemoryLoginAttemptStore(clock, InMemoryLoginAttemptStore.DEFAULT_MAXIMUM_COUNTERS),
                 new InMemoryDirectStore(InMemoryDirectStore.DEFAULT_MAXIMUM_KEYS),
                 algorithm -> new InMemoryRateLimiter(algorithm, clock, InMemoryRateLimiter.DEFAULT_MAXIMUM_BUCKETS),
                 null);
@@ -138,6 +144,11 @@ public final class Stores implements AutoCloseable {
 
     public CounterStore counters() {
         return counters;
+    }
+
+    /** Login attempts, counted before the password is checked. */
+    public LoginAttemptStore loginAttempts() {
+        return loginAttempts;
     }
 
     /** The application data of direct routes (keys used as written, without the key prefix). */

@@ -216,7 +216,8 @@ class ApiKeyFilterTest {
         filter.doFilter(request, response, chain);
 
         verify(chain).doFilter(request, response);
-        assertEquals(new Counted(new Charge("k:issued-1", "default", new Quota(100, Duration.ofMinutes(1))), DECISION),
+        // A minted key counts in its owner's bucket.
+        assertEquals(new Counted(new Charge("u:owner", "default", new Quota(100, Duration.ofMinutes(1))), DECISION),
                 RequestAttributes.COUNTED.get(request).orElseThrow());
         verify(store, never()).findByHash(anyString());
     }

@@ -93,4 +93,101 @@ class ApiKeyEndpointsTest {
         assertEquals(401, auth.post("/api-keys", "{}").status());
         assertEquals(401, auth.get("/api-keys").status());
     }
+
+    @Test
+    void createWhenPasswordLoginOlderThanReauthThen401InsufficientUserAuthentication() {
+        auth.clock.advance(auth.config.auth().apiKeys().reauth().plusSeconds(1));
+
+        Answer answer = create("{\"scopes\":[\"orders\"]}");
+
+        assertEquals(401, answer.status());
+        assertEquals("application/problem+json", answer.response().getContentType());
+        assertTrue(answer.header("WWW-Authenticate").startsWith("Bearer error=\"insufficient_user_authentication\""),
+                answer.header("WWW-Authenticate"));
+        assertTrue(auth.stores.apiKeys().listByOwner(userId()).toCompletableFuture().join().isEmpty());
+    }
+
+    @Test
+    void createWhenTokenOnlyRefreshedSinceAnOldLoginThen401() {
+        Answer login = auth.post("/login", AuthFixture.credentials("alice", "password123"));
+        auth.clock.advance(auth.config.auth().apiKeys().reauth().plusSeconds(1));
+        Answer refreshed = auth.post("/refresh", "{\"refresh_token\":\"" + login.text("refresh_token") + "\"}");
+        assertEquals(200, refreshed.status());
+
+        Answer answer = auth.post("/api-keys", "{}", "Authorization", bearer(refreshed.text("access_token")));
+
+        assertEquals(401, answer.status());
+        Answer fresh = auth.post("/login", AuthFixture.credentials("alice", "password123"));
+        assertEquals(201, auth.post("/api-keys", "{}", "Authorization", bearer(fresh.text("access_token"))).status());
+    }
+
+    @Test
+    void createWhenTokenWithoutAuthTimeThen401() {
+        String minted = new TokenIssuer(auth.keys, auth.config.auth(), auth.clock)
+                .issue(userId(), "s1", List.of("orders"), List.of("orders")).token();
+
+        assertEquals(401, auth.post("/api-keys", "{}", "Authorization", bearer(minted)).status());
+    }
+
+    @Test
+    void createWhenExpiresInThenKeyStopsWorkingThen() {
+        Answer answer = create("{\"scopes\":[\"orders\"],\"expires_in\":120}");
+        assertEquals(201, answer.status());
+        assertEquals(120, answer.body().path("expires_in").asLong());
+        String hash = ApiKeyVerifier.sha256Hex(answer.text("api_key"));
+        assertTrue(auth.stores.apiKeys().findByHash(hash).toCompletableFuture().join().isPresent());
+
+        auth.clock.advance(java.time.Duration.ofSeconds(120));
+
+        assertTrue(auth.stores.apiKeys().findByHash(hash).toCompletableFuture().join().isEmpty());
+    }
+
+    @Test
+    void createWhenNoExpiresInThenMaxLifetime() {
+        Answer answer = create("{}");
+
+        assertEquals(auth.config.auth().apiKeys().maxLifetime().toSeconds(), answer.body().path("expires_in").asLong());
+    }
+
+    @Test
+    void createWhenExpiresInOutOfRangeThen400() {
+        long max = auth.config.auth().apiKeys().maxLifetime().toSeconds();
+        assertEquals(400, create("{\"expires_in\":" + (max + 1) + "}").status());
+        assertEquals(400, create("{\"expires_in\":0}").status());
+        assertEquals(400, create("{\"expires_in\":-5}").status());
+        assertEquals(400, create("{\"expires_in\":1e400}").status());
+        assertEquals(400, create("{\"expires_in\":\"60\"}").status());
+        assertEquals(400, create("{\"expires_in\":9223372036854775808}").status());
+    }
+
+    @Test
+    void createWhenUserHoldsTheMostKeysThen409() {
+        int max = auth.config.auth().apiKeys().maxPerUser();
+        for (int i = 0; i < max; i++) {
+            assertEquals(201, create("{}").status());
+        }
+
+        Answer refused = create("{}");
+
+        assertEquals(409, refused.status());
+        assertEquals(max, auth.stores.apiKeys().listByOwner(userId()).toCompletableFuture().join().size());
+    }
+
+    @Test
+    void logoutAllWhenRevokeApiKeysThenKeysStopWorkingOtherwiseTheyStay() {
+        String kept = ApiKeyVerifier.sha256Hex(create("{}").text("api_key"));
+        assertEquals(204, auth.post("/logout-all", "{}", "Authorization", bearer(alice)).status());
+        assertTrue(auth.stores.apiKeys().findByHash(kept).toCompletableFuture().join().isPresent());
+
+        String fresh = auth.post("/login", AuthFixture.credentials("alice", "password123")).text("access_token");
+        assertEquals(204, auth.post("/logout-all", "{\"revoke_api_keys\":true}", "Authorization", bearer(fresh))
+                .status());
+
+        assertTrue(auth.stores.apiKeys().findByHash(kept).toCompletableFuture().join().isEmpty());
+        assertTrue(auth.stores.apiKeys().listByOwner(userId()).toCompletableFuture().join().isEmpty());
+    }
+
+    private String userId() {
+        return auth.stores.users().findByUsername("alice").toCompletableFuture().join().orElseThrow().id();
+    }
 }

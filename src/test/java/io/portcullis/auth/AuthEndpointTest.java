@@ -14,10 +14,18 @@ import static org.mockito.Mockito.when;
 import io.portcullis.auth.AuthFixture.Answer;
 import io.portcullis.store.StoreUnavailableException;
 import io.portcullis.testsupport.FakeRequest;
+import io.portcullis.testsupport.FakeResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -102,7 +110,7 @@ class AuthEndpointTest {
     }
 
     private static List<String> iterable(Answer answer) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         answer.body().fieldNames().forEachRemaining(names::add);
         return names;
     }
@@ -121,27 +129,100 @@ class AuthEndpointTest {
     }
 
     @Test
-    void handleWhenTooManyFailuresForUsernameThen429EvenWithRightPasswordUntilWindowEnds() {
+    void handleWhenFreeAttemptsSpentThen429WithBackoffEvenForRightPasswordAndLaterAllowed() {
         auth.post("/register", credentials("bob", "correct horse"));
-        for (int i = 0; i < LoginThrottle.MAX_FAILURES_PER_USERNAME; i++) {
+        int free = auth.config.auth().limits().login().perUsernameAndAddress();
+        for (int i = 0; i < free; i++) {
             assertEquals(401, auth.post("/login", credentials("bob", "wrong horse")).status());
         }
 
         Answer blocked = auth.post("/login", credentials("bob", "correct horse"));
 
-        assertProblem(blocked, 429, "Too many failed logins");
-        assertEquals(String.valueOf(LoginThrottle.WINDOW.toSeconds()), blocked.header("Retry-After"));
-        auth.clock.advance(LoginThrottle.WINDOW);
+        assertProblem(blocked, 429, "Too many login attempts");
+        assertEquals("1", blocked.header("Retry-After"));
+        auth.clock.advance(Duration.ofSeconds(1));
         assertEquals(200, auth.post("/login", credentials("bob", "correct horse")).status());
     }
 
     @Test
-    void handleWhenTooManyFailuresFromAddressThen429ForAnyUsername() {
-        for (int i = 0; i < LoginThrottle.MAX_FAILURES_PER_ADDRESS; i++) {
+    void handleWhenTooManyAttemptsFromAddressThen429ForAnyUsername() {
+        int free = auth.config.auth().limits().login().perAddress();
+        for (int i = 0; i < free; i++) {
             assertEquals(401, auth.post("/login", credentials("user" + i, "wrong horse")).status());
         }
 
         assertProblem(auth.post("/login", credentials("someone-else", "wrong horse")), 429, "Too many");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void handleWhenFiftyConcurrentGuessesThenAtMostTheFreeAttemptsEvaluated(boolean rightOneAmongThem)
+            throws Exception {
+        auth.post("/register", credentials("bob", "correct horse"));
+        int free = auth.config.auth().limits().login().perUsernameAndAddress();
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String password = rightOneAmongThem && i == 49 ? "correct horse" : "wrong horse " + i;
+                FakeRequest request = AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", password));
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    FakeResponse response = FakeResponse.create();
+                    auth.endpoint.handle(request, response);
+                    return response.getStatus();
+                }));
+            }
+            start.countDown();
+            int evaluated = 0;
+            int wrongEvaluated = 0;
+            for (Future<Integer> answer : answers) {
+                int status = answer.get(60, TimeUnit.SECONDS);
+                assertTrue(status == 401 || status == 200 || status == 429, "status " + status);
+                evaluated += status == 429 ? 0 : 1;
+                wrongEvaluated += status == 401 ? 1 : 0;
+            }
+            // A right password takes its own count back, so one more attempt may follow it: by someone who knows the
+            // password already.
+            assertTrue(wrongEvaluated <= free, "wrong passwords evaluated: " + wrongEvaluated);
+            assertTrue(evaluated <= free + (rightOneAmongThem ? 1 : 0), "evaluated: " + evaluated);
+            if (!rightOneAmongThem) {
+                assertEquals(free, evaluated);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void handleWhenRightPasswordFromOneAddressThenOtherAddressesFailuresStay() {
+        auth.post("/register", credentials("bob", "correct horse"));
+        int free = auth.config.auth().limits().login().perUsernameAndAddress();
+        for (int i = 0; i < free; i++) {
+            assertEquals(401, auth.call(AuthFixture.jsonRequest("POST", "/auth/login",
+                    credentials("bob", "wrong horse")).remoteAddr("203.0.113.66")).status());
+        }
+
+        assertEquals(200, auth.post("/login", credentials("bob", "correct horse")).status());
+
+        assertEquals(429, auth.call(AuthFixture.jsonRequest("POST", "/auth/login",
+                credentials("bob", "wrong horse")).remoteAddr("203.0.113.66")).status());
+    }
+
+    @Test
+    void handleWhenStrangersRunUpTheUsernameThenTheOwnersKnownAddressStillLogsIn() {
+        auth.post("/register", credentials("bob", "correct horse"));
+        assertEquals(200, auth.post("/login", credentials("bob", "correct horse")).status());
+        int perUsername = auth.config.auth().limits().login().perUsername();
+        for (int i = 0; i < perUsername; i++) {
+            auth.call(AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", "wrong horse"))
+                    .remoteAddr("198.51.100." + i));
+        }
+        assertEquals(429, auth.call(AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", "correct horse"))
+                .remoteAddr("198.51.100.200")).status());
+
+        assertEquals(200, auth.post("/login", credentials("bob", "correct horse")).status());
     }
 
     @Test
@@ -300,9 +381,11 @@ class AuthEndpointTest {
         UserStore users = mock(UserStore.class);
         when(users.findByUsername(any())).thenReturn(CompletableFuture.failedFuture(new StoreUnavailableException("down")));
         AuthEndpoint endpoint = new AuthEndpoint(auth.config.auth(), new StoredCredentials(users, auth.hasher), users,
-                auth.hasher, null, null, new LoginThrottle(auth.stores.counters()),
-                new TokenEndpoints(auth.config.auth(), null, null, null), new ApiKeyEndpoints(auth.stores.apiKeys(), auth.clock));
-        io.portcullis.testsupport.FakeResponse response = io.portcullis.testsupport.FakeResponse.create();
+                auth.hasher, null, null, new LoginThrottle(auth.stores.loginAttempts(), auth.config.auth().limits().login()),
+                new TokenEndpoints(auth.config.auth(), null, null, null), new ApiKeyEndpoints(auth.stores.apiKeys(),
+                        auth.config.auth().apiKeys(), auth.clock),
+                auth.stores.rateLimiter(auth.config.rateLimits().algorithm()), HashQueue.of(1));
+        FakeResponse response = FakeResponse.create();
 
         try {
             endpoint.handle(AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", "correct horse")), response);
@@ -334,7 +417,7 @@ class AuthEndpointTest {
         AuthFixture fixture = new AuthFixture();
         try (io.portcullis.store.Stores down = io.portcullis.store.Stores.create(demo, fixture.clock)) {
             AuthEndpoint endpoint = AuthEndpoint.create(demo, fixture.keys, down, fixture.clock, fixture.hasher);
-            io.portcullis.testsupport.FakeResponse response = io.portcullis.testsupport.FakeResponse.create();
+            FakeResponse response = FakeResponse.create();
 
             endpoint.handle(AuthFixture.jsonRequest("POST", "/auth/login", credentials("alice", "password123")), response);
 
@@ -346,6 +429,142 @@ class AuthEndpointTest {
 
     @Test
     void handleWhenFormBodyOnJsonOnlyEndpointThen400() {
-        assertProblem(auth.postForm("/login", Map.of("username", new String[] {"bob"})), 400, "application/json");
+        assertProblem(auth.postForm("/register", Map.of("username", new String[] {"bob"})), 400, "application/json");
+    }
+
+    private static Map<String, String[]> form(String... pairs) {
+        Map<String, String[]> form = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            form.put(pairs[i], new String[] {pairs[i + 1]});
+        }
+        return form;
+    }
+
+    private static void assertOAuthError(Answer answer, String error) {
+        assertEquals(400, answer.status(), () -> String.valueOf(answer.body()));
+        assertEquals("application/json", answer.response().getContentType());
+        assertEquals(error, answer.text("error"));
+        assertFalse(answer.text("error_description").isEmpty());
+        assertEquals("no-store", answer.header("Cache-Control"));
+    }
+
+    @Test
+    void handleWhenOAuthPasswordGrantFormThenTokenResponse() {
+        auth.post("/register", credentials("bob", "correct horse"));
+
+        Answer answer = auth.postForm("/login", form("grant_type", "password", "username", "bob",
+                "password", "correct horse", "scope", "openid", "client_id", "cli"));
+
+        assertEquals(200, answer.status(), () -> String.valueOf(answer.body()));
+        assertEquals("Bearer", answer.text("token_type"));
+        assertFalse(answer.text("access_token").isEmpty());
+        assertTrue(answer.text("refresh_token").startsWith("prt_"));
+        assertEquals("no-store", answer.header("Cache-Control"));
+    }
+
+    @Test
+    void handleWhenOAuthRefreshGrantFormThenRotatedAndSpentOneIsInvalidGrant() {
+        String refresh = auth.registerAndLogin("bob").text("refresh_token");
+
+        Answer rotated = auth.postForm("/login", form("grant_type", "refresh_token", "refresh_token", refresh));
+        assertEquals(200, rotated.status());
+        assertNotEquals(refresh, rotated.text("refresh_token"));
+        auth.clock.advance(Duration.ofMinutes(1));
+
+        assertOAuthError(auth.postForm("/login", form("grant_type", "refresh_token", "refresh_token", refresh)),
+                "invalid_grant");
+    }
+
+    @Test
+    void handleWhenOAuthFormIsWrongThenRfc6749Errors() {
+        auth.post("/register", credentials("bob", "correct horse"));
+
+        assertOAuthError(auth.postForm("/login", form("grant_type", "password", "username", "bob",
+                "password", "wrong horse")), "invalid_grant");
+        assertOAuthError(auth.postForm("/login", form("grant_type", "client_credentials")), "unsupported_grant_type");
+        assertOAuthError(auth.postForm("/login", form("username", "bob", "password", "correct horse")),
+                "invalid_request");
+        assertOAuthError(auth.postForm("/login", form("grant_type", "password", "username", "bob")),
+                "invalid_request");
+        assertOAuthError(auth.postForm("/login", form("grant_type", "password", "username", "bob",
+                "password", "correct horse", "extra", "x")), "invalid_request");
+        assertOAuthError(auth.postForm("/login", form("grant_type", "refresh_token")), "invalid_request");
+    }
+
+    @Test
+    void handleWhenAuthEndpointsFloodedFromOneAddressThen429WithRateLimitFields() {
+        AuthFixture limited = new AuthFixture(AuthFixture.CONFIG.replace("limits:\n    endpoints: { limit: 1000000, window: 1m }",
+                "limits:\n    endpoints: { limit: 3, window: 1m }"));
+        for (int i = 0; i < 3; i++) {
+            Answer answer = limited.post("/verify", "{\"token\":\"x\"}");
+            assertEquals(401, answer.status());
+            assertEquals("\"auth\";q=3;w=60", answer.header("RateLimit-Policy"));
+            assertEquals("\"auth\";r=" + (2 - i) + ";t=60", answer.header("RateLimit"));
+        }
+
+        Answer refused = limited.post("/login", credentials("bob", "correct horse"));
+
+        assertProblem(refused, 429, "auth service");
+        assertEquals("60", refused.header("Retry-After"));
+        assertEquals("\"auth\";r=0;t=60", refused.header("RateLimit"));
+        assertEquals(401, limited.call(AuthFixture.jsonRequest("POST", "/auth/verify", "{\"token\":\"x\"}")
+                .remoteAddr("203.0.113.1")).status(), "another address is not held back");
+    }
+
+    @Test
+    void handleWhenRegistrationsFromOneAddressExceedTheirLimitThen429() {
+        AuthFixture limited = new AuthFixture(AuthFixture.CONFIG.replace("register: { limit: 1000000, window: 1m }",
+                "register: { limit: 2, window: 1h }"));
+        assertEquals(201, limited.post("/register", credentials("bob1", "correct horse")).status());
+        assertEquals(409, limited.post("/register", credentials("bob1", "correct horse")).status());
+
+        Answer refused = limited.post("/register", credentials("bob3", "correct horse"));
+
+        assertProblem(refused, 429, "Too many requests");
+        assertEquals("3600", refused.header("Retry-After"));
+        assertTrue(refused.header("RateLimit-Policy").contains("\"auth-register\";q=2;w=3600"));
+        assertTrue(limited.stores.users().findByUsername("bob3").toCompletableFuture().join().isEmpty());
+    }
+
+    @Test
+    void handleWhenHashQueueFullThen503WithRetryAfterAndAttemptNotCounted() throws Exception {
+        HashQueue queue = new HashQueue(1, 0, Duration.ofMillis(10));
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> queue.run(() -> {
+            holding.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        holder.start();
+        holding.await();
+        try {
+            AuthEndpoint endpoint = new AuthEndpoint(auth.config.auth(), new StoredCredentials(auth.stores.users(),
+                    auth.hasher), auth.stores.users(), auth.hasher, null, null,
+                    new LoginThrottle(auth.stores.loginAttempts(), auth.config.auth().limits().login()),
+                    new TokenEndpoints(auth.config.auth(), null, null, null),
+                    new ApiKeyEndpoints(auth.stores.apiKeys(), auth.config.auth().apiKeys(), auth.clock),
+                    auth.stores.rateLimiter(auth.config.rateLimits().algorithm()), queue);
+            for (int i = 0; i < 10; i++) {
+                for (String path : List.of("/auth/login", "/auth/register")) {
+                    FakeResponse response = FakeResponse.create();
+                    endpoint.handle(AuthFixture.jsonRequest("POST", path, credentials("bob", "correct horse")), response);
+                    assertEquals(503, response.getStatus());
+                    assertEquals(HashQueue.RETRY_AFTER_SECONDS, response.getHeader("Retry-After"));
+                    assertEquals("application/problem+json", response.getContentType());
+                }
+            }
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        assertTrue(auth.stores.users().findByUsername("bob").toCompletableFuture().join().isEmpty());
+        auth.post("/register", credentials("bob", "correct horse"));
+        assertEquals(200, auth.post("/login", credentials("bob", "correct horse")).status(),
+                "turned-away attempts were not counted against bob");
     }
 }

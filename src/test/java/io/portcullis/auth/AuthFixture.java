@@ -36,6 +36,9 @@ final class AuthFixture {
               refresh-ttl: 2h
               idle-timeout: 1h
               refresh-grace: 30s
+              limits:
+                endpoints: { limit: 1000000, window: 1m }
+                register: { limit: 1000000, window: 1m }
             routes:
               - { prefix: /api/orders, upstream: "http://127.0.0.1:9", auth: jwt, scopes: [orders] }
             """;

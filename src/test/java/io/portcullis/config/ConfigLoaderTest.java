@@ -283,6 +283,24 @@ class ConfigLoaderTest {
                         "routes[0].allowed-content-types[0]: must be a media type"),
                 invalid("route max body", "routes: [{prefix: /up, upstream: \"http://a:1\", max-body: 0}]",
                         "routes[0].max-body: must be a positive size such as 512KB or 1MB (was 0)"),
+                invalid("auth limit window", "auth: {limits: {endpoints: {limit: 5, window: 1500ms}}}",
+                        "auth.limits.endpoints.window: must be a whole number of seconds, at least 1s"),
+                invalid("login free attempts", "auth: {limits: {login: {per-username-and-address: 0}}}",
+                        "auth.limits.login.per-username-and-address: must be a whole number from 1 to 1000 (was 0)"),
+                invalid("login back-off order", "auth: {limits: {login: {backoff: 1m, max-backoff: 10s}}}",
+                        "auth.limits.login.max-backoff: must not be shorter than backoff (PT1M, was PT10S)"),
+                invalid("login back-off longest", "auth: {limits: {login: {max-backoff: 2d}}}",
+                        "auth.limits.login.max-backoff: must be at most 1d (was PT48H)"),
+                invalid("hash concurrency", "auth: {max-concurrent-hashes: 0}",
+                        "auth.max-concurrent-hashes: must be a whole number from 1 to 1024 (was 0)"),
+                invalid("api-key lifetime", "auth: {api-keys: {max-lifetime: 4000d}}",
+                        "auth.api-keys.max-lifetime: must be at most 3650d (was PT96000H)"),
+                invalid("api-key lifetime too short", "auth: {api-keys: {max-lifetime: 30s}}",
+                        "auth.api-keys.max-lifetime: must be at least 1m (was PT30S)"),
+                invalid("api-key cap", "auth: {api-keys: {max-per-user: 0}}",
+                        "auth.api-keys.max-per-user: must be a whole number from 1 to 10000 (was 0)"),
+                invalid("api-key reauth", "auth: {api-keys: {reauth: soon}}",
+                        "auth.api-keys.reauth: must be a positive duration such as 500ms, 15s, 15m, 24h or 7d (was \"soon\")"),
                 invalid("unknown top-level key", "gatway: {}",
                         "gatway: unknown key"),
                 invalid("unknown nested key", "gateway: {demo: true, trusted-proxys: [127.0.0.1/32]}",
@@ -447,6 +465,32 @@ class ConfigLoaderTest {
         assertEquals(GatewayConfig.LoggingConfig.Format.JSON, config.logging().format());
         assertEquals("info", config.logging().level());
         assertEquals(List.of(), config.gateway().trustedProxies());
+        assertEquals(AuthConfig.LimitsConfig.DEFAULTS, config.auth().limits());
+        assertEquals(AuthConfig.DERIVED_CONCURRENT_HASHES, config.auth().maxConcurrentHashes());
+        assertEquals(AuthConfig.ApiKeyIssuanceConfig.DEFAULTS, config.auth().apiKeys());
+    }
+
+    @Test
+    void parseWhenAuthLimitsAndApiKeyRulesThenAllTaken() {
+        GatewayConfig config = parse("""
+                gateway: {demo: true}
+                auth:
+                  limits:
+                    endpoints: { limit: 50, window: 30s }
+                    register: { limit: 3, window: 1h }
+                    login: { per-username-and-address: 4, per-address: 40, per-username: 12, backoff: 2s,
+                             max-backoff: 5m, window: 30m, remember: 0s }
+                  max-concurrent-hashes: 3
+                  api-keys: { reauth: 5m, max-lifetime: 30d, max-per-user: 7 }
+                """);
+
+        AuthConfig auth = config.auth();
+        assertEquals(new RateLimitsConfig.Limit(50, Duration.ofSeconds(30)), auth.limits().endpoints());
+        assertEquals(new RateLimitsConfig.Limit(3, Duration.ofHours(1)), auth.limits().register());
+        assertEquals(new AuthConfig.LoginLimitsConfig(4, 40, 12, Duration.ofSeconds(2), Duration.ofMinutes(5),
+                Duration.ofMinutes(30), Duration.ZERO), auth.limits().login());
+        assertEquals(3, auth.maxConcurrentHashes());
+        assertEquals(new AuthConfig.ApiKeyIssuanceConfig(Duration.ofMinutes(5), Duration.ofDays(30), 7), auth.apiKeys());
     }
 
     @Test

@@ -25,18 +25,31 @@ public final class ExtraNode implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
     private final Path work;
+    /** The heap and collector of a node unless a test says otherwise. */
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx192m", "-XX:+UseSerialGC");
+
+    private final List<String> jvmOptions;
     private final List<String> systemProperties;
     private Process process;
 
     /** The nodes' configuration ({@code it.config}): the same Redis and keys as the other nodes. */
     ExtraNode(Path work) {
-        this(work, List.of("-Dportcullis.config=" + System.getProperty("it.config")));
+        this(work, DEFAULT_JVM_OPTIONS, configuration());
     }
 
-    /** @param systemProperties the node's {@code -D} options, which say what it runs (a configuration, the demo) */
-    ExtraNode(Path work, List<String> systemProperties) {
+    /**
+     * @param jvmOptions the child JVM's options, such as its heap size
+     * @param systemProperties the node's {@code -D} options, which say what it runs (a configuration, the demo)
+     */
+    ExtraNode(Path work, List<String> jvmOptions, List<String> systemProperties) {
         this.work = work;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.systemProperties = List.copyOf(systemProperties);
+    }
+
+    /** The system property that runs a node on the nodes' configuration ({@code it.config}). */
+    static List<String> configuration() {
+        return List.of("-Dportcullis.config=" + System.getProperty("it.config"));
     }
 
     /** The node as the tests address it. */
@@ -53,7 +66,8 @@ public final class ExtraNode implements AutoCloseable {
         String war = Path.of(System.getProperty("portcullis.war", "target/portcullis.war")).toAbsolutePath().toString();
         try {
             Path temp = Files.createTempDirectory(work, "jetty");
-            List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC"));
+            List<String> command = new java.util.ArrayList<>(List.of(java));
+            command.addAll(jvmOptions);
             command.addAll(systemProperties);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), ExtraNode.class.getName(),
                     Integer.toString(PORT), war, temp.toString()));
@@ -75,6 +89,11 @@ public final class ExtraNode implements AutoCloseable {
             }
             pause();
         }
+    }
+
+    /** Whether the child JVM is still running. */
+    boolean alive() {
+        return process != null && process.isAlive();
     }
 
     /** The PID of the running node. */

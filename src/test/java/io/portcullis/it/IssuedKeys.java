@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Issues and revokes API keys straight in the shared Redis, through the gateway's own {@link Stores}, as the
- * auth service would. Each key is fresh, so a test that uses one gets its own rate-limit buckets. Register it
+ * auth service would. Each key is fresh and has an owner of its own (a minted key counts in its owner's
+ * bucket), so a test that uses one gets its own rate-limit buckets. Register it
  * as a static {@code @RegisterExtension} field of a {@link GatewayIT} class: it connects once the shared
  * Redis runs, and disconnects after the class.
  */
@@ -47,15 +48,16 @@ final class IssuedKeys implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** A key issued now: its id and the secret a client sends. */
-    record Issued(String id, String secret) {}
+    /** A key issued now: its id, the secret a client sends, and its owner. */
+    record Issued(String id, String secret, String owner) {}
 
     Issued issue(List<String> scopes) {
         String id = "it-" + UUID.randomUUID().toString().substring(0, 8);
         String secret = "pk_" + UUID.randomUUID().toString().replace("-", "");
-        stores.apiKeys().create(new ApiKey(id, OWNER, "it", ApiKeyVerifier.sha256Hex(secret), scopes, Instant.now()))
+        String owner = OWNER + "-" + id;
+        stores.apiKeys().create(new ApiKey(id, owner, "it", ApiKeyVerifier.sha256Hex(secret), scopes, Instant.now()))
                 .toCompletableFuture().join();
-        return new Issued(id, secret);
+        return new Issued(id, secret, owner);
     }
 
     /** The revocation store of the same connection, for tests that also revoke tokens as the auth service would. */
@@ -64,7 +66,7 @@ final class IssuedKeys implements BeforeAllCallback, AfterAllCallback {
     }
 
     boolean revoke(Issued key) {
-        return stores.apiKeys().revoke(OWNER, key.id()).toCompletableFuture().join();
+        return stores.apiKeys().revoke(key.owner(), key.id()).toCompletableFuture().join();
     }
 
     @Override

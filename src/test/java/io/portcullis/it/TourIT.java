@@ -35,7 +35,7 @@ class TourIT {
 
     @Test
     void tourWhenRunAgainstTheDemoThenEveryStepAnswersAsTheReadmeSays(@TempDir Path work) throws Exception {
-        try (ExtraNode demo = new ExtraNode(work, List.of("-Dportcullis.demo=true",
+        try (ExtraNode demo = new ExtraNode(work, ExtraNode.DEFAULT_JVM_OPTIONS, List.of("-Dportcullis.demo=true",
                 "-Djetty.http.port=" + ExtraNode.PORT))) {
             demo.start();
             Path output = work.resolve("tour.out");

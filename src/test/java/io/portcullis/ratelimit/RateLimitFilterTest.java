@@ -229,4 +229,22 @@ class RateLimitFilterTest {
         assertEquals("k:partner-a", Charges.bucket(new Identity(Identity.AuthMethod.JWT, Optional.of("alice"),
                 List.of(), Optional.of("partner-a"), List.of()), request));
     }
+
+    @Test
+    void bucketWhenMintedKeysOfOneOwnerThenTheOwnersBucketWithOrWithoutTheirJwt() {
+        FakeRequest request = FakeRequest.of("GET", "/x");
+        Identity first = new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(), Optional.of("key-1"),
+                List.of(), Optional.of("alice"));
+        Identity second = new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(), Optional.of("key-2"),
+                List.of(), Optional.of("alice"));
+        Identity withJwt = new Identity(Identity.AuthMethod.JWT, Optional.of("alice"), List.of(), Optional.of("key-2"),
+                List.of(), Optional.of("alice"));
+        Identity jwtOnly = new Identity(Identity.AuthMethod.JWT, Optional.of("alice"), List.of(), Optional.empty(),
+                List.of());
+
+        assertEquals("u:alice", Charges.bucket(first, request));
+        assertEquals("u:alice", Charges.bucket(second, request));
+        assertEquals("u:alice", Charges.bucket(withJwt, request));
+        assertEquals(Charges.bucket(jwtOnly, request), Charges.bucket(withJwt, request));
+    }
 }

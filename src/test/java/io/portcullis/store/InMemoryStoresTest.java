@@ -94,6 +94,14 @@ class InMemoryStoresTest {
     }
 
     @Nested
+    class LoginAttempts extends LoginAttemptStoreContract {
+        @Override
+        protected io.portcullis.auth.LoginAttemptStore create(MutableClock clock) {
+            return new InMemoryLoginAttemptStore(clock, 1000);
+        }
+    }
+
+    @Nested
     class Counters extends CounterStoreContract {
         @Override
         protected CounterStore create(MutableClock clock) {

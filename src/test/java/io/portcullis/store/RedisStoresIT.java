@@ -162,6 +162,19 @@ class RedisStoresIT {
     }
 
     @Nested
+    class LoginAttempts extends LoginAttemptStoreContract {
+        @Override
+        protected io.portcullis.auth.LoginAttemptStore create(MutableClock clock) {
+            return new RedisLoginAttemptStore(connector, KEYS, clock, null);
+        }
+
+        @Override
+        protected void forgetExpired() {
+            REDIS.flushAll();
+        }
+    }
+
+    @Nested
     class Counters extends CounterStoreContract {
         @Override
         protected CounterStore create(MutableClock clock) {
