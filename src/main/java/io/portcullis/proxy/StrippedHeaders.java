@@ -10,7 +10,8 @@ import java.util.Set;
  * Which request headers a client may never send an upstream, judged by meaning rather than spelling: names are
  * compared case-insensitively with {@code _} and {@code -} alike, because CGI, WSGI, Rack, PHP and many
  * frameworks fold both into the same variable ({@code X_User_Id} reads as {@code X-User-Id} upstream). Any
- * name containing {@code _} is dropped outright, as nginx and Envoy do by default. The protected set: the
+ * name containing {@code _}, or any other character than a letter, a digit or {@code -} (CGI bridges fold
+ * those into {@code _} too), is dropped outright, as nginx does by default. The protected set: the
  * gateway's own identity headers ({@code X-User-*}, {@code X-Client-*}, {@code X-Auth-*}), the conventional
  * ones of other gateways and proxies ({@code X-Consumer-*}, {@code X-Authenticated-*},
  * {@code X-Forwarded-User}, {@code Remote-User}), the URL overrides some frameworks honour
@@ -51,7 +52,7 @@ final class StrippedHeaders {
 
     /** True when a client-sent header of this name must not reach the upstream. */
     boolean strips(String name) {
-        if (name.indexOf('_') >= 0) {
+        if (!isPlainName(name)) {
             return true;
         }
         String folded = fold(name);
@@ -64,6 +65,22 @@ final class StrippedHeaders {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a name holds only letters, digits and {@code -}. The other token characters RFC 9110 allows
+     * ({@code _ . ~ + ! ' * | ^ ` # $ % &}) are written as {@code _} by CGI bridges (lighttpd's mod_cgi and
+     * mod_fastcgi, among others), so {@code X.User.Id} would read upstream as the gateway's own
+     * {@code X-User-Id}; nginx drops such names by default ({@code ignore_invalid_headers}).
+     */
+    private static boolean isPlainName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return !name.isEmpty();
     }
 
     /** Lower case, {@code _} as {@code -}: the spelling every comparison uses. */

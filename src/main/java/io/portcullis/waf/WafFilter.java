@@ -112,7 +112,7 @@ public final class WafFilter extends GatewayFilter {
                 tooLarge(request, response);
                 return;
             }
-            String refusal = refusal(mediaType, kind, request.getHeader("Content-Encoding"), bodies);
+            String refusal = refusal(mediaType, kind, Collections.list(request.getHeaders("Content-Encoding")), bodies);
             if (refusal != null) {
                 ProblemWriter.write(request, response, ProblemType.UNSUPPORTED_MEDIA_TYPE, refusal);
                 return;
@@ -153,16 +153,22 @@ public final class WafFilter extends GatewayFilter {
     /**
      * Why a body may not pass, or {@code null}: a media type not on the allowed list, or a content coding on a
      * body the WAF would have to inspect (it reads bytes as they came, so a compressed body would pass unseen).
-     * A body without a Content-Type is inspected as text.
+     * A body without a Content-Type is inspected as text. Every {@code Content-Encoding} line counts: the
+     * upstream receives them all and applies them as one list.
      */
-    private String refusal(String mediaType, BodyKind kind, String contentEncoding, RouteConfig.Bodies bodies) {
+    private String refusal(String mediaType, BodyKind kind, List<String> contentEncodings, RouteConfig.Bodies bodies) {
         if (!mediaType.isEmpty() && !allowedTypes.allows(mediaType)
                 && !new MediaTypes(bodies.extraContentTypes()).allows(mediaType)) {
             return "Request bodies of this media type are not accepted here.";
         }
-        if (kind.inspected() && contentEncoding != null && !contentEncoding.isBlank()
-                && !contentEncoding.strip().equalsIgnoreCase("identity")) {
-            return "Request bodies with a Content-Encoding are not accepted here.";
+        if (kind.inspected()) {
+            for (String line : contentEncodings) {
+                for (String coding : line.split(",")) {
+                    if (!coding.isBlank() && !coding.strip().equalsIgnoreCase("identity")) {
+                        return "Request bodies with a Content-Encoding are not accepted here.";
+                    }
+                }
+            }
         }
         return null;
     }
