@@ -15,7 +15,8 @@ import java.util.Set;
  * gateway's own identity headers ({@code X-User-*}, {@code X-Client-*}, {@code X-Auth-*}), the conventional
  * ones of other gateways and proxies ({@code X-Consumer-*}, {@code X-Authenticated-*},
  * {@code X-Forwarded-User}, {@code Remote-User}), the URL overrides some frameworks honour
- * ({@code X-Original-URL}, {@code X-Rewrite-URL}), every {@code X-Forwarded-*} header and the other
+ * ({@code X-Original-URL}, {@code X-Rewrite-URL}) and method overrides ({@code X-HTTP-Method-Override},
+ * {@code X-HTTP-Method}, {@code X-Method-Override}), every {@code X-Forwarded-*} header and the other
  * client-address and scheme headers that frameworks trust ({@code X-Real-IP}, {@code True-Client-IP},
  * {@code Front-End-Https}…): the gateway writes {@code X-Forwarded-For}, {@code X-Forwarded-Proto} and
  * {@code X-Forwarded-Host} itself. Then the operator's {@code gateway.strip-headers}.
@@ -25,7 +26,7 @@ final class StrippedHeaders {
     static final List<String> IDENTITY_PREFIXES = List.of("x-user-", "x-client-", "x-auth-", "x-consumer-",
             "x-authenticated-", "x-forwarded-");
     static final Set<String> IDENTITY_NAMES = Set.of("x-forwarded-user", "remote-user", "x-original-url",
-            "x-rewrite-url", "forwarded", "x-real-ip", "true-client-ip", "x-cluster-client-ip", "cf-connecting-ip",
+            "x-rewrite-url", "x-http-method-override", "x-http-method", "x-method-override", "forwarded", "x-real-ip", "true-client-ip", "x-cluster-client-ip", "cf-connecting-ip",
             "fastly-client-ip", "x-originating-ip", "x-remote-ip", "x-remote-addr", "front-end-https", "x-url-scheme");
 
     private final Set<String> names;

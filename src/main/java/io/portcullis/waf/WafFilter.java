@@ -176,8 +176,13 @@ public final class WafFilter extends GatewayFilter {
     private static void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // A client still sending its body may miss an early answer when the connection closes under it
         // (Tomcat swallows up to maxSwallowSize itself; Jetty does not): read and drop a bounded remainder
-        // first, and beyond that bound say the connection will close.
-        if (!drain(request.getInputStream(), MAX_DRAIN)) {
+        // first, and beyond that bound say the connection will close. A client that asked "Expect: 100-continue"
+        // has sent no body yet and waits: reading would make the container invite the upload (100 Continue),
+        // so it gets the final answer at once and the connection closes (RFC 9110 §10.1.1).
+        String expect = request.getHeader("Expect");
+        if (expect != null && expect.strip().equalsIgnoreCase("100-continue")) {
+            response.setHeader("Connection", "close");
+        } else if (!drain(request.getInputStream(), MAX_DRAIN)) {
             response.setHeader("Connection", "close");
         }
         ProblemWriter.write(request, response, ProblemType.PAYLOAD_TOO_LARGE,
