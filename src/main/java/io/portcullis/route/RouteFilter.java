@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * route and stores both for the later stages. Answers 400 {@code Bad request path} when the path cannot be
  * forwarded unambiguously: {@link CanonicalPath#parse} refuses it, it has path parameters on a route that does
  * not accept them, or a {@code ..} segment climbed above the prefix of the route it lands on
- * ({@code /api/public/../admin} for the route {@code /api/admin}). Answers 404 {@code No route} when no route
+ * ({@code /api/public/../admin} for the route {@code /api/admin}), or a looser reading of the path (without
+ * case, trailing dots or spaces, after Unicode NFKC; see {@link LooseReading}) lands under a more specific
+ * route than the one it matched ({@code /api/ADMIN} when {@code /api/admin} is a route). Answers 404 {@code No route} when no route
  * matches. The container's own decoding (servlet path, path info) is not used: Tomcat and Jetty differ in it.
  * Thread-safe.
  */
@@ -49,7 +51,12 @@ public final class RouteFilter extends GatewayFilter {
             ProblemWriter.write(request, response, ProblemType.NO_ROUTE, "No route matches this path.");
             return;
         }
-        if (path.hasParameters() && !route.get().allowsPathParameters()) {
+        if (!route.get().isEndpoint() && table.looselyReachesBeyond(path.path(), route.get())) {
+            refuse(request, response, "read without case, trailing dots or spaces, or Unicode compatibility forms, "
+                    + "the path lies under a more specific route");
+            return;
+        }
+                if (path.hasParameters() && !route.get().allowsPathParameters()) {
             refuse(request, response, "path parameters (;) on a route that does not accept them");
             return;
         }

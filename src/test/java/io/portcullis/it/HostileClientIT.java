@@ -107,6 +107,19 @@ class HostileClientIT {
     }
 
     @OnEachNode
+    void routeWhenALooserReadingReachesTheProtectedRouteThen400(GatewayNode node) throws Exception {
+        // /e is open and /e/admin needs a token; an upstream that matches without case (Express, ASP.NET),
+        // drops trailing dots or spaces (IIS) or applies NFKC would serve these from /e/admin.
+        for (String path : List.of("/e/ADMIN/x", "/e/Admin", "/e/admin./x", "/e/admin%20/x", "/j/ADMIN/x",
+                "/e/%EF%BD%81dmin/x", "/e/admin%EF%BC%8Fx")) {
+            Http.RawResponse response = send(node, head(node, "GET " + path + " HTTP/1.1") + "\r\n");
+            assertEquals(400, response.status(), path + ": " + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        Http.RawResponse sameRoute = send(node, head(node, "GET /api/Hostile/CASE HTTP/1.1") + "\r\n");
+        assertEquals(200, sameRoute.status(), "a path whose loose reading stays on its route");
+    }
+
+    @OnEachNode
     void requestWhenAsteriskFormOrNoHostThenNeverA5xx(GatewayNode node) throws Exception {
         Http.RawResponse asterisk = send(node, "OPTIONS * HTTP/1.1\r\nHost: " + node.authority()
                 + "\r\nConnection: close\r\n\r\n");

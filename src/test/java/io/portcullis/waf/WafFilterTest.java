@@ -409,6 +409,21 @@ class WafFilterTest {
     }
 
     @Test
+    void doFilterWhenBodyCharsetIsOneTheWafDoesNotReadLikeTheUpstreamThenBlocks() throws Exception {
+        // EBCDIC and UTF-16/32 bodies: ASP.NET and others decode by the declared charset, where an attack reads as
+        // plain text to them and as noise to a byte-oriented inspection.
+        byte[] body = "q=1".getBytes(StandardCharsets.ISO_8859_1);
+        for (String type : List.of("application/x-www-form-urlencoded; charset=ibm037",
+                "application/x-www-form-urlencoded; charset=\"IBM500\"", "application/json; charset=utf-16",
+                "text/plain; charset=utf-32le", "application/json; charset=utf-8; charset=ibm037",
+                "application/json;charset=cp875")) {
+            FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+            assertNull(run(WafFilter.create(config()), post("/api/x", type, body), recorder)[0], type);
+            assertEquals(403, recorder.status, type);
+        }
+    }
+
+    @Test
     void doFilterWhenMultipartPartIsBase64ThenTheDecodedValueIsInspected() throws Exception {
         String encoded = java.util.Base64.getMimeEncoder().encodeToString(
                 "<script>alert(document.cookie)</script>".getBytes(StandardCharsets.UTF_8));
