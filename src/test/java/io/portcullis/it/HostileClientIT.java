@@ -120,6 +120,21 @@ class HostileClientIT {
     }
 
     @OnEachNode
+    void proxyWhenQueryOrFragmentIsOddThenNeverA5xx(GatewayNode node) throws Exception {
+        for (String target : List.of("/api/hostile/q?a=%zz&b=%", "/api/hostile/q?a=%25%", "/api/hostile/q?a=|&b={}",
+                "/api/hostile/q?a=\"<>\"", "/api/hostile/q?x=/../../e/admin", "/api/hostile/q#frag",
+                "/api/hostile/q?a=b#frag", "/api/hostile/q??a", "/api/hostile/q?a=%C3%A9&b=%E9",
+                "/api/hostile/" + "a/".repeat(2000) + "x")) {
+            Http.RawResponse response = send(node, head(node, "GET " + target + " HTTP/1.1") + "\r\n");
+            assertTrue(response.status() < 500, target + " → " + response.status() + " "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        byte[] latin1 = (head(node, "GET /api/hostile/q?a=\u00e9 HTTP/1.1") + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        Http.RawResponse raw = Http.raw(InetAddress.getLoopbackAddress(), node, latin1, TIMEOUT);
+        assertTrue(raw.status() < 500, "a raw non-ASCII byte in the query → " + raw.status());
+    }
+
+    @OnEachNode
     void requestWhenAsteriskFormOrNoHostThenNeverA5xx(GatewayNode node) throws Exception {
         Http.RawResponse asterisk = send(node, "OPTIONS * HTTP/1.1\r\nHost: " + node.authority()
                 + "\r\nConnection: close\r\n\r\n");

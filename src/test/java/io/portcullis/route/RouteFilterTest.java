@@ -167,6 +167,33 @@ class RouteFilterTest {
         assertSame(upper, RequestAttributes.ROUTE.get(request).orElseThrow());
     }
 
+    /** The query goes upstream as sent; one that is not a URI query made the proxy throw (500). */
+    @Test
+    void doFilterWhenQueryIsNotAValidUriQueryThen400() throws Exception {
+        for (String query : List.of("a=%zz&b=%", "a=%", "a=%2", "a=%g0", "a=b c")) {
+            FakeResponse answer = FakeResponse.create();
+            FilterChain untouched = mock(FilterChain.class);
+
+            filter.doFilter(FakeRequest.of("GET", "/api/x").query(query), answer, untouched);
+
+            verifyNoInteractions(untouched);
+            assertEquals(400, answer.getStatus(), query);
+            assertEquals("application/problem+json", answer.getContentType());
+        }
+    }
+
+    @Test
+    void doFilterWhenQueryIsWellFormedThenContinues() throws Exception {
+        for (String query : List.of("a=1&b=%C3%A9", "x=/../../admin", "a=b?c", "", "q=a+b&r=%25")) {
+            FakeRequest request = FakeRequest.of("GET", "/api/x").query(query);
+            FilterChain passed = mock(FilterChain.class);
+
+            filter.doFilter(request, FakeResponse.create(), passed);
+
+            verify(passed).doFilter(org.mockito.ArgumentMatchers.eq(request), org.mockito.ArgumentMatchers.any());
+        }
+    }
+
     @Test
     void doFilterWhenNoRouteForAnAmbiguousPathThenStill400() throws Exception {
         assertBadPath(FakeRequest.of("GET", "/nowhere/%2e%2e/x"));
