@@ -9,6 +9,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +19,11 @@ import org.slf4j.LoggerFactory;
  * route and stores both for the later stages. Answers 400 {@code Bad request path} when the path cannot be
  * forwarded unambiguously: {@link CanonicalPath#parse} refuses it, it has path parameters on a route that does
  * not accept them, or a {@code ..} segment climbed above the prefix of the route it lands on
- * ({@code /api/public/../admin} for the route {@code /api/admin}). Answers 404 {@code No route} when no route
- * matches. The container's own decoding (servlet path, path info) is not used: Tomcat and Jetty differ in it.
+ * ({@code /api/public/../admin} for the route {@code /api/admin}), or a looser reading of the path (without
+ * case, trailing dots or spaces, after Unicode NFKC; see {@link LooseReading}) lands under a more specific
+ * route than the one it matched ({@code /api/ADMIN} when {@code /api/admin} is a route); 400 {@code Bad
+ * Request} when the query string cannot be forwarded as sent (not a valid URI query). Answers 404
+ * {@code No route} when no route matches. The container's own decoding (servlet path, path info) is not used: Tomcat and Jetty differ in it.
  * Thread-safe.
  */
 public final class RouteFilter extends GatewayFilter {
@@ -44,12 +48,23 @@ public final class RouteFilter extends GatewayFilter {
             return;
         }
         CanonicalPath path = ((CanonicalPath.Accepted) decision).path();
+        if (!isForwardableQuery(request.getQueryString())) {
+            ProblemWriter.write(request, response, ProblemType.BAD_REQUEST,
+                    "The query string is not a valid URI query (a % not followed by two hexadecimal digits, or a "
+                            + "character that must be percent-encoded), so it cannot be forwarded as sent.");
+            return;
+        }
         Optional<Route> route = table.resolve(path.path());
         if (route.isEmpty()) {
             ProblemWriter.write(request, response, ProblemType.NO_ROUTE, "No route matches this path.");
             return;
         }
-        if (path.hasParameters() && !route.get().allowsPathParameters()) {
+        if (!route.get().isEndpoint() && table.looselyReachesBeyond(path.path(), route.get())) {
+            refuse(request, response, "read without case, trailing dots or spaces, or Unicode compatibility forms, "
+                    + "the path lies under a more specific route");
+            return;
+        }
+                if (path.hasParameters() && !route.get().allowsPathParameters()) {
             refuse(request, response, "path parameters (;) on a route that does not accept them");
             return;
         }
@@ -62,7 +77,23 @@ public final class RouteFilter extends GatewayFilter {
         chain.doFilter(request, response);
     }
 
-    private static void refuse(HttpServletRequest request, HttpServletResponse response, String reason)
+    /**
+     * Whether the query can go upstream exactly as sent: the proxy builds the upstream URI with
+     * {@link URI#create}, which refuses a malformed escape ({@code %zz}, a trailing {@code %}) or a space.
+     */
+    static boolean isForwardableQuery(String query) {
+        if (query == null || query.isEmpty()) {
+            return true;
+        }
+        try {
+            URI.create("http://upstream/?" + query);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+        private static void refuse(HttpServletRequest request, HttpServletResponse response, String reason)
             throws IOException {
         LOG.debug("request {}: path refused: {}", RequestAttributes.REQUEST_ID.get(request).orElse("-"), reason);
         ProblemWriter.write(request, response, ProblemType.AMBIGUOUS_PATH,

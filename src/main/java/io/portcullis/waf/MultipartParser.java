@@ -25,6 +25,19 @@ final class MultipartParser {
 
     /** The parts, or {@code null} when the body is not well-formed multipart for its boundary. */
     static List<Part> parse(byte[] body, String contentType) {
+        Parsed parsed = parseWhole(body, contentType);
+        return parsed == null ? null : parsed.parts();
+    }
+
+    /**
+     * A well-formed body: its parts, and the text outside them (the preamble before the first delimiter and the
+     * epilogue after the last, joined by a line break), which readers skip (RFC 2046 §5.1.1). A reader that
+     * takes another boundary from an ambiguous header ({@code boundary=A; boundary=B}) reads its parts there.
+     */
+    record Parsed(List<Part> parts, String outside) {}
+
+    /** The parts and the text outside them, or {@code null} when the body is not well-formed for its boundary. */
+    static Parsed parseWhole(byte[] body, String contentType) {
         String boundary = boundary(contentType);
         if (boundary == null) {
             return null;
@@ -35,11 +48,12 @@ final class MultipartParser {
         if (at < 0) {
             return null;
         }
+        int first = at;
         List<Part> parts = new ArrayList<>();
         while (true) {
             int afterDelimiter = at + delimiter.length();
             if (text.startsWith("--", afterDelimiter)) {
-                return parts;
+                return new Parsed(parts, text.substring(0, first) + "\n" + text.substring(afterDelimiter + 2));
             }
             int headersStart = lineEnd(text, afterDelimiter);
             if (headersStart < 0) {

@@ -240,11 +240,17 @@ public final class TargetExtractor {
     }
 
     private static void multipart(byte[] body, String contentType, List<Target> targets, Map<ProtocolRule, String> anomalies) {
-        List<MultipartParser.Part> parts = MultipartParser.parse(body, contentType);
-        if (parts == null) {
+        MultipartParser.Parsed parsed = MultipartParser.parseWhole(body, contentType);
+        if (parsed == null) {
             anomalies.put(ProtocolRule.MULTIPART_MALFORMED, "REQUEST_BODY");
             add(targets, TargetKind.BODY, "", "REQUEST_BODY", new String(body, StandardCharsets.UTF_8));
             return;
+        }
+        List<MultipartParser.Part> parts = parsed.parts();
+        if (!parsed.outside().isBlank()) {
+            // What this boundary leaves outside its parts is where another reader's boundary finds its own.
+            add(targets, TargetKind.BODY, "", "REQUEST_BODY",
+                    new String(parsed.outside().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
         }
         for (MultipartParser.Part part : parts) {
             String name = part.name() == null ? "" : part.name();

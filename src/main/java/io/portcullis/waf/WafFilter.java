@@ -144,7 +144,7 @@ public final class WafFilter extends GatewayFilter {
                 tooLarge(request, response);
                 return;
             }
-            String refusal = refusal(mediaType, kind, request.getHeader("Content-Encoding"), bodies);
+            String refusal = refusal(mediaType, kind, Collections.list(request.getHeaders("Content-Encoding")), bodies);
             if (refusal != null) {
                 ProblemWriter.write(request, response, ProblemType.UNSUPPORTED_MEDIA_TYPE, refusal);
                 return;
@@ -189,16 +189,22 @@ public final class WafFilter extends GatewayFilter {
     /**
      * Why a body may not pass, or {@code null}: a media type not on the allowed list, or a content coding on a
      * body the WAF would have to inspect (it reads bytes as they came, so a compressed body would pass unseen).
-     * A body without a Content-Type is inspected as text.
+     * A body without a Content-Type is inspected as text. Every {@code Content-Encoding} line counts: the
+     * upstream receives them all and applies them as one list.
      */
-    private String refusal(String mediaType, BodyKind kind, String contentEncoding, RouteConfig.Bodies bodies) {
+    private String refusal(String mediaType, BodyKind kind, List<String> contentEncodings, RouteConfig.Bodies bodies) {
         if (!mediaType.isEmpty() && !allowedTypes.allows(mediaType)
                 && !new MediaTypes(bodies.extraContentTypes()).allows(mediaType)) {
             return "Request bodies of this media type are not accepted here.";
         }
-        if (kind.inspected() && contentEncoding != null && !contentEncoding.isBlank()
-                && !contentEncoding.strip().equalsIgnoreCase("identity")) {
-            return "Request bodies with a Content-Encoding are not accepted here.";
+        if (kind.inspected()) {
+            for (String line : contentEncodings) {
+                for (String coding : line.split(",")) {
+                    if (!coding.isBlank() && !coding.strip().equalsIgnoreCase("identity")) {
+                        return "Request bodies with a Content-Encoding are not accepted here.";
+                    }
+                }
+            }
         }
         return null;
     }
@@ -206,8 +212,13 @@ public final class WafFilter extends GatewayFilter {
     private static void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // A client still sending its body may miss an early answer when the connection closes under it
         // (Tomcat swallows up to maxSwallowSize itself; Jetty does not): read and drop a bounded remainder
-        // first, and beyond that bound say the connection will close.
-        if (!drain(request.getInputStream(), MAX_DRAIN)) {
+        // first, and beyond that bound say the connection will close. A client that asked "Expect: 100-continue"
+        // has sent no body yet and waits: reading would make the container invite the upload (100 Continue),
+        // so it gets the final answer at once and the connection closes (RFC 9110 §10.1.1).
+        String expect = request.getHeader("Expect");
+        if (expect != null && expect.strip().equalsIgnoreCase("100-continue")) {
+            response.setHeader("Connection", "close");
+        } else if (!drain(request.getInputStream(), MAX_DRAIN)) {
             response.setHeader("Connection", "close");
         }
         ProblemWriter.write(request, response, ProblemType.PAYLOAD_TOO_LARGE,

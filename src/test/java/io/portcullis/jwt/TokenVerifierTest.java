@@ -93,6 +93,31 @@ class TokenVerifierTest {
         assertEquals(Failure.MALFORMED, rejected(header + "." + body + ".").failure());
     }
 
+    /**
+     * Duplicate JSON members: a partner signs, with its own secret, a header and payload that name an algorithm
+     * or issuer twice, hoping one reader takes the first and another the last. Every step reads the last.
+     */
+    @Test
+    void verifyWhenHeaderOrPayloadNamesAMemberTwiceThenNoReadingGrantsMore() {
+        Algorithm partner = Algorithm.HMAC256(CONSUMER_SECRET);
+        long exp = START.plusSeconds(60).getEpochSecond();
+        String[][] cases = {
+            {"{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"k1\"}",
+                "{\"iss\":\"partner\",\"iss\":\"https://gw.example\",\"sub\":\"admin\",\"aud\":\"api\","
+                        + "\"jti\":\"j\",\"typ\":\"access\",\"iat\":" + START.getEpochSecond() + ",\"exp\":" + exp + "}"},
+            {"{\"alg\":\"HS256\",\"alg\":\"none\"}",
+                "{\"iss\":\"partner\",\"iat\":" + START.getEpochSecond() + ",\"exp\":" + exp + "}"},
+            {"{\"alg\":\"HS256\"}", "{\"iss\":\"partner\",\"iat\":" + START.getEpochSecond() + ",\"exp\":" + exp
+                    + ",\"exp\":9999999999}"},
+        };
+        for (String[] parts : cases) {
+            String signingInput = b64(parts[0]) + "." + b64(parts[1]);
+            String signature = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(partner.sign(
+                    b64(parts[0]).getBytes(StandardCharsets.US_ASCII), b64(parts[1]).getBytes(StandardCharsets.US_ASCII)));
+            assertInstanceOf(Verification.Rejected.class, verifier.verify(signingInput + "." + signature), parts[1]);
+        }
+    }
+
     @Test
     void verifyWhenHs256SignedWithRsaPublicKeyThenInvalid() {
         // The classic confusion attack: the RSA public key used as an HMAC secret.

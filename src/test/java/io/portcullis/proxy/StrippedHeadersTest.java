@@ -30,6 +30,27 @@ class StrippedHeadersTest {
     }
 
     @Test
+    void stripsWhenNameHasAnyCharacterOtherThanLettersDigitsOrHyphenThenTrue() {
+        // lighttpd (mod_cgi, mod_fastcgi) and other CGI bridges write every such character as '_':
+        // "X.User.Id" reaches PHP as HTTP_X_USER_ID, exactly like the gateway's own X-User-Id.
+        for (String name : List.of("X.User.Id", "X~User~Id", "X+User+Id", "X!User!Id", "X'User'Id", "X*User*Id",
+                "X|User|Id", "X^User^Id", "X`User`Id", "X#User#Id", "X$User$Id", "X%User%Id", "X&User&Id",
+                "Remote.User", "X.Custom")) {
+            assertTrue(defaults.strips(name), name);
+        }
+    }
+
+    @Test
+    void stripsWhenMethodOverrideHeaderThenTrue() {
+        // Express method-override, Rack, ASP.NET and others take the method from these over the request line,
+        // which would run a method waf.allowed-methods refuses.
+        for (String name : List.of("X-HTTP-Method-Override", "x-http-method-override", "X-HTTP-Method",
+                "X-Method-Override", "X_HTTP_Method_Override")) {
+            assertTrue(defaults.strips(name), name);
+        }
+    }
+
+    @Test
     void stripsWhenOrdinaryHeaderThenFalse() {
         for (String name : List.of("Accept", "Content-Type", "traceparent", "X-Userid", "X-Users", "X-Original",
                 "Remote-Users-Count", "X-Authentication-Hint", "User-Agent", "X-Consumer")) {

@@ -127,6 +127,73 @@ class RouteFilterTest {
         assertSame(admin, RequestAttributes.ROUTE.get(request).orElseThrow());
     }
 
+    /**
+     * Upstreams outside the servlet world read paths more loosely: Express, ASP.NET and IIS match without case,
+     * Windows drops trailing dots and spaces of a name, and some stacks apply Unicode NFKC (fullwidth
+     * letters, a fullwidth solidus or full stop become ASCII). A path that such a reading moves under a more
+     * specific route than the one it matched is refused.
+     */
+    @Test
+    void doFilterWhenALooserReadingLandsUnderAMoreSpecificRouteThen400() throws Exception {
+        for (String path : List.of("/api/ADMIN/x", "/api/Admin", "/api/admin./x", "/api/admin%20/x",
+                "/api/admin.%20./x", "/api/%EF%BD%81dmin/x", "/api/admin%EF%BC%8Fx",
+                "/api/x/%EF%BC%8E%EF%BC%8E/admin/x", "/api/x%EF%BC%8F%EF%BC%8E%EF%BC%8E%EF%BC%8Fadmin")) {
+            assertBadPath(FakeRequest.of("GET", path));
+        }
+    }
+
+    @Test
+    void doFilterWhenALooserReadingStaysOnTheSameRouteThenContinues() throws Exception {
+        for (String path : List.of("/api/Adminx", "/api/ORDERS/7", "/api/x./y", "/api/caf%C3%A9", "/api/%EF%BD%81",
+                "/api/admin/X.", "/api/x%EF%BC%8Fy")) {
+            FakeRequest request = FakeRequest.of("GET", path);
+            FilterChain passed = mock(FilterChain.class);
+
+            filter.doFilter(request, FakeResponse.create(), passed);
+
+            verify(passed).doFilter(org.mockito.ArgumentMatchers.eq(request), org.mockito.ArgumentMatchers.any());
+        }
+    }
+
+    @Test
+    void doFilterWhenRoutesDifferOnlyInCaseThenEachStillServesItsOwnSpelling() throws Exception {
+        Route upper = RouteTableTest.route("/API");
+        RouteFilter both = new RouteFilter(new RouteTable(List.of(), List.of(api, upper)));
+        FakeRequest request = FakeRequest.of("GET", "/API/x");
+
+        both.doFilter(request, response, chain);
+
+        verify(chain).doFilter(request, response);
+        assertSame(upper, RequestAttributes.ROUTE.get(request).orElseThrow());
+    }
+
+    /** The query goes upstream as sent; one that is not a URI query made the proxy throw (500). */
+    @Test
+    void doFilterWhenQueryIsNotAValidUriQueryThen400() throws Exception {
+        for (String query : List.of("a=%zz&b=%", "a=%", "a=%2", "a=%g0", "a=b c")) {
+            FakeResponse answer = FakeResponse.create();
+            FilterChain untouched = mock(FilterChain.class);
+
+            filter.doFilter(FakeRequest.of("GET", "/api/x").query(query), answer, untouched);
+
+            verifyNoInteractions(untouched);
+            assertEquals(400, answer.getStatus(), query);
+            assertEquals("application/problem+json", answer.getContentType());
+        }
+    }
+
+    @Test
+    void doFilterWhenQueryIsWellFormedThenContinues() throws Exception {
+        for (String query : List.of("a=1&b=%C3%A9", "x=/../../admin", "a=b?c", "", "q=a+b&r=%25")) {
+            FakeRequest request = FakeRequest.of("GET", "/api/x").query(query);
+            FilterChain passed = mock(FilterChain.class);
+
+            filter.doFilter(request, FakeResponse.create(), passed);
+
+            verify(passed).doFilter(org.mockito.ArgumentMatchers.eq(request), org.mockito.ArgumentMatchers.any());
+        }
+    }
+
     @Test
     void doFilterWhenNoRouteForAnAmbiguousPathThenStill400() throws Exception {
         assertBadPath(FakeRequest.of("GET", "/nowhere/%2e%2e/x"));

@@ -107,6 +107,34 @@ class WafFilterTest {
     }
 
     @Test
+    void doFilterWhenJsonIsSentAsTextOrWithoutContentTypeThenItsEscapedValuesAreInspected() throws Exception {
+        // Many upstreams parse the body as JSON whatever its Content-Type (Go's json.NewDecoder(r.Body), Flask's
+        // get_json(force=True), body-parser with type */*): the escapes must not hide the value from the WAF.
+        byte[] body = "{\"comment\":\"\\u003cscript\\u003ealert(document.cookie)\\u003c/script\\u003e\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        for (String type : List.of("text/plain", "text/plain; charset=utf-8", "application/xml")) {
+            FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+            assertNull(run(WafFilter.create(config()), post("/api/x", type, body), recorder)[0], type);
+            assertEquals(403, recorder.status, type);
+        }
+        List<Map.Entry<String, String>> headers = List.of(Map.entry("User-Agent", "test-client/1.0"),
+                Map.entry("Accept", "*/*"));
+        FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+        assertNull(run(WafFilter.create(config()), FakeServletRequests.request("POST", "/api/x", headers, body),
+                recorder)[0], "no Content-Type");
+        assertEquals(403, recorder.status);
+    }
+
+    @Test
+    void doFilterWhenTextBodyMerelyStartsLikeJsonThenItPasses() throws Exception {
+        for (String text : List.of("{not json at all", "[1, 2, 3]", "{\"note\":\"select the blue one\"}")) {
+            ServletRequest[] passed = run(WafFilter.create(config()),
+                    post("/api/x", "text/plain", text.getBytes(StandardCharsets.UTF_8)), new FakeServletRequests.Recorder());
+            assertTrue(passed[0] != null, text);
+        }
+    }
+
+    @Test
     void doFilterWhenContainerCannotParseTheCharsetThenTheHeaderAsSentIsInspected() throws Exception {
         // Jetty's getContentType() throws for a charset it cannot name; found by WafCorpusIT (CRS 920480).
         HttpServletRequest request = new HttpServletRequestWrapper(post("/api/form",
@@ -304,6 +332,95 @@ class WafFilterTest {
                 "Content-Encoding", "gzip");
         assertNull(run(WafFilter.create(config()), request, recorder)[0]);
         assertEquals(415, recorder.status);
+    }
+
+    @Test
+    void doFilterWhenASecondContentEncodingLineCompressesTheInspectedBodyThenAnswers415() throws Exception {
+        // The upstream receives both lines ("identity, gzip"); one that inflates request bodies (Jetty's
+        // GzipHandler, for one) would read a body the WAF never saw. In detect mode (or with the header rule
+        // excluded) only the 415 check stands between them.
+        FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+        HttpServletRequest request = post("/api/x", "application/json", "{}".getBytes(StandardCharsets.UTF_8),
+                "Content-Encoding", "identity", "Content-Encoding", "gzip");
+        WafFilter detecting = WafFilter.create(config(WafConfig.Mode.DETECT, 1024 * 1024, 16 * 1024, List.of()));
+        assertNull(run(detecting, request, recorder)[0]);
+        assertEquals(415, recorder.status);
+    }
+
+    @Test
+    void doFilterWhenContentEncodingIsIdentityInAnySpellingThenTheBodyPasses() throws Exception {
+        byte[] body = "{\"name\":\"Zoë\"}".getBytes(StandardCharsets.UTF_8);
+        for (String[] encodings : List.of(new String[] {"identity"}, new String[] {" IDENTITY "},
+                new String[] {"identity", "Identity"})) {
+            List<String> headers = new ArrayList<>();
+            for (String encoding : encodings) {
+                headers.add("Content-Encoding");
+                headers.add(encoding);
+            }
+            ServletRequest[] passed = run(WafFilter.create(config()),
+                    post("/api/x", "application/json", body, headers.toArray(String[]::new)),
+                    new FakeServletRequests.Recorder());
+            assertTrue(passed[0] != null, String.join(" | ", encodings));
+        }
+    }
+
+    @Test
+    void doFilterWhenMultipartBoundaryIsAmbiguousThenTheTextOutsideTheInspectedPartsIsInspected() throws Exception {
+        // Readers disagree on which boundary a header names: Commons FileUpload and Jetty take the last
+        // "boundary" parameter, PHP the first text "boundary" anywhere in the header (xboundary= included). The
+        // part the WAF's boundary leaves in the preamble or epilogue is the one another reader sees.
+        String attack = "--B\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\n"
+                + "<script>alert(document.cookie)</script>\r\n--B--\r\n";
+        String benign = "--A\r\nContent-Disposition: form-data; name=\"ok\"\r\n\r\nfine\r\n--A--\r\n";
+        for (String type : List.of("multipart/form-data; boundary=A; boundary=B",
+                "multipart/form-data; boundary=B; boundary=A", "multipart/form-data; xboundary=B; boundary=A",
+                "multipart/form-data; boundary=A")) {
+            for (String body : List.of(attack + benign, benign + attack)) {
+                FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+                assertNull(run(WafFilter.create(config()),
+                        post("/api/x", type, body.getBytes(StandardCharsets.UTF_8)), recorder)[0], type);
+                assertEquals(403, recorder.status, type);
+            }
+        }
+    }
+
+    @Test
+    void doFilterWhenMultipartHasOnlyWhitespaceAroundItsPartsThenItPasses() throws Exception {
+        String body = "\r\n--A\r\nContent-Disposition: form-data; name=\"ok\"\r\n\r\nfine\r\n--A--\r\n\r\n";
+        ServletRequest[] passed = run(WafFilter.create(config()), post("/api/x", "multipart/form-data; boundary=A",
+                body.getBytes(StandardCharsets.UTF_8)), new FakeServletRequests.Recorder());
+        assertTrue(passed[0] != null);
+    }
+
+    @Test
+    void doFilterWhenExpectContinueAnnouncesAnOversizedBodyThen413WithoutReadingIt() throws Exception {
+        // Reading the body makes the container send "100 Continue", inviting the client to upload what the
+        // gateway is about to refuse; a client that waits for the answer instead would hold a thread until
+        // the read times out.
+        byte[] body = new byte[4096];
+        HttpServletRequest request = post("/api/x", "application/json", body, "Expect", "100-continue");
+        FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024, List.of()));
+
+        assertNull(run(filter, request, recorder)[0]);
+        assertEquals(413, recorder.status);
+        assertEquals(body.length, request.getInputStream().available(), "the body was read");
+        assertEquals("close", recorder.headers.get("connection"));
+    }
+
+    @Test
+    void doFilterWhenBodyCharsetIsOneTheWafDoesNotReadLikeTheUpstreamThenBlocks() throws Exception {
+        // EBCDIC and UTF-16/32 bodies: ASP.NET and others decode by the declared charset, where an attack reads as
+        // plain text to them and as noise to a byte-oriented inspection.
+        byte[] body = "q=1".getBytes(StandardCharsets.ISO_8859_1);
+        for (String type : List.of("application/x-www-form-urlencoded; charset=ibm037",
+                "application/x-www-form-urlencoded; charset=\"IBM500\"", "application/json; charset=utf-16",
+                "text/plain; charset=utf-32le", "application/json; charset=utf-8; charset=ibm037",
+                "application/json;charset=cp875")) {
+            FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
+            assertNull(run(WafFilter.create(config()), post("/api/x", type, body), recorder)[0], type);
+            assertEquals(403, recorder.status, type);
+        }
     }
 
     @Test
