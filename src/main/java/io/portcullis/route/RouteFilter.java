@@ -64,7 +64,7 @@ public final class RouteFilter extends GatewayFilter {
                     + "the path lies under a more specific route");
             return;
         }
-                if (path.hasParameters() && !route.get().allowsPathParameters()) {
+        if (path.hasParameters() && !route.get().allowsPathParameters()) {
             refuse(request, response, "path parameters (;) on a route that does not accept them");
             return;
         }
@@ -93,7 +93,7 @@ public final class RouteFilter extends GatewayFilter {
         }
     }
 
-        private static void refuse(HttpServletRequest request, HttpServletResponse response, String reason)
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, String reason)
             throws IOException {
         LOG.debug("request {}: path refused: {}", RequestAttributes.REQUEST_ID.get(request).orElse("-"), reason);
         ProblemWriter.write(request, response, ProblemType.AMBIGUOUS_PATH,
