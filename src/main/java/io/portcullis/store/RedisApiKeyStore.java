@@ -17,8 +17,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * {@link ApiKeyStore} in Redis: a hash per key hash and a set of key hashes per owner. Revoking deletes the
- * hash, so every node refuses the key from its next request.
+ * {@link ApiKeyStore} in Redis: a hash per key hash, a hot-path copy of the id and scopes under the tag of the
+ * key's rate-limit bucket ({@code apikey:{k:<id>}}, so that the check and the count are one script on one
+ * Cluster slot) and a set of key hashes per owner. Revoking deletes the copy, then the hash, so every node
+ * refuses the key from its next request.
  *
  * <p>The hot path ({@link #findByHash(String, Function)}) asks Redis on every request. The first lookup of a
  * key on this node reads its record (HGETALL) and remembers it; after that, one EVALSHA confirms that the
@@ -31,8 +33,6 @@ import java.util.function.Function;
 final class RedisApiKeyStore implements ApiKeyStore {
     /** {@code api-key-match.lua}: the record is there, with the remembered id and scopes. */
     private static final long MATCHED = 0;
-    /** {@code api-key-match.lua}: no record (never issued, or revoked). */
-    private static final long NO_SUCH_KEY = 1;
     /** Default bound on the issued keys one node remembers. */
     static final long DEFAULT_MAXIMUM_REMEMBERED = 100_000;
 
@@ -53,9 +53,11 @@ final class RedisApiKeyStore implements ApiKeyStore {
         Map<String, String> fields = Map.of("id", key.id(), "owner", key.ownerId(), "name", key.name(),
                 "scopes", String.join(RedisUserStore.ROLE_SEPARATOR, key.scopes()),
                 "created", Long.toString(key.createdAt().toEpochMilli()));
+        Map<String, String> live = Map.of("id", key.id(), "scopes", fields.get("scopes"), "sha256", key.sha256());
         CompletableFuture<Long> written = redis.call(c -> c.hset(keys.apiKey(key.sha256()), fields));
+        CompletableFuture<Long> hot = redis.call(c -> c.hset(keys.apiKeyLive(key.id()), live));
         CompletableFuture<Long> indexed = redis.call(c -> c.sadd(keys.ownerApiKeys(key.ownerId()), key.sha256()));
-        return CompletableFuture.allOf(written, indexed);
+        return CompletableFuture.allOf(written, hot, indexed);
     }
 
     @Override
@@ -72,15 +74,15 @@ final class RedisApiKeyStore implements ApiKeyStore {
             return readAndRemember(sha256).thenApply(Checked::notCounted);
         }
         String[] matched = {known.id(), String.join(RedisUserStore.ROLE_SEPARATOR, known.scopes())};
-        return counting.run(LuaScript.API_KEY_MATCH, new String[] {keys.apiKey(sha256)}, matched, charge.get())
+        return counting.run(LuaScript.API_KEY_MATCH, new String[] {keys.apiKeyLive(known.id())}, matched, charge.get())
                 .thenCompose(checked -> {
                     if (checked.outcome() == MATCHED) {
                         return CompletableFuture.completedFuture(new Checked<>(Optional.of(known), checked.decision()));
                     }
                     remembered.invalidate(sha256);
-                    return checked.outcome() == NO_SUCH_KEY
-                            ? CompletableFuture.completedFuture(Checked.<Optional<ApiKey>>notCounted(Optional.empty()))
-                            : readAndRemember(sha256).thenApply(Checked::notCounted);
+                    // No hot-path copy: revoked, or issued before the copy existed (read the record, which
+                    // answers for both; such a key is counted by stage 6 and costs a round trip more).
+                    return readAndRemember(sha256).thenApply(Checked::notCounted);
                 });
     }
 
@@ -109,7 +111,9 @@ final class RedisApiKeyStore implements ApiKeyStore {
             }
             String hash = target.get().sha256();
             remembered.invalidate(hash);
-            return redis.call(c -> c.del(keys.apiKey(hash)))
+            // The hot-path copy first: from then on every node refuses the key on its next request.
+            return redis.call(c -> c.del(keys.apiKeyLive(id)))
+                    .thenCompose(deleted -> redis.call(c -> c.del(keys.apiKey(hash))))
                     .thenCompose(deleted -> redis.call(c -> c.srem(keys.ownerApiKeys(ownerId), hash)))
                     .thenApply(removed -> true);
         });

@@ -215,16 +215,18 @@ final class RedisConnector implements AutoCloseable {
                 .register(meters);
     }
 
-    /** EVALSHA of {@code script}; on NOSCRIPT loads it and retries once. */
+    /**
+     * EVALSHA of {@code script}; on NOSCRIPT runs it once with EVAL, which goes to the node that owns the keys
+     * (in Cluster, a replica promoted since the scripts were loaded) and caches the script there.
+     */
     <T> CompletableFuture<T> eval(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
         return this.<T>call(c -> c.evalsha(script.sha1(), type, keys, args)).exceptionallyCompose(failure -> {
             if (!causedBy(failure, RedisNoScriptException.class)) {
                 return CompletableFuture.failedFuture(failure);
             }
             scriptLoads.incrementAndGet();
-            LOG.info("Redis lost script {} (restart or SCRIPT FLUSH): loading it again", script.name());
-            return this.<String>call(c -> c.scriptLoad(script.source()))
-                    .thenCompose(sha -> this.<T>call(c -> c.evalsha(script.sha1(), type, keys, args)));
+            LOG.info("Redis lost script {} (restart, failover or SCRIPT FLUSH): loading it again", script.name());
+            return this.<T>call(c -> c.eval(script.source(), type, keys, args));
         });
     }
 
