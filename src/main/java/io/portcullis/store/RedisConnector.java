@@ -1,6 +1,8 @@
 package io.portcullis.store;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ReadFrom;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -15,6 +17,12 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.event.AskRedirectionEvent;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.event.MovedRedirectionEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.event.connection.ReconnectAttemptEvent;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
@@ -24,7 +32,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.portcullis.config.RedisConfig;
+import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -64,6 +75,10 @@ final class RedisConnector implements AutoCloseable {
     static final Duration RECONNECT_DELAY_MIN = Duration.ofMillis(50);
     static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
 
+    /** Cluster: the slot map is re-read this often, and at most this often after a MOVED/ASK or a lost node. */
+    static final Duration PERIODIC_REFRESH = Duration.ofSeconds(30);
+    static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofMillis(500);
+
     /** Latency buckets of Redis commands: a healthy command takes well under a millisecond. */
     static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
             Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
@@ -89,6 +104,16 @@ final class RedisConnector implements AutoCloseable {
     private final Counter errorReplies;
     private volatile StatefulConnection<String, String> connection;
     private volatile RedisClusterAsyncCommands<String, String> commands;
+    private final Counter moved;
+    private final Counter asked;
+    private final Counter reconnects;
+    private final Counter topologyChanges;
+    private final Counter primaryChanges;
+    private final String sentinelPrimaryName;
+    private volatile StatefulRedisSentinelConnection<String, String> sentinel;
+    /** What the probe last saw of the topology, for /health/ready (never read from Redis by the check). */
+    private volatile Map<String, Object> topology = Map.of();
+    private volatile String sentinelPrimary;
     private volatile boolean warnedAtStart;
     private volatile boolean closed;
 
@@ -101,7 +126,9 @@ final class RedisConnector implements AutoCloseable {
         this.mode = scheme.endsWith("-cluster") ? Mode.CLUSTER : scheme.endsWith("-sentinel") ? Mode.SENTINEL
                 : Mode.STANDALONE;
         this.timeout = config.timeout();
-        this.uris = redisUris(uri, mode, timeout);
+        this.uris = redisUris(uri, mode, timeout, config.password().map(p -> new String(p.bytes(),
+                StandardCharsets.UTF_8).toCharArray()));
+        this.sentinelPrimaryName = mode == Mode.SENTINEL ? uris.get(0).getSentinelMasterId() : null;
         this.address = scheme + "://" + hosts(uri); // never the password
         this.breaker = new CircuitBreaker("Redis " + address, failureThreshold, clock, true);
         this.succeeded = commandTimer(meters, "success");
@@ -110,6 +137,11 @@ final class RedisConnector implements AutoCloseable {
         this.timedOut = failureCounter(meters, "timeout");
         this.connectionFailed = failureCounter(meters, "connection");
         this.errorReplies = failureCounter(meters, "error-reply");
+        this.moved = eventCounter(meters, "moved");
+        this.asked = eventCounter(meters, "ask");
+        this.reconnects = eventCounter(meters, "reconnect-attempt");
+        this.topologyChanges = eventCounter(meters, "topology-change");
+        this.primaryChanges = eventCounter(meters, "primary-change");
         Gauge.builder("portcullis.redis.breaker.open", breaker, b -> b.allowsCalls() ? 0 : 1)
                 .description("1 while the Redis circuit breaker is open (calls fail fast), else 0")
                 .register(meters);
@@ -119,22 +151,40 @@ final class RedisConnector implements AutoCloseable {
                 .reconnectDelay(Delay.exponential(RECONNECT_DELAY_MIN, RECONNECT_DELAY_MAX, 2, TimeUnit.MILLISECONDS))
                 .build();
         Duration connectTimeout = timeout.compareTo(MINIMUM_CONNECT_TIMEOUT) > 0 ? timeout : MINIMUM_CONNECT_TIMEOUT;
+        resources.eventBus().get().subscribe(event -> {
+            if (event instanceof MovedRedirectionEvent) {
+                moved.increment();
+            } else if (event instanceof AskRedirectionEvent) {
+                asked.increment();
+            } else if (event instanceof ReconnectAttemptEvent) {
+                reconnects.increment();
+            } else if (event instanceof ClusterTopologyChangedEvent) {
+                topologyChanges.increment();
+            }
+        });
         SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+        SslOptions ssl = sslOptions(config);
         if (mode == Mode.CLUSTER) {
             this.client = null;
             this.clusterClient = RedisClusterClient.create(resources, uris);
             clusterClient.setOptions(ClusterClientOptions.builder()
-                    .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true)
+                    .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true).sslOptions(ssl)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    // A MOVED or ASK reply, a lost node or a failed reconnect refreshes the slot map at once
+                    // (at most once per refresh period); the map is re-read periodically too.
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enableAllAdaptiveRefreshTriggers().build())
+                            .enableAllAdaptiveRefreshTriggers()
+                            .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_TIMEOUT)
+                            .enablePeriodicRefresh(PERIODIC_REFRESH)
+                            .closeStaleConnections(true)
+                            .build())
                     .build());
         } else {
             this.clusterClient = null;
             this.client = RedisClient.create(resources);
             client.setOptions(ClientOptions.builder()
-                    .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true)
+                    .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true).sslOptions(ssl)
                     // While reconnecting, fail at once rather than queueing requests behind the outage.
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
@@ -208,6 +258,25 @@ final class RedisConnector implements AutoCloseable {
                 .register(meters);
     }
 
+    private static Counter eventCounter(MeterRegistry meters, String type) {
+        return Counter.builder("portcullis.redis.events")
+                .description("Redis topology events: Cluster MOVED/ASK redirects, topology changes, reconnect attempts, "
+                        + "Sentinel primary changes")
+                .tag("type", type)
+                .register(meters);
+    }
+
+    private static SslOptions sslOptions(RedisConfig config) {
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+        config.tls().ifPresent(tls -> {
+            tls.caFile().ifPresent(ca -> ssl.trustManager(ca.toFile()));
+            if (tls.certFile().isPresent() && tls.keyFile().isPresent()) {
+                ssl.keyManager(tls.certFile().get().toFile(), tls.keyFile().get().toFile(), null);
+            }
+        });
+        return ssl.build();
+    }
+
     private static Counter failureCounter(MeterRegistry meters, String reason) {
         return Counter.builder("portcullis.redis.command.failures")
                 .description("Redis commands that failed, by reason")
@@ -251,6 +320,9 @@ final class RedisConnector implements AutoCloseable {
                 // still trips the breaker, so /health/ready reports it without waiting for traffic.
                 call(RedisClusterAsyncCommands::ping);
             }
+            if (connection != null) {
+                observeTopology();
+            }
         } catch (Exception e) {
             if (connection == null && !warnedAtStart) {
                 warnedAtStart = true;
@@ -265,6 +337,8 @@ final class RedisConnector implements AutoCloseable {
         RedisClusterAsyncCommands<String, String> async;
         if (mode == Mode.CLUSTER) {
             var cluster = clusterClient.connect(StringCodec.UTF8);
+            // Reads from primaries only: a replica may not have the last write (a revocation) yet.
+            cluster.setReadFrom(ReadFrom.UPSTREAM);
             connected = cluster;
             async = cluster.async();
         } else {
@@ -288,6 +362,79 @@ final class RedisConnector implements AutoCloseable {
         }
     }
 
+    /**
+     * Records what /health/ready shows of the topology, without blocking the probe: Cluster state and the
+     * primaries that answer PING; the primary the Sentinels name (a change counts as a failover).
+     */
+    private void observeTopology() {
+        if (mode == Mode.CLUSTER && connection instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String> cluster) {
+            List<RedisClusterNode> primaries = cluster.getPartitions().stream()
+                    .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.is(RedisClusterNode.NodeFlag.FAIL)
+                            && n.getSlots().size() > 0)
+                    .toList();
+            List<CompletableFuture<String>> pings = new ArrayList<>();
+            for (RedisClusterNode node : primaries) {
+                pings.add(cluster.getConnectionAsync(node.getNodeId()).toCompletableFuture()
+                        .thenCompose(c -> c.async().ping().toCompletableFuture())
+                        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .exceptionally(failure -> null));
+            }
+            CompletableFuture<String> state = cluster.async().clusterInfo().toCompletableFuture()
+                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionally(failure -> null);
+            CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new)).thenCombine(state, (done, info) -> {
+                long reachable = pings.stream().filter(p -> "PONG".equals(p.join())).count();
+                Map<String, Object> seen = new LinkedHashMap<>();
+                seen.put("cluster-state", info == null ? "unknown" : clusterState(info));
+                seen.put("primaries", primaries.size());
+                seen.put("primaries-reachable", reachable);
+                topology = seen;
+                return null;
+            });
+        } else if (mode == Mode.SENTINEL) {
+            try {
+                if (sentinel == null) {
+                    sentinel = client.connectSentinel(StringCodec.UTF8, uris.get(0));
+                }
+                sentinel.async().getMasterAddrByName(sentinelPrimaryName).toCompletableFuture()
+                        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .whenComplete((address, failure) -> {
+                            String now = address == null ? null : hostAndPort(address);
+                            String before = sentinelPrimary;
+                            if (now != null && before != null && !now.equals(before)) {
+                                primaryChanges.increment();
+                                LOG.warn("Redis Sentinel {}: the primary moved from {} to {}", sentinelPrimaryName,
+                                        before, now);
+                            }
+                            if (now != null) {
+                                sentinelPrimary = now;
+                            }
+                            Map<String, Object> seen = new LinkedHashMap<>();
+                            seen.put("sentinel-primary", now == null ? "unknown" : now);
+                            seen.put("sentinel-name", sentinelPrimaryName);
+                            topology = seen;
+                        });
+            } catch (RuntimeException e) {
+                topology = Map.of("sentinel-primary", "unknown", "sentinel-name", sentinelPrimaryName);
+            }
+        }
+    }
+
+    private static String clusterState(String info) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("cluster_state:")) {
+                return line.substring("cluster_state:".length()).trim();
+            }
+        }
+        return "unknown";
+    }
+
+    private static String hostAndPort(SocketAddress address) {
+        if (address instanceof java.net.InetSocketAddress inet) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        return address.toString();
+    }
+
     /** For /health/ready: up, down or connecting, with since when. */
     StoreHealth health() {
         CircuitBreaker.Status status = breaker.status();
@@ -299,6 +446,7 @@ final class RedisConnector implements AutoCloseable {
         if (!up) {
             details.put("reason", status.reason());
         }
+        details.putAll(topology);
         return new StoreHealth(up, details);
     }
 
@@ -342,6 +490,10 @@ final class RedisConnector implements AutoCloseable {
         if (open != null) {
             open.close();
         }
+        StatefulRedisSentinelConnection<String, String> watching = sentinel;
+        if (watching != null) {
+            watching.close();
+        }
         if (client != null) {
             client.shutdown(Duration.ZERO, timeout);
         } else {
@@ -368,7 +520,7 @@ final class RedisConnector implements AutoCloseable {
         return false;
     }
 
-    private static List<RedisURI> redisUris(URI uri, Mode mode, Duration timeout) {
+    private static List<RedisURI> redisUris(URI uri, Mode mode, Duration timeout, Optional<char[]> password) {
         List<RedisURI> result = new ArrayList<>();
         if (mode == Mode.CLUSTER) {
             // redis-cluster://[user:password@]host:port,host:port[/...]: Lettuce has no such scheme, it takes
@@ -386,6 +538,17 @@ final class RedisConnector implements AutoCloseable {
         }
         for (RedisURI each : result) {
             each.setTimeout(timeout);
+            // redis.password-env / redis.password-file: for the data nodes (a Sentinel's own password stays in the URI).
+            // A URI's user info without a colon then names the ACL user.
+            String user = uri.getRawUserInfo() == null || uri.getRawUserInfo().contains(":") ? null
+                    : java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+            password.ifPresent(p -> {
+                if (user == null) {
+                    each.setAuthentication(p);
+                } else {
+                    each.setAuthentication(user, p);
+                }
+            });
         }
         return result;
     }

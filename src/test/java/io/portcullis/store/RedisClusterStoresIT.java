@@ -180,6 +180,19 @@ class RedisClusterStoresIT {
     }
 
     @Test
+    void healthWhenClusterUpThenStateOkAndEveryPrimaryReachable() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!Long.valueOf(3).equals(connector.health().details().get("primaries-reachable"))
+                && System.nanoTime() < deadline) {
+            RedisTesting.pause(50);
+        }
+        var details = connector.health().details();
+        assertEquals("ok", details.get("cluster-state"), details.toString());
+        assertEquals(3, details.get("primaries"), details.toString());
+        assertEquals(3L, details.get("primaries-reachable"), details.toString());
+    }
+
+    @Test
     void apiKeyRecordWhenCheckedThenOnTheSlotOfItsBucket() {
         String bucket = KEYS.rateLimit("k:key-9", "default", RateLimitAlgorithm.TOKEN_BUCKET, 1000);
         assertTrue(RedisConnector.sameSlot(KEYS.apiKeyLive("key-9"), bucket));
