@@ -313,7 +313,13 @@ final class RedisConnector implements AutoCloseable {
                 connect();
             } else if (!breaker.allowsCalls()) {
                 commands.ping().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                loadScripts(commands);
+                try {
+                    loadScripts(commands);
+                } catch (Exception e) {
+                    // In Cluster the load goes to every primary, and one that just failed has not left the slot
+                    // map yet: no reason to keep the breaker open, a node without a script gets it by EVAL.
+                    LOG.debug("loading the scripts after an outage did not reach every node: {}", unwrap(e).toString());
+                }
                 breaker.close();
             } else {
                 // A heartbeat through the normal path: a Redis that went away while no request needed it
