@@ -251,8 +251,9 @@ public final class ConfigLoader {
         failure.finish();
         Optional<Secret> password = redisPassword(s, uri, baseDir);
         Optional<RedisConfig.Tls> tls = redisTls(s.section("tls"), uri, baseDir);
+        int replicas = (int) s.integer("revocation-replicas", 0, 0, 16);
         s.finish();
-        return new RedisConfig(uri, prefix, timeout, rateLimit, revocation, password, tls);
+        return new RedisConfig(uri, prefix, timeout, rateLimit, revocation, password, tls, replicas);
     }
 
     /** {@code redis.password-env} or {@code redis.password-file}: one source, and not with a password in the URI. */

@@ -13,6 +13,8 @@ import java.util.Optional;
  *     or Cluster ({@code redis-cluster://host:port,host:port}) address, with credentials if any
  * @param password from {@code redis.password-env} or {@code redis.password-file}, instead of one in the URI
  * @param tls {@code redis.tls}: the CA and client certificate of a {@code rediss} URI
+ * @param revocationReplicas {@code redis.revocation-replicas}: a revocation is acknowledged only once this many
+ *     replicas have it ({@code WAIT}), so that a failover right after it does not lose it; 0 does not wait
  */
 public record RedisConfig(
         Optional<URI> uri,
@@ -21,17 +23,21 @@ public record RedisConfig(
         FailurePolicy rateLimitOnFailure,
         FailurePolicy revocationOnFailure,
         Optional<Secret> password,
-        Optional<Tls> tls) {
+        Optional<Tls> tls,
+        int revocationReplicas) {
 
     public RedisConfig {
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(tls, "tls");
+        if (revocationReplicas < 0) {
+            throw new IllegalArgumentException("redis.revocation-replicas must not be negative");
+        }
     }
 
     /** Without a password or TLS files of its own (the URI may still carry them). */
     public RedisConfig(Optional<URI> uri, String keyPrefix, Duration timeout, FailurePolicy rateLimitOnFailure,
             FailurePolicy revocationOnFailure) {
-        this(uri, keyPrefix, timeout, rateLimitOnFailure, revocationOnFailure, Optional.empty(), Optional.empty());
+        this(uri, keyPrefix, timeout, rateLimitOnFailure, revocationOnFailure, Optional.empty(), Optional.empty(), 0);
     }
 
     /**

@@ -111,6 +111,9 @@ final class RedisConnector implements AutoCloseable {
     private final Counter primaryChanges;
     private final String sentinelPrimaryName;
     private volatile StatefulRedisSentinelConnection<String, String> sentinel;
+    private final int durableReplicas;
+    /** A connection of its own for writes followed by WAIT, which holds up every later command on it. */
+    private StatefulConnection<String, String> durable;
     /** What the probe last saw of the topology, for /health/ready (never read from Redis by the check). */
     private volatile Map<String, Object> topology = Map.of();
     private volatile String sentinelPrimary;
@@ -126,6 +129,7 @@ final class RedisConnector implements AutoCloseable {
         this.mode = scheme.endsWith("-cluster") ? Mode.CLUSTER : scheme.endsWith("-sentinel") ? Mode.SENTINEL
                 : Mode.STANDALONE;
         this.timeout = config.timeout();
+        this.durableReplicas = config.revocationReplicas();
         this.uris = redisUris(uri, mode, timeout, config.password().map(p -> new String(p.bytes(),
                 StandardCharsets.UTF_8).toCharArray()));
         this.sentinelPrimaryName = mode == Mode.SENTINEL ? uris.get(0).getSentinelMasterId() : null;
@@ -256,6 +260,75 @@ final class RedisConnector implements AutoCloseable {
                 .tag("outcome", outcome)
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(meters);
+    }
+
+    /**
+     * Runs {@code write} on the primary of {@code key} and, with {@code redis.revocation-replicas} above 0,
+     * follows it with {@code WAIT}: succeeds only once that many replicas have the write, and fails with
+     * {@link StoreUnavailableException} when fewer acknowledged within {@code redis.timeout}. Such writes use a
+     * connection of their own (WAIT holds up the commands behind it), so they cost the hot path nothing.
+     */
+    <T> CompletableFuture<T> callDurably(String key,
+            Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> write) {
+        if (durableReplicas == 0) {
+            return call(write);
+        }
+        if (commands == null || !breaker.allowsCalls()) {
+            circuitOpen.increment();
+            return CompletableFuture.failedFuture(new StoreUnavailableException("Redis is unavailable (circuit open)"));
+        }
+        CompletableFuture<RedisClusterAsyncCommands<String, String>> node;
+        try {
+            node = durableCommands(key);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new StoreUnavailableException("Redis call failed: " + e, e));
+        }
+        return node.thenCompose(async -> {
+            CompletableFuture<T> written = write.apply(async).toCompletableFuture();
+            // WAIT's own timeout ends before the command's, so that a missing replica is reported as such.
+            CompletableFuture<Long> acknowledged = async.waitForReplication(durableReplicas,
+                    Math.max(1, timeout.toMillis() * 3 / 4)).toCompletableFuture();
+            return written.thenCombine(acknowledged, (value, replicas) -> {
+                if (replicas < durableReplicas) {
+                    throw new CompletionException(new StoreUnavailableException("the write reached " + replicas
+                            + " of " + durableReplicas + " replicas within " + timeout.toMillis() + " ms"));
+                }
+                return value;
+            });
+        }).orTimeout(timeout.toMillis() * 3, TimeUnit.MILLISECONDS).handle((value, failure) -> {
+            if (failure == null) {
+                return value;
+            }
+            Throwable cause = unwrap(failure);
+            throw new CompletionException(cause instanceof StoreUnavailableException
+                    ? cause : new StoreUnavailableException("Redis call failed: " + cause, cause));
+        });
+    }
+
+    /** Whether revocation writes wait for replicas ({@code redis.revocation-replicas} above 0). */
+    boolean durable() {
+        return durableReplicas > 0;
+    }
+
+    private synchronized CompletableFuture<RedisClusterAsyncCommands<String, String>> durableCommands(String key) {
+        if (mode == Mode.CLUSTER) {
+            if (durable == null) {
+                var cluster = clusterClient.connect(StringCodec.UTF8);
+                durable = cluster;
+            }
+            var cluster = (io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String>) durable;
+            RedisClusterNode owner = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
+            if (owner == null) {
+                throw new StoreUnavailableException("no Cluster node serves the slot of the key");
+            }
+            return cluster.getConnectionAsync(owner.getNodeId()).toCompletableFuture()
+                    .thenApply(c -> (RedisClusterAsyncCommands<String, String>) c.async());
+        }
+        if (durable == null) {
+            durable = client.connect(StringCodec.UTF8, uris.get(0));
+        }
+        var standalone = (io.lettuce.core.api.StatefulRedisConnection<String, String>) durable;
+        return CompletableFuture.completedFuture(standalone.async());
     }
 
     private static Counter eventCounter(MeterRegistry meters, String type) {
@@ -495,6 +568,11 @@ final class RedisConnector implements AutoCloseable {
         StatefulConnection<String, String> open = connection;
         if (open != null) {
             open.close();
+        }
+        synchronized (this) {
+            if (durable != null) {
+                durable.close();
+            }
         }
         StatefulRedisSentinelConnection<String, String> watching = sentinel;
         if (watching != null) {

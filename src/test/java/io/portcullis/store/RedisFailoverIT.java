@@ -1,8 +1,10 @@
 package io.portcullis.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * (SIGKILL) — in a 3+3 Redis Cluster, and behind Sentinel. Measured and printed: how long checks were
  * unavailable, the slowest answer (never past {@code redis.timeout} plus scheduling slack), whether a
  * revocation acknowledged just before the kill is still enforced after it, and how far the exact limit was
- * overshot. The figures are in {@code docs/redis-topologies.md}.
+ * overshot. Revocations wait for one replica ({@code redis.revocation-replicas: 1}). The figures are in
+ * {@code docs/redis-topologies.md}.
  */
 class RedisFailoverIT {
     private static final Duration TIMEOUT = Duration.ofMillis(500);
@@ -53,7 +57,7 @@ class RedisFailoverIT {
     void checkWhenClusterPrimaryOfTheHotSlotIsKilledUnderLoadThenBoundedWindowAndRevocationKept() throws Exception {
         try (RedisClusterRig cluster = RedisClusterRig.start()) {
             RedisConnector connector = RedisTesting.connect(cluster.uri(), Clock.systemUTC(), TIMEOUT,
-                    CircuitBreaker.DEFAULT_FAILURE_THRESHOLD);
+                    CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, new SimpleMeterRegistry(), 1);
             try {
                 String bucketKey = KEYS.rateLimit("u:hot", "default", RateLimitAlgorithm.SLIDING_WINDOW, 60_000);
                 Figures figures = run(connector, () -> cluster.primaryOf(bucketKey));
@@ -69,11 +73,43 @@ class RedisFailoverIT {
     void checkWhenSentinelPrimaryIsKilledUnderLoadThenBoundedWindowAndRevocationKept() throws Exception {
         try (RedisSentinelRig sentinel = RedisSentinelRig.start()) {
             RedisConnector connector = RedisTesting.connect(sentinel.uri(), Clock.systemUTC(), TIMEOUT,
-                    CircuitBreaker.DEFAULT_FAILURE_THRESHOLD);
+                    CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, new SimpleMeterRegistry(), 1);
             try {
                 Figures figures = run(connector, sentinel::primary);
                 report("sentinel", figures);
                 assertFigures(figures);
+            } finally {
+                connector.close();
+            }
+        }
+    }
+
+    @Test
+    void revokeWhenReplicasRequiredAndTheReplicaIsGoneThenNotAcknowledgedWithinTheTimeout() throws Exception {
+        try (RedisSentinelRig sentinel = RedisSentinelRig.start()) {
+            RedisConnector connector = RedisTesting.connect(sentinel.uri(), Clock.systemUTC(), TIMEOUT,
+                    CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, new SimpleMeterRegistry(), 1);
+            try {
+                RedisRevocationStore store = new RedisRevocationStore(connector, KEYS, Clock.systemUTC(),
+                        Duration.ofDays(8), new CheckThenCount(connector, KEYS, RateLimitsConfig.Algorithm.SLIDING_WINDOW));
+                Instant later = Instant.now().plusSeconds(3600);
+                store.revokeToken("bob", "j1", later).toCompletableFuture().join();
+                RedisProcess primary = sentinel.primary();
+                sentinel.servers().stream().filter(s -> s != primary).forEach(RedisProcess::kill);
+
+                long start = System.nanoTime();
+                CompletionException refused = assertThrows(CompletionException.class,
+                        () -> store.revokeToken("bob", "j2", later).toCompletableFuture().join());
+                long took = (System.nanoTime() - start) / 1_000_000;
+
+                assertTrue(refused.getCause() instanceof StoreUnavailableException, refused.toString());
+                assertTrue(took <= TIMEOUT.toMillis() * 3 + 250, "bounded: " + took + " ms");
+                assertEquals(RevocationStatus.REVOKED_TOKEN, store.check(new RevocationQuery("bob", Optional.of("j1"),
+                        Optional.empty(), Instant.now())).toCompletableFuture().join());
+                store.revokeIssuedBefore("carol", Instant.now()).toCompletableFuture().handle((ok, failure) -> {
+                    assertTrue(failure != null, "the not-before mark waits for the replica too");
+                    return null;
+                }).join();
             } finally {
                 connector.close();
             }

@@ -63,7 +63,7 @@ public final class RedisSentinelRig implements AutoCloseable {
                         ok = false;
                     }
                 }
-                if (ok) {
+                if (ok && primary().command("INFO", "replication").contains("state=online")) {
                     return;
                 }
             } catch (IOException notYet) {
