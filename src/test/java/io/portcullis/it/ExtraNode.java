@@ -25,20 +25,34 @@ public final class ExtraNode implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
     private final Path work;
+    private final int port;
+    private final String config;
+    private final String log;
     private Process process;
 
     ExtraNode(Path work) {
+        this(work, PORT, System.getProperty("it.config"), "extra");
+    }
+
+    /**
+     * A node on {@code port} with the configuration file {@code config} (such as the nodes' configuration
+     * pointed at another Redis); its log is {@code <name>-node.log} in {@code work}.
+     */
+    ExtraNode(Path work, int port, String config, String name) {
         this.work = work;
+        this.port = port;
+        this.config = config;
+        this.log = name + "-node.log";
     }
 
     /** The node as the tests address it. */
     GatewayNode node() {
-        return new GatewayNode("extra", PORT);
+        return new GatewayNode("extra", port);
     }
 
     /** Starts the child JVM and waits until the node reports ready. */
     void start() {
-        if (PORT == 0) {
+        if (port == 0) {
             throw new IllegalStateException("gw.extra.port is not set: run with mvn verify");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -46,11 +60,11 @@ public final class ExtraNode implements AutoCloseable {
         try {
             Path temp = Files.createTempDirectory(work, "jetty");
             process = new ProcessBuilder(List.of(java, "-Xmx192m", "-XX:+UseSerialGC",
-                    "-Dportcullis.config=" + System.getProperty("it.config"),
+                    "-Dportcullis.config=" + config,
                     "-cp", System.getProperty("java.class.path"), ExtraNode.class.getName(),
-                    Integer.toString(PORT), war, temp.toString()))
+                    Integer.toString(port), war, temp.toString()))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("extra-node.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(log).toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the extra node", e);
@@ -59,7 +73,7 @@ public final class ExtraNode implements AutoCloseable {
         while (!ready()) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the extra node exited with " + process.exitValue() + "; see "
-                        + work.resolve("extra-node.log"));
+                        + work.resolve(log));
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the extra node was not ready within " + READY_WITHIN);
