@@ -63,7 +63,10 @@ public final class RedisClusterRig implements AutoCloseable {
         return List.copyOf(nodes);
     }
 
-    /** Waits (bounded) until every running node reports {@code cluster_state:ok} and three primaries answer. */
+    /**
+     * Waits (bounded) until every running node reports {@code cluster_state:ok}, three primaries answer and,
+     * while all six run, each primary's replica is in sync.
+     */
     public void awaitHealthy() {
         long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
         while (true) {
@@ -74,7 +77,7 @@ public final class RedisClusterRig implements AutoCloseable {
                         ok = false;
                     }
                 }
-                if (ok && primaries().size() == 3) {
+                if (ok && primaries().size() == 3 && replicasOnline()) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -85,6 +88,20 @@ public final class RedisClusterRig implements AutoCloseable {
             }
             pause(50);
         }
+    }
+
+    /** Whether every primary has a replica that finished its initial sync (WAIT counts only those). */
+    private boolean replicasOnline() throws IOException {
+        int running = (int) nodes.stream().filter(RedisProcess::running).count();
+        if (running < nodes.size()) {
+            return true; // after a kill: the promoted replica has none until the old primary returns
+        }
+        for (RedisProcess primary : primaries()) {
+            if (!primary.command("INFO", "replication").contains("state=online")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The running nodes that are primaries. */
