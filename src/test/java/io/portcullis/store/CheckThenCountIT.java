@@ -213,6 +213,22 @@ class CheckThenCountIT {
     }
 
     @Test
+    void findByHashWithChargeWhenIssuedBeforeTheHotPathCopyThenFoundAndLeftToStageSix() throws IOException {
+        RedisApiKeyStore store = apiKeys(RateLimitAlgorithm.FIXED_WINDOW);
+        // A key written by an earlier version: its record only, no apikey:{k:<id>} copy.
+        REDIS.process().command("HSET", RedisTesting.PREFIX + "apikey:sha-old", "id", "old", "owner", "owner",
+                "name", "old", "scopes", "", "created", "0");
+        Charge charge = new Charge("k:old", "default", TWO_PER_MINUTE);
+
+        Checked<Optional<ApiKey>> first = join(store.findByHash("sha-old", found -> Optional.of(charge)));
+        Checked<Optional<ApiKey>> second = join(store.findByHash("sha-old", found -> Optional.of(charge)));
+
+        assertEquals("old", first.outcome().orElseThrow().id());
+        assertEquals("old", second.outcome().orElseThrow().id(), "still accepted");
+        assertTrue(second.decision().isEmpty(), "not counted here: the rate-limit stage counts it");
+    }
+
+    @Test
     void findByHashWithChargeWhenNothingToCountThenPlainLookup() {
         RedisApiKeyStore store = apiKeys(RateLimitAlgorithm.FIXED_WINDOW);
         ApiKey key = new ApiKey("k4", "owner", "ci", "sha-k4", List.of(), Instant.parse("2026-11-23T10:00:00Z"));
