@@ -56,13 +56,16 @@ class RedisFailoverIT {
     @Test
     void checkWhenClusterPrimaryOfTheHotSlotIsKilledUnderLoadThenBoundedWindowAndRevocationKept() throws Exception {
         try (RedisClusterRig cluster = RedisClusterRig.start()) {
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
             RedisConnector connector = RedisTesting.connect(cluster.uri(), Clock.systemUTC(), TIMEOUT,
-                    CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, new SimpleMeterRegistry(), 1);
+                    CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, meters, 1);
             try {
                 String bucketKey = KEYS.rateLimit("u:hot", "default", RateLimitAlgorithm.SLIDING_WINDOW, 60_000);
                 Figures figures = run(connector, () -> cluster.primaryOf(bucketKey));
                 report("cluster", figures);
                 assertFigures(figures);
+                assertTrue(meters.get("portcullis.redis.events").tag("type", "reconnect-attempt").counter().count() > 0);
+                assertTrue(meters.get("portcullis.redis.events").tag("type", "topology-change").counter().count() > 0);
             } finally {
                 connector.close();
             }
@@ -72,12 +75,17 @@ class RedisFailoverIT {
     @Test
     void checkWhenSentinelPrimaryIsKilledUnderLoadThenBoundedWindowAndRevocationKept() throws Exception {
         try (RedisSentinelRig sentinel = RedisSentinelRig.start()) {
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
             RedisConnector connector = RedisTesting.connect(sentinel.uri(), Clock.systemUTC(), TIMEOUT,
-                    CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, new SimpleMeterRegistry(), 1);
+                    CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, meters, 1);
             try {
+                String before = "127.0.0.1:" + sentinel.primary().port();
                 Figures figures = run(connector, sentinel::primary);
                 report("sentinel", figures);
                 assertFigures(figures);
+                assertEquals(1.0, meters.get("portcullis.redis.events").tag("type", "primary-change").counter().count());
+                Object after = connector.health().details().get("sentinel-primary");
+                assertTrue(after != null && !before.equals(after), "readiness names the new primary: " + after);
             } finally {
                 connector.close();
             }
