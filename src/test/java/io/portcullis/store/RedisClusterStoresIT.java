@@ -192,6 +192,45 @@ class RedisClusterStoresIT {
         assertEquals(3L, details.get("primaries-reachable"), details.toString());
     }
 
+    /** EVALSHA calls summed over the primaries since the last reset. */
+    private static long evalshaCalls() throws Exception {
+        long calls = 0;
+        for (RedisProcess primary : cluster.primaries()) {
+            for (String line : primary.command("INFO", "commandstats").split("\r?\n")) {
+                if (line.startsWith("cmdstat_evalsha:calls=")) {
+                    calls += Long.parseLong(line.substring("cmdstat_evalsha:calls=".length(), line.indexOf(',')));
+                }
+            }
+        }
+        return calls;
+    }
+
+    @Test
+    void checkWhenJwtPathOnClusterThenOneScriptPerRequestAsOnOneServer() throws Exception {
+        RedisRevocationStore store = new RedisRevocationStore(connector, KEYS, Clock.systemUTC(), Duration.ofDays(8),
+                counting());
+        Charge user = new Charge("u:rt", "default", new Quota(1000, Duration.ofMinutes(1)));
+        Charge key = new Charge("k:rt-key", "default", new Quota(1000, Duration.ofMinutes(1)));
+        RevocationQuery token = new RevocationQuery("rt", Optional.of("j"), Optional.of("s"), Instant.now());
+        store.check(token, user).toCompletableFuture().join(); // scripts cached on the slots' primaries
+        store.check(token, key).toCompletableFuture().join();
+        for (RedisProcess primary : cluster.primaries()) {
+            primary.command("CONFIG", "RESETSTAT");
+        }
+
+        for (int i = 0; i < 100; i++) {
+            store.check(token, user).toCompletableFuture().join();
+        }
+        long byUser = evalshaCalls();
+        for (int i = 0; i < 100; i++) {
+            store.check(token, key).toCompletableFuture().join();
+        }
+        long withKey = evalshaCalls() - byUser;
+
+        assertEquals(100, byUser, "a user's bucket: one script per request");
+        assertEquals(200, withKey, "an API key's bucket with a user's revocation: two scripts per request, sent together");
+    }
+
     @Test
     void apiKeyRecordWhenCheckedThenOnTheSlotOfItsBucket() {
         String bucket = KEYS.rateLimit("k:key-9", "default", RateLimitAlgorithm.TOKEN_BUCKET, 1000);
