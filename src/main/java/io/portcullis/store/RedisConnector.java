@@ -64,7 +64,12 @@ import org.slf4j.LoggerFactory;
  * a NOSCRIPT reply (Redis restarted, SCRIPT FLUSH) reloads the script and retries once. Meters: command
  * latency by outcome ({@code portcullis.redis.command.duration}), failures by reason
  * ({@code portcullis.redis.command.failures}: circuit-open, timeout, connection, error-reply) and the
- * breaker's state ({@code portcullis.redis.breaker.open}, 1 while open). Thread-safe.
+ * breaker's state ({@code portcullis.redis.breaker.open}, 1 while open), and topology events
+ * ({@code portcullis.redis.events}: moved, ask, topology-change, reconnect-attempt, primary-change). In Cluster
+ * the slot map is refreshed periodically and on MOVED/ASK, and reads go to primaries; through Sentinel the
+ * primary is looked up again on each reconnection. The probe also records, for readiness, the Cluster state
+ * and reachable primaries or the Sentinels' primary. Revocation writes may wait for replicas
+ * ({@link #callDurably}) on a connection of their own. Thread-safe.
  */
 final class RedisConnector implements AutoCloseable {
     /** How often the background probe runs while the breaker is open. */
