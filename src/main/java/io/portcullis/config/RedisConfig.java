@@ -63,7 +63,7 @@ public record RedisConfig(
     public String toString() {
         // The URI may carry a password.
         return "RedisConfig[uri=" + uri.map(u -> u.getScheme() + "://" + u.getHost() + ":" + u.getPort()).orElse("none")
-                + ", keyPrefix=" + keyPrefix + ", timeout=" + timeout + ", password=" + (password.isPresent() ? "***" : "none")
-                + ", tls=" + tls + "]";
+                + ", keyPrefix=" + keyPrefix + ", timeout=" + timeout
+                + ", password=" + (password.isPresent() ? "***" : "none") + ", tls=" + tls + "]";
     }
 }

@@ -17,6 +17,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.event.AskRedirectionEvent;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.event.MovedRedirectionEvent;
@@ -321,7 +322,7 @@ final class RedisConnector implements AutoCloseable {
                 var cluster = clusterClient.connect(StringCodec.UTF8);
                 durable = cluster;
             }
-            var cluster = (io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String>) durable;
+            var cluster = (StatefulRedisClusterConnection<String, String>) durable;
             RedisClusterNode owner = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
             if (owner == null) {
                 throw new StoreUnavailableException("no Cluster node serves the slot of the key");
@@ -451,7 +452,7 @@ final class RedisConnector implements AutoCloseable {
      * primaries that answer PING; the primary the Sentinels name (a change counts as a failover).
      */
     private void observeTopology() {
-        if (mode == Mode.CLUSTER && connection instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String> cluster) {
+        if (mode == Mode.CLUSTER && connection instanceof StatefulRedisClusterConnection<String, String> cluster) {
             List<RedisClusterNode> primaries = cluster.getPartitions().stream()
                     .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.is(RedisClusterNode.NodeFlag.FAIL)
                             && n.getSlots().size() > 0)
@@ -627,7 +628,8 @@ final class RedisConnector implements AutoCloseable {
         }
         for (RedisURI each : result) {
             each.setTimeout(timeout);
-            // redis.password-env / redis.password-file: for the data nodes (a Sentinel's own password stays in the URI).
+            // redis.password-env / redis.password-file: for the data nodes (a Sentinel's own password stays in
+            // the URI).
             // A URI's user info without a colon then names the ACL user.
             String user = uri.getRawUserInfo() == null || uri.getRawUserInfo().contains(":") ? null
                     : java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
