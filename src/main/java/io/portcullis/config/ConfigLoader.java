@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -198,7 +199,7 @@ public final class ConfigLoader {
         Section top = new Section("", root, problems);
         Section gatewaySection = top.section("gateway");
         GatewaySettings gateway = gateway(gatewaySection);
-        RedisConfig redis = redis(top.section("redis"));
+        RedisConfig redis = redis(top.section("redis"), baseDir);
         AuthConfig auth = auth(top.section("auth"), gateway.demo(), redis, baseDir);
         gateway = withPublicUrl(gatewaySection, gateway, auth);
         ApiKeysConfig apiKeys = apiKeys(top.section("api-keys"));
@@ -295,7 +296,7 @@ public final class ConfigLoader {
         return URI.create(text);
     }
 
-    private static RedisConfig redis(Section s) {
+    private RedisConfig redis(Section s, Path baseDir) {
         Optional<URI> uri = s.optionalString("uri").flatMap(text -> {
             Optional<URI> parsed = uri(text).filter(u -> u.getScheme() != null
                     && REDIS_SCHEMES.contains(u.getScheme().toLowerCase(Locale.ROOT)));
@@ -313,8 +314,61 @@ public final class ConfigLoader {
         RedisConfig.FailurePolicy revocation =
                 failure.enumValue("revocation", RedisConfig.FailurePolicy.class, RedisConfig.FailurePolicy.DENY);
         failure.finish();
+        Optional<Secret> password = redisPassword(s, uri, baseDir);
+        Optional<RedisConfig.Tls> tls = redisTls(s.section("tls"), uri, baseDir);
+        int replicas = (int) s.integer("revocation-replicas", 0, 0, 16);
         s.finish();
-        return new RedisConfig(uri, prefix, timeout, rateLimit, revocation);
+        return new RedisConfig(uri, prefix, timeout, rateLimit, revocation, password, tls, replicas);
+    }
+
+    /** {@code redis.password-env} or {@code redis.password-file}: one source, and not with a password in the URI. */
+    private Optional<Secret> redisPassword(Section s, Optional<URI> uri, Path baseDir) {
+        Optional<String> env = s.optionalString("password-env");
+        boolean file = s.has("password-file");
+        if (env.isPresent() && file) {
+            s.problem("password-file", "give either password-env or password-file, not both");
+            return Optional.empty();
+        }
+        if ((env.isPresent() || file) && uri.map(URI::getRawUserInfo).filter(u -> u.contains(":")).isPresent()) {
+            s.problem(env.isPresent() ? "password-env" : "password-file", "the uri carries a password already");
+            return Optional.empty();
+        }
+        if (env.isPresent()) {
+            String value = environment.apply(env.get());
+            if (value == null || value.isEmpty()) {
+                s.problem("password-env", "environment variable " + env.get() + " is not set");
+                return Optional.empty();
+            }
+            return Optional.of(Secret.of(value));
+        }
+        Optional<Secret> read = file(s, "password-file", baseDir).flatMap(f -> readFileSecret(s, "password-file", f));
+        read.filter(p -> p.length() == 0).ifPresent(p -> s.problem("password-file", "the file is empty"));
+        return read.filter(p -> p.length() > 0);
+    }
+
+    /** {@code redis.tls}: readable PEM files, only with a {@code rediss} URI; a certificate needs its key. */
+    private static Optional<RedisConfig.Tls> redisTls(Section t, Optional<URI> uri, Path baseDir) {
+        Optional<Path> ca = file(t, "ca-file", baseDir);
+        Optional<Path> cert = file(t, "cert-file", baseDir);
+        Optional<Path> key = file(t, "key-file", baseDir);
+        if (ca.isEmpty() && cert.isEmpty() && key.isEmpty()) {
+            t.finish();
+            return Optional.empty();
+        }
+        boolean secure = uri.map(u -> u.getScheme().toLowerCase(Locale.ROOT).startsWith("rediss")).orElse(false);
+        if (!secure) {
+            t.problem(ca.isPresent() ? "ca-file" : cert.isPresent() ? "cert-file" : "key-file",
+                    "needs a rediss:// (or rediss-sentinel://, rediss-cluster://) uri");
+        }
+        if (cert.isPresent() != key.isPresent()) {
+            t.problem(cert.isPresent() ? "key-file" : "cert-file", "cert-file and key-file go together");
+        }
+        for (var entry : List.of(Map.entry("ca-file", ca), Map.entry("cert-file", cert), Map.entry("key-file", key))) {
+            entry.getValue().filter(f -> !isReadableFile(f))
+                    .ifPresent(f -> t.problem(entry.getKey(), "no readable file there (was \"" + f + "\")"));
+        }
+        t.finish();
+        return Optional.of(new RedisConfig.Tls(ca, cert, key));
     }
 
     private AuthConfig auth(Section s, boolean demo, RedisConfig redis, Path baseDir) {

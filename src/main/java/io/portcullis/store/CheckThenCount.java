@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * ({@code check-then-count.lua}): one Redis round trip where there were two, atomic, and nothing counted when
  * the check refuses. Counts exactly as {@link RedisRateLimiter} would — same algorithm, same bucket key, same
  * reading of the reply — so stage 6 can take the decision as its own. Where one script may not touch every
- * key (Redis Cluster, the keys on two slots) the check runs alone and nothing is counted: stage 6 then counts
- * with a round trip of its own. Thread-safe.
+ * key (Redis Cluster, the keys on two slots: a user's revocation keys with an API key's bucket) the check and
+ * the count are two scripts sent together, one per slot, still one round trip; a request the check refuses is
+ * then counted all the same. Thread-safe.
  */
 final class CheckThenCount {
     private final RedisConnector redis;
@@ -45,10 +46,17 @@ final class CheckThenCount {
         String[] allKeys = new String[checkKeys.length + 1];
         System.arraycopy(checkKeys, 0, allKeys, 0, checkKeys.length);
         allKeys[checkKeys.length] = bucket;
-        if (!redis.oneSlot(allKeys)) {
-            return redis.<Long>eval(check, ScriptOutputType.INTEGER, checkKeys, checkArgs).thenApply(Checked::notCounted);
-        }
         String[] countArgs = algorithm.arguments(charge.quota());
+        if (!redis.oneSlot(allKeys)) {
+            // Two slots (Redis Cluster): one script per slot, both sent at once on the shared connection, so
+            // still one round trip (to each slot's primary, in parallel). The count no longer waits for the
+            // check: a request the check refuses has then been counted too.
+            CompletableFuture<Long> checked = redis.eval(check, ScriptOutputType.INTEGER, checkKeys, checkArgs);
+            CompletableFuture<List<Long>> counted = redis.eval(algorithm.script(), ScriptOutputType.MULTI,
+                    new String[] {bucket}, countArgs);
+            return checked.thenCombine(counted, (verdict, reply) -> new Checked<>(verdict, verdict == 0
+                    ? Optional.of(algorithm.decide(reply, charge.quota())) : Optional.<Decision>empty()));
+        }
         String[] allArgs = new String[1 + checkArgs.length + countArgs.length];
         allArgs[0] = Integer.toString(checkArgs.length);
         System.arraycopy(checkArgs, 0, allArgs, 1, checkArgs.length);

@@ -19,8 +19,10 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
- * {@link ApiKeyStore} in Redis: a hash per key hash and a set of key hashes per owner. Revoking deletes the
- * hash, so every node refuses the key from its next request.
+ * {@link ApiKeyStore} in Redis: a hash per key hash, a hot-path copy of the id and scopes under the tag of the
+ * key's rate-limit bucket ({@code apikey:{k:<id>}}, so that the check and the count are one script on one
+ * Cluster slot) and a set of key hashes per owner. Revoking deletes the copy, then the hash, so every node
+ * refuses the key from its next request.
  *
  * <p>The hot path ({@link #findByHash(String, Function)}) asks Redis on every request. The first lookup of a
  * key on this node reads its record (HGETALL) and remembers it; after that, one EVALSHA confirms that the
@@ -33,8 +35,6 @@ import java.util.stream.IntStream;
 final class RedisApiKeyStore implements ApiKeyStore {
     /** {@code api-key-match.lua}: the record is there, with the remembered id and scopes. */
     private static final long MATCHED = 0;
-    /** {@code api-key-match.lua}: no record (never issued, or revoked). */
-    private static final long NO_SUCH_KEY = 1;
     /** Default bound on the issued keys one node remembers. */
     static final long DEFAULT_MAXIMUM_REMEMBERED = 100_000;
 
@@ -56,15 +56,22 @@ final class RedisApiKeyStore implements ApiKeyStore {
                 "name", key.name(), "scopes", String.join(RedisUserStore.ROLE_SEPARATOR, key.scopes()),
                 "created", Long.toString(key.createdAt().toEpochMilli())));
         key.expiresAt().ifPresent(at -> fields.put("expires", Long.toString(at.toEpochMilli())));
-        String record = keys.apiKey(key.sha256());
-        // Redis deletes an expiring key's record at its expiry, so every node refuses it from then on.
-        CompletableFuture<?> written = key.expiresAt().isEmpty() ? redis.call(c -> c.hset(record, fields))
-                : redis.call(c -> c.hset(record, fields))
-                        .thenCompose(n -> redis.call(c -> c.pexpireat(record, key.expiresAt().get().toEpochMilli())));
-        // Record first, then index: a hash in the index whose record is missing has expired or been revoked, and
-        // listing prunes it.
-        return written.thenCompose(done -> redis.call(c -> c.sadd(keys.ownerApiKeys(key.ownerId()), key.sha256())))
+        Map<String, String> live = Map.of("id", key.id(), "scopes", fields.get("scopes"), "sha256", key.sha256());
+        // Redis deletes an expiring key's record and its hot-path copy at its expiry, so every node refuses it
+        // from then on.
+        CompletableFuture<?> written = writeExpiring(keys.apiKey(key.sha256()), fields, key.expiresAt());
+        CompletableFuture<?> hot = writeExpiring(keys.apiKeyLive(key.id()), live, key.expiresAt());
+        // Record and copy first, then index: a hash in the index whose record is missing has expired or been
+        // revoked, and listing prunes it.
+        return CompletableFuture.allOf(written, hot)
+                .thenCompose(done -> redis.call(c -> c.sadd(keys.ownerApiKeys(key.ownerId()), key.sha256())))
                 .thenApply(added -> null);
+    }
+
+    private CompletableFuture<?> writeExpiring(String key, Map<String, String> fields, Optional<Instant> expiresAt) {
+        CompletableFuture<Long> written = redis.call(c -> c.hset(key, fields));
+        return expiresAt.isEmpty() ? written
+                : written.thenCompose(n -> redis.call(c -> c.pexpireat(key, expiresAt.get().toEpochMilli())));
     }
 
     @Override
@@ -81,15 +88,15 @@ final class RedisApiKeyStore implements ApiKeyStore {
             return readAndRemember(sha256).thenApply(Checked::notCounted);
         }
         String[] matched = {known.id(), String.join(RedisUserStore.ROLE_SEPARATOR, known.scopes())};
-        return counting.run(LuaScript.API_KEY_MATCH, new String[] {keys.apiKey(sha256)}, matched, charge.get())
+        return counting.run(LuaScript.API_KEY_MATCH, new String[] {keys.apiKeyLive(known.id())}, matched, charge.get())
                 .thenCompose(checked -> {
                     if (checked.outcome() == MATCHED) {
                         return CompletableFuture.completedFuture(new Checked<>(Optional.of(known), checked.decision()));
                     }
                     remembered.invalidate(sha256);
-                    return checked.outcome() == NO_SUCH_KEY
-                            ? CompletableFuture.completedFuture(Checked.<Optional<ApiKey>>notCounted(Optional.empty()))
-                            : readAndRemember(sha256).thenApply(Checked::notCounted);
+                    // No hot-path copy: revoked, or issued before the copy existed (read the record, which
+                    // answers for both; such a key is counted by stage 6 and costs a round trip more).
+                    return readAndRemember(sha256).thenApply(Checked::notCounted);
                 });
     }
 
@@ -127,7 +134,9 @@ final class RedisApiKeyStore implements ApiKeyStore {
             }
             String hash = target.get().sha256();
             remembered.invalidate(hash);
-            return redis.call(c -> c.del(keys.apiKey(hash)))
+            // The hot-path copy first: from then on every node refuses the key on its next request.
+            return redis.call(c -> c.del(keys.apiKeyLive(id)))
+                    .thenCompose(deleted -> redis.call(c -> c.del(keys.apiKey(hash))))
                     .thenCompose(deleted -> redis.call(c -> c.srem(keys.ownerApiKeys(ownerId), hash)))
                     .thenApply(removed -> true);
         });

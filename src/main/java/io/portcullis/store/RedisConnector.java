@@ -1,6 +1,8 @@
 package io.portcullis.store;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ReadFrom;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -15,6 +17,13 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.event.AskRedirectionEvent;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.event.MovedRedirectionEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.event.connection.ReconnectAttemptEvent;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
@@ -24,7 +33,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.portcullis.config.RedisConfig;
+import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -53,7 +65,12 @@ import org.slf4j.LoggerFactory;
  * a NOSCRIPT reply (Redis restarted, SCRIPT FLUSH) reloads the script and retries once. Meters: command
  * latency by outcome ({@code portcullis.redis.command.duration}), failures by reason
  * ({@code portcullis.redis.command.failures}: circuit-open, timeout, connection, error-reply) and the
- * breaker's state ({@code portcullis.redis.breaker.open}, 1 while open). Thread-safe.
+ * breaker's state ({@code portcullis.redis.breaker.open}, 1 while open), and topology events
+ * ({@code portcullis.redis.events}: moved, ask, topology-change, reconnect-attempt, primary-change). In Cluster
+ * the slot map is refreshed periodically and on MOVED/ASK, and reads go to primaries; through Sentinel the
+ * primary is looked up again on each reconnection. The probe also records, for readiness, the Cluster state
+ * and reachable primaries or the Sentinels' primary. Revocation writes may wait for replicas
+ * ({@link #callDurably}) on a connection of their own. Thread-safe.
  */
 final class RedisConnector implements AutoCloseable {
     /** How often the background probe runs while the breaker is open. */
@@ -63,6 +80,10 @@ final class RedisConnector implements AutoCloseable {
     /** Lettuce's own reconnection delays after a lost connection. */
     static final Duration RECONNECT_DELAY_MIN = Duration.ofMillis(50);
     static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
+
+    /** Cluster: the slot map is re-read this often, and at most this often after a MOVED/ASK or a lost node. */
+    static final Duration PERIODIC_REFRESH = Duration.ofSeconds(30);
+    static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofMillis(500);
 
     /** Latency buckets of Redis commands: a healthy command takes well under a millisecond. */
     static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
@@ -89,6 +110,19 @@ final class RedisConnector implements AutoCloseable {
     private final Counter errorReplies;
     private volatile StatefulConnection<String, String> connection;
     private volatile RedisClusterAsyncCommands<String, String> commands;
+    private final Counter moved;
+    private final Counter asked;
+    private final Counter reconnects;
+    private final Counter topologyChanges;
+    private final Counter primaryChanges;
+    private final String sentinelPrimaryName;
+    private volatile StatefulRedisSentinelConnection<String, String> sentinel;
+    private final int durableReplicas;
+    /** A connection of its own for writes followed by WAIT, which holds up every later command on it. */
+    private StatefulConnection<String, String> durable;
+    /** What the probe last saw of the topology, for /health/ready (never read from Redis by the check). */
+    private volatile Map<String, Object> topology = Map.of();
+    private volatile String sentinelPrimary;
     private volatile boolean warnedAtStart;
     private volatile boolean closed;
 
@@ -101,7 +135,10 @@ final class RedisConnector implements AutoCloseable {
         this.mode = scheme.endsWith("-cluster") ? Mode.CLUSTER : scheme.endsWith("-sentinel") ? Mode.SENTINEL
                 : Mode.STANDALONE;
         this.timeout = config.timeout();
-        this.uris = redisUris(uri, mode, timeout);
+        this.durableReplicas = config.revocationReplicas();
+        this.uris = redisUris(uri, mode, timeout, config.password().map(p -> new String(p.bytes(),
+                StandardCharsets.UTF_8).toCharArray()));
+        this.sentinelPrimaryName = mode == Mode.SENTINEL ? uris.get(0).getSentinelMasterId() : null;
         this.address = scheme + "://" + hosts(uri); // never the password
         this.breaker = new CircuitBreaker("Redis " + address, failureThreshold, clock, true);
         this.succeeded = commandTimer(meters, "success");
@@ -110,6 +147,11 @@ final class RedisConnector implements AutoCloseable {
         this.timedOut = failureCounter(meters, "timeout");
         this.connectionFailed = failureCounter(meters, "connection");
         this.errorReplies = failureCounter(meters, "error-reply");
+        this.moved = eventCounter(meters, "moved");
+        this.asked = eventCounter(meters, "ask");
+        this.reconnects = eventCounter(meters, "reconnect-attempt");
+        this.topologyChanges = eventCounter(meters, "topology-change");
+        this.primaryChanges = eventCounter(meters, "primary-change");
         Gauge.builder("portcullis.redis.breaker.open", breaker, b -> b.allowsCalls() ? 0 : 1)
                 .description("1 while the Redis circuit breaker is open (calls fail fast), else 0")
                 .register(meters);
@@ -119,22 +161,40 @@ final class RedisConnector implements AutoCloseable {
                 .reconnectDelay(Delay.exponential(RECONNECT_DELAY_MIN, RECONNECT_DELAY_MAX, 2, TimeUnit.MILLISECONDS))
                 .build();
         Duration connectTimeout = timeout.compareTo(MINIMUM_CONNECT_TIMEOUT) > 0 ? timeout : MINIMUM_CONNECT_TIMEOUT;
+        resources.eventBus().get().subscribe(event -> {
+            if (event instanceof MovedRedirectionEvent) {
+                moved.increment();
+            } else if (event instanceof AskRedirectionEvent) {
+                asked.increment();
+            } else if (event instanceof ReconnectAttemptEvent) {
+                reconnects.increment();
+            } else if (event instanceof ClusterTopologyChangedEvent) {
+                topologyChanges.increment();
+            }
+        });
         SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+        SslOptions ssl = sslOptions(config);
         if (mode == Mode.CLUSTER) {
             this.client = null;
             this.clusterClient = RedisClusterClient.create(resources, uris);
             clusterClient.setOptions(ClusterClientOptions.builder()
-                    .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true)
+                    .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true).sslOptions(ssl)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    // A MOVED or ASK reply, a lost node or a failed reconnect refreshes the slot map at once
+                    // (at most once per refresh period); the map is re-read periodically too.
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enableAllAdaptiveRefreshTriggers().build())
+                            .enableAllAdaptiveRefreshTriggers()
+                            .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_TIMEOUT)
+                            .enablePeriodicRefresh(PERIODIC_REFRESH)
+                            .closeStaleConnections(true)
+                            .build())
                     .build());
         } else {
             this.clusterClient = null;
             this.client = RedisClient.create(resources);
             client.setOptions(ClientOptions.builder()
-                    .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true)
+                    .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true).sslOptions(ssl)
                     // While reconnecting, fail at once rather than queueing requests behind the outage.
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
@@ -208,6 +268,94 @@ final class RedisConnector implements AutoCloseable {
                 .register(meters);
     }
 
+    /**
+     * Runs {@code write} on the primary of {@code key} and, with {@code redis.revocation-replicas} above 0,
+     * follows it with {@code WAIT}: succeeds only once that many replicas have the write, and fails with
+     * {@link StoreUnavailableException} when fewer acknowledged within {@code redis.timeout}. Such writes use a
+     * connection of their own (WAIT holds up the commands behind it), so they cost the hot path nothing.
+     */
+    <T> CompletableFuture<T> callDurably(String key,
+            Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> write) {
+        if (durableReplicas == 0) {
+            return call(write);
+        }
+        if (commands == null || !breaker.allowsCalls()) {
+            circuitOpen.increment();
+            return CompletableFuture.failedFuture(new StoreUnavailableException("Redis is unavailable (circuit open)"));
+        }
+        CompletableFuture<RedisClusterAsyncCommands<String, String>> node;
+        try {
+            node = durableCommands(key);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new StoreUnavailableException("Redis call failed: " + e, e));
+        }
+        return node.thenCompose(async -> {
+            CompletableFuture<T> written = write.apply(async).toCompletableFuture();
+            // WAIT's own timeout ends before the command's, so that a missing replica is reported as such.
+            CompletableFuture<Long> acknowledged = async.waitForReplication(durableReplicas,
+                    Math.max(1, timeout.toMillis() * 3 / 4)).toCompletableFuture();
+            return written.thenCombine(acknowledged, (value, replicas) -> {
+                if (replicas < durableReplicas) {
+                    throw new CompletionException(new StoreUnavailableException("the write reached " + replicas
+                            + " of " + durableReplicas + " replicas within " + timeout.toMillis() + " ms"));
+                }
+                return value;
+            });
+        }).orTimeout(timeout.toMillis() * 3, TimeUnit.MILLISECONDS).handle((value, failure) -> {
+            if (failure == null) {
+                return value;
+            }
+            Throwable cause = unwrap(failure);
+            throw new CompletionException(cause instanceof StoreUnavailableException
+                    ? cause : new StoreUnavailableException("Redis call failed: " + cause, cause));
+        });
+    }
+
+    /** Whether revocation writes wait for replicas ({@code redis.revocation-replicas} above 0). */
+    boolean durable() {
+        return durableReplicas > 0;
+    }
+
+    private synchronized CompletableFuture<RedisClusterAsyncCommands<String, String>> durableCommands(String key) {
+        if (mode == Mode.CLUSTER) {
+            if (durable == null) {
+                var cluster = clusterClient.connect(StringCodec.UTF8);
+                durable = cluster;
+            }
+            var cluster = (StatefulRedisClusterConnection<String, String>) durable;
+            RedisClusterNode owner = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
+            if (owner == null) {
+                throw new StoreUnavailableException("no Cluster node serves the slot of the key");
+            }
+            return cluster.getConnectionAsync(owner.getNodeId()).toCompletableFuture()
+                    .thenApply(c -> (RedisClusterAsyncCommands<String, String>) c.async());
+        }
+        if (durable == null) {
+            durable = client.connect(StringCodec.UTF8, uris.get(0));
+        }
+        var standalone = (io.lettuce.core.api.StatefulRedisConnection<String, String>) durable;
+        return CompletableFuture.completedFuture(standalone.async());
+    }
+
+    private static Counter eventCounter(MeterRegistry meters, String type) {
+        return Counter.builder("portcullis.redis.events")
+                .description("Redis topology events: Cluster MOVED/ASK redirects, topology changes, reconnect attempts, "
+                        + "Sentinel primary changes")
+                .tag("type", type)
+                .register(meters);
+    }
+
+    private static SslOptions sslOptions(RedisConfig config) {
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+        config.tls().ifPresent(tls -> {
+            tls.caFile().ifPresent(ca -> ssl.trustManager(ca.toFile()));
+            if (tls.certFile().isPresent() && tls.keyFile().isPresent()) {
+                ssl.keyManager(tls.certFile().get().toFile(), tls.keyFile().get().toFile(), null);
+            }
+        });
+        return ssl.build();
+    }
+
     private static Counter failureCounter(MeterRegistry meters, String reason) {
         return Counter.builder("portcullis.redis.command.failures")
                 .description("Redis commands that failed, by reason")
@@ -215,16 +363,18 @@ final class RedisConnector implements AutoCloseable {
                 .register(meters);
     }
 
-    /** EVALSHA of {@code script}; on NOSCRIPT loads it and retries once. */
+    /**
+     * EVALSHA of {@code script}; on NOSCRIPT runs it once with EVAL, which goes to the node that owns the keys
+     * (in Cluster, a replica promoted since the scripts were loaded) and caches the script there.
+     */
     <T> CompletableFuture<T> eval(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
         return this.<T>call(c -> c.evalsha(script.sha1(), type, keys, args)).exceptionallyCompose(failure -> {
             if (!causedBy(failure, RedisNoScriptException.class)) {
                 return CompletableFuture.failedFuture(failure);
             }
             scriptLoads.incrementAndGet();
-            LOG.info("Redis lost script {} (restart or SCRIPT FLUSH): loading it again", script.name());
-            return this.<String>call(c -> c.scriptLoad(script.source()))
-                    .thenCompose(sha -> this.<T>call(c -> c.evalsha(script.sha1(), type, keys, args)));
+            LOG.info("Redis lost script {} (restart, failover or SCRIPT FLUSH): loading it again", script.name());
+            return this.<T>call(c -> c.eval(script.source(), type, keys, args));
         });
     }
 
@@ -242,12 +392,21 @@ final class RedisConnector implements AutoCloseable {
                 connect();
             } else if (!breaker.allowsCalls()) {
                 commands.ping().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                loadScripts(commands);
+                try {
+                    loadScripts(commands);
+                } catch (Exception e) {
+                    // In Cluster the load goes to every primary, and one that just failed has not left the slot
+                    // map yet: no reason to keep the breaker open, a node without a script gets it by EVAL.
+                    LOG.debug("loading the scripts after an outage did not reach every node: {}", unwrap(e).toString());
+                }
                 breaker.close();
             } else {
                 // A heartbeat through the normal path: a Redis that went away while no request needed it
                 // still trips the breaker, so /health/ready reports it without waiting for traffic.
                 call(RedisClusterAsyncCommands::ping);
+            }
+            if (connection != null) {
+                observeTopology();
             }
         } catch (Exception e) {
             if (connection == null && !warnedAtStart) {
@@ -263,6 +422,8 @@ final class RedisConnector implements AutoCloseable {
         RedisClusterAsyncCommands<String, String> async;
         if (mode == Mode.CLUSTER) {
             var cluster = clusterClient.connect(StringCodec.UTF8);
+            // Reads from primaries only: a replica may not have the last write (a revocation) yet.
+            cluster.setReadFrom(ReadFrom.UPSTREAM);
             connected = cluster;
             async = cluster.async();
         } else {
@@ -286,6 +447,79 @@ final class RedisConnector implements AutoCloseable {
         }
     }
 
+    /**
+     * Records what /health/ready shows of the topology, without blocking the probe: Cluster state and the
+     * primaries that answer PING; the primary the Sentinels name (a change counts as a failover).
+     */
+    private void observeTopology() {
+        if (mode == Mode.CLUSTER && connection instanceof StatefulRedisClusterConnection<String, String> cluster) {
+            List<RedisClusterNode> primaries = cluster.getPartitions().stream()
+                    .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.is(RedisClusterNode.NodeFlag.FAIL)
+                            && n.getSlots().size() > 0)
+                    .toList();
+            List<CompletableFuture<String>> pings = new ArrayList<>();
+            for (RedisClusterNode node : primaries) {
+                pings.add(cluster.getConnectionAsync(node.getNodeId()).toCompletableFuture()
+                        .thenCompose(c -> c.async().ping().toCompletableFuture())
+                        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .exceptionally(failure -> null));
+            }
+            CompletableFuture<String> state = cluster.async().clusterInfo().toCompletableFuture()
+                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionally(failure -> null);
+            CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new)).thenCombine(state, (done, info) -> {
+                long reachable = pings.stream().filter(p -> "PONG".equals(p.join())).count();
+                Map<String, Object> seen = new LinkedHashMap<>();
+                seen.put("cluster-state", info == null ? "unknown" : clusterState(info));
+                seen.put("primaries", primaries.size());
+                seen.put("primaries-reachable", reachable);
+                topology = seen;
+                return null;
+            });
+        } else if (mode == Mode.SENTINEL) {
+            try {
+                if (sentinel == null) {
+                    sentinel = client.connectSentinel(StringCodec.UTF8, uris.get(0));
+                }
+                sentinel.async().getMasterAddrByName(sentinelPrimaryName).toCompletableFuture()
+                        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .whenComplete((address, failure) -> {
+                            String now = address == null ? null : hostAndPort(address);
+                            String before = sentinelPrimary;
+                            if (now != null && before != null && !now.equals(before)) {
+                                primaryChanges.increment();
+                                LOG.warn("Redis Sentinel {}: the primary moved from {} to {}", sentinelPrimaryName,
+                                        before, now);
+                            }
+                            if (now != null) {
+                                sentinelPrimary = now;
+                            }
+                            Map<String, Object> seen = new LinkedHashMap<>();
+                            seen.put("sentinel-primary", now == null ? "unknown" : now);
+                            seen.put("sentinel-name", sentinelPrimaryName);
+                            topology = seen;
+                        });
+            } catch (RuntimeException e) {
+                topology = Map.of("sentinel-primary", "unknown", "sentinel-name", sentinelPrimaryName);
+            }
+        }
+    }
+
+    private static String clusterState(String info) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("cluster_state:")) {
+                return line.substring("cluster_state:".length()).trim();
+            }
+        }
+        return "unknown";
+    }
+
+    private static String hostAndPort(SocketAddress address) {
+        if (address instanceof java.net.InetSocketAddress inet) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        return address.toString();
+    }
+
     /** For /health/ready: up, down or connecting, with since when. */
     StoreHealth health() {
         CircuitBreaker.Status status = breaker.status();
@@ -297,6 +531,7 @@ final class RedisConnector implements AutoCloseable {
         if (!up) {
             details.put("reason", status.reason());
         }
+        details.putAll(topology);
         return new StoreHealth(up, details);
     }
 
@@ -340,6 +575,15 @@ final class RedisConnector implements AutoCloseable {
         if (open != null) {
             open.close();
         }
+        synchronized (this) {
+            if (durable != null) {
+                durable.close();
+            }
+        }
+        StatefulRedisSentinelConnection<String, String> watching = sentinel;
+        if (watching != null) {
+            watching.close();
+        }
         if (client != null) {
             client.shutdown(Duration.ZERO, timeout);
         } else {
@@ -366,7 +610,7 @@ final class RedisConnector implements AutoCloseable {
         return false;
     }
 
-    private static List<RedisURI> redisUris(URI uri, Mode mode, Duration timeout) {
+    private static List<RedisURI> redisUris(URI uri, Mode mode, Duration timeout, Optional<char[]> password) {
         List<RedisURI> result = new ArrayList<>();
         if (mode == Mode.CLUSTER) {
             // redis-cluster://[user:password@]host:port,host:port[/...]: Lettuce has no such scheme, it takes
@@ -384,6 +628,18 @@ final class RedisConnector implements AutoCloseable {
         }
         for (RedisURI each : result) {
             each.setTimeout(timeout);
+            // redis.password-env / redis.password-file: for the data nodes (a Sentinel's own password stays in
+            // the URI).
+            // A URI's user info without a colon then names the ACL user.
+            String user = uri.getRawUserInfo() == null || uri.getRawUserInfo().contains(":") ? null
+                    : java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+            password.ifPresent(p -> {
+                if (user == null) {
+                    each.setAuthentication(p);
+                } else {
+                    each.setAuthentication(user, p);
+                }
+            });
         }
         return result;
     }

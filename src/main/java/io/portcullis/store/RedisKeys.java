@@ -49,6 +49,14 @@ final class RedisKeys {
         return prefix + "apikey:" + sha256;
     }
 
+    /**
+     * The hot-path copy of an issued key's id and scopes, under the tag of the key's rate-limit bucket
+     * ({@code {k:<id>}}), so that its check and its count are one script on one Cluster slot.
+     */
+    String apiKeyLive(String id) {
+        return prefix + "apikey:{k:" + id + "}";
+    }
+
     String ownerApiKeys(String ownerId) {
         return prefix + "apikeys:{u:" + ownerId + "}";
     }

@@ -54,14 +54,19 @@ final class RedisRevocationStore implements RevocationStore {
         if (!until.isAfter(clock.instant())) {
             return CompletableFuture.completedFuture(null); // already expired: nothing left to refuse
         }
-        return redis.call(c -> c.set(key, "1", SetArgs.Builder.pxAt(until.toEpochMilli()))).thenApply(ok -> null);
+        return redis.callDurably(key, c -> c.set(key, "1", SetArgs.Builder.pxAt(until.toEpochMilli())))
+                .thenApply(ok -> null);
     }
 
     @Override
     public CompletionStage<Void> revokeIssuedBefore(String subject, Instant notBefore) {
-        return redis.<Long>eval(LuaScript.REVOKE_BEFORE, ScriptOutputType.INTEGER,
-                new String[] {keys.subjectNotBefore(subject)},
-                Long.toString(notBefore.toEpochMilli()), Long.toString(retention.toMillis())).thenApply(ok -> null);
+        String key = keys.subjectNotBefore(subject);
+        String[] args = {Long.toString(notBefore.toEpochMilli()), Long.toString(retention.toMillis())};
+        return (redis.durable()
+                ? redis.<Long>callDurably(key, c -> c.eval(LuaScript.REVOKE_BEFORE.source(), ScriptOutputType.INTEGER,
+                        new String[] {key}, args))
+                : redis.<Long>eval(LuaScript.REVOKE_BEFORE, ScriptOutputType.INTEGER, new String[] {key}, args))
+                .thenApply(ok -> null);
     }
 
     @Override

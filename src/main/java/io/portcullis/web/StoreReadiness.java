@@ -5,8 +5,9 @@ import io.portcullis.store.Stores;
 
 /**
  * Reports Redis in {@code /health/ready}: unready (503) while it is configured and unreachable, with its
- * state; {@code not-configured} (ready) when state lives in memory. Reads the breaker's state, never calls
- * Redis itself. Thread-safe.
+ * state and topology (Cluster state and reachable primaries, or the primary the Sentinels name);
+ * {@code not-configured} (ready) when state lives in memory. Reads what the store's background probe last
+ * saw, never calls Redis itself. Thread-safe.
  */
 final class StoreReadiness implements ReadinessCheck {
     private final Stores stores;

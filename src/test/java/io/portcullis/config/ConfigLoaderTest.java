@@ -34,6 +34,18 @@ class ConfigLoaderTest {
         return loader.parse("test.yaml", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), dir);
     }
 
+    @org.junit.jupiter.api.Test
+    void parseWhenRedisPasswordFromEnvOrFileThenKeptOutOfTheUriAndToString() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("redis-pw"), "s3cret-from-file\n");
+
+        RedisConfig fromEnv = parse("gateway: {demo: true}\nredis: {uri: \"redis-cluster://a:1,b:2\", password-env: ALICE_SECRET}").redis();
+        RedisConfig fromFile = parse("gateway: {demo: true}\nredis: {uri: \"redis-sentinel://a:1#p\", password-file: redis-pw}").redis();
+
+        assertEquals(SECRET_32, new String(fromEnv.password().orElseThrow().bytes(), StandardCharsets.UTF_8));
+        assertEquals("s3cret-from-file", new String(fromFile.password().orElseThrow().bytes(), StandardCharsets.UTF_8));
+        org.junit.jupiter.api.Assertions.assertFalse(fromFile.toString().contains("s3cret"), fromFile.toString());
+    }
+
     private List<String> problems(String yaml) {
         return assertThrows(ConfigException.class, () -> parse(yaml)).problems();
     }
@@ -45,6 +57,22 @@ class ConfigLoaderTest {
                         "gateway.trusted-proxies[1]: not an IP address or CIDR block (was \"nope\")"),
                 invalid("redis uri scheme", "redis: {uri: \"http://user:pw@cache:6379\"}",
                         "redis.uri: must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URI"),
+                invalid("redis password twice", "redis: {uri: \"redis://cache:6379\", password-env: ALICE_SECRET, "
+                        + "password-file: pw}", "redis.password-file: give either password-env or password-file, not both"),
+                invalid("redis password in uri and env", "redis: {uri: \"redis://:pw@cache:6379\", password-env: ALICE_SECRET}",
+                        "redis.password-env: the uri carries a password already"),
+                invalid("redis password env unset", "redis: {uri: \"redis://cache:6379\", password-env: NOT_SET}",
+                        "redis.password-env: environment variable NOT_SET is not set"),
+                invalid("redis password file missing", "redis: {uri: \"redis://cache:6379\", password-file: /nonexistent/pw}",
+                        "redis.password-file: no readable file there (was \"/nonexistent/pw\")"),
+                invalid("redis tls without rediss", "redis: {uri: \"redis://cache:6379\", tls: {ca-file: /etc/hostname}}",
+                        "redis.tls.ca-file: needs a rediss:// (or rediss-sentinel://, rediss-cluster://) uri"),
+                invalid("redis tls cert without key", "redis: {uri: \"rediss://cache:6379\", tls: {cert-file: /etc/hostname}}",
+                        "redis.tls.key-file: cert-file and key-file go together"),
+                invalid("redis tls ca missing", "redis: {uri: \"rediss://cache:6379\", tls: {ca-file: /nonexistent/ca.pem}}",
+                        "redis.tls.ca-file: no readable file there (was \"/nonexistent/ca.pem\")"),
+                invalid("redis tls unknown key", "redis: {uri: \"rediss://cache:6379\", tls: {ca: x}}",
+                        "redis.tls.ca: unknown key"),
                 invalid("redis failure policy", "redis: {on-failure: {rate-limit: maybe}}",
                         "redis.on-failure.rate-limit: must be one of allow | deny (was \"maybe\")"),
                 invalid("duration syntax", "redis: {timeout: 5 seconds}",

@@ -28,8 +28,10 @@ public final class ExtraNode implements AutoCloseable {
     /** The heap and collector of a node unless a test says otherwise. */
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx192m", "-XX:+UseSerialGC");
 
+    private final int port;
     private final List<String> jvmOptions;
     private final List<String> systemProperties;
+    private final String log;
     private Process process;
 
     /** The nodes' configuration ({@code it.config}): the same Redis and keys as the other nodes. */
@@ -42,9 +44,23 @@ public final class ExtraNode implements AutoCloseable {
      * @param systemProperties the node's {@code -D} options, which say what it runs (a configuration, the demo)
      */
     ExtraNode(Path work, List<String> jvmOptions, List<String> systemProperties) {
+        this(work, PORT, jvmOptions, systemProperties, "extra");
+    }
+
+    /**
+     * A node on {@code port} with the configuration file {@code config} (such as the nodes' configuration
+     * pointed at another Redis); its log is {@code <name>-node.log} in {@code work}.
+     */
+    ExtraNode(Path work, int port, String config, String name) {
+        this(work, port, DEFAULT_JVM_OPTIONS, List.of("-Dportcullis.config=" + config), name);
+    }
+
+    private ExtraNode(Path work, int port, List<String> jvmOptions, List<String> systemProperties, String name) {
         this.work = work;
+        this.port = port;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.systemProperties = List.copyOf(systemProperties);
+        this.log = name + "-node.log";
     }
 
     /** The system property that runs a node on the nodes' configuration ({@code it.config}). */
@@ -54,12 +70,12 @@ public final class ExtraNode implements AutoCloseable {
 
     /** The node as the tests address it. */
     GatewayNode node() {
-        return new GatewayNode("extra", PORT);
+        return new GatewayNode("extra", port);
     }
 
     /** Starts the child JVM and waits until the node reports ready. */
     void start() {
-        if (PORT == 0) {
+        if (port == 0) {
             throw new IllegalStateException("gw.extra.port is not set: run with mvn verify");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -70,10 +86,10 @@ public final class ExtraNode implements AutoCloseable {
             command.addAll(jvmOptions);
             command.addAll(systemProperties);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), ExtraNode.class.getName(),
-                    Integer.toString(PORT), war, temp.toString()));
+                    Integer.toString(port), war, temp.toString()));
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("extra-node.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(log).toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the extra node", e);
@@ -82,7 +98,7 @@ public final class ExtraNode implements AutoCloseable {
         while (!ready()) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the extra node exited with " + process.exitValue() + "; see "
-                        + work.resolve("extra-node.log"));
+                        + work.resolve(log));
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the extra node was not ready within " + READY_WITHIN);

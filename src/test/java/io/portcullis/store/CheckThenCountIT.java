@@ -199,7 +199,9 @@ class CheckThenCountIT {
         join(store.create(key));
         Charge charge = new Charge("k:k3", "default", TWO_PER_MINUTE);
         join(store.findByHash("sha-k3", found -> Optional.of(charge)));
+        // The record and its hot-path copy (redis/README.md: an edit of a key's scopes changes both).
         REDIS.process().command("HSET", RedisTesting.PREFIX + "apikey:sha-k3", "scopes", "admin");
+        REDIS.process().command("HSET", RedisTesting.PREFIX + "apikey:{k:k3}", "scopes", "admin");
 
         Checked<Optional<ApiKey>> changed = join(store.findByHash("sha-k3", found -> Optional.of(charge)));
         Checked<Optional<ApiKey>> after = join(store.findByHash("sha-k3", found -> Optional.of(charge)));
@@ -208,6 +210,22 @@ class CheckThenCountIT {
         assertTrue(changed.decision().isEmpty(), "read afresh: the rate-limit stage counts");
         assertEquals(List.of("admin"), after.outcome().orElseThrow().scopes());
         assertEquals(1, after.decision().orElseThrow().remaining());
+    }
+
+    @Test
+    void findByHashWithChargeWhenIssuedBeforeTheHotPathCopyThenFoundAndLeftToStageSix() throws IOException {
+        RedisApiKeyStore store = apiKeys(RateLimitAlgorithm.FIXED_WINDOW);
+        // A key written by an earlier version: its record only, no apikey:{k:<id>} copy.
+        REDIS.process().command("HSET", RedisTesting.PREFIX + "apikey:sha-old", "id", "old", "owner", "owner",
+                "name", "old", "scopes", "", "created", "0");
+        Charge charge = new Charge("k:old", "default", TWO_PER_MINUTE);
+
+        Checked<Optional<ApiKey>> first = join(store.findByHash("sha-old", found -> Optional.of(charge)));
+        Checked<Optional<ApiKey>> second = join(store.findByHash("sha-old", found -> Optional.of(charge)));
+
+        assertEquals("old", first.outcome().orElseThrow().id());
+        assertEquals("old", second.outcome().orElseThrow().id(), "still accepted");
+        assertTrue(second.decision().isEmpty(), "not counted here: the rate-limit stage counts it");
     }
 
     @Test

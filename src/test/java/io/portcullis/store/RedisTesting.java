@@ -25,8 +25,15 @@ final class RedisTesting {
 
     static RedisConnector connect(String uri, Clock clock, Duration timeout, int failureThreshold,
             MeterRegistry meters) {
+        return connect(uri, clock, timeout, failureThreshold, meters, 0);
+    }
+
+    /** @param revocationReplicas {@code redis.revocation-replicas} */
+    static RedisConnector connect(String uri, Clock clock, Duration timeout, int failureThreshold,
+            MeterRegistry meters, int revocationReplicas) {
         RedisConfig config = new RedisConfig(Optional.of(URI.create(uri)), PREFIX, timeout,
-                RedisConfig.FailurePolicy.ALLOW, RedisConfig.FailurePolicy.DENY);
+                RedisConfig.FailurePolicy.ALLOW, RedisConfig.FailurePolicy.DENY, Optional.empty(), Optional.empty(),
+                revocationReplicas);
         RedisConnector connector = RedisConnector.start(config, clock, failureThreshold, meters);
         awaitUp(connector, Duration.ofSeconds(10));
         return connector;

@@ -34,13 +34,46 @@ public final class RedisProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final Path config;
+    private final List<String> extra;
     private Process process;
 
-    private RedisProcess(String binary, int port, Path dir, Path config) {
+    private RedisProcess(String binary, int port, Path dir, Path config, List<String> extra) {
         this.binary = binary;
         this.port = port;
         this.dir = dir;
         this.config = config;
+        this.extra = List.copyOf(extra);
+    }
+
+    /**
+     * Starts a server on a free loopback port with {@code arguments} after the defaults (for a Cluster node:
+     * {@code --cluster-enabled yes}; for a replica: {@code --replicaof 127.0.0.1 <port>}).
+     */
+    public static RedisProcess startWith(List<String> arguments) {
+        try {
+            Path dir = Files.createTempDirectory("portcullis-redis");
+            RedisProcess redis = new RedisProcess(findBinary(), freePort(), dir, null, arguments);
+            redis.startAgain();
+            return redis;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a Sentinel on a free loopback port from {@code configuration} (lines of a sentinel.conf, which
+     * Sentinel rewrites, so it is written to the process's own directory).
+     */
+    public static RedisProcess startSentinel(List<String> configuration) {
+        try {
+            Path dir = Files.createTempDirectory("portcullis-sentinel");
+            Path file = Files.write(dir.resolve("sentinel.conf"), configuration);
+            RedisProcess redis = new RedisProcess(findBinary(), freePort(), dir, file, List.of("--sentinel"));
+            redis.startAgain();
+            return redis;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts a server on a free loopback port and waits until it answers PING. */
@@ -71,7 +104,7 @@ public final class RedisProcess implements AutoCloseable {
                 copy = Files.write(dir.resolve("redis.conf"), Files.readAllLines(config).stream()
                         .filter(line -> !line.trim().startsWith("dir ")).toList());
             }
-            RedisProcess redis = new RedisProcess(findBinary(), port, dir, copy);
+            RedisProcess redis = new RedisProcess(findBinary(), port, dir, copy, List.of());
             redis.startAgain();
             return redis;
         } catch (IOException e) {
@@ -124,6 +157,7 @@ public final class RedisProcess implements AutoCloseable {
             }
             command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
                     "--daemonize", "no"));
+            command.addAll(extra);
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
@@ -299,7 +333,7 @@ public final class RedisProcess implements AutoCloseable {
         return bundled.getAbsolutePath();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
