@@ -30,8 +30,28 @@ final class TargetPaths {
                 .append(upstream.getScheme()).append("://").append(upstream.getRawAuthority())
                 .append(joined);
         if (query != null) {
-            target.append('?').append(query);
+            appendQuery(target, query);
         }
         return target.toString();
     }
+
+    /**
+     * Appends the query as sent, with the ASCII characters RFC 3986 does not allow in a query ({@code " < > \ ^ `
+     * { | }}) percent-encoded: the upstream decodes them to the same characters, and the URI the client library
+     * builds is valid. Escapes ({@code %XX}, checked by the route stage) and non-ASCII characters stay as they are.
+     */
+    static void appendQuery(StringBuilder target, String query) {
+        target.append('?');
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`' || c == '{' || c == '|'
+                    || c == '}') {
+                target.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            } else {
+                target.append(c);
+            }
+        }
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }

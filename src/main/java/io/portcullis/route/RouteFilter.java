@@ -50,8 +50,8 @@ public final class RouteFilter extends GatewayFilter {
         CanonicalPath path = ((CanonicalPath.Accepted) decision).path();
         if (!isForwardableQuery(request.getQueryString())) {
             ProblemWriter.write(request, response, ProblemType.BAD_REQUEST,
-                    "The query string is not a valid URI query (a % not followed by two hexadecimal digits, or a "
-                            + "character that must be percent-encoded), so it cannot be forwarded as sent.");
+                    "The query string is not a valid URI query (a % not followed by two hexadecimal digits, a space "
+                            + "or a control character), so it cannot be forwarded with one meaning.");
             return;
         }
         Optional<Route> route = table.resolve(path.path());
@@ -78,19 +78,30 @@ public final class RouteFilter extends GatewayFilter {
     }
 
     /**
-     * Whether the query can go upstream exactly as sent: the proxy builds the upstream URI with
-     * {@link URI#create}, which refuses a malformed escape ({@code %zz}, a trailing {@code %}) or a space.
+     * Whether the query can be forwarded with the meaning it has: every {@code %} starts an escape of two
+     * hexadecimal digits. A malformed escape ({@code %zz}, a trailing {@code %}) has no one reading (servlet
+     * containers and frameworks differ on it), so it is refused; characters a URI may not carry raw
+     * ({@code | { } < > " ^ `}, which Tomcat's shipped connector lets through) are percent-encoded when the
+     * proxy forwards the query, and the WAF still reads them as sent.
      */
     static boolean isForwardableQuery(String query) {
-        if (query == null || query.isEmpty()) {
+        if (query == null) {
             return true;
         }
-        try {
-            URI.create("http://upstream/?" + query);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == ' ') {
+                return false;
+            }
+            if (c == '%' && (i + 2 >= query.length() || !isHex(query.charAt(i + 1)) || !isHex(query.charAt(i + 2)))) {
+                return false;
+            }
         }
+        return true;
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, String reason)

@@ -16,6 +16,14 @@ class TargetPathsTest {
     }
 
     @Test
+    void targetWhenQueryHasCharactersAUriMayNotCarryThenEncodedAndTheResultIsAValidUri() {
+        String target = TargetPaths.target(UPSTREAM, "/q", "fields=a|b&f={x}&q=\"<s>\"&c=^`\\&e=%C3%A9&k[0]=1");
+
+        assertEquals("http://10.0.0.1:8080/q?fields=a%7Cb&f=%7Bx%7D&q=%22%3Cs%3E%22&c=%5E%60%5C&e=%C3%A9&k[0]=1", target);
+        assertEquals("fields=a|b&f={x}&q=\"<s>\"&c=^`\\&e=é&k[0]=1", URI.create(target).getQuery());
+    }
+
+    @Test
     void targetWhenUpstreamHasBasePathThenPrepended() {
         URI withBase = URI.create("https://orders.internal/v2/");
 
