@@ -88,7 +88,8 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
     }
 
     /** The charset a client named, if this JVM knows it; any name a client sends is only a hint. */
-    private static Optional<Charset> charset(String name) {
+    /** The charset a request names, empty when the JVM does not know it or the name is not legal. */
+    static Optional<Charset> charset(String name) {
         try {
             return Optional.of(Charset.forName(name));
         } catch (IllegalArgumentException unknownOrIllegal) {

@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
-import java.nio.charset.UnsupportedCharsetException;
 
 /**
  * A request whose body streams on (it is not inspected, or its length is not known in advance) but is counted
@@ -48,12 +46,8 @@ final class LimitedBodyRequest extends HttpServletRequestWrapper {
         }
         if (reader == null) {
             String encoding = getCharacterEncoding();
-            Charset charset;
-            try {
-                charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
-            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-                throw new UnsupportedEncodingException(encoding);
-            }
+            Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : BufferedBodyRequest.charset(encoding)
+                    .orElseThrow(() -> new UnsupportedEncodingException(encoding));
             reader = new BufferedReader(new InputStreamReader(
                     new CountingInputStream(super.getInputStream(), limit), charset));
         }
