@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.State;
  * demo configuration from the real loader): a typical 1 KB JSON POST, a 1 KB form POST, a clean GET
  * with a query string and the headers an API client sends, the same query alone, a GET without a query and
  * with a few headers, and a GET carrying a SQL injection (blocked). This is {@code RequestInspector.inspect}
- * — normalisation, extraction and every rule — without the servlet glue of {@code WafFilter} (reading the
+ * — normalisation, extraction and every rule — without the servlet glue of {@code WafStage} (reading the
  * body once and copying the headers). Run with {@code mvn -Pbench -DskipTests test-compile exec:exec
  * -Djmh.args="WafStageBench"}; not part of {@code mvn verify}.
  */

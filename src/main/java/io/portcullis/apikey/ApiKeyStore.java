@@ -23,7 +23,7 @@ public interface ApiKeyStore {
      * The hot path: as {@link #findByHash(String)}, and when the key is found also counts
      * {@code chargeFor(key)} for the rate-limit stage, atomically in the same round trip: an unknown or revoked
      * key is never counted. The decision is empty when nothing was counted (see {@link Checked}); by default
-     * nothing is, and stage 6 counts on its own — the in-memory store keeps that default, having no round trip
+     * nothing is, and the rate-limit stage counts on its own — the in-memory store keeps that default, having no round trip
      * to save.
      *
      * @param chargeFor the charge a request with this key makes, or empty to count nothing (the route is not

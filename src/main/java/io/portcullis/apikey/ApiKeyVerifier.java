@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Tells who a presented API key belongs to, by its SHA-256 only: first the static keys of the configuration
  * (compared in constant time, all of them every time), then the issued keys in the {@link ApiKeyStore}. The
  * store is asked on every request, with no cache in between, so a revoked key stops working on every node at
- * once; given the request's rate-limit charge, that same store call also counts the request for stage 6.
+ * once; given the request's rate-limit charge, that same store call also counts the request for the rate-limit stage.
  * Thread-safe.
  */
 public final class ApiKeyVerifier {

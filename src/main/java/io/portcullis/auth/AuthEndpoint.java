@@ -18,7 +18,7 @@ import io.portcullis.ratelimit.Decision;
 import io.portcullis.ratelimit.Quota;
 import io.portcullis.ratelimit.RateLimitFields;
 import io.portcullis.ratelimit.RateLimiter;
-import io.portcullis.route.RouteFilter;
+import io.portcullis.route.RouteStage;
 import io.portcullis.route.RouteHandler;
 import io.portcullis.store.StoreUnavailableException;
 import io.portcullis.store.Stores;
@@ -157,7 +157,7 @@ public final class AuthEndpoint implements RouteHandler {
         if (!withinLimit(request, response, ENDPOINTS_POLICY, config.limits().endpoints())) {
             return;
         }
-        String path = RouteFilter.path(request);
+        String path = RouteStage.path(request);
         String subPath = path.length() > config.path().length() ? path.substring(config.path().length()) : "/";
         Optional<Operation> operation = Optional.ofNullable(operations.get(subPath))
                 .or(() -> apiKeys.matchesOne(subPath)

@@ -6,7 +6,7 @@ import io.portcullis.jwt.SigningKeys;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.route.RouteFilter;
+import io.portcullis.route.RouteStage;
 import io.portcullis.route.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -42,7 +42,7 @@ public final class WellKnownEndpoint implements RouteHandler {
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String path = RouteFilter.path(request);
+        String path = RouteStage.path(request);
         boolean jwks = path.equals(PREFIX + "/jwks.json");
         if (!jwks && !path.equals(PREFIX + "/openid-configuration")) {
             ProblemWriter.write(request, response, ProblemType.NOT_FOUND, "No such document.");

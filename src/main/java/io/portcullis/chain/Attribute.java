@@ -26,9 +26,13 @@ public final class Attribute<T> {
         return type.isInstance(value) ? Optional.of(type.cast(value)) : Optional.empty();
     }
 
-    /** The value, which an earlier stage must have set. */
+    /**
+     * The value, which an earlier stage must have set.
+     *
+     * @throws MissingAttributeException when it is not set: that stage has not run
+     */
     public T require(ServletRequest request) {
-        return get(request).orElseThrow(() -> new IllegalStateException("request attribute " + name + " is not set"));
+        return get(request).orElseThrow(() -> new MissingAttributeException(name));
     }
 
     public void set(ServletRequest request, T value) {

@@ -24,13 +24,15 @@ public final class RequestAttributes {
     /** Set by the JWT stage: the verified token's string claims, for direct routes' key templates. */
     public static final Attribute<TokenClaims> TOKEN_CLAIMS = new Attribute<>(PREFIX + "tokenClaims", TokenClaims.class);
     /**
-     * Set by the API-key or JWT stage when its store counted the request for stage 6 in the same round trip as
+     * Set by the API-key or JWT stage when its store counted the request for the rate-limit stage in the same round trip as
      * its own check: the rate-limit stage then answers from it instead of counting again.
      */
     public static final Attribute<io.portcullis.ratelimit.Counted> COUNTED =
             new Attribute<>(PREFIX + "rateLimitCounted", io.portcullis.ratelimit.Counted.class);
-    /** Set by {@link StageTracking}: the stage that answered the request itself with a problem. */
+    /** Set by the gateway filter: the stage that answered the request itself with a problem. */
     public static final Attribute<FilterStage> REJECTED_BY = new Attribute<>(PREFIX + "rejectedBy", FilterStage.class);
+    /** Set by the gateway filter: the last stage that has started on the request, to check the order. */
+    public static final Attribute<FilterStage> STAGE = new Attribute<>(PREFIX + "stage", FilterStage.class);
     /** Set by the proxy: {@link System#nanoTime()} when the request was sent upstream. */
     public static final Attribute<Long> UPSTREAM_START_NANOS = new Attribute<>(PREFIX + "upstreamStartNanos", Long.class);
     /** Set by whichever code wrote a problem response: its type slug, for the access log and metrics. */

@@ -11,7 +11,7 @@ import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.route.Route;
-import io.portcullis.route.RouteFilter;
+import io.portcullis.route.RouteStage;
 import io.portcullis.route.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -69,7 +69,7 @@ public final class DirectResponseHandler implements RouteHandler {
                     "This route answers " + allowed + ".", Map.of("Allow", allowed)));
             return;
         }
-        Map<String, String> segments = KeyResolver.segments(direct.path(), route.remainder(RouteFilter.path(request)));
+        Map<String, String> segments = KeyResolver.segments(direct.path(), route.remainder(RouteStage.path(request)));
         if (segments == null) {
             ProblemWriter.write(request, response, ProblemType.NOT_FOUND, "No value at this path.");
             return;

@@ -42,7 +42,7 @@ public interface RevocationStore {
      * As {@link #check(RevocationQuery)}, and when the token is {@link RevocationStatus#ACTIVE} also counts
      * {@code charge} for the rate-limit stage, atomically in the same round trip: a revoked token is never
      * counted. The decision is empty when nothing was counted (see {@link Checked}); by default nothing is, and
-     * stage 6 counts on its own — the in-memory store keeps that default, having no round trip to save. Never
+     * the rate-limit stage counts on its own — the in-memory store keeps that default, having no round trip to save. Never
      * completes exceptionally.
      */
     default CompletionStage<Checked<RevocationStatus>> check(RevocationQuery token, Charge charge) {

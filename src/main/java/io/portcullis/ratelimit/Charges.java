@@ -1,6 +1,5 @@
 package io.portcullis.ratelimit;
 
-import io.portcullis.chain.ClientAddress;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.RateLimitsConfig;
@@ -15,7 +14,7 @@ import java.util.Optional;
  * else the JWT subject ({@code u:<sub>}), else the client address after trusted-proxy handling
  * ({@code a:<address>}); a route with its own {@code rate-limit} counts under its id, other routes under
  * {@code default} (identified callers) or {@code anonymous}. None on routes with {@code rate-limit: off},
- * with {@code rate-limits.enabled: false}, and on the gateway's own endpoints. One rule for stage 6 and for
+ * with {@code rate-limits.enabled: false}, and on the gateway's own endpoints. One rule for the rate-limit stage and for
  * the stages that count a request early, in the round trip of their own check. Immutable.
  */
 public final class Charges {
@@ -30,7 +29,7 @@ public final class Charges {
 
     /** Whether requests on the request's route are counted at all. */
     public boolean applies(HttpServletRequest request) {
-        return config.enabled() && RequestAttributes.ROUTE.get(request).flatMap(Route::config)
+        return config.enabled() && RequestAttributes.ROUTE.require(request).config()
                 .map(RouteConfig::rateLimited).orElse(false);
     }
 
@@ -62,6 +61,6 @@ public final class Charges {
         if (identity.userId().isPresent()) {
             return "u:" + identity.userId().get();
         }
-        return "a:" + RequestAttributes.CLIENT.get(request).map(ClientAddress::address).orElse(request.getRemoteAddr());
+        return "a:" + RequestAttributes.CLIENT.require(request).address();
     }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  * left after decoding ({@code %252e}), an encoded {@code ;}, an encoded dot-segment ({@code %2e%2e}), path
  * parameters on a dot-segment or an empty one ({@code ..;}), and a {@code ..} above the root. Path parameters
  * (a literal {@code ;} in a segment) are kept apart from the segment's name: routes match on the names, and a
- * route that does not accept parameters refuses them (see {@link RouteFilter}).
+ * route that does not accept parameters refuses them (see {@link RouteStage}).
  *
  * <p>{@link #encoded()} is what goes upstream: every byte outside RFC 3986 unreserved characters and {@code /}
  * percent-encoded, so any container decodes it to exactly {@link #path()}. Immutable and thread-safe.

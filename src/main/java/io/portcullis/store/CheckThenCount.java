@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * A store's check (revocation, API-key match) and the rate-limit count of the same request in one EVALSHA
  * ({@code check-then-count.lua}): one Redis round trip where there were two, atomic, and nothing counted when
  * the check refuses. Counts exactly as {@link RedisRateLimiter} would — same algorithm, same bucket key, same
- * reading of the reply — so stage 6 can take the decision as its own. Where one script may not touch every
+ * reading of the reply — so the rate-limit stage can take the decision as its own. Where one script may not touch every
  * key (Redis Cluster, the keys on two slots: a user's revocation keys with an API key's bucket) the check and
  * the count are two scripts sent together, one per slot, still one round trip; a request the check refuses is
  * then counted all the same. Thread-safe.

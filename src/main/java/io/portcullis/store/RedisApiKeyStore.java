@@ -95,7 +95,7 @@ final class RedisApiKeyStore implements ApiKeyStore {
                     }
                     remembered.invalidate(sha256);
                     // No hot-path copy: revoked, or issued before the copy existed (read the record, which
-                    // answers for both; such a key is counted by stage 6 and costs a round trip more).
+                    // answers for both; such a key is counted by the rate-limit stage and costs a round trip more).
                     return readAndRemember(sha256).thenApply(Checked::notCounted);
                 });
     }

@@ -3,7 +3,7 @@ package io.portcullis.web;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.route.RouteFilter;
+import io.portcullis.route.RouteStage;
 import io.portcullis.route.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -36,7 +36,7 @@ final class ConsoleEndpoint implements RouteHandler {
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String path = RouteFilter.path(request);
+        String path = RouteStage.path(request);
         if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
             ProblemWriter.write(request, response, new Problem(ProblemType.METHOD_NOT_ALLOWED,
                     "The console answers GET and HEAD.", Map.of("Allow", "GET, HEAD")));

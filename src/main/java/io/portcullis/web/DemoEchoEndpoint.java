@@ -1,7 +1,7 @@
 package io.portcullis.web;
 
 import io.portcullis.chain.JsonResponses;
-import io.portcullis.route.RouteFilter;
+import io.portcullis.route.RouteStage;
 import io.portcullis.route.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -35,8 +35,8 @@ final class DemoEchoEndpoint implements RouteHandler {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("upstream", "portcullis demo echo");
         body.put("method", request.getMethod());
-        body.put("path", RouteFilter.path(request).substring(PREFIX.length()).isEmpty() ? "/"
-                : RouteFilter.path(request).substring(PREFIX.length()));
+        body.put("path", RouteStage.path(request).substring(PREFIX.length()).isEmpty() ? "/"
+                : RouteStage.path(request).substring(PREFIX.length()));
         body.put("query", request.getQueryString());
         body.put("headers", headers);
         body.put("body_bytes", bodyBytes);

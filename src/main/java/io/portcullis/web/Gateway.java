@@ -3,24 +3,24 @@ package io.portcullis.web;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.portcullis.apikey.ApiKeyFilter;
+import io.portcullis.apikey.ApiKeyStage;
 import io.portcullis.apikey.ApiKeyVerifier;
 import io.portcullis.auth.AuthEndpoint;
 import io.portcullis.auth.WellKnownEndpoint;
 import io.portcullis.chain.ClientAddressResolver;
 import io.portcullis.chain.FilterStage;
-import io.portcullis.chain.StageTracking;
+import io.portcullis.chain.Stage;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.direct.DirectResponseHandler;
 import io.portcullis.jwt.HttpJwksSource;
 import io.portcullis.jwt.JwtAuthenticator;
-import io.portcullis.jwt.JwtFilter;
+import io.portcullis.jwt.JwtStage;
 import io.portcullis.jwt.SigningKeys;
 import io.portcullis.jwt.TokenCache;
 import io.portcullis.jwt.TokenVerifier;
 import io.portcullis.jwt.TrustedIssuers;
-import io.portcullis.logging.AccessLogFilter;
+import io.portcullis.logging.AccessLogStage;
 import io.portcullis.logging.HeaderRedactor;
 import io.portcullis.metrics.GatewayMeters;
 import io.portcullis.metrics.MetricsEndpoint;
@@ -30,13 +30,12 @@ import io.portcullis.problem.ProblemWriter;
 import io.portcullis.proxy.GatewayProxyServlet;
 import io.portcullis.proxy.UpstreamPool;
 import io.portcullis.ratelimit.Charges;
-import io.portcullis.ratelimit.RateLimitFilter;
+import io.portcullis.ratelimit.RateLimitStage;
 import io.portcullis.route.Route;
-import io.portcullis.route.RouteFilter;
+import io.portcullis.route.RouteStage;
 import io.portcullis.route.RouteTable;
 import io.portcullis.store.Stores;
-import io.portcullis.waf.WafFilter;
-import jakarta.servlet.Filter;
+import io.portcullis.waf.WafStage;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -55,18 +54,20 @@ import java.util.Optional;
  */
 public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
-    private final Map<FilterStage, Filter> filters;
+    private final Map<FilterStage, Stage> stages;
+    private final GatewayFilter filter;
     private final GatewayServlet servlet;
     private final GatewayProxyServlet proxy;
     private final Stores stores;
     private final List<AutoCloseable> closeables;
     private final ShutdownReadiness shutdown;
 
-    private Gateway(GatewayConfig config, Map<FilterStage, Filter> filters, GatewayServlet servlet,
+    private Gateway(GatewayConfig config, Map<FilterStage, Stage> stages, GatewayServlet servlet,
             GatewayProxyServlet proxy, Stores stores, List<AutoCloseable> closeables, ShutdownReadiness shutdown) {
         this.config = config;
         this.stores = stores;
-        this.filters = filters;
+        this.stages = Map.copyOf(stages);
+        this.filter = new GatewayFilter(stages);
         this.servlet = servlet;
         this.proxy = proxy;
         this.closeables = closeables;
@@ -117,27 +118,22 @@ public final class Gateway implements AutoCloseable {
         }
         RouteTable table = new RouteTable(endpoints, routes);
 
-        Map<FilterStage, Filter> filters = new EnumMap<>(FilterStage.class);
-        filters.put(FilterStage.ACCESS_LOG, new AccessLogFilter(
+        Map<FilterStage, Stage> stages = new EnumMap<>(FilterStage.class);
+        stages.put(FilterStage.ACCESS_LOG, new AccessLogStage(
                 new ClientAddressResolver(config.gateway().trustedProxies(), config.gateway().clientAddressHeader()),
                 new HeaderRedactor(config.apiKeys().header()), List.of(new RequestMetrics(meters))));
-        filters.put(FilterStage.ROUTE, new RouteFilter(table));
-        filters.put(FilterStage.WAF, WafFilter.create(config.waf(), meters));
-        // One rule for the rate-limit charge: stages 4 and 5 count a request in the Redis round trip of their own
-        // check (issued API key, token revocation), and stage 6 answers from that count or counts itself.
+        stages.put(FilterStage.ROUTE, new RouteStage(table));
+        stages.put(FilterStage.WAF, WafStage.create(config.waf(), meters));
+        // One rule for the rate-limit charge: the API-key and JWT stages count a request in the Redis round trip of
+        // their own check (issued API key, token revocation), and the rate-limit stage answers from that count or
+        // counts itself.
         Charges charges = new Charges(config.rateLimits());
-        filters.put(FilterStage.API_KEY, new ApiKeyFilter(config.apiKeys().header(),
+        stages.put(FilterStage.API_KEY, new ApiKeyStage(config.apiKeys().header(),
                 new ApiKeyVerifier(config.apiKeys().staticKeys(), stores.apiKeys()), charges));
-        filters.put(FilterStage.JWT, jwtFilter(config, keys, stores, clock, meters, charges));
-        filters.put(FilterStage.RATE_LIMIT, new RateLimitFilter(charges,
+        stages.put(FilterStage.JWT, jwtStage(config, keys, stores, clock, meters, charges));
+        stages.put(FilterStage.RATE_LIMIT, new RateLimitStage(charges,
                 stores.rateLimiter(config.rateLimits().algorithm())));
-        // Every stage after the access log may answer a request itself: which one did is recorded for the metrics.
-        for (FilterStage stage : FilterStage.values()) {
-            if (stage != FilterStage.ACCESS_LOG) {
-                filters.put(stage, new StageTracking(stage, filters.get(stage)));
-            }
-        }
-        return new Gateway(config, filters, new GatewayServlet(), proxy, stores, closeables, shutdown);
+        return new Gateway(config, stages, new GatewayServlet(), proxy, stores, closeables, shutdown);
     }
 
     /**
@@ -150,14 +146,14 @@ public final class Gateway implements AutoCloseable {
                 "This route is served by the web application, which has no servlet for this path.");
     }
 
-    private static JwtFilter jwtFilter(GatewayConfig config, SigningKeys signingKeys, Stores stores, Clock clock,
+    private static JwtStage jwtStage(GatewayConfig config, SigningKeys signingKeys, Stores stores, Clock clock,
             MeterRegistry meters, Charges charges) {
         TokenVerifier verifier = new TokenVerifier(config.auth(), signingKeys,
                 TrustedIssuers.create(config.auth(), new HttpJwksSource(), clock), clock);
         TokenCache cache = new TokenCache(verifier, config.auth().tokenCache().redis()
                 ? Optional.of(stores.verifiedTokens()) : Optional.empty(), config.auth().tokenCache().size(), clock,
                 Ticker.systemTicker(), meters);
-        return new JwtFilter(new JwtAuthenticator(cache, stores.revocations(), config.redis().revocationOnFailure()),
+        return new JwtStage(new JwtAuthenticator(cache, stores.revocations(), config.redis().revocationOnFailure()),
                 charges);
     }
 
@@ -165,12 +161,14 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
-    public Filter filter(FilterStage stage) {
-        Filter filter = filters.get(stage);
-        if (filter == null) {
-            throw new IllegalStateException("no filter was built for stage " + stage);
-        }
+    /** The one filter that runs every stage in order. */
+    public GatewayFilter filter() {
         return filter;
+    }
+
+    /** One stage alone, for a web.xml that declares a filter per stage (see {@link StageFilter}). */
+    Stage stage(FilterStage stage) {
+        return stages.get(stage);
     }
 
     /** The shared-state stores every stage and the auth service use. */

@@ -7,6 +7,7 @@ import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.logging.LoggingSetup;
 import io.portcullis.metrics.BuildInfo;
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -23,10 +24,12 @@ import org.slf4j.LoggerFactory;
  * {@code PORTCULLIS_CONFIG}, context init-parameter {@code portcullis.config}; the built-in demo only with
  * {@code -Dportcullis.demo=true}; with none of these the deployment fails with one line saying so),
  * builds the {@link Gateway}, and completes the filter and servlet declarations of web.xml with its
- * instances, so web.xml alone fixes the stage order. A configuration that does not validate fails the
- * deployment with one message listing every problem.
+ * instances. A configuration that does not validate fails the deployment with one message listing every problem.
  *
- * <p>web.xml must declare the six stage filters ({@link FilterStage}) without classes. The servlet
+ * <p>web.xml declares one filter, {@value GatewayFilter#NAME}, without a class: the {@link GatewayFilter} that
+ * runs every stage in the order {@link FilterStage} declares. A web.xml written for earlier versions, declaring
+ * the six stage filters by their {@link FilterStage#filterName()} instead, still works: each then checks at run
+ * time that the stages run in that order ({@link StageFilter}). The servlet
  * {@value #GATEWAY_SERVLET} is optional: with it (as in Portcullis's own WAR) the gateway answers its own
  * endpoints and proxies its routes and applies {@code logging:} to Logback. Without it, the filters guard the
  * servlets of the web application they are declared in: every route must then be {@code webapp: true}, and the
@@ -58,13 +61,7 @@ public final class GatewayContextListener implements ServletContextListener {
                     + "upstream; give -Dportcullis.config for real use", config.source());
         }
         gateway = Gateway.assemble(config, Clock.systemUTC());
-        for (FilterStage stage : FilterStage.values()) {
-            FilterRegistration.Dynamic registration = context.addFilter(stage.filterName(), gateway.filter(stage));
-            if (registration == null) {
-                throw fail("web.xml must declare filter '" + stage.filterName() + "' without a filter-class");
-            }
-            registration.setAsyncSupported(true);
-        }
+        registerFilters(context);
         if (servletDeclared) {
             registerServlets(context);
             LOG.info("Portcullis {} started from {}: {} routes, trusted proxies {}", BuildInfo.current().version(),
@@ -79,6 +76,35 @@ public final class GatewayContextListener implements ServletContextListener {
         Gateway started = gateway;
         shutdownHook = new Thread(started::beginShutdown, "portcullis-shutdown-readiness");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    private void registerFilters(ServletContext context) {
+        if (context.getFilterRegistration(GatewayFilter.NAME) != null || !declaresStageFilters(context)) {
+            register(context, GatewayFilter.NAME, gateway.filter());
+            return;
+        }
+        for (FilterStage stage : FilterStage.values()) {
+            register(context, stage.filterName(), new StageFilter(stage, gateway.stage(stage)));
+        }
+    }
+
+    private static boolean declaresStageFilters(ServletContext context) {
+        for (FilterStage stage : FilterStage.values()) {
+            if (context.getFilterRegistration(stage.filterName()) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Completes a filter web.xml declares without a class; refuses one it does not declare (it would be unmapped). */
+    private static void register(ServletContext context, String name, Filter filter) {
+        FilterRegistration existing = context.getFilterRegistration(name);
+        FilterRegistration.Dynamic registration = existing == null ? null : context.addFilter(name, filter);
+        if (registration == null) {
+            throw fail("web.xml must declare filter '" + name + "' without a filter-class");
+        }
+        registration.setAsyncSupported(true);
     }
 
     private void registerServlets(ServletContext context) {

@@ -4,7 +4,7 @@ import io.portcullis.chain.JsonResponses;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.route.RouteFilter;
+import io.portcullis.route.RouteStage;
 import io.portcullis.route.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,7 +29,7 @@ final class HealthEndpoint implements RouteHandler {
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String path = RouteFilter.path(request);
+        String path = RouteStage.path(request);
         boolean live = path.equals(PREFIX) || path.equals(PREFIX + "/live");
         if (!live && !path.equals(PREFIX + "/ready")) {
             ProblemWriter.write(request, response, ProblemType.NOT_FOUND, "No such health endpoint.");

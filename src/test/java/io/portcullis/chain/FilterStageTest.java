@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** Holds web.xml and {@link FilterStage} together: the one stage order, declared in one place. */
+/** web.xml declares one filter, which runs the stages: the order lives in {@link FilterStage} alone. */
 class FilterStageTest {
     private static final Path WEB_XML = Path.of("src/main/webapp/WEB-INF/web.xml");
 
@@ -38,33 +38,25 @@ class FilterStageTest {
         return nodes.getLength() == 0 ? null : nodes.item(0).getTextContent().trim();
     }
 
-    private static List<String> stageNames() {
-        return Arrays.stream(FilterStage.values()).map(FilterStage::filterName).toList();
+    @Test
+    void webXmlWhenParsedThenOneFilterDeclaredAsyncWithoutAClassAndMappedToAllPaths() throws Exception {
+        Document webXml = webXml();
+        List<Element> filters = elements(webXml, "filter");
+        List<Element> mappings = elements(webXml, "filter-mapping");
+
+        assertEquals(List.of("portcullis"), filters.stream().map(f -> child(f, "filter-name")).toList());
+        assertEquals("true", child(filters.get(0), "async-supported"));
+        assertEquals(null, child(filters.get(0), "filter-class"), "GatewayContextListener supplies the instance");
+        assertEquals(List.of("portcullis"), mappings.stream().map(m -> child(m, "filter-name")).toList());
+        assertEquals("/*", child(mappings.get(0), "url-pattern"));
+        assertTrue(webXml.getDocumentElement().getAttribute("metadata-complete").equals("true"));
     }
 
     @Test
-    void webXmlWhenParsedThenFilterMappingOrderIsTheStageOrder() throws Exception {
-        List<String> mapped = elements(webXml(), "filter-mapping").stream().map(m -> child(m, "filter-name")).toList();
-
-        assertEquals(stageNames(), mapped);
-    }
-
-    @Test
-    void webXmlWhenParsedThenEveryStageDeclaredAsyncWithoutAClass() throws Exception {
-        List<Element> filters = elements(webXml(), "filter");
-
-        assertEquals(stageNames(), filters.stream().map(f -> child(f, "filter-name")).toList());
-        for (Element filter : filters) {
-            assertEquals("true", child(filter, "async-supported"), child(filter, "filter-name"));
-            assertEquals(null, child(filter, "filter-class"), "GatewayContextListener supplies the instance");
+    void previousWhenAskedThenTheStageDeclaredJustBefore() {
+        assertEquals(Optional.empty(), FilterStage.ACCESS_LOG.previous());
+        for (int i = 1; i < FilterStage.values().length; i++) {
+            assertEquals(Optional.of(FilterStage.values()[i - 1]), FilterStage.values()[i].previous());
         }
-    }
-
-    @Test
-    void webXmlWhenParsedThenEveryMappingCoversAllPaths() throws Exception {
-        for (Element mapping : elements(webXml(), "filter-mapping")) {
-            assertEquals("/*", child(mapping, "url-pattern"), child(mapping, "filter-name"));
-        }
-        assertTrue(webXml().getDocumentElement().getAttribute("metadata-complete").equals("true"));
     }
 }

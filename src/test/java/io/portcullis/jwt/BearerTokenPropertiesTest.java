@@ -45,28 +45,28 @@ class BearerTokenPropertiesTest {
     private final SigningKeys keys = new SigningKeys(List.of(KEY));
     private final String genuine = new TokenIssuer(keys, config, clock).issue("user-1", "s1", List.of(), List.of())
             .token();
-    private final JwtFilter filter;
+    private final JwtStage filter;
 
     BearerTokenPropertiesTest() {
         RevocationStore revocations = mock(RevocationStore.class);
         when(revocations.check(any())).thenReturn(CompletableFuture.completedFuture(RevocationStatus.ACTIVE));
         TokenCache cache = new TokenCache(new TokenVerifier(config, keys, clock), Optional.empty(), 100, clock,
                 TokenCache.tickerOf(clock));
-        filter = new JwtFilter(new JwtAuthenticator(cache, revocations, FailurePolicy.DENY));
+        filter = new JwtStage(new JwtAuthenticator(cache, revocations, FailurePolicy.DENY));
     }
 
     @Property(tries = 300)
     void doFilterWhenAnyAuthorizationHeadersThenGenuineTokenPassesAndAllElse401(
             @ForAll("authorizations") List<String> authorization) {
         FakeRequest request = FakeRequest.of("GET", "/api/orders/1");
-        RequestAttributes.ROUTE.set(request, JwtFilterTest.route(RouteConfig.AuthMode.JWT, List.of()));
+        RequestAttributes.ROUTE.set(request, JwtStageTest.route(RouteConfig.AuthMode.JWT, List.of()));
         RequestAttributes.REQUEST_ID.set(request, "rid-1");
         authorization.forEach(value -> request.header("Authorization", value));
         FakeResponse response = FakeResponse.create();
         AtomicInteger calls = new AtomicInteger();
         FilterChain chain = (req, res) -> calls.incrementAndGet();
 
-        Bounded.run(() -> filter.doFilter(request, response, chain));
+        Bounded.run(() -> filter.handle(request, response, chain));
 
         boolean genuineAlone = authorization.size() == 1 && isBearer(authorization.get(0))
                 // One token, one spelling: padding after the signature ('=') is another string, refused.

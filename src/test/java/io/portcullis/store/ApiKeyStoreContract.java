@@ -24,7 +24,7 @@ abstract class ApiKeyStoreContract {
 
     protected abstract ApiKeyStore create();
 
-    /** Whether the store counts a charge in the round trip of its lookup (Redis) or leaves it to stage 6. */
+    /** Whether the store counts a charge in the round trip of its lookup (Redis) or leaves it to the rate-limit stage. */
     protected boolean countsWithCheck() {
         return false;
     }

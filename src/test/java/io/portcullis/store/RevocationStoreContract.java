@@ -25,7 +25,7 @@ abstract class RevocationStoreContract {
 
     protected abstract RevocationStore create(MutableClock clock, Duration retention);
 
-    /** Whether the store counts a charge in the round trip of its check (Redis) or leaves it to stage 6. */
+    /** Whether the store counts a charge in the round trip of its check (Redis) or leaves it to the rate-limit stage. */
     protected boolean countsWithCheck() {
         return false;
     }

@@ -13,15 +13,15 @@ class ReportTest {
     @Test
     void summariseWhenTheLogHoldsWafAndAccessLinesThenRulesAndRoutesAreCounted() {
         List<String> log = List.of(
-                "2026-12-03T10:00:00Z INFO  [WafFilter] WAF detected (not blocked) request r1: score 5 rules 941001"
+                "2026-12-03T10:00:00Z INFO  [WafStage] WAF detected (not blocked) request r1: score 5 rules 941001"
                         + " matches [941001@JSON:page.html]",
                 "2026-12-03T10:00:00Z INFO  [access] POST /api/cms/pages 200 3ms request_id=\"r1\" method=\"POST\""
                         + " path=\"/api/cms/pages\" status=\"200\" route=\"cms\"",
-                "2026-12-03T10:00:01Z INFO  [WafFilter] WAF blocked request r2: score 10 rules 942100,942001"
+                "2026-12-03T10:00:01Z INFO  [WafStage] WAF blocked request r2: score 10 rules 942100,942001"
                         + " matches [942100@ARGS:q (prose), 942001@ARGS:q]",
                 "2026-12-03T10:00:01Z INFO  [access] GET /api/search 403 2ms request_id=\"r2\" method=\"GET\""
                         + " path=\"/api/search\" status=\"403\" route=\"search\"",
-                "2026-12-03T10:00:02Z INFO  [WafFilter] WAF detected (not blocked) request r3: score 5 rules 941001"
+                "2026-12-03T10:00:02Z INFO  [WafStage] WAF detected (not blocked) request r3: score 5 rules 941001"
                         + " matches [941001@JSON:page.html]",
                 "2026-12-03T10:00:02Z INFO  [access] POST /api/cms/pages 200 3ms request_id=\"r3\" route=\"cms\"",
                 "an unrelated line");

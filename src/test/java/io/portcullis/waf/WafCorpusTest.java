@@ -2,9 +2,11 @@ package io.portcullis.waf;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.WafConfig;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Sends every case of the OWASP CRS dev corpus and of the project's benign corpus through the real
- * {@link WafFilter}, built from the real configuration loader (the built-in demo configuration: paranoia 1,
+ * {@link WafStage}, built from the real configuration loader (the built-in demo configuration: paranoia 1,
  * block mode), and counts 403s per category and paranoia level. Fails on a regression below the recorded
  * thresholds; prints the table (and writes it, with the misses, under {@code target/waf-corpus/}).
  */
@@ -49,22 +51,24 @@ class WafCorpusTest {
      */
     static final Set<Integer> REFUSALS = Set.of(400, 403, 413, 415);
 
-    private static WafFilter filter;
+    private static WafStage filter;
 
     @BeforeAll
     static void buildFilter() {
         GatewayConfig config = new ConfigLoader().loadDemo();
-        filter = WafFilter.create(config.waf());
+        filter = WafStage.create(config.waf());
     }
 
     static boolean blocked(CorpusRequest spec) throws Exception {
         return blocked(filter, spec);
     }
 
-    static boolean blocked(WafFilter filter, CorpusRequest spec) throws Exception {
+    static boolean blocked(WafStage filter, CorpusRequest spec) throws Exception {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
         boolean[] passed = {false};
-        filter.doFilter(FakeServletRequests.request(spec), recorder.response, (req, res) -> passed[0] = true);
+        HttpServletRequest request = FakeServletRequests.request(spec);
+        RequestAttributes.ROUTE.set(request, WafStageTest.ANY_ROUTE);
+        filter.handle(request, recorder.response, (req, res) -> passed[0] = true);
         return !passed[0] && REFUSALS.contains(recorder.status);
     }
 
@@ -90,7 +94,7 @@ class WafCorpusTest {
     /** Blocked / total per "category PLn block|allow" key, with the PL1 misses and the blocked allow cases. */
     record Tally(Map<String, int[]> counts, List<String> misses, List<String> falseAlarms) {
 
-        static Tally of(WafFilter filter, List<CorpusRequest> cases) throws Exception {
+        static Tally of(WafStage filter, List<CorpusRequest> cases) throws Exception {
             Map<String, int[]> counts = new TreeMap<>();
             List<String> misses = new ArrayList<>();
             List<String> falseAlarms = new ArrayList<>();
@@ -223,7 +227,7 @@ class WafCorpusTest {
     @org.junit.jupiter.api.Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
     void paranoiaLevelWhenRunThenValidationAndBenignFiguresAreReported(int level) throws Exception {
         WafConfig waf = new ConfigLoader().loadDemo().waf();
-        WafFilter atLevel = WafFilter.create(new WafConfig(waf.mode(), level, waf.maxBody(), waf.maxHeader(),
+        WafStage atLevel = WafStage.create(new WafConfig(waf.mode(), level, waf.maxBody(), waf.maxHeader(),
                 waf.allowedMethods(), waf.rulesFile(), waf.exclusions()));
         List<CorpusRequest> benign = CorpusRequest.load("/waf/benign.jsonl");
         List<CorpusRequest> generated = CorpusRequest.load("/waf/benign-generated.jsonl");
@@ -247,7 +251,7 @@ class WafCorpusTest {
         assertTrue(attacks[0] > 0);
     }
 
-    private static List<String> blockedIds(WafFilter filter, List<CorpusRequest> cases) throws Exception {
+    private static List<String> blockedIds(WafStage filter, List<CorpusRequest> cases) throws Exception {
         List<String> blocked = new ArrayList<>();
         for (CorpusRequest spec : cases) {
             if (blocked(filter, spec)) {

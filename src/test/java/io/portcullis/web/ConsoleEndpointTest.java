@@ -109,7 +109,7 @@ class ConsoleEndpointTest {
         try (Gateway gateway = Gateway.assemble(new ConfigLoader().loadDemo(), Clock.systemUTC())) {
             FakeRequest request = FakeRequest.of("GET", "/console/");
 
-            gateway.filter(FilterStage.ROUTE).doFilter(request, FakeResponse.create(), mock(FilterChain.class));
+            gateway.stage(FilterStage.ROUTE).handle(request, FakeResponse.create(), mock(FilterChain.class));
 
             Route route = RequestAttributes.ROUTE.get(request).orElseThrow();
             assertEquals("console", route.id());
@@ -126,7 +126,7 @@ class ConsoleEndpointTest {
             FakeRequest request = FakeRequest.of("GET", "/console/");
             FakeResponse answer = FakeResponse.create();
 
-            gateway.filter(FilterStage.ROUTE).doFilter(request, answer, mock(FilterChain.class));
+            gateway.stage(FilterStage.ROUTE).handle(request, answer, mock(FilterChain.class));
 
             assertEquals(404, answer.getStatus());
             assertEquals("application/problem+json", answer.getContentType());

@@ -51,16 +51,48 @@ class GatewayContextListenerTest {
         when(context.addFilter(anyString(), any(Filter.class))).thenReturn(mock(FilterRegistration.Dynamic.class));
     }
 
+    private void declareFilter(String name) {
+        when(context.getFilterRegistration(name)).thenReturn(mock(FilterRegistration.class));
+    }
+
     @Test
-    void contextInitializedWhenNoGatewayServletAndWebappRoutesThenFiltersOnlyAndNoServlets() throws Exception {
+    void contextInitializedWhenNoGatewayServletAndWebappRoutesThenTheOneFilterOnlyAndNoServlets() throws Exception {
         configure("routes: [ { prefix: /orders, auth: jwt, webapp: true } ]");
+        declareFilter(GatewayFilter.NAME);
+
+        listener.contextInitialized(new ServletContextEvent(context));
+
+        verify(context).addFilter(eq(GatewayFilter.NAME), any(GatewayFilter.class));
+        for (FilterStage stage : FilterStage.values()) {
+            verify(context, never()).addFilter(eq(stage.filterName()), any(Filter.class));
+        }
+        verify(context, never()).addServlet(anyString(), any(Servlet.class));
+    }
+
+    @Test
+    void contextInitializedWhenTheSixStageFiltersAreDeclaredThenEachCompletedWithItsStage() throws Exception {
+        configure("routes: [ { prefix: /orders, auth: jwt, webapp: true } ]");
+        for (FilterStage stage : FilterStage.values()) {
+            declareFilter(stage.filterName());
+        }
 
         listener.contextInitialized(new ServletContextEvent(context));
 
         for (FilterStage stage : FilterStage.values()) {
-            verify(context).addFilter(eq(stage.filterName()), any(Filter.class));
+            verify(context).addFilter(eq(stage.filterName()), any(StageFilter.class));
         }
-        verify(context, never()).addServlet(anyString(), any(Servlet.class));
+        verify(context, never()).addFilter(eq(GatewayFilter.NAME), any(Filter.class));
+    }
+
+    @Test
+    void contextInitializedWhenNoFilterIsDeclaredThenFailsNamingTheGatewayFilter() throws Exception {
+        configure("routes: [ { prefix: /orders, webapp: true } ]");
+
+        IllegalStateException failure = assertThrows(IllegalStateException.class,
+                () -> listener.contextInitialized(new ServletContextEvent(context)));
+
+        assertEquals("web.xml must declare filter 'portcullis' without a filter-class", failure.getMessage());
+        verify(context, never()).addFilter(anyString(), any(Filter.class));
     }
 
     @Test
@@ -79,6 +111,7 @@ class GatewayContextListenerTest {
     @Test
     void contextInitializedWhenGatewayServletDeclaredThenItAndTheProxyAreCompleted() throws Exception {
         configure("routes: [ { prefix: /orders, upstream: \"http://127.0.0.1:9\" } ]");
+        declareFilter(GatewayFilter.NAME);
         when(context.getServletRegistration(GatewayContextListener.GATEWAY_SERVLET))
                 .thenReturn(mock(ServletRegistration.class));
         ServletRegistration.Dynamic gateway = mock(ServletRegistration.Dynamic.class);
@@ -94,8 +127,11 @@ class GatewayContextListenerTest {
     }
 
     @Test
-    void contextInitializedWhenAFilterIsNotDeclaredThenFailsNamingIt() throws Exception {
+    void contextInitializedWhenAStageFilterIsDeclaredWithAClassThenFailsNamingIt() throws Exception {
         configure("routes: [ { prefix: /orders, webapp: true } ]");
+        for (FilterStage stage : FilterStage.values()) {
+            declareFilter(stage.filterName());
+        }
         when(context.addFilter(eq("waf"), any(Filter.class))).thenReturn(null);
 
         IllegalStateException failure = assertThrows(IllegalStateException.class,

@@ -36,13 +36,13 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.slf4j.LoggerFactory;
 
-class AccessLogFilterTest {
-    private final AccessLogFilter filter = new AccessLogFilter(new ClientAddressResolver(List.of()),
+class AccessLogStageTest {
+    private final AccessLogStage filter = new AccessLogStage(new ClientAddressResolver(List.of()),
             new HeaderRedactor("x-api-key"));
     private final FilterChain chain = mock(FilterChain.class);
     private final FakeResponse response = FakeResponse.create();
     private final ListAppender<ILoggingEvent> accessLog = new ListAppender<>();
-    private final Logger logger = (Logger) LoggerFactory.getLogger(AccessLogFilter.LOGGER_NAME);
+    private final Logger logger = (Logger) LoggerFactory.getLogger(AccessLogStage.LOGGER_NAME);
 
     @BeforeEach
     void captureAccessLog() {
@@ -65,7 +65,7 @@ class AccessLogFilterTest {
     void doFilterWhenWellFormedRequestIdThenKeptEchoedAndLogged() throws Exception {
         FakeRequest request = FakeRequest.of("GET", "/api/orders").header("X-Request-Id", "abc-123");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         assertEquals("abc-123", response.getHeader("X-Request-Id"));
@@ -77,7 +77,7 @@ class AccessLogFilterTest {
     void doFilterWhenMalformedRequestIdThenReplacedEverywhere() throws Exception {
         FakeRequest request = FakeRequest.of("GET", "/api").header("X-Request-Id", "bad id; drop table");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         String id = response.getHeader("X-Request-Id");
         assertNotEquals("bad id; drop table", id);
@@ -90,7 +90,7 @@ class AccessLogFilterTest {
     void doFilterWhenNoRequestIdThenGenerated() throws Exception {
         FakeRequest request = FakeRequest.of("GET", "/api");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         assertTrue(response.getHeader("X-Request-Id").matches("[0-9a-f]{32}"));
     }
@@ -103,7 +103,7 @@ class AccessLogFilterTest {
             return null;
         }).when(chain).doFilter(any(), any());
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         Map<String, Object> line = onlyLine();
         assertEquals("POST", line.get("method"));
@@ -120,7 +120,7 @@ class AccessLogFilterTest {
         FakeRequest request = FakeRequest.of("GET", "/api");
         doThrow(new ServletException("boom")).when(chain).doFilter(any(), any());
 
-        assertThrows(ServletException.class, () -> filter.doFilter(request, response, chain));
+        assertThrows(ServletException.class, () -> filter.handle(request, response, chain));
 
         assertEquals(500, onlyLine().get("status"));
     }
@@ -130,7 +130,7 @@ class AccessLogFilterTest {
         AsyncContext async = mock(AsyncContext.class);
         FakeRequest request = FakeRequest.of("GET", "/api/slow").asyncStarted(async);
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         assertEquals(0, accessLog.list.size(), "logged before completion");
         ArgumentCaptor<AsyncListener> listener = ArgumentCaptor.forClass(AsyncListener.class);
@@ -149,14 +149,14 @@ class AccessLogFilterTest {
         RequestObserver failing = (request, status, nanos) -> {
             throw new IllegalStateException("an observer's bug");
         };
-        AccessLogFilter observed = new AccessLogFilter(new ClientAddressResolver(List.of()),
+        AccessLogStage observed = new AccessLogStage(new ClientAddressResolver(List.of()),
                 new HeaderRedactor("x-api-key"), List.of(failing, (request, status, nanos) -> seen.add(status)));
         doAnswer(invocation -> {
             response.setStatus(418);
             return null;
         }).when(chain).doFilter(any(), any());
 
-        observed.doFilter(FakeRequest.of("GET", "/api"), response, chain);
+        observed.handle(FakeRequest.of("GET", "/api"), response, chain);
 
         assertEquals(List.of(418), seen);
         assertEquals(418, onlyLine().get("status"), "a failing observer does not cost the log line");
@@ -165,12 +165,12 @@ class AccessLogFilterTest {
     @Test
     void doFilterWhenAsyncThenObserversToldOnCompletionOnly() throws Exception {
         List<Integer> seen = new ArrayList<>();
-        AccessLogFilter observed = new AccessLogFilter(new ClientAddressResolver(List.of()),
+        AccessLogStage observed = new AccessLogStage(new ClientAddressResolver(List.of()),
                 new HeaderRedactor("x-api-key"), List.of((request, status, nanos) -> seen.add(status)));
         AsyncContext async = mock(AsyncContext.class);
         FakeRequest request = FakeRequest.of("GET", "/api/slow").asyncStarted(async);
 
-        observed.doFilter(request, response, chain);
+        observed.handle(request, response, chain);
         assertEquals(List.of(), seen);
         ArgumentCaptor<AsyncListener> listener = ArgumentCaptor.forClass(AsyncListener.class);
         verify(async).addListener(listener.capture());
@@ -184,23 +184,13 @@ class AccessLogFilterTest {
     void doFilterWhenAsyncRestartedThenListenerReRegisters() throws Exception {
         AsyncContext async = mock(AsyncContext.class);
         FakeRequest request = FakeRequest.of("GET", "/api").asyncStarted(async);
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
         ArgumentCaptor<AsyncListener> listener = ArgumentCaptor.forClass(AsyncListener.class);
         verify(async).addListener(listener.capture());
 
         listener.getValue().onStartAsync(new AsyncEvent(async, request, response));
 
         verify(async, times(2)).addListener(listener.getValue());
-    }
-
-    @Test
-    void doFilterWhenErrorDispatchThenNotLoggedAgain() throws Exception {
-        FakeRequest request = FakeRequest.of("GET", "/_portcullis/error").dispatcherType(DispatcherType.ERROR);
-
-        filter.doFilter(request, response, chain);
-
-        verify(chain).doFilter(request, response);
-        assertEquals(0, accessLog.list.size());
     }
 
     @Test
@@ -213,7 +203,7 @@ class AccessLogFilterTest {
             return null;
         }).when(chain).doFilter(any(), any());
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         Map<String, Object> line = onlyLine();
         assertEquals("bad-gateway", line.get("problem"));
@@ -226,7 +216,7 @@ class AccessLogFilterTest {
         FakeRequest request = FakeRequest.of("GET", "/api").header("Authorization", "Bearer secret-token")
                 .header("x-api-key", "secret-key").header("Cookie", "session=secret-cookie");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         String line = accessLog.list.get(0).getFormattedMessage() + accessLog.list.get(0).getKeyValuePairs();
         assertTrue(!line.contains("secret"), line);

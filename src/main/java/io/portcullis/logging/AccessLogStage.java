@@ -2,13 +2,13 @@ package io.portcullis.logging;
 
 import io.portcullis.chain.ClientAddress;
 import io.portcullis.chain.ClientAddressResolver;
-import io.portcullis.chain.GatewayFilter;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.chain.RequestObserver;
 import io.portcullis.route.Route;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import io.portcullis.chain.Stage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,36 +21,36 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Stage 1: gives every request its id (echoed in {@code X-Request-Id}), resolves the client address,
+ * The first stage ({@link io.portcullis.chain.FilterStage#ACCESS_LOG}): gives every request its id (echoed in {@code X-Request-Id}), resolves the client address,
  * and writes one access-log line when the request completes — from an {@link AsyncListener} when the
  * request went async. Rejected requests are logged like any other. The same completion tells the
  * {@link RequestObserver}s (the metrics), so every consumer of "a request finished" sees the same status and
  * duration. Thread-safe.
  */
-public final class AccessLogFilter extends GatewayFilter {
+public final class AccessLogStage implements Stage {
     /** The logger of the access log, so operators can route it to its own appender. */
     public static final String LOGGER_NAME = "portcullis.access";
     private static final Logger ACCESS = LoggerFactory.getLogger(LOGGER_NAME);
-    private static final Logger LOG = LoggerFactory.getLogger(AccessLogFilter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AccessLogStage.class);
     private static final int MAX_LOGGED_PATH = 512;
 
     private final ClientAddressResolver clients;
     private final HeaderRedactor redactor;
     private final List<RequestObserver> observers;
 
-    public AccessLogFilter(ClientAddressResolver clients, HeaderRedactor redactor) {
+    public AccessLogStage(ClientAddressResolver clients, HeaderRedactor redactor) {
         this(clients, redactor, List.of());
     }
 
     /** @param observers told about each request when it completes, in this order, before it is logged */
-    public AccessLogFilter(ClientAddressResolver clients, HeaderRedactor redactor, List<RequestObserver> observers) {
+    public AccessLogStage(ClientAddressResolver clients, HeaderRedactor redactor, List<RequestObserver> observers) {
         this.clients = clients;
         this.redactor = redactor;
         this.observers = List.copyOf(observers);
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    public void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         long start = System.nanoTime();
         String requestId = RequestIds.accept(request.getHeader(RequestIds.HEADER));
@@ -117,9 +117,9 @@ public final class AccessLogFilter extends GatewayFilter {
     private static final class CompletionListener implements AsyncListener {
         private final HttpServletRequest request;
         private final HttpServletResponse response;
-        private final AccessLogFilter filter;
+        private final AccessLogStage filter;
 
-        CompletionListener(HttpServletRequest request, HttpServletResponse response, AccessLogFilter filter) {
+        CompletionListener(HttpServletRequest request, HttpServletResponse response, AccessLogStage filter) {
             this.request = request;
             this.response = response;
             this.filter = filter;

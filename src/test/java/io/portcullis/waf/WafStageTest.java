@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.portcullis.chain.BodyTooLargeException;
+import io.portcullis.chain.MissingAttributeException;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.config.WafConfig;
@@ -25,7 +28,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-class WafFilterTest {
+class WafStageTest {
+    /** A route without limits of its own: the WAF's own limits apply. */
+    static final Route ANY_ROUTE = Route.endpoint("test", "/", (req, res) -> { });
     private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private static WafConfig config(WafConfig.Mode mode, long maxBody, long maxHeader, List<WafConfig.Exclusion> exclusions) {
@@ -37,10 +42,13 @@ class WafFilterTest {
     }
 
     /** Runs the filter; returns the request the chain received, or null when the chain was not called. */
-    private static ServletRequest[] run(WafFilter filter, HttpServletRequest request, FakeServletRequests.Recorder recorder)
+    private static ServletRequest[] run(WafStage filter, HttpServletRequest request, FakeServletRequests.Recorder recorder)
             throws Exception {
         ServletRequest[] passed = {null};
-        filter.doFilter(request, recorder.response, (req, res) -> {
+        if (RequestAttributes.ROUTE.get(request).isEmpty()) {
+            RequestAttributes.ROUTE.set(request, ANY_ROUTE);
+        }
+        filter.handle(request, recorder.response, (req, res) -> {
             assertNull(passed[0], "chain called twice");
             passed[0] = req;
         });
@@ -70,7 +78,7 @@ class WafFilterTest {
     @Test
     void doFilterWhenRequestIsBenignThenChainIsCalledOnce() throws Exception {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        ServletRequest[] passed = run(WafFilter.create(config()), get("/api/products?q=O%27Brien%27s+shoes"), recorder);
+        ServletRequest[] passed = run(WafStage.create(config()), get("/api/products?q=O%27Brien%27s+shoes"), recorder);
         assertTrue(passed[0] != null);
         assertEquals(200, recorder.status);
     }
@@ -78,7 +86,7 @@ class WafFilterTest {
     @Test
     void doFilterWhenBodyIsInspectedThenChainReadsTheSameBytesAndLength() throws Exception {
         byte[] body = "{\"name\":\"Zoë O'Brien\",\"note\":\"select the blue one\"}".getBytes(StandardCharsets.UTF_8);
-        ServletRequest[] passed = run(WafFilter.create(config()), post("/api/users", "application/json", body),
+        ServletRequest[] passed = run(WafStage.create(config()), post("/api/users", "application/json", body),
                 new FakeServletRequests.Recorder());
         HttpServletRequest forwarded = (HttpServletRequest) passed[0];
         assertEquals(body.length, forwarded.getContentLengthLong());
@@ -90,7 +98,7 @@ class WafFilterTest {
     @Test
     void doFilterWhenQueryHoldsAnAttackThenAnswers403AndChainIsNotCalled() throws Exception {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        ServletRequest[] passed = run(WafFilter.create(config()), get("/api/items?id=1%27+OR+%271%27%3D%271"), recorder);
+        ServletRequest[] passed = run(WafStage.create(config()), get("/api/items?id=1%27+OR+%271%27%3D%271"), recorder);
         assertNull(passed[0]);
         assertEquals(403, recorder.status);
         assertTrue(recorder.body().contains("urn:portcullis:problem:request-blocked"), recorder.body());
@@ -102,7 +110,7 @@ class WafFilterTest {
     void doFilterWhenJsonKeyDeepInsideHoldsAnAttackThenBlocks() throws Exception {
         byte[] body = "{\"a\":{\"b\":[{\"c\":{\"<script>alert(1)</script>\":1}}]}}".getBytes(StandardCharsets.UTF_8);
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        assertNull(run(WafFilter.create(config()), post("/api/x", "application/json", body), recorder)[0]);
+        assertNull(run(WafStage.create(config()), post("/api/x", "application/json", body), recorder)[0]);
         assertEquals(403, recorder.status);
     }
 
@@ -114,13 +122,13 @@ class WafFilterTest {
                 .getBytes(StandardCharsets.UTF_8);
         for (String type : List.of("text/plain", "text/plain; charset=utf-8", "application/xml")) {
             FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-            assertNull(run(WafFilter.create(config()), post("/api/x", type, body), recorder)[0], type);
+            assertNull(run(WafStage.create(config()), post("/api/x", type, body), recorder)[0], type);
             assertEquals(403, recorder.status, type);
         }
         List<Map.Entry<String, String>> headers = List.of(Map.entry("User-Agent", "test-client/1.0"),
                 Map.entry("Accept", "*/*"));
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        assertNull(run(WafFilter.create(config()), FakeServletRequests.request("POST", "/api/x", headers, body),
+        assertNull(run(WafStage.create(config()), FakeServletRequests.request("POST", "/api/x", headers, body),
                 recorder)[0], "no Content-Type");
         assertEquals(403, recorder.status);
     }
@@ -128,7 +136,7 @@ class WafFilterTest {
     @Test
     void doFilterWhenTextBodyMerelyStartsLikeJsonThenItPasses() throws Exception {
         for (String text : List.of("{not json at all", "[1, 2, 3]", "{\"note\":\"select the blue one\"}")) {
-            ServletRequest[] passed = run(WafFilter.create(config()),
+            ServletRequest[] passed = run(WafStage.create(config()),
                     post("/api/x", "text/plain", text.getBytes(StandardCharsets.UTF_8)), new FakeServletRequests.Recorder());
             assertTrue(passed[0] != null, text);
         }
@@ -145,7 +153,7 @@ class WafFilterTest {
             }
         };
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        assertNull(run(WafFilter.create(config()), request, recorder)[0]);
+        assertNull(run(WafStage.create(config()), request, recorder)[0]);
         assertEquals(403, recorder.status);
     }
 
@@ -153,7 +161,7 @@ class WafFilterTest {
     void doFilterWhenMethodIsNotAllowedThenAnswers405WithAllow() throws Exception {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
         HttpServletRequest request = FakeServletRequests.request("TRACE", "/api/x", List.of(), new byte[0]);
-        assertNull(run(WafFilter.create(config()), request, recorder)[0]);
+        assertNull(run(WafStage.create(config()), request, recorder)[0]);
         assertEquals(405, recorder.status);
         assertEquals("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS", recorder.headers.get("allow"));
         assertTrue(recorder.body().contains("method-not-allowed"));
@@ -162,7 +170,7 @@ class WafFilterTest {
     @Test
     void doFilterWhenOneHeaderExceedsMaxHeaderThenAnswers431() throws Exception {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 1024, 100, List.of()));
+        WafStage filter = WafStage.create(config(WafConfig.Mode.BLOCK, 1024, 100, List.of()));
         assertNull(run(filter, get("/api/x", "X-Big", "a".repeat(120)), recorder)[0]);
         assertEquals(431, recorder.status);
         assertTrue(recorder.body().contains("header-too-large"));
@@ -171,7 +179,7 @@ class WafFilterTest {
     @Test
     void doFilterWhenHeadersTogetherExceedMaxHeaderThenAnswers431() throws Exception {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 1024, 100, List.of()));
+        WafStage filter = WafStage.create(config(WafConfig.Mode.BLOCK, 1024, 100, List.of()));
         assertNull(run(filter, get("/api/x", "X-A", "a".repeat(40), "X-B", "b".repeat(40)), recorder)[0]);
         assertEquals(431, recorder.status);
     }
@@ -179,7 +187,7 @@ class WafFilterTest {
     @Test
     void doFilterWhenDeclaredLengthExceedsMaxBodyThenDrainsItAndAnswers413() throws Exception {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
+        WafStage filter = WafStage.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
         HttpServletRequest request = post("/api/x", "application/json", "{\"a\":\"0123456789\"}".getBytes(StandardCharsets.UTF_8));
         assertNull(run(filter, request, recorder)[0]);
         assertEquals(413, recorder.status);
@@ -189,14 +197,14 @@ class WafFilterTest {
 
     @Test
     void drainWhenBodyLongerThanTheBoundThenStopsAndSaysSo() {
-        assertTrue(WafFilter.drain(new java.io.ByteArrayInputStream(new byte[100]), 100));
-        assertFalse(WafFilter.drain(new java.io.ByteArrayInputStream(new byte[101]), 100));
+        assertTrue(WafStage.drain(new java.io.ByteArrayInputStream(new byte[100]), 100));
+        assertFalse(WafStage.drain(new java.io.ByteArrayInputStream(new byte[101]), 100));
     }
 
     @Test
     void doFilterWhenChunkedBodyExceedsMaxBodyThenAnswers413() throws Exception {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
+        WafStage filter = WafStage.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
         HttpServletRequest request = post("/api/x", "text/plain", "0123456789abc".getBytes(StandardCharsets.UTF_8),
                 "Transfer-Encoding", "chunked");
         assertNull(run(filter, request, recorder)[0]);
@@ -218,7 +226,7 @@ class WafFilterTest {
     @Test
     void doFilterWhenOpaqueBodyOnARouteThatAllowsItThenItStreamsThroughUninspected() throws Exception {
         byte[] upload = ("<script>alert(1)</script>" + "x".repeat(100)).getBytes(StandardCharsets.UTF_8);
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024, List.of()));
+        WafStage filter = WafStage.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024, List.of()));
         HttpServletRequest request = onRoute(post("/api/upload", "application/octet-stream", upload), OCTETS);
         ServletRequest[] passed = run(filter, request, new FakeServletRequests.Recorder());
         assertSame(request, passed[0], "a body of known length within the limit is passed on as it is");
@@ -229,7 +237,7 @@ class WafFilterTest {
     void doFilterWhenOpaqueBodyWithLengthOverMaxBodyThenAnswers413() throws Exception {
         // Before: a media type the WAF does not inspect skipped every limit.
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
+        WafStage filter = WafStage.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
         HttpServletRequest request = onRoute(post("/api/upload", "application/octet-stream", new byte[11]), OCTETS);
         assertNull(run(filter, request, recorder)[0]);
         assertEquals(413, recorder.status);
@@ -239,14 +247,14 @@ class WafFilterTest {
     @Test
     void doFilterWhenUnlistedTypeOverMaxBodyThenAnswers413BeforeReadingIt() throws Exception {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024, List.of()));
+        WafStage filter = WafStage.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024, List.of()));
         assertNull(run(filter, post("/api/x", "application/x-json", new byte[2048]), recorder)[0]);
         assertEquals(413, recorder.status);
     }
 
     @Test
     void doFilterWhenChunkedOpaqueBodyThenCountedAsReadAndCutPastTheLimit() throws Exception {
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
+        WafStage filter = WafStage.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
         HttpServletRequest request = onRoute(post("/api/upload", "application/octet-stream", new byte[25],
                 "Transfer-Encoding", "chunked"), OCTETS);
         ServletRequest[] passed = run(filter, request, new FakeServletRequests.Recorder());
@@ -269,7 +277,7 @@ class WafFilterTest {
 
     @Test
     void doFilterWhenRouteMaxBodyIsLargerThenItReplacesTheWafLimit() throws Exception {
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
+        WafStage filter = WafStage.create(config(WafConfig.Mode.BLOCK, 10, 16 * 1024, List.of()));
         RouteConfig.Bodies larger = new RouteConfig.Bodies(OptionalLong.of(100), List.of());
         byte[] json = ("{\"a\":\"" + "b".repeat(40) + "\"}").getBytes(StandardCharsets.UTF_8);
         assertTrue(run(filter, onRoute(post("/api/x", "application/json", json), larger),
@@ -284,7 +292,7 @@ class WafFilterTest {
         for (String type : List.of("application/x-json", "application/x-foo", "application/octet-stream",
                 "application/json, text/plain", "json", "multipart/mixed; boundary=x")) {
             FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-            WafFilter filter = WafFilter.create(config());
+            WafStage filter = WafStage.create(config());
             HttpServletRequest request = post("/api/x", type, "{\"q\":\"1' OR '1'='1\"}".getBytes(StandardCharsets.UTF_8));
             assertNull(run(filter, request, recorder)[0], type);
             assertEquals(415, recorder.status, type);
@@ -304,14 +312,14 @@ class WafFilterTest {
             } else if (type.contains("xml")) {
                 body = "<a>b</a>".getBytes(StandardCharsets.UTF_8);
             }
-            assertTrue(run(WafFilter.create(config()), post("/api/x", type, body), new FakeServletRequests.Recorder())[0]
+            assertTrue(run(WafStage.create(config()), post("/api/x", type, body), new FakeServletRequests.Recorder())[0]
                     != null, type);
         }
     }
 
     @Test
     void doFilterWhenNoBodyThenAnyContentTypeIsIgnored() throws Exception {
-        assertTrue(run(WafFilter.create(config()), post("/api/x", "application/x-foo", new byte[0]),
+        assertTrue(run(WafStage.create(config()), post("/api/x", "application/x-foo", new byte[0]),
                 new FakeServletRequests.Recorder())[0] != null);
     }
 
@@ -320,7 +328,7 @@ class WafFilterTest {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
         HttpServletRequest request = post("/api/x", "application/x-foo", "{\"a\":\"<script>\"}".getBytes(StandardCharsets.UTF_8),
                 "Content-Type", "application/json");
-        assertNull(run(WafFilter.create(config()), request, recorder)[0]);
+        assertNull(run(WafStage.create(config()), request, recorder)[0]);
         assertEquals(400, recorder.status);
         assertTrue(recorder.body().contains("bad-request"));
     }
@@ -330,7 +338,7 @@ class WafFilterTest {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
         HttpServletRequest request = post("/api/x", "application/json", new byte[] {0x1f, (byte) 0x8b, 8, 0},
                 "Content-Encoding", "gzip");
-        assertNull(run(WafFilter.create(config()), request, recorder)[0]);
+        assertNull(run(WafStage.create(config()), request, recorder)[0]);
         assertEquals(415, recorder.status);
     }
 
@@ -342,7 +350,7 @@ class WafFilterTest {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
         HttpServletRequest request = post("/api/x", "application/json", "{}".getBytes(StandardCharsets.UTF_8),
                 "Content-Encoding", "identity", "Content-Encoding", "gzip");
-        WafFilter detecting = WafFilter.create(config(WafConfig.Mode.DETECT, 1024 * 1024, 16 * 1024, List.of()));
+        WafStage detecting = WafStage.create(config(WafConfig.Mode.DETECT, 1024 * 1024, 16 * 1024, List.of()));
         assertNull(run(detecting, request, recorder)[0]);
         assertEquals(415, recorder.status);
     }
@@ -357,7 +365,7 @@ class WafFilterTest {
                 headers.add("Content-Encoding");
                 headers.add(encoding);
             }
-            ServletRequest[] passed = run(WafFilter.create(config()),
+            ServletRequest[] passed = run(WafStage.create(config()),
                     post("/api/x", "application/json", body, headers.toArray(String[]::new)),
                     new FakeServletRequests.Recorder());
             assertTrue(passed[0] != null, String.join(" | ", encodings));
@@ -377,7 +385,7 @@ class WafFilterTest {
                 "multipart/form-data; boundary=A")) {
             for (String body : List.of(attack + benign, benign + attack)) {
                 FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-                assertNull(run(WafFilter.create(config()),
+                assertNull(run(WafStage.create(config()),
                         post("/api/x", type, body.getBytes(StandardCharsets.UTF_8)), recorder)[0], type);
                 assertEquals(403, recorder.status, type);
             }
@@ -387,7 +395,7 @@ class WafFilterTest {
     @Test
     void doFilterWhenMultipartHasOnlyWhitespaceAroundItsPartsThenItPasses() throws Exception {
         String body = "\r\n--A\r\nContent-Disposition: form-data; name=\"ok\"\r\n\r\nfine\r\n--A--\r\n\r\n";
-        ServletRequest[] passed = run(WafFilter.create(config()), post("/api/x", "multipart/form-data; boundary=A",
+        ServletRequest[] passed = run(WafStage.create(config()), post("/api/x", "multipart/form-data; boundary=A",
                 body.getBytes(StandardCharsets.UTF_8)), new FakeServletRequests.Recorder());
         assertTrue(passed[0] != null);
     }
@@ -400,7 +408,7 @@ class WafFilterTest {
         byte[] body = new byte[4096];
         HttpServletRequest request = post("/api/x", "application/json", body, "Expect", "100-continue");
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024, List.of()));
+        WafStage filter = WafStage.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024, List.of()));
 
         assertNull(run(filter, request, recorder)[0]);
         assertEquals(413, recorder.status);
@@ -418,7 +426,7 @@ class WafFilterTest {
                 "text/plain; charset=utf-32le", "application/json; charset=utf-8; charset=ibm037",
                 "application/json;charset=cp875")) {
             FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-            assertNull(run(WafFilter.create(config()), post("/api/x", type, body), recorder)[0], type);
+            assertNull(run(WafStage.create(config()), post("/api/x", type, body), recorder)[0], type);
             assertEquals(403, recorder.status, type);
         }
     }
@@ -430,28 +438,28 @@ class WafFilterTest {
         byte[] body = ("--b\r\nContent-Disposition: form-data; name=\"comment\"\r\nContent-Transfer-Encoding: BASE64\r\n\r\n"
                 + encoded + "\r\n--b--\r\n").getBytes(StandardCharsets.UTF_8);
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        assertNull(run(WafFilter.create(config()), post("/api/x", "multipart/form-data; boundary=b", body), recorder)[0]);
+        assertNull(run(WafStage.create(config()), post("/api/x", "multipart/form-data; boundary=b", body), recorder)[0]);
         assertEquals(403, recorder.status);
     }
 
     @Test
     void doFilterWhenModeIsDetectThenAttackPasses() throws Exception {
         FakeServletRequests.Recorder recorder = new FakeServletRequests.Recorder();
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.DETECT, 1024, 16 * 1024, List.of()));
+        WafStage filter = WafStage.create(config(WafConfig.Mode.DETECT, 1024, 16 * 1024, List.of()));
         assertTrue(run(filter, get("/api/x?q=%3Cscript%3Ealert(1)%3C/script%3E"), recorder)[0] != null);
         assertEquals(200, recorder.status);
     }
 
     @Test
     void doFilterWhenModeIsOffThenEvenDisallowedMethodsPass() throws Exception {
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.OFF, 1024, 16 * 1024, List.of()));
+        WafStage filter = WafStage.create(config(WafConfig.Mode.OFF, 1024, 16 * 1024, List.of()));
         HttpServletRequest request = FakeServletRequests.request("TRACE", "/api/x?q=%3Cscript%3E", List.of(), new byte[0]);
         assertTrue(run(filter, request, new FakeServletRequests.Recorder())[0] != null);
     }
 
     @Test
     void doFilterWhenFamilyIsExcludedUnderThePrefixThenItPassesThereOnly() throws Exception {
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024,
+        WafStage filter = WafStage.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024,
                 List.of(new WafConfig.Exclusion("/api/cms", List.of("xss")))));
         String attack = "?html=%3Cscript%3Ealert(1)%3C/script%3E";
         assertTrue(run(filter, get("/api/cms/pages" + attack), new FakeServletRequests.Recorder())[0] != null);
@@ -462,15 +470,15 @@ class WafFilterTest {
     @Test
     void doFilterWhenRulesMatchThenPerRuleAndPerRouteCountersCountTheOutcome() throws Exception {
         io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        WafFilter detecting = WafFilter.create(config(WafConfig.Mode.DETECT, 1024, 16 * 1024, List.of()), meters);
-        WafFilter blocking = WafFilter.create(config(), meters);
+        WafStage detecting = WafStage.create(config(WafConfig.Mode.DETECT, 1024, 16 * 1024, List.of()), meters);
+        WafStage blocking = WafStage.create(config(), meters);
         HttpServletRequest attack = get("/api/x?q=%3Cscript%3Ealert(1)%3C/script%3E");
         RequestAttributes.ROUTE.set(attack, Route.endpoint("orders", "/api/x", (req, res) -> { }));
         assertTrue(run(detecting, attack, new FakeServletRequests.Recorder())[0] != null);
         assertNull(run(blocking, get("/api/x?q=%3Cscript%3Ealert(1)%3C/script%3E"), new FakeServletRequests.Recorder())[0]);
         run(blocking, get("/api/x?q=hello"), new FakeServletRequests.Recorder());
         assertEquals(1.0, meters.get("portcullis.waf.requests").tags("route", "orders", "outcome", "detected").counter().count());
-        assertEquals(1.0, meters.get("portcullis.waf.requests").tags("route", "none", "outcome", "blocked").counter().count());
+        assertEquals(1.0, meters.get("portcullis.waf.requests").tags("route", "test", "outcome", "blocked").counter().count());
         assertEquals(1.0, meters.get("portcullis.waf.rule.matches").tags("rule", "941001", "family", "xss", "route", "orders",
                 "outcome", "detected").counter().count());
         assertEquals(2, meters.find("portcullis.waf.requests").counters().size(), "a clean request is not counted");
@@ -478,32 +486,30 @@ class WafFilterTest {
 
     @Test
     void doFilterWhenRuleIdIsExcludedThenThatRuleAloneIsOff() throws Exception {
-        WafFilter filter = WafFilter.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024,
+        WafStage filter = WafStage.create(config(WafConfig.Mode.BLOCK, 1024, 16 * 1024,
                 List.of(new WafConfig.Exclusion("/", List.of("941140")))));
         assertTrue(run(filter, get("/api/x?css=a%7B-moz-binding:none%7D"), new FakeServletRequests.Recorder())[0] != null);
         assertNull(run(filter, get("/api/x?q=javascript:alert(1)"), new FakeServletRequests.Recorder())[0]);
     }
 
     @Test
-    void shouldNotFilterWhenRouteIsHealthThenTrue() {
-        WafFilter filter = WafFilter.create(config());
-        HttpServletRequest request = get("/health?x=%3Cscript%3E");
-        RequestAttributes.ROUTE.set(request, Route.endpoint("health", "/health", (req, res) -> { }));
-        assertTrue(filter.shouldNotFilter(request));
+    void doFilterWhenAnotherEndpointIsRequestedWithAnAttackThenBlocked() throws Exception {
+        HttpServletRequest request = get("/auth/login?x=%3Cscript%3Ealert(1)%3C/script%3E");
+        RequestAttributes.ROUTE.set(request, Route.endpoint("auth", "/auth", (req, res) -> { }));
+        assertNull(run(WafStage.create(config()), request, new FakeServletRequests.Recorder())[0]);
     }
 
     @Test
-    void shouldNotFilterWhenRouteIsAnotherEndpointThenFalse() {
-        WafFilter filter = WafFilter.create(config());
-        HttpServletRequest request = get("/auth/login");
-        RequestAttributes.ROUTE.set(request, Route.endpoint("auth", "/auth", (req, res) -> { }));
-        assertFalse(filter.shouldNotFilter(request));
+    void doFilterWhenNoRouteWasResolvedThenMissingAttribute() {
+        HttpServletRequest request = get("/api/x");
+        assertThrows(MissingAttributeException.class, () -> WafStage.create(config()).handle(request,
+                new FakeServletRequests.Recorder().response, (req, res) -> fail("the chain went on")));
     }
 
     @Test
     void doFilterWhenHealthIsRequestedWithAnAttackThenItStillPasses() throws Exception {
         HttpServletRequest request = get("/health?x=%3Cscript%3Ealert(1)%3C/script%3E");
         RequestAttributes.ROUTE.set(request, Route.endpoint("health", "/health", (req, res) -> { }));
-        assertTrue(run(WafFilter.create(config()), request, new FakeServletRequests.Recorder())[0] != null);
+        assertTrue(run(WafStage.create(config()), request, new FakeServletRequests.Recorder())[0] != null);
     }
 }

@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class RouteFilterTest {
+class RouteStageTest {
     private final Route api = RouteTableTest.route("/api");
     private final Route admin = RouteTableTest.route("/api/admin");
     private final Route matrix = Route.configured(new RouteConfig("matrix", "/matrix", List.of(URI.create("http://127.0.0.1:1")),
             RouteConfig.AuthMode.NONE, List.of(), Optional.empty(), true, false, RouteConfig.DEFAULT_TIMEOUT, false,
             Optional.empty(), true), (request, response) -> { });
-    private final RouteFilter filter = new RouteFilter(new RouteTable(List.of(), List.of(api, admin, matrix)));
+    private final RouteStage filter = new RouteStage(new RouteTable(List.of(), List.of(api, admin, matrix)));
     private final FilterChain chain = mock(FilterChain.class);
     private final FakeResponse response = FakeResponse.create();
 
@@ -32,7 +32,7 @@ class RouteFilterTest {
     void doFilterWhenRouteMatchesThenStoresItAndContinuesOnce() throws Exception {
         FakeRequest request = FakeRequest.of("GET", "/api/orders");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         assertSame(api, RequestAttributes.ROUTE.get(request).orElseThrow());
@@ -44,7 +44,7 @@ class RouteFilterTest {
         FakeRequest request = FakeRequest.of("GET", "/nowhere");
         RequestAttributes.REQUEST_ID.set(request, "rid-1");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verifyNoInteractions(chain);
         assertEquals(404, response.getStatus());
@@ -55,34 +55,15 @@ class RouteFilterTest {
     }
 
     @Test
-    void doFilterWhenErrorDispatchThenPassesThroughUntouched() throws Exception {
-        FakeRequest request = FakeRequest.of("GET", "/_portcullis/error").dispatcherType(DispatcherType.ERROR);
-
-        filter.doFilter(request, response, chain);
-
-        verify(chain).doFilter(request, response);
-        assertTrue(RequestAttributes.ROUTE.get(request).isEmpty());
-    }
-
-    @Test
-    void doFilterWhenAsyncDispatchThenPassesThroughUntouched() throws Exception {
-        FakeRequest request = FakeRequest.of("GET", "/nowhere").dispatcherType(DispatcherType.ASYNC);
-
-        filter.doFilter(request, response, chain);
-
-        verify(chain).doFilter(request, response);
-    }
-
-    @Test
     void doFilterWhenPathIsCanonicalisedThenTheRouteMatchesTheCanonicalPath() throws Exception {
         FakeRequest request = FakeRequest.of("GET", "/api//public/./x/../%61dmin");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         assertSame(api, RequestAttributes.ROUTE.get(request).orElseThrow());
         assertEquals("/api/public/admin", RequestAttributes.PATH.get(request).orElseThrow().path());
-        assertEquals("/api/public/admin", RouteFilter.path(request));
+        assertEquals("/api/public/admin", RouteStage.path(request));
     }
 
     /** The bypass: /e open, /e/admin protected; /e/./admin%3B/x reached the upstream as /admin;/x. */
@@ -102,11 +83,11 @@ class RouteFilterTest {
     void doFilterWhenRouteAcceptsPathParametersThenMatchedWithoutThem() throws Exception {
         FakeRequest request = FakeRequest.of("GET", "/matrix;v=1/list;page=2");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         assertSame(matrix, RequestAttributes.ROUTE.get(request).orElseThrow());
-        assertEquals("/matrix/list", RouteFilter.path(request));
+        assertEquals("/matrix/list", RouteStage.path(request));
         assertEquals("/matrix;v=1/list;page=2", RequestAttributes.PATH.get(request).orElseThrow().encoded());
     }
 
@@ -121,7 +102,7 @@ class RouteFilterTest {
     void doFilterWhenDotDotStaysInsideTheMatchedPrefixThenContinues() throws Exception {
         FakeRequest request = FakeRequest.of("GET", "/api/admin/x/../y");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         assertSame(admin, RequestAttributes.ROUTE.get(request).orElseThrow());
@@ -149,7 +130,7 @@ class RouteFilterTest {
             FakeRequest request = FakeRequest.of("GET", path);
             FilterChain passed = mock(FilterChain.class);
 
-            filter.doFilter(request, FakeResponse.create(), passed);
+            filter.handle(request, FakeResponse.create(), passed);
 
             verify(passed).doFilter(org.mockito.ArgumentMatchers.eq(request), org.mockito.ArgumentMatchers.any());
         }
@@ -158,10 +139,10 @@ class RouteFilterTest {
     @Test
     void doFilterWhenRoutesDifferOnlyInCaseThenEachStillServesItsOwnSpelling() throws Exception {
         Route upper = RouteTableTest.route("/API");
-        RouteFilter both = new RouteFilter(new RouteTable(List.of(), List.of(api, upper)));
+        RouteStage both = new RouteStage(new RouteTable(List.of(), List.of(api, upper)));
         FakeRequest request = FakeRequest.of("GET", "/API/x");
 
-        both.doFilter(request, response, chain);
+        both.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         assertSame(upper, RequestAttributes.ROUTE.get(request).orElseThrow());
@@ -174,7 +155,7 @@ class RouteFilterTest {
             FakeResponse answer = FakeResponse.create();
             FilterChain untouched = mock(FilterChain.class);
 
-            filter.doFilter(FakeRequest.of("GET", "/api/x").query(query), answer, untouched);
+            filter.handle(FakeRequest.of("GET", "/api/x").query(query), answer, untouched);
 
             verifyNoInteractions(untouched);
             assertEquals(400, answer.getStatus(), query);
@@ -188,7 +169,7 @@ class RouteFilterTest {
             FakeRequest request = FakeRequest.of("GET", "/api/x").query(query);
             FilterChain passed = mock(FilterChain.class);
 
-            filter.doFilter(request, FakeResponse.create(), passed);
+            filter.handle(request, FakeResponse.create(), passed);
 
             verify(passed).doFilter(org.mockito.ArgumentMatchers.eq(request), org.mockito.ArgumentMatchers.any());
         }
@@ -203,7 +184,7 @@ class RouteFilterTest {
         FakeResponse answer = FakeResponse.create();
         FilterChain untouched = mock(FilterChain.class);
 
-        filter.doFilter(request, answer, untouched);
+        filter.handle(request, answer, untouched);
 
         verifyNoInteractions(untouched);
         assertEquals(400, answer.getStatus(), request.getRequestURI());
@@ -216,7 +197,7 @@ class RouteFilterTest {
 
     @Test
     void pathWhenServletPathAndPathInfoThenJoined() {
-        assertEquals("/api/orders", RouteFilter.path(FakeRequest.of("GET", "/api/orders")));
-        assertEquals("/", RouteFilter.path(FakeRequest.of("GET", "")));
+        assertEquals("/api/orders", RouteStage.path(FakeRequest.of("GET", "/api/orders")));
+        assertEquals("/", RouteStage.path(FakeRequest.of("GET", "")));
     }
 }

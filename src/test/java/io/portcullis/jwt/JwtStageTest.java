@@ -1,6 +1,7 @@
 package io.portcullis.jwt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
@@ -14,6 +15,7 @@ import static org.mockito.Mockito.when;
 import com.auth0.jwt.JWT;
 import io.portcullis.auth.TokenIssuer;
 import io.portcullis.chain.Identity;
+import io.portcullis.chain.MissingAttributeException;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.config.RateLimitsConfig;
@@ -43,7 +45,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class JwtFilterTest {
+class JwtStageTest {
     private static final Instant START = Instant.parse("2026-11-23T12:00:00Z");
     private static final SigningKey KEY = SigningKeys.generate(AuthConfig.Algorithm.HS256, "k1");
     private static final String CONSUMER_SECRET = "consumer-secret-that-is-at-least-32-bytes!";
@@ -57,7 +59,7 @@ class JwtFilterTest {
     private final FilterChain chain = mock(FilterChain.class);
     private final FakeResponse response = FakeResponse.create();
 
-    JwtFilterTest() {
+    JwtStageTest() {
         active(RevocationStatus.ACTIVE);
     }
 
@@ -65,13 +67,13 @@ class JwtFilterTest {
         when(revocations.check(any())).thenReturn(CompletableFuture.completedFuture(status));
     }
 
-    private JwtFilter filter(FailurePolicy policy) {
+    private JwtStage filter(FailurePolicy policy) {
         TokenCache cache = new TokenCache(new TokenVerifier(config, keys, clock), Optional.empty(), 100, clock,
                 TokenCache.tickerOf(clock));
-        return new JwtFilter(new JwtAuthenticator(cache, revocations, policy));
+        return new JwtStage(new JwtAuthenticator(cache, revocations, policy));
     }
 
-    private final JwtFilter filter = filter(FailurePolicy.DENY);
+    private final JwtStage filter = filter(FailurePolicy.DENY);
 
     static Route route(RouteConfig.AuthMode auth, List<String> scopes) {
         return Route.configured(new RouteConfig("orders", "/api/orders", List.of(URI.create("http://127.0.0.1:1")),
@@ -98,7 +100,7 @@ class JwtFilterTest {
     }
 
     private void assertRefused(FakeRequest request, int status, String slug, String challenge) throws Exception {
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
         verifyNoInteractions(chain);
         assertEquals(status, response.getStatus(), response.bodyText());
         assertEquals("application/problem+json", response.getContentType());
@@ -119,7 +121,7 @@ class JwtFilterTest {
         RequestAttributes.IDENTITY.set(request, new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(),
                 Optional.of("partner-a"), List.of("partner_api")));
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain, times(1)).doFilter(request, response);
         Identity identity = RequestAttributes.IDENTITY.get(request).orElseThrow();
@@ -142,7 +144,7 @@ class JwtFilterTest {
     @ValueSource(strings = {"Bearer", "Bearer a.b.c d.e.f", "Bearer a\"b"})
     void doFilterWhenBearerCredentialMalformedThen401InvalidToken(String authorization) throws Exception {
         FakeRequest request = request(authorization);
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
         verifyNoInteractions(chain);
         assertEquals(401, response.getStatus());
         assertTrue(response.getHeader("WWW-Authenticate").startsWith(
@@ -181,7 +183,7 @@ class JwtFilterTest {
     void doFilterWhenRevokedThen401SayingRevoked(RevocationStatus status) throws Exception {
         active(status);
         FakeRequest request = request("Bearer " + token(List.of(), List.of()));
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
         verifyNoInteractions(chain);
         assertEquals(401, response.getStatus());
         assertTrue(response.getHeader("WWW-Authenticate").contains("error_description=\"The token has been revoked"),
@@ -191,10 +193,10 @@ class JwtFilterTest {
     @Test
     void doFilterWhenCachedTokenThenRevocationStillCheckedEveryTime() throws Exception {
         String token = token(List.of(), List.of());
-        filter.doFilter(request("Bearer " + token), FakeResponse.create(), chain);
+        filter.handle(request("Bearer " + token), FakeResponse.create(), chain);
         active(RevocationStatus.REVOKED_TOKEN);
         FakeResponse second = FakeResponse.create();
-        filter.doFilter(request("Bearer " + token), second, chain);
+        filter.handle(request("Bearer " + token), second, chain);
 
         verify(revocations, times(2)).check(any());
         verify(chain, times(1)).doFilter(any(), any());
@@ -213,7 +215,7 @@ class JwtFilterTest {
     void doFilterWhenRevocationUnavailableAndAllowThenPasses() throws Exception {
         active(RevocationStatus.UNAVAILABLE);
         FakeRequest request = request("Bearer " + token(List.of(), List.of()));
-        filter(FailurePolicy.ALLOW).doFilter(request, response, chain);
+        filter(FailurePolicy.ALLOW).handle(request, response, chain);
         verify(chain).doFilter(request, response);
     }
 
@@ -227,7 +229,7 @@ class JwtFilterTest {
     void doFilterWhenAllRequiredScopesGrantedByScopeOrRolesThenPasses() throws Exception {
         FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("orders", "admin")),
                 "Bearer " + token(List.of("admin"), List.of("orders", "cart")));
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
         verify(chain).doFilter(request, response);
     }
 
@@ -245,7 +247,7 @@ class JwtFilterTest {
                 .withExpiresAt(START.plusSeconds(60))
                 .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(Secret.of(CONSUMER_SECRET).bytes()));
         FakeRequest request = request("Bearer " + token);
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
         verify(chain).doFilter(request, response);
         assertEquals(Optional.of("partner:partner"), RequestAttributes.IDENTITY.get(request).orElseThrow().userId());
         assertEquals(Optional.of("partner:partner"), RequestAttributes.TOKEN_CLAIMS.get(request).orElseThrow().get("sub"));
@@ -261,7 +263,7 @@ class JwtFilterTest {
                 + "error_description=\"The token lacks a scope this route requires: admin\", scope=\"admin\"");
 
         FakeRequest open = request("Bearer " + token);
-        filter.doFilter(open, FakeResponse.create(), chain);
+        filter.handle(open, FakeResponse.create(), chain);
         assertEquals(List.of(), RequestAttributes.IDENTITY.get(open).orElseThrow().roles());
         assertEquals(List.of(), RequestAttributes.IDENTITY.get(open).orElseThrow().scopes());
     }
@@ -278,10 +280,10 @@ class JwtFilterTest {
     private static final Charge USER_CHARGE = new Charge("u:user-1", "default", new Quota(100, Duration.ofMinutes(1)));
     private static final Decision COUNTED = new Decision(Decision.Outcome.LIMITED, 100, 0, 9);
 
-    private JwtFilter counting(FailurePolicy policy) {
+    private JwtStage counting(FailurePolicy policy) {
         TokenCache cache = new TokenCache(new TokenVerifier(config, keys, clock), Optional.empty(), 100, clock,
                 TokenCache.tickerOf(clock));
-        return new JwtFilter(new JwtAuthenticator(cache, revocations, policy), new Charges(LIMITS));
+        return new JwtStage(new JwtAuthenticator(cache, revocations, policy), new Charges(LIMITS));
     }
 
     private void combined(RevocationStatus status, Optional<Decision> decision) {
@@ -293,7 +295,7 @@ class JwtFilterTest {
         combined(RevocationStatus.ACTIVE, Optional.of(COUNTED));
         FakeRequest request = request("Bearer " + token(List.of(), List.of()));
 
-        counting(FailurePolicy.DENY).doFilter(request, response, chain);
+        counting(FailurePolicy.DENY).handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         verify(revocations).check(any(), eq(USER_CHARGE));
@@ -308,7 +310,7 @@ class JwtFilterTest {
         RequestAttributes.IDENTITY.set(request, new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(),
                 Optional.of("partner-a"), List.of()));
 
-        counting(FailurePolicy.DENY).doFilter(request, response, chain);
+        counting(FailurePolicy.DENY).handle(request, response, chain);
 
         Charge keyCharge = new Charge("k:partner-a", "default", USER_CHARGE.quota());
         verify(revocations).check(any(), eq(keyCharge));
@@ -321,7 +323,7 @@ class JwtFilterTest {
         combined(status, Optional.empty());
         FakeRequest request = request("Bearer " + token(List.of(), List.of()));
 
-        counting(FailurePolicy.DENY).doFilter(request, response, chain);
+        counting(FailurePolicy.DENY).handle(request, response, chain);
 
         verifyNoInteractions(chain);
         assertEquals(401, response.getStatus());
@@ -333,7 +335,7 @@ class JwtFilterTest {
     void doFilterWhenScopeMissingOnRateLimitedRouteThenCheckedWithoutCountingThen403() throws Exception {
         FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("admin")), "Bearer " + token(List.of(), List.of()));
 
-        counting(FailurePolicy.DENY).doFilter(request, response, chain);
+        counting(FailurePolicy.DENY).handle(request, response, chain);
 
         verify(revocations).check(any());
         verify(revocations, never()).check(any(), any());
@@ -346,7 +348,7 @@ class JwtFilterTest {
         active(RevocationStatus.REVOKED_SESSION);
         FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("admin")), "Bearer " + token(List.of(), List.of()));
 
-        counting(FailurePolicy.DENY).doFilter(request, response, chain);
+        counting(FailurePolicy.DENY).handle(request, response, chain);
 
         assertEquals(401, response.getStatus());
         assertTrue(response.getHeader("WWW-Authenticate").contains("its session has ended"));
@@ -359,13 +361,13 @@ class JwtFilterTest {
         FakeRequest allowed = request("Bearer " + token(List.of(), List.of()));
         FakeResponse passed = FakeResponse.create();
 
-        counting(FailurePolicy.DENY).doFilter(denied, response, chain);
-        counting(FailurePolicy.ALLOW).doFilter(allowed, passed, chain);
+        counting(FailurePolicy.DENY).handle(denied, response, chain);
+        counting(FailurePolicy.ALLOW).handle(allowed, passed, chain);
 
         assertEquals(503, response.getStatus());
         assertEquals("1", response.getHeader("Retry-After"));
         verify(chain).doFilter(allowed, passed);
-        assertTrue(RequestAttributes.COUNTED.get(allowed).isEmpty(), "stage 6 counts (locally, if Redis is down)");
+        assertTrue(RequestAttributes.COUNTED.get(allowed).isEmpty(), "the rate-limit stage counts (locally, if Redis is down)");
     }
 
     @Test
@@ -375,7 +377,7 @@ class JwtFilterTest {
                 Optional.empty()), mock(RouteHandler.class));
         FakeRequest request = request(free, "Bearer " + token(List.of(), List.of()));
 
-        counting(FailurePolicy.DENY).doFilter(request, response, chain);
+        counting(FailurePolicy.DENY).handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         verify(revocations).check(any());
@@ -383,12 +385,20 @@ class JwtFilterTest {
     }
 
     @Test
-    void shouldNotFilterWhenRouteIsNotJwtOrAnEndpointOrUnresolved() throws Exception {
+    void doFilterWhenNoRouteWasResolvedThenMissingAttributeAndChainNotCalled() {
+        FakeRequest request = FakeRequest.of("GET", "/anything").header("Authorization", "Bearer x");
+
+        assertThrows(MissingAttributeException.class, () -> filter.handle(request, response, chain));
+
+        verifyNoInteractions(chain, revocations);
+    }
+
+    @Test
+    void doFilterWhenRouteIsNotJwtOrAnEndpointThenPassesUntouched() throws Exception {
         for (FakeRequest request : List.of(request(route(RouteConfig.AuthMode.NONE, List.of()), null),
                 request(route(RouteConfig.AuthMode.API_KEY, List.of()), null),
-                request(Route.endpoint("health", "/health", mock(RouteHandler.class)), null),
-                FakeRequest.of("GET", "/anything"))) {
-            filter.doFilter(request, response, chain);
+                request(Route.endpoint("health", "/health", mock(RouteHandler.class)), null))) {
+            filter.handle(request, response, chain);
             verify(chain).doFilter(request, response);
         }
         verifyNoInteractions(revocations);

@@ -1,6 +1,5 @@
 package io.portcullis.apikey;
 
-import io.portcullis.chain.GatewayFilter;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.RouteConfig;
@@ -10,6 +9,7 @@ import io.portcullis.problem.ProblemWriter;
 import io.portcullis.ratelimit.Charge;
 import io.portcullis.ratelimit.Charges;
 import io.portcullis.route.Route;
+import io.portcullis.chain.Stage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,17 +20,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Stage 4, client identification: on every configured route, a request without the API-key header is
+ * The API-key stage ({@link io.portcullis.chain.FilterStage#API_KEY}), client identification: on every configured route, a request without the API-key header is
  * anonymous; with a known key it is identified ({@link RequestAttributes#IDENTITY}: method {@code api-key},
  * the key id as client id, the key's scopes); with an unknown or revoked key it is refused with 401
  * {@code Invalid API key}, whatever the route. Routes with {@code auth: api-key} also refuse anonymous callers
  * (401 {@code API key required}) and callers whose key lacks any of the route's {@code scopes} (403: every
  * listed scope is required). The gateway's own endpoints ({@code /health*}, the auth service,
  * {@code /.well-known}) are left alone: they neither need nor check a key. The proxy never forwards the key
- * header. An issued key's lookup on a rate-limited route also counts the request for stage 6, in the same
+ * header. An issued key's lookup on a rate-limited route also counts the request for the rate-limit stage, in the same
  * Redis round trip ({@link RequestAttributes#COUNTED}). Thread-safe.
  */
-public final class ApiKeyFilter extends GatewayFilter {
+public final class ApiKeyStage implements Stage {
     /** While the key store is unreachable. */
     static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
 
@@ -39,32 +39,32 @@ public final class ApiKeyFilter extends GatewayFilter {
     private final Optional<Charges> charges;
 
     /**
-     * An API-key stage that leaves all rate-limit counting to stage 6.
+     * An API-key stage that leaves all rate-limit counting to the rate-limit stage.
      *
      * @param header the configured {@code api-keys.header}
      */
-    public ApiKeyFilter(String header, ApiKeyVerifier verifier) {
+    public ApiKeyStage(String header, ApiKeyVerifier verifier) {
         this.header = header;
         this.verifier = verifier;
         this.charges = Optional.empty();
     }
 
-    /** @param charges the rate-limit charges, so that an issued key's lookup counts the request for stage 6 */
-    public ApiKeyFilter(String header, ApiKeyVerifier verifier, Charges charges) {
+    /** @param charges the rate-limit charges, so that an issued key's lookup counts the request for the rate-limit stage */
+    public ApiKeyStage(String header, ApiKeyVerifier verifier, Charges charges) {
         this.header = header;
         this.verifier = verifier;
         this.charges = Optional.of(charges);
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return RequestAttributes.ROUTE.get(request).map(Route::isEndpoint).orElse(true);
-    }
-
-    @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    public void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        RouteConfig route = RequestAttributes.ROUTE.require(request).config().orElseThrow();
+        Route resolved = RequestAttributes.ROUTE.require(request);
+        if (resolved.isEndpoint()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        RouteConfig route = resolved.config().orElseThrow();
         List<String> presented = Collections.list(request.getHeaders(header));
         if (presented.isEmpty()) {
             if (route.auth() == RouteConfig.AuthMode.API_KEY) {
@@ -103,7 +103,7 @@ public final class ApiKeyFilter extends GatewayFilter {
     }
 
     /**
-     * What the key's lookup may count for stage 6: nothing for a request this stage will refuse, and nothing
+     * What the key's lookup may count for RATE_LIMIT stage: nothing for a request this stage will refuse, and nothing
      * on JWT routes, where the token's revocation check comes first (a revoked token is never counted).
      */
     private Optional<Charge> chargeFor(HttpServletRequest request, RouteConfig route, Identity identity) {

@@ -26,10 +26,10 @@ import net.jqwik.api.Provide;
  * {@code API key required} on an api-key route); everything else is 401 {@code Invalid API key}, and the key
  * is never echoed.
  */
-class ApiKeyFilterPropertiesTest {
+class ApiKeyStagePropertiesTest {
     private static final String KEY = "partner-secret-0123456789";
 
-    private final ApiKeyFilter filter = new ApiKeyFilter("x-api-key", new ApiKeyVerifier(List.of(
+    private final ApiKeyStage filter = new ApiKeyStage("x-api-key", new ApiKeyVerifier(List.of(
             new ApiKeysConfig.StaticKey("partner-a", ApiKeyVerifier.sha256Hex(KEY), List.of("inventory"))),
             new InMemoryApiKeyStore(100)));
 
@@ -37,7 +37,7 @@ class ApiKeyFilterPropertiesTest {
     void doFilterWhenAnyKeyHeadersThenIdentifiedOnlyByExactlyOneKnownKey(@ForAll("keyHeaders") List<String> values,
             @ForAll boolean apiKeyRoute) {
         FakeRequest request = FakeRequest.of("GET", "/api/x");
-        RequestAttributes.ROUTE.set(request, ApiKeyFilterTest.route(
+        RequestAttributes.ROUTE.set(request, ApiKeyStageTest.route(
                 apiKeyRoute ? RouteConfig.AuthMode.API_KEY : RouteConfig.AuthMode.NONE, List.of("inventory")));
         RequestAttributes.REQUEST_ID.set(request, "rid");
         values.forEach(value -> request.header(values.size() % 2 == 0 ? "X-API-Key" : "x-api-key", value));
@@ -45,7 +45,7 @@ class ApiKeyFilterPropertiesTest {
         AtomicInteger calls = new AtomicInteger();
         FilterChain chain = (req, res) -> calls.incrementAndGet();
 
-        Bounded.run(() -> filter.doFilter(request, response, chain));
+        Bounded.run(() -> filter.handle(request, response, chain));
 
         if (values.size() == 1 && values.get(0).equals(KEY)) {
             assertEquals(1, calls.get());

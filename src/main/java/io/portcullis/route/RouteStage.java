@@ -1,9 +1,9 @@
 package io.portcullis.route;
 
-import io.portcullis.chain.GatewayFilter;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
+import io.portcullis.chain.Stage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage 2: decides the request's one {@link CanonicalPath} from the request URI as sent, resolves it to a
+ * The route stage ({@link io.portcullis.chain.FilterStage#ROUTE}): decides the request's one {@link CanonicalPath} from the request URI as sent, resolves it to a
  * route and stores both for the later stages. Answers 400 {@code Bad request path} when the path cannot be
  * forwarded unambiguously: {@link CanonicalPath#parse} refuses it, it has path parameters on a route that does
  * not accept them, or a {@code ..} segment climbed above the prefix of the route it lands on
@@ -26,17 +26,17 @@ import org.slf4j.LoggerFactory;
  * {@code No route} when no route matches. The container's own decoding (servlet path, path info) is not used: Tomcat and Jetty differ in it.
  * Thread-safe.
  */
-public final class RouteFilter extends GatewayFilter {
-    private static final Logger LOG = LoggerFactory.getLogger(RouteFilter.class);
+public final class RouteStage implements Stage {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteStage.class);
 
     private final RouteTable table;
 
-    public RouteFilter(RouteTable table) {
+    public RouteStage(RouteTable table) {
         this.table = table;
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    public void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String uri = request.getRequestURI();
         String context = request.getContextPath();

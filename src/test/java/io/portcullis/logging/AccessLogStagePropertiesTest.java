@@ -32,15 +32,15 @@ import org.slf4j.LoggerFactory;
  * credentials, forwarding headers): it passes every request on exactly once, answers with a well-formed
  * request id (the caller's own only when it is well-formed), and never renders a credential into the log.
  */
-class AccessLogFilterPropertiesTest {
+class AccessLogStagePropertiesTest {
     private static final List<String> NAMES = List.of("X-Request-Id", "traceparent", "tracestate", "Authorization",
             "x-api-key", "X-Partner-Key", "Cookie", "Proxy-Authorization", "X-Forwarded-For", "Forwarded", "Accept");
 
-    private final AccessLogFilter filter = new AccessLogFilter(
+    private final AccessLogStage filter = new AccessLogStage(
             new ClientAddressResolver(List.of(IpRange.parse("127.0.0.1/32").orElseThrow())),
             new HeaderRedactor("X-Partner-Key"));
     private final ListAppender<ILoggingEvent> accessLog = new ListAppender<>();
-    private final Logger logger = (Logger) LoggerFactory.getLogger(AccessLogFilter.LOGGER_NAME);
+    private final Logger logger = (Logger) LoggerFactory.getLogger(AccessLogStage.LOGGER_NAME);
 
     @BeforeProperty
     void captureAccessLog() {
@@ -64,7 +64,7 @@ class AccessLogFilterPropertiesTest {
         AtomicInteger calls = new AtomicInteger();
         FilterChain chain = (req, res) -> calls.incrementAndGet();
 
-        Bounded.run(() -> filter.doFilter(request, response, chain));
+        Bounded.run(() -> filter.handle(request, response, chain));
 
         assertEquals(1, calls.get());
         assertEquals(1, accessLog.list.size(), "one access-log line per request");

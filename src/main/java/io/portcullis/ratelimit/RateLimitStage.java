@@ -1,11 +1,11 @@
 package io.portcullis.ratelimit;
 
-import io.portcullis.chain.GatewayFilter;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
+import io.portcullis.chain.Stage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,7 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Stage 6, rate limiting: counts the request in its caller's bucket and refuses it with 429
+ * The rate-limit stage ({@link io.portcullis.chain.FilterStage#RATE_LIMIT}): counts the request in its caller's bucket and refuses it with 429
  * {@code Too Many Requests} and {@code Retry-After} when the quota is spent. The bucket is the API key
  * ({@code k:<id>}), else the JWT subject ({@code u:<sub>}), else the client address after trusted-proxy
  * handling ({@code a:<address>}). A route with its own {@code rate-limit} counts its callers under the route
@@ -28,27 +28,26 @@ import java.io.IOException;
  * @see Charges
  * @see RateLimitFields
  */
-public final class RateLimitFilter extends GatewayFilter {
+public final class RateLimitStage implements Stage {
     private final Charges charges;
     private final RateLimiter limiter;
 
-    public RateLimitFilter(RateLimitsConfig config, RateLimiter limiter) {
+    public RateLimitStage(RateLimitsConfig config, RateLimiter limiter) {
         this(new Charges(config), limiter);
     }
 
-    public RateLimitFilter(Charges charges, RateLimiter limiter) {
+    public RateLimitStage(Charges charges, RateLimiter limiter) {
         this.charges = charges;
         this.limiter = limiter;
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !charges.applies(request);
-    }
-
-    @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    public void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (!charges.applies(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
         Charge charge = charges.of(request, RequestAttributes.identity(request)).orElseThrow();
         String policy = charge.policy();
         Decision decision = RequestAttributes.COUNTED.get(request).filter(counted -> counted.charge().equals(charge))

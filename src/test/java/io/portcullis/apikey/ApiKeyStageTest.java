@@ -1,6 +1,7 @@
 package io.portcullis.apikey;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -11,6 +12,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import io.portcullis.chain.Identity;
+import io.portcullis.chain.MissingAttributeException;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.ApiKeysConfig;
 import io.portcullis.config.RateLimitsConfig;
@@ -38,11 +40,11 @@ import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class ApiKeyFilterTest {
+class ApiKeyStageTest {
     private static final String KEY = "partner-secret";
 
     private final ApiKeyStore store = mock(ApiKeyStore.class);
-    private final ApiKeyFilter filter = new ApiKeyFilter("x-api-key", new ApiKeyVerifier(List.of(
+    private final ApiKeyStage filter = new ApiKeyStage("x-api-key", new ApiKeyVerifier(List.of(
             new ApiKeysConfig.StaticKey("partner-a", ApiKeyVerifier.sha256Hex(KEY), List.of("inventory", "orders"))),
             store));
     private final FilterChain chain = mock(FilterChain.class);
@@ -76,10 +78,20 @@ class ApiKeyFilterTest {
     }
 
     @Test
+    void doFilterWhenNoRouteWasResolvedThenMissingAttributeAndChainNotCalled() {
+        FakeRequest request = FakeRequest.of("GET", "/api/x").header("x-api-key", "whatever");
+        FilterChain chain = mock(FilterChain.class);
+
+        assertThrows(MissingAttributeException.class, () -> filter.handle(request, FakeResponse.create(), chain));
+
+        verifyNoInteractions(chain);
+    }
+
+    @Test
     void doFilterWhenNoKeyOnPublicRouteThenAnonymousAndContinues() throws Exception {
         FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of()));
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         assertEquals(Identity.ANONYMOUS, RequestAttributes.identity(request));
@@ -90,7 +102,7 @@ class ApiKeyFilterTest {
     void doFilterWhenKnownKeyThenIdentifiedAndContinues() throws Exception {
         FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of())).header("X-API-Key", KEY);
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         Identity identity = RequestAttributes.IDENTITY.get(request).orElseThrow();
@@ -102,7 +114,7 @@ class ApiKeyFilterTest {
     void doFilterWhenUnknownKeyOnPublicRouteThen401InvalidApiKey() throws Exception {
         FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", "wrong");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         assertProblem(request, 401, "invalid-api-key", "Invalid API key");
     }
@@ -112,7 +124,7 @@ class ApiKeyFilterTest {
         FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of()))
                 .header("x-api-key", KEY).header("x-api-key", "other");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         assertProblem(request, 401, "invalid-api-key", "Invalid API key");
     }
@@ -121,7 +133,7 @@ class ApiKeyFilterTest {
     void doFilterWhenNoKeyOnApiKeyRouteThen401ApiKeyRequired() throws Exception {
         FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of()));
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         assertProblem(request, 401, "api-key-required", "API key required");
     }
@@ -130,7 +142,7 @@ class ApiKeyFilterTest {
     void doFilterWhenUnknownKeyOnApiKeyRouteThen401InvalidApiKey() throws Exception {
         FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of())).header("x-api-key", "wrong");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         assertProblem(request, 401, "invalid-api-key", "Invalid API key");
     }
@@ -140,7 +152,7 @@ class ApiKeyFilterTest {
         FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of("orders", "inventory")))
                 .header("x-api-key", KEY);
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
     }
@@ -150,7 +162,7 @@ class ApiKeyFilterTest {
         FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of("orders", "admin")))
                 .header("x-api-key", KEY);
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         assertProblem(request, 403, "insufficient-scope", "Insufficient scope");
     }
@@ -160,7 +172,7 @@ class ApiKeyFilterTest {
         when(store.findByHash(anyString())).thenReturn(CompletableFuture.failedFuture(new StoreUnavailableException("down")));
         FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", "issued");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         assertProblem(request, 503, "service-unavailable", "Service Unavailable");
         assertEquals("1", response.getHeader("Retry-After"));
@@ -171,20 +183,11 @@ class ApiKeyFilterTest {
         FakeRequest request = FakeRequest.of("GET", "/health").header("x-api-key", "wrong");
         RequestAttributes.ROUTE.set(request, Route.endpoint("health", "/health", mock(RouteHandler.class)));
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         verifyNoInteractions(store);
         assertEquals(200, response.getStatus());
-    }
-
-    @Test
-    void doFilterWhenErrorDispatchThenPassesThroughUntouched() throws Exception {
-        FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of())).dispatcherType(DispatcherType.ERROR);
-
-        filter.doFilter(request, response, chain);
-
-        verify(chain).doFilter(request, response);
     }
 
     private static final String ISSUED = "pk_issued-secret";
@@ -195,7 +198,7 @@ class ApiKeyFilterTest {
     private static final Decision DECISION = new Decision(Decision.Outcome.ALLOWED, 100, 99, 60);
 
     /** A filter whose issued-key lookups may count; the store counts whatever charge the filter asks for. */
-    private ApiKeyFilter counting() {
+    private ApiKeyStage counting() {
         when(store.findByHash(anyString(), any())).thenAnswer(call -> {
             if (!call.getArgument(0).equals(ISSUED_KEY.sha256())) {
                 return CompletableFuture.completedFuture(Checked.notCounted(Optional.empty()));
@@ -204,16 +207,16 @@ class ApiKeyFilterTest {
             return CompletableFuture.completedFuture(new Checked<>(Optional.of(ISSUED_KEY),
                     chargeFor.apply(ISSUED_KEY).map(charge -> DECISION)));
         });
-        return new ApiKeyFilter("x-api-key", new ApiKeyVerifier(List.of(new ApiKeysConfig.StaticKey("partner-a",
+        return new ApiKeyStage("x-api-key", new ApiKeyVerifier(List.of(new ApiKeysConfig.StaticKey("partner-a",
                 ApiKeyVerifier.sha256Hex(KEY), List.of("inventory", "orders"))), store), new Charges(LIMITS));
     }
 
     @Test
     void doFilterWhenIssuedKeyOnRateLimitedRouteThenTheLookupCountsTheRequestForStage6() throws Exception {
-        ApiKeyFilter filter = counting();
+        ApiKeyStage filter = counting();
         FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of("inventory"))).header("x-api-key", ISSUED);
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         // A minted key counts in its owner's bucket.
@@ -224,10 +227,10 @@ class ApiKeyFilterTest {
 
     @Test
     void doFilterWhenIssuedKeyOnJwtRouteThenNothingCountedBeforeTheRevocationCheck() throws Exception {
-        ApiKeyFilter filter = counting();
+        ApiKeyStage filter = counting();
         FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of())).header("x-api-key", ISSUED);
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         assertEquals(Optional.of("issued-1"), RequestAttributes.identity(request).clientId());
@@ -236,10 +239,10 @@ class ApiKeyFilterTest {
 
     @Test
     void doFilterWhenIssuedKeyLacksTheRouteScopeThen403AndNothingCounted() throws Exception {
-        ApiKeyFilter filter = counting();
+        ApiKeyStage filter = counting();
         FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of("admin"))).header("x-api-key", ISSUED);
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         assertProblem(request, 403, "insufficient-scope", "Insufficient scope");
         assertTrue(RequestAttributes.COUNTED.get(request).isEmpty());
@@ -247,10 +250,10 @@ class ApiKeyFilterTest {
 
     @Test
     void doFilterWhenUnknownKeyOnRateLimitedRouteThen401AndNothingCounted() throws Exception {
-        ApiKeyFilter filter = counting();
+        ApiKeyStage filter = counting();
         FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", "wrong");
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         assertProblem(request, 401, "invalid-api-key", "Invalid API key");
         assertTrue(RequestAttributes.COUNTED.get(request).isEmpty());
@@ -258,10 +261,10 @@ class ApiKeyFilterTest {
 
     @Test
     void doFilterWhenStaticKeyOnRateLimitedRouteThenNoStoreCallAndStage6Counts() throws Exception {
-        ApiKeyFilter filter = counting();
+        ApiKeyStage filter = counting();
         FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", KEY);
 
-        filter.doFilter(request, response, chain);
+        filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         verify(store, never()).findByHash(anyString(), any());

@@ -1,6 +1,5 @@
 package io.portcullis.waf;
 
-import io.portcullis.chain.GatewayFilter;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.config.WafConfig;
@@ -8,10 +7,11 @@ import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.route.Route;
-import io.portcullis.route.RouteFilter;
+import io.portcullis.route.RouteStage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.portcullis.chain.Stage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage 3, after route resolution: the web application firewall. In order it enforces the method
+ * The WAF stage ({@link io.portcullis.chain.FilterStage#WAF}), after route resolution: the web application firewall. In order it enforces the method
  * allow-list (405 with {@code Allow}), the header size limit (431), one {@code Content-Type} at most (400), the
  * body size limit for every body (413: {@code waf.max-body}, or the route's {@code max-body}; before reading
  * when the length is declared, else as the body is read), the allowed media types (415, also for a content
@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * only logged. The matched rule ids and targets go to the log, never to the client. The gateway's health
  * endpoints are never inspected. Thread-safe.
  */
-public final class WafFilter extends GatewayFilter {
-    private static final Logger LOG = LoggerFactory.getLogger(WafFilter.class);
+public final class WafStage implements Stage {
+    private static final Logger LOG = LoggerFactory.getLogger(WafStage.class);
     private static final int READ_CHUNK = 8192;
     /** How much of an oversized body is read and dropped so the client sees the 413 (Tomcat's maxSwallowSize is 2 MiB). */
     static final long MAX_DRAIN = 4L * 1024 * 1024;
@@ -48,7 +48,7 @@ public final class WafFilter extends GatewayFilter {
     private final String allow;
     private final MediaTypes allowedTypes;
 
-    public WafFilter(WafConfig config, RequestInspector inspector) {
+    public WafStage(WafConfig config, RequestInspector inspector) {
         this(config, inspector, new SimpleMeterRegistry());
     }
 
@@ -58,7 +58,7 @@ public final class WafFilter extends GatewayFilter {
      *               request, and {@code portcullis.waf.requests} (tags {@code route}, {@code outcome}:
      *               {@code blocked}, {@code detected}, {@code below-threshold}) for every request with a match
      */
-    public WafFilter(WafConfig config, RequestInspector inspector, MeterRegistry meters) {
+    public WafStage(WafConfig config, RequestInspector inspector, MeterRegistry meters) {
         this.config = config;
         this.inspector = inspector;
         this.meters = meters;
@@ -67,13 +67,13 @@ public final class WafFilter extends GatewayFilter {
     }
 
     /** Builds the filter with the built-in rules and the operator's {@code rules-file}, if any. */
-    public static WafFilter create(WafConfig config) {
+    public static WafStage create(WafConfig config) {
         return create(config, new SimpleMeterRegistry());
     }
 
     /** Builds the filter with the built-in rules and the operator's {@code rules-file}, counting into {@code meters}. */
-    public static WafFilter create(WafConfig config, MeterRegistry meters) {
-        return new WafFilter(config, new RequestInspector(WafRules.load(config), config.paranoia(),
+    public static WafStage create(WafConfig config, MeterRegistry meters) {
+        return new WafStage(config, new RequestInspector(WafRules.load(config), config.paranoia(),
                 Severity.INBOUND_THRESHOLD, config.exclusions()), meters);
     }
 
@@ -89,18 +89,22 @@ public final class WafFilter extends GatewayFilter {
         }
     }
 
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
+    /** Off, or the request is for the health endpoints. */
+    private boolean skips(HttpServletRequest request) {
         if (config.mode() == WafConfig.Mode.OFF) {
             return true;
         }
-        Route route = RequestAttributes.ROUTE.get(request).orElse(null);
-        return route != null && route.isEndpoint() && route.id().equals("health");
+        Route route = RequestAttributes.ROUTE.require(request);
+        return route.isEndpoint() && route.id().equals("health");
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    public void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (skips(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
         if (!config.allowedMethods().contains(request.getMethod())) {
             ProblemWriter.write(request, response, Problem.of(ProblemType.METHOD_NOT_ALLOWED,
                     "Method " + request.getMethod() + " is not allowed.").withHeader("Allow", allow));
@@ -163,7 +167,7 @@ public final class WafFilter extends GatewayFilter {
         String rawPath = request.getRequestURI().substring(request.getContextPath().length());
         WafRequest inspected = new WafRequest(request.getMethod(), rawPath.isEmpty() ? "/" : rawPath,
                 request.getQueryString(), headers, body, body != null ? body.length : declared);
-        Verdict verdict = inspector.inspect(inspected, RouteFilter.path(request));
+        Verdict verdict = inspector.inspect(inspected, RouteStage.path(request));
         if (!verdict.matches().isEmpty()) {
             count(request, verdict, !verdict.isAttack() ? "below-threshold"
                     : config.mode() == WafConfig.Mode.BLOCK ? "blocked" : "detected");
