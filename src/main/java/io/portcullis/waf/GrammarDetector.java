@@ -77,6 +77,29 @@ enum GrammarDetector {
      * prose (the shell detector also reads the {@code text} form for cmd.exe statements, whose quotes matter).
      */
     boolean detect(TargetForms forms, TextContext.Kind kind) {
+        return detect(forms, kind, true);
+    }
+
+    /**
+     * Whether the value could hold what this detector looks for ({@link DetectorGate}, on the {@code text}
+     * form): when not, the detector's answer is no, without building its form.
+     */
+    boolean mayDetect(String text) {
+        return switch (this) {
+            case SQLI -> DetectorGate.sql(text);
+            case XSS -> DetectorGate.html(text);
+            case SHELL -> DetectorGate.shell(text);
+        };
+    }
+
+    /** As {@link #detect(TargetForms, TextContext.Kind)}; {@code gated} false runs the detector on every value (tests). */
+    boolean detect(TargetForms forms, TextContext.Kind kind, boolean gated) {
+        if (gated) {
+            String text = forms.form(Transform.TEXT);
+            if (text == null || !mayDetect(text)) {
+                return false;
+            }
+        }
         String form = forms.form(transform);
         if (form == null || form.isEmpty()) {
             return false;
@@ -85,7 +108,8 @@ enum GrammarDetector {
         if (kind == TextContext.Kind.PROSE) {
             form = TextContext.blankQuoted(form);
         }
-        if (this == SHELL && ShellInjectionDetector.batchStatement(forms.form(Transform.TEXT))) {
+        if (this == SHELL && (!gated || DetectorGate.batch(forms.form(Transform.TEXT)))
+                && ShellInjectionDetector.batchStatement(forms.form(Transform.TEXT))) {
             return true;
         }
         return detect(form, prose);

@@ -26,6 +26,7 @@ public final class RequestInspector {
     private final TargetExtractor extractor = new TargetExtractor();
 
     private final GrammarDetector[] detectors;
+    private final boolean gated;
     /**
      * Rules that a plain loopback callback URL ({@code http://localhost:3000/callback}) sets off: loopback SSRF
      * (934111, 934190) and the numeric-host weak signal (931101). Such a value is a development callback.
@@ -49,6 +50,16 @@ public final class RequestInspector {
      */
     RequestInspector(List<Rule> rules, int paranoia, int threshold, List<WafConfig.Exclusion> exclusions,
             Set<GrammarDetector> detectors) {
+        this(rules, paranoia, threshold, exclusions, detectors, true);
+    }
+
+    /**
+     * @param gated whether the detectors skip values that cannot hold what they look for ({@link DetectorGate});
+     *              always in production, off only to show that the gate changes no verdict
+     */
+    RequestInspector(List<Rule> rules, int paranoia, int threshold, List<WafConfig.Exclusion> exclusions,
+            Set<GrammarDetector> detectors, boolean gated) {
+        this.gated = gated;
         List<Rule> active = new ArrayList<>();
         for (Rule rule : rules) {
             if (rule.paranoia() <= paranoia) {
@@ -178,7 +189,7 @@ public final class RequestInspector {
                         && (targetExcluded.contains(detector.family()) || targetExcluded.contains(Integer.toString(detector.id())))) {
                     continue;
                 }
-                if (detector.detect(forms, context)) {
+                if (detector.detect(forms, context, gated)) {
                     detected[d] = true;
                     matches.add(new RuleMatch(detector.id(), detector.family(), target.label(), detector.score()));
                     score += detector.score();

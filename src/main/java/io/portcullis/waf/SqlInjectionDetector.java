@@ -206,7 +206,20 @@ final class SqlInjectionDetector {
         return KEYWORDS.contains(lower) ? KEYWORD : WORD;
     }
 
-    private static boolean isWordChar(char c) {
+    /** The longest word {@link #isSqlWord} knows. */
+    static final int LONGEST_SQL_WORD = 24;
+
+    /**
+     * Whether the word is one the tokenizer reads as SQL rather than as a name: {@code union}, a statement, a
+     * logical operator or a clause keyword (whatever its case).
+     */
+    static boolean isSqlWord(String word) {
+        String lower = word.toLowerCase(java.util.Locale.ROOT);
+        return lower.equals("union") || lower.equals("intersect") || lower.equals("except") || STATEMENTS.contains(lower)
+                || LOGIC_WORDS.contains(lower) || KEYWORDS.contains(lower);
+    }
+
+    static boolean isWordChar(char c) {
         return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 

@@ -50,6 +50,11 @@ final class TargetForms {
         return forms[slot];
     }
 
+    /** Whether the form has been built for the current value (tests). */
+    boolean isBuilt(Transform transform) {
+        return built[transform.ordinal()];
+    }
+
     /**
      * The prefilter's scan of the value in the given form (see {@link RulePrefilter#scan}), {@code null} when
      * the form does not apply. Forms that are the same string share one scan.
