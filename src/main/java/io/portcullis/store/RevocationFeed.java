@@ -201,7 +201,7 @@ final class RevocationFeed implements AutoCloseable {
     /** After a (re)connection or being dropped: reload when needed, then register. */
     private void synchronize(RedisAsyncCommands<String, String> async) throws Exception {
         mirror.suspend();
-        if (mirror.applied().equals(StreamId.ZERO) || !replayable(async)) {
+        if (!mirror.loaded() || !replayable(async)) {
             reload(async);
         }
         String upTo = async.<String>eval(LuaScript.REVOCATION_ACK.source(), ScriptOutputType.VALUE,
@@ -209,30 +209,40 @@ final class RevocationFeed implements AutoCloseable {
         mirror.registered(StreamId.parse(upTo));
     }
 
-    /** Whether the next XREAD replays every entry since the last one applied (no gap, same stream). */
+    /**
+     * Whether the next XREAD replays every entry since the last one applied: the stream is the same (its last
+     * id not behind ours) and still holds our last entry (trimming removes the oldest entries first, so when
+     * ours is still there nothing after it is gone). When ours was trimmed, whatever followed it may have been
+     * too: reload, even if nothing was missed.
+     */
     private boolean replayable(RedisAsyncCommands<String, String> async) throws Exception {
         List<Object> info;
         try {
             info = async.xinfoStream(stream).get();
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RedisCommandExecutionException) {
-                return false; // no stream any more: Redis lost its data
+                return mirror.applied().equals(StreamId.ZERO); // no stream: never one, or Redis lost its data
             }
             throw e;
         }
         StreamId applied = mirror.applied();
         StreamId last = null;
-        StreamId deleted = null;
+        StreamId first = null;
+        long length = -1;
         for (int i = 0; i + 1 < info.size(); i += 2) {
             String name = String.valueOf(info.get(i));
-            if (name.equals("last-generated-id")) {
-                last = StreamId.parse(String.valueOf(info.get(i + 1)));
-            } else if (name.equals("max-deleted-entry-id")) {
-                deleted = StreamId.parse(String.valueOf(info.get(i + 1)));
+            Object value = info.get(i + 1);
+            switch (name) {
+                case "last-generated-id" -> last = StreamId.parse(String.valueOf(value));
+                case "recorded-first-entry-id" -> first = StreamId.parse(String.valueOf(value));
+                case "length" -> length = Long.parseLong(String.valueOf(value));
+                default -> { }
             }
         }
-        // Without max-deleted-entry-id (Redis before 7.0) a gap cannot be told: reload.
-        return last != null && deleted != null && last.compareTo(applied) >= 0 && deleted.compareTo(applied) <= 0;
+        if (last == null || first == null || length < 0 || last.compareTo(applied) < 0) {
+            return false; // Redis before 7.0 (no recorded-first-entry-id), or a new stream
+        }
+        return length == 0 ? last.equals(applied) : first.compareTo(applied) <= 0;
     }
 
     /** Replaces the mirror by the revocation keys as they are, and continues the stream after its last entry. */
@@ -267,6 +277,7 @@ final class RevocationFeed implements AutoCloseable {
             cursor = page;
         } while (!cursor.isFinished() && !closed);
         mirror.advance(from);
+        mirror.markLoaded();
         LOG.info("revocation mirror loaded: {} live revocations, stream at {}", loaded, from);
     }
 

@@ -27,6 +27,7 @@ final class RevocationMirror {
     private volatile StreamId applied = StreamId.ZERO;
     private volatile StreamId required = StreamId.MAX;
     private volatile boolean live;
+    private volatile boolean loaded;
     /** Epoch ms until which an entry that did not fit would still revoke something. */
     private volatile long incompleteUntil;
     private volatile long lagMillis;
@@ -102,9 +103,20 @@ final class RevocationMirror {
         live = false;
     }
 
+    /** Whether a full load completed since the mirror was made or last cleared. */
+    boolean loaded() {
+        return loaded;
+    }
+
+    /** A full load completed: from now on a reconnection may replay instead. */
+    void markLoaded() {
+        loaded = true;
+    }
+
     /** Forgets everything, before a full reload. */
     void clear() {
         live = false;
+        loaded = false;
         entries.clear();
         applied = StreamId.ZERO;
         incompleteUntil = 0;
