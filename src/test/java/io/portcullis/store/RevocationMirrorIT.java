@@ -242,6 +242,26 @@ class RevocationMirrorIT {
     }
 
     @Test
+    void nodeWhenStartedAfterRevocationsAmongManyKeysThenLoadsThemAll() throws Exception {
+        Node a = node();
+        for (int i = 0; i < 3000; i++) {
+            REDIS.process().command("SET", RedisTesting.PREFIX + "noise:" + i, "x"); // several SCAN pages
+        }
+        String subject = "u-" + UUID.randomUUID();
+        a.store().revokeToken(subject, "j", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        a.store().revokeSession(subject, "sid", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        a.store().revokeIssuedBefore(subject, clock.instant().minusSeconds(5)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        Node fresh = node();
+
+        Instant issued = clock.instant().minusSeconds(10);
+        assertEquals(RevocationStatus.REVOKED_TOKEN, fresh.mirror().status(KEYS, token(subject, "j", null, issued)));
+        assertEquals(RevocationStatus.REVOKED_SESSION, fresh.mirror().status(KEYS, token(subject, "x", "sid", issued)));
+        assertEquals(RevocationStatus.REVOKED_SUBJECT, fresh.mirror().status(KEYS, token(subject, "x", "y", issued)));
+        assertEquals(3, fresh.mirror().size());
+    }
+
+    @Test
     void revokeWhenANodeDoesNotReportThenWaitsBoundedAndDropsIt() throws Exception {
         Node a = node();
         REDIS.process().command("HSET", KEYS.revocationNodes(), "silent-node", "0-0");
