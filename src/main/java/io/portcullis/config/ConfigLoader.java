@@ -207,11 +207,12 @@ public final class ConfigLoader {
         List<RouteConfig> routes = routes(top, auth);
         WafConfig waf = waf(top.section("waf"), baseDir);
         LoggingConfig logging = logging(top.section("logging"));
+        RevocationConfig revocation = revocation(top.section("revocation"));
         top.finish();
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new GatewayConfig(source, gateway, redis, auth, apiKeys, rateLimits, routes, waf, logging);
+        return new GatewayConfig(source, gateway, redis, auth, apiKeys, rateLimits, routes, waf, logging, revocation);
     }
 
     /**
@@ -628,6 +629,12 @@ public final class ConfigLoader {
         Limit anonymous = limit(s.section("anonymous"), new Limit(20, Duration.ofMinutes(1)));
         s.finish();
         return new RateLimitsConfig(enabled, algorithm, defaults, anonymous);
+    }
+
+    private static RevocationConfig revocation(Section s) {
+        boolean mirror = s.bool("mirror", RevocationConfig.DEFAULT_MIRROR);
+        s.finish();
+        return new RevocationConfig(mirror);
     }
 
     private static Limit limit(Section s, Limit fallback) {

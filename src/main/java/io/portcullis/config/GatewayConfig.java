@@ -19,10 +19,19 @@ public record GatewayConfig(
         RateLimitsConfig rateLimits,
         List<RouteConfig> routes,
         WafConfig waf,
-        LoggingConfig logging) {
+        LoggingConfig logging,
+        RevocationConfig revocation) {
 
     public GatewayConfig {
         routes = List.copyOf(routes);
+        java.util.Objects.requireNonNull(revocation, "revocation");
+    }
+
+    /** With the default {@code revocation:} section. */
+    public GatewayConfig(String source, GatewaySettings gateway, RedisConfig redis, AuthConfig auth,
+            ApiKeysConfig apiKeys, RateLimitsConfig rateLimits, List<RouteConfig> routes, WafConfig waf,
+            LoggingConfig logging) {
+        this(source, gateway, redis, auth, apiKeys, rateLimits, routes, waf, logging, RevocationConfig.defaults());
     }
 
     /**

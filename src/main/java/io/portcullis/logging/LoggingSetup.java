@@ -5,8 +5,12 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import io.portcullis.config.GatewayConfig.LoggingConfig;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,9 @@ public final class LoggingSetup {
     /** Logback's own system property naming its configuration file. */
     public static final String CONFIGURATION_FILE_PROPERTY = "logback.configurationFile";
     private static final List<String> CONFIGURATION_RESOURCES = List.of("logback-test.xml", "logback.xml");
+    /** The name of the access log's asynchronous appender when the gateway configures Logback. */
+    public static final String ACCESS_APPENDER = "access-async";
+    private static final int STDOUT_BUFFER = 64 * 1024;
     private static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%logger{0}] %msg %kvp%n";
 
     private LoggingSetup() {}
@@ -56,6 +63,11 @@ public final class LoggingSetup {
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(config.level(), Level.INFO));
         root.addAppender(console);
+        // The access log, one line per request, never waits for the console: its lines are queued and written
+        // by one thread in batches (same encoder, so the same lines), dropped and counted when the queue is full.
+        ch.qos.logback.classic.Logger access = context.getLogger(AccessLogFilter.LOGGER_NAME);
+        access.addAppender(asyncStdout(config.format(), context));
+        access.setAdditive(false);
         // Jetty's client logs every header, Authorization included, at DEBUG: keep it above that.
         context.getLogger("org.eclipse.jetty").setLevel(Level.INFO);
         context.getLogger("io.netty").setLevel(Level.INFO);
@@ -67,6 +79,27 @@ public final class LoggingSetup {
             context.getLogger(level.getKey()).setLevel(Level.toLevel(level.getValue(), Level.INFO));
         }
         return true;
+    }
+
+    /**
+     * The access log's appender: an {@link AsyncLineAppender} over standard output, buffered and flushed once per
+     * batch (only its writer thread writes to that buffer, so lines never interleave mid-line).
+     */
+    static AsyncLineAppender asyncStdout(LoggingConfig.Format format, LoggerContext context) {
+        OutputStreamAppender<ILoggingEvent> stdout = new OutputStreamAppender<>();
+        stdout.setContext(context);
+        stdout.setName("access-stdout");
+        stdout.setEncoder(encoder(format, context));
+        stdout.setImmediateFlush(false);
+        stdout.setOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), STDOUT_BUFFER));
+        stdout.start();
+        AsyncLineAppender async = new AsyncLineAppender();
+        async.setContext(context);
+        async.setName(ACCESS_APPENDER);
+        async.setFlushEachBatch(true);
+        async.addAppender(stdout);
+        async.start();
+        return async;
     }
 
     /** Where an operator's Logback configuration is, if there is one. */

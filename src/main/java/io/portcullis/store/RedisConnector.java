@@ -125,6 +125,11 @@ final class RedisConnector implements AutoCloseable {
     private volatile String sentinelPrimary;
     private volatile boolean warnedAtStart;
     private volatile boolean closed;
+    /** System.nanoTime() when the last PING (or connect) that Redis answered was sent; 0 before any. */
+    private volatile long lastAnsweredAt;
+    /** Dedicated connections ({@link #connectDedicated}): no command timeout, no reconnection of their own. */
+    private RedisClient dedicatedClient;
+    private final ClientOptions dedicatedOptions;
 
     /** How the URI reaches Redis. */
     enum Mode { STANDALONE, SENTINEL, CLUSTER }
@@ -190,8 +195,14 @@ final class RedisConnector implements AutoCloseable {
                             .closeStaleConnections(true)
                             .build())
                     .build());
+            this.dedicatedOptions = null;
         } else {
             this.clusterClient = null;
+            this.dedicatedOptions = ClientOptions.builder()
+                    .socketOptions(socket).timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
+                    .autoReconnect(false).sslOptions(ssl)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .build();
             this.client = RedisClient.create(resources);
             client.setOptions(ClientOptions.builder()
                     .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true).sslOptions(ssl)
@@ -403,7 +414,8 @@ final class RedisConnector implements AutoCloseable {
             } else {
                 // A heartbeat through the normal path: a Redis that went away while no request needed it
                 // still trips the breaker, so /health/ready reports it without waiting for traffic.
-                call(RedisClusterAsyncCommands::ping);
+                long sent = System.nanoTime();
+                call(RedisClusterAsyncCommands::ping).thenRun(() -> lastAnsweredAt = sent);
             }
             if (connection != null) {
                 observeTopology();
@@ -435,10 +447,47 @@ final class RedisConnector implements AutoCloseable {
             connected.close();
             return;
         }
+        long sent = System.nanoTime();
         loadScripts(async);
         commands = async;
         connection = connected;
+        lastAnsweredAt = sent;
         breaker.close();
+    }
+
+    /**
+     * Whether Redis answered a heartbeat (a PING, sent every {@link #PROBE_INTERVAL} while the breaker is
+     * closed) that was sent less than {@code bound} ago.
+     */
+    boolean answeredWithin(Duration bound) {
+        long at = lastAnsweredAt;
+        return at != 0 && breaker.allowsCalls() && System.nanoTime() - at < bound.toNanos();
+    }
+
+    /**
+     * A connection of its own to the standalone or Sentinel primary, for a blocking command (XREAD BLOCK):
+     * without a command timeout and without reconnecting on its own (the caller notices a lost connection by
+     * the failed command, and connects again). The caller closes it. Not available in Cluster.
+     *
+     * @throws UnsupportedOperationException in Cluster
+     */
+    synchronized io.lettuce.core.api.StatefulRedisConnection<String, String> connectDedicated() {
+        if (mode == Mode.CLUSTER) {
+            throw new UnsupportedOperationException("no dedicated connection in Cluster mode");
+        }
+        if (closed) {
+            throw new StoreUnavailableException("the Redis connector is closed");
+        }
+        if (dedicatedClient == null) {
+            dedicatedClient = RedisClient.create(resources);
+            dedicatedClient.setOptions(dedicatedOptions);
+        }
+        return dedicatedClient.connect(StringCodec.UTF8, uris.get(0));
+    }
+
+    /** Standalone, Sentinel or Cluster. */
+    Mode mode() {
+        return mode;
     }
 
     private void loadScripts(RedisClusterAsyncCommands<String, String> async) throws Exception {
@@ -583,6 +632,11 @@ final class RedisConnector implements AutoCloseable {
         StatefulRedisSentinelConnection<String, String> watching = sentinel;
         if (watching != null) {
             watching.close();
+        }
+        synchronized (this) {
+            if (dedicatedClient != null) {
+                dedicatedClient.shutdown(Duration.ZERO, timeout);
+            }
         }
         if (client != null) {
             client.shutdown(Duration.ZERO, timeout);

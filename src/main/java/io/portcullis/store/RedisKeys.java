@@ -25,6 +25,21 @@ final class RedisKeys {
         return prefix + "rv:{u:" + subject + "}:nbf";
     }
 
+    /** Every revocation key matches {@code <prefix>rv:*} (a SCAN pattern: the prefix's glob characters escaped). */
+    String revocationPattern() {
+        return prefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "rv:*";
+    }
+
+    /** The revocation stream every node's mirror reads; its own hash tag (one Cluster slot). */
+    String revocationEvents() {
+        return prefix + "rv-events:{rv}";
+    }
+
+    /** The nodes whose mirrors a revocation waits for: node id to the last stream id it applied. */
+    String revocationNodes() {
+        return prefix + "rv-nodes:{rv}";
+    }
+
     String verifiedToken(String tokenHash) {
         return prefix + "vt:" + tokenHash;
     }

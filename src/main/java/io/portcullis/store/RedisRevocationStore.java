@@ -1,7 +1,6 @@
 package io.portcullis.store;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
 import io.portcullis.jwt.RevocationStore;
@@ -16,7 +15,10 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@link RevocationStore} in Redis: one key per revoked token or session, expiring with it (PXAT), and one
  * not-before mark per subject; a check is one EVALSHA of {@code revocation-check.lua}, or of it in front of
- * the rate-limit script when the request is to be counted too ({@link CheckThenCount}). Thread-safe.
+ * the rate-limit script when the request is to be counted too ({@link CheckThenCount}). With a
+ * {@link RevocationFeed} ({@code revocation.mirror: true}) each write also appends to the revocation stream in
+ * the same script and completes only once every node's mirror has it, and a check is answered by this node's
+ * mirror, without a round trip, whenever the mirror is current; otherwise it goes to Redis as above. Thread-safe.
  */
 final class RedisRevocationStore implements RevocationStore {
     private static final RevocationStatus[] BY_CODE = {RevocationStatus.ACTIVE, RevocationStatus.REVOKED_TOKEN,
@@ -27,15 +29,23 @@ final class RedisRevocationStore implements RevocationStore {
     private final Clock clock;
     private final Duration retention;
     private final CheckThenCount counting;
+    private final RevocationFeed feed;
 
     /** @param counting how {@link #check(RevocationQuery, Charge)} counts a rate limit with the check */
     RedisRevocationStore(RedisConnector redis, RedisKeys keys, Clock clock, Duration retention,
             CheckThenCount counting) {
+        this(redis, keys, clock, retention, counting, null);
+    }
+
+    /** @param feed the mirror's feed, or null to ask Redis on every check */
+    RedisRevocationStore(RedisConnector redis, RedisKeys keys, Clock clock, Duration retention,
+            CheckThenCount counting, RevocationFeed feed) {
         this.redis = redis;
         this.keys = keys;
         this.clock = clock;
         this.retention = retention;
         this.counting = counting;
+        this.feed = feed;
     }
 
     @Override
@@ -54,23 +64,57 @@ final class RedisRevocationStore implements RevocationStore {
         if (!until.isAfter(clock.instant())) {
             return CompletableFuture.completedFuture(null); // already expired: nothing left to refuse
         }
-        return redis.callDurably(key, c -> c.set(key, "1", SetArgs.Builder.pxAt(until.toEpochMilli())))
-                .thenApply(ok -> null);
+        String[] scriptKeys = scriptKeys(key);
+        String[] args = {Long.toString(until.toEpochMilli()), Long.toString(RevocationFeed.STREAM_MAXLEN)};
+        return (redis.durable()
+                ? redis.<String>callDurably(key, c -> c.eval(LuaScript.REVOKE_MARK.source(), ScriptOutputType.VALUE,
+                        scriptKeys, args))
+                : redis.<String>eval(LuaScript.REVOKE_MARK, ScriptOutputType.VALUE, scriptKeys, args))
+                .thenCompose(this::mirrored);
+    }
+
+    /** The key written, and the revocation stream when the mirror is on (the scripts append to it then). */
+    private String[] scriptKeys(String key) {
+        return feed == null ? new String[] {key} : new String[] {key, keys.revocationEvents()};
+    }
+
+    /** Completes once every node's mirror has stream entry {@code id} (at once without the mirror). */
+    private CompletionStage<Void> mirrored(String id) {
+        return feed == null ? CompletableFuture.completedFuture(null) : feed.awaitApplied(id);
     }
 
     @Override
     public CompletionStage<Void> revokeIssuedBefore(String subject, Instant notBefore) {
         String key = keys.subjectNotBefore(subject);
-        String[] args = {Long.toString(notBefore.toEpochMilli()), Long.toString(retention.toMillis())};
+        String[] scriptKeys = scriptKeys(key);
+        String[] args = {Long.toString(notBefore.toEpochMilli()), Long.toString(retention.toMillis()),
+            Long.toString(RevocationFeed.STREAM_MAXLEN)};
         return (redis.durable()
-                ? redis.<Long>callDurably(key, c -> c.eval(LuaScript.REVOKE_BEFORE.source(), ScriptOutputType.INTEGER,
-                        new String[] {key}, args))
-                : redis.<Long>eval(LuaScript.REVOKE_BEFORE, ScriptOutputType.INTEGER, new String[] {key}, args))
-                .thenApply(ok -> null);
+                ? redis.<String>callDurably(key, c -> c.eval(LuaScript.REVOKE_BEFORE.source(), ScriptOutputType.VALUE,
+                        scriptKeys, args))
+                : redis.<String>eval(LuaScript.REVOKE_BEFORE, ScriptOutputType.VALUE, scriptKeys, args))
+                .thenCompose(this::mirrored);
+    }
+
+    /** The mirror's answer when it is current, else empty (the check then goes to Redis). */
+    private RevocationStatus mirrorStatus(RevocationQuery token) {
+        if (feed == null) {
+            return null;
+        }
+        RevocationMirror mirror = feed.mirror();
+        if (mirror.current()) {
+            return mirror.status(keys, token);
+        }
+        feed.onFallback();
+        return null;
     }
 
     @Override
     public CompletionStage<RevocationStatus> check(RevocationQuery token) {
+        RevocationStatus mirrored = mirrorStatus(token);
+        if (mirrored != null) {
+            return CompletableFuture.completedFuture(mirrored);
+        }
         return redis.<Long>eval(LuaScript.REVOCATION_CHECK, ScriptOutputType.INTEGER, checkedKeys(token),
                         Long.toString(token.issuedAt().toEpochMilli()))
                 .handle((code, failure) -> failure != null ? RevocationStatus.UNAVAILABLE : status(code));
@@ -79,6 +123,11 @@ final class RedisRevocationStore implements RevocationStore {
     /** One EVALSHA: the revocation check and, for an active token, the rate-limit count. */
     @Override
     public CompletionStage<Checked<RevocationStatus>> check(RevocationQuery token, Charge charge) {
+        RevocationStatus mirrored = mirrorStatus(token);
+        if (mirrored != null) {
+            // Nothing counted: the rate-limit stage counts an accepted request itself, a revoked one never.
+            return CompletableFuture.completedFuture(Checked.notCounted(mirrored));
+        }
         return counting.run(LuaScript.REVOCATION_CHECK, checkedKeys(token),
                         new String[] {Long.toString(token.issuedAt().toEpochMilli())}, charge)
                 .handle((checked, failure) -> failure != null

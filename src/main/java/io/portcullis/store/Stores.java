@@ -41,10 +41,12 @@ public final class Stores implements AutoCloseable {
     private final Function<RateLimitAlgorithm, RateLimiter> limiterFactory;
     private final Map<RateLimitAlgorithm, RateLimiter> limiters = new EnumMap<>(RateLimitAlgorithm.class);
     private final RedisConnector redis;
+    private final RevocationFeed feed;
 
     private Stores(RevocationStore revocations, VerifiedTokenStore verifiedTokens, UserStore users,
             SessionStore sessions, ApiKeyStore apiKeys, CounterStore counters, LoginAttemptStore loginAttempts,
-            DirectStore direct, Function<RateLimitAlgorithm, RateLimiter> limiterFactory, RedisConnector redis) {
+            DirectStore direct, Function<RateLimitAlgorithm, RateLimiter> limiterFactory, RedisConnector redis,
+            RevocationFeed feed) {
         this.revocations = revocations;
         this.verifiedTokens = verifiedTokens;
         this.users = users;
@@ -55,6 +57,7 @@ public final class Stores implements AutoCloseable {
         this.direct = direct;
         this.limiterFactory = limiterFactory;
         this.redis = redis;
+        this.feed = feed;
     }
 
     /** As {@link #create(GatewayConfig, Clock, MeterRegistry)}, its Redis meters recorded nowhere. */
@@ -83,8 +86,9 @@ public final class Stores implements AutoCloseable {
         // The revocation check and the API-key lookup count the request's rate limit in their own round trip,
         // with the algorithm the rate-limit stage's limiter uses (see CheckThenCount).
         CheckThenCount counting = new CheckThenCount(redis, keys, config.rateLimits().algorithm());
+        RevocationFeed feed = revocationFeed(config, redis, keys, clock, meters);
         return new Stores(
-                new RedisRevocationStore(redis, keys, clock, retention, counting),
+                new RedisRevocationStore(redis, keys, clock, retention, counting, feed),
                 new RedisVerifiedTokenStore(redis, keys, clock, VERIFIED_TOKEN_MAXIMUM_TTL),
                 users,
                 new RedisSessionStore(redis, keys, clock, sessionPolicy),
@@ -97,7 +101,37 @@ public final class Stores implements AutoCloseable {
                 algorithm -> new RedisRateLimiter(redis, keys, algorithm, failOpen
                         ? new InMemoryRateLimiter(algorithm, clock, InMemoryRateLimiter.DEFAULT_MAXIMUM_BUCKETS)
                         : null),
-                redis);
+                redis, feed);
+    }
+
+    /**
+     * The revocation mirror's feed with {@code revocation.mirror: true}, started; null without it and in Redis
+     * Cluster, where the stream and a subject's revocation keys are on different slots, so no one script can
+     * write both (the checks then always go to Redis).
+     */
+    private static RevocationFeed revocationFeed(GatewayConfig config, RedisConnector redis, RedisKeys keys,
+            Clock clock, MeterRegistry meters) {
+        if (!config.revocation().mirror()) {
+            return null;
+        }
+        if (redis.mode() == RedisConnector.Mode.CLUSTER) {
+            org.slf4j.LoggerFactory.getLogger(Stores.class).info("revocation.mirror is not used with Redis Cluster: "
+                    + "every revocation check goes to Redis");
+            return null;
+        }
+        RevocationMirror mirror = new RevocationMirror(clock, InMemoryRevocationStore.DEFAULT_MAXIMUM_ENTRIES,
+                () -> redis.answeredWithin(RevocationFeed.HEARTBEAT_BOUND));
+        return new RevocationFeed(redis, keys, mirror, nodeId(), meters).start();
+    }
+
+    private static String nodeId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown";
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** In-process stores only, for one node (and for tests). */
@@ -113,7 +147,7 @@ public final class Stores implements AutoCloseable {
                 new InMemoryLoginAttemptStore(clock, InMemoryLoginAttemptStore.DEFAULT_MAXIMUM_COUNTERS),
                 new InMemoryDirectStore(InMemoryDirectStore.DEFAULT_MAXIMUM_KEYS),
                 algorithm -> new InMemoryRateLimiter(algorithm, clock, InMemoryRateLimiter.DEFAULT_MAXIMUM_BUCKETS),
-                null);
+                null, null);
     }
 
     /** How long a subject's not-before mark must outlive its moment: the longest token lifetime plus leeway. */
@@ -174,6 +208,9 @@ public final class Stores implements AutoCloseable {
 
     @Override
     public void close() {
+        if (feed != null) {
+            feed.close();
+        }
         if (redis != null) {
             redis.close();
         }

@@ -80,6 +80,7 @@ public final class Gateway implements AutoCloseable {
         List<AutoCloseable> closeables = new ArrayList<>();
         PrometheusMeterRegistry meters = GatewayMeters.create();
         closeables.add(meters::close);
+        io.portcullis.logging.LogMeters.register(meters);
         // Shared state: Redis when redis.uri is set (connecting in the background, so start-up never waits
         // on it), otherwise this process.
         Stores stores = Stores.create(config, clock, meters);

@@ -48,6 +48,17 @@ class LoggingSetupTest {
     }
 
     @Test
+    void applyWhenNobodyConfiguredLogbackThenAccessLogWrittenByTheAsynchronousAppenderOnly() {
+        assertTrue(LoggingSetup.apply(TEXT_WITH_LEVELS, null, bare));
+
+        ch.qos.logback.classic.Logger access = context.getLogger(AccessLogFilter.LOGGER_NAME);
+        assertTrue(access.getAppender(LoggingSetup.ACCESS_APPENDER) instanceof AsyncLineAppender);
+        assertTrue(access.getAppender(LoggingSetup.ACCESS_APPENDER).isStarted());
+        assertFalse(access.isAdditive(), "not written a second time, synchronously, by the root's console");
+        assertEquals(null, access.getLevel(), "the level still follows logging.level and logging.levels");
+    }
+
+    @Test
     void applyWhenLogbackConfigurationFilePropertySetThenNothingChanged() {
         ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> operators = operatorsAppender();
         Level wafBefore = context.getLogger("io.portcullis.waf").getLevel();
