@@ -31,6 +31,12 @@ import org.junit.jupiter.api.Test;
  * primaries; without the client certificate the store never comes up.
  */
 class RedisClusterTlsIT {
+    /**
+     * {@code redis.timeout} here: it also bounds each connection's set-up (TLS handshake, HELLO), and the slot
+     * map is read over six new TLS connections at once; on this shared 2-core build machine under load that took
+     * longer than 500 ms (the store never came up), so the Cluster-over-TLS tests allow 2 s.
+     */
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static RedisTls tls;
     private static RedisClusterRig cluster;
 
@@ -50,8 +56,8 @@ class RedisClusterTlsIT {
     @Test
     void connectWhenCaAndClientCertificateThenEveryPrimaryServesOverTls() throws Exception {
         try (RedisConnector connector = TlsTopologyChecks.connect(cluster.uri(),
-                TlsTopologyChecks.settings(tls, true))) {
-            RedisTesting.awaitUp(connector, Duration.ofSeconds(10));
+                TlsTopologyChecks.settings(tls, true), TIMEOUT)) {
+            RedisTesting.awaitUp(connector, Duration.ofSeconds(30));
             List<String> users = usersOnEveryPrimary();
 
             TlsTopologyChecks.assertRevocationsAndCountsWork(connector, users);
@@ -74,8 +80,8 @@ class RedisClusterTlsIT {
                 cluster.primaryOf(TlsTopologyChecks.KEYS.subjectNotBefore("tls-alice")).port(),
                 "the test needs the two on different primaries");
         try (RedisConnector connector = TlsTopologyChecks.connect(cluster.uri(),
-                TlsTopologyChecks.settings(tls, true))) {
-            RedisTesting.awaitUp(connector, Duration.ofSeconds(10));
+                TlsTopologyChecks.settings(tls, true), TIMEOUT)) {
+            RedisTesting.awaitUp(connector, Duration.ofSeconds(30));
             Checked<RevocationStatus> checked = TlsTopologyChecks.revocations(connector).check(new RevocationQuery(
                     "tls-alice", Optional.of("j"), Optional.of("s"), Instant.now()),
                     new Charge("k:tls-key", "default", new Quota(5, Duration.ofMinutes(1)))).toCompletableFuture()
@@ -88,8 +94,8 @@ class RedisClusterTlsIT {
     @Test
     void connectWhenNoClientCertificateThenNeverUp() {
         try (RedisConnector connector = TlsTopologyChecks.connect(cluster.uri(),
-                TlsTopologyChecks.settings(tls, false))) {
-            RedisTesting.pause(1500);
+                TlsTopologyChecks.settings(tls, false), TIMEOUT)) {
+            RedisTesting.pause(TIMEOUT.toMillis() * 3);
             assertFalse(connector.breaker().allowsCalls(), connector.health().toString());
         }
     }

@@ -37,8 +37,13 @@ final class TlsTopologyChecks {
 
     /** A connector on {@code uri} with {@code settings}, revocations waiting for one replica; not awaited. */
     static RedisConnector connect(String uri, RedisConfig.Tls settings) {
+        return connect(uri, settings, RedisTesting.TIMEOUT);
+    }
+
+    /** The same with {@code redis.timeout} {@code timeout}. */
+    static RedisConnector connect(String uri, RedisConfig.Tls settings, Duration timeout) {
         return RedisConnector.start(new RedisConfig(Optional.of(URI.create(uri)), RedisTesting.PREFIX,
-                RedisTesting.TIMEOUT, RedisConfig.FailurePolicy.ALLOW, RedisConfig.FailurePolicy.DENY, Optional.empty(),
+                timeout, RedisConfig.FailurePolicy.ALLOW, RedisConfig.FailurePolicy.DENY, Optional.empty(),
                 Optional.of(settings), 1), Clock.systemUTC(), CircuitBreaker.DEFAULT_FAILURE_THRESHOLD,
                 new SimpleMeterRegistry());
     }
