@@ -64,19 +64,19 @@ final class RedisApiKeyStore implements ApiKeyStore {
         // Record and copy first, then index: a hash in the index whose record is missing has expired or been
         // revoked, and listing prunes it.
         return CompletableFuture.allOf(written, hot)
-                .thenCompose(done -> redis.call(c -> c.sadd(keys.ownerApiKeys(key.ownerId()), key.sha256())))
+                .thenCompose(done -> redis.call(keys.ownerApiKeys(key.ownerId()), c -> c.sadd(keys.ownerApiKeys(key.ownerId()), key.sha256())))
                 .thenApply(added -> null);
     }
 
     private CompletableFuture<?> writeExpiring(String key, Map<String, String> fields, Optional<Instant> expiresAt) {
-        CompletableFuture<Long> written = redis.call(c -> c.hset(key, fields));
+        CompletableFuture<Long> written = redis.call(key, c -> c.hset(key, fields));
         return expiresAt.isEmpty() ? written
-                : written.thenCompose(n -> redis.call(c -> c.pexpireat(key, expiresAt.get().toEpochMilli())));
+                : written.thenCompose(n -> redis.call(key, c -> c.pexpireat(key, expiresAt.get().toEpochMilli())));
     }
 
     @Override
     public CompletionStage<Optional<ApiKey>> findByHash(String sha256) {
-        return redis.call(c -> c.hgetall(keys.apiKey(sha256))).thenApply(fields -> apiKey(sha256, fields));
+        return redis.call(keys.apiKey(sha256), c -> c.hgetall(keys.apiKey(sha256))).thenApply(fields -> apiKey(sha256, fields));
     }
 
     @Override
@@ -110,14 +110,14 @@ final class RedisApiKeyStore implements ApiKeyStore {
     @Override
     public CompletionStage<List<ApiKey>> listByOwner(String ownerId) {
         String index = keys.ownerApiKeys(ownerId);
-        return redis.call(c -> c.smembers(index)).thenCompose(members -> {
+        return redis.call(index, c -> c.smembers(index)).thenCompose(members -> {
             List<String> hashes = List.copyOf(members);
             return Futures.each(hashes, h -> findByHash(h).toCompletableFuture()).thenCompose(found -> {
                 // Records that expired (or were revoked half-way) leave their hash in the index: prune it.
                 String[] gone = IntStream.range(0, hashes.size())
                         .filter(i -> found.get(i).isEmpty()).mapToObj(hashes::get).toArray(String[]::new);
                 CompletableFuture<?> pruned = gone.length == 0 ? CompletableFuture.completedFuture(0L)
-                        : redis.call(c -> c.srem(index, gone));
+                        : redis.call(index, c -> c.srem(index, gone));
                 return pruned.thenApply(n -> found.stream().flatMap(Optional::stream)
                         .filter(k -> k.ownerId().equals(ownerId))
                         .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id)).toList());
@@ -135,9 +135,9 @@ final class RedisApiKeyStore implements ApiKeyStore {
             String hash = target.get().sha256();
             remembered.invalidate(hash);
             // The hot-path copy first: from then on every node refuses the key on its next request.
-            return redis.call(c -> c.del(keys.apiKeyLive(id)))
-                    .thenCompose(deleted -> redis.call(c -> c.del(keys.apiKey(hash))))
-                    .thenCompose(deleted -> redis.call(c -> c.srem(keys.ownerApiKeys(ownerId), hash)))
+            return redis.call(keys.apiKeyLive(id), c -> c.del(keys.apiKeyLive(id)))
+                    .thenCompose(deleted -> redis.call(keys.apiKey(hash), c -> c.del(keys.apiKey(hash))))
+                    .thenCompose(deleted -> redis.call(keys.ownerApiKeys(ownerId), c -> c.srem(keys.ownerApiKeys(ownerId), hash)))
                     .thenApply(removed -> true);
         });
     }

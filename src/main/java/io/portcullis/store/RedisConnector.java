@@ -96,6 +96,8 @@ final class RedisConnector implements AutoCloseable {
     private final String address;
     private final Duration timeout;
     private final CircuitBreaker breaker;
+    /** Cluster: a breaker per primary, for calls on a key; {@link #breaker} is for calls on no key. */
+    private final ShardBreakers shardBreakers;
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
@@ -146,6 +148,8 @@ final class RedisConnector implements AutoCloseable {
         this.sentinelPrimaryName = mode == Mode.SENTINEL ? uris.get(0).getSentinelMasterId() : null;
         this.address = scheme + "://" + hosts(uri); // never the password
         this.breaker = new CircuitBreaker("Redis " + address, failureThreshold, clock, true);
+        this.shardBreakers = new ShardBreakers(() -> connection instanceof StatefulRedisClusterConnection<String,
+                String> cluster ? cluster.getPartitions() : null, breaker, failureThreshold, clock);
         this.succeeded = commandTimer(meters, "success");
         this.failed = commandTimer(meters, "failure");
         this.circuitOpen = failureCounter(meters, "circuit-open");
@@ -235,8 +239,24 @@ final class RedisConnector implements AutoCloseable {
      * the breaker is open, and after {@code redis.timeout} at the latest.
      */
     <T> CompletableFuture<T> call(Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
+        return call(breaker, command);
+    }
+
+    /**
+     * Runs one command on {@code key} (the key it touches; a script's first key) on the shared connection, like
+     * {@link #call(Function)}. In Cluster it goes through the breaker of the primary that serves the key's slot
+     * instead of the one shared breaker, so a dead primary refuses its own slots only and the others' keys keep
+     * being served.
+     */
+    <T> CompletableFuture<T> call(String key,
+            Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
+        return call(mode == Mode.CLUSTER ? shardBreakers.of(key) : breaker, command);
+    }
+
+    private <T> CompletableFuture<T> call(CircuitBreaker gate,
+            Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
         RedisClusterAsyncCommands<String, String> async = commands;
-        if (async == null || !breaker.allowsCalls()) {
+        if (async == null || !gate.allowsCalls()) {
             circuitOpen.increment();
             return CompletableFuture.failedFuture(new StoreUnavailableException("Redis is unavailable (circuit open)"));
         }
@@ -245,7 +265,7 @@ final class RedisConnector implements AutoCloseable {
         try {
             future = command.apply(async).toCompletableFuture();
         } catch (RuntimeException e) {
-            onFailure(e);
+            gate.onFailure(e.getClass().getSimpleName());
             connectionFailed.increment();
             return CompletableFuture.failedFuture(new StoreUnavailableException("Redis call failed: " + e, e));
         }
@@ -253,7 +273,7 @@ final class RedisConnector implements AutoCloseable {
             long elapsed = System.nanoTime() - start;
             if (failure == null) {
                 succeeded.record(elapsed, TimeUnit.NANOSECONDS);
-                breaker.onSuccess();
+                gate.onSuccess();
                 return value;
             }
             failed.record(elapsed, TimeUnit.NANOSECONDS);
@@ -261,11 +281,11 @@ final class RedisConnector implements AutoCloseable {
             if (cause instanceof RedisCommandExecutionException) {
                 // Redis answered (an error reply): it is reachable, so this is no outage.
                 errorReplies.increment();
-                breaker.onSuccess();
+                gate.onSuccess();
             } else {
                 (cause instanceof TimeoutException || cause instanceof RedisCommandTimeoutException
                         ? timedOut : connectionFailed).increment();
-                onFailure(cause);
+                gate.onFailure(cause.getClass().getSimpleName());
             }
             throw new CompletionException(new StoreUnavailableException("Redis call failed: " + cause, cause));
         });
@@ -288,9 +308,9 @@ final class RedisConnector implements AutoCloseable {
     <T> CompletableFuture<T> callDurably(String key,
             Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> write) {
         if (durableReplicas == 0) {
-            return call(write);
+            return call(key, write);
         }
-        if (commands == null || !breaker.allowsCalls()) {
+        if (commands == null || !(mode == Mode.CLUSTER ? shardBreakers.of(key) : breaker).allowsCalls()) {
             circuitOpen.increment();
             return CompletableFuture.failedFuture(new StoreUnavailableException("Redis is unavailable (circuit open)"));
         }
@@ -379,18 +399,20 @@ final class RedisConnector implements AutoCloseable {
      * (in Cluster, a replica promoted since the scripts were loaded) and caches the script there.
      */
     <T> CompletableFuture<T> eval(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
-        return this.<T>call(c -> c.evalsha(script.sha1(), type, keys, args)).exceptionallyCompose(failure -> {
+        String first = keys.length == 0 ? null : keys[0];
+        return this.<T>callOn(first, c -> c.evalsha(script.sha1(), type, keys, args)).exceptionallyCompose(failure -> {
             if (!causedBy(failure, RedisNoScriptException.class)) {
                 return CompletableFuture.failedFuture(failure);
             }
             scriptLoads.incrementAndGet();
             LOG.info("Redis lost script {} (restart, failover or SCRIPT FLUSH): loading it again", script.name());
-            return this.<T>call(c -> c.eval(script.source(), type, keys, args));
+            return this.<T>callOn(first, c -> c.eval(script.source(), type, keys, args));
         });
     }
 
-    private void onFailure(Throwable cause) {
-        breaker.onFailure(cause.getClass().getSimpleName());
+    private <T> CompletableFuture<T> callOn(String key,
+            Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
+        return key == null ? call(command) : call(key, command);
     }
 
     /** The background probe: connect if not connected, else PING (to close an open breaker, or as a heartbeat). */
@@ -419,6 +441,7 @@ final class RedisConnector implements AutoCloseable {
             }
             if (connection != null) {
                 observeTopology();
+                probeShards();
             }
         } catch (Exception e) {
             if (connection == null && !warnedAtStart) {
@@ -553,6 +576,33 @@ final class RedisConnector implements AutoCloseable {
         }
     }
 
+    /**
+     * Cluster: PINGs the primary behind each open per-primary breaker and closes the breaker when it answers;
+     * while one is open, asks for the slot map again (a failover gives its slots to another node, whose breaker
+     * is closed), and forgets the breakers of nodes that serve no slot any more.
+     */
+    private void probeShards() {
+        if (mode != Mode.CLUSTER || !(connection instanceof StatefulRedisClusterConnection<String, String> cluster)) {
+            return;
+        }
+        Map<String, CircuitBreaker> open = shardBreakers.open();
+        if (!open.isEmpty()) {
+            clusterClient.refreshPartitionsAsync();
+        }
+        open.forEach((node, shard) -> cluster.getConnectionAsync(node).toCompletableFuture()
+                .thenCompose(c -> c.async().ping().toCompletableFuture())
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((pong, failure) -> {
+                    if ("PONG".equals(pong)) {
+                        shard.close();
+                    }
+                }));
+        shardBreakers.retain(cluster.getPartitions().stream()
+                .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM) && n.getSlots().size() > 0)
+                .map(RedisClusterNode::getNodeId)
+                .collect(java.util.stream.Collectors.toSet()));
+    }
+
     private static String clusterState(String info) {
         for (String line : info.split("\r?\n")) {
             if (line.startsWith("cluster_state:")) {
@@ -581,11 +631,20 @@ final class RedisConnector implements AutoCloseable {
             details.put("reason", status.reason());
         }
         details.putAll(topology);
+        if (mode == Mode.CLUSTER) {
+            // Primaries whose own breaker is open: their slots are refused, the others' served.
+            details.put("primaries-refused", shardBreakers.open().size());
+        }
         return new StoreHealth(up, details);
     }
 
     CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /** Whether a call on {@code key} would go out now (in Cluster: the breaker of the key's primary is closed). */
+    boolean allowsCalls(String key) {
+        return commands != null && (mode == Mode.CLUSTER ? shardBreakers.of(key) : breaker).allowsCalls();
     }
 
     /**

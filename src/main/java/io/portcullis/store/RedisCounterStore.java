@@ -35,8 +35,8 @@ final class RedisCounterStore implements CounterStore {
     @Override
     public CompletionStage<Count> peek(String key) {
         String counter = keys.counter(key);
-        CompletableFuture<String> value = redis.call(c -> c.get(counter));
-        CompletableFuture<Long> ttl = redis.call(c -> c.pttl(counter));
+        CompletableFuture<String> value = redis.call(counter, c -> c.get(counter));
+        CompletableFuture<Long> ttl = redis.call(counter, c -> c.pttl(counter));
         CompletableFuture<Count> count = value.thenCombine(ttl, (v, t) -> v == null ? new Count(0, 0)
                 : new Count(Long.parseLong(v), t > 0 ? LocalAlgorithm.secondsUntil(t, 0) : 0));
         return fallback == null ? count
@@ -48,7 +48,7 @@ final class RedisCounterStore implements CounterStore {
         if (fallback != null) {
             fallback.reset(key);
         }
-        CompletableFuture<Void> deleted = redis.call(c -> c.del(keys.counter(key))).thenApply(n -> null);
+        CompletableFuture<Void> deleted = redis.call(keys.counter(key), c -> c.del(keys.counter(key))).thenApply(n -> null);
         return fallback == null ? deleted : deleted.exceptionally(failure -> null);
     }
 

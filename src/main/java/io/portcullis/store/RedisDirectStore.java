@@ -46,11 +46,11 @@ final class RedisDirectStore implements DirectStore {
 
     @Override
     public CompletionStage<Void> put(String key, String value) {
-        return redis.call(c -> c.set(key, value)).thenApply(ok -> null);
+        return redis.call(key, c -> c.set(key, value)).thenApply(ok -> null);
     }
 
     @Override
     public CompletionStage<Boolean> delete(String key) {
-        return redis.call(c -> c.del(key)).thenApply(count -> count != null && count > 0);
+        return redis.call(key, c -> c.del(key)).thenApply(count -> count != null && count > 0);
     }
 }

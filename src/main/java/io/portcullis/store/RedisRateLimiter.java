@@ -30,10 +30,10 @@ final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public CompletionStage<Decision> acquire(String bucket, String policy, Quota quota) {
-        if (!redis.breaker().allowsCalls()) {
+        String key = keys.rateLimit(bucket, policy, algorithm, quota.window().toMillis());
+        if (!redis.allowsCalls(key)) {
             return CompletableFuture.completedFuture(degraded(bucket, policy, quota));
         }
-        String key = keys.rateLimit(bucket, policy, algorithm, quota.window().toMillis());
         return redis.<List<Long>>eval(algorithm.script(), ScriptOutputType.MULTI, new String[] {key},
                 algorithm.arguments(quota)).handle((reply, failure) -> failure == null
                         ? algorithm.decide(reply, quota) : degraded(bucket, policy, quota));

@@ -46,11 +46,11 @@ final class RedisSessionStore implements SessionStore {
                 "created", millis(session.createdAt()), "expires", millis(session.expiresAt()),
                 "last", millis(session.lastUsedAt()), "cur", refreshTokenHash, "prev", "", "prev_at", "0", "env", "");
         // Pipelined on the shared connection; the set outlives its newest session (refresh-ttl is the same for all).
-        CompletableFuture<Long> written = redis.call(c -> c.hset(key, fields));
-        CompletableFuture<Boolean> expiring = redis.call(c -> c.pexpireat(key, deadline));
-        CompletableFuture<Long> indexed = redis.call(c -> c.sadd(userSessions, session.sid()));
+        CompletableFuture<Long> written = redis.call(key, c -> c.hset(key, fields));
+        CompletableFuture<Boolean> expiring = redis.call(key, c -> c.pexpireat(key, deadline));
+        CompletableFuture<Long> indexed = redis.call(userSessions, c -> c.sadd(userSessions, session.sid()));
         CompletableFuture<Boolean> indexExpiring =
-                redis.call(c -> c.pexpireat(userSessions, session.expiresAt().toEpochMilli()));
+                redis.call(userSessions, c -> c.pexpireat(userSessions, session.expiresAt().toEpochMilli()));
         return CompletableFuture.allOf(written, expiring, indexed, indexExpiring);
     }
 
@@ -89,7 +89,7 @@ final class RedisSessionStore implements SessionStore {
     }
 
     private CompletionStage<Optional<SessionAndToken>> read(String sid) {
-        return redis.call(c -> c.hmget(keys.session(sid), "user", "created", "expires", "last", "cur")).thenApply(values -> {
+        return redis.call(keys.session(sid), c -> c.hmget(keys.session(sid), "user", "created", "expires", "last", "cur")).thenApply(values -> {
             if (values.isEmpty() || !values.get(0).hasValue()) {
                 return Optional.<SessionAndToken>empty();
             }
@@ -107,15 +107,15 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletionStage<Boolean> end(String sid) {
-        return find(sid).thenCompose(found -> redis.call(c -> c.del(keys.session(sid))).thenCompose(deleted ->
+        return find(sid).thenCompose(found -> redis.call(keys.session(sid), c -> c.del(keys.session(sid))).thenCompose(deleted ->
                 found.isEmpty() ? CompletableFuture.completedFuture(false)
-                        : redis.call(c -> c.srem(keys.userSessions(found.get().userId()), sid)).thenApply(n -> true)));
+                        : redis.call(keys.userSessions(found.get().userId()), c -> c.srem(keys.userSessions(found.get().userId()), sid)).thenApply(n -> true)));
     }
 
     @Override
     public CompletionStage<List<Session>> listByUser(String userId) {
         String userSessions = keys.userSessions(userId);
-        return redis.call(c -> c.smembers(userSessions)).thenCompose(sids -> {
+        return redis.call(userSessions, c -> c.smembers(userSessions)).thenCompose(sids -> {
             List<String> ordered = List.copyOf(sids);
             return Futures.each(ordered, sid -> find(sid).toCompletableFuture()).thenApply(found -> {
                 List<Session> live = new ArrayList<>();
@@ -126,7 +126,7 @@ final class RedisSessionStore implements SessionStore {
                 }
                 if (!gone.isEmpty()) {
                     // Sessions that expired or ended elsewhere: prune the index, best effort.
-                    redis.call(c -> c.srem(userSessions, gone.toArray(String[]::new)));
+                    redis.call(userSessions, c -> c.srem(userSessions, gone.toArray(String[]::new)));
                 }
                 live.sort(Comparator.comparing(Session::createdAt).thenComparing(Session::sid));
                 return live;
@@ -141,7 +141,7 @@ final class RedisSessionStore implements SessionStore {
             live.forEach(session -> sessionKeys.add(keys.session(session.sid())));
             sessionKeys.add(keys.userSessions(userId));
             // One DEL per key: the keys live in different Cluster slots.
-            return Futures.each(sessionKeys, key -> redis.<Long>call(c -> c.del(key))).thenApply(done -> live);
+            return Futures.each(sessionKeys, key -> redis.<Long>call(key, c -> c.del(key))).thenApply(done -> live);
         });
     }
 

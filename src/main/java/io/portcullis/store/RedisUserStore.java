@@ -31,7 +31,7 @@ final class RedisUserStore implements UserStore {
     @Override
     public CompletionStage<Boolean> create(User user) {
         String indexKey = keys.userId(user.id());
-        return redis.call(c -> c.set(indexKey, user.username(), SetArgs.Builder.nx())).thenCompose(indexed -> {
+        return redis.call(indexKey, c -> c.set(indexKey, user.username(), SetArgs.Builder.nx())).thenCompose(indexed -> {
             if (indexed == null) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("user id already in use"));
             }
@@ -39,18 +39,18 @@ final class RedisUserStore implements UserStore {
                     new String[] {keys.user(user.username())}, user.id(), user.username(), user.passwordHash(),
                     String.join(ROLE_SEPARATOR, user.roles())).thenCompose(created -> created == 1
                             ? CompletableFuture.completedFuture(true)
-                            : redis.call(c -> c.del(indexKey)).thenApply(deleted -> false));
+                            : redis.call(indexKey, c -> c.del(indexKey)).thenApply(deleted -> false));
         });
     }
 
     @Override
     public CompletionStage<Optional<User>> findByUsername(String username) {
-        return redis.call(c -> c.hgetall(keys.user(username))).thenApply(RedisUserStore::user);
+        return redis.call(keys.user(username), c -> c.hgetall(keys.user(username))).thenApply(RedisUserStore::user);
     }
 
     @Override
     public CompletionStage<Optional<User>> findById(String id) {
-        return redis.call(c -> c.get(keys.userId(id))).thenCompose(username -> username == null
+        return redis.call(keys.userId(id), c -> c.get(keys.userId(id))).thenCompose(username -> username == null
                 ? CompletableFuture.completedFuture(Optional.<User>empty())
                 : findByUsername(username).thenApply(user -> user.filter(u -> u.id().equals(id))));
     }

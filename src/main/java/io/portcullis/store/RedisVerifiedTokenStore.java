@@ -28,7 +28,7 @@ final class RedisVerifiedTokenStore implements VerifiedTokenStore {
 
     @Override
     public CompletionStage<Optional<String>> get(String tokenHash) {
-        return redis.call(c -> c.get(keys.verifiedToken(tokenHash)))
+        return redis.call(keys.verifiedToken(tokenHash), c -> c.get(keys.verifiedToken(tokenHash)))
                 .handle((payload, failure) -> failure == null ? Optional.ofNullable(payload) : Optional.empty());
     }
 
@@ -38,7 +38,7 @@ final class RedisVerifiedTokenStore implements VerifiedTokenStore {
         if (ttl <= 0) {
             return CompletableFuture.completedFuture(null);
         }
-        return redis.call(c -> c.set(keys.verifiedToken(tokenHash), payload, SetArgs.Builder.px(ttl)))
+        return redis.call(keys.verifiedToken(tokenHash), c -> c.set(keys.verifiedToken(tokenHash), payload, SetArgs.Builder.px(ttl)))
                 .handle((ok, failure) -> null);
     }
 }

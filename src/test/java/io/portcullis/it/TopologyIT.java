@@ -33,12 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real WAR on a Redis Cluster (three primaries, three replicas) and behind Sentinel (a primary, a replica,
- * three Sentinels), started by the test on loopback: two gateway nodes ({@link ExtraNode}, Jetty 12 in JVMs
- * of their own, the nodes' configuration with the Cluster or Sentinel URI and
- * {@code redis.revocation-replicas: 1}) share the state — a user registered, logged in, logged out and
- * revoked, and API keys issued and deleted on node A hold on node B — an exact limit holds across both,
- * {@code /health/ready} reports the topology, and a failover under load (the primary holding a user's keys
- * killed while {@value #RATE} requests/s flow) is measured. The nodes Maven started keep their single Redis.
+ * three Sentinels), started by the test on loopback: two gateway nodes in JVMs of their own — Jetty 12
+ * ({@link ExtraNode}) and Tomcat 10.1 ({@link TomcatNode}), the nodes' configuration with the Cluster or
+ * Sentinel URI and {@code redis.revocation-replicas: 1} — share the state: a user registered, logged in,
+ * refreshed, logged out and revoked, API keys issued and deleted, and direct-route data written on one node
+ * hold on the other, both ways; exact limits (a user's, an API key's) hold across both; {@code /health/ready}
+ * reports the topology; a bounded load loop measures requests/s and Redis commands per request on the JWT +
+ * rate-limit path; and a failover under load (the primary holding a user's keys killed while {@value #RATE}
+ * requests/s flow over both nodes) is measured. The same load loop runs on one Redis server, with the same two
+ * nodes, for the comparison. The nodes Maven started keep their single Redis.
  */
 @GatewayIT
 class TopologyIT {
@@ -53,7 +56,7 @@ class TopologyIT {
     void nodesWhenOnARedisClusterThenStateSharedLimitsExactAndReadinessShowsTheCluster(@TempDir Path work)
             throws Exception {
         try (RedisClusterRig cluster = RedisClusterRig.start()) {
-            runOn(work, cluster.uri(), sub -> cluster.primaryOf("{u:" + sub + "}"), "cluster",
+            runOn(work, cluster.uri(), sub -> cluster.primaryOf("{u:" + sub + "}"), cluster::primaries, "cluster",
                     "\"cluster-state\":\"ok\"", "\"primaries-reachable\":3");
         }
     }
@@ -63,8 +66,61 @@ class TopologyIT {
     void nodesWhenBehindSentinelThenStateSharedLimitsExactAndReadinessNamesThePrimary(@TempDir Path work)
             throws Exception {
         try (RedisSentinelRig sentinel = RedisSentinelRig.start()) {
-            runOn(work, sentinel.uri(), sub -> sentinel.primary(), "sentinel",
+            runOn(work, sentinel.uri(), sub -> sentinel.primary(), () -> List.of(sentinel.primary()), "sentinel",
                     "\"sentinel-primary\":\"127.0.0.1:" + sentinel.primary().port() + "\"");
+        }
+    }
+
+    /**
+     * The baseline of the load loop: the same two nodes on one Redis server. Only the figures (and that the
+     * path costs one script per request there too); the failover is the rigs' business.
+     */
+    @Test
+    @Timeout(180)
+    void nodesWhenOnOneRedisServerThenTheJwtPathCostsOneScriptPerRequest(@TempDir Path work) throws Exception {
+        try (RedisProcess single = RedisProcess.start()) {
+            try (Nodes nodes = Nodes.start(work, configFor(work, single.uri()))) {
+                assertOneScriptPerRequest(LoadFigures.measure(nodes.jetty(), nodes.tomcat(), () -> List.of(single),
+                        "single"));
+            }
+        }
+    }
+
+    /** The Redis servers whose commands a request may cost: the primaries. */
+    private interface Primaries {
+        List<RedisProcess> now() throws Exception;
+    }
+
+    /** A Jetty node and a Tomcat node on one configuration, started together; closed by PID. */
+    private record Nodes(ExtraNode jettyProcess, TomcatNode tomcatProcess) implements AutoCloseable {
+        static Nodes start(Path work, Path config) throws Exception {
+            ExtraNode jetty = new ExtraNode(work, ExtraNode.PORT, config.toString(), "jetty");
+            TomcatNode tomcat = new TomcatNode(work, freePort(), config.toString(), "tomcat");
+            Nodes nodes = new Nodes(jetty, tomcat);
+            try {
+                // Both JVMs start at once: the slower of the two sets the wait, not their sum.
+                CompletableFuture<Void> tomcatStarted = CompletableFuture.runAsync(tomcat::start);
+                jetty.start();
+                tomcatStarted.join();
+                return nodes;
+            } catch (RuntimeException e) {
+                nodes.close();
+                throw e;
+            }
+        }
+
+        GatewayNode jetty() {
+            return jettyProcess.node();
+        }
+
+        GatewayNode tomcat() {
+            return tomcatProcess.node();
+        }
+
+        @Override
+        public void close() {
+            jettyProcess.close();
+            tomcatProcess.close();
         }
     }
 
@@ -73,19 +129,26 @@ class TopologyIT {
         RedisProcess of(String subject) throws Exception;
     }
 
-    private static void runOn(Path work, String uri, Owner owner, String topology, String... readiness)
-            throws Exception {
+    private static void runOn(Path work, String uri, Owner owner, Primaries primaries, String topology,
+            String... readiness) throws Exception {
         Path config = configFor(work, uri);
-        try (ExtraNode a = new ExtraNode(work, ExtraNode.PORT, config.toString(), "a");
-                ExtraNode b = new ExtraNode(work, freePort(), config.toString(), "b")) {
-            a.start();
-            b.start();
-            GatewayNode nodeA = a.node();
-            GatewayNode nodeB = b.node();
+        try (Nodes nodes = Nodes.start(work, config)) {
+            GatewayNode nodeA = nodes.jetty();
+            GatewayNode nodeB = nodes.tomcat();
 
+            // Register, login, refresh rotation, logout, RFC 7009 revocation, API keys issued and deleted: made on
+            // one container, holding on the other, both ways.
             DurableState state = DurableState.create(nodeA);
             state.assertSurvived(nodeB);
             state.assertSurvived(nodeA);
+            DurableState fromTomcat = DurableState.create(nodeB);
+            fromTomcat.assertSurvived(nodeA);
+            fromTomcat.assertSurvived(nodeB);
+            assertLogoutOnOneNodeRefusedOnTheOther(nodeB, nodeA);
+            assertLogoutOnOneNodeRefusedOnTheOther(nodeA, nodeB);
+            assertDirectRouteShared(nodeA, nodeB);
+            assertDirectRouteShared(nodeB, nodeA);
+            assertApiKeyLimitExactAcrossNodes(nodeA, nodeB, state.access());
 
             String address = "10." + ThreadLocalRandom.current().nextInt(256) + "."
                     + ThreadLocalRandom.current().nextInt(256) + ".7";
@@ -107,8 +170,84 @@ class TopologyIT {
                     assertTrue(body.replace(" ", "").contains(expected), body);
                 }
             }
+            assertOneScriptPerRequest(LoadFigures.measure(nodeA, nodeB, primaries::now, topology));
             failover(nodeA, nodeB, owner, topology);
         }
+    }
+
+    /**
+     * A session logged out on {@code from} (its access token revoked, its refresh token spent): both refused on
+     * {@code on} at once, and the session's later refresh too.
+     */
+    private static void assertLogoutOnOneNodeRefusedOnTheOther(GatewayNode from, GatewayNode on) {
+        String username = AuthIT.unique("logout");
+        assertEquals(201, AuthIT.post(from, "/register", AuthIT.credentials(username, PASSWORD)).statusCode());
+        var tokens = Http.json(AuthIT.post(on, "/login", AuthIT.credentials(username, PASSWORD)));
+        String access = tokens.path("access_token").asText();
+        String refresh = tokens.path("refresh_token").asText();
+        assertEquals(200, Http.get(on, "/jwt/logout", "Authorization", AuthIT.bearer(access)).statusCode(), on
+                + ": before the logout");
+        HttpResponse<byte[]> refreshed = AuthIT.post(from, "/refresh", AuthIT.field("refresh_token", refresh));
+        assertEquals(200, refreshed.statusCode(), () -> new String(refreshed.body(), StandardCharsets.UTF_8));
+        var rotated = Http.json(refreshed);
+        String rotatedAccess = rotated.path("access_token").asText();
+        assertEquals(200, Http.get(on, "/jwt/logout", "Authorization", AuthIT.bearer(rotatedAccess)).statusCode(),
+                on + ": the access token of the rotation on " + from);
+
+        assertEquals(204, AuthIT.post(from, "/logout", AuthIT.field("refresh_token",
+                rotated.path("refresh_token").asText()), "Authorization", AuthIT.bearer(rotatedAccess)).statusCode());
+
+        Http.assertProblem(Http.get(on, "/jwt/logout", "Authorization", AuthIT.bearer(rotatedAccess)), 401,
+                "Invalid token");
+        Http.assertProblem(AuthIT.post(on, "/refresh", AuthIT.field("refresh_token",
+                rotated.path("refresh_token").asText())), 401, "Invalid token");
+    }
+
+    /** A direct route's key written through {@code writer}: read, deleted and gone through {@code reader}. */
+    private static void assertDirectRouteShared(GatewayNode writer, GatewayNode reader) {
+        String token = Http.json(AuthIT.post(writer, "/login", AuthIT.credentials(registered(writer), PASSWORD)))
+                .path("access_token").asText();
+        String note = "/notes/shared-" + writer.port();
+        HttpResponse<byte[]> put = Http.send(Http.request(writer, note).header("Authorization", AuthIT.bearer(token))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"from\":\"" + writer + "\"}")).build());
+        assertEquals(204, put.statusCode(), () -> new String(put.body(), StandardCharsets.UTF_8));
+
+        HttpResponse<byte[]> read = Http.get(reader, note, "Authorization", AuthIT.bearer(token));
+        assertEquals(200, read.statusCode(), () -> new String(read.body(), StandardCharsets.UTF_8));
+        assertEquals(writer.toString(), Http.json(read).path("from").asText());
+        assertEquals(204, Http.send(Http.request(reader, note).header("Authorization", AuthIT.bearer(token))
+                .DELETE().build()).statusCode());
+        Http.assertProblem(Http.get(writer, note, "Authorization", AuthIT.bearer(token)), 404, "Not Found");
+    }
+
+    private static String registered(GatewayNode node) {
+        String username = AuthIT.unique("direct");
+        assertEquals(201, AuthIT.post(node, "/register", AuthIT.credentials(username, PASSWORD)).statusCode());
+        return username;
+    }
+
+    /**
+     * An API key issued on {@code a}, used on both nodes in turn on {@code /inventory} (3 per minute per key):
+     * exactly 3 admitted, then 429 on either node — the key's bucket is one, on the key's Cluster slot.
+     */
+    private static void assertApiKeyLimitExactAcrossNodes(GatewayNode a, GatewayNode b, String access) {
+        HttpResponse<byte[]> created = AuthIT.post(a, "/api-keys", "{\"name\":\"inventory\"}",
+                "Authorization", AuthIT.bearer(access));
+        assertEquals(201, created.statusCode(), () -> new String(created.body(), StandardCharsets.UTF_8));
+        String key = Http.json(created).path("api_key").asText();
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            statuses.add(Http.get(i % 2 == 0 ? b : a, "/inventory/x", "x-api-key", key).statusCode());
+        }
+        assertEquals(List.of(200, 200, 200, 429, 429, 429, 429, 429), statuses);
+    }
+
+    private static void assertOneScriptPerRequest(LoadFigures figures) {
+        System.out.println("LOAD " + figures);
+        assertTrue(figures.errors() == 0, "every request of the load loop answered 200: " + figures);
+        // One EVALSHA per request on every topology; the odd one more is a script a node loaded by EVAL.
+        assertEquals(1.0, figures.scriptsPerRequest(), 0.01, figures::toString);
     }
 
     /**
@@ -200,6 +339,9 @@ class TopologyIT {
                 replaced = true;
             } else if (line.startsWith("  default: { limit: 100000")) {
                 lines.add("  default: { limit: " + LIMIT + ", window: 60s }");
+            } else if (line.equals("routes:")) {
+                lines.add(line);
+                lines.add(LoadFigures.ROUTE);
             } else {
                 lines.add(line);
             }

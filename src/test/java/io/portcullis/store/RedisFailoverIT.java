@@ -92,6 +92,100 @@ class RedisFailoverIT {
         }
     }
 
+    /**
+     * One primary killed while its keys are in demand (five checks of a user on it for every check of a user on
+     * each other primary), on a Cluster with {@code cluster-require-full-coverage no}: the other primaries' keys
+     * are never refused — each primary has its own breaker — while the dead one's are, until the failover.
+     */
+    @Test
+    void checkWhenOneClusterPrimaryIsDeadThenKeysOnTheOtherPrimariesAreNeverRefused() throws Exception {
+        try (RedisClusterRig cluster = RedisClusterRig.start()) {
+            // Redis's default (yes) has every primary answer CLUSTERDOWN while a slot has no live primary, from
+            // the node timeout to the promotion; docs/redis-topologies.md recommends no for the gateway's keys.
+            for (RedisProcess node : cluster.nodes()) {
+                node.command("CONFIG", "SET", "cluster-require-full-coverage", "no");
+            }
+            RedisConnector connector = RedisTesting.connect(cluster.uri(), Clock.systemUTC(), TIMEOUT,
+                    CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, new SimpleMeterRegistry(), 0);
+            try {
+                RedisRevocationStore store = new RedisRevocationStore(connector, KEYS, Clock.systemUTC(),
+                        Duration.ofDays(8), new CheckThenCount(connector, KEYS,
+                        RateLimitsConfig.Algorithm.SLIDING_WINDOW));
+                RedisProcess victim = cluster.primaryOf(KEYS.subjectNotBefore("hot"));
+                List<String> healthy = new java.util.ArrayList<>();
+                java.util.Set<Integer> others = new java.util.HashSet<>();
+                for (int i = 0; others.size() < 2 && i < 1000; i++) {
+                    int port = cluster.primaryOf(KEYS.subjectNotBefore("cool-" + i)).port();
+                    if (port != victim.port() && others.add(port)) {
+                        healthy.add("cool-" + i);
+                    }
+                }
+                assertEquals(2, healthy.size(), "a user on each other primary");
+                for (String user : healthy) {
+                    assertEquals(RevocationStatus.ACTIVE, checked(store, user).outcome(), user);
+                }
+                assertEquals(RevocationStatus.ACTIVE, checked(store, "hot").outcome());
+
+                victim.kill();
+                int hotRefused = 0;
+                int healthyChecks = 0;
+                List<String> healthyRefused = new java.util.ArrayList<>();
+                Object refusedPrimaries = 0;
+                long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+                while (System.nanoTime() < end) {
+                    List<java.util.concurrent.CompletableFuture<Checked<RevocationStatus>>> hot = new java.util.ArrayList<>();
+                    for (int i = 0; i < 5; i++) {
+                        hot.add(check(store, "hot"));
+                    }
+                    for (var call : hot) {
+                        hotRefused += refusal(call) != null ? 1 : 0;
+                    }
+                    for (String user : healthy) {
+                        healthyChecks++;
+                        String reason = refusal(check(store, user));
+                        if (reason != null) {
+                            healthyRefused.add(user + " at " + (Duration.ofSeconds(4).toNanos() - (end
+                                    - System.nanoTime())) / 1_000_000 + " ms: " + reason);
+                        }
+                    }
+                    Object now = connector.health().details().get("primaries-refused");
+                    if (now instanceof Integer n && n > 0) {
+                        refusedPrimaries = n;
+                    }
+                    RedisTesting.pause(20);
+                }
+                System.out.printf("ONE PRIMARY DEAD: %d checks of its user refused; %d of %d checks on the other "
+                        + "primaries refused%n", hotRefused, healthyRefused.size(), healthyChecks);
+
+                assertTrue(hotRefused > 0, "the dead primary's keys were refused");
+                assertEquals(0, healthyRefused.size(), "keys on the healthy primaries refused, of " + healthyChecks
+                        + ", first: " + healthyRefused.stream().limit(5).toList());
+                assertEquals(1, refusedPrimaries, "readiness showed the one refused primary");
+            } finally {
+                connector.close();
+            }
+        }
+    }
+
+    private static java.util.concurrent.CompletableFuture<Checked<RevocationStatus>> check(RedisRevocationStore store,
+            String user) {
+        return store.check(new RevocationQuery(user, Optional.of("j"), Optional.of("s"), Instant.now().minusSeconds(1)),
+                new Charge("u:" + user, "default", new Quota(1_000_000, Duration.ofMinutes(1)))).toCompletableFuture();
+    }
+
+    private static Checked<RevocationStatus> checked(RedisRevocationStore store, String user) {
+        return check(store, user).join();
+    }
+
+    /** Why {@code call} was refused, or null when it was answered. */
+    private static String refusal(java.util.concurrent.CompletableFuture<Checked<RevocationStatus>> call) {
+        try {
+            return call.join().outcome() == RevocationStatus.UNAVAILABLE ? "unavailable" : null;
+        } catch (CompletionException e) {
+            return String.valueOf(e.getCause());
+        }
+    }
+
     @Test
     void revokeWhenReplicasRequiredAndTheReplicaIsGoneThenNotAcknowledgedWithinTheTimeout() throws Exception {
         try (RedisSentinelRig sentinel = RedisSentinelRig.start()) {

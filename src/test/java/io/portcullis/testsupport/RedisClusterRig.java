@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
  * A real Redis Cluster on loopback: three primaries and three replicas ({@code redis-server} processes on
  * free ports, joined with {@code redis-cli --cluster create … --cluster-replicas 1}), for tests. Node timeout
  * 1 s, so a killed primary's replica takes over within a few seconds. {@link #close} stops every node by PID.
- * Not thread-safe: one test thread drives it.
+ * Started with {@link RedisTls}, every node also listens on a TLS port that requires a client certificate, the
+ * nodes talk to each other over TLS (cluster bus and replication), and {@link #uri} is a {@code rediss-cluster://}
+ * URI of TLS ports (a client connected over TLS is told the TLS ports of the other nodes); the plain ports stay
+ * for the rig's own commands. Not thread-safe: one test thread drives it.
  */
 public final class RedisClusterRig implements AutoCloseable {
     /** {@code cluster-node-timeout}: how long a silent primary takes to be failed over. */
@@ -19,20 +22,46 @@ public final class RedisClusterRig implements AutoCloseable {
     private static final long READY_TIMEOUT_MS = 30_000;
 
     private final List<RedisProcess> nodes = new ArrayList<>();
+    /** With TLS: each node's TLS port, in the order of {@link #nodes}. */
+    private final List<Integer> tlsPorts = new ArrayList<>();
+    private final RedisTls tls;
 
-    private RedisClusterRig() {}
+    private RedisClusterRig(RedisTls tls) {
+        this.tls = tls;
+    }
 
     /** Starts six nodes, creates the cluster and waits until every node reports {@code cluster_state:ok}. */
     public static RedisClusterRig start() {
-        RedisClusterRig rig = new RedisClusterRig();
+        return start(null);
+    }
+
+    /**
+     * The same with TLS ({@code tls} not null): clients, the cluster bus and replication over TLS with
+     * {@code tls}'s certificates.
+     */
+    public static RedisClusterRig start(RedisTls tls) {
+        RedisClusterRig rig = new RedisClusterRig(tls);
         try {
             for (int i = 0; i < 6; i++) {
-                rig.nodes.add(RedisProcess.startWith(List.of("--cluster-enabled", "yes",
+                List<String> arguments = new ArrayList<>(List.of("--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes.conf",
-                        "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS))));
+                        "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS)));
+                if (tls != null) {
+                    int tlsPort = RedisProcess.freePort();
+                    rig.tlsPorts.add(tlsPort);
+                    arguments.addAll(tls.serverArguments(tlsPort));
+                    arguments.addAll(List.of("--tls-cluster", "yes"));
+                }
+                rig.nodes.add(RedisProcess.startWith(arguments));
             }
-            List<String> create = new ArrayList<>(List.of(cli(rig.nodes.get(0).binary()), "--cluster", "create"));
-            rig.nodes.forEach(n -> create.add("127.0.0.1:" + n.port()));
+            List<String> create = new ArrayList<>(List.of(cli(rig.nodes.get(0).binary())));
+            if (tls != null) {
+                create.addAll(tls.cliArguments());
+            }
+            create.addAll(List.of("--cluster", "create"));
+            for (int i = 0; i < rig.nodes.size(); i++) {
+                create.add("127.0.0.1:" + rig.clientPort(i));
+            }
             create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
             Process process = new ProcessBuilder(create).redirectErrorStream(true)
                     .redirectOutput(rig.nodes.get(0).dir().resolve("cluster-create.log").toFile()).start();
@@ -53,10 +82,24 @@ public final class RedisClusterRig implements AutoCloseable {
         }
     }
 
-    /** {@code redis-cluster://} with the three first nodes as seeds. */
+    /** {@code redis-cluster://} (with TLS {@code rediss-cluster://}) with the three first nodes as seeds. */
     public String uri() {
-        return "redis-cluster://127.0.0.1:" + nodes.get(0).port() + ",127.0.0.1:" + nodes.get(1).port()
-                + ",127.0.0.1:" + nodes.get(2).port();
+        return (tls == null ? "redis" : "rediss") + "-cluster://127.0.0.1:" + clientPort(0) + ",127.0.0.1:"
+                + clientPort(1) + ",127.0.0.1:" + clientPort(2);
+    }
+
+    /** The port a client of node {@code index} uses: its TLS port with TLS, else its only one. */
+    private int clientPort(int index) {
+        return tls == null ? nodes.get(index).port() : tlsPorts.get(index);
+    }
+
+    /** The TLS port of {@code node} (a node of this rig, started with TLS). */
+    public int tlsPortOf(RedisProcess node) {
+        int index = nodes.indexOf(node);
+        if (tls == null || index < 0) {
+            throw new IllegalArgumentException("not a node of this rig with TLS: " + node.port());
+        }
+        return tlsPorts.get(index);
     }
 
     public List<RedisProcess> nodes() {

@@ -1,14 +1,20 @@
 package io.portcullis.testsupport;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A real Sentinel deployment on loopback: one primary, one replica and three Sentinels (quorum 2) watching
  * them as {@value #NAME}, each a {@code redis-server} process on a free port. A primary that stops answering
  * is failed over after {@value #DOWN_AFTER_MS} ms plus an election. {@link #close} stops every process by PID.
- * Not thread-safe: one test thread drives it.
+ * Started with {@link RedisTls}, every process also listens on a TLS port that requires a client certificate,
+ * replication and the Sentinels' own connections go over TLS (so the Sentinels name the primary by its TLS
+ * port), and {@link #uri} is a {@code rediss-sentinel://} URI of the Sentinels' TLS ports; the plain ports
+ * stay for the rig's own commands. Not thread-safe: one test thread drives it.
  */
 public final class RedisSentinelRig implements AutoCloseable {
     public static final String NAME = "portcullis";
@@ -17,38 +23,77 @@ public final class RedisSentinelRig implements AutoCloseable {
 
     private final List<RedisProcess> servers = new ArrayList<>();
     private final List<RedisProcess> sentinels = new ArrayList<>();
+    /** With TLS: the TLS port of each process (servers and Sentinels). */
+    private final Map<RedisProcess, Integer> tlsPorts = new HashMap<>();
+    private final RedisTls tls;
 
-    private RedisSentinelRig() {}
+    private RedisSentinelRig(RedisTls tls) {
+        this.tls = tls;
+    }
 
     /** Starts the five processes and waits until every Sentinel knows the replica and the other Sentinels. */
     public static RedisSentinelRig start() {
-        RedisSentinelRig rig = new RedisSentinelRig();
+        return start(null);
+    }
+
+    /** The same with TLS ({@code tls} not null) between every process and for clients. */
+    public static RedisSentinelRig start(RedisTls tls) {
+        RedisSentinelRig rig = new RedisSentinelRig(tls);
         try {
-            RedisProcess primary = RedisProcess.startWith(List.of());
+            int primaryTls = tls == null ? 0 : RedisProcess.freePort();
+            RedisProcess primary = RedisProcess.startWith(tls == null ? List.of() : tls.serverArguments(primaryTls));
+            rig.tlsPorts.put(primary, primaryTls);
             rig.servers.add(primary);
-            rig.servers.add(RedisProcess.startWith(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port()))));
+            // Through TLS, the primary (and the Sentinels' view of it) is its TLS port.
+            int primaryPort = tls == null ? primary.port() : primaryTls;
+            List<String> replica = new ArrayList<>(List.of("--replicaof", "127.0.0.1", Integer.toString(primaryPort)));
+            int replicaTls = tls == null ? 0 : RedisProcess.freePort();
+            if (tls != null) {
+                replica.addAll(tls.serverArguments(replicaTls));
+            }
+            RedisProcess second = RedisProcess.startWith(replica);
+            rig.tlsPorts.put(second, replicaTls);
+            rig.servers.add(second);
             for (int i = 0; i < 3; i++) {
-                rig.sentinels.add(RedisProcess.startSentinel(List.of(
-                        "sentinel monitor " + NAME + " 127.0.0.1 " + primary.port() + " 2",
+                List<String> lines = new ArrayList<>(List.of(
+                        "sentinel monitor " + NAME + " 127.0.0.1 " + primaryPort + " 2",
                         "sentinel down-after-milliseconds " + NAME + " " + DOWN_AFTER_MS,
                         "sentinel failover-timeout " + NAME + " 10000",
-                        "sentinel parallel-syncs " + NAME + " 1")));
+                        "sentinel parallel-syncs " + NAME + " 1"));
+                int sentinelTls = tls == null ? 0 : RedisProcess.freePort();
+                if (tls != null) {
+                    lines.addAll(tls.sentinelLines(sentinelTls));
+                }
+                RedisProcess sentinel = RedisProcess.startSentinel(lines);
+                rig.tlsPorts.put(sentinel, sentinelTls);
+                rig.sentinels.add(sentinel);
             }
             rig.awaitHealthy(1);
             return rig;
+        } catch (IOException e) {
+            rig.close();
+            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             rig.close();
             throw e;
         }
     }
 
-    /** {@code redis-sentinel://} with the three Sentinels and the primary's name. */
+    /**
+     * {@code redis-sentinel://} (with TLS {@code rediss-sentinel://}) with the three Sentinels and the primary's
+     * name.
+     */
     public String uri() {
-        StringBuilder uri = new StringBuilder("redis-sentinel://");
+        StringBuilder uri = new StringBuilder(tls == null ? "redis-sentinel://" : "rediss-sentinel://");
         for (int i = 0; i < sentinels.size(); i++) {
-            uri.append(i == 0 ? "" : ",").append("127.0.0.1:").append(sentinels.get(i).port());
+            uri.append(i == 0 ? "" : ",").append("127.0.0.1:").append(clientPort(sentinels.get(i)));
         }
         return uri.append("#").append(NAME).toString();
+    }
+
+    /** The port clients use for {@code process}: its TLS port with TLS, else its only one. */
+    public int clientPort(RedisProcess process) {
+        return tls == null ? process.port() : tlsPorts.get(process);
     }
 
     /** Waits (bounded) until a running Sentinel reports the primary up with {@code replicas} replicas and 3 Sentinels. */
@@ -81,7 +126,7 @@ public final class RedisSentinelRig implements AutoCloseable {
         String info = sentinels.get(0).command("INFO", "sentinel");
         int at = info.indexOf("address=127.0.0.1:") + "address=127.0.0.1:".length();
         int port = Integer.parseInt(info.substring(at, info.indexOf(',', at)));
-        return servers.stream().filter(s -> s.port() == port).findFirst().orElseThrow();
+        return servers.stream().filter(s -> clientPort(s) == port).findFirst().orElseThrow();
     }
 
     public List<RedisProcess> servers() {
@@ -93,7 +138,7 @@ public final class RedisSentinelRig implements AutoCloseable {
         try {
             primary().command("FLUSHALL");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
