@@ -204,7 +204,7 @@ public final class ConfigLoader {
         gateway = withPublicUrl(gatewaySection, gateway, auth);
         ApiKeysConfig apiKeys = apiKeys(top.section("api-keys"));
         RateLimitsConfig rateLimits = rateLimits(top.section("rate-limits"));
-        List<RouteConfig> routes = routes(top, auth);
+        List<RouteConfig> routes = routes(top, auth, gateway.cors());
         WafConfig waf = waf(top.section("waf"), baseDir);
         LoggingConfig logging = logging(top.section("logging"));
         top.finish();
@@ -259,8 +259,10 @@ public final class ConfigLoader {
                 s.problem("trusted-proxies[" + i + "]", "not an IP address or CIDR block (was \"" + texts.get(i) + "\")");
             }
         }
+        Optional<CorsConfig> cors = CorsReader.choice(s, "cors") instanceof CorsReader.Choice.Own own
+                ? Optional.of(own.policy()) : Optional.empty();
         // public-url is read after the auth section, whose issuer is its default (withPublicUrl).
-        return new GatewaySettings(demo, trusted, addressHeader, Optional.empty(), strip);
+        return new GatewaySettings(demo, trusted, addressHeader, Optional.empty(), strip, cors);
     }
 
     /**
@@ -281,7 +283,7 @@ public final class ConfigLoader {
         }
         s.finish();
         return new GatewaySettings(gateway.demo(), gateway.trustedProxies(), gateway.clientAddressHeader(),
-                publicUrl.map(ConfigLoader::withoutTrailingSlash), gateway.stripHeaders());
+                publicUrl.map(ConfigLoader::withoutTrailingSlash), gateway.stripHeaders(), gateway.cors());
     }
 
     private static boolean isPublicUrl(URI uri) {
@@ -640,7 +642,7 @@ public final class ConfigLoader {
         return new Limit(limit, window);
     }
 
-    private static List<RouteConfig> routes(Section top, AuthConfig auth) {
+    private static List<RouteConfig> routes(Section top, AuthConfig auth, Optional<CorsConfig> defaultCors) {
         List<RouteConfig> routes = new ArrayList<>();
         Set<String> prefixes = new HashSet<>();
         Set<String> ids = new HashSet<>();
@@ -713,9 +715,12 @@ public final class ConfigLoader {
             }
             OptionalLong maxBody = r.has("max-body") ? OptionalLong.of(r.size("max-body", 1)) : OptionalLong.empty();
             List<String> contentTypes = contentTypes(r, "allowed-content-types", List.of());
+            CorsReader.Choice corsChoice = CorsReader.choice(r, "cors");
+            Optional<CorsConfig> cors = corsChoice instanceof CorsReader.Choice.Own own ? Optional.of(own.policy())
+                    : corsChoice instanceof CorsReader.Choice.Off ? Optional.empty() : defaultCors;
             routes.add(new RouteConfig(id, prefix, upstreams, mode, scopes, rateLimit, rateLimited, strip,
                     timeout, forwardAuthorization, direct, new RouteConfig.Bodies(maxBody, contentTypes),
-                    pathParameters));
+                    pathParameters, cors));
         });
         return routes;
     }

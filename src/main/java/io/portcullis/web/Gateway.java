@@ -12,6 +12,7 @@ import io.portcullis.chain.FilterStage;
 import io.portcullis.chain.StageTracking;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RouteConfig;
+import io.portcullis.cors.CorsHandler;
 import io.portcullis.direct.DirectResponseHandler;
 import io.portcullis.jwt.HttpJwksSource;
 import io.portcullis.jwt.JwtAuthenticator;
@@ -121,7 +122,7 @@ public final class Gateway implements AutoCloseable {
         filters.put(FilterStage.ACCESS_LOG, new AccessLogFilter(
                 new ClientAddressResolver(config.gateway().trustedProxies(), config.gateway().clientAddressHeader()),
                 new HeaderRedactor(config.apiKeys().header()), List.of(new RequestMetrics(meters))));
-        filters.put(FilterStage.ROUTE, new RouteFilter(table));
+        filters.put(FilterStage.ROUTE, new RouteFilter(table, CorsHandler.create(config)));
         filters.put(FilterStage.WAF, WafFilter.create(config.waf(), meters));
         // One rule for the rate-limit charge: stages 4 and 5 count a request in the Redis round trip of their own
         // check (issued API key, token revocation), and stage 6 answers from that count or counts itself.
