@@ -442,8 +442,12 @@ public final class ConfigLoader {
                 t.problem("issuer", "required");
             }
             Optional<URI> jwks = t.optionalString("jwks-uri").flatMap(ConfigLoader::uri).filter(ConfigLoader::isJwksUri);
-            if (jwks.isEmpty()) {
+            if (t.has("jwks-uri") && jwks.isEmpty()) {
                 t.problem("jwks-uri", "must be an https:// URL (http:// only for a loopback host)", t.raw("jwks-uri"));
+            } else if (!t.has("jwks-uri") && !iss.isBlank() && !isDiscoverableIssuer(iss)) {
+                t.problem("issuer", "without jwks-uri, the keys are found by OpenID Connect discovery under the issuer, "
+                        + "so it must be an https:// URL without query or fragment (http:// only for a loopback host); "
+                        + "or give jwks-uri (was \"" + iss + "\")");
             }
             Optional<String> explicitAlias = t.optionalString("alias");
             String alias = explicitAlias.orElseGet(() -> TrustedIssuerConfig.defaultAlias(iss).orElse(""));
@@ -456,7 +460,7 @@ public final class ConfigLoader {
             } else if (!aliases.add(alias)) {
                 t.problem("alias", "is used twice (was \"" + alias + "\"): give each issuer its own alias");
             }
-            issuers.add(new TrustedIssuerConfig(iss, jwks.orElse(null), t.optionalString("audience"), alias,
+            issuers.add(new TrustedIssuerConfig(iss, jwks, t.optionalString("audience"), alias,
                     t.bool("allow-id-tokens", false)));
         });
         List<ConsumerConfig> consumers = new ArrayList<>();
@@ -887,6 +891,13 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
+    }
+
+    /** An issuer whose discovery document may be fetched: a URL as {@link #isJwksUri} wants, without query or fragment. */
+    private static boolean isDiscoverableIssuer(String issuer) {
+        return uri(issuer).filter(ConfigLoader::isJwksUri)
+                .filter(u -> u.getRawQuery() == null && u.getRawFragment() == null && u.getRawUserInfo() == null)
+                .isPresent();
     }
 
     /** https, or plain http to a loopback host (a local test provider or a sidecar); never a DNS lookup. */
