@@ -72,12 +72,33 @@ public record AuthConfig(
     /**
      * An external issuer whose access tokens are verified with the keys at {@code jwksUri}.
      *
+     * @param jwksUri where its JWK Set is; empty to find it by OpenID Connect discovery, in the
+     *     {@code jwks_uri} of the document at {@link #discoveryUri()}
      * @param alias qualifies its subjects: its user {@code sub} becomes {@code <alias>:<sub>} in the gateway
      * @param allowIdTokens whether OIDC ID tokens (claim {@code typ: ID}, {@code nonce}, {@code at_hash},
      *     {@code c_hash}) are accepted as access tokens; false by default
      */
-    public record TrustedIssuerConfig(String issuer, URI jwksUri, Optional<String> audience, String alias,
+    public record TrustedIssuerConfig(String issuer, Optional<URI> jwksUri, Optional<String> audience, String alias,
             boolean allowIdTokens) {
+        /** Where OpenID Connect discovery puts the provider's configuration, under the issuer. */
+        public static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
+
+        /** An issuer with a configured {@code jwks-uri}. */
+        public TrustedIssuerConfig(String issuer, URI jwksUri, Optional<String> audience, String alias,
+                boolean allowIdTokens) {
+            this(issuer, Optional.of(jwksUri), audience, alias, allowIdTokens);
+        }
+
+        /**
+         * The issuer's discovery document: the issuer without a trailing {@code /}, then {@value #DISCOVERY_PATH}.
+         *
+         * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig">OpenID Connect
+         *     Discovery 1.0 §4</a>
+         */
+        public URI discoveryUri() {
+            String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+            return URI.create(base + DISCOVERY_PATH);
+        }
 
         /** An issuer that refuses ID tokens, its alias taken from its host (see {@link #defaultAlias}). */
         public TrustedIssuerConfig(String issuer, URI jwksUri, Optional<String> audience) {

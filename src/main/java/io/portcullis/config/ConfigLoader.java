@@ -204,7 +204,7 @@ public final class ConfigLoader {
         gateway = withPublicUrl(gatewaySection, gateway, auth);
         ApiKeysConfig apiKeys = apiKeys(top.section("api-keys"));
         RateLimitsConfig rateLimits = rateLimits(top.section("rate-limits"));
-        List<RouteConfig> routes = routes(top, auth);
+        List<RouteConfig> routes = routes(top, auth, gateway.cors());
         WafConfig waf = waf(top.section("waf"), baseDir);
         LoggingConfig logging = logging(top.section("logging"));
         RevocationConfig revocation = revocation(top.section("revocation"));
@@ -260,8 +260,10 @@ public final class ConfigLoader {
                 s.problem("trusted-proxies[" + i + "]", "not an IP address or CIDR block (was \"" + texts.get(i) + "\")");
             }
         }
+        Optional<CorsConfig> cors = CorsReader.choice(s, "cors") instanceof CorsReader.Choice.Own own
+                ? Optional.of(own.policy()) : Optional.empty();
         // public-url is read after the auth section, whose issuer is its default (withPublicUrl).
-        return new GatewaySettings(demo, trusted, addressHeader, Optional.empty(), strip);
+        return new GatewaySettings(demo, trusted, addressHeader, Optional.empty(), strip, cors);
     }
 
     /**
@@ -282,7 +284,7 @@ public final class ConfigLoader {
         }
         s.finish();
         return new GatewaySettings(gateway.demo(), gateway.trustedProxies(), gateway.clientAddressHeader(),
-                publicUrl.map(ConfigLoader::withoutTrailingSlash), gateway.stripHeaders());
+                publicUrl.map(ConfigLoader::withoutTrailingSlash), gateway.stripHeaders(), gateway.cors());
     }
 
     private static boolean isPublicUrl(URI uri) {
@@ -441,8 +443,12 @@ public final class ConfigLoader {
                 t.problem("issuer", "required");
             }
             Optional<URI> jwks = t.optionalString("jwks-uri").flatMap(ConfigLoader::uri).filter(ConfigLoader::isJwksUri);
-            if (jwks.isEmpty()) {
+            if (t.has("jwks-uri") && jwks.isEmpty()) {
                 t.problem("jwks-uri", "must be an https:// URL (http:// only for a loopback host)", t.raw("jwks-uri"));
+            } else if (!t.has("jwks-uri") && !iss.isBlank() && !isDiscoverableIssuer(iss)) {
+                t.problem("issuer", "without jwks-uri, the keys are found by OpenID Connect discovery under the issuer, "
+                        + "so it must be an https:// URL without query or fragment (http:// only for a loopback host); "
+                        + "or give jwks-uri (was \"" + iss + "\")");
             }
             Optional<String> explicitAlias = t.optionalString("alias");
             String alias = explicitAlias.orElseGet(() -> TrustedIssuerConfig.defaultAlias(iss).orElse(""));
@@ -455,7 +461,7 @@ public final class ConfigLoader {
             } else if (!aliases.add(alias)) {
                 t.problem("alias", "is used twice (was \"" + alias + "\"): give each issuer its own alias");
             }
-            issuers.add(new TrustedIssuerConfig(iss, jwks.orElse(null), t.optionalString("audience"), alias,
+            issuers.add(new TrustedIssuerConfig(iss, jwks, t.optionalString("audience"), alias,
                     t.bool("allow-id-tokens", false)));
         });
         List<ConsumerConfig> consumers = new ArrayList<>();
@@ -647,7 +653,7 @@ public final class ConfigLoader {
         return new Limit(limit, window);
     }
 
-    private static List<RouteConfig> routes(Section top, AuthConfig auth) {
+    private static List<RouteConfig> routes(Section top, AuthConfig auth, Optional<CorsConfig> defaultCors) {
         List<RouteConfig> routes = new ArrayList<>();
         Set<String> prefixes = new HashSet<>();
         Set<String> ids = new HashSet<>();
@@ -720,9 +726,12 @@ public final class ConfigLoader {
             }
             OptionalLong maxBody = r.has("max-body") ? OptionalLong.of(r.size("max-body", 1)) : OptionalLong.empty();
             List<String> contentTypes = contentTypes(r, "allowed-content-types", List.of());
+            CorsReader.Choice corsChoice = CorsReader.choice(r, "cors");
+            Optional<CorsConfig> cors = corsChoice instanceof CorsReader.Choice.Own own ? Optional.of(own.policy())
+                    : corsChoice instanceof CorsReader.Choice.Off ? Optional.empty() : defaultCors;
             routes.add(new RouteConfig(id, prefix, upstreams, mode, scopes, rateLimit, rateLimited, strip,
                     timeout, forwardAuthorization, direct, new RouteConfig.Bodies(maxBody, contentTypes),
-                    pathParameters));
+                    pathParameters, cors));
         });
         return routes;
     }
@@ -889,6 +898,13 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
+    }
+
+    /** An issuer whose discovery document may be fetched: a URL as {@link #isJwksUri} wants, without query or fragment. */
+    private static boolean isDiscoverableIssuer(String issuer) {
+        return uri(issuer).filter(ConfigLoader::isJwksUri)
+                .filter(u -> u.getRawQuery() == null && u.getRawFragment() == null && u.getRawUserInfo() == null)
+                .isPresent();
     }
 
     /** https, or plain http to a loopback host (a local test provider or a sidecar); never a DNS lookup. */

@@ -42,12 +42,20 @@ public record GatewayConfig(
      *     when that is an http(s) URL), for the absolute URLs it writes; empty when neither is set
      * @param stripHeaders extra request header names never forwarded ({@code gateway.strip-headers}), each an
      *     exact name or a prefix ending in {@code *}, lower case with {@code _} written as {@code -}
+     * @param cors the default CORS policy ({@code gateway.cors}): of every route without a {@code cors} of its
+     *     own, and of the auth service's endpoints
      */
     public record GatewaySettings(boolean demo, List<IpRange> trustedProxies, ClientAddressHeader clientAddressHeader,
-            Optional<URI> publicUrl, List<String> stripHeaders) {
+            Optional<URI> publicUrl, List<String> stripHeaders, Optional<CorsConfig> cors) {
         public GatewaySettings {
             trustedProxies = List.copyOf(trustedProxies);
             stripHeaders = List.copyOf(stripHeaders);
+        }
+
+        /** Without a default CORS policy. */
+        public GatewaySettings(boolean demo, List<IpRange> trustedProxies, ClientAddressHeader clientAddressHeader,
+                Optional<URI> publicUrl, List<String> stripHeaders) {
+            this(demo, trustedProxies, clientAddressHeader, publicUrl, stripHeaders, Optional.empty());
         }
 
         /** The defaults for everything but the demo flag and the trusted proxies. */

@@ -18,6 +18,8 @@ import java.util.OptionalLong;
  * @param bodies the route's own body limit and extra media types
  * @param pathParameters whether request paths may carry path parameters ({@code /list;page=2}, key
  *     {@code path-parameters}); routes match on the path without them, and they are forwarded after their segment
+ * @param cors the CORS policy in force on the route: its own {@code cors}, else {@code gateway.cors}; empty when
+ *     neither is set or the route says {@code cors: off}
  */
 public record RouteConfig(
         String id,
@@ -32,13 +34,22 @@ public record RouteConfig(
         boolean forwardAuthorization,
         Optional<DirectConfig> direct,
         Bodies bodies,
-        boolean pathParameters) {
+        boolean pathParameters,
+        Optional<CorsConfig> cors) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     public RouteConfig {
         upstreams = List.copyOf(upstreams);
         scopes = List.copyOf(scopes);
+    }
+
+    /** A route without CORS. */
+    public RouteConfig(String id, String prefix, List<URI> upstreams, AuthMode auth, List<String> scopes,
+            Optional<RateLimitsConfig.Limit> rateLimit, boolean rateLimited, boolean stripPrefix, Duration timeout,
+            boolean forwardAuthorization, Optional<DirectConfig> direct, Bodies bodies, boolean pathParameters) {
+        this(id, prefix, upstreams, auth, scopes, rateLimit, rateLimited, stripPrefix, timeout, forwardAuthorization,
+                direct, bodies, pathParameters, Optional.empty());
     }
 
     /** A route with the WAF's body limit and media types, without path parameters. */

@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * The cached keys of one trusted issuer. Keys are fetched on first use, re-fetched when a token names an
  * unknown kid or the set is older than {@link #MAX_AGE}, but never more often than every
  * {@link #MIN_REFETCH_INTERVAL} (a flood of made-up kids cannot turn into a flood of fetches). A failed fetch
- * keeps the last good keys.
+ * keeps the last good keys. The keys come from a {@link KeySetLocation}: the configured {@code jwks-uri}, or the
+ * one OpenID Connect discovery names; a provider that answers with a document it must not trust
+ * ({@link KeySetLocation.UntrustedDocumentException}) has answered, so a kid it lacks is unknown (401), not
+ * unavailable (503).
  *
  * <p>A fetch runs on the given executor, never on a request thread and never under a lock: a request whose
  * kid is cached is answered from the snapshot at once (a stale set is refreshed in the background), and a
@@ -53,8 +56,7 @@ final class IssuerKeys {
     /** The fetch in flight and when it started ({@link System#nanoTime()}). */
     private record Fetch(CompletableFuture<Void> done, long startedNanos) {}
 
-    private final URI jwksUri;
-    private final JwksSource source;
+    private final KeySetLocation location;
     private final Function<Algorithm, JWTVerifier> verifierFor;
     private final Clock clock;
     private final Executor executor;
@@ -68,8 +70,17 @@ final class IssuerKeys {
      */
     IssuerKeys(URI jwksUri, JwksSource source, Function<Algorithm, JWTVerifier> verifierFor, Clock clock,
             Executor executor, Duration deadline) {
-        this.jwksUri = jwksUri;
-        this.source = source;
+        this(KeySetLocation.fixed(jwksUri, source), verifierFor, clock, executor, deadline);
+    }
+
+    /**
+     * @param location where the JWK Set is read from
+     * @param executor runs the fetches
+     * @param deadline the longest a lookup waits for a fetch
+     */
+    IssuerKeys(KeySetLocation location, Function<Algorithm, JWTVerifier> verifierFor, Clock clock,
+            Executor executor, Duration deadline) {
+        this.location = location;
         this.verifierFor = verifierFor;
         this.clock = clock;
         this.executor = executor;
@@ -133,14 +144,18 @@ final class IssuerKeys {
 
     private void fetch(Fetch mine, Snapshot before, Instant now) {
         try {
-            Map<String, Algorithm> keys = JsonWebKeys.parse(source.fetch(jwksUri));
+            Map<String, Algorithm> keys = JsonWebKeys.parse(location.fetch());
             Map<String, JWTVerifier> verifiers = new HashMap<>();
             keys.forEach((kid, algorithm) -> verifiers.put(kid, verifierFor.apply(algorithm)));
             finish(mine, new Snapshot(Map.copyOf(verifiers), now, now, false));
-            LOG.info("fetched {} signing keys from {}", verifiers.size(), jwksUri);
+            LOG.info("fetched {} signing keys from {}", verifiers.size(), location.describe());
+        } catch (KeySetLocation.UntrustedDocumentException e) {
+            finish(mine, new Snapshot(before.verifiers(), before.fetchedAt(), now, false));
+            LOG.warn("refusing the keys of {} (keeping {} cached keys; tokens with other kids are refused): {}",
+                    location.describe(), before.verifiers().size(), e.getMessage());
         } catch (IOException | RuntimeException e) {
             finish(mine, new Snapshot(before.verifiers(), before.fetchedAt(), now, true));
-            LOG.warn("cannot fetch the JWK Set from {} (keeping {} cached keys): {}", jwksUri,
+            LOG.warn("cannot fetch the JWK Set from {} (keeping {} cached keys): {}", location.describe(),
                     before.verifiers().size(), e.toString());
         }
     }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 
 /**
- * Where a trusted issuer's JWK Set comes from. The gateway's implementation is {@link HttpJwksSource}; tests
- * pass their own. Implementations are thread-safe.
+ * Where a trusted issuer's JWK Set (and its discovery document) comes from. The gateway's implementation is
+ * {@link HttpJwksSource}; tests pass their own. Implementations are thread-safe.
  */
 @FunctionalInterface
 public interface JwksSource {

@@ -4,6 +4,7 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.config.ConfigLoader;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * External token issuers ({@code auth.trusted-issuers}, e.g. an OIDC provider) and their keys, fetched from
- * each issuer's {@code jwks-uri} through {@link IssuerKeys}. A token from such an issuer must name a key of
+ * each issuer's {@code jwks-uri}, or, for an issuer configured without one, from the {@code jwks_uri} of its
+ * OpenID Connect discovery document ({@link OidcDiscovery}), through {@link IssuerKeys}. A token from such an issuer must name a key of
  * that issuer's set by {@code kid}; the key fixes the algorithm (RS256 or ES256), and the verifier requires
  * the issuer, the audience (the issuer's own {@code audience}, else {@code auth.audience}), {@code exp} and
  * {@code sub}, with {@code auth.leeway}. Each issuer has an alias that qualifies its subjects, and says whether
@@ -55,17 +57,21 @@ public final class TrustedIssuers {
         ExecutorService fetchers = config.trustedIssuers().isEmpty() ? null : fetchers(config.trustedIssuers().size());
         for (AuthConfig.TrustedIssuerConfig issuer : config.trustedIssuers()) {
             String audience = issuer.audience().orElse(config.audience());
-            String scheme = issuer.jwksUri().getScheme();
-            boolean loopbackHttp = "http".equalsIgnoreCase(scheme) && ConfigLoader.isLoopback(issuer.jwksUri().getHost());
+            URI fetchedFrom = issuer.jwksUri().orElseGet(issuer::discoveryUri);
+            String scheme = fetchedFrom.getScheme();
+            boolean loopbackHttp = "http".equalsIgnoreCase(scheme) && ConfigLoader.isLoopback(fetchedFrom.getHost());
+            String key = issuer.jwksUri().isPresent() ? "jwks-uri" : "issuer (found by discovery)";
             if (!"https".equalsIgnoreCase(scheme) && !loopbackHttp) {
                 throw new IllegalArgumentException("trusted issuer " + issuer.issuer()
-                        + ": jwks-uri must be https:// (plain http only for a loopback host), was " + issuer.jwksUri());
+                        + ": " + key + " must be https:// (plain http only for a loopback host), was " + fetchedFrom);
             }
             if (loopbackHttp) {
                 LOG.warn("trusted issuer {}: its keys are fetched over plain http from {}, accepted only because the "
-                        + "host is loopback", issuer.issuer(), issuer.jwksUri());
+                        + "host is loopback", issuer.issuer(), fetchedFrom);
             }
-            IssuerKeys keys = new IssuerKeys(issuer.jwksUri(), source,
+            KeySetLocation location = issuer.jwksUri().isPresent() ? KeySetLocation.fixed(fetchedFrom, source)
+                    : new OidcDiscovery(issuer.issuer(), fetchedFrom, source);
+            IssuerKeys keys = new IssuerKeys(location,
                     algorithm -> ((JWTVerifier.BaseVerification) JWT.require(algorithm)
                             .withIssuer(issuer.issuer())
                             .withAudience(audience)

@@ -65,7 +65,7 @@ public final class LoggingSetup {
         root.addAppender(console);
         // The access log, one line per request, never waits for the console: its lines are queued and written
         // by one thread in batches (same encoder, so the same lines), dropped and counted when the queue is full.
-        ch.qos.logback.classic.Logger access = context.getLogger(AccessLogFilter.LOGGER_NAME);
+        ch.qos.logback.classic.Logger access = context.getLogger(AccessLogStage.LOGGER_NAME);
         access.addAppender(asyncStdout(config.format(), context));
         access.setAdditive(false);
         // Jetty's client logs every header, Authorization included, at DEBUG: keep it above that.

@@ -18,6 +18,8 @@ public enum ProblemType {
     REQUEST_BLOCKED("request-blocked", 403, "Request blocked"),
     INSUFFICIENT_SCOPE("insufficient-scope", 403, "Insufficient scope"),
     FORBIDDEN("forbidden", 403, "Forbidden"),
+    /** A browser's cross-origin request from an origin, or with a method or headers, the route's CORS policy refuses. */
+    CORS_REFUSED("cors-refused", 403, "Cross-origin request refused"),
     NOT_FOUND("not-found", 404, "Not Found"),
     NO_ROUTE("no-route", 404, "No route"),
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method Not Allowed"),

@@ -1,6 +1,7 @@
 package io.portcullis.route;
 
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.cors.CorsHandler;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.chain.Stage;
@@ -24,15 +25,22 @@ import org.slf4j.LoggerFactory;
  * route than the one it matched ({@code /api/ADMIN} when {@code /api/admin} is a route); 400 {@code Bad
  * Request} when the query string cannot be forwarded as sent (not a valid URI query). Answers 404
  * {@code No route} when no route matches. The container's own decoding (servlet path, path info) is not used: Tomcat and Jetty differ in it.
- * Thread-safe.
+ * Then the route's CORS policy applies ({@link CorsHandler}): a preflight is answered here, before the WAF,
+ * authentication and rate limiting. Thread-safe.
  */
 public final class RouteStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(RouteStage.class);
 
     private final RouteTable table;
+    private final CorsHandler cors;
 
     public RouteStage(RouteTable table) {
+        this(table, CorsHandler.NONE);
+    }
+
+    public RouteStage(RouteTable table, CorsHandler cors) {
         this.table = table;
+        this.cors = cors;
     }
 
     @Override
@@ -74,7 +82,7 @@ public final class RouteStage implements Stage {
         }
         RequestAttributes.PATH.set(request, path);
         RequestAttributes.ROUTE.set(request, route.get());
-        chain.doFilter(request, response);
+        cors.doFilter(request, response, route.get().id(), route.get().isEndpoint(), chain);
     }
 
     /**

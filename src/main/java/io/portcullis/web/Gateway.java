@@ -12,6 +12,7 @@ import io.portcullis.chain.FilterStage;
 import io.portcullis.chain.Stage;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RouteConfig;
+import io.portcullis.cors.CorsHandler;
 import io.portcullis.direct.DirectResponseHandler;
 import io.portcullis.jwt.HttpJwksSource;
 import io.portcullis.jwt.JwtAuthenticator;
@@ -123,7 +124,7 @@ public final class Gateway implements AutoCloseable {
         stages.put(FilterStage.ACCESS_LOG, new AccessLogStage(
                 new ClientAddressResolver(config.gateway().trustedProxies(), config.gateway().clientAddressHeader()),
                 new HeaderRedactor(config.apiKeys().header()), List.of(new RequestMetrics(meters))));
-        stages.put(FilterStage.ROUTE, new RouteStage(table));
+        stages.put(FilterStage.ROUTE, new RouteStage(table, CorsHandler.create(config)));
         stages.put(FilterStage.WAF, WafStage.create(config.waf(), meters));
         // One rule for the rate-limit charge: the API-key and JWT stages count a request in the Redis round trip of
         // their own check (issued API key, token revocation), and the rate-limit stage answers from that count or

@@ -24,6 +24,8 @@ import java.util.concurrent.Executors;
  * <ul>
  *   <li>ending in {@code /stream}: streams the request body back as {@code application/octet-stream};
  *   <li>containing {@code /sleep}: waits {@link #SLEEP_MILLIS} before answering, to trip route timeouts;
+ *   <li>containing {@code /widen}: answers as below with CORS headers of its own that would widen any policy
+ *       ({@code Access-Control-Allow-Origin: *}, {@code -Allow-Methods: DELETE}) and {@code Vary: Accept-Encoding};
  *   <li>anything else: answers JSON describing what arrived (server name, method, raw path, query,
  *       headers with lower-case names, body size and a short body).
  * </ul>
@@ -103,6 +105,12 @@ final class TestUpstream implements AutoCloseable {
         // Upstream headers that the gateway must pass back unchanged, or must not (X-Request-Id).
         exchange.getResponseHeaders().set("X-Upstream", name);
         exchange.getResponseHeaders().set("X-Request-Id", "set-by-upstream");
+        if (path.contains("/widen")) {
+            exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+            exchange.getResponseHeaders().set("Access-Control-Allow-Methods", "DELETE");
+            exchange.getResponseHeaders().set("Access-Control-Allow-Headers", "x-admin");
+            exchange.getResponseHeaders().set("Vary", "Accept-Encoding");
+        }
         exchange.sendResponseHeaders(200, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

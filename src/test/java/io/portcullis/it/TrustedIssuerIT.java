@@ -49,6 +49,10 @@ class TrustedIssuerIT {
     private static final int PORT = Integer.getInteger("jwks.port", 0);
     private static final int DOWN_PORT = Integer.getInteger("jwks.down.port", 0);
     private static final String ISSUER = "http://127.0.0.1:" + PORT + "/realms/it";
+    /** Configured by {@code issuer} alone: its keys are found through its discovery document. */
+    private static final String DISCOVERED = "http://127.0.0.1:" + PORT + "/realms/discovered";
+    /** Configured by {@code issuer} alone, but its discovery document names {@link #DISCOVERED}. */
+    private static final String LIAR = "http://127.0.0.1:" + PORT + "/realms/liar";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -74,6 +78,20 @@ class TrustedIssuerIT {
                 }
             }
         });
+        // Discovery documents: "discovered" names itself and the keys above; "liar" names another issuer.
+        for (String realm : List.of("discovered", "liar")) {
+            jwks.createContext("/realms/" + realm + "/.well-known/openid-configuration", exchange -> {
+                try (exchange) {
+                    byte[] body = JSON.writeValueAsBytes(Map.of("issuer", DISCOVERED, "jwks_uri",
+                            "http://127.0.0.1:" + PORT + "/certs", "token_endpoint", DISCOVERED + "/token"));
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, body.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                }
+            });
+        }
         jwks.start();
     }
 
@@ -154,6 +172,22 @@ class TrustedIssuerIT {
         String ec = claims(ISSUER, "ec-1").sign(Algorithm.ECDSA256((ECPublicKey) EC_1.getPublic(),
                 (ECPrivateKey) EC_1.getPrivate()));
         assertEquals("it-idp:ext-ec-1", Http.upstreamHeader(Http.json(get(node, "/jwt/ext", ec)), "X-User-Id"));
+    }
+
+    @Order(1)
+    @OnEachNode
+    void discoveredIssuerWhenConfiguredByIssuerAloneThenTokensVerifiedWithTheKeysItsDocumentNames(GatewayNode node) {
+        HttpResponse<byte[]> response = get(node, "/jwt/discovered", claims(DISCOVERED, "rsa-1").sign(rs(RSA_1)));
+        assertEquals(200, response.statusCode(), () -> new String(response.body(), StandardCharsets.UTF_8));
+        assertEquals("discovered-idp:ext-rsa-1", Http.upstreamHeader(Http.json(response), "X-User-Id"));
+    }
+
+    @Order(1)
+    @OnEachNode
+    void discoveredIssuerWhenItsDocumentNamesAnotherIssuerThenTokensRefused401(GatewayNode node) {
+        String path = "/jwt/liar-" + UUID.randomUUID();
+        Http.assertProblem(get(node, path, claims(LIAR, "rsa-1").sign(rs(RSA_1))), 401, "Invalid token");
+        assertFalse(Upstreams.a().saw(path));
     }
 
     @Order(2)

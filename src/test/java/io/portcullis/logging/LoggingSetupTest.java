@@ -51,7 +51,7 @@ class LoggingSetupTest {
     void applyWhenNobodyConfiguredLogbackThenAccessLogWrittenByTheAsynchronousAppenderOnly() {
         assertTrue(LoggingSetup.apply(TEXT_WITH_LEVELS, null, bare));
 
-        ch.qos.logback.classic.Logger access = context.getLogger(AccessLogFilter.LOGGER_NAME);
+        ch.qos.logback.classic.Logger access = context.getLogger(AccessLogStage.LOGGER_NAME);
         assertTrue(access.getAppender(LoggingSetup.ACCESS_APPENDER) instanceof AsyncLineAppender);
         assertTrue(access.getAppender(LoggingSetup.ACCESS_APPENDER).isStarted());
         assertFalse(access.isAdditive(), "not written a second time, synchronously, by the root's console");
