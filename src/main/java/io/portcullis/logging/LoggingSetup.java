@@ -11,6 +11,8 @@ import io.portcullis.config.GatewayConfig.LoggingConfig;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +93,18 @@ public final class LoggingSetup {
         stdout.setName("access-stdout");
         stdout.setEncoder(encoder(format, context));
         stdout.setImmediateFlush(false);
-        stdout.setOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), STDOUT_BUFFER));
+        // Stopping the appender closes its stream: standard output is the container's, so closing stops at the buffer.
+        stdout.setOutputStream(new BufferedOutputStream(new FilterOutputStream(new FileOutputStream(FileDescriptor.out)) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        }, STDOUT_BUFFER));
         stdout.start();
         AsyncLineAppender async = new AsyncLineAppender();
         async.setContext(context);

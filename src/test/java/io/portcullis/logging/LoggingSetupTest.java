@@ -9,6 +9,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.read.ListAppender;
 import io.portcullis.config.GatewayConfig.LoggingConfig;
+import java.io.FileDescriptor;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -56,6 +57,16 @@ class LoggingSetupTest {
         assertTrue(access.getAppender(LoggingSetup.ACCESS_APPENDER).isStarted());
         assertFalse(access.isAdditive(), "not written a second time, synchronously, by the root's console");
         assertEquals(null, access.getLevel(), "the level still follows logging.level and logging.levels");
+    }
+
+    @Test
+    void applyWhenTheGatewaysLoggingStopsThenTheContainersStandardOutputStaysOpen() {
+        assertTrue(LoggingSetup.apply(TEXT_WITH_LEVELS, null, bare));
+
+        context.stop();
+
+        // Closing descriptor 1 would silence every later line of the container (and of other web applications).
+        assertTrue(FileDescriptor.out.valid(), "standard output was closed");
     }
 
     @Test
