@@ -19,7 +19,7 @@ class CorsConfigTest {
     private final ConfigLoader loader = new ConfigLoader(name -> null);
 
     private GatewayConfig parse(String yaml) {
-        return loader.parse("test.yaml", new ByteArrayInputStream((HEAD + yaml).getBytes(StandardCharsets.UTF_8)),
+        return loader.parse("test.yaml", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
                 Path.of("."));
     }
 
@@ -28,7 +28,7 @@ class CorsConfigTest {
     }
 
     private static String route(String cors) {
-        return "routes:\n  - { prefix: /api, upstream: \"http://127.0.0.1:1\"" + cors + " }\n";
+        return HEAD + "routes:\n  - { prefix: /api, upstream: \"http://127.0.0.1:1\"" + cors + " }\n";
     }
 
     @Test
@@ -56,7 +56,7 @@ class CorsConfigTest {
                   - { prefix: /off, upstream: "http://127.0.0.1:1", cors: off }
                   - { prefix: /false, upstream: "http://127.0.0.1:1", cors: false }
                   - { prefix: /own, upstream: "http://127.0.0.1:1", cors: { origins: ["https://b.example"] } }
-                """.substring(0));
+                """);
 
         CorsConfig defaults = config.gateway().cors().orElseThrow();
         assertEquals(List.of("authorization", "content-type"), defaults.headers());
@@ -88,9 +88,7 @@ class CorsConfigTest {
     void parseWhenGatewayCredentialsWithAnyOriginThenRefusedAtItsPath() {
         assertEquals(List.of("gateway.cors.credentials: cannot be true when origins holds *: browsers refuse "
                 + "credentials with any origin; list the origins instead"),
-                problems("gateway:\n  demo: true\n  cors: { origins: [\"*\"], credentials: true }\n"
-                        .replace("gateway: {demo: true}\n", "")).stream()
-                        .filter(p -> p.startsWith("gateway.cors")).toList());
+                problems("gateway:\n  demo: true\n  cors: { origins: [\"*\"], credentials: true }\n"));
     }
 
     @ParameterizedTest

@@ -152,6 +152,21 @@ class CorsIT {
     }
 
     @OnEachNode
+    void requestWhenTheWafBlocksItThen403ReadableByThePageAndAPreflightWithTheSamePathIsNotInspected(GatewayNode node) {
+        String path = "/cors/waf-" + UUID.randomUUID();
+        String attack = path + "?q=%3Cscript%3Ealert(document.cookie)%3C%2Fscript%3E";
+        HttpResponse<byte[]> blocked = get(node, attack, APP, freshAddress());
+        Http.assertProblem(blocked, 403, "Request blocked");
+        assertEquals(APP, header(blocked, "Access-Control-Allow-Origin"));
+        assertFalse(Upstreams.a().saw(path));
+
+        // A preflight carries no body and is answered before the WAF: it neither reaches nor alarms the upstream.
+        HttpResponse<byte[]> preflight = preflight(node, attack, APP, "GET", null, freshAddress());
+        assertEquals(204, preflight.statusCode());
+        assertFalse(Upstreams.a().saw(path));
+    }
+
+    @OnEachNode
     void authServiceWhenPreflightFromTheDefaultOriginThen204AndFromAnotherThen403(GatewayNode node) {
         String page = "http://127.0.0.1:" + Integer.getInteger("cors.page.port", 0);
         HttpResponse<byte[]> allowed = preflight(node, "/auth/login", page, "POST", "content-type", freshAddress());
