@@ -211,14 +211,20 @@ class AdminIT {
                 "/auth/admin;x=1/users", "/auth/admin/users;x=1", "/auth/admin/users/", "/auth/admin/%2e%2e/admin/users",
                 "/auth/admin/users%00", "/auth/admin/users/%252e%252e", "/x/../auth/admin/users");
         InetAddress loopback = InetAddress.getLoopbackAddress();
+        // Refused one way or another (400 bad path, 401/403 the admin check or the WAF, 404), never served, never 500.
         for (String path : spellings) {
             int asUser = Http.rawGet(loopback, node, path, Map.of("Authorization", bearer(user))).status();
-            assertTrue(asUser == 400 || asUser == 403 || asUser == 404, path + " as a user: " + asUser);
+            assertTrue(asUser >= 400 && asUser <= 404, path + " as a user: " + asUser);
             int asNobody = Http.rawGet(loopback, node, path, Map.of()).status();
-            assertTrue(asNobody == 400 || asNobody == 401 || asNobody == 404, path + " anonymously: " + asNobody);
+            assertTrue(asNobody >= 400 && asNobody <= 404, path + " anonymously: " + asNobody);
             int asAdmin = Http.rawGet(loopback, node, path, Map.of("Authorization", bearer(root))).status();
-            assertTrue(asAdmin == 200 || asAdmin == 400 || asAdmin == 404, path + " as the admin: " + asAdmin);
+            assertTrue(asAdmin == 200 || (asAdmin >= 400 && asAdmin <= 404), path + " as the admin: " + asAdmin);
         }
+        // The spelling the gateway resolves to the admin path is the admin API, with its own check.
+        assertEquals(200, Http.rawGet(loopback, node, "/auth/./admin/users?limit=1",
+                Map.of("Authorization", bearer(root))).status());
+        assertEquals(403, Http.rawGet(loopback, node, "/auth/./admin/users?limit=1",
+                Map.of("Authorization", bearer(user))).status());
     }
 
     @OnEachNode
