@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * no endpoint answers 500. Every request is first counted per client address ({@code auth.limits}, 429 with
  * the RateLimit fields); password hashing runs behind a bounded {@link HashQueue} (503 when it is full); login
  * attempts are counted before the password is checked ({@link LoginThrottle}). {@code /login} is also the
- * RFC 6749 token endpoint (form posts, {@code password} and {@code refresh_token} grants). Thread-safe.
+ * RFC 6749 token endpoint (form posts, {@code password} and {@code refresh_token} grants). The admin API
+ * ({@code /admin/...}) is {@link AdminEndpoints}, counted in the same per-address limit. Thread-safe.
  */
 public final class AuthEndpoint implements RouteHandler {
     /** Roles a user gets at registration. */
@@ -78,10 +79,23 @@ public final class AuthEndpoint implements RouteHandler {
     private final ApiKeyEndpoints apiKeys;
     private final RateLimiter limiter;
     private final HashQueue hashes;
+    /** The admin API; empty where it is not wired (it then answers 404 like any unknown sub-path). */
+    private final Optional<AdminEndpoints> admin;
+    private final Optional<AdminBootstrap> bootstrap;
 
     AuthEndpoint(AuthConfig config, CredentialChecker accounts, UserStore users, PasswordHasher hasher,
             SessionService sessions, TokenChecker tokens, LoginThrottle throttle, TokenEndpoints tokenEndpoints,
             ApiKeyEndpoints apiKeys, RateLimiter limiter, HashQueue hashes) {
+        this(config, accounts, users, hasher, sessions, tokens, throttle, tokenEndpoints, apiKeys, limiter, hashes,
+                Optional.empty(), Optional.empty());
+    }
+
+    AuthEndpoint(AuthConfig config, CredentialChecker accounts, UserStore users, PasswordHasher hasher,
+            SessionService sessions, TokenChecker tokens, LoginThrottle throttle, TokenEndpoints tokenEndpoints,
+            ApiKeyEndpoints apiKeys, RateLimiter limiter, HashQueue hashes, Optional<AdminEndpoints> admin,
+            Optional<AdminBootstrap> bootstrap) {
+        this.admin = admin;
+        this.bootstrap = bootstrap;
         this.config = config;
         this.accounts = accounts;
         this.users = users;
@@ -134,11 +148,17 @@ public final class AuthEndpoint implements RouteHandler {
                 gateway.redis().revocationOnFailure(), config.issuer());
         SessionService sessions = new SessionService(stores.sessions(), stores.revocations(),
                 new TokenIssuer(keys, config, clock), new RefreshTokens(), accounts, config, clock);
+        Optional<AdminBootstrap> bootstrap = config.users() == AuthConfig.UserSource.CONTAINER ? Optional.empty()
+                : Optional.of(new AdminBootstrap(config.bootstrapAdmin(), stores.users(), hasher, clock));
+        bootstrap.ifPresent(AdminBootstrap::ensure);
+        AdminEndpoints admin = new AdminEndpoints(stores.users(), stores.sessions(), stores.apiKeys(), sessions, tokens,
+                config.issuer(), config.users() != AuthConfig.UserSource.CONTAINER, new AdminAudit());
         return new AuthEndpoint(config, accounts, stores.users(), hasher, sessions, tokens,
                 new LoginThrottle(stores.loginAttempts(), config.limits().login()),
                 new TokenEndpoints(config, tokens, sessions, accounts),
                 new ApiKeyEndpoints(stores.apiKeys(), config.apiKeys(), clock),
-                stores.rateLimiter(gateway.rateLimits().algorithm()), HashQueue.of(config.maxConcurrentHashes()));
+                stores.rateLimiter(gateway.rateLimits().algorithm()), HashQueue.of(config.maxConcurrentHashes()),
+                Optional.of(admin), bootstrap);
     }
 
     private static void createDemoUser(UserStore users, PasswordHasher hasher) {
@@ -157,8 +177,13 @@ public final class AuthEndpoint implements RouteHandler {
         if (!withinLimit(request, response, ENDPOINTS_POLICY, config.limits().endpoints())) {
             return;
         }
+        bootstrap.ifPresent(AdminBootstrap::ensure);
         String path = RouteStage.path(request);
         String subPath = path.length() > config.path().length() ? path.substring(config.path().length()) : "/";
+        if (admin.isPresent() && AdminEndpoints.matches(subPath)) {
+            admin.get().handle(request, response, subPath);
+            return;
+        }
         Optional<Operation> operation = Optional.ofNullable(operations.get(subPath))
                 .or(() -> apiKeys.matchesOne(subPath)
                         ? Optional.of(new Operation(Map.of("DELETE", apiKeys::delete), true)) : Optional.empty());

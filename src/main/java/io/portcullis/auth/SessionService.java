@@ -107,12 +107,29 @@ final class SessionService {
 
     /** Ends every session of the user and revokes every token issued to them so far. */
     void endAll(String userId) {
-        for (Session session : Await.result(sessions.endAll(userId))) {
-            revokeAccessTokens(userId, session.sid());
-        }
         // Whole seconds, like iat: a token issued later in this second (a new login) stays valid; earlier
         // tokens of this second belong to the sessions just revoked one by one.
-        Await.result(revocations.revokeIssuedBefore(userId, Instant.ofEpochSecond(clock.instant().getEpochSecond())));
+        endAll(userId, Instant.ofEpochSecond(clock.instant().getEpochSecond()));
+    }
+
+    /**
+     * Ends every session of the user and revokes every token issued before {@code issuedBefore} (compared with
+     * {@code iat}, whole seconds): a moment after now also catches a token being signed right now.
+     *
+     * @return how many live sessions were ended
+     */
+    int endAll(String userId, Instant issuedBefore) {
+        List<Session> ended = Await.result(sessions.endAll(userId));
+        for (Session session : ended) {
+            revokeAccessTokens(userId, session.sid());
+        }
+        Await.result(revocations.revokeIssuedBefore(userId, issuedBefore));
+        return ended.size();
+    }
+
+    /** Now, for callers that pick a revocation moment relative to it. */
+    Instant now() {
+        return clock.instant();
     }
 
     void revokeAccessToken(String userId, String jti, Instant expiresAt) {

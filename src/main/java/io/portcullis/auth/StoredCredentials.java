@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Users of {@code auth.users: memory | redis}: looked up in the {@link UserStore} by canonical username,
  * password checked against the stored Argon2id hash; an unknown user costs one dummy verification, so the
- * timing does not tell whether the name exists. Thread-safe.
+ * timing does not tell whether the name exists. A disabled user is refused as a wrong password is, and is not
+ * {@link #find found}. Thread-safe.
  */
 final class StoredCredentials implements CredentialChecker {
     private final UserStore users;
@@ -25,7 +26,9 @@ final class StoredCredentials implements CredentialChecker {
             hasher.verifyAgainstDummy(password);
             return Optional.empty();
         }
-        if (!hasher.verify(password, user.get().passwordHash())) {
+        // A disabled account answers as a wrong password does (after the same work), so a login does not tell
+        // anyone but an admin that the account exists and is disabled.
+        if (!hasher.verify(password, user.get().passwordHash()) || user.get().disabled()) {
             return Optional.empty();
         }
         return Optional.of(account(user.get()));
@@ -38,7 +41,8 @@ final class StoredCredentials implements CredentialChecker {
 
     @Override
     public Optional<Account> find(String userId, List<String> tokenRoles) {
-        return Await.result(users.findById(userId)).map(StoredCredentials::account);
+        // A disabled account has no live account: its refresh is refused and its session ended.
+        return Await.result(users.findById(userId)).filter(user -> !user.disabled()).map(StoredCredentials::account);
     }
 
     private static Account account(User user) {

@@ -26,7 +26,8 @@ public record AuthConfig(
         List<ConsumerConfig> consumers,
         LimitsConfig limits,
         int maxConcurrentHashes,
-        ApiKeyIssuanceConfig apiKeys) {
+        ApiKeyIssuanceConfig apiKeys,
+        Optional<BootstrapAdminConfig> bootstrapAdmin) {
 
     /** {@code auth.max-concurrent-hashes} when not configured: derived from the heap ({@code 0}). */
     public static final int DERIVED_CONCURRENT_HASHES = 0;
@@ -37,6 +38,32 @@ public record AuthConfig(
         consumers = List.copyOf(consumers);
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(apiKeys, "apiKeys");
+        Objects.requireNonNull(bootstrapAdmin, "bootstrapAdmin");
+    }
+
+    /** As the canonical constructor, without a bootstrap admin. */
+    public AuthConfig(String path, String issuer, String audience, Algorithm algorithm,
+            List<SigningKeyConfig> signingKeys, Duration accessTtl, Duration refreshTtl, Duration idleTimeout,
+            Duration leeway, Duration refreshGrace, TokenCacheConfig tokenCache, UserSource users,
+            boolean registration, List<TrustedIssuerConfig> trustedIssuers, List<ConsumerConfig> consumers,
+            LimitsConfig limits, int maxConcurrentHashes, ApiKeyIssuanceConfig apiKeys) {
+        this(path, issuer, audience, algorithm, signingKeys, accessTtl, refreshTtl, idleTimeout, leeway, refreshGrace,
+                tokenCache, users, registration, trustedIssuers, consumers, limits, maxConcurrentHashes, apiKeys,
+                Optional.empty());
+    }
+
+    /**
+     * {@code auth.bootstrap-admin}: a user created at startup with the roles {@code user} and {@code admin} when no
+     * user of that name exists yet (an existing one is left as it is), so that the admin API has a first admin.
+     *
+     * @param username the username, normalised like any other
+     * @param password from {@code password-env} (or {@code password}), 8–1024 characters
+     */
+    public record BootstrapAdminConfig(String username, Secret password) {
+        public BootstrapAdminConfig {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(password, "password");
+        }
     }
 
     /** As the canonical constructor, with the default limits, hash concurrency and API-key rules. */

@@ -503,9 +503,49 @@ public final class ConfigLoader {
         AuthConfig.LimitsConfig limits = authLimits(s.section("limits"));
         int maxHashes = (int) s.integer("max-concurrent-hashes", AuthConfig.DERIVED_CONCURRENT_HASHES, 1, 1024);
         AuthConfig.ApiKeyIssuanceConfig apiKeys = apiKeyIssuance(s.section("api-keys"));
+        Optional<AuthConfig.BootstrapAdminConfig> bootstrapAdmin = s.has("bootstrap-admin")
+                ? bootstrapAdmin(s.section("bootstrap-admin"), users) : Optional.empty();
         s.finish();
         return new AuthConfig(path, issuer, audience, algorithm, keys, accessTtl, refreshTtl, idleTimeout, leeway,
-                refreshGrace, tokenCache, users, registration, issuers, consumers, limits, maxHashes, apiKeys);
+                refreshGrace, tokenCache, users, registration, issuers, consumers, limits, maxHashes, apiKeys,
+                bootstrapAdmin);
+    }
+
+    /** {@code auth.bootstrap-admin}: the first admin of stored users, its password from the environment. */
+    private Optional<AuthConfig.BootstrapAdminConfig> bootstrapAdmin(Section s, AuthConfig.UserSource users) {
+        String username = s.string("username", "");
+        if (username.isBlank()) {
+            s.problem("username", "required");
+        } else if (username.length() > 64 || !username.codePoints().allMatch(c -> c > 0x20 && !Character.isISOControl(c)
+                && !Character.isWhitespace(c))) {
+            s.problem("username", "must be 1-64 characters without spaces or control characters", s.raw("username"));
+        }
+        Optional<String> env = s.optionalString("password-env");
+        Optional<String> inline = s.optionalString("password");
+        Optional<Secret> password = Optional.empty();
+        if (env.isPresent() && inline.isPresent()) {
+            s.problem("password", "give either password-env or password, not both");
+        } else if (env.isPresent()) {
+            String value = environment.apply(env.get());
+            if (value == null || value.isEmpty()) {
+                s.problem("password-env", "environment variable " + env.get() + " is not set");
+            } else {
+                password = Optional.of(Secret.of(value));
+            }
+        } else if (inline.isPresent()) {
+            password = Optional.of(Secret.of(inline.get()));
+        } else {
+            s.problem("password-env", "required: the environment variable that holds the password");
+        }
+        password.map(p -> new String(p.bytes(), java.nio.charset.StandardCharsets.UTF_8))
+                .map(p -> p.codePointCount(0, p.length()))
+                .filter(length -> length < 8 || length > 1024)
+                .ifPresent(length -> s.problem("password", "must be 8-1024 characters, was " + length));
+        if (users == AuthConfig.UserSource.CONTAINER) {
+            s.problem("username", "auth.users is container: the container's realm manages users and their roles");
+        }
+        s.finish();
+        return password.filter(p -> !username.isBlank()).map(p -> new AuthConfig.BootstrapAdminConfig(username, p));
     }
 
     private static AuthConfig.LimitsConfig authLimits(Section s) {

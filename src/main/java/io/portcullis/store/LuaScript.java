@@ -29,6 +29,8 @@ record LuaScript(String name, String source, String sha1) {
     static final LuaScript REVOKE_MARK = load("revoke-mark");
     static final LuaScript REVOCATION_ACK = load("revocation-ack");
     static final LuaScript USER_CREATE = load("user-create");
+    static final LuaScript USER_UPDATE = load("user-update");
+    static final LuaScript ADMIN_RELEASE = load("admin-release");
     static final LuaScript SESSION_ROTATE = load("session-rotate");
     static final LuaScript DIRECT_GET = load("direct-get");
     static final LuaScript LOGIN_ATTEMPT = load("login-attempt");
@@ -73,7 +75,7 @@ record LuaScript(String name, String source, String sha1) {
 
     private static List<LuaScript> all() {
         List<LuaScript> all = new ArrayList<>(List.of(FIXED_WINDOW, SLIDING_WINDOW, TOKEN_BUCKET, REVOCATION_CHECK,
-                API_KEY_MATCH, REVOKE_BEFORE, REVOKE_MARK, REVOCATION_ACK, USER_CREATE, SESSION_ROTATE, DIRECT_GET, LOGIN_ATTEMPT, LOGIN_SUCCESS));
+                API_KEY_MATCH, REVOKE_BEFORE, REVOKE_MARK, REVOCATION_ACK, USER_CREATE, USER_UPDATE, ADMIN_RELEASE, SESSION_ROTATE, DIRECT_GET, LOGIN_ATTEMPT, LOGIN_SUCCESS));
         COMBINED.values().forEach(byCount -> all.addAll(byCount.values()));
         return List.copyOf(all);
     }

@@ -52,6 +52,16 @@ final class RedisKeys {
         return prefix + "user-id:" + id;
     }
 
+    /** Every username, in a sorted set of score 0 (listed in byte order with {@code ZRANGEBYLEX}). */
+    String usernames() {
+        return prefix + "usernames";
+    }
+
+    /** The ids of the enabled users holding the admin role: the last one cannot lose it. */
+    String admins() {
+        return prefix + "admins";
+    }
+
     String session(String sid) {
         return prefix + "session:{s:" + sid + "}";
     }

@@ -148,7 +148,7 @@ final class RevocationFeed implements AutoCloseable {
                 if (!behind.isEmpty()) {
                     LOG.warn("revocation {}: the mirrors of {} did not report it within {} ms; they are dropped and "
                             + "answer from Redis until they register again", target, behind, ACK_WAIT.toMillis());
-                    redis.call(c -> c.hdel(nodes, behind.toArray(String[]::new)));
+                    redis.call(nodes, c -> c.hdel(nodes, behind.toArray(String[]::new)));
                 }
                 done.complete(null);
             } else {
@@ -345,7 +345,7 @@ final class RevocationFeed implements AutoCloseable {
         closed = true;
         mirror.suspend();
         try {
-            redis.call(c -> c.hdel(nodes, nodeId)).get(1, TimeUnit.SECONDS);
+            redis.call(nodes, c -> c.hdel(nodes, nodeId)).get(1, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.debug("revocation mirror: could not leave the registry: {}", e.toString());
         }

@@ -46,6 +46,17 @@ class ConfigLoaderTest {
         org.junit.jupiter.api.Assertions.assertFalse(fromFile.toString().contains("s3cret"), fromFile.toString());
     }
 
+    @org.junit.jupiter.api.Test
+    void parseWhenBootstrapAdminThenPasswordFromEnvAndHiddenElseEmpty() {
+        AuthConfig auth = parse("gateway: {demo: true}\nauth: {bootstrap-admin: {username: ops, password-env: ALICE_SECRET}}")
+                .auth();
+        AuthConfig.BootstrapAdminConfig admin = auth.bootstrapAdmin().orElseThrow();
+        assertEquals("ops", admin.username());
+        assertEquals(SECRET_32, new String(admin.password().bytes(), StandardCharsets.UTF_8));
+        org.junit.jupiter.api.Assertions.assertFalse(admin.toString().contains(SECRET_32), admin.toString());
+        assertEquals(java.util.Optional.empty(), parse("gateway: {demo: true}").auth().bootstrapAdmin());
+    }
+
     private List<String> problems(String yaml) {
         return assertThrows(ConfigException.class, () -> parse(yaml)).problems();
     }
@@ -140,6 +151,27 @@ class ConfigLoaderTest {
                         "auth.consumers[1].key: is used twice (was \"alice\")"),
                 invalid("consumer algorithm", "auth: {consumers: [{key: alice, algorithm: RS256, secret-env: ALICE_SECRET}]}",
                         "auth.consumers[0].algorithm: consumers verify with a shared secret: only HS256 is supported"),
+                invalid("bootstrap admin without username", "auth: {bootstrap-admin: {password-env: ALICE_SECRET}}",
+                        "auth.bootstrap-admin.username: required"),
+                invalid("bootstrap admin username with space", "auth: {bootstrap-admin: {username: \"a b\", "
+                        + "password-env: ALICE_SECRET}}",
+                        "auth.bootstrap-admin.username: must be 1-64 characters without spaces or control characters "
+                                + "(was \"a b\")"),
+                invalid("bootstrap admin without password", "auth: {bootstrap-admin: {username: ops}}",
+                        "auth.bootstrap-admin.password-env: required: the environment variable that holds the password"),
+                invalid("bootstrap admin password twice", "auth: {bootstrap-admin: {username: ops, password-env: "
+                        + "ALICE_SECRET, password: \"long enough\"}}",
+                        "auth.bootstrap-admin.password: give either password-env or password, not both"),
+                invalid("bootstrap admin password env unset", "auth: {bootstrap-admin: {username: ops, password-env: NOT_SET}}",
+                        "auth.bootstrap-admin.password-env: environment variable NOT_SET is not set"),
+                invalid("bootstrap admin password short", "auth: {bootstrap-admin: {username: ops, password-env: SHORT_SECRET}}",
+                        "auth.bootstrap-admin.password: must be 8-1024 characters, was 4"),
+                invalid("bootstrap admin with container users", "auth: {users: container, bootstrap-admin: {username: ops, "
+                        + "password-env: ALICE_SECRET}}",
+                        "auth.bootstrap-admin.username: auth.users is container: the container's realm manages users "
+                                + "and their roles"),
+                invalid("bootstrap admin unknown key", "auth: {bootstrap-admin: {username: ops, password-env: ALICE_SECRET, "
+                        + "roles: [admin]}}", "auth.bootstrap-admin.roles: "),
                 invalid("consumer secret-env unset", "auth: {consumers: [{key: alice, secret-env: NOT_SET}]}",
                         "auth.consumers[0].secret-env: environment variable NOT_SET is not set"),
                 invalid("consumer secret given twice", "auth: {consumers: [{key: alice, secret-env: ALICE_SECRET, secret: "
