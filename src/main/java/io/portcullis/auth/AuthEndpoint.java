@@ -14,14 +14,13 @@ import io.portcullis.jwt.Verification;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.ratelimit.Decision;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 import io.portcullis.ratelimit.RateLimitFields;
 import io.portcullis.ratelimit.RateLimiter;
 import io.portcullis.route.RouteStage;
-import io.portcullis.route.RouteHandler;
-import io.portcullis.store.StoreUnavailableException;
-import io.portcullis.store.Stores;
+import io.portcullis.chain.RouteHandler;
+import io.portcullis.chain.StoreUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -111,12 +110,12 @@ public final class AuthEndpoint implements RouteHandler {
      * Builds the auth service from the configuration and the shared stores. In demo mode with in-memory
      * users, the demo user {@code alice} / {@code password123} is created.
      */
-    public static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, Stores stores, Clock clock) {
+    public static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, AuthStores stores, Clock clock) {
         return create(gateway, keys, stores, clock, new PasswordHasher());
     }
 
-    /** As {@link #create(GatewayConfig, SigningKeys, Stores, Clock)}, with a given hasher (tests use a cheap one). */
-    static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, Stores stores, Clock clock,
+    /** As {@link #create(GatewayConfig, SigningKeys, AuthStores, Clock)}, with a given hasher (tests use a cheap one). */
+    static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, AuthStores stores, Clock clock,
             PasswordHasher hasher) {
         AuthConfig config = gateway.auth();
         CredentialChecker accounts;
@@ -138,7 +137,7 @@ public final class AuthEndpoint implements RouteHandler {
                 new LoginThrottle(stores.loginAttempts(), config.limits().login()),
                 new TokenEndpoints(config, tokens, sessions, accounts),
                 new ApiKeyEndpoints(stores.apiKeys(), config.apiKeys(), clock),
-                stores.rateLimiter(gateway.rateLimits().algorithm()), HashQueue.of(config.maxConcurrentHashes()));
+                stores.rateLimiter(), HashQueue.of(config.maxConcurrentHashes()));
     }
 
     private static void createDemoUser(UserStore users, PasswordHasher hasher) {

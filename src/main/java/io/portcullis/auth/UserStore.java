@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
  * Users of the embedded auth service. Usernames are unique: {@link #create} is atomic, so of two nodes
  * registering the same username at once exactly one succeeds. Usernames are compared exactly; the caller
  * normalises them (NFKC, case rules) before every call. Calls complete exceptionally with
- * {@link io.portcullis.store.StoreUnavailableException} when the store cannot answer. Thread-safe.
+ * {@link io.portcullis.chain.StoreUnavailableException} when the store cannot answer. Thread-safe.
  */
 public interface UserStore {
 

@@ -2,9 +2,9 @@ package io.portcullis.jwt;
 
 import io.portcullis.chain.Identity;
 import io.portcullis.config.RedisConfig.FailurePolicy;
-import io.portcullis.ratelimit.Charge;
-import io.portcullis.ratelimit.Checked;
-import io.portcullis.ratelimit.Counted;
+import io.portcullis.quota.Charge;
+import io.portcullis.quota.Checked;
+import io.portcullis.quota.Counted;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;

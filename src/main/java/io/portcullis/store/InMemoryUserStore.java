@@ -2,6 +2,7 @@ package io.portcullis.store;
 
 import io.portcullis.auth.User;
 import io.portcullis.auth.UserStore;
+import io.portcullis.chain.StoreUnavailableException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -12,7 +12,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.portcullis.auth.AuthFixture.Answer;
-import io.portcullis.store.StoreUnavailableException;
+import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.testsupport.FakeRequest;
 import io.portcullis.testsupport.FakeResponse;
 import java.time.Duration;
@@ -416,7 +416,8 @@ class AuthEndpointTest {
                         + AuthFixture.CONFIG).getBytes(java.nio.charset.StandardCharsets.UTF_8)), java.nio.file.Path.of("."));
         AuthFixture fixture = new AuthFixture();
         try (io.portcullis.store.Stores down = io.portcullis.store.Stores.create(demo, fixture.clock)) {
-            AuthEndpoint endpoint = AuthEndpoint.create(demo, fixture.keys, down, fixture.clock, fixture.hasher);
+            AuthEndpoint endpoint = AuthEndpoint.create(demo, fixture.keys, down.auth(demo.rateLimits().algorithm()),
+                    fixture.clock, fixture.hasher);
             FakeResponse response = FakeResponse.create();
 
             endpoint.handle(AuthFixture.jsonRequest("POST", "/auth/login", credentials("alice", "password123")), response);

@@ -1,4 +1,4 @@
-package io.portcullis.store;
+package io.portcullis.chain;
 
 /**
  * The shared store could not answer: Redis is unreachable, timed out, or the circuit breaker is open; or
