@@ -7,6 +7,7 @@ import io.portcullis.config.AuthConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.config.RouteConfig;
+import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.BearerToken;
 import io.portcullis.jwt.SigningKeys;
 import io.portcullis.jwt.TokenVerifier;
@@ -192,7 +193,7 @@ public final class AuthEndpoint implements RouteHandler {
             LOG.warn("auth {} answered 503: {}", subPath, e.getMessage());
             ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
                     "The gateway's state store is unreachable; try again shortly.")
-                    .withHeader("Retry-After", TokenChecker.RETRY_AFTER_SECONDS));
+                    .withHeader("Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
         }
     }
 
@@ -243,7 +244,7 @@ public final class AuthEndpoint implements RouteHandler {
             HttpServletResponse response) throws IOException {
         BearerToken.Found found = BearerToken.from(request);
         if (found instanceof BearerToken.Found.Malformed malformed) {
-            ProblemWriter.write(request, response, TokenChecker.invalid(malformed.description()));
+            ProblemWriter.write(request, response, JwtChallenges.invalid(malformed.description()));
             return Optional.empty();
         }
         if (!(found instanceof BearerToken.Found.Present bearer)) {
@@ -398,7 +399,7 @@ public final class AuthEndpoint implements RouteHandler {
                 .orElseThrow(() -> new RequestFields.BadInput("Field 'refresh_token' is required."));
         SessionService.Refreshed result = sessions.refresh(presented);
         if (result instanceof SessionService.Refreshed.Refused refused) {
-            ProblemWriter.write(call.request(), call.response(), TokenChecker.invalid(refused.description()));
+            ProblemWriter.write(call.request(), call.response(), JwtChallenges.invalid(refused.description()));
             return;
         }
         writeTokens(call, ((SessionService.Refreshed.Issued) result).tokens());
@@ -433,7 +434,7 @@ public final class AuthEndpoint implements RouteHandler {
         io.portcullis.jwt.VerifiedToken token = call.token();
         Optional<Account> account = accounts.find(token.subject(), token.roles());
         if (account.isEmpty()) {
-            ProblemWriter.write(call.request(), call.response(), TokenChecker.invalid("The user no longer exists."));
+            ProblemWriter.write(call.request(), call.response(), JwtChallenges.invalid("The user no longer exists."));
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
