@@ -6,7 +6,7 @@ import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.IpRange;
 import io.portcullis.config.RouteConfig;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Proxy;
 import java.time.Clock;

@@ -2,13 +2,14 @@ package io.portcullis.apikey;
 
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.ratelimit.Charge;
+import io.portcullis.quota.Charge;
 import io.portcullis.ratelimit.Charges;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import io.portcullis.chain.Stage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -31,8 +32,6 @@ import java.util.Optional;
  * Redis round trip ({@link RequestAttributes#COUNTED}). Thread-safe.
  */
 public final class ApiKeyStage implements Stage {
-    /** While the key store is unreachable. */
-    static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
 
     private final String header;
     private final ApiKeyVerifier verifier;
@@ -84,7 +83,7 @@ public final class ApiKeyStage implements Stage {
                     "The API key is unknown or has been revoked.");
             case UNAVAILABLE -> ProblemWriter.write(request, response,
                     Problem.of(ProblemType.SERVICE_UNAVAILABLE, "API keys cannot be checked right now.")
-                            .withHeader("Retry-After", Long.toString(UNAVAILABLE_RETRY_AFTER_SECONDS)));
+                            .withHeader("Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
             case IDENTIFIED -> {
                 if (!permitted(route, check.identity())) {
                     ProblemWriter.write(request, response, ProblemType.INSUFFICIENT_SCOPE,

@@ -1,7 +1,7 @@
 package io.portcullis.apikey;
 
-import io.portcullis.ratelimit.Charge;
-import io.portcullis.ratelimit.Checked;
+import io.portcullis.quota.Charge;
+import io.portcullis.quota.Checked;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -10,7 +10,7 @@ import java.util.function.Function;
 /**
  * Issued API keys. Lookups go to the shared store on every request (nothing is cached in process), so a
  * revoked key stops working on every node at once. Calls complete exceptionally with
- * {@link io.portcullis.store.StoreUnavailableException} when the store cannot answer. Thread-safe.
+ * {@link io.portcullis.chain.StoreUnavailableException} when the store cannot answer. Thread-safe.
  */
 public interface ApiKeyStore {
 

@@ -2,9 +2,9 @@ package io.portcullis.apikey;
 
 import io.portcullis.chain.Identity;
 import io.portcullis.config.ApiKeysConfig;
-import io.portcullis.ratelimit.Charge;
-import io.portcullis.ratelimit.Checked;
-import io.portcullis.ratelimit.Counted;
+import io.portcullis.quota.Charge;
+import io.portcullis.quota.Checked;
+import io.portcullis.quota.Counted;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

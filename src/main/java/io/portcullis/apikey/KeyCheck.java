@@ -1,7 +1,7 @@
 package io.portcullis.apikey;
 
 import io.portcullis.chain.Identity;
-import io.portcullis.ratelimit.Counted;
+import io.portcullis.quota.Counted;
 import java.util.Objects;
 import java.util.Optional;
 

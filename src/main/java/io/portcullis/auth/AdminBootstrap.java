@@ -1,7 +1,7 @@
 package io.portcullis.auth;
 
 import io.portcullis.config.AuthConfig.BootstrapAdminConfig;
-import io.portcullis.store.StoreUnavailableException;
+import io.portcullis.chain.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -5,12 +5,13 @@ import io.portcullis.apikey.ApiKeyStore;
 import io.portcullis.chain.JsonResponses;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.jwt.BearerToken;
+import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.Verification;
 import io.portcullis.jwt.VerifiedToken;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.store.StoreUnavailableException;
+import io.portcullis.chain.StoreUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -94,7 +95,7 @@ final class AdminEndpoints {
             LOG.warn("admin {} answered 503: {}", subPath, e.getMessage());
             ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
                     "The gateway's state store is unreachable; try again shortly.")
-                    .withHeader("Retry-After", TokenChecker.RETRY_AFTER_SECONDS));
+                    .withHeader("Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
         } finally {
             audit.record(call.actor, call.action, call.target,
                     RequestAttributes.REQUEST_ID.get(request).orElse("-"), response.getStatus());
@@ -109,11 +110,11 @@ final class AdminEndpoints {
     private Optional<String> authorise(Call call) throws IOException {
         BearerToken.Found found = BearerToken.from(call.request);
         if (found instanceof BearerToken.Found.Malformed malformed) {
-            ProblemWriter.write(call.request, call.response, TokenChecker.invalid(malformed.description()));
+            ProblemWriter.write(call.request, call.response, JwtChallenges.invalid(malformed.description()));
             return Optional.empty();
         }
         if (!(found instanceof BearerToken.Found.Present bearer)) {
-            ProblemWriter.write(call.request, call.response, TokenChecker.missing());
+            ProblemWriter.write(call.request, call.response, JwtChallenges.missing());
             return Optional.empty();
         }
         Verification result = tokens.check(bearer.token());

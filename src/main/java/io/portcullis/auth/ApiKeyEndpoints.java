@@ -7,8 +7,8 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.exceptions.JWTDecodeException;
 import io.portcullis.chain.JsonResponses;
 import io.portcullis.config.AuthConfig;
+import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.BearerToken;
-import io.portcullis.problem.Problem;
 import io.portcullis.jwt.VerifiedToken;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
@@ -86,10 +86,9 @@ final class ApiKeyEndpoints {
         Instant now = Instant.ofEpochMilli(clock.millis());
         if (!recentlyAuthenticated(call, now)) {
             long maxAge = rules.reauth().toSeconds();
-            ProblemWriter.write(call.request(), call.response(), Problem.of(ProblemType.INSUFFICIENT_USER_AUTHENTICATION,
-                    "Minting an API key needs a password login within the last " + maxAge + " s; log in again.")
-                    .withHeader("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", "
-                            + "error_description=\"A more recent password login is required\", max_age=" + maxAge));
+            ProblemWriter.write(call.request(), call.response(), JwtChallenges.insufficientUserAuthentication(
+                    "Minting an API key needs a password login within the last " + maxAge + " s; log in again.",
+                    "A more recent password login is required", maxAge));
             return;
         }
         Set<String> held = new LinkedHashSet<>(caller.scopes());

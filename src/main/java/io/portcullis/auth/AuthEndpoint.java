@@ -7,6 +7,7 @@ import io.portcullis.config.AuthConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.config.RouteConfig;
+import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.BearerToken;
 import io.portcullis.jwt.SigningKeys;
 import io.portcullis.jwt.TokenVerifier;
@@ -14,14 +15,13 @@ import io.portcullis.jwt.Verification;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.ratelimit.Decision;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 import io.portcullis.ratelimit.RateLimitFields;
 import io.portcullis.ratelimit.RateLimiter;
 import io.portcullis.route.RouteStage;
-import io.portcullis.route.RouteHandler;
-import io.portcullis.store.StoreUnavailableException;
-import io.portcullis.store.Stores;
+import io.portcullis.chain.RouteHandler;
+import io.portcullis.chain.StoreUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -125,12 +125,12 @@ public final class AuthEndpoint implements RouteHandler {
      * Builds the auth service from the configuration and the shared stores. In demo mode with in-memory
      * users, the demo user {@code alice} / {@code password123} is created.
      */
-    public static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, Stores stores, Clock clock) {
+    public static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, AuthStores stores, Clock clock) {
         return create(gateway, keys, stores, clock, new PasswordHasher());
     }
 
-    /** As {@link #create(GatewayConfig, SigningKeys, Stores, Clock)}, with a given hasher (tests use a cheap one). */
-    static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, Stores stores, Clock clock,
+    /** As {@link #create(GatewayConfig, SigningKeys, AuthStores, Clock)}, with a given hasher (tests use a cheap one). */
+    static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, AuthStores stores, Clock clock,
             PasswordHasher hasher) {
         AuthConfig config = gateway.auth();
         CredentialChecker accounts;
@@ -157,8 +157,7 @@ public final class AuthEndpoint implements RouteHandler {
                 new LoginThrottle(stores.loginAttempts(), config.limits().login()),
                 new TokenEndpoints(config, tokens, sessions, accounts),
                 new ApiKeyEndpoints(stores.apiKeys(), config.apiKeys(), clock),
-                stores.rateLimiter(gateway.rateLimits().algorithm()), HashQueue.of(config.maxConcurrentHashes()),
-                Optional.of(admin), bootstrap);
+                stores.rateLimiter(), HashQueue.of(config.maxConcurrentHashes()), Optional.of(admin), bootstrap);
     }
 
     private static void createDemoUser(UserStore users, PasswordHasher hasher) {
@@ -218,7 +217,7 @@ public final class AuthEndpoint implements RouteHandler {
             LOG.warn("auth {} answered 503: {}", subPath, e.getMessage());
             ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
                     "The gateway's state store is unreachable; try again shortly.")
-                    .withHeader("Retry-After", TokenChecker.RETRY_AFTER_SECONDS));
+                    .withHeader("Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
         }
     }
 
@@ -269,7 +268,7 @@ public final class AuthEndpoint implements RouteHandler {
             HttpServletResponse response) throws IOException {
         BearerToken.Found found = BearerToken.from(request);
         if (found instanceof BearerToken.Found.Malformed malformed) {
-            ProblemWriter.write(request, response, TokenChecker.invalid(malformed.description()));
+            ProblemWriter.write(request, response, JwtChallenges.invalid(malformed.description()));
             return Optional.empty();
         }
         if (!(found instanceof BearerToken.Found.Present bearer)) {
@@ -424,7 +423,7 @@ public final class AuthEndpoint implements RouteHandler {
                 .orElseThrow(() -> new RequestFields.BadInput("Field 'refresh_token' is required."));
         SessionService.Refreshed result = sessions.refresh(presented);
         if (result instanceof SessionService.Refreshed.Refused refused) {
-            ProblemWriter.write(call.request(), call.response(), TokenChecker.invalid(refused.description()));
+            ProblemWriter.write(call.request(), call.response(), JwtChallenges.invalid(refused.description()));
             return;
         }
         writeTokens(call, ((SessionService.Refreshed.Issued) result).tokens());
@@ -459,7 +458,7 @@ public final class AuthEndpoint implements RouteHandler {
         io.portcullis.jwt.VerifiedToken token = call.token();
         Optional<Account> account = accounts.find(token.subject(), token.roles());
         if (account.isEmpty()) {
-            ProblemWriter.write(call.request(), call.response(), TokenChecker.invalid("The user no longer exists."));
+            ProblemWriter.write(call.request(), call.response(), JwtChallenges.invalid("The user no longer exists."));
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();

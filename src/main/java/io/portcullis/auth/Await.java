@@ -1,6 +1,6 @@
 package io.portcullis.auth;
 
-import io.portcullis.store.StoreUnavailableException;
+import io.portcullis.chain.StoreUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;

@@ -16,7 +16,7 @@ interface CredentialChecker {
      * @param username the login name after NFKC normalisation, case kept
      * @param canonical the same after the case rules of {@link Usernames}
      * @return the account when the password is right; empty for a wrong password or an unknown user
-     * @throws io.portcullis.store.StoreUnavailableException when the user store cannot answer
+     * @throws io.portcullis.chain.StoreUnavailableException when the user store cannot answer
      */
     Optional<Account> check(HttpServletRequest request, String username, String canonical, String password);
 

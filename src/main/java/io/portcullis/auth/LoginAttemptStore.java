@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
  * Backoff#base}), and each later one doubles it up to {@link Backoff#max}. An attempt refused for a back-off is
  * not counted, so refused traffic does not lengthen anyone's wait. Shared across nodes in Redis
  * ({@code login-attempt.lua}, {@code login-success.lua}); calls complete exceptionally with
- * {@link io.portcullis.store.StoreUnavailableException} when the store cannot answer. Thread-safe.
+ * {@link io.portcullis.chain.StoreUnavailableException} when the store cannot answer. Thread-safe.
  */
 public interface LoginAttemptStore {
 

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
  * {@code refresh-grace} ends the whole session. A session not refreshed for {@code idle-timeout} ends.
  * Ending a session here does not revoke its access tokens: the caller also calls
  * {@link io.portcullis.jwt.RevocationStore#revokeSession}. Calls complete exceptionally with
- * {@link io.portcullis.store.StoreUnavailableException} when the store cannot answer. Thread-safe.
+ * {@link io.portcullis.chain.StoreUnavailableException} when the store cannot answer. Thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2">RFC 9700 §4.14.2</a>
  */

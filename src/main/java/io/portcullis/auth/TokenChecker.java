@@ -1,6 +1,7 @@
 package io.portcullis.auth;
 
 import io.portcullis.config.RedisConfig.FailurePolicy;
+import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
 import io.portcullis.jwt.RevocationStore;
@@ -22,8 +23,6 @@ import java.util.Optional;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3">RFC 6750 §3</a>
  */
 final class TokenChecker {
-    static final String REALM = "portcullis";
-    static final String RETRY_AFTER_SECONDS = "5";
 
     private final TokenVerifier verifier;
     private final RevocationStore revocations;
@@ -75,21 +74,14 @@ final class TokenChecker {
 
     /** 401 without an error attribute: no credentials were sent (RFC 6750 §3.1). */
     static Problem missing() {
-        return Problem.of(ProblemType.TOKEN_MISSING, "Send an access token: Authorization: Bearer <token>.")
-                .withHeader("WWW-Authenticate", "Bearer realm=\"" + REALM + "\"");
+        return JwtChallenges.missing("Send an access token: Authorization: Bearer <token>.");
     }
 
     /** 401 {@code invalid_token} with the reason, or 503 with {@code Retry-After} when it could not be checked. */
     static Problem rejected(Verification.Rejected rejected) {
         if (rejected.failure() == Failure.UNAVAILABLE) {
-            return Problem.of(ProblemType.SERVICE_UNAVAILABLE, rejected.description())
-                    .withHeader("Retry-After", RETRY_AFTER_SECONDS);
+            return JwtChallenges.unavailable(rejected.description());
         }
-        return invalid(rejected.description());
-    }
-
-    static Problem invalid(String description) {
-        return Problem.of(ProblemType.INVALID_TOKEN, description).withHeader("WWW-Authenticate",
-                "Bearer error=\"invalid_token\", error_description=\"" + description.replaceAll("[\"\\\\]", "'") + "\"");
+        return JwtChallenges.invalid(rejected.description());
     }
 }

@@ -2,6 +2,7 @@ package io.portcullis.auth;
 
 import io.portcullis.chain.JsonResponses;
 import io.portcullis.config.AuthConfig;
+import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.TokenVerifier;
 import io.portcullis.jwt.Verification;
 import io.portcullis.jwt.VerifiedToken;
@@ -54,7 +55,7 @@ final class TokenEndpoints {
         }
         VerifiedToken verified = ((Verification.Verified) result).token();
         if (ownToken(verified) && accounts.find(verified.subject(), verified.roles()).isEmpty()) {
-            ProblemWriter.write(call.request(), call.response(), TokenChecker.invalid("The user no longer exists."));
+            ProblemWriter.write(call.request(), call.response(), JwtChallenges.invalid("The user no longer exists."));
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();

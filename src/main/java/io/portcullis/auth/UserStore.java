@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionStage;
  * normalises them (NFKC, case rules) before every call. The store keeps at least one active
  * {@link #ADMIN_ROLE admin} once there is one: a change that would take the role from the last enabled admin
  * (revoking it, disabling the account) is refused with {@link Change#LAST_ADMIN}, atomically across nodes.
- * Calls complete exceptionally with {@link io.portcullis.store.StoreUnavailableException} when the store cannot
+ * Calls complete exceptionally with {@link io.portcullis.chain.StoreUnavailableException} when the store cannot
  * answer. Thread-safe.
  */
 public interface UserStore {

@@ -777,7 +777,7 @@ public final class ConfigLoader {
     }
 
     /**
-     * Whether a prefix can match a canonical request path (io.portcullis.route.CanonicalPath): those are
+     * Whether a prefix can match a canonical request path (io.portcullis.chain.CanonicalPath): those are
      * decoded, so a prefix with {@code %} or {@code ;} would never match, and one with a dot-segment names no path.
      */
     private static boolean isCanonicalPrefix(String prefix) {

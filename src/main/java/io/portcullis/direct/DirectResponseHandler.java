@@ -5,14 +5,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.chain.JsonResponses;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.chain.TokenClaims;
 import io.portcullis.config.RouteConfig.DirectConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import io.portcullis.route.RouteStage;
-import io.portcullis.route.RouteHandler;
+import io.portcullis.chain.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -40,8 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class DirectResponseHandler implements RouteHandler {
     /** A bound on the wait for the store, above its own Redis timeout. */
     static final Duration STORE_TIMEOUT = Duration.ofSeconds(5);
-    /** Seconds a client is told to wait while the store is unreachable (the store re-probes faster). */
-    static final long RETRY_AFTER_SECONDS = 1;
     private static final String READ_METHODS = "GET, HEAD";
     private static final String ALL_METHODS = "GET, HEAD, PUT, DELETE";
     private static final Logger LOG = LoggerFactory.getLogger(DirectResponseHandler.class);
@@ -164,7 +163,7 @@ public final class DirectResponseHandler implements RouteHandler {
         }
         ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
                 "The data store cannot be reached right now.")
-                .withHeader("Retry-After", Long.toString(RETRY_AFTER_SECONDS)));
+                .withHeader("Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
         return null;
     }
 

@@ -2,9 +2,9 @@ package io.portcullis.jwt;
 
 import io.portcullis.chain.Identity;
 import io.portcullis.config.RedisConfig.FailurePolicy;
-import io.portcullis.ratelimit.Charge;
-import io.portcullis.ratelimit.Checked;
-import io.portcullis.ratelimit.Counted;
+import io.portcullis.quota.Charge;
+import io.portcullis.quota.Checked;
+import io.portcullis.quota.Counted;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -23,8 +23,6 @@ import java.util.function.Function;
  * Expected refusals are returned as {@link JwtDecision.Refused}, never thrown. Thread-safe.
  */
 public final class JwtAuthenticator {
-    /** Seconds a client is told to wait when revocation state cannot be read (the store re-probes faster). */
-    static final long REVOCATION_RETRY_AFTER_SECONDS = 1;
     /** Seconds a client is told to wait when an issuer's keys cannot be fetched: the re-fetch interval. */
     static final long KEYS_RETRY_AFTER_SECONDS = IssuerKeys.MIN_REFETCH_INTERVAL.toSeconds();
     /** A bound on the wait for a revocation answer, above the store's own Redis timeout. */
@@ -78,7 +76,7 @@ public final class JwtAuthenticator {
         Optional<String> revoked = refusal(checked.outcome());
         if (revoked.isPresent()) {
             return new JwtDecision.Refused(revoked.get().isEmpty()
-                    ? JwtChallenges.unavailable("Token revocation cannot be checked now.", REVOCATION_RETRY_AFTER_SECONDS)
+                    ? JwtChallenges.unavailable("Token revocation cannot be checked now.")
                     : JwtChallenges.invalid(revoked.get()));
         }
         if (!scoped) {

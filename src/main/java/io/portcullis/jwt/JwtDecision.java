@@ -2,7 +2,7 @@ package io.portcullis.jwt;
 
 import io.portcullis.chain.Identity;
 import io.portcullis.problem.Problem;
-import io.portcullis.ratelimit.Counted;
+import io.portcullis.quota.Counted;
 import java.util.Optional;
 
 /** What the JWT stage decided about one request: who is calling, or the problem to answer with. */

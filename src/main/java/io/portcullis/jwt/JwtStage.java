@@ -6,7 +6,7 @@ import io.portcullis.config.RouteConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.ratelimit.Charges;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import io.portcullis.chain.Stage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

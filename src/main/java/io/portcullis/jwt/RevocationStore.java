@@ -1,7 +1,7 @@
 package io.portcullis.jwt;
 
-import io.portcullis.ratelimit.Charge;
-import io.portcullis.ratelimit.Checked;
+import io.portcullis.quota.Charge;
+import io.portcullis.quota.Checked;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 
@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
  * <p>{@link #check} is the hot path: one call per authenticated request, one Redis round trip (a Lua
  * script), and it never completes exceptionally: when the store cannot answer it yields
  * {@link RevocationStatus#UNAVAILABLE}. The writes complete exceptionally with
- * {@link io.portcullis.store.StoreUnavailableException} when the store cannot take them.
+ * {@link io.portcullis.chain.StoreUnavailableException} when the store cannot take them.
  *
  * <p>Every key is grouped by subject so that the check touches one Redis Cluster slot: callers always pass
  * the token's {@code sub}.

@@ -5,7 +5,7 @@ import io.portcullis.chain.ClientAddressResolver;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.chain.RequestObserver;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import io.portcullis.chain.Stage;

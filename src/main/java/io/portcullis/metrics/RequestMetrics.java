@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.portcullis.chain.FilterStage;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.chain.RequestObserver;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;

@@ -4,7 +4,7 @@ import java.net.URI;
 
 /**
  * Builds the upstream URL of a request from the path the route stage decided (already percent-encoded, see
- * {@link io.portcullis.route.CanonicalPath#encodedAfter}) below the upstream's base path. The client's own
+ * {@link io.portcullis.chain.CanonicalPath#encodedAfter}) below the upstream's base path. The client's own
  * spelling of the path never reaches the upstream.
  */
 final class TargetPaths {

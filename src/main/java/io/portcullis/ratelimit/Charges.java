@@ -2,9 +2,11 @@ package io.portcullis.ratelimit;
 
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.config.RouteConfig;
-import io.portcullis.route.Route;
+import io.portcullis.quota.Charge;
+import io.portcullis.quota.Quota;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * Atomic counters that reset a fixed time after their first increment, for limits that are not per request,
  * such as failed logins per username and per client address. Calls complete exceptionally with
- * {@link io.portcullis.store.StoreUnavailableException} when the store cannot answer and
+ * {@link io.portcullis.chain.StoreUnavailableException} when the store cannot answer and
  * {@code redis.on-failure.rate-limit} is {@code deny}; under {@code allow} the Redis implementation counts in
  * process while Redis is unreachable. Thread-safe.
  */

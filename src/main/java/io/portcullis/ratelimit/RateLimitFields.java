@@ -1,5 +1,8 @@
 package io.portcullis.ratelimit;
 
+import io.portcullis.quota.Quota;
+import io.portcullis.quota.Decision;
+
 /**
  * The IETF RateLimit fields as Structured Field lists of one item each: {@code RateLimit-Policy:
  * "default";q=100;w=60} (the quota and its window in seconds) and {@code RateLimit: "default";r=42;t=17}

@@ -1,11 +1,14 @@
 package io.portcullis.ratelimit;
 
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Stage;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.chain.Stage;
+import io.portcullis.quota.Charge;
+import io.portcullis.quota.Counted;
+import io.portcullis.quota.Decision;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

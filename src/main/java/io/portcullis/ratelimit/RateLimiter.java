@@ -1,5 +1,7 @@
 package io.portcullis.ratelimit;
 
+import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 import java.util.concurrent.CompletionStage;
 
 /**

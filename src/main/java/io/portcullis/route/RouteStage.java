@@ -1,10 +1,12 @@
 package io.portcullis.route;
 
+import io.portcullis.chain.CanonicalPath;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
+import io.portcullis.chain.Stage;
 import io.portcullis.cors.CorsHandler;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.chain.Stage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

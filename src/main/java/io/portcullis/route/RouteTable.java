@@ -1,5 +1,7 @@
 package io.portcullis.route;
 
+import io.portcullis.chain.CanonicalPath;
+import io.portcullis.chain.Route;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

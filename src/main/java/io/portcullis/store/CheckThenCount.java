@@ -2,9 +2,9 @@ package io.portcullis.store;
 
 import io.lettuce.core.ScriptOutputType;
 import io.portcullis.config.RateLimitsConfig;
-import io.portcullis.ratelimit.Charge;
-import io.portcullis.ratelimit.Checked;
-import io.portcullis.ratelimit.Decision;
+import io.portcullis.quota.Charge;
+import io.portcullis.quota.Checked;
+import io.portcullis.quota.Decision;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package io.portcullis.store;
 
-import io.portcullis.ratelimit.Decision;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 
 /**
  * Fixed window, as {@code redis/fixed-window.lua}: the first request opens a window of the quota's length;

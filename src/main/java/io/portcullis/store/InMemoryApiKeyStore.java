@@ -2,6 +2,7 @@ package io.portcullis.store;
 
 import io.portcullis.apikey.ApiKey;
 import io.portcullis.apikey.ApiKeyStore;
+import io.portcullis.chain.StoreUnavailableException;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.portcullis.store;
 
+import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.direct.DirectStore;
 import io.portcullis.direct.DirectValue;
 import java.util.Map;

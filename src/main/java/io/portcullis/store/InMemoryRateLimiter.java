@@ -1,7 +1,7 @@
 package io.portcullis.store;
 
-import io.portcullis.ratelimit.Decision;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 import io.portcullis.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;

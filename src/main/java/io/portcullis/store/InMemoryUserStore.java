@@ -5,6 +5,7 @@ import io.portcullis.auth.UserStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.portcullis.chain.StoreUnavailableException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -1,7 +1,7 @@
 package io.portcullis.store;
 
-import io.portcullis.ratelimit.Decision;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 
 /**
  * The in-process twin of one rate-limit Lua script: given a bucket's state (null when new or expired), the

@@ -1,8 +1,8 @@
 package io.portcullis.store;
 
 import io.portcullis.config.RateLimitsConfig;
-import io.portcullis.ratelimit.Decision;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 import java.util.List;
 
 /**

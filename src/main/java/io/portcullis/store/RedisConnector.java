@@ -1,5 +1,6 @@
 package io.portcullis.store;
 
+import io.portcullis.chain.StoreUnavailableException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.SslOptions;

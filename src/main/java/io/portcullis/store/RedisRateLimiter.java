@@ -1,8 +1,8 @@
 package io.portcullis.store;
 
 import io.lettuce.core.ScriptOutputType;
-import io.portcullis.ratelimit.Decision;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 import io.portcullis.ratelimit.RateLimiter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,7 @@
 package io.portcullis.store;
 
 import io.portcullis.apikey.ApiKeyStore;
+import io.portcullis.auth.AuthStores;
 import io.portcullis.auth.LoginAttemptStore;
 import io.portcullis.auth.SessionStore;
 import io.portcullis.auth.UserStore;
@@ -193,6 +194,11 @@ public final class Stores implements AutoCloseable {
     /** The limiter for a configured algorithm, made once per algorithm. */
     public synchronized RateLimiter rateLimiter(RateLimitsConfig.Algorithm algorithm) {
         return limiters.computeIfAbsent(RateLimitAlgorithm.of(algorithm), limiterFactory);
+    }
+
+    /** The stores the auth service works on, its rate limiter counting with {@code algorithm}. */
+    public AuthStores auth(RateLimitsConfig.Algorithm algorithm) {
+        return new AuthStores(users(), sessions(), revocations(), loginAttempts(), apiKeys(), rateLimiter(algorithm));
     }
 
     /** Whether state is shared through Redis (false: this process only). */

@@ -1,7 +1,7 @@
 package io.portcullis.store;
 
-import io.portcullis.ratelimit.Decision;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 
 /**
  * Token bucket, as {@code redis/token-bucket.lua}: up to {@code limit} tokens, refilled evenly at

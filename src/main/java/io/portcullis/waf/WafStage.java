@@ -6,7 +6,7 @@ import io.portcullis.config.WafConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import io.portcullis.route.RouteStage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

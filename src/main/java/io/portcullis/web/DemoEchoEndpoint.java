@@ -2,7 +2,7 @@ package io.portcullis.web;
 
 import io.portcullis.chain.JsonResponses;
 import io.portcullis.route.RouteStage;
-import io.portcullis.route.RouteHandler;
+import io.portcullis.chain.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -32,7 +32,7 @@ import io.portcullis.proxy.GatewayProxyServlet;
 import io.portcullis.proxy.UpstreamPool;
 import io.portcullis.ratelimit.Charges;
 import io.portcullis.ratelimit.RateLimitStage;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import io.portcullis.route.RouteStage;
 import io.portcullis.route.RouteTable;
 import io.portcullis.store.Stores;
@@ -104,7 +104,8 @@ public final class Gateway implements AutoCloseable {
         endpoints.add(Route.endpoint("health", HealthEndpoint.PREFIX, new HealthEndpoint(
                 List.of(new StoreReadiness(stores), upstreamReadiness, shutdown))));
         endpoints.add(Route.endpoint("metrics", MetricsEndpoint.PREFIX, new MetricsEndpoint(meters)));
-        endpoints.add(Route.endpoint("auth", config.auth().path(), AuthEndpoint.create(config, keys, stores, clock)));
+        endpoints.add(Route.endpoint("auth", config.auth().path(), AuthEndpoint.create(config, keys,
+                stores.auth(config.rateLimits().algorithm()), clock)));
         endpoints.add(Route.endpoint("well-known", WellKnownEndpoint.PREFIX, new WellKnownEndpoint(keys, config.auth(),
                 config.gateway().publicUrl())));
         if (config.gateway().demo()) {

@@ -4,7 +4,7 @@ import io.portcullis.chain.RequestAttributes;
 import io.portcullis.logging.RequestIds;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;

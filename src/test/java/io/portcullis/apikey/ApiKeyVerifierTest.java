@@ -9,7 +9,7 @@ import static org.mockito.Mockito.when;
 
 import io.portcullis.chain.Identity;
 import io.portcullis.config.ApiKeysConfig;
-import io.portcullis.store.StoreUnavailableException;
+import io.portcullis.chain.StoreUnavailableException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

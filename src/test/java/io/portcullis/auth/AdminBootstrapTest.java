@@ -12,7 +12,7 @@ import static org.mockito.Mockito.when;
 import io.portcullis.config.AuthConfig.BootstrapAdminConfig;
 import io.portcullis.config.Secret;
 import io.portcullis.store.InMemoryUserStore;
-import io.portcullis.store.StoreUnavailableException;
+import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -402,7 +402,7 @@ class AdminEndpointsTest {
         String ivy = login("ivy", PASSWORD).text("access_token");
         assertEquals(200, admin("DELETE", "/users/" + rootId + "/roles/admin", ivy).status());
         // A second gateway on the same store (a restart) does not give the role back.
-        AuthEndpoint again = AuthEndpoint.create(fixture.config, fixture.keys, fixture.stores, fixture.clock,
+        AuthEndpoint again = AuthEndpoint.create(fixture.config, fixture.keys, fixture.stores.auth(fixture.config.rateLimits().algorithm()), fixture.clock,
                 fixture.hasher);
         assertNotEquals(null, again);
         assertEquals(List.of("user"), roles(admin("GET", "/users/" + rootId, ivy).body()));

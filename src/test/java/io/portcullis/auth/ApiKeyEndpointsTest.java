@@ -102,7 +102,7 @@ class ApiKeyEndpointsTest {
 
         assertEquals(401, answer.status());
         assertEquals("application/problem+json", answer.response().getContentType());
-        assertTrue(answer.header("WWW-Authenticate").startsWith("Bearer error=\"insufficient_user_authentication\""),
+        assertTrue(answer.header("WWW-Authenticate").startsWith("Bearer realm=\"portcullis\", error=\"insufficient_user_authentication\""),
                 answer.header("WWW-Authenticate"));
         assertTrue(auth.stores.apiKeys().listByOwner(userId()).toCompletableFuture().join().isEmpty());
     }

@@ -12,7 +12,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.portcullis.auth.AuthFixture.Answer;
-import io.portcullis.store.StoreUnavailableException;
+import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.testsupport.FakeRequest;
 import io.portcullis.testsupport.FakeResponse;
 import java.time.Duration;
@@ -251,7 +251,7 @@ class AuthEndpointTest {
         Answer reuse = auth.post("/refresh", "{\"refresh_token\":\"" + first + "\"}");
 
         assertProblem(reuse, 401, "already been used");
-        assertTrue(reuse.header("WWW-Authenticate").startsWith("Bearer error=\"invalid_token\""));
+        assertTrue(reuse.header("WWW-Authenticate").startsWith("Bearer realm=\"portcullis\", error=\"invalid_token\""));
         assertEquals(401, auth.post("/refresh", "{\"refresh_token\":\"" + refreshed.text("refresh_token") + "\"}").status());
         assertEquals(401, auth.get("/me", "Authorization", bearer(refreshed.text("access_token"))).status());
         assertEquals(401, auth.get("/me", "Authorization", bearer(login.text("access_token"))).status());
@@ -344,11 +344,12 @@ class AuthEndpointTest {
                 "WWW-Authenticate"));
         Answer garbage = auth.get("/me", "Authorization", "Bearer not.a.jwt");
         assertProblem(garbage, 401, "not a well-formed JWT");
-        assertEquals("Bearer error=\"invalid_token\", error_description=\"The token is not a well-formed JWT.\"",
+        assertEquals("Bearer realm=\"portcullis\", error=\"invalid_token\", "
+                + "error_description=\"The token is not a well-formed JWT.\"",
                 garbage.header("WWW-Authenticate"));
         Answer twoTokens = auth.get("/me", "Authorization", "Bearer first second");
         assertProblem(twoTokens, 401, "exactly one Bearer token");
-        assertTrue(twoTokens.header("WWW-Authenticate").startsWith("Bearer error=\"invalid_token\""));
+        assertTrue(twoTokens.header("WWW-Authenticate").startsWith("Bearer realm=\"portcullis\", error=\"invalid_token\""));
         assertProblem(auth.get("/me", "Authorization", "Bearer "), 401, "credential is empty");
         Answer refreshAsAccess = auth.get("/me", "Authorization",
                 bearer(auth.registerAndLogin("bob").text("refresh_token")));
@@ -394,7 +395,7 @@ class AuthEndpointTest {
         }
 
         assertEquals(503, response.getStatus());
-        assertEquals("5", response.getHeader("Retry-After"));
+        assertEquals("1", response.getHeader("Retry-After"));
     }
 
     @Test
@@ -416,7 +417,8 @@ class AuthEndpointTest {
                         + AuthFixture.CONFIG).getBytes(java.nio.charset.StandardCharsets.UTF_8)), java.nio.file.Path.of("."));
         AuthFixture fixture = new AuthFixture();
         try (io.portcullis.store.Stores down = io.portcullis.store.Stores.create(demo, fixture.clock)) {
-            AuthEndpoint endpoint = AuthEndpoint.create(demo, fixture.keys, down, fixture.clock, fixture.hasher);
+            AuthEndpoint endpoint = AuthEndpoint.create(demo, fixture.keys, down.auth(demo.rateLimits().algorithm()),
+                    fixture.clock, fixture.hasher);
             FakeResponse response = FakeResponse.create();
 
             endpoint.handle(AuthFixture.jsonRequest("POST", "/auth/login", credentials("alice", "password123")), response);

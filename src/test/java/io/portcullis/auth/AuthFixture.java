@@ -61,7 +61,7 @@ final class AuthFixture {
         stores = Stores.inMemory(clock, config.auth().refreshTtl().plus(config.auth().leeway()),
                 new SessionPolicy(config.auth().idleTimeout(), config.auth().refreshGrace()), 1000);
         keys = SigningKeys.load(config.auth(), config.gateway().demo(), config.source());
-        endpoint = AuthEndpoint.create(config, keys, stores, clock, hasher);
+        endpoint = AuthEndpoint.create(config, keys, stores.auth(config.rateLimits().algorithm()), clock, hasher);
     }
 
     /** A response and its JSON body (null when there is none). */

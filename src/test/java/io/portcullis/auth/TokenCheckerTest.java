@@ -7,6 +7,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.portcullis.config.RedisConfig.FailurePolicy;
+import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.RevocationStatus;
 import io.portcullis.jwt.RevocationStore;
 import io.portcullis.jwt.TokenVerifier;
@@ -42,7 +43,7 @@ class TokenCheckerTest {
         assertEquals(Verification.Failure.UNAVAILABLE, rejected.failure());
         Problem problem = TokenChecker.rejected(rejected);
         assertEquals(ProblemType.SERVICE_UNAVAILABLE, problem.type());
-        assertEquals("5", problem.headers().get("Retry-After"));
+        assertEquals("1", problem.headers().get("Retry-After"));
     }
 
     @Test
@@ -59,13 +60,13 @@ class TokenCheckerTest {
         Verification.Rejected rejected = assertInstanceOf(Verification.Rejected.class,
                 checker(FailurePolicy.DENY).check(token));
         assertEquals(Verification.Failure.REVOKED, rejected.failure());
-        assertEquals("Bearer error=\"invalid_token\", error_description=\"The token has been revoked.\"",
+        assertEquals("Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\"The token has been revoked.\"",
                 TokenChecker.rejected(rejected).headers().get("WWW-Authenticate"));
     }
 
     @Test
     void invalidWhenDescriptionHasQuotesThenQuotedStringStaysValid() {
-        assertEquals("Bearer error=\"invalid_token\", error_description=\"a 'b' c\"",
-                TokenChecker.invalid("a \"b\" c").headers().get("WWW-Authenticate"));
+        assertEquals("Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\"a 'b' c\"",
+                JwtChallenges.invalid("a \"b\" c").headers().get("WWW-Authenticate"));
     }
 }

@@ -16,7 +16,7 @@ import io.portcullis.config.CorsConfig;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import io.portcullis.route.RouteStage;
 import io.portcullis.route.RouteTable;
 import io.portcullis.testsupport.FakeRequest;

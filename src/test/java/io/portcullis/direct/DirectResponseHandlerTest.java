@@ -13,7 +13,7 @@ import io.portcullis.chain.TokenClaims;
 import io.portcullis.config.KeyTemplate;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.config.RouteConfig.DirectConfig;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import io.portcullis.store.InMemoryDirectStore;
 import io.portcullis.testsupport.FakeInputStream;
 import io.portcullis.testsupport.FakeRequest;

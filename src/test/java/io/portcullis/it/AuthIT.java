@@ -143,7 +143,7 @@ class AuthIT {
 
         HttpResponse<byte[]> refused = me(other(node), access);
         assertProblem(refused, 401, "Invalid token");
-        assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer error=\"invalid_token\""));
+        assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer realm=\"portcullis\", error=\"invalid_token\""));
     }
 
     @OnEachNode

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.portcullis.chain.FilterStage;
 import io.portcullis.chain.RequestAttributes;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import io.portcullis.testsupport.FakeRequest;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.portcullis.route.CanonicalPath;
+import io.portcullis.chain.CanonicalPath;
 import io.portcullis.testsupport.Bounded;
 import java.net.URI;
 import java.net.URLDecoder;

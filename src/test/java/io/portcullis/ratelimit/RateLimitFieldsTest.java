@@ -2,6 +2,8 @@ package io.portcullis.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.portcullis.chain.CanonicalPath;
+import io.portcullis.chain.Route;
+import io.portcullis.chain.RouteHandler;
 import io.portcullis.config.RouteConfig;
 import java.net.URI;
 import java.net.URLDecoder;

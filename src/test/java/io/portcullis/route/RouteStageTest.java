@@ -8,11 +8,12 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
+import io.portcullis.config.RouteConfig;
 import io.portcullis.testsupport.FakeRequest;
 import io.portcullis.testsupport.FakeResponse;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
-import io.portcullis.config.RouteConfig;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;

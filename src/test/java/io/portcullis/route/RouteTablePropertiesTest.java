@@ -3,6 +3,8 @@ package io.portcullis.route;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.portcullis.chain.Route;
+import io.portcullis.chain.RouteHandler;
 import io.portcullis.testsupport.Bounded;
 import java.util.Comparator;
 import java.util.List;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portcullis.apikey.ApiKey;
 import io.portcullis.apikey.ApiKeyStore;
-import io.portcullis.ratelimit.Charge;
-import io.portcullis.ratelimit.Checked;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Charge;
+import io.portcullis.quota.Checked;
+import io.portcullis.quota.Quota;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.portcullis.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.portcullis.ratelimit.Decision;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 import io.portcullis.ratelimit.RateLimiter;
 import io.portcullis.testsupport.MutableClock;
 import java.time.Duration;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
-import io.portcullis.ratelimit.Charge;
-import io.portcullis.ratelimit.Checked;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Charge;
+import io.portcullis.quota.Checked;
+import io.portcullis.quota.Quota;
 import io.portcullis.testsupport.RedisClusterRig;
 import io.portcullis.testsupport.RedisProcess;
 import io.portcullis.testsupport.RedisTls;

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
-import io.portcullis.ratelimit.Charge;
-import io.portcullis.ratelimit.Checked;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Charge;
+import io.portcullis.quota.Checked;
+import io.portcullis.quota.Quota;
 import io.portcullis.testsupport.RedisClusterRig;
 import io.portcullis.testsupport.RedisProcess;
 import io.portcullis.testsupport.RedisSentinelRig;

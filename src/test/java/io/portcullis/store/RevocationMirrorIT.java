@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
-import io.portcullis.ratelimit.Charge;
+import io.portcullis.quota.Charge;
 import io.portcullis.testsupport.CommandCalls;
 import io.portcullis.testsupport.RedisServerExtension;
 import java.time.Clock;
@@ -116,7 +116,7 @@ class RevocationMirrorIT {
         awaitCurrent(a.mirror());
         awaitCurrent(b.mirror());
 
-        Charge charge = new Charge("u:" + subject, "default", new io.portcullis.ratelimit.Quota(100, Duration.ofMinutes(1)));
+        Charge charge = new Charge("u:" + subject, "default", new io.portcullis.quota.Quota(100, Duration.ofMinutes(1)));
         Map<String, Long> calls = CommandCalls.during(REDIS.process(), () -> {
             try {
                 for (Node node : List.of(a, b)) {

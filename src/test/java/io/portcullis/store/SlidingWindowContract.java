@@ -2,8 +2,8 @@ package io.portcullis.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.portcullis.ratelimit.Decision;
-import io.portcullis.ratelimit.Quota;
+import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -14,7 +14,7 @@ import io.portcullis.chain.MissingAttributeException;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.config.WafConfig;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;

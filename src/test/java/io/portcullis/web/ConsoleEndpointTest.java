@@ -12,7 +12,7 @@ import io.portcullis.chain.FilterStage;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.route.Route;
+import io.portcullis.chain.Route;
 import io.portcullis.testsupport.FakeRequest;
 import io.portcullis.testsupport.FakeResponse;
 import jakarta.servlet.FilterChain;

@@ -1,4 +1,4 @@
-package io.portcullis.route;
+package io.portcullis.chain;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,4 +1,4 @@
-package io.portcullis.route;
+package io.portcullis.chain;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,4 +1,4 @@
-package io.portcullis.store;
+package io.portcullis.chain;
 
 /**
  * The shared store could not answer: Redis is unreachable, timed out, or the circuit breaker is open; or
@@ -7,6 +7,12 @@ package io.portcullis.store;
  * {@code redis.on-failure} policy. Made without a stack trace: it is an expected outcome.
  */
 public final class StoreUnavailableException extends RuntimeException {
+    /**
+     * The {@code Retry-After}, in seconds, of every 503 the gateway answers because a store did not answer (a
+     * token's revocation, an issued API key, a direct route's value, the auth service's state): the circuit
+     * breaker probes again within about this time.
+     */
+    public static final long RETRY_AFTER_SECONDS = 1;
 
     public StoreUnavailableException(String message) {
         super(message, null, false, false);

@@ -1,4 +1,4 @@
-package io.portcullis.route;
+package io.portcullis.chain;
 
 import io.portcullis.config.RouteConfig;
 import java.util.Optional;

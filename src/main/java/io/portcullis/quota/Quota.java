@@ -1,4 +1,4 @@
-package io.portcullis.ratelimit;
+package io.portcullis.quota;
 
 import java.time.Duration;
 
