@@ -1,6 +1,7 @@
 package io.portcullis.waf;
 
 import com.google.re2j.Pattern;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +43,26 @@ final class ProtocolChecks {
 
     private ProtocolChecks() {}
 
+    /**
+     * User agents known to send an empty {@code Accept} header: WebKit and Android HTTP stacks and the
+     * Business/Enterprise editions of some native clients — the same exceptions the CRS rule 920310 makes.
+     */
+    private static final List<String> EMPTY_ACCEPT_AGENTS = List.of("applewebkit", "android", "business", "enterprise",
+            "entreprise");
+
+    static boolean sendsEmptyAccept(String userAgent) {
+        if (userAgent == null) {
+            return false;
+        }
+        String agent = userAgent.toLowerCase(Locale.ROOT);
+        for (String known : EMPTY_ACCEPT_AGENTS) {
+            if (agent.contains(known)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static void check(WafRequest request, Map<ProtocolRule, String> anomalies) {
         boolean hasBody = request.bodyLength() > 0 || (request.body() != null && request.body().length > 0);
         String method = request.method().toUpperCase(Locale.ROOT);
@@ -60,7 +81,7 @@ final class ProtocolChecks {
             String value = header.getValue();
             switch (name) {
                 case "accept" -> {
-                    if (value.isBlank()) {
+                    if (value.isBlank() && !sendsEmptyAccept(request.header("User-Agent"))) {
                         anomalies.put(ProtocolRule.EMPTY_ACCEPT, "REQUEST_HEADERS:Accept");
                     }
                     com.google.re2j.Matcher charset = CHARSET.matcher(value);

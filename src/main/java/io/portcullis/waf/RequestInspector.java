@@ -159,9 +159,13 @@ public final class RequestInspector {
                     continue;
                 }
                 if (rule.matcher().test(forms.form(rule.transform()))) {
+                    if (MatchContext.ignored(rule, target, forms.form(Transform.TEXT), request)) {
+                        continue;
+                    }
                     if (contextual && LOOPBACK_RULES.contains(rule.id())) {
                         if (loopback < 0) {
-                            loopback = TextContext.isLoopbackCallback(forms.form(Transform.TEXT)) ? 1 : 0;
+                            String text = forms.form(Transform.TEXT);
+                            loopback = TextContext.isLoopbackCallback(text) || MatchContext.isLoopbackHost(text) ? 1 : 0;
                         }
                         if (loopback == 1) {
                             continue;

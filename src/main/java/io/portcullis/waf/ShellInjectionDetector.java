@@ -160,11 +160,74 @@ final class ShellInjectionDetector {
         if (name.endsWith(".exe")) {
             name = name.substring(0, name.length() - 4);
         }
+        if (WRAPPERS.contains(name) && i < n && value.charAt(i) == ' ' && wrapped(value, i + 1)) {
+            return true;
+        }
         if (!PROGRAMS.contains(name) || WORDS.contains(name) && lastSlash < 0 || i >= n - 1 || value.charAt(i) != ' ') {
             return false;
         }
         char a = value.charAt(i + 1);
         return a == '-' || a == '/' || a == '$' || value.startsWith("http://", i + 1) || value.startsWith("https://", i + 1);
+    }
+
+    /**
+     * Programs that run the command given after them ({@code time sh -c …}, {@code nohup nc …}, {@code timeout 5
+     * curl …}): what follows is read as a command line in its turn.
+     */
+    static final Set<String> WRAPPERS = Set.of("time", "sudo", "doas", "nohup", "env", "nice", "exec", "command",
+            "builtin", "xargs", "setsid", "stdbuf", "strace", "ltrace", "timeout", "chroot", "unbuffer");
+
+    /**
+     * After a wrapper: its options and numbers ({@code -n 5}, {@code 10s}) skipped, a known program that is not an
+     * everyday word (or is given by its path), followed by an option, a path, a variable, a URL or nothing.
+     */
+    private static boolean wrapped(String value, int from) {
+        int n = value.length();
+        int i = from;
+        for (int words = 0; words < 4 && i < n; words++) {
+            int end = i;
+            while (end < n && value.charAt(end) != ' ') {
+                end++;
+            }
+            if (end == i) {
+                return false;
+            }
+            char first = value.charAt(i);
+            if (first != '-' && !Character.isDigit(first)) {
+                break;
+            }
+            i = end + 1;
+        }
+        if (i >= n) {
+            return false;
+        }
+        int start = i;
+        int lastSlash = -1;
+        while (i < n && i < start + 64 && (Character.isLetterOrDigit(value.charAt(i)) || "/\\._-".indexOf(value.charAt(i)) >= 0)) {
+            if (value.charAt(i) == '/' || value.charAt(i) == '\\') {
+                lastSlash = i;
+            }
+            i++;
+        }
+        String name = value.substring(lastSlash >= 0 ? lastSlash + 1 : start, i);
+        if (name.endsWith(".exe")) {
+            name = name.substring(0, name.length() - 4);
+        }
+        if (!PROGRAMS.contains(name) || WORDS.contains(name) && lastSlash < 0) {
+            return false;
+        }
+        int j = i;
+        while (j < n && value.charAt(j) == ' ') {
+            j++;
+        }
+        if (j >= n) {
+            return true;
+        }
+        if (j == i) {
+            return false;
+        }
+        char a = value.charAt(j);
+        return a == '-' || a == '/' || a == '$' || value.startsWith("http://", j) || value.startsWith("https://", j);
     }
 
     /** Whether a known program is the command word starting at {@code from}. */

@@ -266,14 +266,37 @@ public final class TargetExtractor {
         }
     }
 
-    private static boolean hasUnsafeNameCharacter(String name) {
+    /**
+     * A quote, {@code =} or backslash in a part's name, or a {@code ;} that does not end a named character
+     * reference: a browser writes a name it cannot send as-is with HTML entities ({@code &acirc;},
+     * {@code &amp;}), whose {@code ;} belongs to the entity and cannot end the name's parameter.
+     */
+    static boolean hasUnsafeNameCharacter(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c == '"' || c == '\'' || c == ';' || c == '=' || c == '\\') {
+            if (c == '"' || c == '\'' || c == '=' || c == '\\' || c == ';' && !endsNamedEntity(name, i)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether the {@code ;} at {@code semicolon} ends a named character reference: {@code &} and 2–31 letters or digits, the first a letter. */
+    private static boolean endsNamedEntity(String name, int semicolon) {
+        int i = semicolon - 1;
+        while (i >= 0 && semicolon - i <= 32 && isAsciiLetterOrDigit(name.charAt(i))) {
+            i--;
+        }
+        int length = semicolon - i - 1;
+        return i >= 0 && name.charAt(i) == '&' && length >= 2 && length <= 31 && isAsciiLetter(name.charAt(i + 1));
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) {
+        return isAsciiLetter(c) || c >= '0' && c <= '9';
     }
 
     private static Charset charset(String contentType) {
