@@ -66,9 +66,12 @@ import org.slf4j.LoggerFactory;
  * a NOSCRIPT reply (Redis restarted, SCRIPT FLUSH) reloads the script and retries once. Meters: command
  * latency by outcome ({@code portcullis.redis.command.duration}), failures by reason
  * ({@code portcullis.redis.command.failures}: circuit-open, timeout, connection, error-reply) and the
- * breaker's state ({@code portcullis.redis.breaker.open}, 1 while open), and topology events
+ * breaker's state ({@code portcullis.redis.breaker.open}, 1 while open; in Cluster
+ * {@code portcullis.redis.breaker.open.primaries}, the primaries whose own breaker is open), and topology events
  * ({@code portcullis.redis.events}: moved, ask, topology-change, reconnect-attempt, primary-change). In Cluster
- * the slot map is refreshed periodically and on MOVED/ASK, and reads go to primaries; through Sentinel the
+ * a call on a key goes through the breaker of the primary serving the key's slot ({@link ShardBreakers}), so a
+ * dead primary refuses its own slots only; the slot map is refreshed periodically, on MOVED/ASK and while a
+ * primary's breaker is open, and reads go to primaries; through Sentinel the
  * primary is looked up again on each reconnection. The probe also records, for readiness, the Cluster state
  * and reachable primaries or the Sentinels' primary. Revocation writes may wait for replicas
  * ({@link #callDurably}) on a connection of their own. Thread-safe.
@@ -164,6 +167,9 @@ final class RedisConnector implements AutoCloseable {
         this.primaryChanges = eventCounter(meters, "primary-change");
         Gauge.builder("portcullis.redis.breaker.open", breaker, b -> b.allowsCalls() ? 0 : 1)
                 .description("1 while the Redis circuit breaker is open (calls fail fast), else 0")
+                .register(meters);
+        Gauge.builder("portcullis.redis.breaker.open.primaries", shardBreakers, s -> s.open().size())
+                .description("Redis Cluster: primaries whose own circuit breaker is open (their slots fail fast)")
                 .register(meters);
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 record LoadFigures(String topology, int requests, long millis, int errors, Map<String, Long> sent) {
     static final int WORKERS = 8;
-    static final int PER_WORKER = 100;
+    static final int PER_WORKER = 50;
     /** The route the loop uses; {@link TopologyIT} adds it to the nodes' configuration. */
     static final String ROUTE = "  - { prefix: /measured, id: measured, upstream: \"http://127.0.0.1:"
             + Integer.getInteger("upstream.a.port", 0) + "\", auth: jwt, rate-limit: { limit: 1000000, window: 60s } }";

@@ -268,7 +268,7 @@ class TopologyIT {
                 .path("sub").asText();
         RedisProcess primary = owner.of(subject);
 
-        record Answer(long startedMillis, long tookMillis, int status, String detail) {}
+        record Answer(long startedMillis, long tookMillis, int status, String detail, GatewayNode node) {}
         ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
         long begin = System.nanoTime();
@@ -281,7 +281,7 @@ class TopologyIT {
             Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) ->
                     answers.add(new Answer((started - begin) / 1_000_000, (System.nanoTime() - started) / 1_000_000,
                             response == null ? -1 : response.statusCode(), response == null ? String.valueOf(failure)
-                            : response.statusCode() == 503 ? response.body() : "")));
+                            : response.statusCode() == 503 ? response.body() : "", node)));
         }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
         long killedAt;
         try {
@@ -302,9 +302,11 @@ class TopologyIT {
         long from = unavailable.stream().mapToLong(Answer::startedMillis).min().orElse(killedAt);
         long to = unavailable.stream().mapToLong(Answer::startedMillis).max().orElse(killedAt);
         long slowest = all.stream().mapToLong(Answer::tookMillis).max().orElse(0);
-        all.stream().filter(answer -> answer.tookMillis() > 1000).limit(5).forEach(answer -> System.out.println(
-                "FAILOVER slow: started " + (answer.startedMillis() - killedAt) + " ms after the kill, took "
-                + answer.tookMillis() + " ms, status " + answer.status()));
+        all.stream().filter(answer -> answer.tookMillis() > 1000)
+                .sorted(java.util.Comparator.comparingLong(Answer::tookMillis).reversed()).limit(5)
+                .forEach(answer -> System.out.println("FAILOVER slow: started " + (answer.startedMillis() - killedAt)
+                        + " ms after the kill, took " + answer.tookMillis() + " ms, status " + answer.status() + ", on "
+                        + answer.node()));
         all.stream().filter(answer -> answer.status() == 503).limit(3).forEach(answer -> System.out.println(
                 "FAILOVER early 503: started " + (answer.startedMillis() - killedAt) + " ms after the kill"));
         long admitted = byStatus.getOrDefault(200, 0L);
