@@ -133,7 +133,8 @@ final class SessionService {
     }
 
     void revokeAccessToken(String userId, String jti, Instant expiresAt) {
-        Await.result(revocations.revokeToken(userId, jti, expiresAt));
+        // The verifier accepts a token until exp + leeway: the revocation must last as long.
+        Await.result(revocations.revokeToken(userId, jti, expiresAt.plus(config.leeway())));
     }
 
     private void revokeAccessTokens(String userId, String sid) {

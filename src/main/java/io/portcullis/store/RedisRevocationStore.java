@@ -101,7 +101,7 @@ final class RedisRevocationStore implements RevocationStore {
         if (feed == null) {
             return null;
         }
-        RevocationMirror mirror = feed.mirror();
+        RevocationMirror mirror = feed.start().mirror(); // a store that only wrote so far starts reading now
         if (mirror.current()) {
             return mirror.status(keys, token);
         }

@@ -71,6 +71,7 @@ final class RevocationFeed implements AutoCloseable {
     private final Counter reloads;
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
 
     RevocationFeed(RedisConnector redis, RedisKeys keys, RevocationMirror mirror, String nodeId, MeterRegistry meters) {
         this.redis = redis;
@@ -102,10 +103,12 @@ final class RevocationFeed implements AutoCloseable {
         reader.setDaemon(true);
     }
 
-    /** Starts reading in the background. */
+    /** Starts reading in the background (once; later calls do nothing). */
     RevocationFeed start() {
-        reader.start();
-        timer.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
+        if (started.compareAndSet(false, true) && !closed) {
+            reader.start();
+            timer.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
+        }
         return this;
     }
 

@@ -61,9 +61,13 @@ public final class Stores implements AutoCloseable {
         this.feed = feed;
     }
 
-    /** As {@link #create(GatewayConfig, Clock, MeterRegistry)}, its Redis meters recorded nowhere. */
+    /**
+     * As {@link #create(GatewayConfig, Clock, MeterRegistry)}, its Redis meters recorded nowhere, for tools and
+     * tests: its revocation mirror (if on) starts reading only when it first checks a token, so a process that
+     * only revokes never loads one (its revocations still wait for every node's mirror).
+     */
     public static Stores create(GatewayConfig config, Clock clock) {
-        return create(config, clock, new CompositeMeterRegistry());
+        return create(config, clock, new CompositeMeterRegistry(), false);
     }
 
     /**
@@ -72,6 +76,11 @@ public final class Stores implements AutoCloseable {
      * @param meters where the Redis connection's meters go (command latency, failures, breaker state)
      */
     public static Stores create(GatewayConfig config, Clock clock, MeterRegistry meters) {
+        return create(config, clock, meters, true);
+    }
+
+    /** @param loadMirror start the revocation mirror now (a gateway node), not at the first check */
+    private static Stores create(GatewayConfig config, Clock clock, MeterRegistry meters, boolean loadMirror) {
         AuthConfig auth = config.auth();
         Duration retention = revocationRetention(auth);
         SessionPolicy sessionPolicy = new SessionPolicy(auth.idleTimeout(), auth.refreshGrace());
@@ -88,6 +97,9 @@ public final class Stores implements AutoCloseable {
         // with the algorithm the rate-limit stage's limiter uses (see CheckThenCount).
         CheckThenCount counting = new CheckThenCount(redis, keys, config.rateLimits().algorithm());
         RevocationFeed feed = revocationFeed(config, redis, keys, clock, meters);
+        if (feed != null && loadMirror) {
+            feed.start();
+        }
         return new Stores(
                 new RedisRevocationStore(redis, keys, clock, retention, counting, feed),
                 new RedisVerifiedTokenStore(redis, keys, clock, VERIFIED_TOKEN_MAXIMUM_TTL),
@@ -106,7 +118,7 @@ public final class Stores implements AutoCloseable {
     }
 
     /**
-     * The revocation mirror's feed with {@code revocation.mirror: true}, started; null without it and in Redis
+     * The revocation mirror's feed with {@code revocation.mirror: true}, not started yet; null without it and in Redis
      * Cluster, where the stream and a subject's revocation keys are on different slots, so no one script can
      * write both (the checks then always go to Redis).
      */
@@ -122,17 +134,12 @@ public final class Stores implements AutoCloseable {
         }
         RevocationMirror mirror = new RevocationMirror(clock, InMemoryRevocationStore.DEFAULT_MAXIMUM_ENTRIES,
                 () -> redis.answeredWithin(RevocationFeed.HEARTBEAT_BOUND));
-        return new RevocationFeed(redis, keys, mirror, nodeId(), meters).start();
+        return new RevocationFeed(redis, keys, mirror, nodeId(), meters);
     }
 
+    /** Unique per process and start; no host name lookup (it may wait on DNS). */
     private static String nodeId() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "unknown";
-        }
-        return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        return ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID();
     }
 
     /** In-process stores only, for one node (and for tests). */

@@ -106,6 +106,17 @@ class TokenEndpointsTest {
     }
 
     @Test
+    void revokeWhenAccessTokenThenStillRevokedInTheLeewayAfterItsExp() {
+        assertEquals(200, auth.postForm("/revoke", Map.of("token", new String[] {access})).status());
+        Duration leeway = auth.config.auth().leeway();
+        assertTrue(leeway.toSeconds() >= 2, "the test needs a leeway to stand in");
+
+        auth.clock.advance(Duration.ofMinutes(15).plus(leeway).minusSeconds(1)); // past exp, the token still accepted
+
+        assertEquals(401, auth.get("/me", "Authorization", bearer(access)).status(), "revoked is revoked until the end");
+    }
+
+    @Test
     void revokeWhenRefreshTokenThenSessionEnds() {
         assertEquals(200, auth.post("/revoke", "{\"token\":\"" + refresh + "\",\"token_type_hint\":\"refresh_token\"}")
                 .status());

@@ -210,6 +210,8 @@ class ConfigLoaderTest {
                         "rate-limits.anonymous.limit: must be a whole number from 1 to 1000000000 (was 0)"),
                 invalid("rate limit algorithm", "rate-limits: {algorithm: leaky}",
                         "rate-limits.algorithm: must be one of fixed-window | sliding-window | token-bucket (was \"leaky\")"),
+                invalid("revocation mirror", "revocation: {mirror: \"yes\"}",
+                        "revocation.mirror: must be true or false (was \"yes\")"),
                 invalid("boolean", "rate-limits: {enabled: \"true\"}",
                         "rate-limits.enabled: must be true or false (was \"true\")"),
                 invalid("route prefix relative", "routes: [{prefix: api, upstream: \"http://a:1\"}]",
@@ -383,6 +385,12 @@ class ConfigLoaderTest {
         for (int i = 0; i < expected.size(); i++) {
             assertTrue(problems.get(i).startsWith(expected.get(i)), "expected " + expected.get(i) + "\nbut was " + problems.get(i));
         }
+    }
+
+    @Test
+    void parseWhenRevocationSectionAbsentOrSetThenMirrorFollows() {
+        assertTrue(parse("gateway: {demo: true}").revocation().mirror(), "on by default");
+        assertFalse(parse("gateway: {demo: true}\nrevocation: {mirror: false}").revocation().mirror());
     }
 
     @Test
