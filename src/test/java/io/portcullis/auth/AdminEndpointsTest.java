@@ -310,6 +310,27 @@ class AdminEndpointsTest {
         }
     }
 
+    /**
+     * A login whose password check passed just before the disable, and whose session and token are made just
+     * after it, in the same second: the token is revoked too (the subject's mark is the next whole second).
+     */
+    @Test
+    void doFilterWhenLoginCheckedBeforeDisableSignsAfterItThenTokenRefused() {
+        String id = register("olga");
+        Account checked = new Account(id, "olga", List.of("user"), false);
+        assertEquals(200, admin("POST", "/users/" + id + "/disable", root).status());
+        SessionService lateLogin = new SessionService(fixture.stores.sessions(), fixture.stores.revocations(),
+                new TokenIssuer(fixture.keys, fixture.config.auth(), fixture.clock), new RefreshTokens(),
+                new StoredCredentials(fixture.stores.users(), fixture.hasher), fixture.config.auth(), fixture.clock);
+        SessionService.TokenPair late = lateLogin.login(checked);
+        // What every route checks (the JWT stage): the shared revocation state, not the user store.
+        com.auth0.jwt.interfaces.DecodedJWT token = JWT.decode(late.accessToken());
+        assertTrue(fixture.stores.revocations().check(new io.portcullis.jwt.RevocationQuery(id,
+                java.util.Optional.of(token.getId()), java.util.Optional.of(token.getClaim("sid").asString()),
+                token.getIssuedAtAsInstant())).toCompletableFuture().join().revoked());
+        assertEquals(401, fixture.post("/refresh", "{\"refresh_token\":\"" + late.refreshToken() + "\"}").status());
+    }
+
     @Test
     void doFilterWhenAdminListsAndEndsSessionsThenThoseTokensStop() {
         String id = register("jack");
