@@ -94,7 +94,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenAdminListsUsersThenPagesByPrefixWithoutPasswordHashes() {
+    void handleWhenAdminListsUsersThenPagesByPrefixWithoutPasswordHashes() {
         for (String name : List.of("ann", "anna", "annabel", "bob")) {
             register(name);
         }
@@ -113,7 +113,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenAdminGetsOneUserThenViewWithoutHashAndUnknownIs404() {
+    void handleWhenAdminGetsOneUserThenViewWithoutHashAndUnknownIs404() {
         String id = register("carol");
         AuthFixture.Answer found = admin("GET", "/users/" + id, root);
         assertEquals(200, found.status());
@@ -125,7 +125,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenNoTokenOrMalformedThen401() {
+    void handleWhenNoTokenOrMalformedThen401() {
         AuthFixture.Answer missing = admin("GET", "/users", null);
         assertEquals(401, missing.status());
         assertEquals("Bearer realm=\"portcullis\"", missing.header("WWW-Authenticate"));
@@ -133,14 +133,14 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenApiKeyInsteadOfTokenThen401() {
+    void handleWhenApiKeyInsteadOfTokenThen401() {
         FakeRequest request = FakeRequest.of("GET", "/auth/admin/users");
         request.header("x-api-key", "pk_whatever-it-is");
         assertEquals(401, fixture.call(request).status());
     }
 
     @Test
-    void doFilterWhenOrdinaryUserThen403() {
+    void handleWhenOrdinaryUserThen403() {
         register("dave");
         String token = login("dave", PASSWORD).text("access_token");
         AuthFixture.Answer refused = admin("GET", "/users", token);
@@ -150,7 +150,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenConsumerTokenClaimsAdminThen403() {
+    void handleWhenConsumerTokenClaimsAdminThen403() {
         String rootId = idOf(root);
         for (String subject : List.of("partner", rootId)) {
             String consumer = JWT.create().withIssuer("partner").withSubject(subject).withAudience("api")
@@ -163,7 +163,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenForeignIssuerClaimsAdminThenRefused() {
+    void handleWhenForeignIssuerClaimsAdminThenRefused() {
         String foreign = JWT.create().withIssuer("https://idp.example").withSubject(idOf(root)).withAudience("api")
                 .withIssuedAt(AuthFixture.START).withExpiresAt(AuthFixture.START.plusSeconds(300)).withJWTId("f1")
                 .withClaim("roles", List.of("admin")).withClaim("typ", "access")
@@ -172,7 +172,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenAdminRoleRevokedThenOldTokenRefusedAtOnce() {
+    void handleWhenAdminRoleRevokedThenOldTokenRefusedAtOnce() {
         String eveId = register("eve");
         String eve = grantAdmin(eveId);
         assertEquals(200, admin("GET", "/users", eve).status());
@@ -182,7 +182,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenDisabledThenLoginAnswersAsWrongPasswordAndSessionsEnd() {
+    void handleWhenDisabledThenLoginAnswersAsWrongPasswordAndSessionsEnd() {
         String id = register("frank");
         AuthFixture.Answer tokens = login("frank", PASSWORD);
         String access = tokens.text("access_token");
@@ -210,7 +210,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenDisabledThenApiKeysRevoked() {
+    void handleWhenDisabledThenApiKeysRevoked() {
         String id = register("gina");
         String access = login("gina", PASSWORD).text("access_token");
         AuthFixture.Answer minted = fixture.post("/api-keys", "{\"name\":\"k\"}", "Authorization", bearer(access));
@@ -224,7 +224,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenRoleGrantedThenEffectiveAtNextRefreshOrAtOnceWithRevokeTokens() {
+    void handleWhenRoleGrantedThenEffectiveAtNextRefreshOrAtOnceWithRevokeTokens() {
         String id = register("hank");
         AuthFixture.Answer tokens = login("hank", PASSWORD);
         AuthFixture.Answer granted = admin("PUT", "/users/" + id + "/roles/orders", root);
@@ -248,7 +248,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenLastAdminRemovesOwnRoleOrDisablesSelfThen409() {
+    void handleWhenLastAdminRemovesOwnRoleOrDisablesSelfThen409() {
         String rootId = idOf(root);
         assertEquals(409, admin("DELETE", "/users/" + rootId + "/roles/admin", root).status());
         assertEquals(409, admin("POST", "/users/" + rootId + "/disable", root).status());
@@ -261,7 +261,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenTwoAdminsRemoveEachOtherAtOnceThenOneAdminRemains() throws Exception {
+    void handleWhenTwoAdminsRemoveEachOtherAtOnceThenOneAdminRemains() throws Exception {
         String ivyId = register("ivy");
         grantAdmin(ivyId);
         String rootId = idOf(root);
@@ -285,7 +285,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenDisableRacesRefreshThenNoTokenOfTheUserWorksAfterwards() throws Exception {
+    void handleWhenDisableRacesRefreshThenNoTokenOfTheUserWorksAfterwards() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 20; round++) {
@@ -310,8 +310,29 @@ class AdminEndpointsTest {
         }
     }
 
+    /**
+     * A login whose password check passed just before the disable, and whose session and token are made just
+     * after it, in the same second: the token is revoked too (the subject's mark is the next whole second).
+     */
     @Test
-    void doFilterWhenAdminListsAndEndsSessionsThenThoseTokensStop() {
+    void handleWhenLoginCheckedBeforeDisableSignsAfterItThenTokenRefused() {
+        String id = register("olga");
+        Account checked = new Account(id, "olga", List.of("user"), false);
+        assertEquals(200, admin("POST", "/users/" + id + "/disable", root).status());
+        SessionService lateLogin = new SessionService(fixture.stores.sessions(), fixture.stores.revocations(),
+                new TokenIssuer(fixture.keys, fixture.config.auth(), fixture.clock), new RefreshTokens(),
+                new StoredCredentials(fixture.stores.users(), fixture.hasher), fixture.config.auth(), fixture.clock);
+        SessionService.TokenPair late = lateLogin.login(checked);
+        // What every route checks (the JWT stage): the shared revocation state, not the user store.
+        com.auth0.jwt.interfaces.DecodedJWT token = JWT.decode(late.accessToken());
+        assertTrue(fixture.stores.revocations().check(new io.portcullis.jwt.RevocationQuery(id,
+                java.util.Optional.of(token.getId()), java.util.Optional.of(token.getClaim("sid").asString()),
+                token.getIssuedAtAsInstant())).toCompletableFuture().join().revoked());
+        assertEquals(401, fixture.post("/refresh", "{\"refresh_token\":\"" + late.refreshToken() + "\"}").status());
+    }
+
+    @Test
+    void handleWhenAdminListsAndEndsSessionsThenThoseTokensStop() {
         String id = register("jack");
         AuthFixture.Answer first = login("jack", PASSWORD);
         AuthFixture.Answer second = login("jack", PASSWORD);
@@ -330,7 +351,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenAdminRevokesAnotherUsersKeyThenGoneAndUnknownIs404() {
+    void handleWhenAdminRevokesAnotherUsersKeyThenGoneAndUnknownIs404() {
         String id = register("kate");
         String access = login("kate", PASSWORD).text("access_token");
         String keyId = fixture.post("/api-keys", "{\"name\":\"k\"}", "Authorization", bearer(access)).text("id");
@@ -340,7 +361,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenBadInputThen400AndNothingChanges() {
+    void handleWhenBadInputThen400AndNothingChanges() {
         String id = register("liam");
         assertEquals(400, admin("GET", "/users", "limit=0", root).status());
         assertEquals(400, admin("GET", "/users", "limit=201", root).status());
@@ -362,7 +383,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenUnknownPathOrMethodThen404Or405() {
+    void handleWhenUnknownPathOrMethodThen404Or405() {
         assertEquals(404, admin("GET", "", root).status());
         assertEquals(404, admin("GET", "/", root).status());
         assertEquals(404, admin("GET", "/users/x/y/z/w", root).status());
@@ -375,7 +396,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenAdminActsThenOneAuditLinePerRequest() {
+    void handleWhenAdminActsThenOneAuditLinePerRequest() {
         String id = register("mona");
         auditLines.list.clear();
         admin("POST", "/users/" + id + "/disable", root);
@@ -395,7 +416,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void doFilterWhenBootstrapAdminExistsThenLeftAsItIs() {
+    void handleWhenBootstrapAdminExistsThenLeftAsItIs() {
         String rootId = idOf(root);
         String ivyId = register("ivy");
         grantAdmin(ivyId);
