@@ -8,8 +8,12 @@ package io.portcullis.config;
  *     docs/revocation.md). Only with Redis, and not in Redis Cluster, where the checks always go to Redis.
  */
 public record RevocationConfig(boolean mirror) {
-    /** On: a revocation check costs no round trip, a revocation call about one more (see docs/revocation.md). */
-    public static final boolean DEFAULT_MIRROR = true;
+    /**
+     * Off: with the mirror a Redis outage is noticed only when the stream connection's close is read, so the
+     * first checks after Redis goes away may still be answered from the mirror instead of by
+     * {@code redis.on-failure.revocation} (see docs/revocation.md).
+     */
+    public static final boolean DEFAULT_MIRROR = false;
 
     public static RevocationConfig defaults() {
         return new RevocationConfig(DEFAULT_MIRROR);

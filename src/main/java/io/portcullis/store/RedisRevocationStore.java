@@ -102,7 +102,7 @@ final class RedisRevocationStore implements RevocationStore {
             return null;
         }
         RevocationMirror mirror = feed.start().mirror(); // a store that only wrote so far starts reading now
-        if (mirror.current()) {
+        if (mirror.current() && feed.connectionOpen()) {
             return mirror.status(keys, token);
         }
         feed.onFallback();

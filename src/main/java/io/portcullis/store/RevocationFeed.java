@@ -116,6 +116,15 @@ final class RevocationFeed implements AutoCloseable {
         return mirror;
     }
 
+    /**
+     * Whether the stream connection is up as Lettuce last saw it: a Redis that went away is noticed here as
+     * soon as the connection's close is read, before the blocked XREAD's failure reaches the reader thread.
+     */
+    boolean connectionOpen() {
+        StatefulRedisConnection<String, String> open = connection;
+        return open != null && open.isOpen();
+    }
+
     /** Counts one check that went to Redis because the mirror was not current. */
     void onFallback() {
         fallbacks.increment();

@@ -389,8 +389,8 @@ class ConfigLoaderTest {
 
     @Test
     void parseWhenRevocationSectionAbsentOrSetThenMirrorFollows() {
-        assertTrue(parse("gateway: {demo: true}").revocation().mirror(), "on by default");
-        assertFalse(parse("gateway: {demo: true}\nrevocation: {mirror: false}").revocation().mirror());
+        assertFalse(parse("gateway: {demo: true}").revocation().mirror(), "off by default");
+        assertTrue(parse("gateway: {demo: true}\nrevocation: {mirror: true}").revocation().mirror());
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,6 +29,9 @@ import org.junit.jupiter.api.Timeout;
  * script per request left is the rate-limit count).
  */
 @GatewayIT
+@Disabled("needs revocation.mirror: true on the Maven-started nodes; the shared it-config keeps the default (false) "
+        + "because with the mirror JwtIT.jwtRouteWhenRedisDownThen503RetryAfterAndRecovers races the stream "
+        + "connection's close (docs/revocation.md); run it with revocation: {mirror: true} added to it-config")
 class RevocationMirrorNodesIT {
     private static final int TRIALS = 10_000;
     private static final int THREADS = 8;
