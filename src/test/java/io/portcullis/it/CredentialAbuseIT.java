@@ -56,6 +56,7 @@ class CredentialAbuseIT {
         assertEquals(201, post(node, "/register", credentials(username, PASSWORD)).statusCode());
         String address = forwardedFor();
         List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
+        long started = System.nanoTime();
         for (int i = 0; i < 50; i++) {
             GatewayNode target = i % 2 == 0 ? node : other(node);
             String password = i == 25 ? PASSWORD : "wrong password " + i;
@@ -69,7 +70,12 @@ class CredentialAbuseIT {
         for (CompletableFuture<HttpResponse<byte[]>> answer : answers) {
             byStatus.merge(answer.get(120, TimeUnit.SECONDS).statusCode(), 1, Integer::sum);
         }
-        System.out.println("50 parallel logins on " + node.name() + " and " + other(node).name() + ": " + byStatus);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.println("50 parallel logins on " + node.name() + " and " + other(node).name() + " in "
+                + String.format("%.1f s", seconds) + ": " + byStatus);
+        // Past the free attempts one more is let through after 1 s, the next after 2 s more, then 4 s …: on a slow
+        // machine the burst outlasts the first back-offs, and those attempts are evaluated by design.
+        int afterBackoffs = (int) Math.floor(Math.log(seconds + 1) / Math.log(2));
 
         // 429: a back-off refused it before any password was checked; 503: the hash queue was full (the attempt was
         // not checked and its count taken back). Only 401 and 200 are evaluated passwords.
@@ -77,8 +83,8 @@ class CredentialAbuseIT {
         int evaluated = wrongEvaluated + byStatus.getOrDefault(200, 0);
         assertEquals(50, evaluated + byStatus.getOrDefault(429, 0) + byStatus.getOrDefault(503, 0),
                 byStatus::toString);
-        assertTrue(wrongEvaluated <= FREE_ATTEMPTS, byStatus::toString);
-        assertTrue(evaluated <= FREE_ATTEMPTS + 1, byStatus::toString);
+        assertTrue(wrongEvaluated <= FREE_ATTEMPTS + afterBackoffs, byStatus::toString);
+        assertTrue(evaluated <= FREE_ATTEMPTS + afterBackoffs + 1, byStatus::toString);
         // The owner, from another address, is not locked out.
         assertEquals(200, login(other(node), username, PASSWORD, forwardedFor()).statusCode());
     }
