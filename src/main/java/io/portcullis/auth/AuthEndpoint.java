@@ -1,5 +1,6 @@
 package io.portcullis.auth;
 
+import io.portcullis.chain.StoreWait;
 import io.portcullis.chain.ClientAddress;
 import io.portcullis.chain.JsonResponses;
 import io.portcullis.chain.RequestAttributes;
@@ -68,6 +69,7 @@ public final class AuthEndpoint implements RouteHandler {
     static final String REGISTER_POLICY = "auth-register";
     private static final Logger LOG = LoggerFactory.getLogger(AuthEndpoint.class);
 
+    private final StoreWait storeWait;
     private final AuthConfig config;
     private final CredentialChecker accounts;
     private final UserStore users;
@@ -87,13 +89,14 @@ public final class AuthEndpoint implements RouteHandler {
             SessionService sessions, TokenChecker tokens, LoginThrottle throttle, TokenEndpoints tokenEndpoints,
             ApiKeyEndpoints apiKeys, RateLimiter limiter, HashQueue hashes) {
         this(config, accounts, users, hasher, sessions, tokens, throttle, tokenEndpoints, apiKeys, limiter, hashes,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), StoreWait.DEFAULT);
     }
 
     AuthEndpoint(AuthConfig config, CredentialChecker accounts, UserStore users, PasswordHasher hasher,
             SessionService sessions, TokenChecker tokens, LoginThrottle throttle, TokenEndpoints tokenEndpoints,
             ApiKeyEndpoints apiKeys, RateLimiter limiter, HashQueue hashes, Optional<AdminEndpoints> admin,
-            Optional<AdminBootstrap> bootstrap) {
+            Optional<AdminBootstrap> bootstrap, StoreWait storeWait) {
+        this.storeWait = storeWait;
         this.admin = admin;
         this.bootstrap = bootstrap;
         this.config = config;
@@ -133,36 +136,37 @@ public final class AuthEndpoint implements RouteHandler {
     static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, AuthStores stores, Clock clock,
             PasswordHasher hasher) {
         AuthConfig config = gateway.auth();
+        StoreWait storeWait = StoreWait.of(gateway.redis());
         CredentialChecker accounts;
         if (config.users() == AuthConfig.UserSource.CONTAINER) {
             Set<String> probed = new TreeSet<>(CONVENTIONAL_ROLES);
             gateway.routes().stream().map(RouteConfig::scopes).forEach(probed::addAll);
             accounts = new ContainerCredentials(probed);
         } else {
-            accounts = new StoredCredentials(stores.users(), hasher);
+            accounts = new StoredCredentials(stores.users(), hasher, storeWait);
             if (gateway.gateway().demo()) {
-                createDemoUser(stores.users(), hasher);
+                createDemoUser(stores.users(), hasher, storeWait);
             }
         }
         TokenChecker tokens = new TokenChecker(new TokenVerifier(config, keys, clock), stores.revocations(),
-                gateway.redis().revocationOnFailure(), config.issuer());
+                gateway.redis().revocationOnFailure(), config.issuer(), storeWait);
         SessionService sessions = new SessionService(stores.sessions(), stores.revocations(),
-                new TokenIssuer(keys, config, clock), new RefreshTokens(), accounts, config, clock);
+                new TokenIssuer(keys, config, clock), new RefreshTokens(), accounts, config, clock, storeWait);
         Optional<AdminBootstrap> bootstrap = config.users() == AuthConfig.UserSource.CONTAINER ? Optional.empty()
-                : Optional.of(new AdminBootstrap(config.bootstrapAdmin(), stores.users(), hasher, clock));
+                : Optional.of(new AdminBootstrap(config.bootstrapAdmin(), stores.users(), hasher, clock, storeWait));
         bootstrap.ifPresent(AdminBootstrap::ensure);
         AdminEndpoints admin = new AdminEndpoints(stores.users(), stores.sessions(), stores.apiKeys(), sessions, tokens,
-                config.issuer(), config.users() != AuthConfig.UserSource.CONTAINER, new AdminAudit());
+                config.issuer(), config.users() != AuthConfig.UserSource.CONTAINER, new AdminAudit(), storeWait);
         return new AuthEndpoint(config, accounts, stores.users(), hasher, sessions, tokens,
-                new LoginThrottle(stores.loginAttempts(), config.limits().login()),
+                new LoginThrottle(stores.loginAttempts(), config.limits().login(), storeWait),
                 new TokenEndpoints(config, tokens, sessions, accounts),
-                new ApiKeyEndpoints(stores.apiKeys(), config.apiKeys(), clock),
-                stores.rateLimiter(), HashQueue.of(config.maxConcurrentHashes()), Optional.of(admin), bootstrap);
+                new ApiKeyEndpoints(stores.apiKeys(), config.apiKeys(), clock, storeWait),
+                stores.rateLimiter(), HashQueue.of(config.maxConcurrentHashes()), Optional.of(admin), bootstrap, storeWait);
     }
 
-    private static void createDemoUser(UserStore users, PasswordHasher hasher) {
+    private static void createDemoUser(UserStore users, PasswordHasher hasher, StoreWait storeWait) {
         try {
-            Await.result(users.create(new User(TokenIssuer.randomId(), DEMO_USERNAME, hasher.hash(DEMO_PASSWORD),
+            storeWait.result(users.create(new User(TokenIssuer.randomId(), DEMO_USERNAME, hasher.hash(DEMO_PASSWORD),
                     DEMO_ROLES)));
             LOG.warn("DEMO: user '{}' with password '{}' exists", DEMO_USERNAME, DEMO_PASSWORD);
         } catch (StoreUnavailableException e) {
@@ -230,7 +234,7 @@ public final class AuthEndpoint implements RouteHandler {
     private boolean withinLimit(HttpServletRequest request, HttpServletResponse response, String policy,
             RateLimitsConfig.Limit limit) throws IOException {
         Quota quota = new Quota(limit.limit(), limit.window());
-        Decision decision = limiter.acquire("a:" + clientAddress(request), policy, quota).toCompletableFuture().join();
+        Decision decision = storeWait.result(limiter.acquire("a:" + clientAddress(request), policy, quota));
         append(response, RateLimitFields.POLICY, RateLimitFields.policy(policy, quota));
         switch (decision.outcome()) {
             case ALLOWED -> {
@@ -297,7 +301,7 @@ public final class AuthEndpoint implements RouteHandler {
         // Hashed whether or not the name is free, so the answer takes as long either way.
         String hash = hashes.run(() -> hasher.hash(credentials.password()));
         User user = new User(TokenIssuer.randomId(), credentials.canonical(), hash, REGISTERED_ROLES);
-        if (!Await.result(users.create(user))) {
+        if (!storeWait.result(users.create(user))) {
             ProblemWriter.write(call.request(), call.response(), ProblemType.CONFLICT, "The username is taken.");
             return;
         }
