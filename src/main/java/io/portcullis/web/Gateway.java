@@ -82,8 +82,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway assemble(GatewayConfig config, Clock clock) {
-        // Before anything that must be closed: a missing or weak key fails start-up here.
-        SigningKeys keys = SigningKeys.load(config.auth(), config.gateway().demo(), config.source());
+        // Before anything that must be closed: a missing or weak key, or a bad WAF rules file, fails start-up here,
+        // all their problems in one list.
+        StartupValidation.Checked checked = StartupValidation.check(config);
+        SigningKeys keys = checked.signingKeys();
         List<AutoCloseable> closeables = new ArrayList<>();
         PrometheusMeterRegistry meters = GatewayMeters.create();
         closeables.add(meters::close);
@@ -133,7 +135,7 @@ public final class Gateway implements AutoCloseable {
                 new ClientAddressResolver(config.gateway().trustedProxies(), config.gateway().clientAddressHeader()),
                 new HeaderRedactor(config.apiKeys().header()), List.of(new RequestMetrics(meters))));
         stages.put(FilterStage.ROUTE, new RouteStage(table, CorsHandler.create(config)));
-        stages.put(FilterStage.WAF, WafStage.create(config.waf(), meters));
+        stages.put(FilterStage.WAF, WafStage.create(config.waf(), checked.wafRules(), meters));
         // One rule for the rate-limit charge: the API-key and JWT stages count a request in the Redis round trip of
         // their own check (issued API key, token revocation), and the rate-limit stage answers from that count or
         // counts itself.
