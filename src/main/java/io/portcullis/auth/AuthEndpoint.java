@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.portcullis.jwt.VerifiedToken;
 
 /**
  * The embedded auth service under {@code auth.path}: register, login, refresh, logout, logout-all and me
@@ -202,7 +203,7 @@ public final class AuthEndpoint implements RouteHandler {
             return;
         }
         try {
-            Optional<io.portcullis.jwt.VerifiedToken> caller = Optional.empty();
+            Optional<VerifiedToken> caller = Optional.empty();
             if (operation.get().bearer()) {
                 caller = authenticate(request, response);
                 if (caller.isEmpty()) {
@@ -268,7 +269,7 @@ public final class AuthEndpoint implements RouteHandler {
         return RequestAttributes.CLIENT.get(request).map(ClientAddress::address).orElseGet(request::getRemoteAddr);
     }
 
-    private Optional<io.portcullis.jwt.VerifiedToken> authenticate(HttpServletRequest request,
+    private Optional<VerifiedToken> authenticate(HttpServletRequest request,
             HttpServletResponse response) throws IOException {
         BearerToken.Found found = BearerToken.from(request);
         if (found instanceof BearerToken.Found.Malformed malformed) {
@@ -436,7 +437,7 @@ public final class AuthEndpoint implements RouteHandler {
     private void logout(AuthCall call) throws IOException, RequestFields.BadInput {
         RequestFields fields = RequestFields.readOptional(call.request(), Set.of("refresh_token"));
         Optional<String> refresh = fields.string("refresh_token", RefreshTokens.MAX_LENGTH);
-        io.portcullis.jwt.VerifiedToken token = call.token();
+        VerifiedToken token = call.token();
         token.jti().ifPresent(jti -> sessions.revokeAccessToken(token.subject(), jti, token.expiresAt()));
         token.sessionId().ifPresent(sid -> sessions.end(token.subject(), sid));
         // The refresh token may name another session of the same user (an older login): end that one too.
@@ -449,7 +450,7 @@ public final class AuthEndpoint implements RouteHandler {
     private void logoutAll(AuthCall call) throws IOException, RequestFields.BadInput {
         RequestFields fields = RequestFields.readOptional(call.request(), LOGOUT_ALL_FIELDS);
         boolean revokeKeys = fields.bool("revoke_api_keys").orElse(false);
-        io.portcullis.jwt.VerifiedToken token = call.token();
+        VerifiedToken token = call.token();
         token.jti().ifPresent(jti -> sessions.revokeAccessToken(token.subject(), jti, token.expiresAt()));
         sessions.endAll(token.subject());
         if (revokeKeys) {
@@ -459,7 +460,7 @@ public final class AuthEndpoint implements RouteHandler {
     }
 
     private void me(AuthCall call) throws IOException {
-        io.portcullis.jwt.VerifiedToken token = call.token();
+        VerifiedToken token = call.token();
         Optional<Account> account = accounts.find(token.subject(), token.roles());
         if (account.isEmpty()) {
             ProblemWriter.write(call.request(), call.response(), JwtChallenges.invalid("The user no longer exists."));

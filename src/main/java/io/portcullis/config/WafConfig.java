@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The {@code waf:} section.
@@ -53,8 +54,8 @@ public record WafConfig(
      */
     public record Exclusion(String prefix, List<String> rules, List<String> targets) {
         /** How a target is written: a JSON path, an argument, a header or a cookie by name, or the raw body. */
-        public static final java.util.regex.Pattern TARGET =
-                java.util.regex.Pattern.compile("json:\\$(?:\\.[^.\\s\\[\\]]+)*|(?:arg|header|cookie):[^\\s]+|body");
+        public static final Pattern TARGET =
+                Pattern.compile("json:\\$(?:\\.[^.\\s\\[\\]]+)*|(?:arg|header|cookie):[^\\s]+|body");
 
         public Exclusion {
             rules = List.copyOf(rules);

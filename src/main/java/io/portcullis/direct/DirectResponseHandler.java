@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Answers direct routes ({@code direct: {redis-key: "cart:{sub}"}}) from a {@link DirectStore}, after every
@@ -178,7 +179,7 @@ public final class DirectResponseHandler implements RouteHandler {
             return false;
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(bytes);
+            JsonNode node = JSON.readTree(bytes);
             return node != null && !node.isMissingNode();
         } catch (IOException e) {
             return false;
