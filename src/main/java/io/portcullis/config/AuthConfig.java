@@ -97,7 +97,13 @@ public record AuthConfig(
      */
     public record SigningKeyConfig(String kid, Optional<Path> file, Optional<Secret> secret) {}
 
-    public record TokenCacheConfig(int size, boolean redis) {}
+    public record TokenCacheConfig(int size, boolean redis) {
+        public TokenCacheConfig {
+            if (size < 0) {
+                throw new IllegalArgumentException("auth.token-cache.size must not be negative (was " + size + ")");
+            }
+        }
+    }
 
     /**
      * An external issuer whose access tokens are verified with the keys at {@code jwksUri}.

@@ -689,6 +689,7 @@ public final class ConfigLoader {
         Duration window = s.duration("window", fallback.window());
         if (window.toMillis() < 1000 || window.toMillis() % 1000 != 0) {
             s.problem("window", "must be a whole number of seconds, at least 1s (was " + window + ")");
+            window = fallback.window();
         }
         s.finish();
         return new Limit(limit, window);

@@ -2,6 +2,7 @@ package io.portcullis.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -34,6 +35,15 @@ public record WafConfig(
             "session-fixation", "generic", "custom");
 
     public WafConfig {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(rulesFile, "rulesFile");
+        if (paranoia < 1 || paranoia > 4) {
+            throw new IllegalArgumentException("waf.paranoia must be 1 to 4 (was " + paranoia + ")");
+        }
+        if (maxBody <= 0 || maxHeader <= 0) {
+            throw new IllegalArgumentException("waf.max-body and waf.max-header must be positive (were " + maxBody
+                    + ", " + maxHeader + ")");
+        }
         allowedMethods = List.copyOf(allowedMethods);
         exclusions = List.copyOf(exclusions);
         allowedContentTypes = List.copyOf(allowedContentTypes);
