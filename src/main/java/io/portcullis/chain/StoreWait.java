@@ -26,6 +26,8 @@ public record StoreWait(Duration limit) {
     /** What the bound allows beyond the commands' own timeouts (scheduling, a slow event loop). */
     public static final Duration MARGIN = Duration.ofMillis(500);
 
+    /** The longest bound: what a {@code long} of nanoseconds holds (about 292 years). */
+    public static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
     /** The bound for the default {@code redis.timeout}, and for the in-memory stores (which answer at once). */
     public static final StoreWait DEFAULT = forTimeout(RedisConfig.DEFAULT_TIMEOUT);
 
@@ -34,10 +36,16 @@ public record StoreWait(Duration limit) {
         if (limit.isNegative() || limit.isZero()) {
             throw new IllegalArgumentException("a store wait must be positive (was " + limit + ")");
         }
+        if (limit.compareTo(LONGEST) > 0) {
+            limit = LONGEST;
+        }
     }
 
     /** The bound for stores whose commands time out after {@code storeTimeout} ({@code redis.timeout}). */
     public static StoreWait forTimeout(Duration storeTimeout) {
+        if (storeTimeout.compareTo(LONGEST.minus(MARGIN).dividedBy(ROUND_TRIPS)) > 0) {
+            return new StoreWait(LONGEST);
+        }
         return new StoreWait(storeTimeout.multipliedBy(ROUND_TRIPS).plus(MARGIN));
     }
 

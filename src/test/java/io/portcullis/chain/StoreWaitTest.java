@@ -26,6 +26,15 @@ class StoreWaitTest {
     }
 
     @Test
+    void forTimeoutWhenTimeoutBeyondWhatNanosecondsHoldThenCappedInsteadOfOverflowing() {
+        assertEquals(StoreWait.LONGEST, StoreWait.forTimeout(Duration.ofDays(365L * 1000)).limit());
+        assertEquals(StoreWait.LONGEST, StoreWait.forTimeout(Duration.ofSeconds(Long.MAX_VALUE)).limit());
+        assertEquals(StoreWait.LONGEST, new StoreWait(Duration.ofSeconds(Long.MAX_VALUE)).limit());
+        assertEquals("v", StoreWait.forTimeout(Duration.ofSeconds(Long.MAX_VALUE))
+                .result(CompletableFuture.completedFuture("v")));
+    }
+
+    @Test
     void newWhenLimitZeroOrNegativeThenRefused() {
         assertThrows(IllegalArgumentException.class, () -> new StoreWait(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> new StoreWait(Duration.ofMillis(-1)));
