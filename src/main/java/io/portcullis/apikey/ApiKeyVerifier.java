@@ -1,5 +1,7 @@
 package io.portcullis.apikey;
 
+import io.portcullis.chain.StoreUnavailableException;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.chain.Identity;
 import io.portcullis.config.ApiKeysConfig;
 import io.portcullis.quota.Charge;
@@ -11,7 +13,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,15 @@ public final class ApiKeyVerifier {
 
     private final List<StaticKey> staticKeys;
     private final ApiKeyStore store;
+    private final StoreWait storeWait;
 
     public ApiKeyVerifier(List<ApiKeysConfig.StaticKey> staticKeys, ApiKeyStore store) {
+        this(staticKeys, store, StoreWait.DEFAULT);
+    }
+
+    /** @param storeWait the bound on the wait for the store's answer; past it the key's check is unavailable */
+    public ApiKeyVerifier(List<ApiKeysConfig.StaticKey> staticKeys, ApiKeyStore store, StoreWait storeWait) {
+        this.storeWait = storeWait;
         this.staticKeys = staticKeys.stream()
                 .map(k -> new StaticKey(HEX.parseHex(k.sha256()), identity(k.id(), k.scopes()))).toList();
         this.store = store;
@@ -68,9 +76,8 @@ public final class ApiKeyVerifier {
             // Lookup by hash: what the store compares is not the secret, so its timing reveals nothing of it.
             String sha256 = HEX.formatHex(hash);
             Checked<Optional<ApiKey>> found = chargeFor.isEmpty()
-                    ? Checked.notCounted(store.findByHash(sha256).toCompletableFuture().join())
-                    : store.findByHash(sha256, key -> chargeFor.get().apply(identity(key)))
-                            .toCompletableFuture().join();
+                    ? Checked.notCounted(storeWait.result(store.findByHash(sha256)))
+                    : storeWait.result(store.findByHash(sha256, key -> chargeFor.get().apply(identity(key))));
             if (found.outcome().isEmpty()) {
                 return KeyCheck.of(KeyCheck.Outcome.INVALID);
             }
@@ -78,7 +85,7 @@ public final class ApiKeyVerifier {
             Optional<Counted> counted = found.decision().flatMap(decision -> chargeFor.orElseThrow().apply(identity)
                     .map(charge -> new Counted(charge, decision)));
             return new KeyCheck(KeyCheck.Outcome.IDENTIFIED, identity, counted);
-        } catch (CompletionException e) {
+        } catch (StoreUnavailableException e) {
             LOG.debug("API key lookup failed: {}", e.getCause() == null ? e.toString() : e.getCause().toString());
             return KeyCheck.of(KeyCheck.Outcome.UNAVAILABLE);
         }

@@ -1,5 +1,6 @@
 package io.portcullis.auth;
 
+import io.portcullis.chain.StoreWait;
 import io.portcullis.config.AuthConfig.BootstrapAdminConfig;
 import io.portcullis.chain.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ final class AdminBootstrap {
     static final Duration RETRY_EVERY = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(AdminBootstrap.class);
 
+    private final StoreWait storeWait;
     private final Optional<BootstrapAdminConfig> config;
     private final UserStore users;
     private final PasswordHasher hasher;
@@ -35,6 +37,13 @@ final class AdminBootstrap {
     private String hash;
 
     AdminBootstrap(Optional<BootstrapAdminConfig> config, UserStore users, PasswordHasher hasher, Clock clock) {
+        this(config, users, hasher, clock, StoreWait.DEFAULT);
+    }
+
+    /** @param storeWait the bound on every wait for a store's answer */
+    AdminBootstrap(Optional<BootstrapAdminConfig> config, UserStore users, PasswordHasher hasher, Clock clock,
+            StoreWait storeWait) {
+        this.storeWait = storeWait;
         this.config = config;
         this.users = users;
         this.hasher = hasher;
@@ -70,7 +79,7 @@ final class AdminBootstrap {
                 Passwords.check(password);
                 hash = hasher.hash(password);
             }
-            boolean created = Await.result(users.create(new User(TokenIssuer.randomId(), username.get(), hash, ROLES)));
+            boolean created = storeWait.result(users.create(new User(TokenIssuer.randomId(), username.get(), hash, ROLES)));
             LOG.info(created ? "auth.bootstrap-admin: user '{}' created with the admin role"
                     : "auth.bootstrap-admin: user '{}' exists already and is left as it is", username.get());
             settled = true;

@@ -1,5 +1,6 @@
 package io.portcullis.auth;
 
+import io.portcullis.chain.StoreWait;
 import io.portcullis.apikey.ApiKey;
 import io.portcullis.apikey.ApiKeyStore;
 import io.portcullis.chain.JsonResponses;
@@ -50,6 +51,7 @@ final class AdminEndpoints {
     private static final int MAX_QUERY_LENGTH = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(AdminEndpoints.class);
 
+    private final StoreWait storeWait;
     private final UserStore users;
     private final SessionStore sessionStore;
     private final ApiKeyStore apiKeys;
@@ -65,6 +67,14 @@ final class AdminEndpoints {
      */
     AdminEndpoints(UserStore users, SessionStore sessionStore, ApiKeyStore apiKeys, SessionService sessions,
             TokenChecker tokens, String issuer, boolean storedUsers, AdminAudit audit) {
+        this(users, sessionStore, apiKeys, sessions, tokens, issuer, storedUsers, audit, StoreWait.DEFAULT);
+    }
+
+    /** @param storeWait the bound on every wait for a store's answer */
+    AdminEndpoints(UserStore users, SessionStore sessionStore, ApiKeyStore apiKeys, SessionService sessions,
+            TokenChecker tokens, String issuer, boolean storedUsers, AdminAudit audit,
+            StoreWait storeWait) {
+        this.storeWait = storeWait;
         this.users = users;
         this.sessionStore = sessionStore;
         this.apiKeys = apiKeys;
@@ -133,7 +143,7 @@ final class AdminEndpoints {
             forbidden(call, "Users are managed by the servlet container's realm (auth.users: container).");
             return Optional.empty();
         }
-        Optional<User> admin = Await.result(users.findById(token.subject()));
+        Optional<User> admin = storeWait.result(users.findById(token.subject()));
         if (admin.isEmpty() || !admin.get().isActiveAdmin()) {
             forbidden(call, "This needs the " + UserStore.ADMIN_ROLE + " role.");
             return Optional.empty();
@@ -225,7 +235,7 @@ final class AdminEndpoints {
             limit = Integer.parseInt(raw);
         }
         // One more than asked says whether another page follows.
-        List<User> page = Await.result(users.list(prefix, after, limit + 1));
+        List<User> page = storeWait.result(users.list(prefix, after, limit + 1));
         List<Map<String, Object>> listed = new ArrayList<>();
         for (User user : page.subList(0, Math.min(limit, page.size()))) {
             listed.add(view(user));
@@ -254,13 +264,13 @@ final class AdminEndpoints {
     private void disable(Call call, String id) throws IOException, RequestFields.BadInput {
         call.query(Set.of());
         checkId(id);
-        UserStore.Change change = Await.result(users.setDisabled(id, true));
+        UserStore.Change change = storeWait.result(users.setDisabled(id, true));
         if (!changed(call, change)) {
             return;
         }
         int ended = sessions.endAll(id, nextSecond());
         int keys = revokeKeys(id);
-        Map<String, Object> body = view(Await.result(users.findById(id)).orElseThrow(() ->
+        Map<String, Object> body = view(storeWait.result(users.findById(id)).orElseThrow(() ->
                 new StoreUnavailableException("the user vanished while being disabled")));
         body.put("sessions_ended", ended);
         body.put("api_keys_revoked", keys);
@@ -270,7 +280,7 @@ final class AdminEndpoints {
     private void enable(Call call, String id) throws IOException, RequestFields.BadInput {
         call.query(Set.of());
         checkId(id);
-        if (changed(call, Await.result(users.setDisabled(id, false)))) {
+        if (changed(call, storeWait.result(users.setDisabled(id, false)))) {
             writeUser(call, id);
         }
     }
@@ -280,7 +290,7 @@ final class AdminEndpoints {
         boolean revokeTokens = revokeTokens(call);
         checkId(id);
         checkRole(role);
-        if (changed(call, Await.result(users.grantRole(id, role)))) {
+        if (changed(call, storeWait.result(users.grantRole(id, role)))) {
             afterRoleChange(call, id, revokeTokens);
         }
     }
@@ -290,7 +300,7 @@ final class AdminEndpoints {
         boolean revokeTokens = revokeTokens(call);
         checkId(id);
         checkRole(role);
-        if (changed(call, Await.result(users.revokeRole(id, role)))) {
+        if (changed(call, storeWait.result(users.revokeRole(id, role)))) {
             afterRoleChange(call, id, revokeTokens);
         }
     }
@@ -298,7 +308,7 @@ final class AdminEndpoints {
     /** Tokens carry the roles of their login: new ones at the next refresh, or at once when they are revoked. */
     private void afterRoleChange(Call call, String id, boolean revokeTokens) throws IOException {
         int ended = revokeTokens ? sessions.endAll(id, nextSecond()) : 0;
-        Map<String, Object> body = view(Await.result(users.findById(id)).orElseThrow(() ->
+        Map<String, Object> body = view(storeWait.result(users.findById(id)).orElseThrow(() ->
                 new StoreUnavailableException("the user vanished while its roles changed")));
         body.put("tokens_revoked", revokeTokens);
         if (revokeTokens) {
@@ -313,7 +323,7 @@ final class AdminEndpoints {
             return;
         }
         List<Map<String, Object>> listed = new ArrayList<>();
-        for (ApiKey key : Await.result(apiKeys.listByOwner(id))) {
+        for (ApiKey key : storeWait.result(apiKeys.listByOwner(id))) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("id", key.id());
             entry.put("name", key.name());
@@ -334,7 +344,7 @@ final class AdminEndpoints {
         if (find(call, id).isEmpty()) {
             return;
         }
-        if (!Await.result(apiKeys.revoke(id, keyId))) {
+        if (!storeWait.result(apiKeys.revoke(id, keyId))) {
             notFound(call, "The user has no API key with this id.");
             return;
         }
@@ -347,7 +357,7 @@ final class AdminEndpoints {
             return;
         }
         List<Map<String, Object>> listed = new ArrayList<>();
-        for (Session session : Await.result(sessionStore.listByUser(id))) {
+        for (Session session : storeWait.result(sessionStore.listByUser(id))) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("sid", session.sid());
             entry.put("created_at", session.createdAt().toString());
@@ -377,7 +387,7 @@ final class AdminEndpoints {
         if (find(call, id).isEmpty()) {
             return;
         }
-        Optional<Session> session = Await.result(sessionStore.find(sid)).filter(s -> s.userId().equals(id));
+        Optional<Session> session = storeWait.result(sessionStore.find(sid)).filter(s -> s.userId().equals(id));
         if (session.isEmpty()) {
             notFound(call, "The user has no live session with this id.");
             return;
@@ -388,8 +398,8 @@ final class AdminEndpoints {
 
     private int revokeKeys(String id) {
         int revoked = 0;
-        for (ApiKey key : Await.result(apiKeys.listByOwner(id))) {
-            if (Await.result(apiKeys.revoke(id, key.id()))) {
+        for (ApiKey key : storeWait.result(apiKeys.listByOwner(id))) {
+            if (storeWait.result(apiKeys.revoke(id, key.id()))) {
                 revoked++;
             }
         }
@@ -402,7 +412,7 @@ final class AdminEndpoints {
 
     private Optional<User> find(Call call, String id) throws IOException, RequestFields.BadInput {
         checkId(id);
-        Optional<User> user = Await.result(users.findById(id));
+        Optional<User> user = storeWait.result(users.findById(id));
         if (user.isEmpty()) {
             notFound(call, "No user with this id.");
         }
@@ -424,7 +434,7 @@ final class AdminEndpoints {
     }
 
     private void writeUser(Call call, String id) throws IOException {
-        JsonResponses.write(call.request, call.response, 200, view(Await.result(users.findById(id)).orElseThrow(() ->
+        JsonResponses.write(call.request, call.response, 200, view(storeWait.result(users.findById(id)).orElseThrow(() ->
                 new StoreUnavailableException("the user vanished"))));
     }
 

@@ -1,5 +1,6 @@
 package io.portcullis.auth;
 
+import io.portcullis.chain.StoreWait;
 import io.portcullis.apikey.ApiKey;
 import io.portcullis.apikey.ApiKeyStore;
 import io.portcullis.apikey.ApiKeyVerifier;
@@ -50,6 +51,7 @@ final class ApiKeyEndpoints {
     static final long MIN_EXPIRES_IN_SECONDS = 60;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
+    private final StoreWait storeWait;
     private final ApiKeyStore keys;
     private final AuthConfig.ApiKeyIssuanceConfig rules;
     private final Clock clock;
@@ -58,6 +60,13 @@ final class ApiKeyEndpoints {
     private final Object minting = new Object();
 
     ApiKeyEndpoints(ApiKeyStore keys, AuthConfig.ApiKeyIssuanceConfig rules, Clock clock) {
+        this(keys, rules, clock, StoreWait.DEFAULT);
+    }
+
+    /** @param storeWait the bound on every wait for a store's answer */
+    ApiKeyEndpoints(ApiKeyStore keys, AuthConfig.ApiKeyIssuanceConfig rules, Clock clock,
+            StoreWait storeWait) {
+        this.storeWait = storeWait;
         this.keys = keys;
         this.rules = rules;
         this.clock = clock;
@@ -105,12 +114,12 @@ final class ApiKeyEndpoints {
         String apiKey = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant expiresAt = now.plusSeconds(lifetime);
         synchronized (minting) {
-            if (Await.result(keys.listByOwner(caller.subject())).size() >= rules.maxPerUser()) {
+            if (storeWait.result(keys.listByOwner(caller.subject())).size() >= rules.maxPerUser()) {
                 ProblemWriter.write(call.request(), call.response(), ProblemType.CONFLICT, "You hold "
                         + rules.maxPerUser() + " API keys, the most allowed; revoke one before minting another.");
                 return;
             }
-            Await.result(keys.create(new ApiKey(id, caller.subject(), name.orElse(id), ApiKeyVerifier.sha256Hex(apiKey),
+            storeWait.result(keys.create(new ApiKey(id, caller.subject(), name.orElse(id), ApiKeyVerifier.sha256Hex(apiKey),
                     scopes, now, Optional.of(expiresAt))));
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -124,7 +133,7 @@ final class ApiKeyEndpoints {
 
     void list(AuthCall call) throws IOException {
         List<Map<String, Object>> listed = new ArrayList<>();
-        for (ApiKey key : Await.result(keys.listByOwner(call.token().subject()))) {
+        for (ApiKey key : storeWait.result(keys.listByOwner(call.token().subject()))) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("id", key.id());
             entry.put("name", key.name());
@@ -138,8 +147,8 @@ final class ApiKeyEndpoints {
 
     /** Revokes every key of {@code ownerId} ({@code logout-all} with {@code revoke_api_keys}). */
     void revokeAll(String ownerId) {
-        for (ApiKey key : Await.result(keys.listByOwner(ownerId))) {
-            Await.result(keys.revoke(ownerId, key.id()));
+        for (ApiKey key : storeWait.result(keys.listByOwner(ownerId))) {
+            storeWait.result(keys.revoke(ownerId, key.id()));
         }
     }
 
@@ -166,7 +175,7 @@ final class ApiKeyEndpoints {
 
     void delete(AuthCall call) throws IOException {
         String id = call.subPath().substring(PATH.length() + 1);
-        if (!Await.result(keys.revoke(call.token().subject(), id))) {
+        if (!storeWait.result(keys.revoke(call.token().subject(), id))) {
             ProblemWriter.write(call.request(), call.response(), ProblemType.NOT_FOUND, "You have no API key with this id.");
             return;
         }

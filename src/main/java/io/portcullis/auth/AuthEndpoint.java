@@ -1,5 +1,6 @@
 package io.portcullis.auth;
 
+import io.portcullis.chain.StoreWait;
 import io.portcullis.chain.ClientAddress;
 import io.portcullis.chain.JsonResponses;
 import io.portcullis.chain.RequestAttributes;
@@ -35,6 +36,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.portcullis.jwt.VerifiedToken;
 
 /**
  * The embedded auth service under {@code auth.path}: register, login, refresh, logout, logout-all and me
@@ -68,6 +70,7 @@ public final class AuthEndpoint implements RouteHandler {
     static final String REGISTER_POLICY = "auth-register";
     private static final Logger LOG = LoggerFactory.getLogger(AuthEndpoint.class);
 
+    private final StoreWait storeWait;
     private final AuthConfig config;
     private final CredentialChecker accounts;
     private final UserStore users;
@@ -87,13 +90,14 @@ public final class AuthEndpoint implements RouteHandler {
             SessionService sessions, TokenChecker tokens, LoginThrottle throttle, TokenEndpoints tokenEndpoints,
             ApiKeyEndpoints apiKeys, RateLimiter limiter, HashQueue hashes) {
         this(config, accounts, users, hasher, sessions, tokens, throttle, tokenEndpoints, apiKeys, limiter, hashes,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), StoreWait.DEFAULT);
     }
 
     AuthEndpoint(AuthConfig config, CredentialChecker accounts, UserStore users, PasswordHasher hasher,
             SessionService sessions, TokenChecker tokens, LoginThrottle throttle, TokenEndpoints tokenEndpoints,
             ApiKeyEndpoints apiKeys, RateLimiter limiter, HashQueue hashes, Optional<AdminEndpoints> admin,
-            Optional<AdminBootstrap> bootstrap) {
+            Optional<AdminBootstrap> bootstrap, StoreWait storeWait) {
+        this.storeWait = storeWait;
         this.admin = admin;
         this.bootstrap = bootstrap;
         this.config = config;
@@ -133,36 +137,37 @@ public final class AuthEndpoint implements RouteHandler {
     static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, AuthStores stores, Clock clock,
             PasswordHasher hasher) {
         AuthConfig config = gateway.auth();
+        StoreWait storeWait = StoreWait.of(gateway.redis());
         CredentialChecker accounts;
         if (config.users() == AuthConfig.UserSource.CONTAINER) {
             Set<String> probed = new TreeSet<>(CONVENTIONAL_ROLES);
             gateway.routes().stream().map(RouteConfig::scopes).forEach(probed::addAll);
             accounts = new ContainerCredentials(probed);
         } else {
-            accounts = new StoredCredentials(stores.users(), hasher);
+            accounts = new StoredCredentials(stores.users(), hasher, storeWait);
             if (gateway.gateway().demo()) {
-                createDemoUser(stores.users(), hasher);
+                createDemoUser(stores.users(), hasher, storeWait);
             }
         }
         TokenChecker tokens = new TokenChecker(new TokenVerifier(config, keys, clock), stores.revocations(),
-                gateway.redis().revocationOnFailure(), config.issuer());
+                gateway.redis().revocationOnFailure(), config.issuer(), storeWait);
         SessionService sessions = new SessionService(stores.sessions(), stores.revocations(),
-                new TokenIssuer(keys, config, clock), new RefreshTokens(), accounts, config, clock);
+                new TokenIssuer(keys, config, clock), new RefreshTokens(), accounts, config, clock, storeWait);
         Optional<AdminBootstrap> bootstrap = config.users() == AuthConfig.UserSource.CONTAINER ? Optional.empty()
-                : Optional.of(new AdminBootstrap(config.bootstrapAdmin(), stores.users(), hasher, clock));
+                : Optional.of(new AdminBootstrap(config.bootstrapAdmin(), stores.users(), hasher, clock, storeWait));
         bootstrap.ifPresent(AdminBootstrap::ensure);
         AdminEndpoints admin = new AdminEndpoints(stores.users(), stores.sessions(), stores.apiKeys(), sessions, tokens,
-                config.issuer(), config.users() != AuthConfig.UserSource.CONTAINER, new AdminAudit());
+                config.issuer(), config.users() != AuthConfig.UserSource.CONTAINER, new AdminAudit(), storeWait);
         return new AuthEndpoint(config, accounts, stores.users(), hasher, sessions, tokens,
-                new LoginThrottle(stores.loginAttempts(), config.limits().login()),
+                new LoginThrottle(stores.loginAttempts(), config.limits().login(), storeWait),
                 new TokenEndpoints(config, tokens, sessions, accounts),
-                new ApiKeyEndpoints(stores.apiKeys(), config.apiKeys(), clock),
-                stores.rateLimiter(), HashQueue.of(config.maxConcurrentHashes()), Optional.of(admin), bootstrap);
+                new ApiKeyEndpoints(stores.apiKeys(), config.apiKeys(), clock, storeWait),
+                stores.rateLimiter(), HashQueue.of(config.maxConcurrentHashes()), Optional.of(admin), bootstrap, storeWait);
     }
 
-    private static void createDemoUser(UserStore users, PasswordHasher hasher) {
+    private static void createDemoUser(UserStore users, PasswordHasher hasher, StoreWait storeWait) {
         try {
-            Await.result(users.create(new User(TokenIssuer.randomId(), DEMO_USERNAME, hasher.hash(DEMO_PASSWORD),
+            storeWait.result(users.create(new User(TokenIssuer.randomId(), DEMO_USERNAME, hasher.hash(DEMO_PASSWORD),
                     DEMO_ROLES)));
             LOG.warn("DEMO: user '{}' with password '{}' exists", DEMO_USERNAME, DEMO_PASSWORD);
         } catch (StoreUnavailableException e) {
@@ -198,7 +203,7 @@ public final class AuthEndpoint implements RouteHandler {
             return;
         }
         try {
-            Optional<io.portcullis.jwt.VerifiedToken> caller = Optional.empty();
+            Optional<VerifiedToken> caller = Optional.empty();
             if (operation.get().bearer()) {
                 caller = authenticate(request, response);
                 if (caller.isEmpty()) {
@@ -230,7 +235,7 @@ public final class AuthEndpoint implements RouteHandler {
     private boolean withinLimit(HttpServletRequest request, HttpServletResponse response, String policy,
             RateLimitsConfig.Limit limit) throws IOException {
         Quota quota = new Quota(limit.limit(), limit.window());
-        Decision decision = limiter.acquire("a:" + clientAddress(request), policy, quota).toCompletableFuture().join();
+        Decision decision = storeWait.result(limiter.acquire("a:" + clientAddress(request), policy, quota));
         append(response, RateLimitFields.POLICY, RateLimitFields.policy(policy, quota));
         switch (decision.outcome()) {
             case ALLOWED -> {
@@ -264,7 +269,7 @@ public final class AuthEndpoint implements RouteHandler {
         return RequestAttributes.CLIENT.get(request).map(ClientAddress::address).orElseGet(request::getRemoteAddr);
     }
 
-    private Optional<io.portcullis.jwt.VerifiedToken> authenticate(HttpServletRequest request,
+    private Optional<VerifiedToken> authenticate(HttpServletRequest request,
             HttpServletResponse response) throws IOException {
         BearerToken.Found found = BearerToken.from(request);
         if (found instanceof BearerToken.Found.Malformed malformed) {
@@ -297,7 +302,7 @@ public final class AuthEndpoint implements RouteHandler {
         // Hashed whether or not the name is free, so the answer takes as long either way.
         String hash = hashes.run(() -> hasher.hash(credentials.password()));
         User user = new User(TokenIssuer.randomId(), credentials.canonical(), hash, REGISTERED_ROLES);
-        if (!Await.result(users.create(user))) {
+        if (!storeWait.result(users.create(user))) {
             ProblemWriter.write(call.request(), call.response(), ProblemType.CONFLICT, "The username is taken.");
             return;
         }
@@ -432,7 +437,7 @@ public final class AuthEndpoint implements RouteHandler {
     private void logout(AuthCall call) throws IOException, RequestFields.BadInput {
         RequestFields fields = RequestFields.readOptional(call.request(), Set.of("refresh_token"));
         Optional<String> refresh = fields.string("refresh_token", RefreshTokens.MAX_LENGTH);
-        io.portcullis.jwt.VerifiedToken token = call.token();
+        VerifiedToken token = call.token();
         token.jti().ifPresent(jti -> sessions.revokeAccessToken(token.subject(), jti, token.expiresAt()));
         token.sessionId().ifPresent(sid -> sessions.end(token.subject(), sid));
         // The refresh token may name another session of the same user (an older login): end that one too.
@@ -445,7 +450,7 @@ public final class AuthEndpoint implements RouteHandler {
     private void logoutAll(AuthCall call) throws IOException, RequestFields.BadInput {
         RequestFields fields = RequestFields.readOptional(call.request(), LOGOUT_ALL_FIELDS);
         boolean revokeKeys = fields.bool("revoke_api_keys").orElse(false);
-        io.portcullis.jwt.VerifiedToken token = call.token();
+        VerifiedToken token = call.token();
         token.jti().ifPresent(jti -> sessions.revokeAccessToken(token.subject(), jti, token.expiresAt()));
         sessions.endAll(token.subject());
         if (revokeKeys) {
@@ -455,7 +460,7 @@ public final class AuthEndpoint implements RouteHandler {
     }
 
     private void me(AuthCall call) throws IOException {
-        io.portcullis.jwt.VerifiedToken token = call.token();
+        VerifiedToken token = call.token();
         Optional<Account> account = accounts.find(token.subject(), token.roles());
         if (account.isEmpty()) {
             ProblemWriter.write(call.request(), call.response(), JwtChallenges.invalid("The user no longer exists."));

@@ -1,5 +1,6 @@
 package io.portcullis.auth;
 
+import io.portcullis.chain.StoreWait;
 import io.portcullis.config.AuthConfig.LoginLimitsConfig;
 import java.time.Duration;
 import java.util.List;
@@ -17,11 +18,19 @@ import java.util.Optional;
  * answers say nothing about which users exist. Thread-safe.
  */
 final class LoginThrottle {
+    private final StoreWait storeWait;
     private final LoginAttemptStore attempts;
     private final LoginLimitsConfig limits;
     private final LoginAttemptStore.Backoff backoff;
 
     LoginThrottle(LoginAttemptStore attempts, LoginLimitsConfig limits) {
+        this(attempts, limits, StoreWait.DEFAULT);
+    }
+
+    /** @param storeWait the bound on every wait for a store's answer */
+    LoginThrottle(LoginAttemptStore attempts, LoginLimitsConfig limits,
+            StoreWait storeWait) {
+        this.storeWait = storeWait;
         this.attempts = attempts;
         this.limits = limits;
         this.backoff = new LoginAttemptStore.Backoff(limits.backoff(), limits.maxBackoff(), limits.window());
@@ -34,23 +43,23 @@ final class LoginThrottle {
      *     checked
      */
     Optional<Long> attempt(String username, String address) {
-        long wait = Await.result(attempts.attempt(addressGroup(address), backoff));
+        long wait = storeWait.result(attempts.attempt(addressGroup(address), backoff));
         if (wait == 0) {
-            wait = Await.result(attempts.attempt(usernameGroup(username, address), backoff));
+            wait = storeWait.result(attempts.attempt(usernameGroup(username, address), backoff));
         }
         return wait == 0 ? Optional.empty() : Optional.of(Math.max(1, (wait + 999) / 1000));
     }
 
     /** The password was right: this attempt's count is taken back, and the address remembered for the user. */
     void succeeded(String username, String address) {
-        Await.result(attempts.succeeded(usernameGroup(username, address), limits.remember()));
-        Await.result(attempts.succeeded(addressGroup(address), Duration.ZERO));
+        storeWait.result(attempts.succeeded(usernameGroup(username, address), limits.remember()));
+        storeWait.result(attempts.succeeded(addressGroup(address), Duration.ZERO));
     }
 
     /** The attempt was counted but its password never checked (the hash queue was full): its count is taken back. */
     void withdraw(String username, String address) {
-        Await.result(attempts.succeeded(usernameGroup(username, address), Duration.ZERO));
-        Await.result(attempts.succeeded(addressGroup(address), Duration.ZERO));
+        storeWait.result(attempts.succeeded(usernameGroup(username, address), Duration.ZERO));
+        storeWait.result(attempts.succeeded(addressGroup(address), Duration.ZERO));
     }
 
     private List<LoginAttemptStore.Counter> addressGroup(String address) {

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import java.security.ProviderException;
 
 /**
  * The opaque refresh tokens: {@code prt_<sid>.<secret>}, where {@code sid} names the session (so a rotation
@@ -119,7 +120,7 @@ final class RefreshTokens {
             Cipher cipher = cipher(Cipher.DECRYPT_MODE, presented, Arrays.copyOf(in, IV_BYTES));
             byte[] plain = cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES);
             return Optional.of(new String(plain, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException | GeneralSecurityException | java.security.ProviderException e) {
+        } catch (IllegalArgumentException | GeneralSecurityException | ProviderException e) {
             return Optional.empty();
         }
     }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.LinkedHashMap;
 
 /**
  * The fields of an auth request, from a JSON object body or (for the OAuth endpoints) a form. Reading
@@ -101,7 +102,7 @@ final class RequestFields {
         if (root == null || !root.isObject()) {
             throw new BadInput("The body must be a JSON object.");
         }
-        Map<String, JsonNode> fields = new java.util.LinkedHashMap<>();
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             if (!allowed.contains(field.getKey())) {

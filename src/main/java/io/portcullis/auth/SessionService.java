@@ -1,5 +1,6 @@
 package io.portcullis.auth;
 
+import io.portcullis.chain.StoreWait;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.jwt.RevocationStore;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2">RFC 9700 §4.14.2</a>
  */
 final class SessionService {
+    private final StoreWait storeWait;
     private final SessionStore sessions;
     private final RevocationStore revocations;
     private final TokenIssuer issuer;
@@ -26,6 +28,14 @@ final class SessionService {
 
     SessionService(SessionStore sessions, RevocationStore revocations, TokenIssuer issuer,
             RefreshTokens refreshTokens, CredentialChecker accounts, AuthConfig config, Clock clock) {
+        this(sessions, revocations, issuer, refreshTokens, accounts, config, clock, StoreWait.DEFAULT);
+    }
+
+    /** @param storeWait the bound on every wait for a store's answer */
+    SessionService(SessionStore sessions, RevocationStore revocations, TokenIssuer issuer,
+            RefreshTokens refreshTokens, CredentialChecker accounts, AuthConfig config, Clock clock,
+            StoreWait storeWait) {
+        this.storeWait = storeWait;
         this.sessions = sessions;
         this.revocations = revocations;
         this.issuer = issuer;
@@ -55,7 +65,7 @@ final class SessionService {
         Instant now = clock.instant();
         String sid = TokenIssuer.randomId();
         String refresh = refreshTokens.create(sid, carried(account));
-        Await.result(sessions.create(new Session(sid, account.userId(), now, now, now.plus(config.refreshTtl())),
+        storeWait.result(sessions.create(new Session(sid, account.userId(), now, now, now.plus(config.refreshTtl())),
                 RefreshTokens.hash(refresh)));
         return pair(account, sid, refresh, now);
     }
@@ -67,7 +77,7 @@ final class SessionService {
         }
         String sid = parsed.get().sid();
         String successor = refreshTokens.create(sid, parsed.get().roles());
-        RotationResult result = Await.result(sessions.rotate(new Rotation(sid, RefreshTokens.hash(presented),
+        RotationResult result = storeWait.result(sessions.rotate(new Rotation(sid, RefreshTokens.hash(presented),
                 RefreshTokens.hash(successor), refreshTokens.seal(presented, successor))));
         switch (result.outcome()) {
             case ROTATED -> {
@@ -96,12 +106,12 @@ final class SessionService {
     /** The live session whose current refresh token this is, without spending it. */
     Optional<Session> sessionOf(String refreshToken) {
         return RefreshTokens.parse(refreshToken).flatMap(parsed ->
-                Await.result(sessions.findByToken(parsed.sid(), RefreshTokens.hash(refreshToken))));
+                storeWait.result(sessions.findByToken(parsed.sid(), RefreshTokens.hash(refreshToken))));
     }
 
     /** Ends one session of {@code userId} and revokes its access tokens on every node. */
     void end(String userId, String sid) {
-        Await.result(sessions.end(sid));
+        storeWait.result(sessions.end(sid));
         revokeAccessTokens(userId, sid);
     }
 
@@ -119,11 +129,11 @@ final class SessionService {
      * @return how many live sessions were ended
      */
     int endAll(String userId, Instant issuedBefore) {
-        List<Session> ended = Await.result(sessions.endAll(userId));
+        List<Session> ended = storeWait.result(sessions.endAll(userId));
         for (Session session : ended) {
             revokeAccessTokens(userId, session.sid());
         }
-        Await.result(revocations.revokeIssuedBefore(userId, issuedBefore));
+        storeWait.result(revocations.revokeIssuedBefore(userId, issuedBefore));
         return ended.size();
     }
 
@@ -134,13 +144,13 @@ final class SessionService {
 
     void revokeAccessToken(String userId, String jti, Instant expiresAt) {
         // The verifier accepts a token until exp + leeway: the revocation must last as long.
-        Await.result(revocations.revokeToken(userId, jti, expiresAt.plus(config.leeway())));
+        storeWait.result(revocations.revokeToken(userId, jti, expiresAt.plus(config.leeway())));
     }
 
     private void revokeAccessTokens(String userId, String sid) {
         // Its newest access token expires at most access-ttl from now; leeway covers clock skew.
         Instant until = clock.instant().plus(config.accessTtl()).plus(config.leeway());
-        Await.result(revocations.revokeSession(userId, sid, until));
+        storeWait.result(revocations.revokeSession(userId, sid, until));
     }
 
     private Refreshed issue(Session session, RefreshTokens.Parsed presented, String refresh) {

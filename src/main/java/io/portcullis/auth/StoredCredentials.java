@@ -1,5 +1,6 @@
 package io.portcullis.auth;
 
+import io.portcullis.chain.StoreWait;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Optional;
@@ -11,17 +12,25 @@ import java.util.Optional;
  * {@link #find found}. Thread-safe.
  */
 final class StoredCredentials implements CredentialChecker {
+    private final StoreWait storeWait;
     private final UserStore users;
     private final PasswordHasher hasher;
 
     StoredCredentials(UserStore users, PasswordHasher hasher) {
+        this(users, hasher, StoreWait.DEFAULT);
+    }
+
+    /** @param storeWait the bound on every wait for a store's answer */
+    StoredCredentials(UserStore users, PasswordHasher hasher,
+            StoreWait storeWait) {
+        this.storeWait = storeWait;
         this.users = users;
         this.hasher = hasher;
     }
 
     @Override
     public Optional<Account> check(HttpServletRequest request, String username, String canonical, String password) {
-        Optional<User> user = Await.result(users.findByUsername(canonical));
+        Optional<User> user = storeWait.result(users.findByUsername(canonical));
         if (user.isEmpty()) {
             hasher.verifyAgainstDummy(password);
             return Optional.empty();
@@ -42,7 +51,7 @@ final class StoredCredentials implements CredentialChecker {
     @Override
     public Optional<Account> find(String userId, List<String> tokenRoles) {
         // A disabled account has no live account: its refresh is refused and its session ended.
-        return Await.result(users.findById(userId)).filter(user -> !user.disabled()).map(StoredCredentials::account);
+        return storeWait.result(users.findById(userId)).filter(user -> !user.disabled()).map(StoredCredentials::account);
     }
 
     private static Account account(User user) {

@@ -1,5 +1,6 @@
 package io.portcullis.auth;
 
+import io.portcullis.chain.StoreWait;
 import io.portcullis.config.RedisConfig.FailurePolicy;
 import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.RevocationQuery;
@@ -24,12 +25,20 @@ import java.util.Optional;
  */
 final class TokenChecker {
 
+    private final StoreWait storeWait;
     private final TokenVerifier verifier;
     private final RevocationStore revocations;
     private final FailurePolicy onFailure;
     private final String issuer;
 
     TokenChecker(TokenVerifier verifier, RevocationStore revocations, FailurePolicy onFailure, String issuer) {
+        this(verifier, revocations, onFailure, issuer, StoreWait.DEFAULT);
+    }
+
+    /** @param storeWait the bound on every wait for a store's answer */
+    TokenChecker(TokenVerifier verifier, RevocationStore revocations, FailurePolicy onFailure, String issuer,
+            StoreWait storeWait) {
+        this.storeWait = storeWait;
         this.verifier = verifier;
         this.revocations = revocations;
         this.onFailure = onFailure;
@@ -55,7 +64,7 @@ final class TokenChecker {
             return result;
         }
         VerifiedToken claims = verified.token();
-        RevocationStatus status = Await.result(revocations.check(new RevocationQuery(claims.subject(), claims.jti(),
+        RevocationStatus status = storeWait.result(revocations.check(new RevocationQuery(claims.subject(), claims.jti(),
                 claims.sessionId(), claims.issuedAt().orElse(Instant.EPOCH))));
         if (status.revoked()) {
             return Verification.rejected(Failure.REVOKED, "The token has been revoked.");

@@ -1,6 +1,7 @@
 package io.portcullis.chain;
 
 import io.portcullis.quota.Counted;
+import jakarta.servlet.ServletRequest;
 
 /**
  * Every request attribute the stages share, in one place. Values are set by the stage named and read by
@@ -16,11 +17,11 @@ public final class RequestAttributes {
     /** Set by the access-log stage: {@link System#nanoTime()} when the request arrived. */
     public static final Attribute<Long> START_NANOS = new Attribute<>(PREFIX + "startNanos", Long.class);
     /** Set by the route stage: the route the request resolved to. */
-    public static final Attribute<io.portcullis.chain.Route> ROUTE =
-            new Attribute<>(PREFIX + "route", io.portcullis.chain.Route.class);
+    public static final Attribute<Route> ROUTE =
+            new Attribute<>(PREFIX + "route", Route.class);
     /** Set by the route stage: the canonical path the route was matched on and the proxy forwards. */
-    public static final Attribute<io.portcullis.chain.CanonicalPath> PATH =
-            new Attribute<>(PREFIX + "path", io.portcullis.chain.CanonicalPath.class);
+    public static final Attribute<CanonicalPath> PATH =
+            new Attribute<>(PREFIX + "path", CanonicalPath.class);
     /** Set by the API-key and JWT stages: who is calling. Absent means anonymous. */
     public static final Attribute<Identity> IDENTITY = new Attribute<>(PREFIX + "identity", Identity.class);
     /** Set by the JWT stage: the verified token's string claims, for direct routes' key templates. */
@@ -29,8 +30,8 @@ public final class RequestAttributes {
      * Set by the API-key or JWT stage when its store counted the request for the rate-limit stage in the same round trip as
      * its own check: the rate-limit stage then answers from it instead of counting again.
      */
-    public static final Attribute<io.portcullis.quota.Counted> COUNTED =
-            new Attribute<>(PREFIX + "rateLimitCounted", io.portcullis.quota.Counted.class);
+    public static final Attribute<Counted> COUNTED =
+            new Attribute<>(PREFIX + "rateLimitCounted", Counted.class);
     /** Set by the gateway filter: the stage that answered the request itself with a problem. */
     public static final Attribute<FilterStage> REJECTED_BY = new Attribute<>(PREFIX + "rejectedBy", FilterStage.class);
     /** Set by the gateway filter: the last stage that has started on the request, to check the order. */
@@ -46,7 +47,7 @@ public final class RequestAttributes {
 
     private RequestAttributes() {}
 
-    public static Identity identity(jakarta.servlet.ServletRequest request) {
+    public static Identity identity(ServletRequest request) {
         return IDENTITY.get(request).orElse(Identity.ANONYMOUS);
     }
 }

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.Locale;
+import java.net.URISyntaxException;
 
 /** The {@code auth:} section: the embedded auth service and how tokens are verified. */
 public record AuthConfig(
@@ -94,7 +97,13 @@ public record AuthConfig(
      */
     public record SigningKeyConfig(String kid, Optional<Path> file, Optional<Secret> secret) {}
 
-    public record TokenCacheConfig(int size, boolean redis) {}
+    public record TokenCacheConfig(int size, boolean redis) {
+        public TokenCacheConfig {
+            if (size < 0) {
+                throw new IllegalArgumentException("auth.token-cache.size must not be negative (was " + size + ")");
+            }
+        }
+    }
 
     /**
      * An external issuer whose access tokens are verified with the keys at {@code jwksUri}.
@@ -138,9 +147,9 @@ public record AuthConfig(
             try {
                 URI uri = new URI(issuer);
                 if (uri.getHost() != null) {
-                    candidate = uri.getHost().toLowerCase(java.util.Locale.ROOT);
+                    candidate = uri.getHost().toLowerCase(Locale.ROOT);
                 }
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 // not a URL: a bare name may still serve
             }
             return ALIAS.matcher(candidate).matches() ? Optional.of(candidate) : Optional.empty();
@@ -148,7 +157,7 @@ public record AuthConfig(
     }
 
     /** What a trusted issuer's alias and a consumer's key must look like: no ':' so that qualified ids split once. */
-    public static final java.util.regex.Pattern ALIAS = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    public static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** The longest a consumer's token may live, from {@code iat} (or {@code nbf}) to {@code exp}, unless configured. */
     public static final Duration DEFAULT_CONSUMER_MAX_LIFETIME = Duration.ofHours(1);
 

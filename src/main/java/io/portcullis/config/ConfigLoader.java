@@ -25,6 +25,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -313,13 +314,13 @@ public final class ConfigLoader {
         Duration timeout = s.duration("timeout", RedisConfig.DEFAULT_TIMEOUT);
         Section failure = s.section("on-failure");
         RedisConfig.FailurePolicy rateLimit =
-                failure.enumValue("rate-limit", RedisConfig.FailurePolicy.class, RedisConfig.FailurePolicy.ALLOW);
+                failure.enumValue("rate-limit", RedisConfig.FailurePolicy.class, Defaults.RATE_LIMIT_ON_FAILURE);
         RedisConfig.FailurePolicy revocation =
-                failure.enumValue("revocation", RedisConfig.FailurePolicy.class, RedisConfig.FailurePolicy.DENY);
+                failure.enumValue("revocation", RedisConfig.FailurePolicy.class, Defaults.REVOCATION_ON_FAILURE);
         failure.finish();
         Optional<Secret> password = redisPassword(s, uri, baseDir);
         Optional<RedisConfig.Tls> tls = redisTls(s.section("tls"), uri, baseDir);
-        int replicas = (int) s.integer("revocation-replicas", 0, 0, 16);
+        int replicas = (int) s.integer("revocation-replicas", Defaults.REVOCATION_REPLICAS, 0, 16);
         s.finish();
         return new RedisConfig(uri, prefix, timeout, rateLimit, revocation, password, tls, replicas);
     }
@@ -375,13 +376,13 @@ public final class ConfigLoader {
     }
 
     private AuthConfig auth(Section s, boolean demo, RedisConfig redis, Path baseDir) {
-        String path = s.string("path", "/auth");
+        String path = s.string("path", Defaults.AUTH_PATH);
         if (!path.matches("/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]")) {
             s.problem("path", "must be a path such as /auth, without a trailing slash", s.raw("path"));
         }
-        String issuer = s.string("issuer", "portcullis");
-        String audience = s.string("audience", "api");
-        Algorithm algorithm = s.enumValue("algorithm", Algorithm.class, Algorithm.RS256);
+        String issuer = s.string("issuer", Defaults.ISSUER);
+        String audience = s.string("audience", Defaults.AUDIENCE);
+        Algorithm algorithm = s.enumValue("algorithm", Algorithm.class, Defaults.ALGORITHM);
         List<SigningKeyConfig> keys = new ArrayList<>();
         Set<String> kids = new HashSet<>();
         s.each("signing-keys", k -> {
@@ -418,14 +419,14 @@ public final class ConfigLoader {
         if (!demo && keys.isEmpty()) {
             s.problem("signing-keys", "required outside demo mode: at least one key must sign the gateway's tokens");
         }
-        Duration accessTtl = s.duration("access-ttl", Duration.ofMinutes(15));
-        Duration refreshTtl = s.duration("refresh-ttl", Duration.ofDays(7));
-        Duration idleTimeout = s.duration("idle-timeout", Duration.ofHours(24));
-        Duration leeway = s.allowance("leeway", Duration.ofSeconds(15));
-        Duration refreshGrace = s.allowance("refresh-grace", Duration.ofSeconds(30));
+        Duration accessTtl = s.duration("access-ttl", Defaults.ACCESS_TTL);
+        Duration refreshTtl = s.duration("refresh-ttl", Defaults.REFRESH_TTL);
+        Duration idleTimeout = s.duration("idle-timeout", Defaults.IDLE_TIMEOUT);
+        Duration leeway = s.allowance("leeway", Defaults.LEEWAY);
+        Duration refreshGrace = s.allowance("refresh-grace", Defaults.REFRESH_GRACE);
         Section cache = s.section("token-cache");
         TokenCacheConfig tokenCache = new TokenCacheConfig(
-                (int) cache.integer("size", 100_000, 0, 10_000_000), cache.bool("redis", false));
+                (int) cache.integer("size", Defaults.TOKEN_CACHE_SIZE, 0, 10_000_000), cache.bool("redis", false));
         cache.finish();
         UserSource users = s.enumValue("users", UserSource.class, redis.enabled() ? UserSource.REDIS : UserSource.MEMORY);
         if (users == UserSource.REDIS && !redis.enabled()) {
@@ -434,7 +435,7 @@ public final class ConfigLoader {
         if (tokenCache.redis() && !redis.enabled()) {
             s.problem("token-cache.redis", "is true but redis.uri is not set");
         }
-        boolean registration = s.bool("registration", true);
+        boolean registration = s.bool("registration", Defaults.REGISTRATION);
         List<TrustedIssuerConfig> issuers = new ArrayList<>();
         Set<String> aliases = new HashSet<>();
         s.each("trusted-issuers", t -> {
@@ -477,7 +478,7 @@ public final class ConfigLoader {
             } else if (aliases.contains(key)) {
                 c.problem("key", "is also a trusted issuer's alias (was \"" + key + "\")");
             }
-            Algorithm alg = c.enumValue("algorithm", Algorithm.class, Algorithm.HS256);
+            Algorithm alg = c.enumValue("algorithm", Algorithm.class, Defaults.CONSUMER_ALGORITHM);
             if (alg != Algorithm.HS256) {
                 c.problem("algorithm", "consumers verify with a shared secret: only HS256 is supported");
             }
@@ -537,7 +538,7 @@ public final class ConfigLoader {
         } else {
             s.problem("password-env", "required: the environment variable that holds the password");
         }
-        password.map(p -> new String(p.bytes(), java.nio.charset.StandardCharsets.UTF_8))
+        password.map(p -> new String(p.bytes(), StandardCharsets.UTF_8))
                 .map(p -> p.codePointCount(0, p.length()))
                 .filter(length -> length < 8 || length > 1024)
                 .ifPresent(length -> s.problem("password", "must be 8-1024 characters, was " + length));
@@ -636,7 +637,7 @@ public final class ConfigLoader {
             while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
                 end--;
             }
-            return Optional.of(new Secret(java.util.Arrays.copyOf(bytes, end)));
+            return Optional.of(new Secret(Arrays.copyOf(bytes, end)));
         } catch (IOException e) {
             s.problem(key, "no readable file there (was \"" + file + "\")");
             return Optional.empty();
@@ -644,7 +645,7 @@ public final class ConfigLoader {
     }
 
     private static ApiKeysConfig apiKeys(Section s) {
-        String header = s.string("header", "x-api-key");
+        String header = s.string("header", Defaults.API_KEY_HEADER);
         if (!header.matches("[A-Za-z0-9-]{1,64}")) {
             s.problem("header", "must be an HTTP header name", s.raw("header"));
         }
@@ -668,11 +669,11 @@ public final class ConfigLoader {
     }
 
     private static RateLimitsConfig rateLimits(Section s) {
-        boolean enabled = s.bool("enabled", true);
+        boolean enabled = s.bool("enabled", Defaults.RATE_LIMITS_ENABLED);
         RateLimitsConfig.Algorithm algorithm =
-                s.enumValue("algorithm", RateLimitsConfig.Algorithm.class, RateLimitsConfig.Algorithm.SLIDING_WINDOW);
-        Limit defaults = limit(s.section("default"), new Limit(100, Duration.ofMinutes(1)));
-        Limit anonymous = limit(s.section("anonymous"), new Limit(20, Duration.ofMinutes(1)));
+                s.enumValue("algorithm", RateLimitsConfig.Algorithm.class, Defaults.RATE_LIMIT_ALGORITHM);
+        Limit defaults = limit(s.section("default"), Defaults.DEFAULT_LIMIT);
+        Limit anonymous = limit(s.section("anonymous"), Defaults.ANONYMOUS_LIMIT);
         s.finish();
         return new RateLimitsConfig(enabled, algorithm, defaults, anonymous);
     }
@@ -688,6 +689,7 @@ public final class ConfigLoader {
         Duration window = s.duration("window", fallback.window());
         if (window.toMillis() < 1000 || window.toMillis() % 1000 != 0) {
             s.problem("window", "must be a whole number of seconds, at least 1s (was " + window + ")");
+            window = fallback.window();
         }
         s.finish();
         return new Limit(limit, window);
@@ -740,7 +742,7 @@ public final class ConfigLoader {
                     r.problem("rate-limit", "must be off, false or a mapping {limit, window}", limitNode);
                 }
             } else if (limitNode != null && !limitNode.isNull()) {
-                rateLimit = Optional.of(limit(r.section("rate-limit"), new Limit(1, Duration.ofMinutes(1))));
+                rateLimit = Optional.of(limit(r.section("rate-limit"), Defaults.ROUTE_LIMIT_WINDOW));
                 if (!limitNode.has("limit")) {
                     r.problem("rate-limit.limit", "required");
                 }
@@ -850,10 +852,10 @@ public final class ConfigLoader {
     }
 
     private static WafConfig waf(Section s, Path baseDir) {
-        WafConfig.Mode mode = s.enumValue("mode", WafConfig.Mode.class, WafConfig.Mode.BLOCK);
-        int paranoia = (int) s.integer("paranoia", 1, 1, 4);
-        long maxBody = s.size("max-body", 1024L * 1024);
-        long maxHeader = s.size("max-header", 16L * 1024);
+        WafConfig.Mode mode = s.enumValue("mode", WafConfig.Mode.class, Defaults.WAF_MODE);
+        int paranoia = (int) s.integer("paranoia", Defaults.WAF_PARANOIA, 1, 4);
+        long maxBody = s.size("max-body", Defaults.WAF_MAX_BODY);
+        long maxHeader = s.size("max-header", Defaults.WAF_MAX_HEADER);
         List<String> methods = s.strings("allowed-methods", DEFAULT_METHODS);
         for (int i = 0; i < methods.size(); i++) {
             if (!METHOD.matcher(methods.get(i)).matches()) {
@@ -910,8 +912,8 @@ public final class ConfigLoader {
     }
 
     private static LoggingConfig logging(Section s) {
-        LoggingConfig.Format format = s.enumValue("format", LoggingConfig.Format.class, LoggingConfig.Format.JSON);
-        String level = s.string("level", "info").toLowerCase(Locale.ROOT);
+        LoggingConfig.Format format = s.enumValue("format", LoggingConfig.Format.class, Defaults.LOG_FORMAT);
+        String level = s.string("level", Defaults.LOG_LEVEL).toLowerCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(level)) {
             s.problem("level", "must be one of " + String.join(" | ", sorted(LOG_LEVELS)), s.raw("level"));
         }

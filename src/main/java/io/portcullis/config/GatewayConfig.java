@@ -4,6 +4,9 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
+import java.util.LinkedHashMap;
+import java.util.Collections;
 
 /**
  * The whole gateway configuration, as read from one YAML file. Immutable and thread-safe.
@@ -24,7 +27,7 @@ public record GatewayConfig(
 
     public GatewayConfig {
         routes = List.copyOf(routes);
-        java.util.Objects.requireNonNull(revocation, "revocation");
+        Objects.requireNonNull(revocation, "revocation");
     }
 
     /** With the default {@code revocation:} section. */
@@ -77,7 +80,7 @@ public record GatewayConfig(
         public enum Format { JSON, TEXT }
 
         public LoggingConfig {
-            levels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(levels));
+            levels = Collections.unmodifiableMap(new LinkedHashMap<>(levels));
         }
     }
 }

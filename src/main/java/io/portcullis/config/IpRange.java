@@ -3,6 +3,7 @@ package io.portcullis.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
+import java.util.Arrays;
 
 /**
  * An IPv4 or IPv6 CIDR block such as {@code 10.0.0.0/8} or {@code ::1/128}. Immutable and thread-safe.
@@ -41,7 +42,7 @@ public record IpRange(byte[] network, int prefixLength, String text) {
     public boolean contains(byte[] candidate) {
         byte[] probe = candidate;
         if (probe.length == 16 && network.length == 4 && isMappedIpv4(probe)) {
-            probe = java.util.Arrays.copyOfRange(probe, 12, 16);
+            probe = Arrays.copyOfRange(probe, 12, 16);
         }
         if (probe.length != network.length) {
             return false;

@@ -2,6 +2,7 @@ package io.portcullis.config;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.security.MessageDigest;
 
 /**
  * A secret value from the configuration. {@link #toString()} never reveals it, so a record holding
@@ -28,7 +29,7 @@ public final class Secret {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Secret secret && java.security.MessageDigest.isEqual(value, secret.value);
+        return other instanceof Secret secret && MessageDigest.isEqual(value, secret.value);
     }
 
     @Override

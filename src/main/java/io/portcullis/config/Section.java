@@ -214,7 +214,7 @@ final class Section {
 
     /** The keys of this mapping, in file order (none when it is absent or not a mapping). */
     List<String> keys() {
-        List<String> keys = new java.util.ArrayList<>();
+        List<String> keys = new ArrayList<>();
         if (node != null && node.isObject()) {
             node.fieldNames().forEachRemaining(keys::add);
         }

@@ -2,8 +2,10 @@ package io.portcullis.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The {@code waf:} section.
@@ -33,6 +35,15 @@ public record WafConfig(
             "session-fixation", "generic", "custom");
 
     public WafConfig {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(rulesFile, "rulesFile");
+        if (paranoia < 1 || paranoia > 4) {
+            throw new IllegalArgumentException("waf.paranoia must be 1 to 4 (was " + paranoia + ")");
+        }
+        if (maxBody <= 0 || maxHeader <= 0) {
+            throw new IllegalArgumentException("waf.max-body and waf.max-header must be positive (were " + maxBody
+                    + ", " + maxHeader + ")");
+        }
         allowedMethods = List.copyOf(allowedMethods);
         exclusions = List.copyOf(exclusions);
         allowedContentTypes = List.copyOf(allowedContentTypes);
@@ -53,8 +64,8 @@ public record WafConfig(
      */
     public record Exclusion(String prefix, List<String> rules, List<String> targets) {
         /** How a target is written: a JSON path, an argument, a header or a cookie by name, or the raw body. */
-        public static final java.util.regex.Pattern TARGET =
-                java.util.regex.Pattern.compile("json:\\$(?:\\.[^.\\s\\[\\]]+)*|(?:arg|header|cookie):[^\\s]+|body");
+        public static final Pattern TARGET =
+                Pattern.compile("json:\\$(?:\\.[^.\\s\\[\\]]+)*|(?:arg|header|cookie):[^\\s]+|body");
 
         public Exclusion {
             rules = List.copyOf(rules);

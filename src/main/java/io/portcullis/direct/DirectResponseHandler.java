@@ -1,5 +1,6 @@
 package io.portcullis.direct;
 
+import io.portcullis.chain.StoreWait;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,14 +20,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Answers direct routes ({@code direct: {redis-key: "cart:{sub}"}}) from a {@link DirectStore}, after every
@@ -40,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DirectResponseHandler implements RouteHandler {
     /** A bound on the wait for the store, above its own Redis timeout. */
-    static final Duration STORE_TIMEOUT = Duration.ofSeconds(5);
     private static final String READ_METHODS = "GET, HEAD";
     private static final String ALL_METHODS = "GET, HEAD, PUT, DELETE";
     private static final Logger LOG = LoggerFactory.getLogger(DirectResponseHandler.class);
@@ -49,9 +46,16 @@ public final class DirectResponseHandler implements RouteHandler {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final DirectStore store;
+    private final StoreWait storeWait;
 
     public DirectResponseHandler(DirectStore store) {
+        this(store, StoreWait.DEFAULT);
+    }
+
+    /** @param storeWait the bound on the wait for the store's answer; past it the answer is 503 */
+    public DirectResponseHandler(DirectStore store, StoreWait storeWait) {
         this.store = store;
+        this.storeWait = storeWait;
     }
 
     @Override
@@ -151,13 +155,11 @@ public final class DirectResponseHandler implements RouteHandler {
     }
 
     /** The store's answer, or null after answering 503 because it has none. */
-    private static <T> T await(HttpServletRequest request, HttpServletResponse response, CompletionStage<T> stage)
+    private <T> T await(HttpServletRequest request, HttpServletResponse response, CompletionStage<T> stage)
             throws IOException {
         try {
-            return stage.toCompletableFuture().get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return storeWait.result(stage);
+        } catch (RuntimeException e) {
             LOG.debug("request {}: direct store unavailable: {}", RequestAttributes.REQUEST_ID.get(request).orElse("-"),
                     e.toString());
         }
@@ -177,7 +179,7 @@ public final class DirectResponseHandler implements RouteHandler {
             return false;
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(bytes);
+            JsonNode node = JSON.readTree(bytes);
             return node != null && !node.isMissingNode();
         } catch (IOException e) {
             return false;

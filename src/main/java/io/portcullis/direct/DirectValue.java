@@ -1,6 +1,8 @@
 package io.portcullis.direct;
 
 import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.Collections;
 
 /** What a direct route's key holds: nothing, a string, a hash, or a type the route does not serve. */
 public sealed interface DirectValue {
@@ -14,7 +16,7 @@ public sealed interface DirectValue {
     /** A hash, its fields in the order Redis listed them. */
     record Hash(Map<String, String> fields) implements DirectValue {
         public Hash {
-            fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         }
     }
 

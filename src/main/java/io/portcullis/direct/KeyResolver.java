@@ -6,6 +6,7 @@ import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
 
 /**
  * Fills a {@link KeyTemplate} for one request. A value substituted into a key must not be able to change
@@ -66,7 +67,7 @@ public final class KeyResolver {
         if (values.length != names.size()) {
             return null;
         }
-        Map<String, String> named = new java.util.HashMap<>();
+        Map<String, String> named = new HashMap<>();
         for (int i = 0; i < values.length; i++) {
             if (values[i].isEmpty()) {
                 return null;

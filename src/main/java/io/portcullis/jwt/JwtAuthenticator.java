@@ -1,11 +1,11 @@
 package io.portcullis.jwt;
 
+import io.portcullis.chain.StoreWait;
 import io.portcullis.chain.Identity;
 import io.portcullis.config.RedisConfig.FailurePolicy;
 import io.portcullis.quota.Charge;
 import io.portcullis.quota.Checked;
 import io.portcullis.quota.Counted;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -25,18 +25,24 @@ import java.util.function.Function;
 public final class JwtAuthenticator {
     /** Seconds a client is told to wait when an issuer's keys cannot be fetched: the re-fetch interval. */
     static final long KEYS_RETRY_AFTER_SECONDS = IssuerKeys.MIN_REFETCH_INTERVAL.toSeconds();
-    /** A bound on the wait for a revocation answer, above the store's own Redis timeout. */
-    static final Duration REVOCATION_TIMEOUT = Duration.ofSeconds(5);
     private static final Checked<RevocationStatus> UNAVAILABLE = Checked.notCounted(RevocationStatus.UNAVAILABLE);
 
     private final TokenCache tokens;
     private final RevocationStore revocations;
     private final FailurePolicy onRevocationFailure;
+    private final StoreWait storeWait;
 
     public JwtAuthenticator(TokenCache tokens, RevocationStore revocations, FailurePolicy onRevocationFailure) {
+        this(tokens, revocations, onRevocationFailure, StoreWait.DEFAULT);
+    }
+
+    /** @param storeWait the bound on the wait for a revocation answer, above the store's own Redis timeout */
+    public JwtAuthenticator(TokenCache tokens, RevocationStore revocations, FailurePolicy onRevocationFailure,
+            StoreWait storeWait) {
         this.tokens = tokens;
         this.revocations = revocations;
         this.onRevocationFailure = onRevocationFailure;
+        this.storeWait = storeWait;
     }
 
     /** As {@link #authenticate(String, List, Identity, Function)}, counting nothing for the rate-limit stage. */
@@ -69,9 +75,8 @@ public final class JwtAuthenticator {
         RevocationQuery query = new RevocationQuery(verified.subject(), verified.jti(), verified.sessionId(),
                 verified.issuedAt().orElse(Instant.EPOCH));
         Checked<RevocationStatus> checked = charge.isPresent()
-                ? Awaits.await(revocations.check(query, charge.get()), REVOCATION_TIMEOUT, UNAVAILABLE)
-                : Checked.notCounted(Awaits.await(revocations.check(query), REVOCATION_TIMEOUT,
-                        RevocationStatus.UNAVAILABLE));
+                ? storeWait.orElse(revocations.check(query, charge.get()), UNAVAILABLE)
+                : Checked.notCounted(storeWait.orElse(revocations.check(query), RevocationStatus.UNAVAILABLE));
         // Revocation before scopes: a revoked token is told it is revoked, whatever the route asks.
         Optional<String> revoked = refusal(checked.outcome());
         if (revoked.isPresent()) {

@@ -1,5 +1,6 @@
 package io.portcullis.jwt;
 
+import io.portcullis.chain.StoreWait;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -28,13 +29,12 @@ import java.util.concurrent.TimeUnit;
  * {@code portcullis.token.cache.misses}. Thread-safe.
  */
 public final class TokenCache {
-    /** How long a local miss waits for the shared store before verifying itself. */
-    static final Duration SHARED_LOOKUP_TIMEOUT = Duration.ofSeconds(1);
     /** The longest an entry stays, whatever its token's exp: far below the ~292 years a long holds in nanoseconds. */
     static final Duration LONGEST_ENTRY = Duration.ofDays(365L * 100);
 
     private final TokenVerifier verifier;
     private final Optional<VerifiedTokenStore> shared;
+    private final StoreWait storeWait;
     private final Cache<String, VerifiedToken> local;
     private final Clock clock;
     private final Counter localHits;
@@ -59,7 +59,14 @@ public final class TokenCache {
      */
     public TokenCache(TokenVerifier verifier, Optional<VerifiedTokenStore> shared, long size, Clock clock,
             Ticker ticker, MeterRegistry meters) {
+        this(verifier, shared, size, clock, ticker, meters, StoreWait.DEFAULT);
+    }
+
+    /** @param storeWait how long a local miss waits for the shared store before verifying itself */
+    public TokenCache(TokenVerifier verifier, Optional<VerifiedTokenStore> shared, long size, Clock clock,
+            Ticker ticker, MeterRegistry meters, StoreWait storeWait) {
         this.verifier = verifier;
+        this.storeWait = storeWait;
         this.localHits = hits(meters, "local");
         this.sharedHits = hits(meters, "shared");
         this.misses = Counter.builder("portcullis.token.cache.misses")
@@ -86,8 +93,8 @@ public final class TokenCache {
             localHits.increment();
             return new Verification.Verified(hit);
         }
-        Optional<VerifiedToken> fromShared = shared.flatMap(store -> Awaits.await(store.get(key),
-                SHARED_LOOKUP_TIMEOUT, Optional.<String>empty())).flatMap(VerifiedTokenCodec::decode)
+        Optional<VerifiedToken> fromShared = shared.flatMap(store -> storeWait.orElse(store.get(key),
+                Optional.<String>empty())).flatMap(VerifiedTokenCodec::decode)
                 .filter(cached -> cached.expiresAt().isAfter(now));
         if (fromShared.isPresent()) {
             sharedHits.increment();

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.HashSet;
 
 /** Renders request headers for a debug log with credentials replaced by {@code [redacted]}. Thread-safe. */
 public final class HeaderRedactor {
@@ -15,7 +16,7 @@ public final class HeaderRedactor {
 
     /** @param apiKeyHeader the configured API-key header, redacted as well */
     public HeaderRedactor(String apiKeyHeader) {
-        java.util.HashSet<String> names = new java.util.HashSet<>(ALWAYS);
+        HashSet<String> names = new HashSet<>(ALWAYS);
         names.add(apiKeyHeader.toLowerCase(Locale.ROOT));
         names.add("x-api-key");
         this.redacted = Set.copyOf(names);

@@ -20,6 +20,7 @@ import java.util.Optional;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Logger;
 
 /**
  * Applies {@code logging.format}, {@code logging.level} and {@code logging.levels} to Logback when Logback is the
@@ -62,7 +63,7 @@ public final class LoggingSetup {
         console.setName("console");
         console.setEncoder(encoder(config.format(), context));
         console.start();
-        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(config.level(), Level.INFO));
         root.addAppender(console);
         // The access log, one line per request, never waits for the console: its lines are queued and written

@@ -1,6 +1,7 @@
 package io.portcullis.problem;
 
 import java.util.Map;
+import java.util.LinkedHashMap;
 
 /**
  * One problem to answer with: its type, a human-readable detail (never a token, key, stack trace or
@@ -18,7 +19,7 @@ public record Problem(ProblemType type, String detail, Map<String, String> heade
     }
 
     public Problem withHeader(String name, String value) {
-        java.util.Map<String, String> copy = new java.util.LinkedHashMap<>(headers);
+        Map<String, String> copy = new LinkedHashMap<>(headers);
         copy.put(name, value);
         return new Problem(type, detail, copy);
     }

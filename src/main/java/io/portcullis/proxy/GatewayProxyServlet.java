@@ -41,6 +41,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.ClientConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The reverse proxy, built on Jetty's {@link ProxyServlet} through its hooks only: the target comes from
@@ -327,7 +328,7 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
     private record Outcome(String route, String outcome) {}
 
     private void withTarget(HttpServletRequest client, Response server,
-            java.util.function.ObjIntConsumer<UpstreamPool> action) {
+            ObjIntConsumer<UpstreamPool> action) {
         UpstreamPool pool = RequestAttributes.ROUTE.get(client).map(r -> pools.get(r.id())).orElse(null);
         if (pool == null || server == null || server.getRequest() == null) {
             return;

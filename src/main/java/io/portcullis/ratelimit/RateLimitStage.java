@@ -1,5 +1,7 @@
 package io.portcullis.ratelimit;
 
+import io.portcullis.chain.StoreUnavailableException;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.chain.Stage;
 import io.portcullis.config.RateLimitsConfig;
@@ -34,14 +36,21 @@ import java.io.IOException;
 public final class RateLimitStage implements Stage {
     private final Charges charges;
     private final RateLimiter limiter;
+    private final StoreWait storeWait;
 
     public RateLimitStage(RateLimitsConfig config, RateLimiter limiter) {
         this(new Charges(config), limiter);
     }
 
     public RateLimitStage(Charges charges, RateLimiter limiter) {
+        this(charges, limiter, StoreWait.DEFAULT);
+    }
+
+    /** @param storeWait the bound on the wait for the limiter's count; past it the count is unavailable (503) */
+    public RateLimitStage(Charges charges, RateLimiter limiter, StoreWait storeWait) {
         this.charges = charges;
         this.limiter = limiter;
+        this.storeWait = storeWait;
     }
 
     @Override
@@ -55,7 +64,8 @@ public final class RateLimitStage implements Stage {
         String policy = charge.policy();
         Decision decision = RequestAttributes.COUNTED.get(request).filter(counted -> counted.charge().equals(charge))
                 .map(Counted::decision)
-                .orElseGet(() -> limiter.acquire(charge.bucket(), policy, charge.quota()).toCompletableFuture().join());
+                .orElseGet(() -> storeWait.orElse(limiter.acquire(charge.bucket(), policy, charge.quota()),
+                        Decision.unavailable(charge.quota(), StoreUnavailableException.RETRY_AFTER_SECONDS)));
         response.setHeader(RateLimitFields.POLICY, RateLimitFields.policy(policy, charge.quota()));
         switch (decision.outcome()) {
             case ALLOWED -> {

@@ -55,6 +55,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.stream.Collectors;
+import java.util.concurrent.ExecutionException;
+import java.net.URLDecoder;
+import java.net.InetSocketAddress;
+import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * The one shared Lettuce connection (standalone, Sentinel or Cluster), used asynchronously by every store so
@@ -371,7 +376,7 @@ final class RedisConnector implements AutoCloseable {
         if (durable == null) {
             durable = client.connect(StringCodec.UTF8, uris.get(0));
         }
-        var standalone = (io.lettuce.core.api.StatefulRedisConnection<String, String>) durable;
+        var standalone = (StatefulRedisConnection<String, String>) durable;
         return CompletableFuture.completedFuture(standalone.async());
     }
 
@@ -501,7 +506,7 @@ final class RedisConnector implements AutoCloseable {
      *
      * @throws UnsupportedOperationException in Cluster
      */
-    synchronized io.lettuce.core.api.StatefulRedisConnection<String, String> connectDedicated() {
+    synchronized StatefulRedisConnection<String, String> connectDedicated() {
         if (mode == Mode.CLUSTER) {
             throw new UnsupportedOperationException("no dedicated connection in Cluster mode");
         }
@@ -607,7 +612,7 @@ final class RedisConnector implements AutoCloseable {
         shardBreakers.retain(cluster.getPartitions().stream()
                 .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM) && n.getSlots().size() > 0)
                 .map(RedisClusterNode::getNodeId)
-                .collect(java.util.stream.Collectors.toSet()));
+                .collect(Collectors.toSet()));
     }
 
     private static String clusterState(String info) {
@@ -620,7 +625,7 @@ final class RedisConnector implements AutoCloseable {
     }
 
     private static String hostAndPort(SocketAddress address) {
-        if (address instanceof java.net.InetSocketAddress inet) {
+        if (address instanceof InetSocketAddress inet) {
             return inet.getHostString() + ":" + inet.getPort();
         }
         return address.toString();
@@ -714,7 +719,7 @@ final class RedisConnector implements AutoCloseable {
 
     private static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
-        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        while ((t instanceof CompletionException || t instanceof ExecutionException)
                 && t.getCause() != null) {
             t = t.getCause();
         }
@@ -752,7 +757,7 @@ final class RedisConnector implements AutoCloseable {
             // the URI).
             // A URI's user info without a colon then names the ACL user.
             String user = uri.getRawUserInfo() == null || uri.getRawUserInfo().contains(":") ? null
-                    : java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+                    : URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
             password.ifPresent(p -> {
                 if (user == null) {
                     each.setAuthentication(p);

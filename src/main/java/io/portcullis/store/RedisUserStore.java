@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * {@link UserStore} in Redis: a hash per username (created atomically by {@code user-create.lua}, changed
@@ -116,7 +117,7 @@ final class RedisUserStore implements UserStore {
     }
 
     private CompletionStage<Change> withUser(String id,
-            java.util.function.Function<User, CompletionStage<Change>> change) {
+            Function<User, CompletionStage<Change>> change) {
         return findById(id).thenCompose(user -> user.isEmpty()
                 ? CompletableFuture.completedFuture(Change.NO_SUCH_USER) : change.apply(user.get()));
     }

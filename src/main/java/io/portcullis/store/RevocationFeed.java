@@ -25,6 +25,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Keeps a {@link RevocationMirror} current from the revocation stream ({@code rv-events:{rv}}), and makes a
@@ -71,7 +73,7 @@ final class RevocationFeed implements AutoCloseable {
     private final Counter reloads;
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile boolean closed;
-    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
 
     RevocationFeed(RedisConnector redis, RedisKeys keys, RevocationMirror mirror, String nodeId, MeterRegistry meters) {
         this.redis = redis;
@@ -231,7 +233,7 @@ final class RevocationFeed implements AutoCloseable {
         List<Object> info;
         try {
             info = async.xinfoStream(stream).get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RedisCommandExecutionException) {
                 return mirror.applied().equals(StreamId.ZERO); // no stream: never one, or Redis lost its data
             }

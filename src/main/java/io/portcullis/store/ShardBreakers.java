@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
+import java.util.HashMap;
 
 /**
  * Redis Cluster: one {@link CircuitBreaker} per primary, so that a primary that stops answering opens the
@@ -51,7 +52,7 @@ final class ShardBreakers {
 
     /** The open breakers, by node id. */
     Map<String, CircuitBreaker> open() {
-        Map<String, CircuitBreaker> open = new java.util.HashMap<>();
+        Map<String, CircuitBreaker> open = new HashMap<>();
         byNode.forEach((node, breaker) -> {
             if (!breaker.allowsCalls()) {
                 open.put(node, breaker);

@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.slf4j.LoggerFactory;
+import java.util.UUID;
+import io.portcullis.config.RedisConfig;
 
 /**
  * Every store the gateway uses, chosen once from the configuration: in Redis when {@code redis.uri} is set
@@ -89,7 +92,7 @@ public final class Stores implements AutoCloseable {
         }
         RedisConnector redis = RedisConnector.start(config.redis(), clock, meters);
         RedisKeys keys = new RedisKeys(config.redis().keyPrefix());
-        boolean failOpen = config.redis().rateLimitOnFailure() == io.portcullis.config.RedisConfig.FailurePolicy.ALLOW;
+        boolean failOpen = config.redis().rateLimitOnFailure() == RedisConfig.FailurePolicy.ALLOW;
         UserStore users = auth.users() == AuthConfig.UserSource.REDIS
                 ? new RedisUserStore(redis, keys)
                 : new InMemoryUserStore(InMemoryUserStore.DEFAULT_MAXIMUM_USERS);
@@ -128,7 +131,7 @@ public final class Stores implements AutoCloseable {
             return null;
         }
         if (redis.mode() == RedisConnector.Mode.CLUSTER) {
-            org.slf4j.LoggerFactory.getLogger(Stores.class).info("revocation.mirror is not used with Redis Cluster: "
+            LoggerFactory.getLogger(Stores.class).info("revocation.mirror is not used with Redis Cluster: "
                     + "every revocation check goes to Redis");
             return null;
         }
@@ -139,7 +142,7 @@ public final class Stores implements AutoCloseable {
 
     /** Unique per process and start; no host name lookup (it may wait on DNS). */
     private static String nodeId() {
-        return ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID();
+        return ProcessHandle.current().pid() + "/" + UUID.randomUUID();
     }
 
     /** In-process stores only, for one node (and for tests). */

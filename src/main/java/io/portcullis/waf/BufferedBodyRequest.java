@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
 
 /**
  * A request whose body the WAF has already read: {@link #getInputStream()} replays the same bytes, so the
@@ -156,7 +157,7 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
         @Override
         public int read(byte[] buffer, int offset, int length) {
-            java.util.Objects.checkFromIndexSize(offset, length, buffer.length);
+            Objects.checkFromIndexSize(offset, length, buffer.length);
             if (length == 0) {
                 return 0;
             }
@@ -193,7 +194,7 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
         @Override
         public void setReadListener(ReadListener listener) {
-            java.util.Objects.requireNonNull(listener, "listener");
+            Objects.requireNonNull(listener, "listener");
             try {
                 if (!isFinished()) {
                     listener.onDataAvailable();

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.HashSet;
 
 /**
  * What every value a rule matches must contain, as a condition on literal strings: a value that does not
@@ -185,7 +187,7 @@ public sealed interface LiteralQuery {
     }
 
     private static Set<LiteralQuery> parts(LiteralQuery query) {
-        return query instanceof And and ? new java.util.HashSet<>(and.parts()) : Set.of(query);
+        return query instanceof And and ? new HashSet<>(and.parts()) : Set.of(query);
     }
 
     /** Every literal the query mentions. */
@@ -304,7 +306,7 @@ public sealed interface LiteralQuery {
 
         @Override
         public String toString() {
-            return new java.util.TreeSet<>(literals).toString();
+            return new TreeSet<>(literals).toString();
         }
     }
 

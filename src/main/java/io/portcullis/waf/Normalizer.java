@@ -3,6 +3,8 @@ package io.portcullis.waf;
 import java.text.Normalizer.Form;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Base64;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a raw request value into the forms the rules match against, undoing the encodings attackers use
@@ -204,9 +206,9 @@ public final class Normalizer {
             return null;
         }
         try {
-            byte[] bytes = (url ? java.util.Base64.getUrlDecoder() : java.util.Base64.getDecoder())
+            byte[] bytes = (url ? Base64.getUrlDecoder() : Base64.getDecoder())
                     .decode(value.substring(0, end));
-            return text(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            return text(new String(bytes, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException notBase64) {
             return null;
         }
@@ -251,7 +253,7 @@ public final class Normalizer {
                 got++;
             }
             if (length > 1 && got == length) {
-                out.append(new String(bytes, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+                out.append(new String(bytes, 0, length, StandardCharsets.UTF_8));
             } else {
                 // a lone byte: Latin-1, so overlong or broken sequences still become something visible
                 out.append((char) b);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.LinkedHashSet;
 
 /**
  * How a rule compares a normalised value with its patterns. Every operator runs in time linear in the
@@ -102,7 +103,7 @@ public enum Operator {
                 }
             }
         }
-        return LiteralQuery.anyOf(new java.util.LinkedHashSet<>(patterns));
+        return LiteralQuery.anyOf(new LinkedHashSet<>(patterns));
     }
 
     private static String source(List<String> patterns) {

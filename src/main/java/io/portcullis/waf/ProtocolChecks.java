@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import com.google.re2j.Matcher;
 
 /**
  * The {@link ProtocolRule} checks on the request line and headers: body on GET, empty or odd headers,
@@ -84,7 +85,7 @@ final class ProtocolChecks {
                     if (value.isBlank() && !sendsEmptyAccept(request.header("User-Agent"))) {
                         anomalies.put(ProtocolRule.EMPTY_ACCEPT, "REQUEST_HEADERS:Accept");
                     }
-                    com.google.re2j.Matcher charset = CHARSET.matcher(value);
+                    Matcher charset = CHARSET.matcher(value);
                     while (charset.find()) {
                         if (!ALLOWED_CHARSETS.contains(charset.group(1).toLowerCase(Locale.ROOT))) {
                             anomalies.put(ProtocolRule.ACCEPT_CHARSET_NOT_ALLOWED, "REQUEST_HEADERS:Accept");
@@ -135,7 +136,7 @@ final class ProtocolChecks {
         if (NESTED_MEDIA_TYPE.matcher(contentType).find()) {
             anomalies.put(ProtocolRule.CONTENT_TYPE_NESTED, label);
         }
-        com.google.re2j.Matcher charset = CHARSET.matcher(contentType);
+        Matcher charset = CHARSET.matcher(contentType);
         int count = 0;
         while (charset.find()) {
             count++;

@@ -7,6 +7,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
+import java.util.HashSet;
 
 /**
  * The rule engine: runs the active rules (built-in and custom, up to the configured paranoia level, minus
@@ -86,7 +88,7 @@ public final class RequestInspector {
     private static Map<TargetKind, KindRules> index(List<Rule> rules) {
         Map<TargetKind, KindRules> byKind = new EnumMap<>(TargetKind.class);
         for (TargetKind kind : TargetKind.values()) {
-            int[] indexes = java.util.stream.IntStream.range(0, rules.size())
+            int[] indexes = IntStream.range(0, rules.size())
                     .filter(i -> rules.get(i).targets().stream().anyMatch(spec -> spec.kind() == kind)).toArray();
             boolean[] named = new boolean[indexes.length];
             for (int i = 0; i < indexes.length; i++) {
@@ -109,7 +111,7 @@ public final class RequestInspector {
      * @param path    the request path inside the context, for exclusions
      */
     public Verdict inspect(WafRequest request, String path) {
-        Set<String> excluded = new java.util.HashSet<>();
+        Set<String> excluded = new HashSet<>();
         List<TargetExclusion> targetExclusions = new ArrayList<>();
         excluded(path, excluded, targetExclusions);
         List<RuleMatch> matches = new ArrayList<>();
@@ -254,7 +256,7 @@ public final class RequestInspector {
         if (perTarget.isEmpty()) {
             return Set.of();
         }
-        Set<String> out = new java.util.HashSet<>();
+        Set<String> out = new HashSet<>();
         for (TargetExclusion exclusion : perTarget) {
             for (ExclusionTarget selector : exclusion.targets()) {
                 if (selector.selects(target)) {

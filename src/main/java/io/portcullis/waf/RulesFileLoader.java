@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.TreeSet;
+import java.util.HashSet;
 
 /**
  * Reads rules written in the WAF rule format (YAML): a {@code rules:} list, each rule with {@code id},
@@ -78,7 +80,7 @@ public final class RulesFileLoader {
         if (!list.isArray() || list.isEmpty()) {
             problems.add("rules: must be a non-empty list of rules");
         } else {
-            Set<Integer> ids = new java.util.HashSet<>();
+            Set<Integer> ids = new HashSet<>();
             for (int i = 0; i < list.size(); i++) {
                 String path = "rules[" + i + "].";
                 JsonNode node = list.get(i);
@@ -113,7 +115,7 @@ public final class RulesFileLoader {
         String family = text(node, defaults, "family").orElse("custom");
         if (!WafConfig.RULE_FAMILIES.contains(family)) {
             problems.add(path + "family: unknown rule family (was \"" + family + "\"); families: "
-                    + String.join(", ", new java.util.TreeSet<>(WafConfig.RULE_FAMILIES)));
+                    + String.join(", ", new TreeSet<>(WafConfig.RULE_FAMILIES)));
         }
         String message = node.path("message").asText("");
 
@@ -246,7 +248,7 @@ public final class RulesFileLoader {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowed.contains(name)) {
-                problems.add(path + name + ": unknown key; allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                problems.add(path + name + ": unknown key; allowed: " + String.join(", ", new TreeSet<>(allowed)));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.portcullis.waf;
 
 import java.util.Set;
+import java.util.Locale;
 
 /**
  * Detects SQL injection by structure: the value is tokenized the way a SQL parser would read it once it is
@@ -186,7 +187,7 @@ final class SqlInjectionDetector {
     }
 
     private static char classify(String word, String value, int end) {
-        String lower = word.toLowerCase(java.util.Locale.ROOT);
+        String lower = word.toLowerCase(Locale.ROOT);
         if (lower.equals("union") || lower.equals("intersect") || lower.equals("except")) {
             return UNION;
         }
@@ -214,7 +215,7 @@ final class SqlInjectionDetector {
      * logical operator or a clause keyword (whatever its case).
      */
     static boolean isSqlWord(String word) {
-        String lower = word.toLowerCase(java.util.Locale.ROOT);
+        String lower = word.toLowerCase(Locale.ROOT);
         return lower.equals("union") || lower.equals("intersect") || lower.equals("except") || STATEMENTS.contains(lower)
                 || LOGIC_WORDS.contains(lower) || KEYWORDS.contains(lower);
     }

@@ -73,8 +73,13 @@ public final class WafStage implements Stage {
 
     /** Builds the filter with the built-in rules and the operator's {@code rules-file}, counting into {@code meters}. */
     public static WafStage create(WafConfig config, MeterRegistry meters) {
-        return new WafStage(config, new RequestInspector(WafRules.load(config), config.paranoia(),
-                Severity.INBOUND_THRESHOLD, config.exclusions()), meters);
+        return create(config, WafRules.load(config), meters);
+    }
+
+    /** With the rules {@link WafRules#load} already gave (start-up checks them with the other files). */
+    public static WafStage create(WafConfig config, List<Rule> rules, MeterRegistry meters) {
+        return new WafStage(config, new RequestInspector(rules, config.paranoia(), Severity.INBOUND_THRESHOLD,
+                config.exclusions()), meters);
     }
 
     /** Counts what matched, so an operator can see per rule and per route what block mode would stop. */

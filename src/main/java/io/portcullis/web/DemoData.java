@@ -1,5 +1,7 @@
 package io.portcullis.web;
 
+import io.portcullis.chain.StoreUnavailableException;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.auth.AuthEndpoint;
 import io.portcullis.auth.User;
 import io.portcullis.chain.TokenClaims;
@@ -8,10 +10,9 @@ import io.portcullis.config.KeyTemplate;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.direct.KeyResolver;
 import io.portcullis.store.Stores;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +24,13 @@ final class DemoData {
     /** The demo user's cart, as an application would store it. */
     static final String SAMPLE_CART = "{\"items\":[{\"sku\":\"tea-earl-grey\",\"qty\":2},"
             + "{\"sku\":\"mug-blue\",\"qty\":1}],\"currency\":\"EUR\",\"total\":23.5}";
-    private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(DemoData.class);
 
     private DemoData() {}
 
     static void seed(GatewayConfig config, Stores stores) {
-        Optional<User> user = await(stores.users().findByUsername(AuthEndpoint.DEMO_USERNAME).toCompletableFuture());
+        StoreWait storeWait = StoreWait.of(config.redis());
+        Optional<User> user = await(storeWait, stores.users().findByUsername(AuthEndpoint.DEMO_USERNAME));
         if (user.isEmpty()) {
             return;
         }
@@ -37,8 +38,7 @@ final class DemoData {
         for (RouteConfig route : config.routes()) {
             route.direct().map(RouteConfig.DirectConfig::redisKey).flatMap(template -> key(template, claims))
                     .ifPresent(key -> {
-                        await(stores.direct().put(key, SAMPLE_CART).thenApply(done -> Optional.of(key))
-                                .toCompletableFuture());
+                        await(storeWait, stores.direct().put(key, SAMPLE_CART).thenApply(done -> Optional.of(key)));
                         LOG.warn("DEMO: {} of user '{}' holds a sample value (route {})", key,
                                 AuthEndpoint.DEMO_USERNAME, route.id());
                     });
@@ -50,13 +50,10 @@ final class DemoData {
                 ? Optional.of(key.key()) : Optional.empty();
     }
 
-    private static <T> Optional<T> await(java.util.concurrent.CompletableFuture<Optional<T>> future) {
+    private static <T> Optional<T> await(StoreWait storeWait, CompletionStage<Optional<T>> call) {
         try {
-            return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return storeWait.result(call);
+        } catch (StoreUnavailableException e) {
             LOG.warn("DEMO: no sample data: {}", e.toString());
             return Optional.empty();
         }

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Locale;
 
 /**
  * The demo upstream inside the WAR, present only in demo mode: it answers with what it received (method,
@@ -30,7 +31,7 @@ final class DemoEchoEndpoint implements RouteHandler {
         }
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (String name : Collections.list(request.getHeaderNames())) {
-            headers.put(name.toLowerCase(java.util.Locale.ROOT), String.join(", ", Collections.list(request.getHeaders(name))));
+            headers.put(name.toLowerCase(Locale.ROOT), String.join(", ", Collections.list(request.getHeaders(name))));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("upstream", "portcullis demo echo");

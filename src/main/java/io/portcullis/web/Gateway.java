@@ -10,6 +10,7 @@ import io.portcullis.auth.WellKnownEndpoint;
 import io.portcullis.chain.ClientAddressResolver;
 import io.portcullis.chain.FilterStage;
 import io.portcullis.chain.Stage;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.cors.CorsHandler;
@@ -23,6 +24,7 @@ import io.portcullis.jwt.TokenVerifier;
 import io.portcullis.jwt.TrustedIssuers;
 import io.portcullis.logging.AccessLogStage;
 import io.portcullis.logging.HeaderRedactor;
+import io.portcullis.logging.LogMeters;
 import io.portcullis.metrics.GatewayMeters;
 import io.portcullis.metrics.MetricsEndpoint;
 import io.portcullis.metrics.RequestMetrics;
@@ -48,12 +50,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The assembled gateway: every stage, handler and shared component built once from the configuration.
  * Owns what must be closed on shutdown. Thread-safe once built.
  */
 public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
     private final GatewayConfig config;
     private final Map<FilterStage, Stage> stages;
     private final GatewayFilter filter;
@@ -76,12 +82,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway assemble(GatewayConfig config, Clock clock) {
-        // Before anything that must be closed: a missing or weak key fails start-up here.
-        SigningKeys keys = SigningKeys.load(config.auth(), config.gateway().demo(), config.source());
+        // Before anything that must be closed: a missing or weak key, or a bad WAF rules file, fails start-up here,
+        // all their problems in one list.
+        StartupValidation.Checked checked = StartupValidation.check(config);
+        SigningKeys keys = checked.signingKeys();
         List<AutoCloseable> closeables = new ArrayList<>();
         PrometheusMeterRegistry meters = GatewayMeters.create();
         closeables.add(meters::close);
-        io.portcullis.logging.LogMeters.register(meters);
+        LogMeters.register(meters);
         // Shared state: Redis when redis.uri is set (connecting in the background, so start-up never waits
         // on it), otherwise this process.
         Stores stores = Stores.create(config, clock, meters);
@@ -113,7 +121,8 @@ public final class Gateway implements AutoCloseable {
             endpoints.add(Route.endpoint("console", ConsoleEndpoint.PREFIX, new ConsoleEndpoint()));
             DemoData.seed(config, stores);
         }
-        DirectResponseHandler direct = new DirectResponseHandler(stores.direct());
+        StoreWait storeWait = StoreWait.of(config.redis());
+        DirectResponseHandler direct = new DirectResponseHandler(stores.direct(), storeWait);
         List<Route> routes = new ArrayList<>();
         for (RouteConfig route : config.routes()) {
             routes.add(Route.configured(route, route.direct().isPresent() ? direct
@@ -126,16 +135,16 @@ public final class Gateway implements AutoCloseable {
                 new ClientAddressResolver(config.gateway().trustedProxies(), config.gateway().clientAddressHeader()),
                 new HeaderRedactor(config.apiKeys().header()), List.of(new RequestMetrics(meters))));
         stages.put(FilterStage.ROUTE, new RouteStage(table, CorsHandler.create(config)));
-        stages.put(FilterStage.WAF, WafStage.create(config.waf(), meters));
+        stages.put(FilterStage.WAF, WafStage.create(config.waf(), checked.wafRules(), meters));
         // One rule for the rate-limit charge: the API-key and JWT stages count a request in the Redis round trip of
         // their own check (issued API key, token revocation), and the rate-limit stage answers from that count or
         // counts itself.
         Charges charges = new Charges(config.rateLimits());
         stages.put(FilterStage.API_KEY, new ApiKeyStage(config.apiKeys().header(),
-                new ApiKeyVerifier(config.apiKeys().staticKeys(), stores.apiKeys()), charges));
+                new ApiKeyVerifier(config.apiKeys().staticKeys(), stores.apiKeys(), storeWait), charges));
         stages.put(FilterStage.JWT, jwtStage(config, keys, stores, clock, meters, charges));
         stages.put(FilterStage.RATE_LIMIT, new RateLimitStage(charges,
-                stores.rateLimiter(config.rateLimits().algorithm())));
+                stores.rateLimiter(config.rateLimits().algorithm()), storeWait));
         return new Gateway(config, stages, new GatewayServlet(), proxy, stores, closeables, shutdown);
     }
 
@@ -151,13 +160,14 @@ public final class Gateway implements AutoCloseable {
 
     private static JwtStage jwtStage(GatewayConfig config, SigningKeys signingKeys, Stores stores, Clock clock,
             MeterRegistry meters, Charges charges) {
+        StoreWait storeWait = StoreWait.of(config.redis());
         TokenVerifier verifier = new TokenVerifier(config.auth(), signingKeys,
                 TrustedIssuers.create(config.auth(), new HttpJwksSource(), clock), clock);
         TokenCache cache = new TokenCache(verifier, config.auth().tokenCache().redis()
                 ? Optional.of(stores.verifiedTokens()) : Optional.empty(), config.auth().tokenCache().size(), clock,
-                Ticker.systemTicker(), meters);
-        return new JwtStage(new JwtAuthenticator(cache, stores.revocations(), config.redis().revocationOnFailure()),
-                charges);
+                Ticker.systemTicker(), meters, storeWait);
+        return new JwtStage(new JwtAuthenticator(cache, stores.revocations(), config.redis().revocationOnFailure(),
+                storeWait), charges);
     }
 
     public GatewayConfig config() {
@@ -207,7 +217,7 @@ public final class Gateway implements AutoCloseable {
             try {
                 closeable.close();
             } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("error while shutting down: {}", e.toString());
+                LOG.warn("error while shutting down: {}", e.toString());
             }
         }
     }

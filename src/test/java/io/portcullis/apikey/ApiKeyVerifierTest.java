@@ -10,6 +10,8 @@ import static org.mockito.Mockito.when;
 import io.portcullis.chain.Identity;
 import io.portcullis.config.ApiKeysConfig;
 import io.portcullis.chain.StoreUnavailableException;
+import io.portcullis.chain.StoreWait;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -70,6 +72,14 @@ class ApiKeyVerifierTest {
                 CompletableFuture.failedFuture(new StoreUnavailableException("Redis down")));
 
         assertEquals(KeyCheck.Outcome.UNAVAILABLE, verifier.check(ISSUED_KEY).outcome());
+    }
+
+    @Test
+    void checkWhenStoreNeverAnswersThenUnavailableWithinTheStoreWait() {
+        when(store.findByHash(anyString())).thenReturn(new CompletableFuture<>());
+        ApiKeyVerifier bounded = new ApiKeyVerifier(List.of(), store, new StoreWait(Duration.ofMillis(50)));
+
+        assertEquals(KeyCheck.Outcome.UNAVAILABLE, bounded.check(ISSUED_KEY).outcome());
     }
 
     @Test

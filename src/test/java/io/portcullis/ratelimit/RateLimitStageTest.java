@@ -16,6 +16,7 @@ import io.portcullis.chain.Identity;
 import io.portcullis.chain.MissingAttributeException;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.chain.Route;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.chain.RouteHandler;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.config.RouteConfig;
@@ -145,6 +146,20 @@ class RateLimitStageTest {
         assertEquals(503, response.getStatus());
         assertEquals("2", response.getHeader("Retry-After"));
         assertNull(response.getHeader("RateLimit"));
+    }
+
+    @Test
+    void doFilterWhenLimiterNeverAnswersThen503WithRetryAfterOneWithinTheStoreWait() throws Exception {
+        when(limiter.acquire(anyString(), anyString(), any())).thenReturn(new CompletableFuture<>());
+        RateLimitStage bounded = new RateLimitStage(new Charges(CONFIG), limiter,
+                new StoreWait(Duration.ofMillis(50)));
+        FakeRequest request = request(route("orders", Optional.empty(), true), KEY);
+
+        bounded.handle(request, response, chain);
+
+        verifyNoInteractions(chain);
+        assertEquals(503, response.getStatus());
+        assertEquals("1", response.getHeader("Retry-After"));
     }
 
     @Test
