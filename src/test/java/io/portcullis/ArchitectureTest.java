@@ -18,7 +18,8 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.portcullis");
     }
 
@@ -29,23 +30,38 @@ class ArchitectureTest {
 
     @Test
     void lettuceWhenUsedThenOnlyInStore() {
-        noClasses().that().resideOutsideOfPackage("io.portcullis.store..")
-                .should().dependOnClassesThat().resideInAPackage("io.lettuce..")
-                .because("Redis is reached only through the store interfaces").check(classes);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.portcullis.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.lettuce..")
+                .because("Redis is reached only through the store interfaces")
+                .check(classes);
     }
 
     @Test
     void jettyWhenUsedThenOnlyInProxy() {
-        noClasses().that().resideOutsideOfPackage("io.portcullis.proxy..")
-                .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.portcullis.proxy..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.eclipse.jetty..")
                 .because("Jetty's proxy is an implementation detail of the proxy package; the WAR also runs on "
-                        + "Tomcat").check(classes);
+                        + "Tomcat")
+                .check(classes);
     }
 
     @Test
     void javaJwtWhenUsedThenOnlyInJwtAndAuth() {
-        noClasses().that().resideOutsideOfPackages("io.portcullis.jwt..", "io.portcullis.auth..")
-                .should().dependOnClassesThat().resideInAPackage("com.auth0..")
-                .because("tokens are verified in jwt and issued in auth").check(classes);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.portcullis.jwt..", "io.portcullis.auth..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.auth0..")
+                .because("tokens are verified in jwt and issued in auth")
+                .check(classes);
     }
 }

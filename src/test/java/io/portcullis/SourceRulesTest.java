@@ -34,8 +34,11 @@ class SourceRulesTest {
                 List<String> lines = Files.readAllLines(file);
                 for (int i = 0; i < lines.size(); i++) {
                     String line = lines.get(i).strip();
-                    if (line.startsWith("import ") || line.startsWith("package ") || line.startsWith("*")
-                            || line.startsWith("/*") || line.startsWith("//")) {
+                    if (line.startsWith("import ")
+                            || line.startsWith("package ")
+                            || line.startsWith("*")
+                            || line.startsWith("/*")
+                            || line.startsWith("//")) {
                         continue;
                     }
                     var matcher = QUALIFIED.matcher(STRING.matcher(line).replaceAll("\"\""));

@@ -79,10 +79,17 @@ public class AccessLogBench {
 
     @Benchmark
     public void line() {
-        logger.atInfo().addKeyValue("request_id", "671e74fad37cba2cb417bc98095ef0c6").addKeyValue("method", "GET")
-                .addKeyValue("path", "/api/orders/42").addKeyValue("status", 200).addKeyValue("duration_ms", "1.2")
-                .addKeyValue("client", "127.0.0.1").addKeyValue("route", "a").addKeyValue("auth", "jwt")
-                .addKeyValue("user", "alice").addKeyValue("upstream", "http://127.0.0.1:8081")
+        logger.atInfo()
+                .addKeyValue("request_id", "671e74fad37cba2cb417bc98095ef0c6")
+                .addKeyValue("method", "GET")
+                .addKeyValue("path", "/api/orders/42")
+                .addKeyValue("status", 200)
+                .addKeyValue("duration_ms", "1.2")
+                .addKeyValue("client", "127.0.0.1")
+                .addKeyValue("route", "a")
+                .addKeyValue("auth", "jwt")
+                .addKeyValue("user", "alice")
+                .addKeyValue("upstream", "http://127.0.0.1:8081")
                 .log("GET /api/orders/42 200 1ms");
     }
 }

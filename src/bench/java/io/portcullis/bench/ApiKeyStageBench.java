@@ -37,13 +37,21 @@ public class ApiKeyStageBench {
         List<ApiKeysConfig.StaticKey> statics = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             String key = i == 7 ? staticKey : "pk_static_partner_" + i + "_unused";
-            statics.add(new ApiKeysConfig.StaticKey("partner-" + i, ApiKeyVerifier.sha256Hex(key), List.of("partner_api")));
+            statics.add(
+                    new ApiKeysConfig.StaticKey("partner-" + i, ApiKeyVerifier.sha256Hex(key), List.of("partner_api")));
         }
         InMemoryApiKeyStore store = new InMemoryApiKeyStore(InMemoryApiKeyStore.DEFAULT_MAXIMUM_KEYS);
         for (int i = 0; i < 1000; i++) {
             String key = i == 500 ? issuedKey : "pk_issued_filler_" + i;
-            store.create(new ApiKey("key-" + i, "user-" + i, "bench", ApiKeyVerifier.sha256Hex(key), List.of("orders"),
-                    Instant.EPOCH)).toCompletableFuture().join();
+            store.create(new ApiKey(
+                            "key-" + i,
+                            "user-" + i,
+                            "bench",
+                            ApiKeyVerifier.sha256Hex(key),
+                            List.of("orders"),
+                            Instant.EPOCH))
+                    .toCompletableFuture()
+                    .join();
         }
         verifier = new ApiKeyVerifier(statics, store);
         if (verifier.check(staticKey).outcome() != KeyCheck.Outcome.IDENTIFIED

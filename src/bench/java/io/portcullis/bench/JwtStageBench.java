@@ -61,19 +61,32 @@ public class JwtStageBench {
         if (!(cache.verify(hsToken) instanceof Verification.Verified)) {
             throw new IllegalStateException("the benchmark token does not verify");
         }
-        authenticator = new JwtAuthenticator(cache,
-                new InMemoryRevocationStore(clock, Duration.ofDays(7), 10_000), FailurePolicy.DENY);
+        authenticator = new JwtAuthenticator(
+                cache, new InMemoryRevocationStore(clock, Duration.ofDays(7), 10_000), FailurePolicy.DENY);
     }
 
     private TokenVerifier verifier(AuthConfig.Algorithm algorithm) throws Exception {
         Path dir = Files.createTempDirectory("jwt-bench");
         List<AuthConfig.SigningKeyConfig> keyConfigs = List.of(keyConfig(algorithm, dir));
-        AuthConfig config = new AuthConfig("/auth", "https://gw.example", "api", algorithm, keyConfigs,
-                Duration.ofMinutes(15), Duration.ofDays(7), Duration.ofHours(24), Duration.ofSeconds(15),
-                Duration.ofSeconds(30), new AuthConfig.TokenCacheConfig(10_000, false), AuthConfig.UserSource.MEMORY,
-                true, List.of(), List.of());
+        AuthConfig config = new AuthConfig(
+                "/auth",
+                "https://gw.example",
+                "api",
+                algorithm,
+                keyConfigs,
+                Duration.ofMinutes(15),
+                Duration.ofDays(7),
+                Duration.ofHours(24),
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(30),
+                new AuthConfig.TokenCacheConfig(10_000, false),
+                AuthConfig.UserSource.MEMORY,
+                true,
+                List.of(),
+                List.of());
         SigningKeys keys = SigningKeys.load(config, false, "bench");
-        String token = new TokenIssuer(keys, config, clock).issue("user-1", "s1", List.of("admin"), List.of("orders"))
+        String token = new TokenIssuer(keys, config, clock)
+                .issue("user-1", "s1", List.of("admin"), List.of("orders"))
                 .token();
         switch (algorithm) {
             case HS256 -> hsToken = token;
@@ -85,10 +98,11 @@ public class JwtStageBench {
 
     private static AuthConfig.SigningKeyConfig keyConfig(AuthConfig.Algorithm algorithm, Path dir) throws Exception {
         if (algorithm == AuthConfig.Algorithm.HS256) {
-            return new AuthConfig.SigningKeyConfig("k", Optional.empty(),
-                    Optional.of(Secret.of("bench-secret-bench-secret-bench-secret-0123")));
+            return new AuthConfig.SigningKeyConfig(
+                    "k", Optional.empty(), Optional.of(Secret.of("bench-secret-bench-secret-bench-secret-0123")));
         }
-        KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm == AuthConfig.Algorithm.RS256 ? "RSA" : "EC");
+        KeyPairGenerator generator =
+                KeyPairGenerator.getInstance(algorithm == AuthConfig.Algorithm.RS256 ? "RSA" : "EC");
         if (algorithm == AuthConfig.Algorithm.RS256) {
             generator.initialize(2048);
         } else {
@@ -97,8 +111,11 @@ public class JwtStageBench {
         byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
         Path pem = dir.resolve("key.pem");
         try {
-            Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n");
+            Files.writeString(
+                    pem,
+                    "-----BEGIN PRIVATE KEY-----\n"
+                            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pkcs8)
+                            + "\n-----END PRIVATE KEY-----\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

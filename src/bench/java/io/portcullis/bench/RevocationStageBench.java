@@ -64,7 +64,9 @@ public class RevocationStageBench {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                revocations.revokeToken("user-2", "jti-revoked", Instant.now().plusSeconds(3600)).toCompletableFuture()
+                revocations
+                        .revokeToken("user-2", "jti-revoked", Instant.now().plusSeconds(3600))
+                        .toCompletableFuture()
                         .get(5, TimeUnit.SECONDS);
                 break;
             } catch (Exception e) {

@@ -58,23 +58,43 @@ public class WafStageBench {
     @Setup
     public void setUp() {
         WafConfig config = new ConfigLoader().loadDemo().waf();
-        inspector = new RequestInspector(WafRules.load(config), config.paranoia(), Severity.INBOUND_THRESHOLD,
-                config.exclusions());
+        inspector = new RequestInspector(
+                WafRules.load(config), config.paranoia(), Severity.INBOUND_THRESHOLD, config.exclusions());
         jsonPost = post("/api/orders", "application/json", JSON_ORDER);
         formPost = post("/api/support/tickets", "application/x-www-form-urlencoded", form());
-        cleanGet = new WafRequest("GET", "/api/products/search",
+        cleanGet = new WafRequest(
+                "GET",
+                "/api/products/search",
                 "q=wool+socks&category=men&size=42&colour=navy&sort=-rating&page=2&per_page=24",
-                headers(null, 0), null, 0);
-        queryOnlyGet = new WafRequest("GET", "/api/products/search",
-                "q=wool+socks&category=men&size=42&colour=navy&sort=-rating&page=2&per_page=24", List.of(), null, 0);
-        plainGet = new WafRequest("GET", "/api/orders/ORD-2024-118733/items", null, List.of(
-                Map.entry("Host", "api.example.com"),
-                Map.entry("User-Agent", "curl/8.5.0"),
-                Map.entry("Accept", "*/*"),
-                Map.entry("Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJl")), null, 0);
-        attackGet = new WafRequest("GET", "/api/products/search",
+                headers(null, 0),
+                null,
+                0);
+        queryOnlyGet = new WafRequest(
+                "GET",
+                "/api/products/search",
+                "q=wool+socks&category=men&size=42&colour=navy&sort=-rating&page=2&per_page=24",
+                List.of(),
+                null,
+                0);
+        plainGet = new WafRequest(
+                "GET",
+                "/api/orders/ORD-2024-118733/items",
+                null,
+                List.of(
+                        Map.entry("Host", "api.example.com"),
+                        Map.entry("User-Agent", "curl/8.5.0"),
+                        Map.entry("Accept", "*/*"),
+                        Map.entry("Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJl")),
+                null,
+                0);
+        attackGet = new WafRequest(
+                "GET",
+                "/api/products/search",
                 "q=" + URLEncoder.encode("socks' UNION SELECT username, password FROM users--", StandardCharsets.UTF_8)
-                        + "&page=2", headers(null, 0), null, 0);
+                        + "&page=2",
+                headers(null, 0),
+                null,
+                0);
         for (WafRequest request : List.of(jsonPost, formPost, cleanGet, queryOnlyGet, plainGet)) {
             Verdict verdict = inspector.inspect(request, request.rawPath());
             if (verdict.isAttack()) {
@@ -84,40 +104,50 @@ public class WafStageBench {
         if (!inspector.inspect(attackGet, attackGet.rawPath()).isAttack()) {
             throw new IllegalStateException("the benchmark attack is not detected");
         }
-        if (jsonPost.bodyLength() < 1000 || jsonPost.bodyLength() > 1100
-                || formPost.bodyLength() < 1000 || formPost.bodyLength() > 1100) {
-            throw new IllegalStateException("the bodies should be about 1 KB: " + jsonPost.bodyLength() + ", "
-                    + formPost.bodyLength());
+        if (jsonPost.bodyLength() < 1000
+                || jsonPost.bodyLength() > 1100
+                || formPost.bodyLength() < 1000
+                || formPost.bodyLength() > 1100) {
+            throw new IllegalStateException(
+                    "the bodies should be about 1 KB: " + jsonPost.bodyLength() + ", " + formPost.bodyLength());
         }
     }
 
     private static String form() {
         StringBuilder form = new StringBuilder();
         for (String[] field : new String[][] {
-                {"name", "Zoë Müller-O'Neill"},
-                {"email", "zoe.mueller@example.de"},
-                {"order", "ORD-2024-118733"},
-                {"topic", "delivery"},
-                {"subject", "Parcel marked as delivered but not received"},
-                {"message", "Hello, the tracking page says my parcel was delivered on Tuesday at 14:02, but "
+            {"name", "Zoë Müller-O'Neill"},
+            {"email", "zoe.mueller@example.de"},
+            {"order", "ORD-2024-118733"},
+            {"topic", "delivery"},
+            {"subject", "Parcel marked as delivered but not received"},
+            {
+                "message",
+                "Hello, the tracking page says my parcel was delivered on Tuesday at 14:02, but "
                         + "nothing arrived and the neighbours haven't seen it either. Could you check with the "
                         + "courier where exactly it was left? I'd prefer a replacement over a refund if the "
                         + "parcel can't be found. The order contained two pairs of wool socks (size 42) and a "
-                        + "scarf. Thanks a lot & kind regards, Zoë"},
-                {"address", "Lindenstraße 7, 2. OG links, 10969 Berlin"},
-                {"phone", "+49 30 5550 1234"},
-                {"preferred_contact", "email"},
-                {"previous_ticket", "T-55012"},
-                {"order_date", "2024-11-02"},
-                {"channel", "web-form"},
-                {"details", "Courier: DHL Paket. Tracking 00340434161094042557. The photo proof shows a door "
+                        + "scarf. Thanks a lot & kind regards, Zoë"
+            },
+            {"address", "Lindenstraße 7, 2. OG links, 10969 Berlin"},
+            {"phone", "+49 30 5550 1234"},
+            {"preferred_contact", "email"},
+            {"previous_ticket", "T-55012"},
+            {"order_date", "2024-11-02"},
+            {"channel", "web-form"},
+            {
+                "details",
+                "Courier: DHL Paket. Tracking 00340434161094042557. The photo proof shows a door "
                         + "that isn't ours (blue, with a brass knocker; ours is white). Parcel box at the entrance "
-                        + "was empty when I checked at 18:30. Neighbours at no. 5 and no. 9 have nothing either."},
-                {"consent", "on"}}) {
+                        + "was empty when I checked at 18:30. Neighbours at no. 5 and no. 9 have nothing either."
+            },
+            {"consent", "on"}
+        }) {
             if (!form.isEmpty()) {
                 form.append('&');
             }
-            form.append(URLEncoder.encode(field[0], StandardCharsets.UTF_8)).append('=')
+            form.append(URLEncoder.encode(field[0], StandardCharsets.UTF_8))
+                    .append('=')
                     .append(URLEncoder.encode(field[1], StandardCharsets.UTF_8));
         }
         return form.toString();

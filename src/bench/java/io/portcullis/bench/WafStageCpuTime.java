@@ -49,8 +49,9 @@ public final class WafStageCpuTime {
                 perCall.add((threads.getCurrentThreadCpuTime() - start) / 1000.0 / batch);
             }
             Collections.sort(perCall);
-            System.out.printf("%-16s median %8.2f µs  best %8.2f µs  (CPU time, %d rounds of %d)%n", request.getKey(),
-                    perCall.get(perCall.size() / 2), perCall.get(0), rounds, batch);
+            System.out.printf(
+                    "%-16s median %8.2f µs  best %8.2f µs  (CPU time, %d rounds of %d)%n",
+                    request.getKey(), perCall.get(perCall.size() / 2), perCall.get(0), rounds, batch);
         }
         if (sink == null) {
             System.out.println();

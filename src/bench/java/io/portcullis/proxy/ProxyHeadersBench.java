@@ -3,13 +3,12 @@ package io.portcullis.proxy;
 import io.portcullis.chain.ClientAddressResolver;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.IpRange;
 import io.portcullis.config.RouteConfig;
-import io.portcullis.chain.Route;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -49,8 +48,11 @@ public class ProxyHeadersBench {
 
     @Setup
     public void setUp() throws Exception {
-        RouteConfig orders = new ConfigLoader().loadDemo().routes().stream()
-                .filter(r -> r.auth() == RouteConfig.AuthMode.JWT).findFirst().orElseThrow();
+        RouteConfig orders = new ConfigLoader()
+                .loadDemo().routes().stream()
+                        .filter(r -> r.auth() == RouteConfig.AuthMode.JWT)
+                        .findFirst()
+                        .orElseThrow();
         servlet = new GatewayProxyServlet(Map.of(), "x-api-key");
         resolver = new ClientAddressResolver(List.of(IpRange.parse("10.0.0.0/8").orElseThrow()));
         client = new HttpClient();
@@ -72,11 +74,18 @@ public class ProxyHeadersBench {
         request = fake(headers, attributes);
         RequestAttributes.ROUTE.set(request, Route.configured(orders, servlet));
         RequestAttributes.REQUEST_ID.set(request, "0f9c2d1e-7b1a-4c55-9e0f-3a6b8d2c4e71");
-        RequestAttributes.IDENTITY.set(request, new Identity(Identity.AuthMethod.JWT, Optional.of("user-1"),
-                List.of("admin"), Optional.empty(), List.of("orders")));
+        RequestAttributes.IDENTITY.set(
+                request,
+                new Identity(
+                        Identity.AuthMethod.JWT,
+                        Optional.of("user-1"),
+                        List.of("admin"),
+                        Optional.empty(),
+                        List.of("orders")));
         upstream = client.newRequest("http://127.0.0.1:9/orders");
         rewrite();
-        if (upstream.getHeaders().get("X-User-Id") == null || !upstream.getHeaders().get("X-User-Id").equals("user-1")
+        if (upstream.getHeaders().get("X-User-Id") == null
+                || !upstream.getHeaders().get("X-User-Id").equals("user-1")
                 || upstream.getHeaders().get("Authorization") != null
                 || !upstream.getHeaders().get("X-Forwarded-For").equals("203.0.113.7, 10.1.2.3, 10.9.8.7")) {
             throw new IllegalStateException("unexpected upstream headers: " + upstream.getHeaders());
@@ -89,17 +98,26 @@ public class ProxyHeadersBench {
     }
 
     private static HttpServletRequest fake(List<Map.Entry<String, String>> headers, Map<String, Object> attributes) {
-        return (HttpServletRequest) Proxy.newProxyInstance(ProxyHeadersBench.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
+        return (HttpServletRequest) Proxy.newProxyInstance(
+                ProxyHeadersBench.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, m, args) -> switch (m.getName()) {
                     case "getHeaderNames" -> {
                         List<String> names = new ArrayList<>();
                         headers.forEach(h -> names.add(h.getKey()));
                         yield Collections.enumeration(names);
                     }
-                    case "getHeaders" -> Collections.enumeration(headers.stream()
-                            .filter(h -> h.getKey().equalsIgnoreCase((String) args[0])).map(Map.Entry::getValue).toList());
-                    case "getHeader" -> headers.stream().filter(h -> h.getKey().equalsIgnoreCase((String) args[0]))
-                            .map(Map.Entry::getValue).findFirst().orElse(null);
+                    case "getHeaders" ->
+                        Collections.enumeration(headers.stream()
+                                .filter(h -> h.getKey().equalsIgnoreCase((String) args[0]))
+                                .map(Map.Entry::getValue)
+                                .toList());
+                    case "getHeader" ->
+                        headers.stream()
+                                .filter(h -> h.getKey().equalsIgnoreCase((String) args[0]))
+                                .map(Map.Entry::getValue)
+                                .findFirst()
+                                .orElse(null);
                     case "getAttribute" -> attributes.get((String) args[0]);
                     case "setAttribute" -> attributes.put((String) args[0], args[1]);
                     case "getRemoteAddr" -> "10.9.8.7";

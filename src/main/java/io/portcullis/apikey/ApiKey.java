@@ -16,7 +16,13 @@ import java.util.Optional;
  * @param createdAt when it was issued
  * @param expiresAt when it stops working, if ever
  */
-public record ApiKey(String id, String ownerId, String name, String sha256, List<String> scopes, Instant createdAt,
+public record ApiKey(
+        String id,
+        String ownerId,
+        String name,
+        String sha256,
+        List<String> scopes,
+        Instant createdAt,
         Optional<Instant> expiresAt) {
 
     public ApiKey {

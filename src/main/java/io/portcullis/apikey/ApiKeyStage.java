@@ -2,6 +2,8 @@ package io.portcullis.apikey;
 
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
+import io.portcullis.chain.Stage;
 import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.problem.Problem;
@@ -9,8 +11,6 @@ import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.quota.Charge;
 import io.portcullis.ratelimit.Charges;
-import io.portcullis.chain.Route;
-import io.portcullis.chain.Stage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -67,7 +67,10 @@ public final class ApiKeyStage implements Stage {
         List<String> presented = Collections.list(request.getHeaders(header));
         if (presented.isEmpty()) {
             if (route.auth() == RouteConfig.AuthMode.API_KEY) {
-                ProblemWriter.write(request, response, ProblemType.API_KEY_REQUIRED,
+                ProblemWriter.write(
+                        request,
+                        response,
+                        ProblemType.API_KEY_REQUIRED,
                         "This route needs an API key in the " + header + " header.");
                 return;
             }
@@ -75,18 +78,28 @@ public final class ApiKeyStage implements Stage {
             return;
         }
         // Two key headers are ambiguous: refuse rather than pick one.
-        KeyCheck check = presented.size() != 1 ? KeyCheck.of(KeyCheck.Outcome.INVALID)
-                : charges.isEmpty() ? verifier.check(presented.get(0))
-                : verifier.check(presented.get(0), identity -> chargeFor(request, route, identity));
+        KeyCheck check = presented.size() != 1
+                ? KeyCheck.of(KeyCheck.Outcome.INVALID)
+                : charges.isEmpty()
+                        ? verifier.check(presented.get(0))
+                        : verifier.check(presented.get(0), identity -> chargeFor(request, route, identity));
         switch (check.outcome()) {
-            case INVALID -> ProblemWriter.write(request, response, ProblemType.INVALID_API_KEY,
-                    "The API key is unknown or has been revoked.");
-            case UNAVAILABLE -> ProblemWriter.write(request, response,
-                    Problem.of(ProblemType.SERVICE_UNAVAILABLE, "API keys cannot be checked right now.")
-                            .withHeader("Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
+            case INVALID ->
+                ProblemWriter.write(
+                        request, response, ProblemType.INVALID_API_KEY, "The API key is unknown or has been revoked.");
+            case UNAVAILABLE ->
+                ProblemWriter.write(
+                        request,
+                        response,
+                        Problem.of(ProblemType.SERVICE_UNAVAILABLE, "API keys cannot be checked right now.")
+                                .withHeader(
+                                        "Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
             case IDENTIFIED -> {
                 if (!permitted(route, check.identity())) {
-                    ProblemWriter.write(request, response, ProblemType.INSUFFICIENT_SCOPE,
+                    ProblemWriter.write(
+                            request,
+                            response,
+                            ProblemType.INSUFFICIENT_SCOPE,
                             "The API key lacks a scope this route requires.");
                     return;
                 }

@@ -29,8 +29,8 @@ public interface ApiKeyStore {
      * @param chargeFor the charge a request with this key makes, or empty to count nothing (the route is not
      *     limited, or the request will be refused anyway)
      */
-    default CompletionStage<Checked<Optional<ApiKey>>> findByHash(String sha256,
-            Function<ApiKey, Optional<Charge>> chargeFor) {
+    default CompletionStage<Checked<Optional<ApiKey>>> findByHash(
+            String sha256, Function<ApiKey, Optional<Charge>> chargeFor) {
         return findByHash(sha256).thenApply(Checked::notCounted);
     }
 

@@ -1,8 +1,8 @@
 package io.portcullis.apikey;
 
+import io.portcullis.chain.Identity;
 import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.chain.StoreWait;
-import io.portcullis.chain.Identity;
 import io.portcullis.config.ApiKeysConfig;
 import io.portcullis.quota.Charge;
 import io.portcullis.quota.Checked;
@@ -40,7 +40,8 @@ public final class ApiKeyVerifier {
     public ApiKeyVerifier(List<ApiKeysConfig.StaticKey> staticKeys, ApiKeyStore store, StoreWait storeWait) {
         this.storeWait = storeWait;
         this.staticKeys = staticKeys.stream()
-                .map(k -> new StaticKey(HEX.parseHex(k.sha256()), identity(k.id(), k.scopes()))).toList();
+                .map(k -> new StaticKey(HEX.parseHex(k.sha256()), identity(k.id(), k.scopes())))
+                .toList();
         this.store = store;
     }
 
@@ -77,16 +78,20 @@ public final class ApiKeyVerifier {
             String sha256 = HEX.formatHex(hash);
             Checked<Optional<ApiKey>> found = chargeFor.isEmpty()
                     ? Checked.notCounted(storeWait.result(store.findByHash(sha256)))
-                    : storeWait.result(store.findByHash(sha256, key -> chargeFor.get().apply(identity(key))));
+                    : storeWait.result(
+                            store.findByHash(sha256, key -> chargeFor.get().apply(identity(key))));
             if (found.outcome().isEmpty()) {
                 return KeyCheck.of(KeyCheck.Outcome.INVALID);
             }
             Identity identity = identity(found.outcome().get());
-            Optional<Counted> counted = found.decision().flatMap(decision -> chargeFor.orElseThrow().apply(identity)
-                    .map(charge -> new Counted(charge, decision)));
+            Optional<Counted> counted = found.decision()
+                    .flatMap(decision ->
+                            chargeFor.orElseThrow().apply(identity).map(charge -> new Counted(charge, decision)));
             return new KeyCheck(KeyCheck.Outcome.IDENTIFIED, identity, counted);
         } catch (StoreUnavailableException e) {
-            LOG.debug("API key lookup failed: {}", e.getCause() == null ? e.toString() : e.getCause().toString());
+            LOG.debug(
+                    "API key lookup failed: {}",
+                    e.getCause() == null ? e.toString() : e.getCause().toString());
             return KeyCheck.of(KeyCheck.Outcome.UNAVAILABLE);
         }
     }
@@ -110,8 +115,13 @@ public final class ApiKeyVerifier {
 
     /** An issued key speaks for its owner's rate-limit bucket. */
     private static Identity identity(ApiKey key) {
-        return new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(), Optional.of(key.id()),
-                key.scopes(), Optional.of(key.ownerId()));
+        return new Identity(
+                Identity.AuthMethod.API_KEY,
+                Optional.empty(),
+                List.of(),
+                Optional.of(key.id()),
+                key.scopes(),
+                Optional.of(key.ownerId()));
     }
 
     private record StaticKey(byte[] sha256, Identity identity) {}

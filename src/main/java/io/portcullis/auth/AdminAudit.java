@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 final class AdminAudit {
     /** The logger an operator routes to the audit sink. */
     static final String LOGGER = "portcullis.audit";
+
     private static final int MAX_VALUE = 128;
 
     private final Logger log;
@@ -26,8 +27,14 @@ final class AdminAudit {
     }
 
     void record(String actor, String action, String target, String requestId, int status) {
-        log.info("[audit] actor={} action={} target={} request_id={} outcome={} status={}", clean(actor),
-                clean(action), clean(target), clean(requestId), outcome(status), status);
+        log.info(
+                "[audit] actor={} action={} target={} request_id={} outcome={} status={}",
+                clean(actor),
+                clean(action),
+                clean(target),
+                clean(requestId),
+                outcome(status),
+                status);
     }
 
     static String outcome(int status) {

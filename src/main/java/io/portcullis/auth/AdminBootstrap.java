@@ -1,8 +1,8 @@
 package io.portcullis.auth;
 
+import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.chain.StoreWait;
 import io.portcullis.config.AuthConfig.BootstrapAdminConfig;
-import io.portcullis.chain.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +41,11 @@ final class AdminBootstrap {
     }
 
     /** @param storeWait the bound on every wait for a store's answer */
-    AdminBootstrap(Optional<BootstrapAdminConfig> config, UserStore users, PasswordHasher hasher, Clock clock,
+    AdminBootstrap(
+            Optional<BootstrapAdminConfig> config,
+            UserStore users,
+            PasswordHasher hasher,
+            Clock clock,
             StoreWait storeWait) {
         this.storeWait = storeWait;
         this.config = config;
@@ -79,15 +83,21 @@ final class AdminBootstrap {
                 Passwords.check(password);
                 hash = hasher.hash(password);
             }
-            boolean created = storeWait.result(users.create(new User(TokenIssuer.randomId(), username.get(), hash, ROLES)));
-            LOG.info(created ? "auth.bootstrap-admin: user '{}' created with the admin role"
-                    : "auth.bootstrap-admin: user '{}' exists already and is left as it is", username.get());
+            boolean created =
+                    storeWait.result(users.create(new User(TokenIssuer.randomId(), username.get(), hash, ROLES)));
+            LOG.info(
+                    created
+                            ? "auth.bootstrap-admin: user '{}' created with the admin role"
+                            : "auth.bootstrap-admin: user '{}' exists already and is left as it is",
+                    username.get());
             settled = true;
         } catch (RequestFields.BadInput e) {
             LOG.error("auth.bootstrap-admin.password: {}; no bootstrap admin is created", e.getMessage());
             settled = true;
         } catch (StoreUnavailableException e) {
-            LOG.warn("auth.bootstrap-admin: the user store is unavailable, retrying in {}: {}", RETRY_EVERY,
+            LOG.warn(
+                    "auth.bootstrap-admin: the user store is unavailable, retrying in {}: {}",
+                    RETRY_EVERY,
                     e.getMessage());
         }
     }

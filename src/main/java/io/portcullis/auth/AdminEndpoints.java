@@ -1,10 +1,11 @@
 package io.portcullis.auth;
 
-import io.portcullis.chain.StoreWait;
 import io.portcullis.apikey.ApiKey;
 import io.portcullis.apikey.ApiKeyStore;
 import io.portcullis.chain.JsonResponses;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.StoreUnavailableException;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.jwt.BearerToken;
 import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.Verification;
@@ -12,7 +13,6 @@ import io.portcullis.jwt.VerifiedToken;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.chain.StoreUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -65,14 +65,28 @@ final class AdminEndpoints {
      * @param issuer the gateway's own {@code auth.issuer}: only its tokens may call the admin API
      * @param storedUsers false for {@code auth.users: container}, whose users the container's realm manages
      */
-    AdminEndpoints(UserStore users, SessionStore sessionStore, ApiKeyStore apiKeys, SessionService sessions,
-            TokenChecker tokens, String issuer, boolean storedUsers, AdminAudit audit) {
+    AdminEndpoints(
+            UserStore users,
+            SessionStore sessionStore,
+            ApiKeyStore apiKeys,
+            SessionService sessions,
+            TokenChecker tokens,
+            String issuer,
+            boolean storedUsers,
+            AdminAudit audit) {
         this(users, sessionStore, apiKeys, sessions, tokens, issuer, storedUsers, audit, StoreWait.DEFAULT);
     }
 
     /** @param storeWait the bound on every wait for a store's answer */
-    AdminEndpoints(UserStore users, SessionStore sessionStore, ApiKeyStore apiKeys, SessionService sessions,
-            TokenChecker tokens, String issuer, boolean storedUsers, AdminAudit audit,
+    AdminEndpoints(
+            UserStore users,
+            SessionStore sessionStore,
+            ApiKeyStore apiKeys,
+            SessionService sessions,
+            TokenChecker tokens,
+            String issuer,
+            boolean storedUsers,
+            AdminAudit audit,
             StoreWait storeWait) {
         this.storeWait = storeWait;
         this.users = users;
@@ -92,7 +106,8 @@ final class AdminEndpoints {
 
     /** One admin request; {@code subPath} is below {@code auth.path} and {@link #matches} it. */
     void handle(HttpServletRequest request, HttpServletResponse response, String subPath) throws IOException {
-        Call call = new Call(request, response, List.of(subPath.substring(PATH.length()).split("/", -1)));
+        Call call = new Call(
+                request, response, List.of(subPath.substring(PATH.length()).split("/", -1)));
         try {
             Optional<String> actor = authorise(call);
             if (actor.isPresent()) {
@@ -103,12 +118,20 @@ final class AdminEndpoints {
             ProblemWriter.write(request, response, ProblemType.BAD_REQUEST, e.getMessage());
         } catch (StoreUnavailableException e) {
             LOG.warn("admin {} answered 503: {}", subPath, e.getMessage());
-            ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
-                    "The gateway's state store is unreachable; try again shortly.")
-                    .withHeader("Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
+            ProblemWriter.write(
+                    request,
+                    response,
+                    Problem.of(
+                                    ProblemType.SERVICE_UNAVAILABLE,
+                                    "The gateway's state store is unreachable; try again shortly.")
+                            .withHeader("Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
         } finally {
-            audit.record(call.actor, call.action, call.target,
-                    RequestAttributes.REQUEST_ID.get(request).orElse("-"), response.getStatus());
+            audit.record(
+                    call.actor,
+                    call.action,
+                    call.target,
+                    RequestAttributes.REQUEST_ID.get(request).orElse("-"),
+                    response.getStatus());
         }
     }
 
@@ -152,9 +175,13 @@ final class AdminEndpoints {
     }
 
     private static void forbidden(Call call, String detail) throws IOException {
-        ProblemWriter.write(call.request, call.response, Problem.of(ProblemType.FORBIDDEN, detail)
-                .withHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + UserStore.ADMIN_ROLE
-                        + "\""));
+        ProblemWriter.write(
+                call.request,
+                call.response,
+                Problem.of(ProblemType.FORBIDDEN, detail)
+                        .withHeader(
+                                "WWW-Authenticate",
+                                "Bearer error=\"insufficient_scope\", scope=\"" + UserStore.ADMIN_ROLE + "\""));
     }
 
     private void dispatch(Call call) throws IOException, RequestFields.BadInput {
@@ -180,8 +207,11 @@ final class AdminEndpoints {
                 case "disable" -> on(call, "user.disable", Map.of("POST", c -> disable(c, id)));
                 case "enable" -> on(call, "user.enable", Map.of("POST", c -> enable(c, id)));
                 case "api-keys" -> on(call, "api-keys.list", Map.of("GET", c -> listKeys(c, id)));
-                case "sessions" -> on(call, "sessions.list", Map.of("GET", c -> listSessions(c, id),
-                        "DELETE", c -> endSessions(c, id)));
+                case "sessions" ->
+                    on(
+                            call,
+                            "sessions.list",
+                            Map.of("GET", c -> listSessions(c, id), "DELETE", c -> endSessions(c, id)));
                 default -> notFound(call, "No such admin endpoint.");
             }
             return;
@@ -189,8 +219,8 @@ final class AdminEndpoints {
         if (s.size() == 5) {
             String item = s.get(4);
             switch (part) {
-                case "roles" -> on(call, "role.change", Map.of("PUT", c -> grant(c, id, item),
-                        "DELETE", c -> revoke(c, id, item)));
+                case "roles" ->
+                    on(call, "role.change", Map.of("PUT", c -> grant(c, id, item), "DELETE", c -> revoke(c, id, item)));
                 case "api-keys" -> on(call, "api-key.revoke", Map.of("DELETE", c -> revokeKey(c, id, item)));
                 case "sessions" -> on(call, "session.end", Map.of("DELETE", c -> endSession(c, id, item)));
                 default -> notFound(call, "No such admin endpoint.");
@@ -206,9 +236,13 @@ final class AdminEndpoints {
         call.action = action;
         Handler handler = byMethod.get(call.request.getMethod());
         if (handler == null) {
-            ProblemWriter.write(call.request, call.response, new Problem(ProblemType.METHOD_NOT_ALLOWED,
-                    "This admin endpoint does not answer " + AdminAudit.clean(call.request.getMethod()) + ".",
-                    Map.of("Allow", String.join(", ", new TreeSet<>(byMethod.keySet())))));
+            ProblemWriter.write(
+                    call.request,
+                    call.response,
+                    new Problem(
+                            ProblemType.METHOD_NOT_ALLOWED,
+                            "This admin endpoint does not answer " + AdminAudit.clean(call.request.getMethod()) + ".",
+                            Map.of("Allow", String.join(", ", new TreeSet<>(byMethod.keySet())))));
             return;
         }
         handler.handle(call);
@@ -217,11 +251,14 @@ final class AdminEndpoints {
     private void list(Call call) throws IOException, RequestFields.BadInput {
         Map<String, String> query = call.query(Set.of("prefix", "after", "limit"));
         String rawPrefix = query.getOrDefault("prefix", "");
-        String prefix = rawPrefix.isEmpty() ? "" : Usernames.normalise(rawPrefix).orElseThrow(() ->
-                new RequestFields.BadInput("Parameter 'prefix' must be 1–" + Usernames.MAX_LENGTH
-                        + " characters of a username (no spaces or control characters)."));
-        Optional<String> after = Optional.ofNullable(query.get("after")).map(raw -> Usernames.normalise(raw)
-                .orElse(null));
+        String prefix = rawPrefix.isEmpty()
+                ? ""
+                : Usernames.normalise(rawPrefix)
+                        .orElseThrow(
+                                () -> new RequestFields.BadInput("Parameter 'prefix' must be 1–" + Usernames.MAX_LENGTH
+                                        + " characters of a username (no spaces or control characters)."));
+        Optional<String> after = Optional.ofNullable(query.get("after"))
+                .map(raw -> Usernames.normalise(raw).orElse(null));
         if (query.containsKey("after") && after.isEmpty()) {
             throw new RequestFields.BadInput("Parameter 'after' must be a username (the 'next_after' of a page).");
         }
@@ -229,8 +266,8 @@ final class AdminEndpoints {
         if (query.containsKey("limit")) {
             String raw = query.get("limit");
             if (!raw.matches("[0-9]{1,3}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > MAX_PAGE_SIZE) {
-                throw new RequestFields.BadInput("Parameter 'limit' must be a whole number from 1 to " + MAX_PAGE_SIZE
-                        + ".");
+                throw new RequestFields.BadInput(
+                        "Parameter 'limit' must be a whole number from 1 to " + MAX_PAGE_SIZE + ".");
             }
             limit = Integer.parseInt(raw);
         }
@@ -270,8 +307,9 @@ final class AdminEndpoints {
         }
         int ended = sessions.endAll(id, nextSecond());
         int keys = revokeKeys(id);
-        Map<String, Object> body = view(storeWait.result(users.findById(id)).orElseThrow(() ->
-                new StoreUnavailableException("the user vanished while being disabled")));
+        Map<String, Object> body = view(storeWait
+                .result(users.findById(id))
+                .orElseThrow(() -> new StoreUnavailableException("the user vanished while being disabled")));
         body.put("sessions_ended", ended);
         body.put("api_keys_revoked", keys);
         JsonResponses.write(call.request, call.response, 200, body);
@@ -308,8 +346,9 @@ final class AdminEndpoints {
     /** Tokens carry the roles of their login: new ones at the next refresh, or at once when they are revoked. */
     private void afterRoleChange(Call call, String id, boolean revokeTokens) throws IOException {
         int ended = revokeTokens ? sessions.endAll(id, nextSecond()) : 0;
-        Map<String, Object> body = view(storeWait.result(users.findById(id)).orElseThrow(() ->
-                new StoreUnavailableException("the user vanished while its roles changed")));
+        Map<String, Object> body = view(storeWait
+                .result(users.findById(id))
+                .orElseThrow(() -> new StoreUnavailableException("the user vanished while its roles changed")));
         body.put("tokens_revoked", revokeTokens);
         if (revokeTokens) {
             body.put("sessions_ended", ended);
@@ -387,7 +426,8 @@ final class AdminEndpoints {
         if (find(call, id).isEmpty()) {
             return;
         }
-        Optional<Session> session = storeWait.result(sessionStore.find(sid)).filter(s -> s.userId().equals(id));
+        Optional<Session> session =
+                storeWait.result(sessionStore.find(sid)).filter(s -> s.userId().equals(id));
         if (session.isEmpty()) {
             notFound(call, "The user has no live session with this id.");
             return;
@@ -426,16 +466,25 @@ final class AdminEndpoints {
                 return true;
             }
             case NO_SUCH_USER -> notFound(call, "No user with this id.");
-            default -> ProblemWriter.write(call.request, call.response, ProblemType.CONFLICT,
-                    "This is the last enabled admin: grant the " + UserStore.ADMIN_ROLE
-                            + " role to another user first.");
+            default ->
+                ProblemWriter.write(
+                        call.request,
+                        call.response,
+                        ProblemType.CONFLICT,
+                        "This is the last enabled admin: grant the " + UserStore.ADMIN_ROLE
+                                + " role to another user first.");
         }
         return false;
     }
 
     private void writeUser(Call call, String id) throws IOException {
-        JsonResponses.write(call.request, call.response, 200, view(storeWait.result(users.findById(id)).orElseThrow(() ->
-                new StoreUnavailableException("the user vanished"))));
+        JsonResponses.write(
+                call.request,
+                call.response,
+                200,
+                view(storeWait
+                        .result(users.findById(id))
+                        .orElseThrow(() -> new StoreUnavailableException("the user vanished"))));
     }
 
     private static void checkId(String id) throws RequestFields.BadInput {
@@ -512,9 +561,11 @@ final class AdminEndpoints {
                 String name = decode(eq < 0 ? pair : pair.substring(0, eq));
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
                 if (!allowed.contains(name)) {
-                    throw new RequestFields.BadInput(allowed.isEmpty() ? "This endpoint takes no query parameters."
-                            : "Unknown query parameter; this endpoint takes " + String.join(", ", new TreeSet<>(allowed))
-                                    + ".");
+                    throw new RequestFields.BadInput(
+                            allowed.isEmpty()
+                                    ? "This endpoint takes no query parameters."
+                                    : "Unknown query parameter; this endpoint takes "
+                                            + String.join(", ", new TreeSet<>(allowed)) + ".");
                 }
                 if (query.put(name, value) != null) {
                     throw new RequestFields.BadInput("Parameter '" + name + "' is given twice.");

@@ -1,15 +1,15 @@
 package io.portcullis.auth;
 
-import io.portcullis.chain.StoreWait;
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.exceptions.JWTDecodeException;
 import io.portcullis.apikey.ApiKey;
 import io.portcullis.apikey.ApiKeyStore;
 import io.portcullis.apikey.ApiKeyVerifier;
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.exceptions.JWTDecodeException;
 import io.portcullis.chain.JsonResponses;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.config.AuthConfig;
-import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.BearerToken;
+import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.VerifiedToken;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
@@ -49,6 +49,7 @@ final class ApiKeyEndpoints {
     private static final Set<String> FIELDS = Set.of("name", "scopes", "usage_scope", "expires_in");
     /** The shortest {@code expires_in}. */
     static final long MIN_EXPIRES_IN_SECONDS = 60;
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final StoreWait storeWait;
@@ -64,8 +65,7 @@ final class ApiKeyEndpoints {
     }
 
     /** @param storeWait the bound on every wait for a store's answer */
-    ApiKeyEndpoints(ApiKeyStore keys, AuthConfig.ApiKeyIssuanceConfig rules, Clock clock,
-            StoreWait storeWait) {
+    ApiKeyEndpoints(ApiKeyStore keys, AuthConfig.ApiKeyIssuanceConfig rules, Clock clock, StoreWait storeWait) {
         this.storeWait = storeWait;
         this.keys = keys;
         this.rules = rules;
@@ -74,7 +74,8 @@ final class ApiKeyEndpoints {
 
     /** Whether {@code subPath} names one key ({@code /api-keys/{id}}). */
     boolean matchesOne(String subPath) {
-        return subPath.startsWith(PATH + "/") && ID.matcher(subPath.substring(PATH.length() + 1)).matches();
+        return subPath.startsWith(PATH + "/")
+                && ID.matcher(subPath.substring(PATH.length() + 1)).matches();
     }
 
     void create(AuthCall call) throws IOException, RequestFields.BadInput {
@@ -89,23 +90,35 @@ final class ApiKeyEndpoints {
         if (name.isPresent() && name.get().isBlank()) {
             throw new RequestFields.BadInput("Field 'name' must not be blank.");
         }
-        long lifetime = fields.integer("expires_in", MIN_EXPIRES_IN_SECONDS, rules.maxLifetime().toSeconds())
+        long lifetime = fields.integer(
+                        "expires_in",
+                        MIN_EXPIRES_IN_SECONDS,
+                        rules.maxLifetime().toSeconds())
                 .orElse(rules.maxLifetime().toSeconds());
         VerifiedToken caller = call.token();
         Instant now = Instant.ofEpochMilli(clock.millis());
         if (!recentlyAuthenticated(call, now)) {
             long maxAge = rules.reauth().toSeconds();
-            ProblemWriter.write(call.request(), call.response(), JwtChallenges.insufficientUserAuthentication(
-                    "Minting an API key needs a password login within the last " + maxAge + " s; log in again.",
-                    "A more recent password login is required", maxAge));
+            ProblemWriter.write(
+                    call.request(),
+                    call.response(),
+                    JwtChallenges.insufficientUserAuthentication(
+                            "Minting an API key needs a password login within the last " + maxAge + " s; log in again.",
+                            "A more recent password login is required",
+                            maxAge));
             return;
         }
         Set<String> held = new LinkedHashSet<>(caller.scopes());
         held.addAll(caller.roles());
-        List<String> missing = scopes.stream().filter(scope -> !held.contains(scope)).toList();
+        List<String> missing =
+                scopes.stream().filter(scope -> !held.contains(scope)).toList();
         if (!missing.isEmpty()) {
-            ProblemWriter.write(call.request(), call.response(), ProblemType.FORBIDDEN,
-                    "A key can only have scopes you hold yourself; you do not hold " + String.join(", ", missing) + ".");
+            ProblemWriter.write(
+                    call.request(),
+                    call.response(),
+                    ProblemType.FORBIDDEN,
+                    "A key can only have scopes you hold yourself; you do not hold " + String.join(", ", missing)
+                            + ".");
             return;
         }
         String id = TokenIssuer.randomId();
@@ -115,12 +128,22 @@ final class ApiKeyEndpoints {
         Instant expiresAt = now.plusSeconds(lifetime);
         synchronized (minting) {
             if (storeWait.result(keys.listByOwner(caller.subject())).size() >= rules.maxPerUser()) {
-                ProblemWriter.write(call.request(), call.response(), ProblemType.CONFLICT, "You hold "
-                        + rules.maxPerUser() + " API keys, the most allowed; revoke one before minting another.");
+                ProblemWriter.write(
+                        call.request(),
+                        call.response(),
+                        ProblemType.CONFLICT,
+                        "You hold " + rules.maxPerUser()
+                                + " API keys, the most allowed; revoke one before minting another.");
                 return;
             }
-            storeWait.result(keys.create(new ApiKey(id, caller.subject(), name.orElse(id), ApiKeyVerifier.sha256Hex(apiKey),
-                    scopes, now, Optional.of(expiresAt))));
+            storeWait.result(keys.create(new ApiKey(
+                    id,
+                    caller.subject(),
+                    name.orElse(id),
+                    ApiKeyVerifier.sha256Hex(apiKey),
+                    scopes,
+                    now,
+                    Optional.of(expiresAt))));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id);
@@ -163,7 +186,8 @@ final class ApiKeyEndpoints {
         }
         Long authTime;
         try {
-            authTime = JWT.decode(bearer.token()).getClaim(TokenIssuer.AUTH_TIME).asLong();
+            authTime =
+                    JWT.decode(bearer.token()).getClaim(TokenIssuer.AUTH_TIME).asLong();
         } catch (JWTDecodeException e) {
             return false;
         }
@@ -176,7 +200,8 @@ final class ApiKeyEndpoints {
     void delete(AuthCall call) throws IOException {
         String id = call.subPath().substring(PATH.length() + 1);
         if (!storeWait.result(keys.revoke(call.token().subject(), id))) {
-            ProblemWriter.write(call.request(), call.response(), ProblemType.NOT_FOUND, "You have no API key with this id.");
+            ProblemWriter.write(
+                    call.request(), call.response(), ProblemType.NOT_FOUND, "You have no API key with this id.");
             return;
         }
         AuthEndpoint.noContent(call);

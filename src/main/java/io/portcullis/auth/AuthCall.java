@@ -13,8 +13,8 @@ import java.util.Set;
  * @param subPath the path below {@code auth.path}, such as {@code /login} or {@code /api-keys/abc}
  * @param caller the verified access token of a Bearer endpoint; empty for the others
  */
-record AuthCall(HttpServletRequest request, HttpServletResponse response, String subPath,
-        Optional<VerifiedToken> caller) {
+record AuthCall(
+        HttpServletRequest request, HttpServletResponse response, String subPath, Optional<VerifiedToken> caller) {
 
     /** The verified caller; only called by Bearer endpoints, which the dispatcher authenticates first. */
     VerifiedToken token() {

@@ -1,18 +1,21 @@
 package io.portcullis.auth;
 
-import io.portcullis.chain.StoreWait;
 import io.portcullis.chain.ClientAddress;
 import io.portcullis.chain.JsonResponses;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.RouteHandler;
+import io.portcullis.chain.StoreUnavailableException;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.config.RouteConfig;
-import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.BearerToken;
+import io.portcullis.jwt.JwtChallenges;
 import io.portcullis.jwt.SigningKeys;
 import io.portcullis.jwt.TokenVerifier;
 import io.portcullis.jwt.Verification;
+import io.portcullis.jwt.VerifiedToken;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
@@ -21,8 +24,6 @@ import io.portcullis.quota.Quota;
 import io.portcullis.ratelimit.RateLimitFields;
 import io.portcullis.ratelimit.RateLimiter;
 import io.portcullis.route.RouteStage;
-import io.portcullis.chain.RouteHandler;
-import io.portcullis.chain.StoreUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -36,7 +37,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.portcullis.jwt.VerifiedToken;
 
 /**
  * The embedded auth service under {@code auth.path}: register, login, refresh, logout, logout-all and me
@@ -56,18 +56,21 @@ public final class AuthEndpoint implements RouteHandler {
     static final Set<String> CONVENTIONAL_ROLES = Set.of("user", "admin");
     /** The demo user created in demo mode. */
     public static final String DEMO_USERNAME = "alice";
+
     static final String DEMO_PASSWORD = "password123";
     static final List<String> DEMO_ROLES = List.of("user", "orders", "inventory");
     private static final Set<String> CREDENTIAL_FIELDS = Set.of("username", "password");
     private static final Set<String> REFRESH_FIELDS = Set.of("refresh_token", "refresh");
     /** RFC 6749 §4.3.2 and §6; {@code scope} and {@code client_id} are taken and ignored (public clients). */
-    private static final Set<String> GRANT_FIELDS = Set.of("grant_type", "username", "password", "refresh_token",
-            "scope", "client_id");
+    private static final Set<String> GRANT_FIELDS =
+            Set.of("grant_type", "username", "password", "refresh_token", "scope", "client_id");
+
     private static final Set<String> LOGOUT_ALL_FIELDS = Set.of("revoke_api_keys");
     /** The per-address policy of every auth endpoint, in the RateLimit fields. */
     static final String ENDPOINTS_POLICY = "auth";
     /** The per-address policy of {@code register}, counted besides {@link #ENDPOINTS_POLICY}. */
     static final String REGISTER_POLICY = "auth-register";
+
     private static final Logger LOG = LoggerFactory.getLogger(AuthEndpoint.class);
 
     private final StoreWait storeWait;
@@ -84,19 +87,53 @@ public final class AuthEndpoint implements RouteHandler {
     private final HashQueue hashes;
     /** The admin API; empty where it is not wired (it then answers 404 like any unknown sub-path). */
     private final Optional<AdminEndpoints> admin;
+
     private final Optional<AdminBootstrap> bootstrap;
 
-    AuthEndpoint(AuthConfig config, CredentialChecker accounts, UserStore users, PasswordHasher hasher,
-            SessionService sessions, TokenChecker tokens, LoginThrottle throttle, TokenEndpoints tokenEndpoints,
-            ApiKeyEndpoints apiKeys, RateLimiter limiter, HashQueue hashes) {
-        this(config, accounts, users, hasher, sessions, tokens, throttle, tokenEndpoints, apiKeys, limiter, hashes,
-                Optional.empty(), Optional.empty(), StoreWait.DEFAULT);
+    AuthEndpoint(
+            AuthConfig config,
+            CredentialChecker accounts,
+            UserStore users,
+            PasswordHasher hasher,
+            SessionService sessions,
+            TokenChecker tokens,
+            LoginThrottle throttle,
+            TokenEndpoints tokenEndpoints,
+            ApiKeyEndpoints apiKeys,
+            RateLimiter limiter,
+            HashQueue hashes) {
+        this(
+                config,
+                accounts,
+                users,
+                hasher,
+                sessions,
+                tokens,
+                throttle,
+                tokenEndpoints,
+                apiKeys,
+                limiter,
+                hashes,
+                Optional.empty(),
+                Optional.empty(),
+                StoreWait.DEFAULT);
     }
 
-    AuthEndpoint(AuthConfig config, CredentialChecker accounts, UserStore users, PasswordHasher hasher,
-            SessionService sessions, TokenChecker tokens, LoginThrottle throttle, TokenEndpoints tokenEndpoints,
-            ApiKeyEndpoints apiKeys, RateLimiter limiter, HashQueue hashes, Optional<AdminEndpoints> admin,
-            Optional<AdminBootstrap> bootstrap, StoreWait storeWait) {
+    AuthEndpoint(
+            AuthConfig config,
+            CredentialChecker accounts,
+            UserStore users,
+            PasswordHasher hasher,
+            SessionService sessions,
+            TokenChecker tokens,
+            LoginThrottle throttle,
+            TokenEndpoints tokenEndpoints,
+            ApiKeyEndpoints apiKeys,
+            RateLimiter limiter,
+            HashQueue hashes,
+            Optional<AdminEndpoints> admin,
+            Optional<AdminBootstrap> bootstrap,
+            StoreWait storeWait) {
         this.storeWait = storeWait;
         this.admin = admin;
         this.bootstrap = bootstrap;
@@ -120,8 +157,9 @@ public final class AuthEndpoint implements RouteHandler {
         ops.put("/introspect", Operation.post(false, tokenEndpoints::introspect));
         ops.put("/revoke", Operation.post(false, tokenEndpoints::revoke));
         ops.put("/me", new Operation(Map.of("GET", this::me, "HEAD", this::me), true));
-        ops.put(ApiKeyEndpoints.PATH, new Operation(Map.of("GET", apiKeys::list, "HEAD", apiKeys::list,
-                "POST", apiKeys::create), true));
+        ops.put(
+                ApiKeyEndpoints.PATH,
+                new Operation(Map.of("GET", apiKeys::list, "HEAD", apiKeys::list, "POST", apiKeys::create), true));
         this.operations = Map.copyOf(ops);
     }
 
@@ -134,8 +172,8 @@ public final class AuthEndpoint implements RouteHandler {
     }
 
     /** As {@link #create(GatewayConfig, SigningKeys, AuthStores, Clock)}, with a given hasher (tests use a cheap one). */
-    static AuthEndpoint create(GatewayConfig gateway, SigningKeys keys, AuthStores stores, Clock clock,
-            PasswordHasher hasher) {
+    static AuthEndpoint create(
+            GatewayConfig gateway, SigningKeys keys, AuthStores stores, Clock clock, PasswordHasher hasher) {
         AuthConfig config = gateway.auth();
         StoreWait storeWait = StoreWait.of(gateway.redis());
         CredentialChecker accounts;
@@ -149,26 +187,56 @@ public final class AuthEndpoint implements RouteHandler {
                 createDemoUser(stores.users(), hasher, storeWait);
             }
         }
-        TokenChecker tokens = new TokenChecker(new TokenVerifier(config, keys, clock), stores.revocations(),
-                gateway.redis().revocationOnFailure(), config.issuer(), storeWait);
-        SessionService sessions = new SessionService(stores.sessions(), stores.revocations(),
-                new TokenIssuer(keys, config, clock), new RefreshTokens(), accounts, config, clock, storeWait);
-        Optional<AdminBootstrap> bootstrap = config.users() == AuthConfig.UserSource.CONTAINER ? Optional.empty()
+        TokenChecker tokens = new TokenChecker(
+                new TokenVerifier(config, keys, clock),
+                stores.revocations(),
+                gateway.redis().revocationOnFailure(),
+                config.issuer(),
+                storeWait);
+        SessionService sessions = new SessionService(
+                stores.sessions(),
+                stores.revocations(),
+                new TokenIssuer(keys, config, clock),
+                new RefreshTokens(),
+                accounts,
+                config,
+                clock,
+                storeWait);
+        Optional<AdminBootstrap> bootstrap = config.users() == AuthConfig.UserSource.CONTAINER
+                ? Optional.empty()
                 : Optional.of(new AdminBootstrap(config.bootstrapAdmin(), stores.users(), hasher, clock, storeWait));
         bootstrap.ifPresent(AdminBootstrap::ensure);
-        AdminEndpoints admin = new AdminEndpoints(stores.users(), stores.sessions(), stores.apiKeys(), sessions, tokens,
-                config.issuer(), config.users() != AuthConfig.UserSource.CONTAINER, new AdminAudit(), storeWait);
-        return new AuthEndpoint(config, accounts, stores.users(), hasher, sessions, tokens,
+        AdminEndpoints admin = new AdminEndpoints(
+                stores.users(),
+                stores.sessions(),
+                stores.apiKeys(),
+                sessions,
+                tokens,
+                config.issuer(),
+                config.users() != AuthConfig.UserSource.CONTAINER,
+                new AdminAudit(),
+                storeWait);
+        return new AuthEndpoint(
+                config,
+                accounts,
+                stores.users(),
+                hasher,
+                sessions,
+                tokens,
                 new LoginThrottle(stores.loginAttempts(), config.limits().login(), storeWait),
                 new TokenEndpoints(config, tokens, sessions, accounts),
                 new ApiKeyEndpoints(stores.apiKeys(), config.apiKeys(), clock, storeWait),
-                stores.rateLimiter(), HashQueue.of(config.maxConcurrentHashes()), Optional.of(admin), bootstrap, storeWait);
+                stores.rateLimiter(),
+                HashQueue.of(config.maxConcurrentHashes()),
+                Optional.of(admin),
+                bootstrap,
+                storeWait);
     }
 
     private static void createDemoUser(UserStore users, PasswordHasher hasher, StoreWait storeWait) {
         try {
-            storeWait.result(users.create(new User(TokenIssuer.randomId(), DEMO_USERNAME, hasher.hash(DEMO_PASSWORD),
-                    DEMO_ROLES)));
+            storeWait.result(users.create(
+                    new User(TokenIssuer.randomId(), DEMO_USERNAME, hasher.hash(DEMO_PASSWORD), DEMO_ROLES)));
             LOG.warn("DEMO: user '{}' with password '{}' exists", DEMO_USERNAME, DEMO_PASSWORD);
         } catch (StoreUnavailableException e) {
             // A demo configuration with a Redis that is not up yet still starts; users can register.
@@ -183,23 +251,35 @@ public final class AuthEndpoint implements RouteHandler {
         }
         bootstrap.ifPresent(AdminBootstrap::ensure);
         String path = RouteStage.path(request);
-        String subPath = path.length() > config.path().length() ? path.substring(config.path().length()) : "/";
+        String subPath = path.length() > config.path().length()
+                ? path.substring(config.path().length())
+                : "/";
         if (admin.isPresent() && AdminEndpoints.matches(subPath)) {
             admin.get().handle(request, response, subPath);
             return;
         }
         Optional<Operation> operation = Optional.ofNullable(operations.get(subPath))
                 .or(() -> apiKeys.matchesOne(subPath)
-                        ? Optional.of(new Operation(Map.of("DELETE", apiKeys::delete), true)) : Optional.empty());
+                        ? Optional.of(new Operation(Map.of("DELETE", apiKeys::delete), true))
+                        : Optional.empty());
         if (operation.isEmpty()) {
             ProblemWriter.write(request, response, ProblemType.NOT_FOUND, "No such auth endpoint.");
             return;
         }
         AuthCall.Handler handler = operation.get().byMethod().get(request.getMethod());
         if (handler == null) {
-            ProblemWriter.write(request, response, new Problem(ProblemType.METHOD_NOT_ALLOWED,
-                    "This endpoint does not answer " + request.getMethod() + ".",
-                    Map.of("Allow", String.join(", ", new TreeSet<>(operation.get().byMethod().keySet())))));
+            ProblemWriter.write(
+                    request,
+                    response,
+                    new Problem(
+                            ProblemType.METHOD_NOT_ALLOWED,
+                            "This endpoint does not answer " + request.getMethod() + ".",
+                            Map.of(
+                                    "Allow",
+                                    String.join(
+                                            ", ",
+                                            new TreeSet<>(
+                                                    operation.get().byMethod().keySet())))));
             return;
         }
         try {
@@ -215,14 +295,22 @@ public final class AuthEndpoint implements RouteHandler {
             ProblemWriter.write(request, response, ProblemType.BAD_REQUEST, e.getMessage());
         } catch (HashQueue.Full e) {
             LOG.debug("auth {} answered 503: {}", subPath, e.getMessage());
-            ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
-                    "Too many passwords are being checked right now; try again shortly.")
-                    .withHeader("Retry-After", HashQueue.RETRY_AFTER_SECONDS));
+            ProblemWriter.write(
+                    request,
+                    response,
+                    Problem.of(
+                                    ProblemType.SERVICE_UNAVAILABLE,
+                                    "Too many passwords are being checked right now; try again shortly.")
+                            .withHeader("Retry-After", HashQueue.RETRY_AFTER_SECONDS));
         } catch (StoreUnavailableException e) {
             LOG.warn("auth {} answered 503: {}", subPath, e.getMessage());
-            ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
-                    "The gateway's state store is unreachable; try again shortly.")
-                    .withHeader("Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
+            ProblemWriter.write(
+                    request,
+                    response,
+                    Problem.of(
+                                    ProblemType.SERVICE_UNAVAILABLE,
+                                    "The gateway's state store is unreachable; try again shortly.")
+                            .withHeader("Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
         }
     }
 
@@ -232,8 +320,9 @@ public final class AuthEndpoint implements RouteHandler {
      *
      * @return whether the request may go on
      */
-    private boolean withinLimit(HttpServletRequest request, HttpServletResponse response, String policy,
-            RateLimitsConfig.Limit limit) throws IOException {
+    private boolean withinLimit(
+            HttpServletRequest request, HttpServletResponse response, String policy, RateLimitsConfig.Limit limit)
+            throws IOException {
         Quota quota = new Quota(limit.limit(), limit.window());
         Decision decision = storeWait.result(limiter.acquire("a:" + clientAddress(request), policy, quota));
         append(response, RateLimitFields.POLICY, RateLimitFields.policy(policy, quota));
@@ -244,16 +333,22 @@ public final class AuthEndpoint implements RouteHandler {
             }
             case LIMITED -> {
                 append(response, RateLimitFields.RATE_LIMIT, RateLimitFields.rateLimit(policy, decision));
-                ProblemWriter.write(request, response, Problem.of(ProblemType.TOO_MANY_REQUESTS,
-                        "Too many requests to the auth service from this address; retry after "
-                                + Math.max(1, decision.resetSeconds()) + " s.")
-                        .withHeader("Retry-After", Long.toString(Math.max(1, decision.resetSeconds()))));
+                ProblemWriter.write(
+                        request,
+                        response,
+                        Problem.of(
+                                        ProblemType.TOO_MANY_REQUESTS,
+                                        "Too many requests to the auth service from this address; retry after "
+                                                + Math.max(1, decision.resetSeconds()) + " s.")
+                                .withHeader("Retry-After", Long.toString(Math.max(1, decision.resetSeconds()))));
                 return false;
             }
             default -> {
-                ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
-                        "Rate limits cannot be counted right now.")
-                        .withHeader("Retry-After", Long.toString(Math.max(1, decision.resetSeconds()))));
+                ProblemWriter.write(
+                        request,
+                        response,
+                        Problem.of(ProblemType.SERVICE_UNAVAILABLE, "Rate limits cannot be counted right now.")
+                                .withHeader("Retry-After", Long.toString(Math.max(1, decision.resetSeconds()))));
                 return false;
             }
         }
@@ -269,8 +364,8 @@ public final class AuthEndpoint implements RouteHandler {
         return RequestAttributes.CLIENT.get(request).map(ClientAddress::address).orElseGet(request::getRemoteAddr);
     }
 
-    private Optional<VerifiedToken> authenticate(HttpServletRequest request,
-            HttpServletResponse response) throws IOException {
+    private Optional<VerifiedToken> authenticate(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         BearerToken.Found found = BearerToken.from(request);
         if (found instanceof BearerToken.Found.Malformed malformed) {
             ProblemWriter.write(request, response, JwtChallenges.invalid(malformed.description()));
@@ -290,13 +385,21 @@ public final class AuthEndpoint implements RouteHandler {
 
     private void register(AuthCall call) throws IOException, RequestFields.BadInput {
         if (!config.registration() || !accounts.registrationPossible()) {
-            ProblemWriter.write(call.request(), call.response(), ProblemType.FORBIDDEN, accounts.registrationPossible()
-                    ? "Registration is turned off (auth.registration: false)."
-                    : "Users are managed by the servlet container's realm (auth.users: container).");
+            ProblemWriter.write(
+                    call.request(),
+                    call.response(),
+                    ProblemType.FORBIDDEN,
+                    accounts.registrationPossible()
+                            ? "Registration is turned off (auth.registration: false)."
+                            : "Users are managed by the servlet container's realm (auth.users: container).");
             return;
         }
         Credentials credentials = credentials(call.json(CREDENTIAL_FIELDS));
-        if (!withinLimit(call.request(), call.response(), REGISTER_POLICY, config.limits().register())) {
+        if (!withinLimit(
+                call.request(),
+                call.response(),
+                REGISTER_POLICY,
+                config.limits().register())) {
             return;
         }
         // Hashed whether or not the name is free, so the answer takes as long either way.
@@ -328,7 +431,10 @@ public final class AuthEndpoint implements RouteHandler {
             return;
         }
         if (account.isEmpty()) {
-            ProblemWriter.write(call.request(), call.response(), ProblemType.INVALID_CREDENTIALS,
+            ProblemWriter.write(
+                    call.request(),
+                    call.response(),
+                    ProblemType.INVALID_CREDENTIALS,
                     "The username or password is wrong.");
             return;
         }
@@ -345,15 +451,19 @@ public final class AuthEndpoint implements RouteHandler {
         String address = clientAddress(call.request());
         Optional<Long> wait = throttle.attempt(credentials.canonical(), address);
         if (wait.isPresent()) {
-            ProblemWriter.write(call.request(), call.response(), Problem.of(ProblemType.TOO_MANY_REQUESTS,
-                    "Too many login attempts; try again in " + wait.get() + " s.")
-                    .withHeader("Retry-After", Long.toString(wait.get())));
+            ProblemWriter.write(
+                    call.request(),
+                    call.response(),
+                    Problem.of(
+                                    ProblemType.TOO_MANY_REQUESTS,
+                                    "Too many login attempts; try again in " + wait.get() + " s.")
+                            .withHeader("Retry-After", Long.toString(wait.get())));
             return null;
         }
         Optional<Account> account;
         try {
-            account = hashes.run(() -> accounts.check(call.request(), credentials.name(), credentials.canonical(),
-                    credentials.password()));
+            account = hashes.run(() -> accounts.check(
+                    call.request(), credentials.name(), credentials.canonical(), credentials.password()));
         } catch (HashQueue.Full e) {
             // Not evaluated: the attempt must not count against anyone.
             throttle.withdraw(credentials.canonical(), address);
@@ -374,8 +484,8 @@ public final class AuthEndpoint implements RouteHandler {
             RequestFields fields = call.jsonOrForm(GRANT_FIELDS);
             fields.string("scope", 1024);
             fields.string("client_id", 256);
-            String grantType = fields.string("grant_type", 64).orElseThrow(() ->
-                    new RequestFields.BadInput("Parameter 'grant_type' is required."));
+            String grantType = fields.string("grant_type", 64)
+                    .orElseThrow(() -> new RequestFields.BadInput("Parameter 'grant_type' is required."));
             switch (grantType) {
                 case "password" -> {
                     Credentials credentials = credentials(fields);
@@ -398,8 +508,11 @@ public final class AuthEndpoint implements RouteHandler {
                     }
                     writeTokens(call, ((SessionService.Refreshed.Issued) result).tokens());
                 }
-                default -> oauthError(call, "unsupported_grant_type",
-                        "Only the password and refresh_token grants are supported.");
+                default ->
+                    oauthError(
+                            call,
+                            "unsupported_grant_type",
+                            "Only the password and refresh_token grants are supported.");
             }
         } catch (RequestFields.BadInput e) {
             oauthError(call, "invalid_request", e.getMessage());
@@ -500,8 +613,8 @@ public final class AuthEndpoint implements RouteHandler {
 
     private static Credentials credentials(RequestFields fields) throws RequestFields.BadInput {
         String raw = fields.requireString("username", 1, Usernames.MAX_LENGTH * 4);
-        String canonical = Usernames.normalise(raw).orElseThrow(() -> new RequestFields.BadInput(
-                "Field 'username' must be 1–" + Usernames.MAX_LENGTH
+        String canonical = Usernames.normalise(raw)
+                .orElseThrow(() -> new RequestFields.BadInput("Field 'username' must be 1–" + Usernames.MAX_LENGTH
                         + " characters after NFKC normalisation, without spaces or control characters."));
         String password = fields.requireString("password", 1, RequestFields.MAX_BODY_BYTES);
         Passwords.check(password);

@@ -11,8 +11,13 @@ import java.util.Objects;
  *
  * @param rateLimiter the limiter with the configured {@code rate-limits.algorithm}, for the service's own limits
  */
-public record AuthStores(UserStore users, SessionStore sessions, RevocationStore revocations,
-        LoginAttemptStore loginAttempts, ApiKeyStore apiKeys, RateLimiter rateLimiter) {
+public record AuthStores(
+        UserStore users,
+        SessionStore sessions,
+        RevocationStore revocations,
+        LoginAttemptStore loginAttempts,
+        ApiKeyStore apiKeys,
+        RateLimiter rateLimiter) {
 
     public AuthStores {
         Objects.requireNonNull(users, "users");

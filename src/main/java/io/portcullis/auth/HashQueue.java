@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 final class HashQueue {
     /** Callers allowed to wait, per running slot. */
     static final int WAITING_PER_SLOT = 4;
+
     static final Duration MAX_WAIT = Duration.ofSeconds(5);
     /** Bytes one hash holds, with room for its bookkeeping. */
     static final long BYTES_PER_HASH = (PasswordHasher.OWASP_MEMORY_KIB + 1024L) * 1024;
@@ -40,8 +41,10 @@ final class HashQueue {
 
     /** A queue of {@code running} slots (0: derived from this JVM's heap and processors). */
     static HashQueue of(int configured) {
-        int slots = configured > 0 ? configured
-                : derivedSlots(Runtime.getRuntime().maxMemory(), Runtime.getRuntime().availableProcessors());
+        int slots = configured > 0
+                ? configured
+                : derivedSlots(
+                        Runtime.getRuntime().maxMemory(), Runtime.getRuntime().availableProcessors());
         return new HashQueue(slots, slots * WAITING_PER_SLOT, MAX_WAIT);
     }
 

@@ -28,8 +28,7 @@ final class LoginThrottle {
     }
 
     /** @param storeWait the bound on every wait for a store's answer */
-    LoginThrottle(LoginAttemptStore attempts, LoginLimitsConfig limits,
-            StoreWait storeWait) {
+    LoginThrottle(LoginAttemptStore attempts, LoginLimitsConfig limits, StoreWait storeWait) {
         this.storeWait = storeWait;
         this.attempts = attempts;
         this.limits = limits;
@@ -68,7 +67,8 @@ final class LoginThrottle {
 
     /** Both keys carry the username's hash tag, so one script may touch them. */
     private List<LoginAttemptStore.Counter> usernameGroup(String username, String address) {
-        return List.of(new LoginAttemptStore.Counter("{n:" + username + "}:a:" + address, limits.perUsernameAndAddress()),
+        return List.of(
+                new LoginAttemptStore.Counter("{n:" + username + "}:a:" + address, limits.perUsernameAndAddress()),
                 new LoginAttemptStore.Counter("{n:" + username + "}", limits.perUsername()));
     }
 }

@@ -84,7 +84,9 @@ public final class PasswordHasher {
     /** True when a stored hash was made with weaker parameters than this hasher's and should be redone. */
     public boolean needsRehash(String stored) {
         Matcher m = stored == null ? null : PHC.matcher(stored);
-        return m == null || !m.matches() || Integer.parseInt(m.group(1)) < memoryKib
+        return m == null
+                || !m.matches()
+                || Integer.parseInt(m.group(1)) < memoryKib
                 || Integer.parseInt(m.group(2)) < iterations;
     }
 

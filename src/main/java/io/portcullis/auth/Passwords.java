@@ -14,8 +14,8 @@ final class Passwords {
     static void check(String password) throws RequestFields.BadInput {
         int length = password.codePointCount(0, password.length());
         if (length < MIN_LENGTH || length > MAX_LENGTH) {
-            throw new RequestFields.BadInput("Field 'password' must be " + MIN_LENGTH + "–" + MAX_LENGTH
-                    + " characters (was " + length + ").");
+            throw new RequestFields.BadInput(
+                    "Field 'password' must be " + MIN_LENGTH + "–" + MAX_LENGTH + " characters (was " + length + ").");
         }
     }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.ProviderException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -15,7 +16,6 @@ import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import java.security.ProviderException;
 
 /**
  * The opaque refresh tokens: {@code prt_<sid>.<secret>}, where {@code sid} names the session (so a rotation
@@ -33,6 +33,7 @@ final class RefreshTokens {
     static final String PREFIX = "prt_";
     /** Longer values are refused as input before any parsing. */
     static final int MAX_LENGTH = 4096;
+
     private static final int SECRET_BYTES = 32;
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -40,7 +41,8 @@ final class RefreshTokens {
     private static final Pattern FORMAT = Pattern.compile(
             Pattern.quote(PREFIX) + "(" + ID + ")\\.([A-Za-z0-9_-]{43})(?:\\.([A-Za-z0-9_-]{1,2048}))?");
     private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9._:/-]{1,64}");
-    private static final byte[] ENVELOPE_CONTEXT = "portcullis refresh-token envelope v1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ENVELOPE_CONTEXT =
+            "portcullis refresh-token envelope v1\n".getBytes(StandardCharsets.US_ASCII);
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder UNB64 = Base64.getUrlDecoder();
 

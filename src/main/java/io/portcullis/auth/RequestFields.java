@@ -11,12 +11,12 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.LinkedHashMap;
 
 /**
  * The fields of an auth request, from a JSON object body or (for the OAuth endpoints) a form. Reading
@@ -26,11 +26,15 @@ import java.util.LinkedHashMap;
 final class RequestFields {
     /** Larger bodies are refused before parsing. */
     static final int MAX_BODY_BYTES = 2 * 1024 * 1024;
+
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(16).maxStringLength(MAX_BODY_BYTES).build());
+        JSON.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(16)
+                        .maxStringLength(MAX_BODY_BYTES)
+                        .build());
     }
 
     private final Map<String, JsonNode> json;
@@ -59,8 +63,9 @@ final class RequestFields {
         return read(request, allowed, formAllowed, false);
     }
 
-    private static RequestFields read(HttpServletRequest request, Set<String> allowed, boolean formAllowed,
-            boolean emptyAllowed) throws BadInput {
+    private static RequestFields read(
+            HttpServletRequest request, Set<String> allowed, boolean formAllowed, boolean emptyAllowed)
+            throws BadInput {
         String type = Optional.ofNullable(request.getContentType()).orElse("").toLowerCase(Locale.ROOT);
         if (formAllowed && type.startsWith("application/x-www-form-urlencoded")) {
             Map<String, String[]> params = formParameters(request);
@@ -75,8 +80,8 @@ final class RequestFields {
             return new RequestFields(Map.of(), params);
         }
         if (!type.isEmpty() && !type.startsWith("application/json") && !type.contains("+json")) {
-            throw new BadInput("Send the body as application/json" + (formAllowed
-                    ? " or application/x-www-form-urlencoded." : "."));
+            throw new BadInput("Send the body as application/json"
+                    + (formAllowed ? " or application/x-www-form-urlencoded." : "."));
         }
         if (request.getContentLengthLong() > MAX_BODY_BYTES) {
             throw new BadInput("The body is larger than " + MAX_BODY_BYTES + " bytes.");
@@ -128,7 +133,9 @@ final class RequestFields {
 
     /** Whether the body is declared as a form ({@code application/x-www-form-urlencoded}). */
     static boolean isForm(HttpServletRequest request) {
-        return Optional.ofNullable(request.getContentType()).orElse("").toLowerCase(Locale.ROOT)
+        return Optional.ofNullable(request.getContentType())
+                .orElse("")
+                .toLowerCase(Locale.ROOT)
                 .startsWith("application/x-www-form-urlencoded");
     }
 
@@ -189,7 +196,8 @@ final class RequestFields {
         } else if (node == null || node.isNull()) {
             return Optional.empty();
         } else {
-            value = node.isIntegralNumber() && node.canConvertToLong() ? Optional.of(node.asLong())
+            value = node.isIntegralNumber() && node.canConvertToLong()
+                    ? Optional.of(node.asLong())
                     : Optional.of(Long.MIN_VALUE);
         }
         if (value.get() < min || value.get() > max) {

@@ -14,7 +14,10 @@ import java.util.Optional;
  * @param successorEnvelope what the winner passed as its envelope ({@code GRACE}), or the caller's own
  *     ({@code ROTATED})
  */
-public record RotationResult(Outcome outcome, Optional<Session> session, Optional<String> successorHash,
+public record RotationResult(
+        Outcome outcome,
+        Optional<Session> session,
+        Optional<String> successorHash,
         Optional<String> successorEnvelope) {
 
     public RotationResult {

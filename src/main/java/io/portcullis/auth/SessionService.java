@@ -26,14 +26,26 @@ final class SessionService {
     private final AuthConfig config;
     private final Clock clock;
 
-    SessionService(SessionStore sessions, RevocationStore revocations, TokenIssuer issuer,
-            RefreshTokens refreshTokens, CredentialChecker accounts, AuthConfig config, Clock clock) {
+    SessionService(
+            SessionStore sessions,
+            RevocationStore revocations,
+            TokenIssuer issuer,
+            RefreshTokens refreshTokens,
+            CredentialChecker accounts,
+            AuthConfig config,
+            Clock clock) {
         this(sessions, revocations, issuer, refreshTokens, accounts, config, clock, StoreWait.DEFAULT);
     }
 
     /** @param storeWait the bound on every wait for a store's answer */
-    SessionService(SessionStore sessions, RevocationStore revocations, TokenIssuer issuer,
-            RefreshTokens refreshTokens, CredentialChecker accounts, AuthConfig config, Clock clock,
+    SessionService(
+            SessionStore sessions,
+            RevocationStore revocations,
+            TokenIssuer issuer,
+            RefreshTokens refreshTokens,
+            CredentialChecker accounts,
+            AuthConfig config,
+            Clock clock,
             StoreWait storeWait) {
         this.storeWait = storeWait;
         this.sessions = sessions;
@@ -65,7 +77,8 @@ final class SessionService {
         Instant now = clock.instant();
         String sid = TokenIssuer.randomId();
         String refresh = refreshTokens.create(sid, carried(account));
-        storeWait.result(sessions.create(new Session(sid, account.userId(), now, now, now.plus(config.refreshTtl())),
+        storeWait.result(sessions.create(
+                new Session(sid, account.userId(), now, now, now.plus(config.refreshTtl())),
                 RefreshTokens.hash(refresh)));
         return pair(account, sid, refresh, now);
     }
@@ -77,8 +90,11 @@ final class SessionService {
         }
         String sid = parsed.get().sid();
         String successor = refreshTokens.create(sid, parsed.get().roles());
-        RotationResult result = storeWait.result(sessions.rotate(new Rotation(sid, RefreshTokens.hash(presented),
-                RefreshTokens.hash(successor), refreshTokens.seal(presented, successor))));
+        RotationResult result = storeWait.result(sessions.rotate(new Rotation(
+                sid,
+                RefreshTokens.hash(presented),
+                RefreshTokens.hash(successor),
+                refreshTokens.seal(presented, successor))));
         switch (result.outcome()) {
             case ROTATED -> {
                 return issue(result.session().orElseThrow(), parsed.get(), successor);
@@ -86,7 +102,8 @@ final class SessionService {
             case GRACE -> {
                 // A racing refresh (another tab) already won: hand out the same successor.
                 Optional<String> same = result.successorEnvelope().flatMap(env -> RefreshTokens.open(presented, env));
-                return same.isPresent() ? issue(result.session().orElseThrow(), parsed.get(), same.get())
+                return same.isPresent()
+                        ? issue(result.session().orElseThrow(), parsed.get(), same.get())
                         : new Refreshed.Refused("The refresh token has already been used.");
             }
             case REUSED -> {
@@ -105,8 +122,9 @@ final class SessionService {
 
     /** The live session whose current refresh token this is, without spending it. */
     Optional<Session> sessionOf(String refreshToken) {
-        return RefreshTokens.parse(refreshToken).flatMap(parsed ->
-                storeWait.result(sessions.findByToken(parsed.sid(), RefreshTokens.hash(refreshToken))));
+        return RefreshTokens.parse(refreshToken)
+                .flatMap(parsed ->
+                        storeWait.result(sessions.findByToken(parsed.sid(), RefreshTokens.hash(refreshToken))));
     }
 
     /** Ends one session of {@code userId} and revokes its access tokens on every node. */
@@ -164,8 +182,8 @@ final class SessionService {
     }
 
     private TokenPair pair(Account account, String sid, String refresh, Instant authTime) {
-        TokenIssuer.AccessToken access = issuer.issue(account.userId(), sid, account.roles(), account.roles(),
-                Optional.of(authTime));
+        TokenIssuer.AccessToken access =
+                issuer.issue(account.userId(), sid, account.roles(), account.roles(), Optional.of(authTime));
         return new TokenPair(access.token(), config.accessTtl().toSeconds(), refresh, account.userId());
     }
 

@@ -21,8 +21,7 @@ final class StoredCredentials implements CredentialChecker {
     }
 
     /** @param storeWait the bound on every wait for a store's answer */
-    StoredCredentials(UserStore users, PasswordHasher hasher,
-            StoreWait storeWait) {
+    StoredCredentials(UserStore users, PasswordHasher hasher, StoreWait storeWait) {
         this.storeWait = storeWait;
         this.users = users;
         this.hasher = hasher;
@@ -51,7 +50,10 @@ final class StoredCredentials implements CredentialChecker {
     @Override
     public Optional<Account> find(String userId, List<String> tokenRoles) {
         // A disabled account has no live account: its refresh is refused and its session ended.
-        return storeWait.result(users.findById(userId)).filter(user -> !user.disabled()).map(StoredCredentials::account);
+        return storeWait
+                .result(users.findById(userId))
+                .filter(user -> !user.disabled())
+                .map(StoredCredentials::account);
     }
 
     private static Account account(User user) {

@@ -11,7 +11,6 @@ import io.portcullis.jwt.Verification;
 import io.portcullis.jwt.Verification.Failure;
 import io.portcullis.jwt.VerifiedToken;
 import io.portcullis.problem.Problem;
-import io.portcullis.problem.ProblemType;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -36,7 +35,11 @@ final class TokenChecker {
     }
 
     /** @param storeWait the bound on every wait for a store's answer */
-    TokenChecker(TokenVerifier verifier, RevocationStore revocations, FailurePolicy onFailure, String issuer,
+    TokenChecker(
+            TokenVerifier verifier,
+            RevocationStore revocations,
+            FailurePolicy onFailure,
+            String issuer,
             StoreWait storeWait) {
         this.storeWait = storeWait;
         this.verifier = verifier;
@@ -48,7 +51,8 @@ final class TokenChecker {
     /** Verifies a token this gateway issued, revocation included (the Bearer endpoints act on its users). */
     Verification checkOwn(String token) {
         Verification result = check(token);
-        if (result instanceof Verification.Verified verified && !issuer.equals(verified.token().issuer())) {
+        if (result instanceof Verification.Verified verified
+                && !issuer.equals(verified.token().issuer())) {
             return Verification.rejected(Failure.INVALID, "The token was not issued by this gateway.");
         }
         return result;
@@ -64,8 +68,11 @@ final class TokenChecker {
             return result;
         }
         VerifiedToken claims = verified.token();
-        RevocationStatus status = storeWait.result(revocations.check(new RevocationQuery(claims.subject(), claims.jti(),
-                claims.sessionId(), claims.issuedAt().orElse(Instant.EPOCH))));
+        RevocationStatus status = storeWait.result(revocations.check(new RevocationQuery(
+                claims.subject(),
+                claims.jti(),
+                claims.sessionId(),
+                claims.issuedAt().orElse(Instant.EPOCH))));
         if (status.revoked()) {
             return Verification.rejected(Failure.REVOKED, "The token has been revoked.");
         }
@@ -77,7 +84,8 @@ final class TokenChecker {
 
     /** Verifies signature and claims only, without the revocation check (for RFC 7009 revocation). */
     Optional<VerifiedToken> verifyIgnoringRevocation(String token) {
-        return verifier.verify(token) instanceof Verification.Verified verified ? Optional.of(verified.token())
+        return verifier.verify(token) instanceof Verification.Verified verified
+                ? Optional.of(verified.token())
                 : Optional.empty();
     }
 

@@ -46,15 +46,16 @@ final class TokenEndpoints {
         if (token.isPresent() && alias.isPresent()) {
             throw new RequestFields.BadInput("Give 'token' or its alias 'access', not both.");
         }
-        String presented = token.or(() -> alias)
-                .orElseThrow(() -> new RequestFields.BadInput("Field 'token' is required."));
+        String presented =
+                token.or(() -> alias).orElseThrow(() -> new RequestFields.BadInput("Field 'token' is required."));
         Verification result = tokens.check(presented);
         if (result instanceof Verification.Rejected rejected) {
             ProblemWriter.write(call.request(), call.response(), TokenChecker.rejected(rejected));
             return;
         }
         VerifiedToken verified = ((Verification.Verified) result).token();
-        if (ownToken(verified) && accounts.find(verified.subject(), verified.roles()).isEmpty()) {
+        if (ownToken(verified)
+                && accounts.find(verified.subject(), verified.roles()).isEmpty()) {
             ProblemWriter.write(call.request(), call.response(), JwtChallenges.invalid("The user no longer exists."));
             return;
         }
@@ -73,7 +74,8 @@ final class TokenEndpoints {
         if (RefreshTokens.parse(token).isPresent()) {
             Optional<Session> session = sessions.sessionOf(token);
             body.put("active", session.isPresent());
-            session.ifPresent(s -> describeRefresh(body, s, RefreshTokens.parse(token).orElseThrow()));
+            session.ifPresent(
+                    s -> describeRefresh(body, s, RefreshTokens.parse(token).orElseThrow()));
         } else {
             Verification result = tokens.check(token);
             if (result instanceof Verification.Rejected rejected
@@ -94,8 +96,10 @@ final class TokenEndpoints {
         if (RefreshTokens.parse(token).isPresent()) {
             sessions.sessionOf(token).ifPresent(session -> sessions.end(session.userId(), session.sid()));
         } else {
-            tokens.verifyIgnoringRevocation(token).ifPresent(verified -> verified.jti().ifPresent(jti ->
-                    sessions.revokeAccessToken(verified.subject(), jti, verified.expiresAt())));
+            tokens.verifyIgnoringRevocation(token)
+                    .ifPresent(verified -> verified.jti()
+                            .ifPresent(
+                                    jti -> sessions.revokeAccessToken(verified.subject(), jti, verified.expiresAt())));
         }
         // RFC 7009 §2.2: 200 also for a token that was invalid, expired or already revoked.
         call.response().setStatus(200);

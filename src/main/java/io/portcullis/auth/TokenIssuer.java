@@ -25,6 +25,7 @@ import java.util.Optional;
 public final class TokenIssuer {
     /** The claim that says when the user last gave their password. */
     public static final String AUTH_TIME = "auth_time";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SigningKeys keys;
@@ -54,8 +55,8 @@ public final class TokenIssuer {
      * @param authTime when the user last proved their password (the session's login), as the {@code auth_time}
      *     claim (OpenID Connect Core §2): minting an API key needs a recent one
      */
-    public AccessToken issue(String userId, String sessionId, List<String> roles, List<String> scopes,
-            Optional<Instant> authTime) {
+    public AccessToken issue(
+            String userId, String sessionId, List<String> roles, List<String> scopes, Optional<Instant> authTime) {
         // Whole seconds: JWT times are NumericDate, and iat must not look later than the clock.
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         Instant expires = now.plus(config.accessTtl());

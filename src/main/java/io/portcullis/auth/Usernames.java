@@ -24,9 +24,13 @@ public final class Usernames {
         if (length < 1 || length > MAX_LENGTH) {
             return Optional.empty();
         }
-        boolean ok = normalised.codePoints().allMatch(c -> !Character.isWhitespace(c) && !Character.isISOControl(c)
-                && Character.getType(c) != Character.FORMAT && Character.getType(c) != Character.UNASSIGNED
-                && !Character.isSpaceChar(c));
+        boolean ok = normalised
+                .codePoints()
+                .allMatch(c -> !Character.isWhitespace(c)
+                        && !Character.isISOControl(c)
+                        && Character.getType(c) != Character.FORMAT
+                        && Character.getType(c) != Character.UNASSIGNED
+                        && !Character.isSpaceChar(c));
         return ok ? Optional.of(normalised) : Optional.empty();
     }
 }

@@ -1,13 +1,13 @@
 package io.portcullis.auth;
 
 import io.portcullis.chain.JsonResponses;
+import io.portcullis.chain.RouteHandler;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.jwt.SigningKeys;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.route.RouteStage;
-import io.portcullis.chain.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -49,13 +49,18 @@ public final class WellKnownEndpoint implements RouteHandler {
             return;
         }
         if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
-            ProblemWriter.write(request, response, new Problem(ProblemType.METHOD_NOT_ALLOWED,
-                    "This document answers GET and HEAD.", Map.of("Allow", "GET, HEAD")));
+            ProblemWriter.write(
+                    request,
+                    response,
+                    new Problem(
+                            ProblemType.METHOD_NOT_ALLOWED,
+                            "This document answers GET and HEAD.",
+                            Map.of("Allow", "GET, HEAD")));
             return;
         }
         // Public and identical for every caller: clients and proxies may cache it briefly.
-        JsonResponses.write(request, response, 200, jwks ? keys.jwks() : metadata(baseUrl(request)),
-                "public, max-age=300");
+        JsonResponses.write(
+                request, response, 200, jwks ? keys.jwks() : metadata(baseUrl(request)), "public, max-age=300");
     }
 
     private Map<String, Object> metadata(String base) {
@@ -72,7 +77,9 @@ public final class WellKnownEndpoint implements RouteHandler {
         body.put("userinfo_endpoint", auth + "/me");
         body.put("grant_types_supported", List.of("password", "refresh_token"));
         body.put("token_endpoint_auth_methods_supported", List.of("none"));
-        body.put("id_token_signing_alg_values_supported", List.of(config.algorithm().name()));
+        body.put(
+                "id_token_signing_alg_values_supported",
+                List.of(config.algorithm().name()));
         body.put("revocation_endpoint_auth_methods_supported", List.of("none"));
         body.put("introspection_endpoint_auth_methods_supported", List.of("none"));
         return body;

@@ -192,7 +192,8 @@ public final class CanonicalPath {
             char c = raw.charAt(i);
             if (c != '%') {
                 if (c <= 0x20 || c >= 0x7f) {
-                    return Decoded.refuse("the path holds a control, space or non-ASCII character that is not percent-encoded");
+                    return Decoded.refuse(
+                            "the path holds a control, space or non-ASCII character that is not percent-encoded");
                 }
                 if (c == '\\') {
                     return Decoded.refuse("the path holds a \\");
@@ -223,10 +224,12 @@ public final class CanonicalPath {
         }
         String decoded;
         try {
-            decoded = StandardCharsets.UTF_8.newDecoder()
+            decoded = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+                    .decode(ByteBuffer.wrap(bytes, 0, length))
+                    .toString();
         } catch (CharacterCodingException e) {
             return Decoded.refuse("the path is not valid UTF-8 once decoded");
         }
@@ -263,12 +266,18 @@ public final class CanonicalPath {
     private static void encode(String decoded, String alsoKept, StringBuilder out) {
         for (byte b : decoded.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xFF;
-            boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~';
+            boolean unreserved = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~';
             if (unreserved || (c < 0x80 && alsoKept.indexOf(c) >= 0)) {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
             }
         }

@@ -73,12 +73,18 @@ public final class ClientAddressResolver {
         String forwardedHost;
         if (rfc7239) {
             Optional<Hop> last = hops.isEmpty() ? Optional.empty() : Optional.of(hops.get(hops.size() - 1));
-            proto = last.flatMap(Hop::proto).filter(ClientAddressResolver::isWebScheme).orElse(scheme);
+            proto = last.flatMap(Hop::proto)
+                    .filter(ClientAddressResolver::isWebScheme)
+                    .orElse(scheme);
             forwardedHost = last.flatMap(Hop::host).orElse(host);
         } else {
-            proto = lastValue(request, "X-Forwarded-Proto").map(p -> p.toLowerCase(Locale.ROOT))
-                    .filter(ClientAddressResolver::isWebScheme).orElse(scheme);
-            forwardedHost = lastValue(request, "X-Forwarded-Host").filter(ClientAddressResolver::isHost).orElse(host);
+            proto = lastValue(request, "X-Forwarded-Proto")
+                    .map(p -> p.toLowerCase(Locale.ROOT))
+                    .filter(ClientAddressResolver::isWebScheme)
+                    .orElse(scheme);
+            forwardedHost = lastValue(request, "X-Forwarded-Host")
+                    .filter(ClientAddressResolver::isHost)
+                    .orElse(host);
         }
         return new ClientAddress(client, String.join(", ", chain), proto, forwardedHost);
     }
@@ -183,7 +189,7 @@ public final class ClientAddressResolver {
                     case "for" -> address = normalise(value);
                     case "proto" -> proto = Optional.of(value.toLowerCase(Locale.ROOT));
                     case "host" -> host = Optional.of(value).filter(ClientAddressResolver::isHost);
-                    default -> { }
+                    default -> {}
                 }
             }
             return new Hop(address, proto, host);
@@ -191,7 +197,8 @@ public final class ClientAddressResolver {
 
         private static String unquote(String value) {
             return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                    ? value.substring(1, value.length() - 1) : value;
+                    ? value.substring(1, value.length() - 1)
+                    : value;
         }
     }
 }

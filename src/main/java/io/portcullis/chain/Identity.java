@@ -14,11 +14,16 @@ import java.util.Optional;
  * @param keyOwner the user who minted the API key presented ({@code clientId}); empty for a configured key: a
  *     minted key's requests count in its owner's rate-limit bucket
  */
-public record Identity(AuthMethod method, Optional<String> userId, List<String> roles, Optional<String> clientId,
-        List<String> scopes, Optional<String> keyOwner) {
+public record Identity(
+        AuthMethod method,
+        Optional<String> userId,
+        List<String> roles,
+        Optional<String> clientId,
+        List<String> scopes,
+        Optional<String> keyOwner) {
 
-    public static final Identity ANONYMOUS = new Identity(AuthMethod.ANONYMOUS, Optional.empty(), List.of(),
-            Optional.empty(), List.of());
+    public static final Identity ANONYMOUS =
+            new Identity(AuthMethod.ANONYMOUS, Optional.empty(), List.of(), Optional.empty(), List.of());
 
     public Identity {
         roles = List.copyOf(roles);
@@ -27,14 +32,20 @@ public record Identity(AuthMethod method, Optional<String> userId, List<String> 
     }
 
     /** A caller without a minted API key. */
-    public Identity(AuthMethod method, Optional<String> userId, List<String> roles, Optional<String> clientId,
+    public Identity(
+            AuthMethod method,
+            Optional<String> userId,
+            List<String> roles,
+            Optional<String> clientId,
             List<String> scopes) {
         this(method, userId, roles, clientId, scopes, Optional.empty());
     }
 
     /** How the caller was identified; the wire value goes into {@code X-Auth-Method}. */
     public enum AuthMethod {
-        ANONYMOUS("anonymous"), API_KEY("api-key"), JWT("jwt");
+        ANONYMOUS("anonymous"),
+        API_KEY("api-key"),
+        JWT("jwt");
 
         private final String wireValue;
 

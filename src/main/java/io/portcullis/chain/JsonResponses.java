@@ -16,14 +16,16 @@ public final class JsonResponses {
         write(request, response, status, body, "no-store");
     }
 
-    public static void write(HttpServletRequest request, HttpServletResponse response, int status, Object body,
-            String cacheControl) throws IOException {
+    public static void write(
+            HttpServletRequest request, HttpServletResponse response, int status, Object body, String cacheControl)
+            throws IOException {
         writeJson(request, response, status, MAPPER.writeValueAsBytes(body), cacheControl);
     }
 
     /** Writes {@code json}, already a serialised JSON document, as is. */
-    public static void writeJson(HttpServletRequest request, HttpServletResponse response, int status, byte[] json,
-            String cacheControl) throws IOException {
+    public static void writeJson(
+            HttpServletRequest request, HttpServletResponse response, int status, byte[] json, String cacheControl)
+            throws IOException {
         byte[] bytes = json;
         response.setStatus(status);
         response.setContentType("application/json");

@@ -1,14 +1,14 @@
 package io.portcullis.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.Locale;
-import java.net.URISyntaxException;
 
 /** The {@code auth:} section: the embedded auth service and how tokens are verified. */
 public record AuthConfig(
@@ -45,13 +45,44 @@ public record AuthConfig(
     }
 
     /** As the canonical constructor, without a bootstrap admin. */
-    public AuthConfig(String path, String issuer, String audience, Algorithm algorithm,
-            List<SigningKeyConfig> signingKeys, Duration accessTtl, Duration refreshTtl, Duration idleTimeout,
-            Duration leeway, Duration refreshGrace, TokenCacheConfig tokenCache, UserSource users,
-            boolean registration, List<TrustedIssuerConfig> trustedIssuers, List<ConsumerConfig> consumers,
-            LimitsConfig limits, int maxConcurrentHashes, ApiKeyIssuanceConfig apiKeys) {
-        this(path, issuer, audience, algorithm, signingKeys, accessTtl, refreshTtl, idleTimeout, leeway, refreshGrace,
-                tokenCache, users, registration, trustedIssuers, consumers, limits, maxConcurrentHashes, apiKeys,
+    public AuthConfig(
+            String path,
+            String issuer,
+            String audience,
+            Algorithm algorithm,
+            List<SigningKeyConfig> signingKeys,
+            Duration accessTtl,
+            Duration refreshTtl,
+            Duration idleTimeout,
+            Duration leeway,
+            Duration refreshGrace,
+            TokenCacheConfig tokenCache,
+            UserSource users,
+            boolean registration,
+            List<TrustedIssuerConfig> trustedIssuers,
+            List<ConsumerConfig> consumers,
+            LimitsConfig limits,
+            int maxConcurrentHashes,
+            ApiKeyIssuanceConfig apiKeys) {
+        this(
+                path,
+                issuer,
+                audience,
+                algorithm,
+                signingKeys,
+                accessTtl,
+                refreshTtl,
+                idleTimeout,
+                leeway,
+                refreshGrace,
+                tokenCache,
+                users,
+                registration,
+                trustedIssuers,
+                consumers,
+                limits,
+                maxConcurrentHashes,
+                apiKeys,
                 Optional.empty());
     }
 
@@ -70,18 +101,48 @@ public record AuthConfig(
     }
 
     /** As the canonical constructor, with the default limits, hash concurrency and API-key rules. */
-    public AuthConfig(String path, String issuer, String audience, Algorithm algorithm,
-            List<SigningKeyConfig> signingKeys, Duration accessTtl, Duration refreshTtl, Duration idleTimeout,
-            Duration leeway, Duration refreshGrace, TokenCacheConfig tokenCache, UserSource users,
-            boolean registration, List<TrustedIssuerConfig> trustedIssuers, List<ConsumerConfig> consumers) {
-        this(path, issuer, audience, algorithm, signingKeys, accessTtl, refreshTtl, idleTimeout, leeway, refreshGrace,
-                tokenCache, users, registration, trustedIssuers, consumers, LimitsConfig.DEFAULTS,
-                DERIVED_CONCURRENT_HASHES, ApiKeyIssuanceConfig.DEFAULTS);
+    public AuthConfig(
+            String path,
+            String issuer,
+            String audience,
+            Algorithm algorithm,
+            List<SigningKeyConfig> signingKeys,
+            Duration accessTtl,
+            Duration refreshTtl,
+            Duration idleTimeout,
+            Duration leeway,
+            Duration refreshGrace,
+            TokenCacheConfig tokenCache,
+            UserSource users,
+            boolean registration,
+            List<TrustedIssuerConfig> trustedIssuers,
+            List<ConsumerConfig> consumers) {
+        this(
+                path,
+                issuer,
+                audience,
+                algorithm,
+                signingKeys,
+                accessTtl,
+                refreshTtl,
+                idleTimeout,
+                leeway,
+                refreshGrace,
+                tokenCache,
+                users,
+                registration,
+                trustedIssuers,
+                consumers,
+                LimitsConfig.DEFAULTS,
+                DERIVED_CONCURRENT_HASHES,
+                ApiKeyIssuanceConfig.DEFAULTS);
     }
 
     /** JWS algorithms the gateway signs with. */
     public enum Algorithm {
-        RS256, ES256, HS256;
+        RS256,
+        ES256,
+        HS256;
 
         public boolean symmetric() {
             return this == HS256;
@@ -89,7 +150,11 @@ public record AuthConfig(
     }
 
     /** Where users and their passwords live. */
-    public enum UserSource { MEMORY, REDIS, CONTAINER }
+    public enum UserSource {
+        MEMORY,
+        REDIS,
+        CONTAINER
+    }
 
     /**
      * One signing key: a PEM file (RS256, ES256) or a shared secret (HS256) from the file itself,
@@ -114,14 +179,14 @@ public record AuthConfig(
      * @param allowIdTokens whether OIDC ID tokens (claim {@code typ: ID}, {@code nonce}, {@code at_hash},
      *     {@code c_hash}) are accepted as access tokens; false by default
      */
-    public record TrustedIssuerConfig(String issuer, Optional<URI> jwksUri, Optional<String> audience, String alias,
-            boolean allowIdTokens) {
+    public record TrustedIssuerConfig(
+            String issuer, Optional<URI> jwksUri, Optional<String> audience, String alias, boolean allowIdTokens) {
         /** Where OpenID Connect discovery puts the provider's configuration, under the issuer. */
         public static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
 
         /** An issuer with a configured {@code jwks-uri}. */
-        public TrustedIssuerConfig(String issuer, URI jwksUri, Optional<String> audience, String alias,
-                boolean allowIdTokens) {
+        public TrustedIssuerConfig(
+                String issuer, URI jwksUri, Optional<String> audience, String alias, boolean allowIdTokens) {
             this(issuer, Optional.of(jwksUri), audience, alias, allowIdTokens);
         }
 
@@ -170,8 +235,14 @@ public record AuthConfig(
      * @param maxLifetime the longest allowed span from {@code iat} (or {@code nbf}) to {@code exp}
      * @param audience when present, the token's {@code aud} must contain it
      */
-    public record ConsumerConfig(String key, Algorithm algorithm, Secret secret, List<String> roles,
-            List<String> scopes, Duration maxLifetime, Optional<String> audience) {
+    public record ConsumerConfig(
+            String key,
+            Algorithm algorithm,
+            Secret secret,
+            List<String> roles,
+            List<String> scopes,
+            Duration maxLifetime,
+            Optional<String> audience) {
 
         public ConsumerConfig {
             roles = List.copyOf(roles);
@@ -191,9 +262,12 @@ public record AuthConfig(
      * @param endpoints every request to the auth service, per client address
      * @param register registrations per client address, counted besides {@code endpoints}
      */
-    public record LimitsConfig(RateLimitsConfig.Limit endpoints, RateLimitsConfig.Limit register, LoginLimitsConfig login) {
-        public static final LimitsConfig DEFAULTS = new LimitsConfig(new RateLimitsConfig.Limit(300, Duration.ofMinutes(1)),
-                new RateLimitsConfig.Limit(100, Duration.ofMinutes(10)), LoginLimitsConfig.DEFAULTS);
+    public record LimitsConfig(
+            RateLimitsConfig.Limit endpoints, RateLimitsConfig.Limit register, LoginLimitsConfig login) {
+        public static final LimitsConfig DEFAULTS = new LimitsConfig(
+                new RateLimitsConfig.Limit(300, Duration.ofMinutes(1)),
+                new RateLimitsConfig.Limit(100, Duration.ofMinutes(10)),
+                LoginLimitsConfig.DEFAULTS);
     }
 
     /**
@@ -207,10 +281,16 @@ public record AuthConfig(
      * @param perUsername free attempts at one username from all addresses; an address that logged in to that
      *     account within {@code remember} is not held back by this counter
      */
-    public record LoginLimitsConfig(int perUsernameAndAddress, int perAddress, int perUsername, Duration backoff,
-            Duration maxBackoff, Duration window, Duration remember) {
-        public static final LoginLimitsConfig DEFAULTS = new LoginLimitsConfig(5, 30, 20, Duration.ofSeconds(1),
-                Duration.ofMinutes(15), Duration.ofMinutes(15), Duration.ofDays(30));
+    public record LoginLimitsConfig(
+            int perUsernameAndAddress,
+            int perAddress,
+            int perUsername,
+            Duration backoff,
+            Duration maxBackoff,
+            Duration window,
+            Duration remember) {
+        public static final LoginLimitsConfig DEFAULTS = new LoginLimitsConfig(
+                5, 30, 20, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofMinutes(15), Duration.ofDays(30));
     }
 
     /**

@@ -31,7 +31,9 @@ public final class ConfigException extends RuntimeException {
 
     private static String format(String source, List<String> problems) {
         StringBuilder message = new StringBuilder("Invalid Portcullis configuration ")
-                .append(source).append(" (").append(problems.size())
+                .append(source)
+                .append(" (")
+                .append(problems.size())
                 .append(problems.size() == 1 ? " problem):" : " problems):");
         for (String problem : problems) {
             message.append(System.lineSeparator()).append("  - ").append(problem);

@@ -29,7 +29,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -47,38 +46,44 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     /** System property, environment variable and context init-parameter naming the config file. */
     public static final String PROPERTY = "portcullis.config";
+
     public static final String ENVIRONMENT = "PORTCULLIS_CONFIG";
     public static final String DEMO_RESOURCE = "/io/portcullis/config/demo.yaml";
     /** System property that starts the built-in demo when no configuration file is named (mvn jetty:run sets it). */
     public static final String DEMO_PROPERTY = "portcullis.demo";
     /** The port the demo's echo upstream and issuer point at: the one jetty:run's connector listens on. */
     public static final String DEMO_PORT_PROPERTY = "jetty.http.port";
+
     public static final int DEMO_DEFAULT_PORT = 8080;
     /** The one line a deployment without configuration fails with. */
     static final String NO_CONFIGURATION = "No Portcullis configuration: name the YAML file with "
             + "-Dportcullis.config=/etc/portcullis/portcullis.yaml, the environment variable PORTCULLIS_CONFIG or the "
             + "context parameter portcullis.config (docs/operations.md); the built-in demo (user alice, open "
             + "registration) starts only with -Dportcullis.demo=true, as mvn jetty:run sets it";
+
     private static final String DEMO_PORT_PLACEHOLDER = "${port}";
 
     static final int MIN_HMAC_SECRET_BYTES = 32;
     /** A secret file holds one secret; anything larger is not one. */
     static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
+
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern DIRECT_SEGMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
     private static final Pattern QUOTED_POSITION = Pattern.compile("\\s*in '.*', line \\d+, column \\d+:");
     private static final String TOKEN = "[a-z0-9!#$&^_.+-]+";
-    private static final Pattern MEDIA_TYPE_PATTERN = Pattern.compile(
-            "\\*/\\*|" + TOKEN + "/(" + TOKEN + "|\\*|\\*\\+[a-z0-9!#$&^_.-]+)");
+    private static final Pattern MEDIA_TYPE_PATTERN =
+            Pattern.compile("\\*/\\*|" + TOKEN + "/(" + TOKEN + "|\\*|\\*\\+[a-z0-9!#$&^_.-]+)");
     private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z-]{0,19}");
     private static final Pattern STRIP_HEADER = Pattern.compile("[A-Za-z0-9_-]{1,64}|[A-Za-z0-9_-]{1,63}\\*");
     /** Headers that frame the request: stripping them would break forwarding. */
-    private static final Set<String> FRAMING_HEADERS = Set.of("host", "content-length", "transfer-encoding",
-            "content-type");
-    private static final Pattern LOGGER_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*){0,30}");
+    private static final Set<String> FRAMING_HEADERS =
+            Set.of("host", "content-length", "transfer-encoding", "content-type");
+
+    private static final Pattern LOGGER_NAME =
+            Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*){0,30}");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
-    private static final Set<String> REDIS_SCHEMES = Set.of(
-            "redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster");
+    private static final Set<String> REDIS_SCHEMES =
+            Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster");
     private static final List<String> DEFAULT_METHODS =
             List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
@@ -150,8 +155,9 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigException("(built-in demo)", List.of(DEMO_PORT_PROPERTY
-                + ": must be a port number from 1 to 65535 (was \"" + text + "\")"));
+        throw new ConfigException(
+                "(built-in demo)",
+                List.of(DEMO_PORT_PROPERTY + ": must be a port number from 1 to 65535 (was \"" + text + "\")"));
     }
 
     /** The built-in demo as {@code mvn jetty:run} serves it on port {@value #DEMO_DEFAULT_PORT}. */
@@ -167,8 +173,8 @@ public final class ConfigLoader {
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace(DEMO_PORT_PLACEHOLDER, Integer.toString(port));
-            return parse("(built-in demo)", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
-                    Path.of("."));
+            return parse(
+                    "(built-in demo)", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), Path.of("."));
         } catch (IOException e) {
             throw new IllegalStateException("the built-in demo configuration cannot be read", e);
         }
@@ -185,16 +191,22 @@ public final class ConfigLoader {
         try {
             root = new YamlTree(yaml).read(in);
         } catch (MarkedYAMLException e) {
-            String where = e.getProblemMark() == null ? "" : " at line " + (e.getProblemMark().getLine() + 1)
-                    + ", column " + (e.getProblemMark().getColumn() + 1);
+            String where = e.getProblemMark() == null
+                    ? ""
+                    : " at line " + (e.getProblemMark().getLine() + 1) + ", column "
+                            + (e.getProblemMark().getColumn() + 1);
             // The problem only: the exception's own message quotes the offending line, which may hold a secret.
-            throw new ConfigException(source, List.of("not valid YAML" + where + ": "
-                    + withoutQuotedLines(String.valueOf(e.getProblem()))));
+            throw new ConfigException(
+                    source,
+                    List.of("not valid YAML" + where + ": " + withoutQuotedLines(String.valueOf(e.getProblem()))));
         } catch (YAMLException e) {
             Throwable cause = e.getCause();
-            throw new ConfigException(source, List.of(cause instanceof IOException
-                    ? "cannot be read: " + cause.getMessage()
-                    : "not valid YAML: " + withoutQuotedLines(String.valueOf(e.getMessage()))));
+            throw new ConfigException(
+                    source,
+                    List.of(
+                            cause instanceof IOException
+                                    ? "cannot be read: " + cause.getMessage()
+                                    : "not valid YAML: " + withoutQuotedLines(String.valueOf(e.getMessage()))));
         }
         List<String> problems = new ArrayList<>();
         Section top = new Section("", root, problems);
@@ -234,19 +246,24 @@ public final class ConfigLoader {
 
     private static GatewaySettings gateway(Section s) {
         boolean demo = s.bool("demo", false);
-        GatewayConfig.ClientAddressHeader addressHeader = s.enumValue("client-address-header",
-                GatewayConfig.ClientAddressHeader.class, GatewayConfig.ClientAddressHeader.X_FORWARDED_FOR);
+        GatewayConfig.ClientAddressHeader addressHeader = s.enumValue(
+                "client-address-header",
+                GatewayConfig.ClientAddressHeader.class,
+                GatewayConfig.ClientAddressHeader.X_FORWARDED_FOR);
         List<String> strip = new ArrayList<>();
         List<String> names = s.strings("strip-headers", List.of());
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i).strip();
             String folded = name.toLowerCase(Locale.ROOT).replace('_', '-');
             if (!STRIP_HEADER.matcher(name).matches()) {
-                s.problem("strip-headers[" + i + "]", "must be a header name, or a prefix ending in * such as "
-                        + "X-Tenant-* (was \"" + names.get(i) + "\")");
+                s.problem(
+                        "strip-headers[" + i + "]",
+                        "must be a header name, or a prefix ending in * such as " + "X-Tenant-* (was \"" + names.get(i)
+                                + "\")");
             } else if (FRAMING_HEADERS.contains(folded)) {
-                s.problem("strip-headers[" + i + "]", "the gateway needs this header to forward the request (was \""
-                        + names.get(i) + "\")");
+                s.problem(
+                        "strip-headers[" + i + "]",
+                        "the gateway needs this header to forward the request (was \"" + names.get(i) + "\")");
             } else {
                 strip.add(folded);
             }
@@ -258,11 +275,13 @@ public final class ConfigLoader {
             if (range.isPresent()) {
                 trusted.add(range.get());
             } else {
-                s.problem("trusted-proxies[" + i + "]", "not an IP address or CIDR block (was \"" + texts.get(i) + "\")");
+                s.problem(
+                        "trusted-proxies[" + i + "]", "not an IP address or CIDR block (was \"" + texts.get(i) + "\")");
             }
         }
         Optional<CorsConfig> cors = CorsReader.choice(s, "cors") instanceof CorsReader.Choice.Own own
-                ? Optional.of(own.policy()) : Optional.empty();
+                ? Optional.of(own.policy())
+                : Optional.empty();
         // public-url is read after the auth section, whose issuer is its default (withPublicUrl).
         return new GatewaySettings(demo, trusted, addressHeader, Optional.empty(), strip, cors);
     }
@@ -275,8 +294,9 @@ public final class ConfigLoader {
         Optional<URI> publicUrl = s.optionalString("public-url").flatMap(text -> {
             Optional<URI> parsed = uri(text).filter(ConfigLoader::isPublicUrl);
             if (parsed.isEmpty()) {
-                s.problem("public-url", "not an http:// or https:// URL without query, fragment or user info (was \""
-                        + text + "\")");
+                s.problem(
+                        "public-url",
+                        "not an http:// or https:// URL without query, fragment or user info (was \"" + text + "\")");
             }
             return parsed;
         });
@@ -284,8 +304,13 @@ public final class ConfigLoader {
             publicUrl = uri(auth.issuer()).filter(ConfigLoader::isPublicUrl);
         }
         s.finish();
-        return new GatewaySettings(gateway.demo(), gateway.trustedProxies(), gateway.clientAddressHeader(),
-                publicUrl.map(ConfigLoader::withoutTrailingSlash), gateway.stripHeaders(), gateway.cors());
+        return new GatewaySettings(
+                gateway.demo(),
+                gateway.trustedProxies(),
+                gateway.clientAddressHeader(),
+                publicUrl.map(ConfigLoader::withoutTrailingSlash),
+                gateway.stripHeaders(),
+                gateway.cors());
     }
 
     private static boolean isPublicUrl(URI uri) {
@@ -302,8 +327,9 @@ public final class ConfigLoader {
 
     private RedisConfig redis(Section s, Path baseDir) {
         Optional<URI> uri = s.optionalString("uri").flatMap(text -> {
-            Optional<URI> parsed = uri(text).filter(u -> u.getScheme() != null
-                    && REDIS_SCHEMES.contains(u.getScheme().toLowerCase(Locale.ROOT)));
+            Optional<URI> parsed = uri(text)
+                    .filter(u -> u.getScheme() != null
+                            && REDIS_SCHEMES.contains(u.getScheme().toLowerCase(Locale.ROOT)));
             if (parsed.isEmpty()) {
                 // The URI may hold a password: name the scheme only.
                 s.problem("uri", "must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URI");
@@ -333,7 +359,8 @@ public final class ConfigLoader {
             s.problem("password-file", "give either password-env or password-file, not both");
             return Optional.empty();
         }
-        if ((env.isPresent() || file) && uri.map(URI::getRawUserInfo).filter(u -> u.contains(":")).isPresent()) {
+        if ((env.isPresent() || file)
+                && uri.map(URI::getRawUserInfo).filter(u -> u.contains(":")).isPresent()) {
             s.problem(env.isPresent() ? "password-env" : "password-file", "the uri carries a password already");
             return Optional.empty();
         }
@@ -359,16 +386,19 @@ public final class ConfigLoader {
             t.finish();
             return Optional.empty();
         }
-        boolean secure = uri.map(u -> u.getScheme().toLowerCase(Locale.ROOT).startsWith("rediss")).orElse(false);
+        boolean secure = uri.map(u -> u.getScheme().toLowerCase(Locale.ROOT).startsWith("rediss"))
+                .orElse(false);
         if (!secure) {
-            t.problem(ca.isPresent() ? "ca-file" : cert.isPresent() ? "cert-file" : "key-file",
+            t.problem(
+                    ca.isPresent() ? "ca-file" : cert.isPresent() ? "cert-file" : "key-file",
                     "needs a rediss:// (or rediss-sentinel://, rediss-cluster://) uri");
         }
         if (cert.isPresent() != key.isPresent()) {
             t.problem(cert.isPresent() ? "key-file" : "cert-file", "cert-file and key-file go together");
         }
         for (var entry : List.of(Map.entry("ca-file", ca), Map.entry("cert-file", cert), Map.entry("key-file", key))) {
-            entry.getValue().filter(f -> !isReadableFile(f))
+            entry.getValue()
+                    .filter(f -> !isReadableFile(f))
                     .ifPresent(f -> t.problem(entry.getKey(), "no readable file there (was \"" + f + "\")"));
         }
         t.finish();
@@ -402,8 +432,11 @@ public final class ConfigLoader {
                 if (secret.isEmpty() && !k.has("secret-env") && !k.has("secret")) {
                     k.problem("secret", "HS256 needs a secret: give secret-env, secret or file");
                 }
-                secret.filter(v -> v.length() < MIN_HMAC_SECRET_BYTES).ifPresent(v -> k.problem("secret",
-                        "too short for HS256: needs at least " + MIN_HMAC_SECRET_BYTES + " bytes, was " + v.length()));
+                secret.filter(v -> v.length() < MIN_HMAC_SECRET_BYTES)
+                        .ifPresent(v -> k.problem(
+                                "secret",
+                                "too short for HS256: needs at least " + MIN_HMAC_SECRET_BYTES + " bytes, was "
+                                        + v.length()));
             } else {
                 if (secret.isPresent()) {
                     k.problem("secret", algorithm + " signs with a PEM key file: give file, not a secret");
@@ -428,7 +461,8 @@ public final class ConfigLoader {
         TokenCacheConfig tokenCache = new TokenCacheConfig(
                 (int) cache.integer("size", Defaults.TOKEN_CACHE_SIZE, 0, 10_000_000), cache.bool("redis", false));
         cache.finish();
-        UserSource users = s.enumValue("users", UserSource.class, redis.enabled() ? UserSource.REDIS : UserSource.MEMORY);
+        UserSource users =
+                s.enumValue("users", UserSource.class, redis.enabled() ? UserSource.REDIS : UserSource.MEMORY);
         if (users == UserSource.REDIS && !redis.enabled()) {
             s.problem("users", "is redis but redis.uri is not set");
         }
@@ -443,27 +477,33 @@ public final class ConfigLoader {
             if (iss.isBlank()) {
                 t.problem("issuer", "required");
             }
-            Optional<URI> jwks = t.optionalString("jwks-uri").flatMap(ConfigLoader::uri).filter(ConfigLoader::isJwksUri);
+            Optional<URI> jwks =
+                    t.optionalString("jwks-uri").flatMap(ConfigLoader::uri).filter(ConfigLoader::isJwksUri);
             if (t.has("jwks-uri") && jwks.isEmpty()) {
                 t.problem("jwks-uri", "must be an https:// URL (http:// only for a loopback host)", t.raw("jwks-uri"));
             } else if (!t.has("jwks-uri") && !iss.isBlank() && !isDiscoverableIssuer(iss)) {
-                t.problem("issuer", "without jwks-uri, the keys are found by OpenID Connect discovery under the issuer, "
-                        + "so it must be an https:// URL without query or fragment (http:// only for a loopback host); "
-                        + "or give jwks-uri (was \"" + iss + "\")");
+                t.problem(
+                        "issuer",
+                        "without jwks-uri, the keys are found by OpenID Connect discovery under the issuer, "
+                                + "so it must be an https:// URL without query or fragment (http:// only for a loopback host); "
+                                + "or give jwks-uri (was \"" + iss + "\")");
             }
             Optional<String> explicitAlias = t.optionalString("alias");
-            String alias = explicitAlias.orElseGet(() -> TrustedIssuerConfig.defaultAlias(iss).orElse(""));
+            String alias = explicitAlias.orElseGet(
+                    () -> TrustedIssuerConfig.defaultAlias(iss).orElse(""));
             if (explicitAlias.isPresent() && !AuthConfig.ALIAS.matcher(alias).matches()) {
                 t.problem("alias", "must be 1-64 characters of A-Z a-z 0-9 . _ -", t.raw("alias"));
             } else if (alias.isEmpty()) {
                 if (!iss.isBlank()) {
-                    t.problem("alias", "required: the issuer's host cannot serve as one (1-64 characters of A-Z a-z 0-9 . _ -)");
+                    t.problem(
+                            "alias",
+                            "required: the issuer's host cannot serve as one (1-64 characters of A-Z a-z 0-9 . _ -)");
                 }
             } else if (!aliases.add(alias)) {
                 t.problem("alias", "is used twice (was \"" + alias + "\"): give each issuer its own alias");
             }
-            issuers.add(new TrustedIssuerConfig(iss, jwks, t.optionalString("audience"), alias,
-                    t.bool("allow-id-tokens", false)));
+            issuers.add(new TrustedIssuerConfig(
+                    iss, jwks, t.optionalString("audience"), alias, t.bool("allow-id-tokens", false)));
         });
         List<ConsumerConfig> consumers = new ArrayList<>();
         Set<String> consumerKeys = new HashSet<>();
@@ -489,8 +529,11 @@ public final class ConfigLoader {
             if (secret.isEmpty() && !c.has("secret-env") && !c.has("secret-file")) {
                 c.problem("secret-env", "a consumer needs a secret: give secret-env, secret-file or secret");
             }
-            secret.filter(v -> v.length() < MIN_HMAC_SECRET_BYTES).ifPresent(v -> c.problem("secret",
-                    "too short for HS256: needs at least " + MIN_HMAC_SECRET_BYTES + " bytes, was " + v.length()));
+            secret.filter(v -> v.length() < MIN_HMAC_SECRET_BYTES)
+                    .ifPresent(v -> c.problem(
+                            "secret",
+                            "too short for HS256: needs at least " + MIN_HMAC_SECRET_BYTES + " bytes, was "
+                                    + v.length()));
             List<String> roles = c.strings("roles", List.of());
             List<String> scopes = c.strings("scopes", List.of());
             Duration maxLifetime = c.duration("max-lifetime", AuthConfig.DEFAULT_CONSUMER_MAX_LIFETIME);
@@ -498,17 +541,40 @@ public final class ConfigLoader {
             if (consumerAudience.isPresent() && consumerAudience.get().isBlank()) {
                 c.problem("audience", "must not be blank", c.raw("audience"));
             }
-            consumers.add(new ConsumerConfig(key, alg, secret.orElse(null), roles, scopes, maxLifetime,
+            consumers.add(new ConsumerConfig(
+                    key,
+                    alg,
+                    secret.orElse(null),
+                    roles,
+                    scopes,
+                    maxLifetime,
                     consumerAudience.filter(a -> !a.isBlank())));
         });
         AuthConfig.LimitsConfig limits = authLimits(s.section("limits"));
         int maxHashes = (int) s.integer("max-concurrent-hashes", AuthConfig.DERIVED_CONCURRENT_HASHES, 1, 1024);
         AuthConfig.ApiKeyIssuanceConfig apiKeys = apiKeyIssuance(s.section("api-keys"));
-        Optional<AuthConfig.BootstrapAdminConfig> bootstrapAdmin = s.has("bootstrap-admin")
-                ? bootstrapAdmin(s.section("bootstrap-admin"), users) : Optional.empty();
+        Optional<AuthConfig.BootstrapAdminConfig> bootstrapAdmin =
+                s.has("bootstrap-admin") ? bootstrapAdmin(s.section("bootstrap-admin"), users) : Optional.empty();
         s.finish();
-        return new AuthConfig(path, issuer, audience, algorithm, keys, accessTtl, refreshTtl, idleTimeout, leeway,
-                refreshGrace, tokenCache, users, registration, issuers, consumers, limits, maxHashes, apiKeys,
+        return new AuthConfig(
+                path,
+                issuer,
+                audience,
+                algorithm,
+                keys,
+                accessTtl,
+                refreshTtl,
+                idleTimeout,
+                leeway,
+                refreshGrace,
+                tokenCache,
+                users,
+                registration,
+                issuers,
+                consumers,
+                limits,
+                maxHashes,
+                apiKeys,
                 bootstrapAdmin);
     }
 
@@ -517,8 +583,9 @@ public final class ConfigLoader {
         String username = s.string("username", "");
         if (username.isBlank()) {
             s.problem("username", "required");
-        } else if (username.length() > 64 || !username.codePoints().allMatch(c -> c > 0x20 && !Character.isISOControl(c)
-                && !Character.isWhitespace(c))) {
+        } else if (username.length() > 64
+                || !username.codePoints()
+                        .allMatch(c -> c > 0x20 && !Character.isISOControl(c) && !Character.isWhitespace(c))) {
             s.problem("username", "must be 1-64 characters without spaces or control characters", s.raw("username"));
         }
         Optional<String> env = s.optionalString("password-env");
@@ -570,8 +637,11 @@ public final class ConfigLoader {
         }
         l.finish();
         s.finish();
-        return new AuthConfig.LimitsConfig(endpoints, register,
-                new AuthConfig.LoginLimitsConfig(perPair, perAddress, perUsername, backoff, maxBackoff, window, remember));
+        return new AuthConfig.LimitsConfig(
+                endpoints,
+                register,
+                new AuthConfig.LoginLimitsConfig(
+                        perPair, perAddress, perUsername, backoff, maxBackoff, window, remember));
     }
 
     private static AuthConfig.ApiKeyIssuanceConfig apiKeyIssuance(Section s) {
@@ -629,7 +699,10 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             if (Files.size(file) > MAX_SECRET_FILE_BYTES) {
-                s.problem(key, "larger than " + MAX_SECRET_FILE_BYTES / 1024 + " KB, too large for a secret (was \"" + file + "\")");
+                s.problem(
+                        key,
+                        "larger than " + MAX_SECRET_FILE_BYTES / 1024 + " KB, too large for a secret (was \"" + file
+                                + "\")");
                 return Optional.empty();
             }
             byte[] bytes = Files.readAllBytes(file);
@@ -701,16 +774,26 @@ public final class ConfigLoader {
         Set<String> ids = new HashSet<>();
         top.each("routes", r -> {
             String prefix = r.string("prefix", "");
-            if (!prefix.startsWith("/") || prefix.contains("?") || prefix.contains("#") || prefix.contains("//")
-                    || prefix.contains("/../") || prefix.endsWith("/..") || (prefix.length() > 1 && prefix.endsWith("/"))) {
+            if (!prefix.startsWith("/")
+                    || prefix.contains("?")
+                    || prefix.contains("#")
+                    || prefix.contains("//")
+                    || prefix.contains("/../")
+                    || prefix.endsWith("/..")
+                    || (prefix.length() > 1 && prefix.endsWith("/"))) {
                 r.problem("prefix", "must be a path starting with / and without a trailing slash", r.raw("prefix"));
             } else if (!isCanonicalPrefix(prefix)) {
-                r.problem("prefix", "must be a decoded path without ;, %, \\, control characters or . and .. segments "
-                        + "(was \"" + prefix + "\")");
+                r.problem(
+                        "prefix",
+                        "must be a decoded path without ;, %, \\, control characters or . and .. segments " + "(was \""
+                                + prefix + "\")");
             } else if (!prefixes.add(prefix)) {
                 r.problem("prefix", "is used by two routes (was \"" + prefix + "\")");
-            } else if (prefix.equals(auth.path()) || prefix.startsWith(auth.path() + "/")
-                    || prefix.equals("/health") || prefix.startsWith("/health/") || prefix.equals("/metrics")
+            } else if (prefix.equals(auth.path())
+                    || prefix.startsWith(auth.path() + "/")
+                    || prefix.equals("/health")
+                    || prefix.startsWith("/health/")
+                    || prefix.equals("/metrics")
                     || prefix.startsWith("/metrics/")
                     || prefix.startsWith("/.well-known")) {
                 r.problem("prefix", "is answered by the gateway itself and cannot be routed (was \"" + prefix + "\")");
@@ -722,10 +805,12 @@ public final class ConfigLoader {
             List<URI> upstreams = new ArrayList<>();
             List<String> targets = r.strings("upstream", List.of());
             for (int i = 0; i < targets.size(); i++) {
-                Optional<URI> target = uri(targets.get(i)).filter(ConfigLoader::isHttp)
+                Optional<URI> target = uri(targets.get(i))
+                        .filter(ConfigLoader::isHttp)
                         .filter(u -> u.getRawQuery() == null && u.getRawFragment() == null);
                 if (target.isEmpty()) {
-                    String key = targets.size() == 1 && r.raw("upstream").isTextual() ? "upstream" : "upstream[" + i + "]";
+                    String key =
+                            targets.size() == 1 && r.raw("upstream").isTextual() ? "upstream" : "upstream[" + i + "]";
                     r.problem(key, "not an http:// or https:// URL without query (was \"" + targets.get(i) + "\")");
                 } else {
                     upstreams.add(target.get());
@@ -752,11 +837,15 @@ public final class ConfigLoader {
             boolean forwardAuthorization = r.bool("forward-authorization", false);
             boolean pathParameters = r.bool("path-parameters", false);
             Optional<DirectConfig> direct = r.has("direct")
-                    ? Optional.of(direct(r.section("direct"), mode, !targets.isEmpty())) : Optional.empty();
+                    ? Optional.of(direct(r.section("direct"), mode, !targets.isEmpty()))
+                    : Optional.empty();
             boolean webapp = r.bool("webapp", false);
             if (webapp && (!targets.isEmpty() || direct.isPresent())) {
                 r.problem("webapp", "a route served by the web application has no upstream and no direct");
-            } else if (upstreams.isEmpty() && direct.isEmpty() && targets.isEmpty() && !webapp
+            } else if (upstreams.isEmpty()
+                    && direct.isEmpty()
+                    && targets.isEmpty()
+                    && !webapp
                     && (!r.has("webapp") || r.raw("webapp").isBoolean())) {
                 r.problem("upstream", "required (or direct, or webapp: true)");
             }
@@ -769,11 +858,24 @@ public final class ConfigLoader {
             OptionalLong maxBody = r.has("max-body") ? OptionalLong.of(r.size("max-body", 1)) : OptionalLong.empty();
             List<String> contentTypes = contentTypes(r, "allowed-content-types", List.of());
             CorsReader.Choice corsChoice = CorsReader.choice(r, "cors");
-            Optional<CorsConfig> cors = corsChoice instanceof CorsReader.Choice.Own own ? Optional.of(own.policy())
+            Optional<CorsConfig> cors = corsChoice instanceof CorsReader.Choice.Own own
+                    ? Optional.of(own.policy())
                     : corsChoice instanceof CorsReader.Choice.Off ? Optional.empty() : defaultCors;
-            routes.add(new RouteConfig(id, prefix, upstreams, mode, scopes, rateLimit, rateLimited, strip,
-                    timeout, forwardAuthorization, direct, new RouteConfig.Bodies(maxBody, contentTypes),
-                    pathParameters, cors));
+            routes.add(new RouteConfig(
+                    id,
+                    prefix,
+                    upstreams,
+                    mode,
+                    scopes,
+                    rateLimit,
+                    rateLimited,
+                    strip,
+                    timeout,
+                    forwardAuthorization,
+                    direct,
+                    new RouteConfig.Bodies(maxBody, contentTypes),
+                    pathParameters,
+                    cors));
         });
         return routes;
     }
@@ -819,13 +921,17 @@ public final class ConfigLoader {
             return new DirectConfig(template, path, writes, maxBody);
         }
         if (mode != AuthMode.JWT || !template.identifiesCaller()) {
-            d.problem("redis-key", "must name the caller with {sub} (or another identifying claim) on an auth: jwt "
-                    + "route, so that no caller can read another's key (was \"" + source + "\")");
+            d.problem(
+                    "redis-key",
+                    "must name the caller with {sub} (or another identifying claim) on an auth: jwt "
+                            + "route, so that no caller can read another's key (was \"" + source + "\")");
         }
         for (String segment : template.pathSegments()) {
             if (!path.contains(segment)) {
-                d.problem("redis-key", "uses {" + KeyTemplate.PATH_PREFIX + segment + "} but direct.path declares no "
-                        + "segment " + segment + " (was \"" + source + "\")");
+                d.problem(
+                        "redis-key",
+                        "uses {" + KeyTemplate.PATH_PREFIX + segment + "} but direct.path declares no " + "segment "
+                                + segment + " (was \"" + source + "\")");
             }
         }
         return new DirectConfig(template, path, writes, maxBody);
@@ -840,10 +946,13 @@ public final class ConfigLoader {
         String trimmed = spec.startsWith("/") ? spec.substring(1) : spec;
         for (String segment : trimmed.split("/", -1)) {
             String name = segment.length() > 2 && segment.startsWith("{") && segment.endsWith("}")
-                    ? segment.substring(1, segment.length() - 1) : "";
+                    ? segment.substring(1, segment.length() - 1)
+                    : "";
             if (!DIRECT_SEGMENT.matcher(name).matches() || names.contains(name)) {
-                d.problem("path", "must be segments of distinct {name} placeholders such as /{list}/{item} "
-                        + "(was \"" + spec + "\")");
+                d.problem(
+                        "path",
+                        "must be segments of distinct {name} placeholders such as /{list}/{item} " + "(was \"" + spec
+                                + "\")");
                 return List.of();
             }
             names.add(name);
@@ -859,11 +968,14 @@ public final class ConfigLoader {
         List<String> methods = s.strings("allowed-methods", DEFAULT_METHODS);
         for (int i = 0; i < methods.size(); i++) {
             if (!METHOD.matcher(methods.get(i)).matches()) {
-                s.problem("allowed-methods[" + i + "]", "must be an upper-case HTTP method (was \"" + methods.get(i) + "\")");
+                s.problem(
+                        "allowed-methods[" + i + "]",
+                        "must be an upper-case HTTP method (was \"" + methods.get(i) + "\")");
             }
         }
         Optional<Path> rulesFile = file(s, "rules-file", baseDir);
-        rulesFile.filter(f -> !isReadableFile(f))
+        rulesFile
+                .filter(f -> !isReadableFile(f))
                 .ifPresent(f -> s.problem("rules-file", "no readable file there (was \"" + f + "\")"));
         List<WafConfig.Exclusion> exclusions = new ArrayList<>();
         s.each("exclusions", e -> {
@@ -873,19 +985,26 @@ public final class ConfigLoader {
             }
             List<String> rules = e.strings("rules", List.of());
             if (rules.isEmpty()) {
-                e.problem("rules", "must name at least one rule family: " + String.join(", ", sorted(WafConfig.RULE_FAMILIES)));
+                e.problem(
+                        "rules",
+                        "must name at least one rule family: " + String.join(", ", sorted(WafConfig.RULE_FAMILIES)));
             }
             for (int i = 0; i < rules.size(); i++) {
-                if (!WafConfig.RULE_FAMILIES.contains(rules.get(i)) && !rules.get(i).matches("\\d{3,6}")) {
-                    e.problem("rules[" + i + "]", "not a rule family or rule id (was \"" + rules.get(i) + "\"); families: "
-                            + String.join(", ", sorted(WafConfig.RULE_FAMILIES)));
+                if (!WafConfig.RULE_FAMILIES.contains(rules.get(i))
+                        && !rules.get(i).matches("\\d{3,6}")) {
+                    e.problem(
+                            "rules[" + i + "]",
+                            "not a rule family or rule id (was \"" + rules.get(i) + "\"); families: "
+                                    + String.join(", ", sorted(WafConfig.RULE_FAMILIES)));
                 }
             }
             List<String> targets = e.strings("targets", List.of());
             for (int i = 0; i < targets.size(); i++) {
                 if (!WafConfig.Exclusion.TARGET.matcher(targets.get(i)).matches()) {
-                    e.problem("targets[" + i + "]", "not a target (was \"" + targets.get(i)
-                            + "\"); targets: json:$.path.to.field, arg:name, header:name, cookie:name, body");
+                    e.problem(
+                            "targets[" + i + "]",
+                            "not a target (was \"" + targets.get(i)
+                                    + "\"); targets: json:$.path.to.field, arg:name, header:name, cookie:name, body");
                 }
             }
             exclusions.add(new WafConfig.Exclusion(prefix, rules, targets));
@@ -902,8 +1021,10 @@ public final class ConfigLoader {
         for (int i = 0; i < patterns.size(); i++) {
             String pattern = patterns.get(i).strip().toLowerCase(Locale.ROOT);
             if (!MEDIA_TYPE_PATTERN.matcher(pattern).matches()) {
-                s.problem(key + "[" + i + "]", "must be a media type such as application/json, text/* or "
-                        + "application/*+json, without parameters (was \"" + patterns.get(i) + "\")");
+                s.problem(
+                        key + "[" + i + "]",
+                        "must be a media type such as application/json, text/* or "
+                                + "application/*+json, without parameters (was \"" + patterns.get(i) + "\")");
             } else {
                 result.add(pattern);
             }
@@ -944,7 +1065,8 @@ public final class ConfigLoader {
 
     /** An issuer whose discovery document may be fetched: a URL as {@link #isJwksUri} wants, without query or fragment. */
     private static boolean isDiscoverableIssuer(String issuer) {
-        return uri(issuer).filter(ConfigLoader::isJwksUri)
+        return uri(issuer)
+                .filter(ConfigLoader::isJwksUri)
                 .filter(u -> u.getRawQuery() == null && u.getRawFragment() == null && u.getRawUserInfo() == null)
                 .isPresent();
     }
@@ -963,14 +1085,17 @@ public final class ConfigLoader {
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
-        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+        return h.equals("localhost")
+                || h.equals("::1")
+                || h.equals("0:0:0:0:0:0:0:1")
                 || h.matches("127\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     }
 
     private static boolean isHttp(URI uri) {
         return uri.getScheme() != null
                 && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))
-                && uri.getHost() != null && !uri.getHost().isEmpty();
+                && uri.getHost() != null
+                && !uri.getHost().isEmpty();
     }
 
     private static List<String> sorted(Set<String> values) {

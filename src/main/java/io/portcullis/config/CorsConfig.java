@@ -22,12 +22,18 @@ import java.util.regex.Pattern;
  * @param maxAge how long a preflight answer may be cached ({@code Access-Control-Max-Age})
  * @see <a href="https://fetch.spec.whatwg.org/#http-cors-protocol">Fetch, the CORS protocol</a>
  */
-public record CorsConfig(List<String> origins, List<String> methods, List<String> headers, List<String> exposeHeaders,
-        boolean credentials, Duration maxAge) {
+public record CorsConfig(
+        List<String> origins,
+        List<String> methods,
+        List<String> headers,
+        List<String> exposeHeaders,
+        boolean credentials,
+        Duration maxAge) {
     public static final List<String> DEFAULT_METHODS = List.of("GET", "HEAD", "POST");
     public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(30);
     /** Browsers cap the cache far below this (Chromium: 2 h); more is a mistake. */
     public static final Duration MAX_MAX_AGE = Duration.ofHours(24);
+
     public static final String ANY = "*";
     public static final String NULL_ORIGIN = "null";
 
@@ -82,7 +88,8 @@ public record CorsConfig(List<String> origins, List<String> methods, List<String
         if (!(IPV6.matcher(name).matches() && !wildcard) && !isHostName(name, wildcard)) {
             return Optional.empty();
         }
-        if (port != null && (("http".equals(scheme) && port.equals("80")) || ("https".equals(scheme) && port.equals("443")))) {
+        if (port != null
+                && (("http".equals(scheme) && port.equals("80")) || ("https".equals(scheme) && port.equals("443")))) {
             port = null;
         }
         return Optional.of(scheme + "://" + host + (port == null ? "" : ":" + port));

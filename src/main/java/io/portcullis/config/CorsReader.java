@@ -34,8 +34,10 @@ final class CorsReader {
             return new Choice.Off();
         }
         if (!raw.isObject()) {
-            parent.problem(key, "must be off or a mapping {origins, methods, headers, expose-headers, credentials, "
-                    + "max-age}", raw);
+            parent.problem(
+                    key,
+                    "must be off or a mapping {origins, methods, headers, expose-headers, credentials, " + "max-age}",
+                    raw);
             return new Choice.Off();
         }
         Section s = parent.section(key);
@@ -52,11 +54,13 @@ final class CorsReader {
         }
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i).strip();
-            Optional<String> origin = text.equals(CorsConfig.ANY) ? Optional.of(CorsConfig.ANY)
-                    : CorsConfig.origin(text, true);
+            Optional<String> origin =
+                    text.equals(CorsConfig.ANY) ? Optional.of(CorsConfig.ANY) : CorsConfig.origin(text, true);
             if (origin.isEmpty()) {
-                s.problem("origins[" + i + "]", "not an origin: scheme://host[:port] with no path and no trailing "
-                        + "slash, *, null or scheme://*.domain (was \"" + texts.get(i) + "\")");
+                s.problem(
+                        "origins[" + i + "]",
+                        "not an origin: scheme://host[:port] with no path and no trailing "
+                                + "slash, *, null or scheme://*.domain (was \"" + texts.get(i) + "\")");
             } else if (!origins.contains(origin.get())) {
                 origins.add(origin.get());
             }
@@ -66,8 +70,10 @@ final class CorsReader {
         List<String> expose = tokens(s, "expose-headers", List.of(), false);
         boolean credentials = s.bool("credentials", false);
         if (credentials && origins.contains(CorsConfig.ANY)) {
-            s.problem("credentials", "cannot be true when origins holds *: browsers refuse credentials with any "
-                    + "origin; list the origins instead");
+            s.problem(
+                    "credentials",
+                    "cannot be true when origins holds *: browsers refuse credentials with any "
+                            + "origin; list the origins instead");
         }
         if (expose.contains(CorsConfig.ANY)) {
             s.problem("expose-headers", "must name the headers (* is not accepted)");
@@ -76,8 +82,13 @@ final class CorsReader {
         if (maxAge.compareTo(CorsConfig.MAX_MAX_AGE) > 0) {
             s.problem("max-age", "must be at most 24h (browsers cap it far lower; was " + maxAge + ")");
         }
-        return new CorsConfig(origins, methods, headers.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(),
-                expose, credentials, maxAge);
+        return new CorsConfig(
+                origins,
+                methods,
+                headers.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(),
+                expose,
+                credentials,
+                maxAge);
     }
 
     private static List<String> tokens(Section s, String key, List<String> fallback, boolean methods) {
@@ -85,11 +96,14 @@ final class CorsReader {
         List<String> result = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             String value = values.get(i).strip();
-            boolean valid = methods ? METHOD.matcher(value).matches()
+            boolean valid = methods
+                    ? METHOD.matcher(value).matches()
                     : value.equals(CorsConfig.ANY) || TOKEN.matcher(value).matches();
             if (!valid) {
-                s.problem(key + "[" + i + "]", (methods ? "not an upper-case method name" : "not a header name")
-                        + " (was \"" + values.get(i) + "\")");
+                s.problem(
+                        key + "[" + i + "]",
+                        (methods ? "not an upper-case method name" : "not a header name") + " (was \"" + values.get(i)
+                                + "\")");
             } else if (!result.contains(value)) {
                 result.add(value);
             }

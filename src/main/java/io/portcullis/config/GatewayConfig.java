@@ -1,12 +1,12 @@
 package io.portcullis.config;
 
 import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Objects;
-import java.util.LinkedHashMap;
-import java.util.Collections;
+import java.util.Optional;
 
 /**
  * The whole gateway configuration, as read from one YAML file. Immutable and thread-safe.
@@ -31,8 +31,15 @@ public record GatewayConfig(
     }
 
     /** With the default {@code revocation:} section. */
-    public GatewayConfig(String source, GatewaySettings gateway, RedisConfig redis, AuthConfig auth,
-            ApiKeysConfig apiKeys, RateLimitsConfig rateLimits, List<RouteConfig> routes, WafConfig waf,
+    public GatewayConfig(
+            String source,
+            GatewaySettings gateway,
+            RedisConfig redis,
+            AuthConfig auth,
+            ApiKeysConfig apiKeys,
+            RateLimitsConfig rateLimits,
+            List<RouteConfig> routes,
+            WafConfig waf,
             LoggingConfig logging) {
         this(source, gateway, redis, auth, apiKeys, rateLimits, routes, waf, logging, RevocationConfig.defaults());
     }
@@ -48,16 +55,25 @@ public record GatewayConfig(
      * @param cors the default CORS policy ({@code gateway.cors}): of every route without a {@code cors} of its
      *     own, and of the auth service's endpoints
      */
-    public record GatewaySettings(boolean demo, List<IpRange> trustedProxies, ClientAddressHeader clientAddressHeader,
-            Optional<URI> publicUrl, List<String> stripHeaders, Optional<CorsConfig> cors) {
+    public record GatewaySettings(
+            boolean demo,
+            List<IpRange> trustedProxies,
+            ClientAddressHeader clientAddressHeader,
+            Optional<URI> publicUrl,
+            List<String> stripHeaders,
+            Optional<CorsConfig> cors) {
         public GatewaySettings {
             trustedProxies = List.copyOf(trustedProxies);
             stripHeaders = List.copyOf(stripHeaders);
         }
 
         /** Without a default CORS policy. */
-        public GatewaySettings(boolean demo, List<IpRange> trustedProxies, ClientAddressHeader clientAddressHeader,
-                Optional<URI> publicUrl, List<String> stripHeaders) {
+        public GatewaySettings(
+                boolean demo,
+                List<IpRange> trustedProxies,
+                ClientAddressHeader clientAddressHeader,
+                Optional<URI> publicUrl,
+                List<String> stripHeaders) {
             this(demo, trustedProxies, clientAddressHeader, publicUrl, stripHeaders, Optional.empty());
         }
 
@@ -68,7 +84,10 @@ public record GatewayConfig(
     }
 
     /** Where a trusted proxy puts the client address: {@code X-Forwarded-For} or {@code Forwarded} (RFC 7239). */
-    public enum ClientAddressHeader { X_FORWARDED_FOR, FORWARDED }
+    public enum ClientAddressHeader {
+        X_FORWARDED_FOR,
+        FORWARDED
+    }
 
     /**
      * The {@code logging:} section.
@@ -77,7 +96,10 @@ public record GatewayConfig(
      * @param levels per-logger levels ({@code io.portcullis.waf: debug}), in file order
      */
     public record LoggingConfig(Format format, String level, Map<String, String> levels) {
-        public enum Format { JSON, TEXT }
+        public enum Format {
+            JSON,
+            TEXT
+        }
 
         public LoggingConfig {
             levels = Collections.unmodifiableMap(new LinkedHashMap<>(levels));

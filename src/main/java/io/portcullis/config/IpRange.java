@@ -2,8 +2,8 @@ package io.portcullis.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Optional;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * An IPv4 or IPv6 CIDR block such as {@code 10.0.0.0/8} or {@code ::1/128}. Immutable and thread-safe.
@@ -74,7 +74,8 @@ public record IpRange(byte[] network, int prefixLength, String text) {
                 && candidate.chars().filter(c -> c == '.').count() == 3;
         // The JDK takes text for a literal only when it starts with a hex digit or ':'; anything else
         // ("%:", ".:") it hands to the system resolver, which must never see client input.
-        boolean ipv6 = candidate.indexOf(':') >= 0 && (candidate.charAt(0) == ':' || isAsciiHex(candidate.charAt(0)))
+        boolean ipv6 = candidate.indexOf(':') >= 0
+                && (candidate.charAt(0) == ':' || isAsciiHex(candidate.charAt(0)))
                 && candidate.chars().allMatch(c -> c == ':' || c == '.' || c == '%' || isAsciiHex(c));
         if (!ipv4 && !ipv6) {
             return Optional.empty();

@@ -22,8 +22,9 @@ public record KeyTemplate(String source, List<Part> parts) {
      * Registered claims that do not tell one caller from another: a key built only from them would be shared
      * by every caller, so they never count as the owner's identity.
      */
-    public static final Set<String> NOT_IDENTIFYING = Set.of("iss", "aud", "typ", "scope", "scp", "roles", "iat",
-            "exp", "nbf", "azp", "auth_time", "acr", "amr");
+    public static final Set<String> NOT_IDENTIFYING =
+            Set.of("iss", "aud", "typ", "scope", "scp", "roles", "iat", "exp", "nbf", "azp", "auth_time", "acr", "amr");
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
 
     public KeyTemplate {
@@ -87,8 +88,8 @@ public record KeyTemplate(String source, List<Part> parts) {
         boolean path = name.startsWith(PATH_PREFIX);
         String bare = path ? name.substring(PATH_PREFIX.length()) : name;
         if (!NAME.matcher(bare).matches()) {
-            throw new IllegalArgumentException("has a placeholder {" + name + "} that is not a claim name or "
-                    + "path.<segment name>");
+            throw new IllegalArgumentException(
+                    "has a placeholder {" + name + "} that is not a claim name or " + "path.<segment name>");
         }
         return path ? new PathSegment(bare) : new Claim(bare);
     }

@@ -6,7 +6,11 @@ import java.util.Objects;
 /** The {@code rate-limits:} section. */
 public record RateLimitsConfig(boolean enabled, Algorithm algorithm, Limit defaultLimit, Limit anonymous) {
 
-    public enum Algorithm { FIXED_WINDOW, SLIDING_WINDOW, TOKEN_BUCKET }
+    public enum Algorithm {
+        FIXED_WINDOW,
+        SLIDING_WINDOW,
+        TOKEN_BUCKET
+    }
 
     /** At most {@code limit} requests per {@code window}. */
     public record Limit(long limit, Duration window) {
@@ -17,8 +21,8 @@ public record RateLimitsConfig(boolean enabled, Algorithm algorithm, Limit defau
                 throw new IllegalArgumentException("a rate limit must allow at least 1 request (was " + limit + ")");
             }
             if (window.toMillis() < 1000 || window.toMillis() % 1000 != 0) {
-                throw new IllegalArgumentException("a rate-limit window must be a whole number of seconds, at least 1s"
-                        + " (was " + window + ")");
+                throw new IllegalArgumentException(
+                        "a rate-limit window must be a whole number of seconds, at least 1s" + " (was " + window + ")");
             }
         }
     }

@@ -35,7 +35,11 @@ public record RedisConfig(
     }
 
     /** Without a password or TLS files of its own (the URI may still carry them). */
-    public RedisConfig(Optional<URI> uri, String keyPrefix, Duration timeout, FailurePolicy rateLimitOnFailure,
+    public RedisConfig(
+            Optional<URI> uri,
+            String keyPrefix,
+            Duration timeout,
+            FailurePolicy rateLimitOnFailure,
             FailurePolicy revocationOnFailure) {
         this(uri, keyPrefix, timeout, rateLimitOnFailure, revocationOnFailure, Optional.empty(), Optional.empty(), 0);
     }
@@ -53,7 +57,10 @@ public record RedisConfig(
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(200);
 
     /** What a concern does while Redis cannot be reached. */
-    public enum FailurePolicy { ALLOW, DENY }
+    public enum FailurePolicy {
+        ALLOW,
+        DENY
+    }
 
     public boolean enabled() {
         return uri.isPresent();
@@ -62,7 +69,9 @@ public record RedisConfig(
     @Override
     public String toString() {
         // The URI may carry a password.
-        return "RedisConfig[uri=" + uri.map(u -> u.getScheme() + "://" + u.getHost() + ":" + u.getPort()).orElse("none")
+        return "RedisConfig[uri="
+                + uri.map(u -> u.getScheme() + "://" + u.getHost() + ":" + u.getPort())
+                        .orElse("none")
                 + ", keyPrefix=" + keyPrefix + ", timeout=" + timeout
                 + ", password=" + (password.isPresent() ? "***" : "none") + ", tls=" + tls + "]";
     }

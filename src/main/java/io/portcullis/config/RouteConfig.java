@@ -45,35 +45,124 @@ public record RouteConfig(
     }
 
     /** A route without CORS. */
-    public RouteConfig(String id, String prefix, List<URI> upstreams, AuthMode auth, List<String> scopes,
-            Optional<RateLimitsConfig.Limit> rateLimit, boolean rateLimited, boolean stripPrefix, Duration timeout,
-            boolean forwardAuthorization, Optional<DirectConfig> direct, Bodies bodies, boolean pathParameters) {
-        this(id, prefix, upstreams, auth, scopes, rateLimit, rateLimited, stripPrefix, timeout, forwardAuthorization,
-                direct, bodies, pathParameters, Optional.empty());
+    public RouteConfig(
+            String id,
+            String prefix,
+            List<URI> upstreams,
+            AuthMode auth,
+            List<String> scopes,
+            Optional<RateLimitsConfig.Limit> rateLimit,
+            boolean rateLimited,
+            boolean stripPrefix,
+            Duration timeout,
+            boolean forwardAuthorization,
+            Optional<DirectConfig> direct,
+            Bodies bodies,
+            boolean pathParameters) {
+        this(
+                id,
+                prefix,
+                upstreams,
+                auth,
+                scopes,
+                rateLimit,
+                rateLimited,
+                stripPrefix,
+                timeout,
+                forwardAuthorization,
+                direct,
+                bodies,
+                pathParameters,
+                Optional.empty());
     }
 
     /** A route with the WAF's body limit and media types, without path parameters. */
-    public RouteConfig(String id, String prefix, List<URI> upstreams, AuthMode auth, List<String> scopes,
-            Optional<RateLimitsConfig.Limit> rateLimit, boolean rateLimited, boolean stripPrefix, Duration timeout,
-            boolean forwardAuthorization, Optional<DirectConfig> direct) {
-        this(id, prefix, upstreams, auth, scopes, rateLimit, rateLimited, stripPrefix, timeout, forwardAuthorization,
-                direct, Bodies.DEFAULT, false);
+    public RouteConfig(
+            String id,
+            String prefix,
+            List<URI> upstreams,
+            AuthMode auth,
+            List<String> scopes,
+            Optional<RateLimitsConfig.Limit> rateLimit,
+            boolean rateLimited,
+            boolean stripPrefix,
+            Duration timeout,
+            boolean forwardAuthorization,
+            Optional<DirectConfig> direct) {
+        this(
+                id,
+                prefix,
+                upstreams,
+                auth,
+                scopes,
+                rateLimit,
+                rateLimited,
+                stripPrefix,
+                timeout,
+                forwardAuthorization,
+                direct,
+                Bodies.DEFAULT,
+                false);
     }
 
     /** A route with its own body settings, without path parameters. */
-    public RouteConfig(String id, String prefix, List<URI> upstreams, AuthMode auth, List<String> scopes,
-            Optional<RateLimitsConfig.Limit> rateLimit, boolean rateLimited, boolean stripPrefix, Duration timeout,
-            boolean forwardAuthorization, Optional<DirectConfig> direct, Bodies bodies) {
-        this(id, prefix, upstreams, auth, scopes, rateLimit, rateLimited, stripPrefix, timeout, forwardAuthorization,
-                direct, bodies, false);
+    public RouteConfig(
+            String id,
+            String prefix,
+            List<URI> upstreams,
+            AuthMode auth,
+            List<String> scopes,
+            Optional<RateLimitsConfig.Limit> rateLimit,
+            boolean rateLimited,
+            boolean stripPrefix,
+            Duration timeout,
+            boolean forwardAuthorization,
+            Optional<DirectConfig> direct,
+            Bodies bodies) {
+        this(
+                id,
+                prefix,
+                upstreams,
+                auth,
+                scopes,
+                rateLimit,
+                rateLimited,
+                stripPrefix,
+                timeout,
+                forwardAuthorization,
+                direct,
+                bodies,
+                false);
     }
 
     /** A route with the WAF's body settings and the given path-parameter choice. */
-    public RouteConfig(String id, String prefix, List<URI> upstreams, AuthMode auth, List<String> scopes,
-            Optional<RateLimitsConfig.Limit> rateLimit, boolean rateLimited, boolean stripPrefix, Duration timeout,
-            boolean forwardAuthorization, Optional<DirectConfig> direct, boolean pathParameters) {
-        this(id, prefix, upstreams, auth, scopes, rateLimit, rateLimited, stripPrefix, timeout, forwardAuthorization,
-                direct, Bodies.DEFAULT, pathParameters);
+    public RouteConfig(
+            String id,
+            String prefix,
+            List<URI> upstreams,
+            AuthMode auth,
+            List<String> scopes,
+            Optional<RateLimitsConfig.Limit> rateLimit,
+            boolean rateLimited,
+            boolean stripPrefix,
+            Duration timeout,
+            boolean forwardAuthorization,
+            Optional<DirectConfig> direct,
+            boolean pathParameters) {
+        this(
+                id,
+                prefix,
+                upstreams,
+                auth,
+                scopes,
+                rateLimit,
+                rateLimited,
+                stripPrefix,
+                timeout,
+                forwardAuthorization,
+                direct,
+                Bodies.DEFAULT,
+                pathParameters);
     }
 
     /**
@@ -100,7 +189,11 @@ public record RouteConfig(
     }
 
     /** How callers of a route must identify themselves. */
-    public enum AuthMode { NONE, JWT, API_KEY }
+    public enum AuthMode {
+        NONE,
+        JWT,
+        API_KEY
+    }
 
     /**
      * A route answered from Redis instead of an upstream.

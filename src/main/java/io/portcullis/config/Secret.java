@@ -1,8 +1,8 @@
 package io.portcullis.config;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.security.MessageDigest;
+import java.util.Arrays;
 
 /**
  * A secret value from the configuration. {@link #toString()} never reveals it, so a record holding

@@ -122,8 +122,10 @@ final class Section {
         }
         Optional<Duration> parsed = value.isTextual() ? parseDuration(value.asText()) : Optional.empty();
         if (parsed.isEmpty() || (parsed.get().isZero() && !zeroAllowed)) {
-            problem(key, "must be a " + (zeroAllowed ? "" : "positive ")
-                    + "duration such as 500ms, 15s, 15m, 24h or 7d", value);
+            problem(
+                    key,
+                    "must be a " + (zeroAllowed ? "" : "positive ") + "duration such as 500ms, 15s, 15m, 24h or 7d",
+                    value);
             return fallback;
         }
         return parsed.get();
@@ -230,8 +232,11 @@ final class Section {
             String name = names.next();
             if (!read.contains(name)) {
                 // A "key" that is not a name may be a value that lost its colon, secret and all: never quote it.
-                problems.add(KEY_NAME.matcher(name).matches() ? keyPath(name) + ": unknown key"
-                        : label() + ": unknown key that is not a plain name (" + name.length() + " characters)");
+                problems.add(
+                        KEY_NAME.matcher(name).matches()
+                                ? keyPath(name) + ": unknown key"
+                                : label() + ": unknown key that is not a plain name (" + name.length()
+                                        + " characters)");
             }
         }
     }
@@ -246,13 +251,14 @@ final class Section {
             return Optional.empty();
         }
         long amount = Long.parseLong(m.group(1));
-        return Optional.of(switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        });
+        return Optional.of(
+                switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                });
     }
 
     static Optional<Long> parseSize(String text) {
@@ -302,7 +308,10 @@ final class Section {
         List<String> names = new ArrayList<>();
         for (E constant : type.getEnumConstants()) {
             String name = constant.name();
-            names.add(name.matches("[A-Z]+\\d+") ? name : name.toLowerCase(Locale.ROOT).replace('_', '-'));
+            names.add(
+                    name.matches("[A-Z]+\\d+")
+                            ? name
+                            : name.toLowerCase(Locale.ROOT).replace('_', '-'));
         }
         return String.join(" | ", names);
     }

@@ -26,13 +26,30 @@ public record WafConfig(
 
     /** What a body may be unless {@code waf.allowed-content-types} says otherwise: every kind the WAF inspects. */
     public static final List<String> DEFAULT_CONTENT_TYPES = List.of(
-            "application/json", "application/*+json", "application/x-www-form-urlencoded", "multipart/form-data",
-            "application/xml", "text/xml", "application/*+xml", "text/*");
+            "application/json",
+            "application/*+json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+            "application/xml",
+            "text/xml",
+            "application/*+xml",
+            "text/*");
 
     /** Rule families that exclusions may name. */
     public static final Set<String> RULE_FAMILIES = Set.of(
-            "sqli", "xss", "lfi", "rfi", "rce", "php", "java", "ssrf", "protocol", "scanner",
-            "session-fixation", "generic", "custom");
+            "sqli",
+            "xss",
+            "lfi",
+            "rfi",
+            "rce",
+            "php",
+            "java",
+            "ssrf",
+            "protocol",
+            "scanner",
+            "session-fixation",
+            "generic",
+            "custom");
 
     public WafConfig {
         Objects.requireNonNull(mode, "mode");
@@ -41,8 +58,8 @@ public record WafConfig(
             throw new IllegalArgumentException("waf.paranoia must be 1 to 4 (was " + paranoia + ")");
         }
         if (maxBody <= 0 || maxHeader <= 0) {
-            throw new IllegalArgumentException("waf.max-body and waf.max-header must be positive (were " + maxBody
-                    + ", " + maxHeader + ")");
+            throw new IllegalArgumentException(
+                    "waf.max-body and waf.max-header must be positive (were " + maxBody + ", " + maxHeader + ")");
         }
         allowedMethods = List.copyOf(allowedMethods);
         exclusions = List.copyOf(exclusions);
@@ -50,12 +67,22 @@ public record WafConfig(
     }
 
     /** The default {@code allowed-content-types}. */
-    public WafConfig(Mode mode, int paranoia, long maxBody, long maxHeader, List<String> allowedMethods,
-            Optional<Path> rulesFile, List<Exclusion> exclusions) {
+    public WafConfig(
+            Mode mode,
+            int paranoia,
+            long maxBody,
+            long maxHeader,
+            List<String> allowedMethods,
+            Optional<Path> rulesFile,
+            List<Exclusion> exclusions) {
         this(mode, paranoia, maxBody, maxHeader, allowedMethods, rulesFile, exclusions, DEFAULT_CONTENT_TYPES);
     }
 
-    public enum Mode { BLOCK, DETECT, OFF }
+    public enum Mode {
+        BLOCK,
+        DETECT,
+        OFF
+    }
 
     /**
      * Rule families or ids switched off under a path prefix: for the whole request, or only for some of its

@@ -115,16 +115,17 @@ final class YamlTree {
     }
 
     private static boolean isMerge(Node key) {
-        return key instanceof ScalarNode scalar && (key.getTag().equals(Tag.MERGE)
-                || scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN);
+        return key instanceof ScalarNode scalar
+                && (key.getTag().equals(Tag.MERGE) || scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN);
     }
 
     private static String key(Node key) {
         if (key instanceof ScalarNode scalar) {
             return scalar.getValue();
         }
-        throw new YAMLException("a mapping key must be a plain value, not a " + (key instanceof MappingNode
-                ? "mapping" : "list") + " (line " + (key.getStartMark().getLine() + 1) + ")");
+        throw new YAMLException(
+                "a mapping key must be a plain value, not a " + (key instanceof MappingNode ? "mapping" : "list")
+                        + " (line " + (key.getStartMark().getLine() + 1) + ")");
     }
 
     private JsonNode scalar(ScalarNode scalar) {
@@ -137,7 +138,8 @@ final class YamlTree {
         try {
             JsonNode typed = scalars.readTree(scalar.getValue());
             return typed == null || typed.isMissingNode() || typed.isContainerNode()
-                    ? TextNode.valueOf(scalar.getValue()) : typed;
+                    ? TextNode.valueOf(scalar.getValue())
+                    : typed;
         } catch (IOException e) {
             return TextNode.valueOf(scalar.getValue());
         }

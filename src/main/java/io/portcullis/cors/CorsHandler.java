@@ -45,7 +45,8 @@ public final class CorsHandler {
     public static final CorsHandler NONE = new CorsHandler(Map.of(), Map.of(), Optional.empty());
 
     private static final Logger LOG = LoggerFactory.getLogger(CorsHandler.class);
-    private static final String PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+    private static final String PREFLIGHT_VARY =
+            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
 
     private final Map<String, CorsPolicy> routes;
     private final Map<String, CorsPolicy> endpoints;
@@ -73,7 +74,8 @@ public final class CorsHandler {
         }
         Map<String, CorsPolicy> endpoints = new HashMap<>();
         config.gateway().cors().ifPresent(cors -> endpoints.put("auth", new CorsPolicy(cors)));
-        Optional<String> publicOrigin = config.gateway().publicUrl()
+        Optional<String> publicOrigin = config.gateway()
+                .publicUrl()
                 .flatMap(url -> CorsConfig.origin(url.getScheme() + "://" + url.getRawAuthority(), false));
         return new CorsHandler(routes, endpoints, publicOrigin);
     }
@@ -93,8 +95,13 @@ public final class CorsHandler {
      * @param routeId the id of the route the request resolved to
      * @param endpoint whether that route is one of the gateway's own endpoints
      */
-    public void doFilter(HttpServletRequest request, HttpServletResponse response, String routeId, boolean endpoint,
-            FilterChain chain) throws IOException, ServletException {
+    public void doFilter(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            String routeId,
+            boolean endpoint,
+            FilterChain chain)
+            throws IOException, ServletException {
         Optional<CorsPolicy> found = policy(routeId, endpoint);
         if (found.isEmpty()) {
             chain.doFilter(request, response);
@@ -102,7 +109,8 @@ public final class CorsHandler {
         }
         CorsPolicy policy = found.get();
         List<String> origins = Collections.list(request.getHeaders("Origin"));
-        boolean preflight = "OPTIONS".equals(request.getMethod()) && !origins.isEmpty()
+        boolean preflight = "OPTIONS".equals(request.getMethod())
+                && !origins.isEmpty()
                 && request.getHeader("Access-Control-Request-Method") != null;
         if (preflight) {
             preflight(request, response, policy, origins);
@@ -129,20 +137,22 @@ public final class CorsHandler {
         chain.doFilter(request, new CorsResponse(response, headers));
     }
 
-    private void preflight(HttpServletRequest request, HttpServletResponse response, CorsPolicy policy,
-            List<String> origins) throws IOException {
+    private void preflight(
+            HttpServletRequest request, HttpServletResponse response, CorsPolicy policy, List<String> origins)
+            throws IOException {
         response.setHeader("Vary", PREFLIGHT_VARY);
         Optional<String> allowed = origins.size() == 1 ? policy.allowOrigin(origins.get(0)) : Optional.empty();
         if (allowed.isEmpty()) {
             refuse(request, response, "origin");
             return;
         }
-        if (!policy.allowsMethod(request.getHeader("Access-Control-Request-Method").strip())) {
+        if (!policy.allowsMethod(
+                request.getHeader("Access-Control-Request-Method").strip())) {
             refuse(request, response, "method");
             return;
         }
-        Optional<List<String>> headers =
-                policy.allowHeaders(String.join(",", Collections.list(request.getHeaders("Access-Control-Request-Headers"))));
+        Optional<List<String>> headers = policy.allowHeaders(
+                String.join(",", Collections.list(request.getHeaders("Access-Control-Request-Headers"))));
         if (headers.isEmpty()) {
             refuse(request, response, "request headers");
             return;
@@ -174,14 +184,20 @@ public final class CorsHandler {
             return true;
         }
         String host = request.getHeader("Host");
-        return host != null && CorsConfig.origin(request.getScheme() + "://" + host, false).equals(origin);
+        return host != null
+                && CorsConfig.origin(request.getScheme() + "://" + host, false).equals(origin);
     }
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, String what)
             throws IOException {
-        LOG.debug("request {}: cross-origin request refused: its {} is not allowed",
-                RequestAttributes.REQUEST_ID.get(request).orElse("-"), what);
-        ProblemWriter.write(request, response, ProblemType.CORS_REFUSED,
+        LOG.debug(
+                "request {}: cross-origin request refused: its {} is not allowed",
+                RequestAttributes.REQUEST_ID.get(request).orElse("-"),
+                what);
+        ProblemWriter.write(
+                request,
+                response,
+                ProblemType.CORS_REFUSED,
                 "The route's CORS policy does not allow this cross-origin request's " + what + ".");
     }
 }

@@ -78,8 +78,11 @@ public final class CorsPolicy {
             if (o.length() > prefix.length() + suffix.length() && o.startsWith(prefix) && o.endsWith(suffix)) {
                 String labels = o.substring(prefix.length(), o.length() - suffix.length());
                 // The serialised origin's host is validated labels; what precedes ".domain" must be labels too.
-                if (!labels.startsWith(".") && !labels.endsWith(".") && labels.chars().allMatch(
-                        c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) {
+                if (!labels.startsWith(".")
+                        && !labels.endsWith(".")
+                        && labels.chars()
+                                .allMatch(c ->
+                                        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) {
                     return Optional.of(o);
                 }
             }

@@ -1,20 +1,21 @@
 package io.portcullis.direct;
 
-import io.portcullis.chain.StoreWait;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.chain.JsonResponses;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
+import io.portcullis.chain.RouteHandler;
 import io.portcullis.chain.StoreUnavailableException;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.chain.TokenClaims;
 import io.portcullis.config.RouteConfig.DirectConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.chain.Route;
 import io.portcullis.route.RouteStage;
-import io.portcullis.chain.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Answers direct routes ({@code direct: {redis-key: "cart:{sub}"}}) from a {@link DirectStore}, after every
@@ -39,6 +39,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class DirectResponseHandler implements RouteHandler {
     /** A bound on the wait for the store, above its own Redis timeout. */
     private static final String READ_METHODS = "GET, HEAD";
+
     private static final String ALL_METHODS = "GET, HEAD, PUT, DELETE";
     private static final Logger LOG = LoggerFactory.getLogger(DirectResponseHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -61,15 +62,21 @@ public final class DirectResponseHandler implements RouteHandler {
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Route route = RequestAttributes.ROUTE.require(request);
-        DirectConfig direct = route.config().flatMap(c -> c.direct()).orElseThrow(
-                () -> new IllegalStateException("route " + route.id() + " is not a direct route"));
+        DirectConfig direct = route.config()
+                .flatMap(c -> c.direct())
+                .orElseThrow(() -> new IllegalStateException("route " + route.id() + " is not a direct route"));
         String method = request.getMethod();
         boolean read = method.equals("GET") || method.equals("HEAD");
         boolean write = direct.writes() && (method.equals("PUT") || method.equals("DELETE"));
         if (!read && !write) {
             String allowed = direct.writes() ? ALL_METHODS : READ_METHODS;
-            ProblemWriter.write(request, response, new Problem(ProblemType.METHOD_NOT_ALLOWED,
-                    "This route answers " + allowed + ".", Map.of("Allow", allowed)));
+            ProblemWriter.write(
+                    request,
+                    response,
+                    new Problem(
+                            ProblemType.METHOD_NOT_ALLOWED,
+                            "This route answers " + allowed + ".",
+                            Map.of("Allow", allowed)));
             return;
         }
         Map<String, String> segments = KeyResolver.segments(direct.path(), route.remainder(RouteStage.path(request)));
@@ -99,14 +106,25 @@ public final class DirectResponseHandler implements RouteHandler {
         if (value instanceof DirectValue.Absent) {
             ProblemWriter.write(request, response, ProblemType.NOT_FOUND, "No value is stored for this caller here.");
         } else if (value instanceof DirectValue.Text text) {
-            JsonResponses.writeJson(request, response, 200, isJson(text.value())
-                    ? text.value().getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(text.value()), "no-store");
+            JsonResponses.writeJson(
+                    request,
+                    response,
+                    200,
+                    isJson(text.value())
+                            ? text.value().getBytes(StandardCharsets.UTF_8)
+                            : JSON.writeValueAsBytes(text.value()),
+                    "no-store");
         } else if (value instanceof DirectValue.Hash hash) {
             JsonResponses.write(request, response, 200, hash.fields(), "no-store");
         } else {
-            LOG.warn("request {}: direct key holds a {}, which is not served (strings and hashes are)",
-                    RequestAttributes.REQUEST_ID.get(request).orElse("-"), ((DirectValue.Unsupported) value).type());
-            ProblemWriter.write(request, response, ProblemType.INTERNAL_ERROR,
+            LOG.warn(
+                    "request {}: direct key holds a {}, which is not served (strings and hashes are)",
+                    RequestAttributes.REQUEST_ID.get(request).orElse("-"),
+                    ((DirectValue.Unsupported) value).type());
+            ProblemWriter.write(
+                    request,
+                    response,
+                    ProblemType.INTERNAL_ERROR,
                     "The stored value has a type this route does not serve.");
         }
     }
@@ -114,7 +132,10 @@ public final class DirectResponseHandler implements RouteHandler {
     private void put(HttpServletRequest request, HttpServletResponse response, String key, long maxBody)
             throws IOException {
         if (request.getContentLengthLong() > maxBody) {
-            ProblemWriter.write(request, response, ProblemType.PAYLOAD_TOO_LARGE,
+            ProblemWriter.write(
+                    request,
+                    response,
+                    ProblemType.PAYLOAD_TOO_LARGE,
                     "The value is larger than this route accepts (" + maxBody + " bytes).");
             return;
         }
@@ -123,7 +144,10 @@ public final class DirectResponseHandler implements RouteHandler {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
         }
         if (body.length > maxBody) {
-            ProblemWriter.write(request, response, ProblemType.PAYLOAD_TOO_LARGE,
+            ProblemWriter.write(
+                    request,
+                    response,
+                    ProblemType.PAYLOAD_TOO_LARGE,
                     "The value is larger than this route accepts (" + maxBody + " bytes).");
             return;
         }
@@ -131,7 +155,10 @@ public final class DirectResponseHandler implements RouteHandler {
             ProblemWriter.write(request, response, ProblemType.BAD_REQUEST, "The body must be one JSON value.");
             return;
         }
-        if (await(request, response, store.put(key, new String(body, StandardCharsets.UTF_8)).thenApply(v -> true))
+        if (await(
+                        request,
+                        response,
+                        store.put(key, new String(body, StandardCharsets.UTF_8)).thenApply(v -> true))
                 != null) {
             noContent(response);
         }
@@ -160,12 +187,16 @@ public final class DirectResponseHandler implements RouteHandler {
         try {
             return storeWait.result(stage);
         } catch (RuntimeException e) {
-            LOG.debug("request {}: direct store unavailable: {}", RequestAttributes.REQUEST_ID.get(request).orElse("-"),
+            LOG.debug(
+                    "request {}: direct store unavailable: {}",
+                    RequestAttributes.REQUEST_ID.get(request).orElse("-"),
                     e.toString());
         }
-        ProblemWriter.write(request, response, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
-                "The data store cannot be reached right now.")
-                .withHeader("Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
+        ProblemWriter.write(
+                request,
+                response,
+                Problem.of(ProblemType.SERVICE_UNAVAILABLE, "The data store cannot be reached right now.")
+                        .withHeader("Retry-After", Long.toString(StoreUnavailableException.RETRY_AFTER_SECONDS)));
         return null;
     }
 

@@ -1,8 +1,8 @@
 package io.portcullis.direct;
 
-import java.util.Map;
-import java.util.LinkedHashMap;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** What a direct route's key holds: nothing, a string, a hash, or a type the route does not serve. */
 public sealed interface DirectValue {

@@ -4,9 +4,9 @@ import io.portcullis.chain.TokenClaims;
 import io.portcullis.config.KeyTemplate;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
 
 /**
  * Fills a {@link KeyTemplate} for one request. A value substituted into a key must not be able to change
@@ -41,15 +41,18 @@ public final class KeyResolver {
             } else if (part instanceof KeyTemplate.Claim claim) {
                 String value = claims.get(claim.name()).orElse(null);
                 if (value == null || !safe(value, false)) {
-                    return new Resolution.Refused(Problem.of(ProblemType.FORBIDDEN, value == null
-                            ? "The token has no '" + claim.name() + "' claim, which this route needs."
-                            : "The token's '" + claim.name() + "' claim cannot name a key on this route."));
+                    return new Resolution.Refused(Problem.of(
+                            ProblemType.FORBIDDEN,
+                            value == null
+                                    ? "The token has no '" + claim.name() + "' claim, which this route needs."
+                                    : "The token's '" + claim.name() + "' claim cannot name a key on this route."));
                 }
                 key.append(value);
             } else if (part instanceof KeyTemplate.PathSegment segment) {
                 String value = segments.get(segment.name());
                 if (value == null || !safe(value, true)) {
-                    return new Resolution.Refused(Problem.of(ProblemType.BAD_REQUEST,
+                    return new Resolution.Refused(Problem.of(
+                            ProblemType.BAD_REQUEST,
                             "The path segment '" + segment.name() + "' holds characters a key cannot have."));
                 }
                 key.append(value);
@@ -83,14 +86,20 @@ public final class KeyResolver {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
                 continue;
             }
             // A lone surrogate reaches Redis as '?' (UTF-8 cannot hold it): another caller's key, or a glob.
-            if (Character.isSurrogate(c) || Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
+            if (Character.isSurrogate(c)
+                    || Character.isWhitespace(c)
+                    || Character.isSpaceChar(c)
+                    || Character.isISOControl(c)
                     || Character.getType(c) == Character.FORMAT
-                    || "*?[]{}".indexOf(c) >= 0 || (pathSegment && c == ':')) {
+                    || "*?[]{}".indexOf(c) >= 0
+                    || (pathSegment && c == ':')) {
                 return false;
             }
         }

@@ -27,6 +27,7 @@ public final class HttpJwksSource implements JwksSource {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** Connect, headers and body together. */
     public static final Duration DEADLINE = Duration.ofSeconds(5);
+
     public static final int MAX_DOCUMENT_BYTES = 256 * 1024;
 
     private final Duration deadline;
@@ -47,8 +48,11 @@ public final class HttpJwksSource implements JwksSource {
     @Override
     public String fetch(URI jwksUri) throws IOException {
         long end = System.nanoTime() + deadline.toNanos();
-        HttpRequest request = HttpRequest.newBuilder(jwksUri).timeout(deadline)
-                .header("Accept", "application/jwk-set+json, application/json").GET().build();
+        HttpRequest request = HttpRequest.newBuilder(jwksUri)
+                .timeout(deadline)
+                .header("Accept", "application/jwk-set+json, application/json")
+                .GET()
+                .build();
         CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request, info -> new Bounded());
         HttpResponse<byte[]> response;
         try {
@@ -62,7 +66,9 @@ public final class HttpJwksSource implements JwksSource {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching " + jwksUri, e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(jwksUri + ": " + e.getCause(), e.getCause());
+            throw e.getCause() instanceof IOException io
+                    ? io
+                    : new IOException(jwksUri + ": " + e.getCause(), e.getCause());
         }
         if (response.statusCode() != 200) {
             throw new IOException(jwksUri + " answered " + response.statusCode());

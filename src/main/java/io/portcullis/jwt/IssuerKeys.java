@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The cached keys of one trusted issuer. Keys are fetched on first use, re-fetched when a token names an
@@ -51,8 +51,8 @@ final class IssuerKeys {
         record Unavailable() implements Lookup {}
     }
 
-    private record Snapshot(Map<String, JWTVerifier> verifiers, Instant fetchedAt, Instant attemptedAt,
-            boolean lastAttemptFailed) {}
+    private record Snapshot(
+            Map<String, JWTVerifier> verifiers, Instant fetchedAt, Instant attemptedAt, boolean lastAttemptFailed) {}
 
     /** The fetch in flight and when it started ({@link System#nanoTime()}). */
     private record Fetch(CompletableFuture<Void> done, long startedNanos) {}
@@ -69,8 +69,13 @@ final class IssuerKeys {
      * @param executor runs the fetches
      * @param deadline the longest a lookup waits for a fetch
      */
-    IssuerKeys(URI jwksUri, JwksSource source, Function<Algorithm, JWTVerifier> verifierFor, Clock clock,
-            Executor executor, Duration deadline) {
+    IssuerKeys(
+            URI jwksUri,
+            JwksSource source,
+            Function<Algorithm, JWTVerifier> verifierFor,
+            Clock clock,
+            Executor executor,
+            Duration deadline) {
         this(KeySetLocation.fixed(jwksUri, source), verifierFor, clock, executor, deadline);
     }
 
@@ -79,8 +84,12 @@ final class IssuerKeys {
      * @param executor runs the fetches
      * @param deadline the longest a lookup waits for a fetch
      */
-    IssuerKeys(KeySetLocation location, Function<Algorithm, JWTVerifier> verifierFor, Clock clock,
-            Executor executor, Duration deadline) {
+    IssuerKeys(
+            KeySetLocation location,
+            Function<Algorithm, JWTVerifier> verifierFor,
+            Clock clock,
+            Executor executor,
+            Duration deadline) {
         this.location = location;
         this.verifierFor = verifierFor;
         this.clock = clock;
@@ -114,7 +123,8 @@ final class IssuerKeys {
     }
 
     private boolean mayFetch(Snapshot s) {
-        return s.attemptedAt() == null || !clock.instant().isBefore(s.attemptedAt().plus(MIN_REFETCH_INTERVAL));
+        return s.attemptedAt() == null
+                || !clock.instant().isBefore(s.attemptedAt().plus(MIN_REFETCH_INTERVAL));
     }
 
     /** The fetch in flight, a new one when none runs and one is allowed, or null when neither. */
@@ -152,12 +162,18 @@ final class IssuerKeys {
             LOG.info("fetched {} signing keys from {}", verifiers.size(), location.describe());
         } catch (KeySetLocation.UntrustedDocumentException e) {
             finish(mine, new Snapshot(before.verifiers(), before.fetchedAt(), now, false));
-            LOG.warn("refusing the keys of {} (keeping {} cached keys; tokens with other kids are refused): {}",
-                    location.describe(), before.verifiers().size(), e.getMessage());
+            LOG.warn(
+                    "refusing the keys of {} (keeping {} cached keys; tokens with other kids are refused): {}",
+                    location.describe(),
+                    before.verifiers().size(),
+                    e.getMessage());
         } catch (IOException | RuntimeException e) {
             finish(mine, new Snapshot(before.verifiers(), before.fetchedAt(), now, true));
-            LOG.warn("cannot fetch the JWK Set from {} (keeping {} cached keys): {}", location.describe(),
-                    before.verifiers().size(), e.toString());
+            LOG.warn(
+                    "cannot fetch the JWK Set from {} (keeping {} cached keys): {}",
+                    location.describe(),
+                    before.verifiers().size(),
+                    e.toString());
         }
     }
 

@@ -49,7 +49,9 @@ final class JsonWebKeys {
         Map<String, Algorithm> usable = new LinkedHashMap<>();
         for (JsonNode key : keys) {
             String kid = key.path("kid").asText("");
-            if (kid.isEmpty() || usable.containsKey(kid) || !key.path("use").asText("sig").equals("sig")) {
+            if (kid.isEmpty()
+                    || usable.containsKey(kid)
+                    || !key.path("use").asText("sig").equals("sig")) {
                 continue;
             }
             toAlgorithm(key).ifPresent(algorithm -> usable.put(kid, algorithm));
@@ -61,10 +63,14 @@ final class JsonWebKeys {
         String alg = key.path("alg").asText("");
         try {
             return switch (key.path("kty").asText("")) {
-                case "RSA" -> alg.isEmpty() || alg.equals("RS256") ? rsa(key).map(k -> Algorithm.RSA256(k, null))
-                        : Optional.empty();
-                case "EC" -> alg.isEmpty() || alg.equals("ES256") ? ec(key).map(k -> Algorithm.ECDSA256(k, null))
-                        : Optional.empty();
+                case "RSA" ->
+                    alg.isEmpty() || alg.equals("RS256")
+                            ? rsa(key).map(k -> Algorithm.RSA256(k, null))
+                            : Optional.empty();
+                case "EC" ->
+                    alg.isEmpty() || alg.equals("ES256")
+                            ? ec(key).map(k -> Algorithm.ECDSA256(k, null))
+                            : Optional.empty();
                 default -> Optional.empty();
             };
         } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -78,8 +84,8 @@ final class JsonWebKeys {
         if (modulus.bitLength() < SigningKeys.MIN_RSA_BITS || exponent.signum() <= 0) {
             return Optional.empty();
         }
-        return Optional.of((RSAPublicKey) KeyFactory.getInstance("RSA")
-                .generatePublic(new RSAPublicKeySpec(modulus, exponent)));
+        return Optional.of(
+                (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(modulus, exponent)));
     }
 
     private static Optional<ECPublicKey> ec(JsonNode key) throws GeneralSecurityException {
@@ -89,7 +95,8 @@ final class JsonWebKeys {
         AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
         parameters.init(new ECGenParameterSpec("secp256r1"));
         ECParameterSpec p256 = parameters.getParameterSpec(ECParameterSpec.class);
-        ECPoint point = new ECPoint(unsigned(key.path("x").asText("")), unsigned(key.path("y").asText("")));
+        ECPoint point = new ECPoint(
+                unsigned(key.path("x").asText("")), unsigned(key.path("y").asText("")));
         return Optional.of((ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, p256)));
     }
 

@@ -1,7 +1,7 @@
 package io.portcullis.jwt;
 
-import io.portcullis.chain.StoreWait;
 import io.portcullis.chain.Identity;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.config.RedisConfig.FailurePolicy;
 import io.portcullis.quota.Charge;
 import io.portcullis.quota.Checked;
@@ -25,6 +25,7 @@ import java.util.function.Function;
 public final class JwtAuthenticator {
     /** Seconds a client is told to wait when an issuer's keys cannot be fetched: the re-fetch interval. */
     static final long KEYS_RETRY_AFTER_SECONDS = IssuerKeys.MIN_REFETCH_INTERVAL.toSeconds();
+
     private static final Checked<RevocationStatus> UNAVAILABLE = Checked.notCounted(RevocationStatus.UNAVAILABLE);
 
     private final TokenCache tokens;
@@ -37,8 +38,8 @@ public final class JwtAuthenticator {
     }
 
     /** @param storeWait the bound on the wait for a revocation answer, above the store's own Redis timeout */
-    public JwtAuthenticator(TokenCache tokens, RevocationStore revocations, FailurePolicy onRevocationFailure,
-            StoreWait storeWait) {
+    public JwtAuthenticator(
+            TokenCache tokens, RevocationStore revocations, FailurePolicy onRevocationFailure, StoreWait storeWait) {
         this.tokens = tokens;
         this.revocations = revocations;
         this.onRevocationFailure = onRevocationFailure;
@@ -58,21 +59,33 @@ public final class JwtAuthenticator {
      *     round trip of the revocation check (only for an active token with every required scope, so that
      *     no refused request is counted), and returned in {@link JwtDecision.Authenticated#counted}
      */
-    public JwtDecision authenticate(String token, List<String> requiredScopes, Identity previous,
+    public JwtDecision authenticate(
+            String token,
+            List<String> requiredScopes,
+            Identity previous,
             Function<Identity, Optional<Charge>> chargeFor) {
         Verification verification = tokens.verify(token);
         if (verification instanceof Verification.Rejected rejected) {
-            return new JwtDecision.Refused(rejected.failure() == Verification.Failure.UNAVAILABLE
-                    ? JwtChallenges.unavailable(rejected.description(), KEYS_RETRY_AFTER_SECONDS)
-                    : JwtChallenges.invalid(rejected.description()));
+            return new JwtDecision.Refused(
+                    rejected.failure() == Verification.Failure.UNAVAILABLE
+                            ? JwtChallenges.unavailable(rejected.description(), KEYS_RETRY_AFTER_SECONDS)
+                            : JwtChallenges.invalid(rejected.description()));
         }
         VerifiedToken verified = ((Verification.Verified) verification).token();
-        Identity identity = new Identity(Identity.AuthMethod.JWT, Optional.of(verified.subject()), verified.roles(),
-                previous.clientId(), verified.scopes(), previous.keyOwner());
+        Identity identity = new Identity(
+                Identity.AuthMethod.JWT,
+                Optional.of(verified.subject()),
+                verified.roles(),
+                previous.clientId(),
+                verified.scopes(),
+                previous.keyOwner());
         boolean scoped = granted(verified).containsAll(requiredScopes);
         Optional<Charge> charge = scoped ? chargeFor.apply(identity) : Optional.empty();
         // No iat: the token counts as issued before any logout-all of its subject.
-        RevocationQuery query = new RevocationQuery(verified.subject(), verified.jti(), verified.sessionId(),
+        RevocationQuery query = new RevocationQuery(
+                verified.subject(),
+                verified.jti(),
+                verified.sessionId(),
                 verified.issuedAt().orElse(Instant.EPOCH));
         Checked<RevocationStatus> checked = charge.isPresent()
                 ? storeWait.orElse(revocations.check(query, charge.get()), UNAVAILABLE)
@@ -80,15 +93,16 @@ public final class JwtAuthenticator {
         // Revocation before scopes: a revoked token is told it is revoked, whatever the route asks.
         Optional<String> revoked = refusal(checked.outcome());
         if (revoked.isPresent()) {
-            return new JwtDecision.Refused(revoked.get().isEmpty()
-                    ? JwtChallenges.unavailable("Token revocation cannot be checked now.")
-                    : JwtChallenges.invalid(revoked.get()));
+            return new JwtDecision.Refused(
+                    revoked.get().isEmpty()
+                            ? JwtChallenges.unavailable("Token revocation cannot be checked now.")
+                            : JwtChallenges.invalid(revoked.get()));
         }
         if (!scoped) {
             return new JwtDecision.Refused(JwtChallenges.insufficientScope(requiredScopes));
         }
-        return new JwtDecision.Authenticated(identity, verified,
-                checked.decision().map(decision -> new Counted(charge.orElseThrow(), decision)));
+        return new JwtDecision.Authenticated(
+                identity, verified, checked.decision().map(decision -> new Counted(charge.orElseThrow(), decision)));
     }
 
     /** Empty when the token may be used; a description when it is revoked; "" when the store cannot tell and policy denies. */

@@ -16,6 +16,7 @@ import java.util.List;
 public final class JwtChallenges {
     /** The realm of every {@code WWW-Authenticate} challenge the gateway writes: defined here only. */
     public static final String REALM = "portcullis";
+
     public static final String HEADER = "WWW-Authenticate";
 
     private JwtChallenges() {}
@@ -38,8 +39,10 @@ public final class JwtChallenges {
     public static Problem insufficientScope(List<String> required) {
         String scope = String.join(" ", required);
         String description = "The token lacks a scope this route requires: " + scope;
-        return Problem.of(ProblemType.INSUFFICIENT_SCOPE, description).withHeader(HEADER,
-                challenge("error", "insufficient_scope", "error_description", description, "scope", scope));
+        return Problem.of(ProblemType.INSUFFICIENT_SCOPE, description)
+                .withHeader(
+                        HEADER,
+                        challenge("error", "insufficient_scope", "error_description", description, "scope", scope));
     }
 
     /**
@@ -49,9 +52,11 @@ public final class JwtChallenges {
      * @see <a href="https://www.rfc-editor.org/rfc/rfc9470">RFC 9470</a>
      */
     public static Problem insufficientUserAuthentication(String detail, String description, long maxAgeSeconds) {
-        return Problem.of(ProblemType.INSUFFICIENT_USER_AUTHENTICATION, detail).withHeader(HEADER,
-                challenge("error", "insufficient_user_authentication", "error_description", description)
-                        + ", max_age=" + maxAgeSeconds);
+        return Problem.of(ProblemType.INSUFFICIENT_USER_AUTHENTICATION, detail)
+                .withHeader(
+                        HEADER,
+                        challenge("error", "insufficient_user_authentication", "error_description", description)
+                                + ", max_age=" + maxAgeSeconds);
     }
 
     /** 503 with {@link StoreUnavailableException#RETRY_AFTER_SECONDS}: the token cannot be checked right now. */
@@ -71,7 +76,10 @@ public final class JwtChallenges {
     static String challenge(String... namesAndValues) {
         StringBuilder out = new StringBuilder("Bearer realm=\"").append(REALM).append('"');
         for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
-            out.append(", ").append(namesAndValues[i]).append("=\"").append(quotable(namesAndValues[i + 1]))
+            out.append(", ")
+                    .append(namesAndValues[i])
+                    .append("=\"")
+                    .append(quotable(namesAndValues[i + 1]))
                     .append('"');
         }
         return out.toString();

@@ -1,13 +1,12 @@
 package io.portcullis.jwt;
 
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Stage;
 import io.portcullis.chain.TokenClaims;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.ratelimit.Charges;
-import io.portcullis.chain.Route;
-import io.portcullis.chain.Stage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -52,8 +51,11 @@ public final class JwtStage implements Stage {
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        boolean jwtRoute = RequestAttributes.ROUTE.require(request).config()
-                .map(config -> config.auth() == RouteConfig.AuthMode.JWT).orElse(false);
+        boolean jwtRoute = RequestAttributes.ROUTE
+                .require(request)
+                .config()
+                .map(config -> config.auth() == RouteConfig.AuthMode.JWT)
+                .orElse(false);
         if (!jwtRoute) {
             chain.doFilter(request, response);
             return;
@@ -61,23 +63,31 @@ public final class JwtStage implements Stage {
         JwtDecision decision = decide(request);
         if (decision instanceof JwtDecision.Refused refused) {
             Problem problem = refused.problem();
-            LOG.debug("request {} refused: {} ({})", RequestAttributes.REQUEST_ID.get(request).orElse("-"),
-                    problem.type().slug(), problem.detail());
+            LOG.debug(
+                    "request {} refused: {} ({})",
+                    RequestAttributes.REQUEST_ID.get(request).orElse("-"),
+                    problem.type().slug(),
+                    problem.detail());
             ProblemWriter.write(request, response, problem);
             return;
         }
         JwtDecision.Authenticated accepted = (JwtDecision.Authenticated) decision;
         RequestAttributes.IDENTITY.set(request, accepted.identity());
-        RequestAttributes.TOKEN_CLAIMS.set(request, new TokenClaims(accepted.token().claims()));
+        RequestAttributes.TOKEN_CLAIMS.set(
+                request, new TokenClaims(accepted.token().claims()));
         accepted.counted().ifPresent(counted -> RequestAttributes.COUNTED.set(request, counted));
         chain.doFilter(request, response);
     }
 
     private JwtDecision decide(HttpServletRequest request) {
-        List<String> scopes = RequestAttributes.ROUTE.require(request).config().orElseThrow().scopes();
+        List<String> scopes =
+                RequestAttributes.ROUTE.require(request).config().orElseThrow().scopes();
         BearerToken.Found found = BearerToken.from(request);
         if (found instanceof BearerToken.Found.Present present) {
-            return authenticator.authenticate(present.token(), scopes, RequestAttributes.identity(request),
+            return authenticator.authenticate(
+                    present.token(),
+                    scopes,
+                    RequestAttributes.identity(request),
                     identity -> charges.flatMap(rule -> rule.of(request, identity)));
         }
         if (found instanceof BearerToken.Found.Malformed malformed) {

@@ -40,8 +40,8 @@ final class OidcDiscovery implements KeySetLocation {
         this.issuer = issuer;
         this.discoveryUri = discoveryUri;
         this.source = source;
-        this.loopbackIssuer = "http".equalsIgnoreCase(discoveryUri.getScheme())
-                && ConfigLoader.isLoopback(discoveryUri.getHost());
+        this.loopbackIssuer =
+                "http".equalsIgnoreCase(discoveryUri.getScheme()) && ConfigLoader.isLoopback(discoveryUri.getHost());
     }
 
     @Override
@@ -56,8 +56,11 @@ final class OidcDiscovery implements KeySetLocation {
             if (known == null) {
                 throw new IOException("cannot read the discovery document " + discoveryUri + ": " + e.getMessage(), e);
             }
-            LOG.warn("cannot read the discovery document {} ({}); reading the keys from the jwks_uri it named last, {}",
-                    discoveryUri, e.toString(), known);
+            LOG.warn(
+                    "cannot read the discovery document {} ({}); reading the keys from the jwks_uri it named last, {}",
+                    discoveryUri,
+                    e.toString(),
+                    known);
             jwksUri = known;
         }
         String keys = source.fetch(jwksUri);
@@ -111,7 +114,10 @@ final class OidcDiscovery implements KeySetLocation {
     }
 
     private boolean isAllowed(URI uri) {
-        if (!uri.isAbsolute() || uri.getHost() == null || uri.getHost().isEmpty() || uri.getRawUserInfo() != null
+        if (!uri.isAbsolute()
+                || uri.getHost() == null
+                || uri.getHost().isEmpty()
+                || uri.getRawUserInfo() != null
                 || uri.getRawFragment() != null) {
             return false;
         }

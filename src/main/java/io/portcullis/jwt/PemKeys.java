@@ -52,7 +52,8 @@ final class PemKeys {
             if (e instanceof IllegalArgumentException illegal) {
                 throw illegal;
             }
-            throw new IllegalArgumentException("not a readable PEM private key (" + e.getClass().getSimpleName() + ")");
+            throw new IllegalArgumentException(
+                    "not a readable PEM private key (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -66,11 +67,12 @@ final class PemKeys {
             if (curve == null || ec.getParams().getCurve().getField().getFieldSize() != 256) {
                 throw new IllegalArgumentException("ES256 needs a P-256 key");
             }
-            org.bouncycastle.math.ec.ECPoint q = curve.getG().multiply(ec.getS()).normalize();
-            ECPoint point = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+            org.bouncycastle.math.ec.ECPoint q =
+                    curve.getG().multiply(ec.getS()).normalize();
+            ECPoint point = new ECPoint(
+                    q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
             return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, ec.getParams()));
         }
         throw new IllegalArgumentException("unsupported key type " + key.getAlgorithm());
     }
-
 }

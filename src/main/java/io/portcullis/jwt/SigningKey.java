@@ -10,8 +10,8 @@ import java.util.Optional;
  * naming this kid may use), the java-jwt algorithm that signs and verifies with it, and its public JWK
  * (absent for HMAC secrets, which are never published). Immutable and thread-safe.
  */
-public record SigningKey(String kid, AuthConfig.Algorithm algorithm, Algorithm jwtAlgorithm,
-        Optional<Map<String, Object>> publicJwk) {
+public record SigningKey(
+        String kid, AuthConfig.Algorithm algorithm, Algorithm jwtAlgorithm, Optional<Map<String, Object>> publicJwk) {
 
     @Override
     public String toString() {

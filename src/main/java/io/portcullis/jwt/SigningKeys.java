@@ -5,10 +5,11 @@ import io.portcullis.config.AuthConfig;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.Secret;
 import java.math.BigInteger;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
-import java.security.InvalidAlgorithmParameterException;
+import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateKey;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.security.SecureRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +62,10 @@ public final class SigningKeys {
             if (!demo) {
                 throw new ConfigException(source, List.of("auth.signing-keys: required outside demo mode"));
             }
-            LOG.warn("DEMO: no auth.signing-keys configured; generated a {} key for this process only "
-                    + "(tokens stop verifying when it restarts)", auth.algorithm());
+            LOG.warn(
+                    "DEMO: no auth.signing-keys configured; generated a {} key for this process only "
+                            + "(tokens stop verifying when it restarts)",
+                    auth.algorithm());
             return new SigningKeys(List.of(generate(auth.algorithm(), "demo")));
         }
         List<String> problems = new ArrayList<>();
@@ -89,18 +91,20 @@ public final class SigningKeys {
             Secret secret = config.secret().orElseThrow(() -> new IllegalArgumentException("HS256 needs a secret"));
             return new SigningKey(config.kid(), algorithm, Algorithm.HMAC256(secret.bytes()), Optional.empty());
         }
-        KeyPair pair = PemKeys.read(config.file().orElseThrow(() -> new IllegalArgumentException("a PEM file is needed")));
+        KeyPair pair =
+                PemKeys.read(config.file().orElseThrow(() -> new IllegalArgumentException("a PEM file is needed")));
         return fromKeyPair(config.kid(), algorithm, pair);
     }
 
     static SigningKey fromKeyPair(String kid, AuthConfig.Algorithm algorithm, KeyPair pair) {
         if (algorithm == AuthConfig.Algorithm.RS256) {
             if (!(pair.getPrivate() instanceof RSAPrivateKey priv) || !(pair.getPublic() instanceof RSAPublicKey pub)) {
-                throw new IllegalArgumentException("RS256 needs an RSA key, found " + pair.getPrivate().getAlgorithm());
+                throw new IllegalArgumentException(
+                        "RS256 needs an RSA key, found " + pair.getPrivate().getAlgorithm());
             }
             if (pub.getModulus().bitLength() < MIN_RSA_BITS) {
-                throw new IllegalArgumentException("RSA key of " + pub.getModulus().bitLength()
-                        + " bits is too short: RS256 needs at least " + MIN_RSA_BITS);
+                throw new IllegalArgumentException("RSA key of "
+                        + pub.getModulus().bitLength() + " bits is too short: RS256 needs at least " + MIN_RSA_BITS);
             }
             Map<String, Object> jwk = new LinkedHashMap<>();
             jwk.put("kty", "RSA");
@@ -112,7 +116,8 @@ public final class SigningKeys {
             return new SigningKey(kid, algorithm, Algorithm.RSA256(pub, priv), Optional.of(Map.copyOf(jwk)));
         }
         if (!(pair.getPrivate() instanceof ECPrivateKey priv) || !(pair.getPublic() instanceof ECPublicKey pub)) {
-            throw new IllegalArgumentException("ES256 needs an EC key, found " + pair.getPrivate().getAlgorithm());
+            throw new IllegalArgumentException(
+                    "ES256 needs an EC key, found " + pair.getPrivate().getAlgorithm());
         }
         if (pub.getParams().getCurve().getField().getFieldSize() != 256) {
             throw new IllegalArgumentException("ES256 needs a P-256 key");

@@ -1,6 +1,5 @@
 package io.portcullis.jwt;
 
-import io.portcullis.chain.StoreWait;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -8,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.portcullis.chain.StoreWait;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,8 +47,8 @@ public final class TokenCache {
     }
 
     /** A cache whose lookups are counted nowhere. */
-    public TokenCache(TokenVerifier verifier, Optional<VerifiedTokenStore> shared, long size, Clock clock,
-            Ticker ticker) {
+    public TokenCache(
+            TokenVerifier verifier, Optional<VerifiedTokenStore> shared, long size, Clock clock, Ticker ticker) {
         this(verifier, shared, size, clock, ticker, new CompositeMeterRegistry());
     }
 
@@ -57,28 +57,42 @@ public final class TokenCache {
      * @param ticker drives Caffeine's expiry ({@link Ticker#systemTicker()} in production)
      * @param meters where the hit and miss counters go
      */
-    public TokenCache(TokenVerifier verifier, Optional<VerifiedTokenStore> shared, long size, Clock clock,
-            Ticker ticker, MeterRegistry meters) {
+    public TokenCache(
+            TokenVerifier verifier,
+            Optional<VerifiedTokenStore> shared,
+            long size,
+            Clock clock,
+            Ticker ticker,
+            MeterRegistry meters) {
         this(verifier, shared, size, clock, ticker, meters, StoreWait.DEFAULT);
     }
 
     /** @param storeWait how long a local miss waits for the shared store before verifying itself */
-    public TokenCache(TokenVerifier verifier, Optional<VerifiedTokenStore> shared, long size, Clock clock,
-            Ticker ticker, MeterRegistry meters, StoreWait storeWait) {
+    public TokenCache(
+            TokenVerifier verifier,
+            Optional<VerifiedTokenStore> shared,
+            long size,
+            Clock clock,
+            Ticker ticker,
+            MeterRegistry meters,
+            StoreWait storeWait) {
         this.verifier = verifier;
         this.storeWait = storeWait;
         this.localHits = hits(meters, "local");
         this.sharedHits = hits(meters, "shared");
         this.misses = Counter.builder("portcullis.token.cache.misses")
-                .description("Tokens that had to be verified (no cached verification)").register(meters);
+                .description("Tokens that had to be verified (no cached verification)")
+                .register(meters);
         this.shared = shared;
         this.clock = clock;
-        this.local = size <= 0 ? null : Caffeine.newBuilder()
-                .maximumSize(size)
-                .expireAfter(new UntilExpiry(clock))
-                .ticker(ticker)
-                .executor(Runnable::run)
-                .build();
+        this.local = size <= 0
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(size)
+                        .expireAfter(new UntilExpiry(clock))
+                        .ticker(ticker)
+                        .executor(Runnable::run)
+                        .build();
     }
 
     /** The token's verification: from the cache when it holds an unexpired entry, else verified now. */
@@ -93,8 +107,9 @@ public final class TokenCache {
             localHits.increment();
             return new Verification.Verified(hit);
         }
-        Optional<VerifiedToken> fromShared = shared.flatMap(store -> storeWait.orElse(store.get(key),
-                Optional.<String>empty())).flatMap(VerifiedTokenCodec::decode)
+        Optional<VerifiedToken> fromShared = shared.flatMap(
+                        store -> storeWait.orElse(store.get(key), Optional.<String>empty()))
+                .flatMap(VerifiedTokenCodec::decode)
                 .filter(cached -> cached.expiresAt().isAfter(now));
         if (fromShared.isPresent()) {
             sharedHits.increment();
@@ -103,9 +118,12 @@ public final class TokenCache {
         }
         misses.increment();
         Verification verification = verifier.verify(token);
-        if (verification instanceof Verification.Verified verified && verified.token().expiresAt().isAfter(now)) {
+        if (verification instanceof Verification.Verified verified
+                && verified.token().expiresAt().isAfter(now)) {
             remember(key, verified.token());
-            shared.ifPresent(store -> store.put(key, VerifiedTokenCodec.encode(verified.token()),
+            shared.ifPresent(store -> store.put(
+                    key,
+                    VerifiedTokenCodec.encode(verified.token()),
                     verified.token().expiresAt()));
         }
         return verification;
@@ -120,7 +138,8 @@ public final class TokenCache {
     private static Counter hits(MeterRegistry meters, String level) {
         return Counter.builder("portcullis.token.cache.hits")
                 .description("Tokens whose verification came from the cache, by cache level")
-                .tag("level", level).register(meters);
+                .tag("level", level)
+                .register(meters);
     }
 
     /** The cache key of a token: its SHA-256, base64url. */

@@ -48,14 +48,17 @@ import java.util.Set;
 public final class TokenVerifier {
     /** Longer tokens are refused before any parsing. */
     public static final int MAX_TOKEN_LENGTH = 8 * 1024;
+
     public static final String ACCESS_TYPE_HEADER = "at+jwt";
     public static final String ACCESS_TYPE_CLAIM = "access";
     private static final Set<String> REFUSED_HEADERS = Set.of("jku", "x5u", "jwk", "x5c", "crit");
     /** Claims only an OIDC ID token carries (OpenID Connect Core §2, §3.1.3.6, §3.3.2.11). */
     private static final List<String> ID_TOKEN_CLAIMS = List.of("nonce", "at_hash", "c_hash");
+
     private static final List<String> TIME_CLAIMS = List.of("exp", "nbf", "iat");
     /** 9999-12-31T23:59:59Z: later times are refused, so that no time claim overflows a computation. */
     static final long LAST_SECOND = 253_402_300_799L;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String issuer;
@@ -75,21 +78,24 @@ public final class TokenVerifier {
         long leeway = config.leeway().toSeconds();
         Map<String, JWTVerifier> own = new HashMap<>();
         for (SigningKey key : keys.all()) {
-            own.put(key.kid(), ((JWTVerifier.BaseVerification) JWT.require(key.jwtAlgorithm())
-                    .withIssuer(config.issuer())
-                    .withAudience(config.audience())
-                    .withClaim("typ", ACCESS_TYPE_CLAIM)
-                    .withClaimPresence("exp")
-                    .withClaimPresence("sub")
-                    .withClaimPresence("jti")
-                    .acceptLeeway(leeway))
-                    .build(clock));
+            own.put(
+                    key.kid(),
+                    ((JWTVerifier.BaseVerification) JWT.require(key.jwtAlgorithm())
+                                    .withIssuer(config.issuer())
+                                    .withAudience(config.audience())
+                                    .withClaim("typ", ACCESS_TYPE_CLAIM)
+                                    .withClaimPresence("exp")
+                                    .withClaimPresence("sub")
+                                    .withClaimPresence("jti")
+                                    .acceptLeeway(leeway))
+                            .build(clock));
         }
         this.ownKeys = Map.copyOf(own);
         Map<String, JWTVerifier> byConsumer = new HashMap<>();
         Map<String, AuthConfig.ConsumerConfig> consumerConfigs = new HashMap<>();
         for (AuthConfig.ConsumerConfig consumer : config.consumers()) {
-            com.auth0.jwt.interfaces.Verification required = JWT.require(Algorithm.HMAC256(consumer.secret().bytes()))
+            com.auth0.jwt.interfaces.Verification required = JWT.require(
+                            Algorithm.HMAC256(consumer.secret().bytes()))
                     .withIssuer(consumer.key())
                     .withClaimPresence("exp")
                     .acceptLeeway(leeway);
@@ -167,7 +173,8 @@ public final class TokenVerifier {
         if (issuer.equals(jwt.getIssuer())) {
             return new Verification.Verified(toVerified(jwt, Optional.empty()));
         }
-        return new Verification.Verified(toVerified(jwt, trustedIssuers.find(jwt.getIssuer()).map(TrustedIssuers.Issuer::alias)));
+        return new Verification.Verified(
+                toVerified(jwt, trustedIssuers.find(jwt.getIssuer()).map(TrustedIssuers.Issuer::alias)));
     }
 
     /** Step 1: size, three non-empty segments, and JSON that decodes. */
@@ -180,7 +187,8 @@ public final class TokenVerifier {
         if (first <= 0 || second <= first + 1 || second == token.length() - 1 || token.indexOf('.', second + 1) >= 0) {
             return Optional.empty();
         }
-        if (!isCanonicalBase64Url(token, 0, first) || !isCanonicalBase64Url(token, first + 1, second)
+        if (!isCanonicalBase64Url(token, 0, first)
+                || !isCanonicalBase64Url(token, first + 1, second)
                 || !isCanonicalBase64Url(token, second + 1, token.length())) {
             return Optional.empty();
         }
@@ -251,7 +259,9 @@ public final class TokenVerifier {
             if (value == null) {
                 continue;
             }
-            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0
+            if (!value.isIntegralNumber()
+                    || !value.canConvertToLong()
+                    || value.asLong() < 0
                     || value.asLong() > LAST_SECOND) {
                 return Optional.of("The token's '" + name + "' claim is not a time the gateway accepts "
                         + "(whole seconds since 1970, before the year 10000).");
@@ -320,21 +330,27 @@ public final class TokenVerifier {
      */
     Optional<String> checkType(DecodedJWT jwt) {
         if (issuer.equals(jwt.getIssuer())) {
-            return ACCESS_TYPE_HEADER.equalsIgnoreCase(jwt.getType()) ? Optional.empty()
+            return ACCESS_TYPE_HEADER.equalsIgnoreCase(jwt.getType())
+                    ? Optional.empty()
                     : Optional.of("The token is not an access token.");
         }
         String header = jwt.getType() == null ? "jwt" : jwt.getType().toLowerCase(Locale.ROOT);
-        String claim = jwt.getClaim("typ").isMissing() || jwt.getClaim("typ").isNull() ? "access"
+        String claim = jwt.getClaim("typ").isMissing() || jwt.getClaim("typ").isNull()
+                ? "access"
                 : String.valueOf(jwt.getClaim("typ").asString()).toLowerCase(Locale.ROOT);
         boolean accessHeader = header.equals("at+jwt") || header.equals("application/at+jwt");
         if (!accessHeader && !header.equals("jwt")) {
             return Optional.of("The token is not an access token.");
         }
         Optional<TrustedIssuers.Issuer> trusted = trustedIssuers.find(jwt.getIssuer());
-        boolean idTokensAllowed = trusted.map(TrustedIssuers.Issuer::allowIdTokens).orElse(false);
+        boolean idTokensAllowed =
+                trusted.map(TrustedIssuers.Issuer::allowIdTokens).orElse(false);
         // nonce and the hashes mark an OIDC provider's ID token; a consumer (not an OIDC provider) may use a nonce.
-        boolean idToken = claim.equals("id") || trusted.isPresent() && !accessHeader && ID_TOKEN_CLAIMS.stream()
-                .anyMatch(name -> !jwt.getClaim(name).isMissing());
+        boolean idToken = claim.equals("id")
+                || trusted.isPresent()
+                        && !accessHeader
+                        && ID_TOKEN_CLAIMS.stream()
+                                .anyMatch(name -> !jwt.getClaim(name).isMissing());
         if (idToken && !idTokensAllowed) {
             return Optional.of("The token is an ID token, not an access token.");
         }
@@ -353,15 +369,18 @@ public final class TokenVerifier {
             return Verification.rejected(Failure.INVALID, "The token's signature is invalid.");
         }
         if (e instanceof MissingClaimException missing) {
-            return Verification.rejected(Failure.INVALID, "The token lacks the '" + missing.getClaimName() + "' claim.");
+            return Verification.rejected(
+                    Failure.INVALID, "The token lacks the '" + missing.getClaimName() + "' claim.");
         }
         if (e instanceof IncorrectClaimException incorrect) {
             String claim = incorrect.getClaimName();
-            return Verification.rejected(Failure.INVALID, switch (claim) {
-                case "nbf" -> "The token is not valid yet.";
-                case "iat" -> "The token was issued in the future.";
-                default -> "The token's '" + claim + "' claim is not accepted.";
-            });
+            return Verification.rejected(
+                    Failure.INVALID,
+                    switch (claim) {
+                        case "nbf" -> "The token is not valid yet.";
+                        case "iat" -> "The token was issued in the future.";
+                        default -> "The token's '" + claim + "' claim is not accepted.";
+                    });
         }
         return Verification.rejected(Failure.INVALID, "The token is invalid.");
     }
@@ -381,11 +400,16 @@ public final class TokenVerifier {
         }
         String subject = qualified(alias, jwt.getClaim("sub").asString());
         claims.put("sub", subject);
-        return new VerifiedToken(subject, jwt.getIssuer(),
+        return new VerifiedToken(
+                subject,
+                jwt.getIssuer(),
                 Optional.ofNullable(jwt.getClaim("jti").asString()).map(jti -> qualified(alias, jti)),
                 Optional.ofNullable(jwt.getClaim("sid").asString()).map(sid -> qualified(alias, sid)),
-                Optional.ofNullable(jwt.getIssuedAtAsInstant()), jwt.getExpiresAtAsInstant(),
-                scopes(jwt), list(jwt.getClaim("roles")), claims);
+                Optional.ofNullable(jwt.getIssuedAtAsInstant()),
+                jwt.getExpiresAtAsInstant(),
+                scopes(jwt),
+                list(jwt.getClaim("roles")),
+                claims);
     }
 
     private static String qualified(Optional<String> alias, String value) {
@@ -401,10 +425,16 @@ public final class TokenVerifier {
     private static VerifiedToken consumerToken(DecodedJWT jwt, AuthConfig.ConsumerConfig consumer) {
         Optional<String> alias = Optional.of(consumer.key());
         String subject = qualified(alias, consumer.key());
-        return new VerifiedToken(subject, consumer.key(),
+        return new VerifiedToken(
+                subject,
+                consumer.key(),
                 Optional.ofNullable(jwt.getClaim("jti").asString()).map(jti -> qualified(alias, jti)),
-                Optional.empty(), Optional.ofNullable(jwt.getIssuedAtAsInstant()), jwt.getExpiresAtAsInstant(),
-                consumer.scopes(), consumer.roles(), Map.of("sub", subject, "iss", consumer.key()));
+                Optional.empty(),
+                Optional.ofNullable(jwt.getIssuedAtAsInstant()),
+                jwt.getExpiresAtAsInstant(),
+                consumer.scopes(),
+                consumer.roles(),
+                Map.of("sub", subject, "iss", consumer.key()));
     }
 
     private static List<String> scopes(DecodedJWT jwt) {
@@ -433,8 +463,12 @@ public final class TokenVerifier {
         // would pass a null on, or turn 1 into the role "1").
         try {
             List<Object> values = claim.asList(Object.class);
-            return values == null ? List.of()
-                    : values.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+            return values == null
+                    ? List.of()
+                    : values.stream()
+                            .filter(String.class::isInstance)
+                            .map(String.class::cast)
+                            .toList();
         } catch (JWTDecodeException e) {
             return List.of();
         }

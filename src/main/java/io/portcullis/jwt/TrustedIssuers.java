@@ -54,7 +54,9 @@ public final class TrustedIssuers {
     static TrustedIssuers create(AuthConfig config, JwksSource source, Clock clock, Duration deadline) {
         long leeway = config.leeway().toSeconds();
         Map<String, Issuer> byIssuer = new HashMap<>();
-        ExecutorService fetchers = config.trustedIssuers().isEmpty() ? null : fetchers(config.trustedIssuers().size());
+        ExecutorService fetchers = config.trustedIssuers().isEmpty()
+                ? null
+                : fetchers(config.trustedIssuers().size());
         for (AuthConfig.TrustedIssuerConfig issuer : config.trustedIssuers()) {
             String audience = issuer.audience().orElse(config.audience());
             URI fetchedFrom = issuer.jwksUri().orElseGet(issuer::discoveryUri);
@@ -62,24 +64,31 @@ public final class TrustedIssuers {
             boolean loopbackHttp = "http".equalsIgnoreCase(scheme) && ConfigLoader.isLoopback(fetchedFrom.getHost());
             String key = issuer.jwksUri().isPresent() ? "jwks-uri" : "issuer (found by discovery)";
             if (!"https".equalsIgnoreCase(scheme) && !loopbackHttp) {
-                throw new IllegalArgumentException("trusted issuer " + issuer.issuer()
-                        + ": " + key + " must be https:// (plain http only for a loopback host), was " + fetchedFrom);
+                throw new IllegalArgumentException("trusted issuer " + issuer.issuer() + ": " + key
+                        + " must be https:// (plain http only for a loopback host), was " + fetchedFrom);
             }
             if (loopbackHttp) {
-                LOG.warn("trusted issuer {}: its keys are fetched over plain http from {}, accepted only because the "
-                        + "host is loopback", issuer.issuer(), fetchedFrom);
+                LOG.warn(
+                        "trusted issuer {}: its keys are fetched over plain http from {}, accepted only because the "
+                                + "host is loopback",
+                        issuer.issuer(),
+                        fetchedFrom);
             }
-            KeySetLocation location = issuer.jwksUri().isPresent() ? KeySetLocation.fixed(fetchedFrom, source)
+            KeySetLocation location = issuer.jwksUri().isPresent()
+                    ? KeySetLocation.fixed(fetchedFrom, source)
                     : new OidcDiscovery(issuer.issuer(), fetchedFrom, source);
-            IssuerKeys keys = new IssuerKeys(location,
+            IssuerKeys keys = new IssuerKeys(
+                    location,
                     algorithm -> ((JWTVerifier.BaseVerification) JWT.require(algorithm)
-                            .withIssuer(issuer.issuer())
-                            .withAudience(audience)
-                            .withClaimPresence("exp")
-                            .withClaimPresence("sub")
-                            .acceptLeeway(leeway))
+                                    .withIssuer(issuer.issuer())
+                                    .withAudience(audience)
+                                    .withClaimPresence("exp")
+                                    .withClaimPresence("sub")
+                                    .acceptLeeway(leeway))
                             .build(clock),
-                    clock, fetchers, deadline);
+                    clock,
+                    fetchers,
+                    deadline);
             byIssuer.put(issuer.issuer(), new Issuer(keys, issuer.alias(), issuer.allowIdTokens()));
         }
         return new TrustedIssuers(byIssuer);
@@ -87,8 +96,8 @@ public final class TrustedIssuers {
 
     /** At most one fetch per issuer runs at a time; idle threads end after a while. */
     private static ExecutorService fetchers(int issuers) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(issuers + 1, issuers + 1, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                issuers + 1, issuers + 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "portcullis-jwks-fetch");
                     thread.setDaemon(true);
                     return thread;

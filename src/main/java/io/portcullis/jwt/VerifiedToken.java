@@ -11,8 +11,15 @@ import java.util.Optional;
  *
  * @param claims the token's top-level string claims, for key templates such as {@code cart:{sub}}
  */
-public record VerifiedToken(String subject, String issuer, Optional<String> jti, Optional<String> sessionId,
-        Optional<Instant> issuedAt, Instant expiresAt, List<String> scopes, List<String> roles,
+public record VerifiedToken(
+        String subject,
+        String issuer,
+        Optional<String> jti,
+        Optional<String> sessionId,
+        Optional<Instant> issuedAt,
+        Instant expiresAt,
+        List<String> scopes,
+        List<String> roles,
         Map<String, String> claims) {
 
     public VerifiedToken {

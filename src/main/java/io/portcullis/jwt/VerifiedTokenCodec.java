@@ -50,17 +50,28 @@ final class VerifiedTokenCodec {
     static Optional<VerifiedToken> decode(String payload) {
         try {
             JsonNode json = JSON.readTree(payload);
-            if (json.path("v").asInt() != VERSION || !json.path("sub").isTextual() || !json.path("iss").isTextual() || !json.path("exp").canConvertToLong()) {
+            if (json.path("v").asInt() != VERSION
+                    || !json.path("sub").isTextual()
+                    || !json.path("iss").isTextual()
+                    || !json.path("exp").canConvertToLong()) {
                 return Optional.empty();
             }
             Map<String, String> claims = new LinkedHashMap<>();
-            json.path("claims").fields().forEachRemaining(e -> claims.put(e.getKey(), e.getValue().asText()));
-            return Optional.of(new VerifiedToken(json.path("sub").asText(), json.path("iss").asText(),
-                    text(json, "jti"), text(json, "sid"),
-                    json.path("iat").canConvertToLong() ? Optional.of(Instant.ofEpochMilli(json.path("iat").asLong()))
+            json.path("claims")
+                    .fields()
+                    .forEachRemaining(e -> claims.put(e.getKey(), e.getValue().asText()));
+            return Optional.of(new VerifiedToken(
+                    json.path("sub").asText(),
+                    json.path("iss").asText(),
+                    text(json, "jti"),
+                    text(json, "sid"),
+                    json.path("iat").canConvertToLong()
+                            ? Optional.of(Instant.ofEpochMilli(json.path("iat").asLong()))
                             : Optional.empty(),
-                    Instant.ofEpochMilli(json.path("exp").asLong()), strings(json.path("scopes")),
-                    strings(json.path("roles")), claims));
+                    Instant.ofEpochMilli(json.path("exp").asLong()),
+                    strings(json.path("scopes")),
+                    strings(json.path("roles")),
+                    claims));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

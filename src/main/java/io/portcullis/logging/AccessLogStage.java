@@ -6,9 +6,9 @@ import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.chain.RequestObserver;
 import io.portcullis.chain.Route;
+import io.portcullis.chain.Stage;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import io.portcullis.chain.Stage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,6 +30,7 @@ import org.slf4j.spi.LoggingEventBuilder;
 public final class AccessLogStage implements Stage {
     /** The logger of the access log, so operators can route it to its own appender. */
     public static final String LOGGER_NAME = "portcullis.access";
+
     private static final Logger ACCESS = LoggerFactory.getLogger(LOGGER_NAME);
     private static final Logger LOG = LoggerFactory.getLogger(AccessLogStage.class);
     private static final int MAX_LOGGED_PATH = 512;
@@ -98,14 +99,21 @@ public final class AccessLogStage implements Stage {
         }
         Identity identity = RequestAttributes.identity(request);
         LoggingEventBuilder event = ACCESS.atInfo()
-                .addKeyValue("request_id", RequestAttributes.REQUEST_ID.get(request).orElse("-"))
+                .addKeyValue(
+                        "request_id", RequestAttributes.REQUEST_ID.get(request).orElse("-"))
                 .addKeyValue("method", request.getMethod())
                 .addKeyValue("path", path)
                 .addKeyValue("status", status)
                 .addKeyValue("duration_ms", Math.round(millis * 10) / 10.0)
-                .addKeyValue("client", RequestAttributes.CLIENT.get(request).map(ClientAddress::address)
-                        .orElse(request.getRemoteAddr()))
-                .addKeyValue("route", RequestAttributes.ROUTE.get(request).map(Route::id).orElse("-"))
+                .addKeyValue(
+                        "client",
+                        RequestAttributes.CLIENT
+                                .get(request)
+                                .map(ClientAddress::address)
+                                .orElse(request.getRemoteAddr()))
+                .addKeyValue(
+                        "route",
+                        RequestAttributes.ROUTE.get(request).map(Route::id).orElse("-"))
                 .addKeyValue("auth", identity.method().wireValue());
         identity.userId().ifPresent(user -> event.addKeyValue("user", user));
         identity.clientId().ifPresent(client -> event.addKeyValue("client_id", client));

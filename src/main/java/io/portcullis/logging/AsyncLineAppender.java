@@ -34,6 +34,7 @@ public final class AsyncLineAppender extends UnsynchronizedAppenderBase<ILogging
     public static final int DEFAULT_QUEUE_SIZE = 8192;
     /** Events written per batch at most. */
     public static final int DEFAULT_MAX_BATCH = 256;
+
     public static final long DEFAULT_DRAIN_TIMEOUT_MILLIS = 1000;
 
     private final AppenderAttachableImpl<ILoggingEvent> appenders = new AppenderAttachableImpl<>();
@@ -124,7 +125,7 @@ public final class AsyncLineAppender extends UnsynchronizedAppenderBase<ILogging
     }
 
     private void flush() {
-        for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext();) {
+        for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext(); ) {
             if (it.next() instanceof OutputStreamAppender<ILoggingEvent> stream) {
                 OutputStream out = stream.getOutputStream();
                 if (out != null) {

@@ -2,11 +2,11 @@ package io.portcullis.logging;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.HashSet;
 
 /** Renders request headers for a debug log with credentials replaced by {@code [redacted]}. Thread-safe. */
 public final class HeaderRedactor {
@@ -29,7 +29,9 @@ public final class HeaderRedactor {
     public Map<String, String> render(HttpServletRequest request) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String name : Collections.list(request.getHeaderNames())) {
-            out.put(name, isRedacted(name) ? "[redacted]" : String.join(", ", Collections.list(request.getHeaders(name))));
+            out.put(
+                    name,
+                    isRedacted(name) ? "[redacted]" : String.join(", ", Collections.list(request.getHeaders(name))));
         }
         return out;
     }

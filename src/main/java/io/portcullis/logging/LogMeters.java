@@ -40,7 +40,7 @@ public final class LogMeters {
     static List<AsyncLineAppender> asyncAppenders(LoggerContext context) {
         List<AsyncLineAppender> found = new ArrayList<>();
         for (Logger logger : context.getLoggerList()) {
-            for (Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext();) {
+            for (Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext(); ) {
                 if (it.next() instanceof AsyncLineAppender async && !found.contains(async)) {
                     found.add(async);
                 }

@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.ILoggerFactory;
-import org.slf4j.LoggerFactory;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code logging.format}, {@code logging.level} and {@code logging.levels} to Logback when Logback is the
@@ -33,9 +33,11 @@ import org.slf4j.Logger;
 public final class LoggingSetup {
     /** Logback's own system property naming its configuration file. */
     public static final String CONFIGURATION_FILE_PROPERTY = "logback.configurationFile";
+
     private static final List<String> CONFIGURATION_RESOURCES = List.of("logback-test.xml", "logback.xml");
     /** The name of the access log's asynchronous appender when the gateway configures Logback. */
     public static final String ACCESS_APPENDER = "access-async";
+
     private static final int STDOUT_BUFFER = 64 * 1024;
     private static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%logger{0}] %msg %kvp%n";
 
@@ -53,8 +55,11 @@ public final class LoggingSetup {
         }
         Optional<String> operator = operatorConfiguration(configurationFile, loader);
         if (operator.isPresent()) {
-            LoggerFactory.getLogger(LoggingSetup.class).info("logging is configured by {}; logging.format, "
-                    + "logging.level and logging.levels of the gateway's configuration are not applied", operator.get());
+            LoggerFactory.getLogger(LoggingSetup.class)
+                    .info(
+                            "logging is configured by {}; logging.format, "
+                                    + "logging.level and logging.levels of the gateway's configuration are not applied",
+                            operator.get());
             return false;
         }
         context.reset();
@@ -95,17 +100,19 @@ public final class LoggingSetup {
         stdout.setEncoder(encoder(format, context));
         stdout.setImmediateFlush(false);
         // Stopping the appender closes its stream: standard output is the container's, so closing stops at the buffer.
-        stdout.setOutputStream(new BufferedOutputStream(new FilterOutputStream(new FileOutputStream(FileDescriptor.out)) {
-            @Override
-            public void write(byte[] bytes, int offset, int length) throws IOException {
-                out.write(bytes, offset, length);
-            }
+        stdout.setOutputStream(new BufferedOutputStream(
+                new FilterOutputStream(new FileOutputStream(FileDescriptor.out)) {
+                    @Override
+                    public void write(byte[] bytes, int offset, int length) throws IOException {
+                        out.write(bytes, offset, length);
+                    }
 
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        }, STDOUT_BUFFER));
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                },
+                STDOUT_BUFFER));
         stdout.start();
         AsyncLineAppender async = new AsyncLineAppender();
         async.setContext(context);

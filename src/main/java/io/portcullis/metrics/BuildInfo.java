@@ -14,6 +14,7 @@ import java.util.Properties;
 public record BuildInfo(String version) {
     /** The version when no build.properties is on the class path (classes compiled outside Maven). */
     public static final String UNKNOWN = "unknown";
+
     static final String RESOURCE = "/io/portcullis/build.properties";
 
     /** The build information of these classes. */

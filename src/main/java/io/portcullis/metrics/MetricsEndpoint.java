@@ -1,11 +1,11 @@
 package io.portcullis.metrics;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.portcullis.chain.RouteHandler;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.route.RouteStage;
-import io.portcullis.chain.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -39,8 +39,13 @@ public final class MetricsEndpoint implements RouteHandler {
         }
         String method = request.getMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            ProblemWriter.write(request, response, new Problem(ProblemType.METHOD_NOT_ALLOWED,
-                    "The metrics endpoint answers GET and HEAD.", Map.of("Allow", "GET, HEAD")));
+            ProblemWriter.write(
+                    request,
+                    response,
+                    new Problem(
+                            ProblemType.METHOD_NOT_ALLOWED,
+                            "The metrics endpoint answers GET and HEAD.",
+                            Map.of("Allow", "GET, HEAD")));
             return;
         }
         byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class RequestMetrics implements RequestObserver {
     /** The route label of a request that resolved to no route. */
     static final String NO_ROUTE = "none";
+
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private final MeterRegistry meters;
@@ -43,7 +44,10 @@ public final class RequestMetrics implements RequestObserver {
         recorded.duration().record(durationNanos, TimeUnit.NANOSECONDS);
         FilterStage stage = RequestAttributes.REJECTED_BY.get(request).orElse(null);
         if (stage != null) {
-            rejections.get(new Rejection(stage, RequestAttributes.PROBLEM.get(request).orElse("unknown"))).increment();
+            rejections
+                    .get(new Rejection(
+                            stage, RequestAttributes.PROBLEM.get(request).orElse("unknown")))
+                    .increment();
         }
     }
 
@@ -52,8 +56,15 @@ public final class RequestMetrics implements RequestObserver {
         String statusClass = labels.status() == 0 ? "other" : (labels.status() / 100) + "xx";
         Counter requests = Counter.builder("portcullis.requests")
                 .description("Requests completed, by route, method class, status class and status")
-                .tags("route", labels.route(), "method_class", methodClass, "status_class", statusClass,
-                        "status", labels.status() == 0 ? "other" : Integer.toString(labels.status()))
+                .tags(
+                        "route",
+                        labels.route(),
+                        "method_class",
+                        methodClass,
+                        "status_class",
+                        statusClass,
+                        "status",
+                        labels.status() == 0 ? "other" : Integer.toString(labels.status()))
                 .register(meters);
         Timer duration = Timer.builder("portcullis.request.duration")
                 .description("Whole requests, from arrival to completion, by route, method class and status class")

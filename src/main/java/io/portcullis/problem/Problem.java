@@ -1,7 +1,7 @@
 package io.portcullis.problem;
 
-import java.util.Map;
 import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One problem to answer with: its type, a human-readable detail (never a token, key, stack trace or

@@ -5,18 +5,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.portcullis.chain.BodyTooLargeException;
+import io.portcullis.chain.CanonicalPath;
 import io.portcullis.chain.ClientAddress;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
+import io.portcullis.chain.RouteHandler;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.logging.RequestIds;
 import io.portcullis.metrics.LatencyBuckets;
 import io.portcullis.metrics.MeterCache;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.chain.CanonicalPath;
-import io.portcullis.chain.Route;
-import io.portcullis.chain.RouteHandler;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ObjIntConsumer;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -41,7 +42,6 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.ClientConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.function.ObjIntConsumer;
 
 /**
  * The reverse proxy, built on Jetty's {@link ProxyServlet} through its hooks only: the target comes from
@@ -70,9 +70,18 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
      * pooled and held only while a read is being passed on.
      */
     static final int UPSTREAM_READ_BUFFER_BYTES = 64 * 1024;
+
     private static final Set<String> NEVER_FORWARDED = Set.of(
-            "forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port",
-            "x-forwarded-server", "x-real-ip", "x-request-id", "x-api-key", "host");
+            "forwarded",
+            "x-forwarded-for",
+            "x-forwarded-proto",
+            "x-forwarded-host",
+            "x-forwarded-port",
+            "x-forwarded-server",
+            "x-real-ip",
+            "x-request-id",
+            "x-api-key",
+            "host");
 
     private final transient Map<String, UpstreamPool> pools;
     private final String apiKeyHeader;
@@ -92,8 +101,8 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
      *     forwarded
      * @param meters where the upstream meters go
      */
-    public GatewayProxyServlet(Map<String, UpstreamPool> pools, String apiKeyHeader, List<String> stripHeaders,
-            MeterRegistry meters) {
+    public GatewayProxyServlet(
+            Map<String, UpstreamPool> pools, String apiKeyHeader, List<String> stripHeaders, MeterRegistry meters) {
         this.pools = Map.copyOf(pools);
         this.apiKeyHeader = apiKeyHeader.toLowerCase(Locale.ROOT);
         this.stripped = new StrippedHeaders(stripHeaders);
@@ -107,8 +116,10 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
-        if (request.getDispatcherType() == DispatcherType.ASYNC && RequestAttributes.CUT_SHORT.get(request).isPresent()) {
-            // Dispatched back by cutShort: ending in an exception after commit makes the container close the connection.
+        if (request.getDispatcherType() == DispatcherType.ASYNC
+                && RequestAttributes.CUT_SHORT.get(request).isPresent()) {
+            // Dispatched back by cutShort: ending in an exception after commit makes the container close the
+            // connection.
             throw new ResponseCutShort();
         }
         service(request, response);
@@ -132,7 +143,8 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
         URI upstream = pool.target(pool.choose());
         RouteConfig config = route.config().orElseThrow();
         CanonicalPath path = RequestAttributes.PATH.require(request);
-        String forwarded = config.stripPrefix() ? path.encodedAfter(CanonicalPath.depth(route.prefix())) : path.encoded();
+        String forwarded =
+                config.stripPrefix() ? path.encodedAfter(CanonicalPath.depth(route.prefix())) : path.encoded();
         String target = TargetPaths.target(upstream, forwarded, request.getQueryString());
         RequestAttributes.UPSTREAM.set(request, upstream.toString());
         return target;
@@ -153,7 +165,9 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
         for (Enumeration<String> names = client.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
             String lower = name.toLowerCase(Locale.ROOT);
-            if (HOP_HEADERS.contains(lower) || NEVER_FORWARDED.contains(lower) || lower.equals(apiKeyHeader)
+            if (HOP_HEADERS.contains(lower)
+                    || NEVER_FORWARDED.contains(lower)
+                    || lower.equals(apiKeyHeader)
                     || (connectionHeaders != null && connectionHeaders.contains(lower))
                     || stripped.strips(name)
                     || (dropAuthorization && lower.equals("authorization"))) {
@@ -196,8 +210,8 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
     }
 
     @Override
-    protected String filterServerResponseHeader(HttpServletRequest client, Response serverResponse, String name,
-            String value) {
+    protected String filterServerResponseHeader(
+            HttpServletRequest client, Response serverResponse, String name, String value) {
         // The gateway already set its own X-Request-Id on the response.
         return name.equalsIgnoreCase(RequestIds.HEADER) ? null : value;
     }
@@ -210,8 +224,8 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
     }
 
     @Override
-    protected void onProxyResponseFailure(HttpServletRequest client, HttpServletResponse response, Response server,
-            Throwable failure) {
+    protected void onProxyResponseFailure(
+            HttpServletRequest client, HttpServletResponse response, Response server, Throwable failure) {
         if (hasCause(failure, BodyTooLargeException.class)) {
             // The gateway aborted the exchange itself: the client's body went past the limit, not an upstream fault.
             recordExchange(client, "body-too-large");
@@ -228,8 +242,11 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
         Counter.builder("portcullis.upstream.failures")
                 .description("Upstream exchanges that failed, by route and kind")
                 .tags("route", route, "kind", connectFailure ? "connect" : timeout ? "timeout" : "other")
-                .register(meters).increment();
-        LOG.debug("request {}: upstream exchange failed: {}", RequestAttributes.REQUEST_ID.get(client).orElse("-"),
+                .register(meters)
+                .increment();
+        LOG.debug(
+                "request {}: upstream exchange failed: {}",
+                RequestAttributes.REQUEST_ID.get(client).orElse("-"),
                 failure.toString());
         super.onProxyResponseFailure(client, response, server, failure);
     }
@@ -239,7 +256,8 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
         if (hasCause(failure, BodyTooLargeException.class)) {
             return HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE;
         }
-        return hasCause(failure, TimeoutException.class) ? HttpServletResponse.SC_GATEWAY_TIMEOUT
+        return hasCause(failure, TimeoutException.class)
+                ? HttpServletResponse.SC_GATEWAY_TIMEOUT
                 : HttpServletResponse.SC_BAD_GATEWAY;
     }
 
@@ -248,7 +266,8 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
         if (hasCause(failure, BodyTooLargeException.class)) {
             return HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE;
         }
-        return hasCause(failure, TimeoutException.class) ? HttpServletResponse.SC_REQUEST_TIMEOUT
+        return hasCause(failure, TimeoutException.class)
+                ? HttpServletResponse.SC_REQUEST_TIMEOUT
                 : HttpServletResponse.SC_BAD_REQUEST;
     }
 
@@ -262,13 +281,17 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
         }
         try {
             ProblemType type = ProblemType.forStatus(status);
-            ProblemWriter.write(client, response, type, switch (type) {
-                case GATEWAY_TIMEOUT -> "The upstream did not answer in time.";
-                case BAD_GATEWAY -> "The upstream could not be reached or broke the exchange.";
-                case REQUEST_TIMEOUT -> "The request body did not arrive in time.";
-                case PAYLOAD_TOO_LARGE -> "The request body exceeds the size this route accepts.";
-                default -> "The request body could not be read.";
-            });
+            ProblemWriter.write(
+                    client,
+                    response,
+                    type,
+                    switch (type) {
+                        case GATEWAY_TIMEOUT -> "The upstream did not answer in time.";
+                        case BAD_GATEWAY -> "The upstream could not be reached or broke the exchange.";
+                        case REQUEST_TIMEOUT -> "The request body did not arrive in time.";
+                        case PAYLOAD_TOO_LARGE -> "The request body exceeds the size this route accepts.";
+                        default -> "The request body could not be read.";
+                    });
         } catch (IOException | RuntimeException e) {
             LOG.debug("could not write the proxy error to the client: {}", e.toString());
         } finally {
@@ -327,9 +350,9 @@ public final class GatewayProxyServlet extends ProxyServlet implements RouteHand
 
     private record Outcome(String route, String outcome) {}
 
-    private void withTarget(HttpServletRequest client, Response server,
-            ObjIntConsumer<UpstreamPool> action) {
-        UpstreamPool pool = RequestAttributes.ROUTE.get(client).map(r -> pools.get(r.id())).orElse(null);
+    private void withTarget(HttpServletRequest client, Response server, ObjIntConsumer<UpstreamPool> action) {
+        UpstreamPool pool =
+                RequestAttributes.ROUTE.get(client).map(r -> pools.get(r.id())).orElse(null);
         if (pool == null || server == null || server.getRequest() == null) {
             return;
         }

@@ -23,11 +23,27 @@ import java.util.Set;
  * Immutable and thread-safe.
  */
 final class StrippedHeaders {
-    static final List<String> IDENTITY_PREFIXES = List.of("x-user-", "x-client-", "x-auth-", "x-consumer-",
-            "x-authenticated-", "x-forwarded-");
-    static final Set<String> IDENTITY_NAMES = Set.of("x-forwarded-user", "remote-user", "x-original-url",
-            "x-rewrite-url", "x-http-method-override", "x-http-method", "x-method-override", "forwarded", "x-real-ip", "true-client-ip", "x-cluster-client-ip", "cf-connecting-ip",
-            "fastly-client-ip", "x-originating-ip", "x-remote-ip", "x-remote-addr", "front-end-https", "x-url-scheme");
+    static final List<String> IDENTITY_PREFIXES =
+            List.of("x-user-", "x-client-", "x-auth-", "x-consumer-", "x-authenticated-", "x-forwarded-");
+    static final Set<String> IDENTITY_NAMES = Set.of(
+            "x-forwarded-user",
+            "remote-user",
+            "x-original-url",
+            "x-rewrite-url",
+            "x-http-method-override",
+            "x-http-method",
+            "x-method-override",
+            "forwarded",
+            "x-real-ip",
+            "true-client-ip",
+            "x-cluster-client-ip",
+            "cf-connecting-ip",
+            "fastly-client-ip",
+            "x-originating-ip",
+            "x-remote-ip",
+            "x-remote-addr",
+            "front-end-https",
+            "x-url-scheme");
 
     private final Set<String> names;
     private final List<String> prefixes;

@@ -27,7 +27,9 @@ final class TargetPaths {
             joined = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
         }
         StringBuilder target = new StringBuilder(96)
-                .append(upstream.getScheme()).append("://").append(upstream.getRawAuthority())
+                .append(upstream.getScheme())
+                .append("://")
+                .append(upstream.getRawAuthority())
                 .append(joined);
         if (query != null) {
             appendQuery(target, query);

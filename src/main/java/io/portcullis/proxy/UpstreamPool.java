@@ -68,8 +68,11 @@ public final class UpstreamPool {
         long backoff = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(count - 1, 10));
         long previous = downUntil.getAndSet(index, clock.millis() + backoff);
         if (previous == 0) {
-            LOG.warn("upstream {} of route {} refused a connection; skipping it for {} ms", targets.get(index),
-                    routeId, backoff);
+            LOG.warn(
+                    "upstream {} of route {} refused a connection; skipping it for {} ms",
+                    targets.get(index),
+                    routeId,
+                    backoff);
         }
     }
 

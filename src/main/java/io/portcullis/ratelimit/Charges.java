@@ -31,8 +31,12 @@ public final class Charges {
 
     /** Whether requests on the request's route are counted at all. */
     public boolean applies(HttpServletRequest request) {
-        return config.enabled() && RequestAttributes.ROUTE.require(request).config()
-                .map(RouteConfig::rateLimited).orElse(false);
+        return config.enabled()
+                && RequestAttributes.ROUTE
+                        .require(request)
+                        .config()
+                        .map(RouteConfig::rateLimited)
+                        .orElse(false);
     }
 
     /** The charge of a request by {@code identity}, or empty where nothing is counted. */
@@ -43,9 +47,10 @@ public final class Charges {
         Route route = RequestAttributes.ROUTE.require(request);
         RouteConfig routeConfig = route.config().orElseThrow();
         boolean anonymous = identity.clientId().isEmpty() && identity.userId().isEmpty();
-        String policy = routeConfig.rateLimit().isPresent() ? route.id() : anonymous ? ANONYMOUS_POLICY : DEFAULT_POLICY;
-        RateLimitsConfig.Limit limit = routeConfig.rateLimit()
-                .orElse(anonymous ? config.anonymous() : config.defaultLimit());
+        String policy =
+                routeConfig.rateLimit().isPresent() ? route.id() : anonymous ? ANONYMOUS_POLICY : DEFAULT_POLICY;
+        RateLimitsConfig.Limit limit =
+                routeConfig.rateLimit().orElse(anonymous ? config.anonymous() : config.defaultLimit());
         return Optional.of(new Charge(bucket(identity, request), policy, new Quota(limit.limit(), limit.window())));
     }
 

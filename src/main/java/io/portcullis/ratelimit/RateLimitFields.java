@@ -1,7 +1,7 @@
 package io.portcullis.ratelimit;
 
-import io.portcullis.quota.Quota;
 import io.portcullis.quota.Decision;
+import io.portcullis.quota.Quota;
 
 /**
  * The IETF RateLimit fields as Structured Field lists of one item each: {@code RateLimit-Policy:
@@ -19,7 +19,8 @@ public final class RateLimitFields {
 
     /** {@code "<name>";q=<limit>;w=<window seconds>}. */
     public static String policy(String name, Quota quota) {
-        return string(name) + ";q=" + quota.limit() + ";w=" + Math.max(1, quota.window().toSeconds());
+        return string(name) + ";q=" + quota.limit() + ";w="
+                + Math.max(1, quota.window().toSeconds());
     }
 
     /** {@code "<name>";r=<remaining>;t=<seconds>}. */

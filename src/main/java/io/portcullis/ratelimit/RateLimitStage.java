@@ -1,9 +1,9 @@
 package io.portcullis.ratelimit;
 
-import io.portcullis.chain.StoreUnavailableException;
-import io.portcullis.chain.StoreWait;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.chain.Stage;
+import io.portcullis.chain.StoreUnavailableException;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
@@ -62,9 +62,12 @@ public final class RateLimitStage implements Stage {
         }
         Charge charge = charges.of(request, RequestAttributes.identity(request)).orElseThrow();
         String policy = charge.policy();
-        Decision decision = RequestAttributes.COUNTED.get(request).filter(counted -> counted.charge().equals(charge))
+        Decision decision = RequestAttributes.COUNTED
+                .get(request)
+                .filter(counted -> counted.charge().equals(charge))
                 .map(Counted::decision)
-                .orElseGet(() -> storeWait.orElse(limiter.acquire(charge.bucket(), policy, charge.quota()),
+                .orElseGet(() -> storeWait.orElse(
+                        limiter.acquire(charge.bucket(), policy, charge.quota()),
                         Decision.unavailable(charge.quota(), StoreUnavailableException.RETRY_AFTER_SECONDS)));
         response.setHeader(RateLimitFields.POLICY, RateLimitFields.policy(policy, charge.quota()));
         switch (decision.outcome()) {
@@ -74,14 +77,22 @@ public final class RateLimitStage implements Stage {
             }
             case LIMITED -> {
                 response.setHeader(RateLimitFields.RATE_LIMIT, RateLimitFields.rateLimit(policy, decision));
-                ProblemWriter.write(request, response, Problem.of(ProblemType.TOO_MANY_REQUESTS,
-                        "The rate limit of this route is spent; retry after " + decision.resetSeconds() + " s.")
-                        .withHeader("Retry-After", Long.toString(Math.max(1, decision.resetSeconds()))));
+                ProblemWriter.write(
+                        request,
+                        response,
+                        Problem.of(
+                                        ProblemType.TOO_MANY_REQUESTS,
+                                        "The rate limit of this route is spent; retry after " + decision.resetSeconds()
+                                                + " s.")
+                                .withHeader("Retry-After", Long.toString(Math.max(1, decision.resetSeconds()))));
             }
             // Nothing is known of the count, so no RateLimit field: only the policy.
-            case UNAVAILABLE -> ProblemWriter.write(request, response,
-                    Problem.of(ProblemType.SERVICE_UNAVAILABLE, "Rate limits cannot be counted right now.")
-                            .withHeader("Retry-After", Long.toString(Math.max(1, decision.resetSeconds()))));
+            case UNAVAILABLE ->
+                ProblemWriter.write(
+                        request,
+                        response,
+                        Problem.of(ProblemType.SERVICE_UNAVAILABLE, "Rate limits cannot be counted right now.")
+                                .withHeader("Retry-After", Long.toString(Math.max(1, decision.resetSeconds()))));
         }
     }
 }

@@ -12,7 +12,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +58,10 @@ public final class RouteStage implements Stage {
         }
         CanonicalPath path = ((CanonicalPath.Accepted) decision).path();
         if (!isForwardableQuery(request.getQueryString())) {
-            ProblemWriter.write(request, response, ProblemType.BAD_REQUEST,
+            ProblemWriter.write(
+                    request,
+                    response,
+                    ProblemType.BAD_REQUEST,
                     "The query string is not a valid URI query (a % not followed by two hexadecimal digits, a space "
                             + "or a control character), so it cannot be forwarded with one meaning.");
             return;
@@ -70,8 +72,11 @@ public final class RouteStage implements Stage {
             return;
         }
         if (!route.get().isEndpoint() && table.looselyReachesBeyond(path.path(), route.get())) {
-            refuse(request, response, "read without case, trailing dots or spaces, or Unicode compatibility forms, "
-                    + "the path lies under a more specific route");
+            refuse(
+                    request,
+                    response,
+                    "read without case, trailing dots or spaces, or Unicode compatibility forms, "
+                            + "the path lies under a more specific route");
             return;
         }
         if (path.hasParameters() && !route.get().allowsPathParameters()) {
@@ -116,8 +121,14 @@ public final class RouteStage implements Stage {
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, String reason)
             throws IOException {
-        LOG.debug("request {}: path refused: {}", RequestAttributes.REQUEST_ID.get(request).orElse("-"), reason);
-        ProblemWriter.write(request, response, ProblemType.AMBIGUOUS_PATH,
+        LOG.debug(
+                "request {}: path refused: {}",
+                RequestAttributes.REQUEST_ID.get(request).orElse("-"),
+                reason);
+        ProblemWriter.write(
+                request,
+                response,
+                ProblemType.AMBIGUOUS_PATH,
                 "The request path cannot be forwarded unambiguously: " + reason + ".");
     }
 

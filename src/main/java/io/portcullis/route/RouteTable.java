@@ -23,9 +23,10 @@ public final class RouteTable {
     public RouteTable(List<Route> endpoints, List<Route> routes) {
         this.endpoints = sortedLongestFirst(endpoints);
         this.routes = sortedLongestFirst(routes);
-        this.loosePrefixes = this.routes.stream().filter(route -> LooseReading.of(route.prefix()) != null)
-                .collect(Collectors.toUnmodifiableMap(route -> route, route -> LooseReading.of(route.prefix()),
-                        (first, second) -> first));
+        this.loosePrefixes = this.routes.stream()
+                .filter(route -> LooseReading.of(route.prefix()) != null)
+                .collect(Collectors.toUnmodifiableMap(
+                        route -> route, route -> LooseReading.of(route.prefix()), (first, second) -> first));
     }
 
     /**
@@ -42,8 +43,9 @@ public final class RouteTable {
         int depth = CanonicalPath.depth(applied.prefix());
         for (Map.Entry<Route, String> entry : loosePrefixes.entrySet()) {
             String prefix = entry.getValue();
-            boolean matches = prefix.equals("/") || loose.startsWith(prefix)
-                    && (loose.length() == prefix.length() || loose.charAt(prefix.length()) == '/');
+            boolean matches = prefix.equals("/")
+                    || loose.startsWith(prefix)
+                            && (loose.length() == prefix.length() || loose.charAt(prefix.length()) == '/');
             if (matches && CanonicalPath.depth(entry.getKey().prefix()) > depth) {
                 return true;
             }

@@ -42,7 +42,11 @@ final class CheckThenCount {
      */
     CompletableFuture<Checked<Long>> run(LuaScript check, String[] checkKeys, String[] checkArgs, Charge charge) {
         RateLimitAlgorithm algorithm = RateLimitAlgorithm.of(configured);
-        String bucket = keys.rateLimit(charge.bucket(), charge.policy(), algorithm, charge.quota().window().toMillis());
+        String bucket = keys.rateLimit(
+                charge.bucket(),
+                charge.policy(),
+                algorithm,
+                charge.quota().window().toMillis());
         String[] allKeys = new String[checkKeys.length + 1];
         System.arraycopy(checkKeys, 0, allKeys, 0, checkKeys.length);
         allKeys[checkKeys.length] = bucket;
@@ -52,16 +56,22 @@ final class CheckThenCount {
             // still one round trip (to each slot's primary, in parallel). The count no longer waits for the
             // check: a request the check refuses has then been counted too.
             CompletableFuture<Long> checked = redis.eval(check, ScriptOutputType.INTEGER, checkKeys, checkArgs);
-            CompletableFuture<List<Long>> counted = redis.eval(algorithm.script(), ScriptOutputType.MULTI,
-                    new String[] {bucket}, countArgs);
-            return checked.thenCombine(counted, (verdict, reply) -> new Checked<>(verdict, verdict == 0
-                    ? Optional.of(algorithm.decide(reply, charge.quota())) : Optional.<Decision>empty()));
+            CompletableFuture<List<Long>> counted =
+                    redis.eval(algorithm.script(), ScriptOutputType.MULTI, new String[] {bucket}, countArgs);
+            return checked.thenCombine(
+                    counted,
+                    (verdict, reply) -> new Checked<>(
+                            verdict,
+                            verdict == 0
+                                    ? Optional.of(algorithm.decide(reply, charge.quota()))
+                                    : Optional.<Decision>empty()));
         }
         String[] allArgs = new String[1 + checkArgs.length + countArgs.length];
         allArgs[0] = Integer.toString(checkArgs.length);
         System.arraycopy(checkArgs, 0, allArgs, 1, checkArgs.length);
         System.arraycopy(countArgs, 0, allArgs, 1 + checkArgs.length, countArgs.length);
-        return redis.<List<Long>>eval(LuaScript.checkThenCount(check, algorithm.script()), ScriptOutputType.MULTI, allKeys, allArgs)
+        return redis.<List<Long>>eval(
+                        LuaScript.checkThenCount(check, algorithm.script()), ScriptOutputType.MULTI, allKeys, allArgs)
                 .thenApply(reply -> {
                     long verdict = reply.get(0);
                     Optional<Decision> decision = verdict == 0

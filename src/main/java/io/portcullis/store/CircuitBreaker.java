@@ -21,7 +21,10 @@ final class CircuitBreaker {
     private static final Logger LOG = LoggerFactory.getLogger(CircuitBreaker.class);
 
     /** Whether calls go through. */
-    enum State { CLOSED, OPEN }
+    enum State {
+        CLOSED,
+        OPEN
+    }
 
     /** The state, since when, and why it last opened (empty while closed). */
     record Status(State state, Instant since, String reason) {}
@@ -43,7 +46,8 @@ final class CircuitBreaker {
         this.name = name;
         this.failureThreshold = failureThreshold;
         this.clock = clock;
-        this.status = initiallyOpen ? new Status(State.OPEN, clock.instant(), "not connected yet")
+        this.status = initiallyOpen
+                ? new Status(State.OPEN, clock.instant(), "not connected yet")
                 : new Status(State.CLOSED, clock.instant(), "");
     }
 
@@ -90,6 +94,9 @@ final class CircuitBreaker {
         }
         Status was = status;
         status = new Status(State.CLOSED, clock.instant(), "");
-        LOG.info("{} available again after {} ms", name, clock.millis() - was.since().toEpochMilli());
+        LOG.info(
+                "{} available again after {} ms",
+                name,
+                clock.millis() - was.since().toEpochMilli());
     }
 }

@@ -47,8 +47,8 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
 
     @Override
     public CompletionStage<Optional<ApiKey>> findByHash(String sha256) {
-        return CompletableFuture.completedFuture(Optional.ofNullable(byHash.get(sha256))
-                .filter(key -> !key.expiredAt(clock.instant())));
+        return CompletableFuture.completedFuture(
+                Optional.ofNullable(byHash.get(sha256)).filter(key -> !key.expiredAt(clock.instant())));
     }
 
     @Override
@@ -69,7 +69,9 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
 
     private List<ApiKey> ownedBy(String ownerId) {
         // A linear scan: issuing and listing are rare, lookups by hash are the hot path.
-        return byHash.values().stream().filter(k -> k.ownerId().equals(ownerId) && !k.expiredAt(clock.instant()))
-                .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id)).toList();
+        return byHash.values().stream()
+                .filter(k -> k.ownerId().equals(ownerId) && !k.expiredAt(clock.instant()))
+                .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id))
+                .toList();
     }
 }

@@ -1,10 +1,10 @@
 package io.portcullis.store;
 
 import io.portcullis.ratelimit.CounterStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.time.Clock;
 
 /**
  * {@link CounterStore} in this process: the single-node default and the Redis counter's fallback. Bounded to

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 public final class InMemoryLoginAttemptStore implements LoginAttemptStore {
     /** Default bound on live counters. */
     public static final long DEFAULT_MAXIMUM_COUNTERS = 500_000;
+
     private static final int MAX_DOUBLINGS = 40;
 
     private final ExpiringMap<String, Attempts> counters;
@@ -52,8 +53,8 @@ public final class InMemoryLoginAttemptStore implements LoginAttemptStore {
                     long keep = backoff.window().toMillis();
                     if (count >= counter.free()) {
                         long doublings = Math.min(count - counter.free(), MAX_DOUBLINGS);
-                        long delay = (long) Math.min(backoff.max().toMillis(),
-                                backoff.base().toMillis() * Math.pow(2, doublings));
+                        long delay = (long) Math.min(
+                                backoff.max().toMillis(), backoff.base().toMillis() * Math.pow(2, doublings));
                         next = now + delay;
                         keep = Math.max(keep, delay);
                     }
@@ -80,8 +81,9 @@ public final class InMemoryLoginAttemptStore implements LoginAttemptStore {
                     if (mark) {
                         expires = Math.max(expires, counters.now() + remember.toMillis());
                     }
-                    return new ExpiringMap.Entry<>(new Attempts(Math.max(0, old.count() - 1), old.nextAllowed(),
-                            old.succeeded() || mark), expires);
+                    return new ExpiringMap.Entry<>(
+                            new Attempts(Math.max(0, old.count() - 1), old.nextAllowed(), old.succeeded() || mark),
+                            expires);
                 });
             }
             return CompletableFuture.completedFuture(null);

@@ -34,7 +34,8 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
     /** The decision, synchronously. */
     Decision decide(String bucket, String policy, Quota quota) {
-        return buckets.decide(bucket + '\u0000' + policy + '\u0000' + quota.window().toMillis(), quota);
+        return buckets.decide(
+                bucket + '\u0000' + policy + '\u0000' + quota.window().toMillis(), quota);
     }
 
     private static final class Buckets<S> {

@@ -47,9 +47,11 @@ public final class InMemoryRevocationStore implements RevocationStore {
     @Override
     public CompletionStage<Void> revokeIssuedBefore(String subject, Instant notBefore) {
         long keepUntil = clock.millis() + retention.toMillis();
-        entries.compute(key("n", subject, ""), old -> old != null && !old.value().isBefore(notBefore)
-                ? new ExpiringMap.Entry<>(old.value(), Math.max(old.expiresAtMillis(), keepUntil))
-                : new ExpiringMap.Entry<>(notBefore, keepUntil));
+        entries.compute(
+                key("n", subject, ""),
+                old -> old != null && !old.value().isBefore(notBefore)
+                        ? new ExpiringMap.Entry<>(old.value(), Math.max(old.expiresAtMillis(), keepUntil))
+                        : new ExpiringMap.Entry<>(notBefore, keepUntil));
         return CompletableFuture.completedFuture(null);
     }
 
@@ -59,10 +61,12 @@ public final class InMemoryRevocationStore implements RevocationStore {
     }
 
     private RevocationStatus status(RevocationQuery token) {
-        if (token.jti().isPresent() && entries.get(key("j", token.subject(), token.jti().get())).isPresent()) {
+        if (token.jti().isPresent()
+                && entries.get(key("j", token.subject(), token.jti().get())).isPresent()) {
             return RevocationStatus.REVOKED_TOKEN;
         }
-        if (token.sid().isPresent() && entries.get(key("s", token.subject(), token.sid().get())).isPresent()) {
+        if (token.sid().isPresent()
+                && entries.get(key("s", token.subject(), token.sid().get())).isPresent()) {
             return RevocationStatus.REVOKED_SESSION;
         }
         Optional<Instant> mark = entries.get(key("n", token.subject(), ""));

@@ -41,7 +41,9 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public CompletionStage<Void> create(Session session, String refreshTokenHash) {
-        sidsByUser.computeIfAbsent(session.userId(), u -> ConcurrentHashMap.newKeySet()).add(session.sid());
+        sidsByUser
+                .computeIfAbsent(session.userId(), u -> ConcurrentHashMap.newKeySet())
+                .add(session.sid());
         State state = new State(session, refreshTokenHash, "", 0, "", Set.of());
         sessions.compute(session.sid(), old -> entry(state));
         return CompletableFuture.completedFuture(null);
@@ -61,25 +63,40 @@ public final class InMemorySessionStore implements SessionStore {
                 return null;
             }
             if (rotation.presentedHash().equals(s.current())) {
-                Session used = new Session(s.session().sid(), s.session().userId(), s.session().createdAt(),
-                        Instant.ofEpochMilli(now), s.session().expiresAt());
+                Session used = new Session(
+                        s.session().sid(),
+                        s.session().userId(),
+                        s.session().createdAt(),
+                        Instant.ofEpochMilli(now),
+                        s.session().expiresAt());
                 Set<String> spent = new HashSet<>(s.spent());
                 spent.add(s.current());
-                State next = new State(used, rotation.successorHash(), s.current(), now,
-                        rotation.successorEnvelope(), Set.copyOf(spent));
-                result[0] = new RotationResult(Outcome.ROTATED, Optional.of(used),
-                        Optional.of(rotation.successorHash()), Optional.of(rotation.successorEnvelope()));
+                State next = new State(
+                        used,
+                        rotation.successorHash(),
+                        s.current(),
+                        now,
+                        rotation.successorEnvelope(),
+                        Set.copyOf(spent));
+                result[0] = new RotationResult(
+                        Outcome.ROTATED,
+                        Optional.of(used),
+                        Optional.of(rotation.successorHash()),
+                        Optional.of(rotation.successorEnvelope()));
                 return entry(next);
             }
             if (rotation.presentedHash().equals(s.previous())
                     && now - s.previousAtMillis() <= policy.refreshGrace().toMillis()) {
-                result[0] = new RotationResult(Outcome.GRACE, Optional.of(s.session()), Optional.of(s.current()),
+                result[0] = new RotationResult(
+                        Outcome.GRACE,
+                        Optional.of(s.session()),
+                        Optional.of(s.current()),
                         Optional.of(s.successorEnvelope()));
                 return old;
             }
             if (s.spent().contains(rotation.presentedHash())) {
-                result[0] = new RotationResult(Outcome.REUSED, Optional.of(s.session()), Optional.empty(),
-                        Optional.empty());
+                result[0] = new RotationResult(
+                        Outcome.REUSED, Optional.of(s.session()), Optional.empty(), Optional.empty());
                 return null;
             }
             return old;
@@ -132,12 +149,15 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     private boolean idleSince(State s, long now) {
-        return now - s.session().lastUsedAt().toEpochMilli() >= policy.idleTimeout().toMillis();
+        return now - s.session().lastUsedAt().toEpochMilli()
+                >= policy.idleTimeout().toMillis();
     }
 
     private ExpiringMap.Entry<State> entry(State state) {
-        long idleEnd = state.session().lastUsedAt().toEpochMilli() + policy.idleTimeout().toMillis();
-        return new ExpiringMap.Entry<>(state, Math.min(idleEnd, state.session().expiresAt().toEpochMilli()));
+        long idleEnd = state.session().lastUsedAt().toEpochMilli()
+                + policy.idleTimeout().toMillis();
+        return new ExpiringMap.Entry<>(
+                state, Math.min(idleEnd, state.session().expiresAt().toEpochMilli()));
     }
 
     private void forget(Session session) {
@@ -147,6 +167,11 @@ public final class InMemorySessionStore implements SessionStore {
         });
     }
 
-    private record State(Session session, String current, String previous, long previousAtMillis,
-            String successorEnvelope, Set<String> spent) {}
+    private record State(
+            Session session,
+            String current,
+            String previous,
+            long previousAtMillis,
+            String successorEnvelope,
+            Set<String> spent) {}
 }

@@ -2,10 +2,10 @@ package io.portcullis.store;
 
 import io.portcullis.auth.User;
 import io.portcullis.auth.UserStore;
+import io.portcullis.chain.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.portcullis.chain.StoreUnavailableException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -84,8 +84,14 @@ public final class InMemoryUserStore implements UserStore {
 
     @Override
     public CompletionStage<Change> revokeRole(String id, String role) {
-        return change(id, user -> new User(user.id(), user.username(), user.passwordHash(),
-                user.roles().stream().filter(r -> !r.equals(role)).toList(), user.disabled()));
+        return change(
+                id,
+                user -> new User(
+                        user.id(),
+                        user.username(),
+                        user.passwordHash(),
+                        user.roles().stream().filter(r -> !r.equals(role)).toList(),
+                        user.disabled()));
     }
 
     @Override
@@ -99,7 +105,8 @@ public final class InMemoryUserStore implements UserStore {
             return CompletableFuture.completedFuture(Change.NO_SUCH_USER);
         }
         User changed = edit.apply(user);
-        if (user.isActiveAdmin() && !changed.isActiveAdmin()
+        if (user.isActiveAdmin()
+                && !changed.isActiveAdmin()
                 && byId.values().stream().filter(User::isActiveAdmin).count() <= 1) {
             return CompletableFuture.completedFuture(Change.LAST_ADMIN);
         }

@@ -74,8 +74,22 @@ record LuaScript(String name, String source, String sha1) {
     }
 
     private static List<LuaScript> all() {
-        List<LuaScript> all = new ArrayList<>(List.of(FIXED_WINDOW, SLIDING_WINDOW, TOKEN_BUCKET, REVOCATION_CHECK,
-                API_KEY_MATCH, REVOKE_BEFORE, REVOKE_MARK, REVOCATION_ACK, USER_CREATE, USER_UPDATE, ADMIN_RELEASE, SESSION_ROTATE, DIRECT_GET, LOGIN_ATTEMPT, LOGIN_SUCCESS));
+        List<LuaScript> all = new ArrayList<>(List.of(
+                FIXED_WINDOW,
+                SLIDING_WINDOW,
+                TOKEN_BUCKET,
+                REVOCATION_CHECK,
+                API_KEY_MATCH,
+                REVOKE_BEFORE,
+                REVOKE_MARK,
+                REVOCATION_ACK,
+                USER_CREATE,
+                USER_UPDATE,
+                ADMIN_RELEASE,
+                SESSION_ROTATE,
+                DIRECT_GET,
+                LOGIN_ATTEMPT,
+                LOGIN_SUCCESS));
         COMBINED.values().forEach(byCount -> all.addAll(byCount.values()));
         return List.copyOf(all);
     }
@@ -95,8 +109,8 @@ record LuaScript(String name, String source, String sha1) {
 
     private static String sha1(String source) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-1", e);
         }

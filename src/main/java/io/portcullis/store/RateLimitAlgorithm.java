@@ -43,7 +43,9 @@ enum RateLimitAlgorithm {
 
     /** The script's ARGV for a quota: by default {limit, window ms}. */
     String[] arguments(Quota quota) {
-        return new String[] {Long.toString(quota.limit()), Long.toString(quota.window().toMillis())};
+        return new String[] {
+            Long.toString(quota.limit()), Long.toString(quota.window().toMillis())
+        };
     }
 
     /**

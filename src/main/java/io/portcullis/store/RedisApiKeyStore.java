@@ -47,14 +47,25 @@ final class RedisApiKeyStore implements ApiKeyStore {
         this.redis = redis;
         this.keys = keys;
         this.counting = counting;
-        this.remembered = Caffeine.newBuilder().maximumSize(maximumRemembered).executor(Runnable::run).build();
+        this.remembered = Caffeine.newBuilder()
+                .maximumSize(maximumRemembered)
+                .executor(Runnable::run)
+                .build();
     }
 
     @Override
     public CompletionStage<Void> create(ApiKey key) {
-        Map<String, String> fields = new HashMap<>(Map.of("id", key.id(), "owner", key.ownerId(),
-                "name", key.name(), "scopes", String.join(RedisUserStore.ROLE_SEPARATOR, key.scopes()),
-                "created", Long.toString(key.createdAt().toEpochMilli())));
+        Map<String, String> fields = new HashMap<>(Map.of(
+                "id",
+                key.id(),
+                "owner",
+                key.ownerId(),
+                "name",
+                key.name(),
+                "scopes",
+                String.join(RedisUserStore.ROLE_SEPARATOR, key.scopes()),
+                "created",
+                Long.toString(key.createdAt().toEpochMilli())));
         key.expiresAt().ifPresent(at -> fields.put("expires", Long.toString(at.toEpochMilli())));
         Map<String, String> live = Map.of("id", key.id(), "scopes", fields.get("scopes"), "sha256", key.sha256());
         // Redis deletes an expiring key's record and its hot-path copy at its expiry, so every node refuses it
@@ -64,24 +75,28 @@ final class RedisApiKeyStore implements ApiKeyStore {
         // Record and copy first, then index: a hash in the index whose record is missing has expired or been
         // revoked, and listing prunes it.
         return CompletableFuture.allOf(written, hot)
-                .thenCompose(done -> redis.call(keys.ownerApiKeys(key.ownerId()), c -> c.sadd(keys.ownerApiKeys(key.ownerId()), key.sha256())))
+                .thenCompose(done -> redis.call(
+                        keys.ownerApiKeys(key.ownerId()), c -> c.sadd(keys.ownerApiKeys(key.ownerId()), key.sha256())))
                 .thenApply(added -> null);
     }
 
     private CompletableFuture<?> writeExpiring(String key, Map<String, String> fields, Optional<Instant> expiresAt) {
         CompletableFuture<Long> written = redis.call(key, c -> c.hset(key, fields));
-        return expiresAt.isEmpty() ? written
-                : written.thenCompose(n -> redis.call(key, c -> c.pexpireat(key, expiresAt.get().toEpochMilli())));
+        return expiresAt.isEmpty()
+                ? written
+                : written.thenCompose(n ->
+                        redis.call(key, c -> c.pexpireat(key, expiresAt.get().toEpochMilli())));
     }
 
     @Override
     public CompletionStage<Optional<ApiKey>> findByHash(String sha256) {
-        return redis.call(keys.apiKey(sha256), c -> c.hgetall(keys.apiKey(sha256))).thenApply(fields -> apiKey(sha256, fields));
+        return redis.call(keys.apiKey(sha256), c -> c.hgetall(keys.apiKey(sha256)))
+                .thenApply(fields -> apiKey(sha256, fields));
     }
 
     @Override
-    public CompletionStage<Checked<Optional<ApiKey>>> findByHash(String sha256,
-            Function<ApiKey, Optional<Charge>> chargeFor) {
+    public CompletionStage<Checked<Optional<ApiKey>>> findByHash(
+            String sha256, Function<ApiKey, Optional<Charge>> chargeFor) {
         ApiKey known = remembered.getIfPresent(sha256);
         Optional<Charge> charge = known == null ? Optional.empty() : chargeFor.apply(known);
         if (charge.isEmpty()) {
@@ -112,23 +127,30 @@ final class RedisApiKeyStore implements ApiKeyStore {
         String index = keys.ownerApiKeys(ownerId);
         return redis.call(index, c -> c.smembers(index)).thenCompose(members -> {
             List<String> hashes = List.copyOf(members);
-            return Futures.each(hashes, h -> findByHash(h).toCompletableFuture()).thenCompose(found -> {
-                // Records that expired (or were revoked half-way) leave their hash in the index: prune it.
-                String[] gone = IntStream.range(0, hashes.size())
-                        .filter(i -> found.get(i).isEmpty()).mapToObj(hashes::get).toArray(String[]::new);
-                CompletableFuture<?> pruned = gone.length == 0 ? CompletableFuture.completedFuture(0L)
-                        : redis.call(index, c -> c.srem(index, gone));
-                return pruned.thenApply(n -> found.stream().flatMap(Optional::stream)
-                        .filter(k -> k.ownerId().equals(ownerId))
-                        .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id)).toList());
-            });
+            return Futures.each(hashes, h -> findByHash(h).toCompletableFuture())
+                    .thenCompose(found -> {
+                        // Records that expired (or were revoked half-way) leave their hash in the index: prune it.
+                        String[] gone = IntStream.range(0, hashes.size())
+                                .filter(i -> found.get(i).isEmpty())
+                                .mapToObj(hashes::get)
+                                .toArray(String[]::new);
+                        CompletableFuture<?> pruned = gone.length == 0
+                                ? CompletableFuture.completedFuture(0L)
+                                : redis.call(index, c -> c.srem(index, gone));
+                        return pruned.thenApply(n -> found.stream()
+                                .flatMap(Optional::stream)
+                                .filter(k -> k.ownerId().equals(ownerId))
+                                .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id))
+                                .toList());
+                    });
         });
     }
 
     @Override
     public CompletionStage<Boolean> revoke(String ownerId, String id) {
         return listByOwner(ownerId).thenCompose(owned -> {
-            Optional<ApiKey> target = owned.stream().filter(k -> k.id().equals(id)).findFirst();
+            Optional<ApiKey> target =
+                    owned.stream().filter(k -> k.id().equals(id)).findFirst();
             if (target.isEmpty()) {
                 return CompletableFuture.completedFuture(false);
             }
@@ -137,7 +159,8 @@ final class RedisApiKeyStore implements ApiKeyStore {
             // The hot-path copy first: from then on every node refuses the key on its next request.
             return redis.call(keys.apiKeyLive(id), c -> c.del(keys.apiKeyLive(id)))
                     .thenCompose(deleted -> redis.call(keys.apiKey(hash), c -> c.del(keys.apiKey(hash))))
-                    .thenCompose(deleted -> redis.call(keys.ownerApiKeys(ownerId), c -> c.srem(keys.ownerApiKeys(ownerId), hash)))
+                    .thenCompose(deleted ->
+                            redis.call(keys.ownerApiKeys(ownerId), c -> c.srem(keys.ownerApiKeys(ownerId), hash)))
                     .thenApply(removed -> true);
         });
     }
@@ -147,7 +170,11 @@ final class RedisApiKeyStore implements ApiKeyStore {
             return Optional.empty();
         }
         String scopes = fields.getOrDefault("scopes", "");
-        return Optional.of(new ApiKey(fields.get("id"), fields.get("owner"), fields.getOrDefault("name", ""), sha256,
+        return Optional.of(new ApiKey(
+                fields.get("id"),
+                fields.get("owner"),
+                fields.getOrDefault("name", ""),
+                sha256,
                 scopes.isEmpty() ? List.of() : Arrays.asList(scopes.split(RedisUserStore.ROLE_SEPARATOR)),
                 Instant.ofEpochMilli(Long.parseLong(fields.getOrDefault("created", "0"))),
                 Optional.ofNullable(fields.get("expires")).map(ms -> Instant.ofEpochMilli(Long.parseLong(ms)))));

@@ -1,9 +1,7 @@
 package io.portcullis.store;
 
-import io.portcullis.chain.StoreUnavailableException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;
-import io.lettuce.core.SslOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -12,30 +10,35 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.event.AskRedirectionEvent;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.event.MovedRedirectionEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.event.connection.ReconnectAttemptEvent;
-import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.config.RedisConfig;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,19 +50,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.stream.Collectors;
-import java.util.concurrent.ExecutionException;
-import java.net.URLDecoder;
-import java.net.InetSocketAddress;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * The one shared Lettuce connection (standalone, Sentinel or Cluster), used asynchronously by every store so
@@ -88,16 +88,27 @@ final class RedisConnector implements AutoCloseable {
     static final Duration MINIMUM_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** Lettuce's own reconnection delays after a lost connection. */
     static final Duration RECONNECT_DELAY_MIN = Duration.ofMillis(50);
+
     static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
 
     /** Cluster: the slot map is re-read this often, and at most this often after a MOVED/ASK or a lost node. */
     static final Duration PERIODIC_REFRESH = Duration.ofSeconds(30);
+
     static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofMillis(500);
 
     /** Latency buckets of Redis commands: a healthy command takes well under a millisecond. */
-    static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
-            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1)};
+    static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1),
+        Duration.ofMillis(2),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1)
+    };
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
 
@@ -107,6 +118,7 @@ final class RedisConnector implements AutoCloseable {
     private final CircuitBreaker breaker;
     /** Cluster: a breaker per primary, for calls on a key; {@link #breaker} is for calls on no key. */
     private final ShardBreakers shardBreakers;
+
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
@@ -133,6 +145,7 @@ final class RedisConnector implements AutoCloseable {
     private StatefulConnection<String, String> durable;
     /** What the probe last saw of the topology, for /health/ready (never read from Redis by the check). */
     private volatile Map<String, Object> topology = Map.of();
+
     private volatile String sentinelPrimary;
     private volatile boolean warnedAtStart;
     private volatile boolean closed;
@@ -140,25 +153,39 @@ final class RedisConnector implements AutoCloseable {
     private volatile long lastAnsweredAt;
     /** Dedicated connections ({@link #connectDedicated}): no command timeout, no reconnection of their own. */
     private RedisClient dedicatedClient;
+
     private final ClientOptions dedicatedOptions;
 
     /** How the URI reaches Redis. */
-    enum Mode { STANDALONE, SENTINEL, CLUSTER }
+    enum Mode {
+        STANDALONE,
+        SENTINEL,
+        CLUSTER
+    }
 
     private RedisConnector(RedisConfig config, Clock clock, int failureThreshold, MeterRegistry meters) {
         URI uri = config.uri().orElseThrow(() -> new IllegalArgumentException("redis.uri is not set"));
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        this.mode = scheme.endsWith("-cluster") ? Mode.CLUSTER : scheme.endsWith("-sentinel") ? Mode.SENTINEL
-                : Mode.STANDALONE;
+        this.mode = scheme.endsWith("-cluster")
+                ? Mode.CLUSTER
+                : scheme.endsWith("-sentinel") ? Mode.SENTINEL : Mode.STANDALONE;
         this.timeout = config.timeout();
         this.durableReplicas = config.revocationReplicas();
-        this.uris = redisUris(uri, mode, timeout, config.password().map(p -> new String(p.bytes(),
-                StandardCharsets.UTF_8).toCharArray()));
+        this.uris = redisUris(
+                uri,
+                mode,
+                timeout,
+                config.password().map(p -> new String(p.bytes(), StandardCharsets.UTF_8).toCharArray()));
         this.sentinelPrimaryName = mode == Mode.SENTINEL ? uris.get(0).getSentinelMasterId() : null;
         this.address = scheme + "://" + hosts(uri); // never the password
         this.breaker = new CircuitBreaker("Redis " + address, failureThreshold, clock, true);
-        this.shardBreakers = new ShardBreakers(() -> connection instanceof StatefulRedisClusterConnection<String,
-                String> cluster ? cluster.getPartitions() : null, breaker, failureThreshold, clock);
+        this.shardBreakers = new ShardBreakers(
+                () -> connection instanceof StatefulRedisClusterConnection<String, String> cluster
+                        ? cluster.getPartitions()
+                        : null,
+                breaker,
+                failureThreshold,
+                clock);
         this.succeeded = commandTimer(meters, "success");
         this.failed = commandTimer(meters, "failure");
         this.circuitOpen = failureCounter(meters, "circuit-open");
@@ -173,7 +200,10 @@ final class RedisConnector implements AutoCloseable {
         Gauge.builder("portcullis.redis.breaker.open", breaker, b -> b.allowsCalls() ? 0 : 1)
                 .description("1 while the Redis circuit breaker is open (calls fail fast), else 0")
                 .register(meters);
-        Gauge.builder("portcullis.redis.breaker.open.primaries", shardBreakers, s -> s.open().size())
+        Gauge.builder(
+                        "portcullis.redis.breaker.open.primaries",
+                        shardBreakers,
+                        s -> s.open().size())
                 .description("Redis Cluster: primaries whose own circuit breaker is open (their slots fail fast)")
                 .register(meters);
         this.resources = ClientResources.builder()
@@ -193,14 +223,20 @@ final class RedisConnector implements AutoCloseable {
                 topologyChanges.increment();
             }
         });
-        SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build();
+        SocketOptions socket = SocketOptions.builder()
+                .connectTimeout(connectTimeout)
+                .keepAlive(true)
+                .build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         SslOptions ssl = sslOptions(config);
         if (mode == Mode.CLUSTER) {
             this.client = null;
             this.clusterClient = RedisClusterClient.create(resources, uris);
             clusterClient.setOptions(ClusterClientOptions.builder()
-                    .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true).sslOptions(ssl)
+                    .socketOptions(socket)
+                    .timeoutOptions(timeouts)
+                    .autoReconnect(true)
+                    .sslOptions(ssl)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     // A MOVED or ASK reply, a lost node or a failed reconnect refreshes the slot map at once
                     // (at most once per refresh period); the map is re-read periodically too.
@@ -215,13 +251,19 @@ final class RedisConnector implements AutoCloseable {
         } else {
             this.clusterClient = null;
             this.dedicatedOptions = ClientOptions.builder()
-                    .socketOptions(socket).timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
-                    .autoReconnect(false).sslOptions(ssl)
+                    .socketOptions(socket)
+                    .timeoutOptions(
+                            TimeoutOptions.builder().timeoutCommands(false).build())
+                    .autoReconnect(false)
+                    .sslOptions(ssl)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build();
             this.client = RedisClient.create(resources);
             client.setOptions(ClientOptions.builder()
-                    .socketOptions(socket).timeoutOptions(timeouts).autoReconnect(true).sslOptions(ssl)
+                    .socketOptions(socket)
+                    .timeoutOptions(timeouts)
+                    .autoReconnect(true)
+                    .sslOptions(ssl)
                     // While reconnecting, fail at once rather than queueing requests behind the outage.
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
@@ -240,8 +282,11 @@ final class RedisConnector implements AutoCloseable {
 
     static RedisConnector start(RedisConfig config, Clock clock, int failureThreshold, MeterRegistry meters) {
         RedisConnector connector = new RedisConnector(config, clock, failureThreshold, meters);
-        LOG.info("connecting to Redis {} ({}) in the background; timeout {}", connector.address,
-                connector.mode.name().toLowerCase(Locale.ROOT), connector.timeout);
+        LOG.info(
+                "connecting to Redis {} ({}) in the background; timeout {}",
+                connector.address,
+                connector.mode.name().toLowerCase(Locale.ROOT),
+                connector.timeout);
         connector.prober.scheduleWithFixedDelay(connector::probe, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return connector;
     }
@@ -260,13 +305,13 @@ final class RedisConnector implements AutoCloseable {
      * instead of the one shared breaker, so a dead primary refuses its own slots only and the others' keys keep
      * being served.
      */
-    <T> CompletableFuture<T> call(String key,
-            Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
+    <T> CompletableFuture<T> call(
+            String key, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
         return call(mode == Mode.CLUSTER ? shardBreakers.of(key) : breaker, command);
     }
 
-    private <T> CompletableFuture<T> call(CircuitBreaker gate,
-            Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
+    private <T> CompletableFuture<T> call(
+            CircuitBreaker gate, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
         RedisClusterAsyncCommands<String, String> async = commands;
         if (async == null || !gate.allowsCalls()) {
             circuitOpen.increment();
@@ -296,7 +341,9 @@ final class RedisConnector implements AutoCloseable {
                 gate.onSuccess();
             } else {
                 (cause instanceof TimeoutException || cause instanceof RedisCommandTimeoutException
-                        ? timedOut : connectionFailed).increment();
+                                ? timedOut
+                                : connectionFailed)
+                        .increment();
                 gate.onFailure(cause.getClass().getSimpleName());
             }
             throw new CompletionException(new StoreUnavailableException("Redis call failed: " + cause, cause));
@@ -317,8 +364,8 @@ final class RedisConnector implements AutoCloseable {
      * {@link StoreUnavailableException} when fewer acknowledged within {@code redis.timeout}. Such writes use a
      * connection of their own (WAIT holds up the commands behind it), so they cost the hot path nothing.
      */
-    <T> CompletableFuture<T> callDurably(String key,
-            Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> write) {
+    <T> CompletableFuture<T> callDurably(
+            String key, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> write) {
         if (durableReplicas == 0) {
             return call(key, write);
         }
@@ -333,25 +380,30 @@ final class RedisConnector implements AutoCloseable {
             return CompletableFuture.failedFuture(new StoreUnavailableException("Redis call failed: " + e, e));
         }
         return node.thenCompose(async -> {
-            CompletableFuture<T> written = write.apply(async).toCompletableFuture();
-            // WAIT's own timeout ends before the command's, so that a missing replica is reported as such.
-            CompletableFuture<Long> acknowledged = async.waitForReplication(durableReplicas,
-                    Math.max(1, timeout.toMillis() * 3 / 4)).toCompletableFuture();
-            return written.thenCombine(acknowledged, (value, replicas) -> {
-                if (replicas < durableReplicas) {
-                    throw new CompletionException(new StoreUnavailableException("the write reached " + replicas
-                            + " of " + durableReplicas + " replicas within " + timeout.toMillis() + " ms"));
-                }
-                return value;
-            });
-        }).orTimeout(timeout.toMillis() * 3, TimeUnit.MILLISECONDS).handle((value, failure) -> {
-            if (failure == null) {
-                return value;
-            }
-            Throwable cause = unwrap(failure);
-            throw new CompletionException(cause instanceof StoreUnavailableException
-                    ? cause : new StoreUnavailableException("Redis call failed: " + cause, cause));
-        });
+                    CompletableFuture<T> written = write.apply(async).toCompletableFuture();
+                    // WAIT's own timeout ends before the command's, so that a missing replica is reported as such.
+                    CompletableFuture<Long> acknowledged = async.waitForReplication(
+                                    durableReplicas, Math.max(1, timeout.toMillis() * 3 / 4))
+                            .toCompletableFuture();
+                    return written.thenCombine(acknowledged, (value, replicas) -> {
+                        if (replicas < durableReplicas) {
+                            throw new CompletionException(new StoreUnavailableException("the write reached " + replicas
+                                    + " of " + durableReplicas + " replicas within " + timeout.toMillis() + " ms"));
+                        }
+                        return value;
+                    });
+                })
+                .orTimeout(timeout.toMillis() * 3, TimeUnit.MILLISECONDS)
+                .handle((value, failure) -> {
+                    if (failure == null) {
+                        return value;
+                    }
+                    Throwable cause = unwrap(failure);
+                    throw new CompletionException(
+                            cause instanceof StoreUnavailableException
+                                    ? cause
+                                    : new StoreUnavailableException("Redis call failed: " + cause, cause));
+                });
     }
 
     /** Whether revocation writes wait for replicas ({@code redis.revocation-replicas} above 0). */
@@ -370,7 +422,8 @@ final class RedisConnector implements AutoCloseable {
             if (owner == null) {
                 throw new StoreUnavailableException("no Cluster node serves the slot of the key");
             }
-            return cluster.getConnectionAsync(owner.getNodeId()).toCompletableFuture()
+            return cluster.getConnectionAsync(owner.getNodeId())
+                    .toCompletableFuture()
                     .thenApply(c -> (RedisClusterAsyncCommands<String, String>) c.async());
         }
         if (durable == null) {
@@ -382,8 +435,9 @@ final class RedisConnector implements AutoCloseable {
 
     private static Counter eventCounter(MeterRegistry meters, String type) {
         return Counter.builder("portcullis.redis.events")
-                .description("Redis topology events: Cluster MOVED/ASK redirects, topology changes, reconnect attempts, "
-                        + "Sentinel primary changes")
+                .description(
+                        "Redis topology events: Cluster MOVED/ASK redirects, topology changes, reconnect attempts, "
+                                + "Sentinel primary changes")
                 .tag("type", type)
                 .register(meters);
     }
@@ -393,7 +447,8 @@ final class RedisConnector implements AutoCloseable {
         config.tls().ifPresent(tls -> {
             tls.caFile().ifPresent(ca -> ssl.trustManager(ca.toFile()));
             if (tls.certFile().isPresent() && tls.keyFile().isPresent()) {
-                ssl.keyManager(tls.certFile().get().toFile(), tls.keyFile().get().toFile(), null);
+                ssl.keyManager(
+                        tls.certFile().get().toFile(), tls.keyFile().get().toFile(), null);
             }
         });
         return ssl.build();
@@ -412,18 +467,21 @@ final class RedisConnector implements AutoCloseable {
      */
     <T> CompletableFuture<T> eval(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
         String first = keys.length == 0 ? null : keys[0];
-        return this.<T>callOn(first, c -> c.evalsha(script.sha1(), type, keys, args)).exceptionallyCompose(failure -> {
-            if (!causedBy(failure, RedisNoScriptException.class)) {
-                return CompletableFuture.failedFuture(failure);
-            }
-            scriptLoads.incrementAndGet();
-            LOG.info("Redis lost script {} (restart, failover or SCRIPT FLUSH): loading it again", script.name());
-            return this.<T>callOn(first, c -> c.eval(script.source(), type, keys, args));
-        });
+        return this.<T>callOn(first, c -> c.evalsha(script.sha1(), type, keys, args))
+                .exceptionallyCompose(failure -> {
+                    if (!causedBy(failure, RedisNoScriptException.class)) {
+                        return CompletableFuture.failedFuture(failure);
+                    }
+                    scriptLoads.incrementAndGet();
+                    LOG.info(
+                            "Redis lost script {} (restart, failover or SCRIPT FLUSH): loading it again",
+                            script.name());
+                    return this.<T>callOn(first, c -> c.eval(script.source(), type, keys, args));
+                });
     }
 
-    private <T> CompletableFuture<T> callOn(String key,
-            Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
+    private <T> CompletableFuture<T> callOn(
+            String key, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
         return key == null ? call(command) : call(key, command);
     }
 
@@ -442,7 +500,9 @@ final class RedisConnector implements AutoCloseable {
                 } catch (Exception e) {
                     // In Cluster the load goes to every primary, and one that just failed has not left the slot
                     // map yet: no reason to keep the breaker open, a node without a script gets it by EVAL.
-                    LOG.debug("loading the scripts after an outage did not reach every node: {}", unwrap(e).toString());
+                    LOG.debug(
+                            "loading the scripts after an outage did not reach every node: {}",
+                            unwrap(e).toString());
                 }
                 breaker.close();
             } else {
@@ -458,8 +518,12 @@ final class RedisConnector implements AutoCloseable {
         } catch (Exception e) {
             if (connection == null && !warnedAtStart) {
                 warnedAtStart = true;
-                LOG.warn("Redis {} is not reachable yet ({}): shared state is unavailable until it is; "
-                        + "retrying every {} ms", address, unwrap(e).toString(), PROBE_INTERVAL.toMillis());
+                LOG.warn(
+                        "Redis {} is not reachable yet ({}): shared state is unavailable until it is; "
+                                + "retrying every {} ms",
+                        address,
+                        unwrap(e).toString(),
+                        PROBE_INTERVAL.toMillis());
             }
         }
     }
@@ -538,20 +602,26 @@ final class RedisConnector implements AutoCloseable {
     private void observeTopology() {
         if (mode == Mode.CLUSTER && connection instanceof StatefulRedisClusterConnection<String, String> cluster) {
             List<RedisClusterNode> primaries = cluster.getPartitions().stream()
-                    .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.is(RedisClusterNode.NodeFlag.FAIL)
+                    .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM)
+                            && !n.is(RedisClusterNode.NodeFlag.FAIL)
                             && n.getSlots().size() > 0)
                     .toList();
             List<CompletableFuture<String>> pings = new ArrayList<>();
             for (RedisClusterNode node : primaries) {
-                pings.add(cluster.getConnectionAsync(node.getNodeId()).toCompletableFuture()
+                pings.add(cluster.getConnectionAsync(node.getNodeId())
+                        .toCompletableFuture()
                         .thenCompose(c -> c.async().ping().toCompletableFuture())
                         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                         .exceptionally(failure -> null));
             }
-            CompletableFuture<String> state = cluster.async().clusterInfo().toCompletableFuture()
-                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionally(failure -> null);
+            CompletableFuture<String> state = cluster.async()
+                    .clusterInfo()
+                    .toCompletableFuture()
+                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .exceptionally(failure -> null);
             CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new)).thenCombine(state, (done, info) -> {
-                long reachable = pings.stream().filter(p -> "PONG".equals(p.join())).count();
+                long reachable =
+                        pings.stream().filter(p -> "PONG".equals(p.join())).count();
                 Map<String, Object> seen = new LinkedHashMap<>();
                 seen.put("cluster-state", info == null ? "unknown" : clusterState(info));
                 seen.put("primaries", primaries.size());
@@ -564,15 +634,20 @@ final class RedisConnector implements AutoCloseable {
                 if (sentinel == null) {
                     sentinel = client.connectSentinel(StringCodec.UTF8, uris.get(0));
                 }
-                sentinel.async().getMasterAddrByName(sentinelPrimaryName).toCompletableFuture()
+                sentinel.async()
+                        .getMasterAddrByName(sentinelPrimaryName)
+                        .toCompletableFuture()
                         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                         .whenComplete((address, failure) -> {
                             String now = address == null ? null : hostAndPort(address);
                             String before = sentinelPrimary;
                             if (now != null && before != null && !now.equals(before)) {
                                 primaryChanges.increment();
-                                LOG.warn("Redis Sentinel {}: the primary moved from {} to {}", sentinelPrimaryName,
-                                        before, now);
+                                LOG.warn(
+                                        "Redis Sentinel {}: the primary moved from {} to {}",
+                                        sentinelPrimaryName,
+                                        before,
+                                        now);
                             }
                             if (now != null) {
                                 sentinelPrimary = now;
@@ -601,7 +676,8 @@ final class RedisConnector implements AutoCloseable {
         if (!open.isEmpty()) {
             clusterClient.refreshPartitionsAsync();
         }
-        open.forEach((node, shard) -> cluster.getConnectionAsync(node).toCompletableFuture()
+        open.forEach((node, shard) -> cluster.getConnectionAsync(node)
+                .toCompletableFuture()
                 .thenCompose(c -> c.async().ping().toCompletableFuture())
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((pong, failure) -> {
@@ -610,7 +686,8 @@ final class RedisConnector implements AutoCloseable {
                     }
                 }));
         shardBreakers.retain(cluster.getPartitions().stream()
-                .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM) && n.getSlots().size() > 0)
+                .filter(n ->
+                        n.is(RedisClusterNode.NodeFlag.UPSTREAM) && n.getSlots().size() > 0)
                 .map(RedisClusterNode::getNodeId)
                 .collect(Collectors.toSet()));
     }
@@ -719,8 +796,7 @@ final class RedisConnector implements AutoCloseable {
 
     private static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
-        while ((t instanceof CompletionException || t instanceof ExecutionException)
-                && t.getCause() != null) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
         return t;
@@ -756,7 +832,8 @@ final class RedisConnector implements AutoCloseable {
             // redis.password-env / redis.password-file: for the data nodes (a Sentinel's own password stays in
             // the URI).
             // A URI's user info without a colon then names the ACL user.
-            String user = uri.getRawUserInfo() == null || uri.getRawUserInfo().contains(":") ? null
+            String user = uri.getRawUserInfo() == null || uri.getRawUserInfo().contains(":")
+                    ? null
                     : URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
             password.ifPresent(p -> {
                 if (user == null) {

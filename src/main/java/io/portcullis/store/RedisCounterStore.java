@@ -26,8 +26,11 @@ final class RedisCounterStore implements CounterStore {
 
     @Override
     public CompletionStage<Count> increment(String key, Duration window) {
-        CompletableFuture<Count> counted = redis.<List<Long>>eval(LuaScript.FIXED_WINDOW, ScriptOutputType.MULTI,
-                new String[] {keys.counter(key)}, Long.toString(window.toMillis()))
+        CompletableFuture<Count> counted = redis.<List<Long>>eval(
+                        LuaScript.FIXED_WINDOW,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.counter(key)},
+                        Long.toString(window.toMillis()))
                 .thenApply(reply -> new Count(reply.get(0), LocalAlgorithm.secondsUntil(reply.get(1), 0)));
         return fallback == null ? counted : counted.exceptionally(failure -> fallback.incrementNow(key, window));
     }
@@ -37,9 +40,13 @@ final class RedisCounterStore implements CounterStore {
         String counter = keys.counter(key);
         CompletableFuture<String> value = redis.call(counter, c -> c.get(counter));
         CompletableFuture<Long> ttl = redis.call(counter, c -> c.pttl(counter));
-        CompletableFuture<Count> count = value.thenCombine(ttl, (v, t) -> v == null ? new Count(0, 0)
-                : new Count(Long.parseLong(v), t > 0 ? LocalAlgorithm.secondsUntil(t, 0) : 0));
-        return fallback == null ? count
+        CompletableFuture<Count> count = value.thenCombine(
+                ttl,
+                (v, t) -> v == null
+                        ? new Count(0, 0)
+                        : new Count(Long.parseLong(v), t > 0 ? LocalAlgorithm.secondsUntil(t, 0) : 0));
+        return fallback == null
+                ? count
                 : count.exceptionallyCompose(failure -> fallback.peek(key).toCompletableFuture());
     }
 
@@ -48,8 +55,8 @@ final class RedisCounterStore implements CounterStore {
         if (fallback != null) {
             fallback.reset(key);
         }
-        CompletableFuture<Void> deleted = redis.call(keys.counter(key), c -> c.del(keys.counter(key))).thenApply(n -> null);
+        CompletableFuture<Void> deleted =
+                redis.call(keys.counter(key), c -> c.del(keys.counter(key))).thenApply(n -> null);
         return fallback == null ? deleted : deleted.exceptionally(failure -> null);
     }
-
 }

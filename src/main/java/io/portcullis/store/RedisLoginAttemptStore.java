@@ -39,18 +39,27 @@ final class RedisLoginAttemptStore implements LoginAttemptStore {
         for (int i = 0; i < group.size(); i++) {
             args[4 + i] = Integer.toString(group.get(i).free());
         }
-        CompletableFuture<Long> counted = redis.<List<Long>>eval(LuaScript.LOGIN_ATTEMPT, ScriptOutputType.MULTI,
-                redisKeys(group), args).thenApply(reply -> reply.get(0) == 0 ? 0L : Math.max(1L, reply.get(1)));
-        return fallback == null ? counted
-                : counted.exceptionallyCompose(failure -> fallback.attempt(group, backoff).toCompletableFuture());
+        CompletableFuture<Long> counted = redis.<List<Long>>eval(
+                        LuaScript.LOGIN_ATTEMPT, ScriptOutputType.MULTI, redisKeys(group), args)
+                .thenApply(reply -> reply.get(0) == 0 ? 0L : Math.max(1L, reply.get(1)));
+        return fallback == null
+                ? counted
+                : counted.exceptionallyCompose(
+                        failure -> fallback.attempt(group, backoff).toCompletableFuture());
     }
 
     @Override
     public CompletionStage<Void> succeeded(List<Counter> group, Duration remember) {
-        CompletableFuture<Void> taken = redis.<Long>eval(LuaScript.LOGIN_SUCCESS, ScriptOutputType.INTEGER,
-                redisKeys(group), Long.toString(Math.max(0, remember.toMillis()))).thenApply(done -> null);
-        return fallback == null ? taken
-                : taken.exceptionallyCompose(failure -> fallback.succeeded(group, remember).toCompletableFuture());
+        CompletableFuture<Void> taken = redis.<Long>eval(
+                        LuaScript.LOGIN_SUCCESS,
+                        ScriptOutputType.INTEGER,
+                        redisKeys(group),
+                        Long.toString(Math.max(0, remember.toMillis())))
+                .thenApply(done -> null);
+        return fallback == null
+                ? taken
+                : taken.exceptionallyCompose(
+                        failure -> fallback.succeeded(group, remember).toCompletableFuture());
     }
 
     private String[] redisKeys(List<Counter> group) {

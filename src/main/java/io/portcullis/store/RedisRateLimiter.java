@@ -34,13 +34,15 @@ final class RedisRateLimiter implements RateLimiter {
         if (!redis.allowsCalls(key)) {
             return CompletableFuture.completedFuture(degraded(bucket, policy, quota));
         }
-        return redis.<List<Long>>eval(algorithm.script(), ScriptOutputType.MULTI, new String[] {key},
-                algorithm.arguments(quota)).handle((reply, failure) -> failure == null
-                        ? algorithm.decide(reply, quota) : degraded(bucket, policy, quota));
+        return redis.<List<Long>>eval(
+                        algorithm.script(), ScriptOutputType.MULTI, new String[] {key}, algorithm.arguments(quota))
+                .handle((reply, failure) ->
+                        failure == null ? algorithm.decide(reply, quota) : degraded(bucket, policy, quota));
     }
 
     private Decision degraded(String bucket, String policy, Quota quota) {
-        return fallback != null ? fallback.decide(bucket, policy, quota)
+        return fallback != null
+                ? fallback.decide(bucket, policy, quota)
                 : Decision.unavailable(quota, redis.retryAfterSeconds());
     }
 }

@@ -21,8 +21,12 @@ import java.util.concurrent.CompletionStage;
  * mirror, without a round trip, whenever the mirror is current; otherwise it goes to Redis as above. Thread-safe.
  */
 final class RedisRevocationStore implements RevocationStore {
-    private static final RevocationStatus[] BY_CODE = {RevocationStatus.ACTIVE, RevocationStatus.REVOKED_TOKEN,
-        RevocationStatus.REVOKED_SESSION, RevocationStatus.REVOKED_SUBJECT};
+    private static final RevocationStatus[] BY_CODE = {
+        RevocationStatus.ACTIVE,
+        RevocationStatus.REVOKED_TOKEN,
+        RevocationStatus.REVOKED_SESSION,
+        RevocationStatus.REVOKED_SUBJECT
+    };
 
     private final RedisConnector redis;
     private final RedisKeys keys;
@@ -32,14 +36,19 @@ final class RedisRevocationStore implements RevocationStore {
     private final RevocationFeed feed;
 
     /** @param counting how {@link #check(RevocationQuery, Charge)} counts a rate limit with the check */
-    RedisRevocationStore(RedisConnector redis, RedisKeys keys, Clock clock, Duration retention,
-            CheckThenCount counting) {
+    RedisRevocationStore(
+            RedisConnector redis, RedisKeys keys, Clock clock, Duration retention, CheckThenCount counting) {
         this(redis, keys, clock, retention, counting, null);
     }
 
     /** @param feed the mirror's feed, or null to ask Redis on every check */
-    RedisRevocationStore(RedisConnector redis, RedisKeys keys, Clock clock, Duration retention,
-            CheckThenCount counting, RevocationFeed feed) {
+    RedisRevocationStore(
+            RedisConnector redis,
+            RedisKeys keys,
+            Clock clock,
+            Duration retention,
+            CheckThenCount counting,
+            RevocationFeed feed) {
         this.redis = redis;
         this.keys = keys;
         this.clock = clock;
@@ -67,9 +76,10 @@ final class RedisRevocationStore implements RevocationStore {
         String[] scriptKeys = scriptKeys(key);
         String[] args = {Long.toString(until.toEpochMilli()), Long.toString(RevocationFeed.STREAM_MAXLEN)};
         return (redis.durable()
-                ? redis.<String>callDurably(key, c -> c.eval(LuaScript.REVOKE_MARK.source(), ScriptOutputType.VALUE,
-                        scriptKeys, args))
-                : redis.<String>eval(LuaScript.REVOKE_MARK, ScriptOutputType.VALUE, scriptKeys, args))
+                        ? redis.<String>callDurably(
+                                key,
+                                c -> c.eval(LuaScript.REVOKE_MARK.source(), ScriptOutputType.VALUE, scriptKeys, args))
+                        : redis.<String>eval(LuaScript.REVOKE_MARK, ScriptOutputType.VALUE, scriptKeys, args))
                 .thenCompose(this::mirrored);
     }
 
@@ -87,12 +97,16 @@ final class RedisRevocationStore implements RevocationStore {
     public CompletionStage<Void> revokeIssuedBefore(String subject, Instant notBefore) {
         String key = keys.subjectNotBefore(subject);
         String[] scriptKeys = scriptKeys(key);
-        String[] args = {Long.toString(notBefore.toEpochMilli()), Long.toString(retention.toMillis()),
-            Long.toString(RevocationFeed.STREAM_MAXLEN)};
+        String[] args = {
+            Long.toString(notBefore.toEpochMilli()),
+            Long.toString(retention.toMillis()),
+            Long.toString(RevocationFeed.STREAM_MAXLEN)
+        };
         return (redis.durable()
-                ? redis.<String>callDurably(key, c -> c.eval(LuaScript.REVOKE_BEFORE.source(), ScriptOutputType.VALUE,
-                        scriptKeys, args))
-                : redis.<String>eval(LuaScript.REVOKE_BEFORE, ScriptOutputType.VALUE, scriptKeys, args))
+                        ? redis.<String>callDurably(
+                                key,
+                                c -> c.eval(LuaScript.REVOKE_BEFORE.source(), ScriptOutputType.VALUE, scriptKeys, args))
+                        : redis.<String>eval(LuaScript.REVOKE_BEFORE, ScriptOutputType.VALUE, scriptKeys, args))
                 .thenCompose(this::mirrored);
     }
 
@@ -115,7 +129,10 @@ final class RedisRevocationStore implements RevocationStore {
         if (mirrored != null) {
             return CompletableFuture.completedFuture(mirrored);
         }
-        return redis.<Long>eval(LuaScript.REVOCATION_CHECK, ScriptOutputType.INTEGER, checkedKeys(token),
+        return redis.<Long>eval(
+                        LuaScript.REVOCATION_CHECK,
+                        ScriptOutputType.INTEGER,
+                        checkedKeys(token),
                         Long.toString(token.issuedAt().toEpochMilli()))
                 .handle((code, failure) -> failure != null ? RevocationStatus.UNAVAILABLE : status(code));
     }
@@ -128,8 +145,11 @@ final class RedisRevocationStore implements RevocationStore {
             // Nothing counted: the rate-limit stage counts an accepted request itself, a revoked one never.
             return CompletableFuture.completedFuture(Checked.notCounted(mirrored));
         }
-        return counting.run(LuaScript.REVOCATION_CHECK, checkedKeys(token),
-                        new String[] {Long.toString(token.issuedAt().toEpochMilli())}, charge)
+        return counting.run(
+                        LuaScript.REVOCATION_CHECK,
+                        checkedKeys(token),
+                        new String[] {Long.toString(token.issuedAt().toEpochMilli())},
+                        charge)
                 .handle((checked, failure) -> failure != null
                         ? Checked.notCounted(RevocationStatus.UNAVAILABLE)
                         : new Checked<>(status(checked.outcome()), checked.decision()));
@@ -137,11 +157,16 @@ final class RedisRevocationStore implements RevocationStore {
 
     private String[] checkedKeys(RevocationQuery token) {
         String subject = token.subject();
-        return new String[] {keys.revokedToken(subject, token.jti().orElse("")),
-            keys.revokedSession(subject, token.sid().orElse("")), keys.subjectNotBefore(subject)};
+        return new String[] {
+            keys.revokedToken(subject, token.jti().orElse("")),
+            keys.revokedSession(subject, token.sid().orElse("")),
+            keys.subjectNotBefore(subject)
+        };
     }
 
     private static RevocationStatus status(Long code) {
-        return code == null || code < 0 || code >= BY_CODE.length ? RevocationStatus.UNAVAILABLE : BY_CODE[code.intValue()];
+        return code == null || code < 0 || code >= BY_CODE.length
+                ? RevocationStatus.UNAVAILABLE
+                : BY_CODE[code.intValue()];
     }
 }

@@ -40,26 +40,47 @@ final class RedisSessionStore implements SessionStore {
     public CompletionStage<Void> create(Session session, String refreshTokenHash) {
         String key = keys.session(session.sid());
         String userSessions = keys.userSessions(session.userId());
-        long deadline = Math.min(session.lastUsedAt().toEpochMilli() + policy.idleTimeout().toMillis(),
+        long deadline = Math.min(
+                session.lastUsedAt().toEpochMilli() + policy.idleTimeout().toMillis(),
                 session.expiresAt().toEpochMilli());
-        Map<String, String> fields = Map.of("user", session.userId(),
-                "created", millis(session.createdAt()), "expires", millis(session.expiresAt()),
-                "last", millis(session.lastUsedAt()), "cur", refreshTokenHash, "prev", "", "prev_at", "0", "env", "");
+        Map<String, String> fields = Map.of(
+                "user",
+                session.userId(),
+                "created",
+                millis(session.createdAt()),
+                "expires",
+                millis(session.expiresAt()),
+                "last",
+                millis(session.lastUsedAt()),
+                "cur",
+                refreshTokenHash,
+                "prev",
+                "",
+                "prev_at",
+                "0",
+                "env",
+                "");
         // Pipelined on the shared connection; the set outlives its newest session (refresh-ttl is the same for all).
         CompletableFuture<Long> written = redis.call(key, c -> c.hset(key, fields));
         CompletableFuture<Boolean> expiring = redis.call(key, c -> c.pexpireat(key, deadline));
         CompletableFuture<Long> indexed = redis.call(userSessions, c -> c.sadd(userSessions, session.sid()));
-        CompletableFuture<Boolean> indexExpiring =
-                redis.call(userSessions, c -> c.pexpireat(userSessions, session.expiresAt().toEpochMilli()));
+        CompletableFuture<Boolean> indexExpiring = redis.call(
+                userSessions, c -> c.pexpireat(userSessions, session.expiresAt().toEpochMilli()));
         return CompletableFuture.allOf(written, expiring, indexed, indexExpiring);
     }
 
     @Override
     public CompletionStage<RotationResult> rotate(Rotation rotation) {
-        return redis.<List<Object>>eval(LuaScript.SESSION_ROTATE, ScriptOutputType.MULTI,
-                new String[] {keys.session(rotation.sid())}, rotation.presentedHash(), rotation.successorHash(),
-                rotation.successorEnvelope(), Long.toString(clock.millis()),
-                Long.toString(policy.refreshGrace().toMillis()), Long.toString(policy.idleTimeout().toMillis()))
+        return redis.<List<Object>>eval(
+                        LuaScript.SESSION_ROTATE,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.session(rotation.sid())},
+                        rotation.presentedHash(),
+                        rotation.successorHash(),
+                        rotation.successorEnvelope(),
+                        Long.toString(clock.millis()),
+                        Long.toString(policy.refreshGrace().toMillis()),
+                        Long.toString(policy.idleTimeout().toMillis()))
                 .thenApply(reply -> result(rotation.sid(), reply));
     }
 
@@ -68,13 +89,13 @@ final class RedisSessionStore implements SessionStore {
         if (reply.size() < 7) {
             return RotationResult.of(outcome);
         }
-        Session session = new Session(sid, (String) reply.get(1), instant(reply.get(2)), instant(reply.get(4)),
-                instant(reply.get(3)));
+        Session session = new Session(
+                sid, (String) reply.get(1), instant(reply.get(2)), instant(reply.get(4)), instant(reply.get(3)));
         if (outcome == Outcome.REUSED) {
             return new RotationResult(outcome, Optional.of(session), Optional.empty(), Optional.empty());
         }
-        return new RotationResult(outcome, Optional.of(session), Optional.of((String) reply.get(5)),
-                Optional.of((String) reply.get(6)));
+        return new RotationResult(
+                outcome, Optional.of(session), Optional.of((String) reply.get(5)), Optional.of((String) reply.get(6)));
     }
 
     @Override
@@ -84,32 +105,50 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletionStage<Optional<Session>> findByToken(String sid, String refreshTokenHash) {
-        return read(sid).thenApply(found -> found.filter(s -> s.currentHash().equals(refreshTokenHash))
-                .map(SessionAndToken::session));
+        return read(sid)
+                .thenApply(found -> found.filter(s -> s.currentHash().equals(refreshTokenHash))
+                        .map(SessionAndToken::session));
     }
 
     private CompletionStage<Optional<SessionAndToken>> read(String sid) {
-        return redis.call(keys.session(sid), c -> c.hmget(keys.session(sid), "user", "created", "expires", "last", "cur")).thenApply(values -> {
-            if (values.isEmpty() || !values.get(0).hasValue()) {
-                return Optional.<SessionAndToken>empty();
-            }
-            Session session = new Session(sid, values.get(0).getValue(), instant(value(values.get(1))),
-                    instant(value(values.get(3))), instant(value(values.get(2))));
-            long now = clock.millis();
-            boolean alive = now < session.expiresAt().toEpochMilli()
-                    && now - session.lastUsedAt().toEpochMilli() < policy.idleTimeout().toMillis();
-            String current = values.get(4).hasValue() ? values.get(4).getValue() : "";
-            return alive ? Optional.of(new SessionAndToken(session, current)) : Optional.<SessionAndToken>empty();
-        });
+        return redis.call(
+                        keys.session(sid), c -> c.hmget(keys.session(sid), "user", "created", "expires", "last", "cur"))
+                .thenApply(values -> {
+                    if (values.isEmpty() || !values.get(0).hasValue()) {
+                        return Optional.<SessionAndToken>empty();
+                    }
+                    Session session = new Session(
+                            sid,
+                            values.get(0).getValue(),
+                            instant(value(values.get(1))),
+                            instant(value(values.get(3))),
+                            instant(value(values.get(2))));
+                    long now = clock.millis();
+                    boolean alive = now < session.expiresAt().toEpochMilli()
+                            && now - session.lastUsedAt().toEpochMilli()
+                                    < policy.idleTimeout().toMillis();
+                    String current = values.get(4).hasValue() ? values.get(4).getValue() : "";
+                    return alive
+                            ? Optional.of(new SessionAndToken(session, current))
+                            : Optional.<SessionAndToken>empty();
+                });
     }
 
     private record SessionAndToken(Session session, String currentHash) {}
 
     @Override
     public CompletionStage<Boolean> end(String sid) {
-        return find(sid).thenCompose(found -> redis.call(keys.session(sid), c -> c.del(keys.session(sid))).thenCompose(deleted ->
-                found.isEmpty() ? CompletableFuture.completedFuture(false)
-                        : redis.call(keys.userSessions(found.get().userId()), c -> c.srem(keys.userSessions(found.get().userId()), sid)).thenApply(n -> true)));
+        return find(sid)
+                .thenCompose(found -> redis.call(keys.session(sid), c -> c.del(keys.session(sid)))
+                        .thenCompose(deleted -> found.isEmpty()
+                                ? CompletableFuture.completedFuture(false)
+                                : redis.call(
+                                                keys.userSessions(found.get().userId()),
+                                                c -> c.srem(
+                                                        keys.userSessions(
+                                                                found.get().userId()),
+                                                        sid))
+                                        .thenApply(n -> true)));
     }
 
     @Override
@@ -141,7 +180,8 @@ final class RedisSessionStore implements SessionStore {
             live.forEach(session -> sessionKeys.add(keys.session(session.sid())));
             sessionKeys.add(keys.userSessions(userId));
             // One DEL per key: the keys live in different Cluster slots.
-            return Futures.each(sessionKeys, key -> redis.<Long>call(key, c -> c.del(key))).thenApply(done -> live);
+            return Futures.each(sessionKeys, key -> redis.<Long>call(key, c -> c.del(key)))
+                    .thenApply(done -> live);
         });
     }
 

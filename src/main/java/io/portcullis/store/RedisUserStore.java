@@ -38,36 +38,47 @@ final class RedisUserStore implements UserStore {
     @Override
     public CompletionStage<Boolean> create(User user) {
         String indexKey = keys.userId(user.id());
-        return redis.call(indexKey, c -> c.set(indexKey, user.username(), SetArgs.Builder.nx())).thenCompose(indexed -> {
-            if (indexed == null) {
-                return CompletableFuture.failedFuture(new IllegalArgumentException("user id already in use"));
-            }
-            return redis.<Long>eval(LuaScript.USER_CREATE, ScriptOutputType.INTEGER,
-                    new String[] {keys.user(user.username())}, user.id(), user.username(), user.passwordHash(),
-                    String.join(ROLE_SEPARATOR, user.roles())).thenCompose(created -> created == 1
-                            ? indexed(user).thenApply(done -> true)
-                            : redis.call(indexKey, c -> c.del(indexKey)).thenApply(deleted -> false));
-        });
+        return redis.call(indexKey, c -> c.set(indexKey, user.username(), SetArgs.Builder.nx()))
+                .thenCompose(indexed -> {
+                    if (indexed == null) {
+                        return CompletableFuture.failedFuture(new IllegalArgumentException("user id already in use"));
+                    }
+                    return redis.<Long>eval(
+                                    LuaScript.USER_CREATE,
+                                    ScriptOutputType.INTEGER,
+                                    new String[] {keys.user(user.username())},
+                                    user.id(),
+                                    user.username(),
+                                    user.passwordHash(),
+                                    String.join(ROLE_SEPARATOR, user.roles()))
+                            .thenCompose(created -> created == 1
+                                    ? indexed(user).thenApply(done -> true)
+                                    : redis.call(indexKey, c -> c.del(indexKey)).thenApply(deleted -> false));
+                });
     }
 
     /** Lists the new user, and counts it among the admins when it is one. */
     private CompletionStage<Void> indexed(User user) {
-        CompletableFuture<Long> listed = redis.call(keys.usernames(), c -> c.zadd(keys.usernames(), 0, user.username()));
+        CompletableFuture<Long> listed =
+                redis.call(keys.usernames(), c -> c.zadd(keys.usernames(), 0, user.username()));
         CompletableFuture<Long> admin = user.isActiveAdmin()
-                ? redis.call(keys.admins(), c -> c.sadd(keys.admins(), user.id())) : CompletableFuture.completedFuture(0L);
+                ? redis.call(keys.admins(), c -> c.sadd(keys.admins(), user.id()))
+                : CompletableFuture.completedFuture(0L);
         return CompletableFuture.allOf(listed, admin);
     }
 
     @Override
     public CompletionStage<Optional<User>> findByUsername(String username) {
-        return redis.call(keys.user(username), c -> c.hgetall(keys.user(username))).thenApply(RedisUserStore::user);
+        return redis.call(keys.user(username), c -> c.hgetall(keys.user(username)))
+                .thenApply(RedisUserStore::user);
     }
 
     @Override
     public CompletionStage<Optional<User>> findById(String id) {
-        return redis.call(keys.userId(id), c -> c.get(keys.userId(id))).thenCompose(username -> username == null
-                ? CompletableFuture.completedFuture(Optional.<User>empty())
-                : findByUsername(username).thenApply(user -> user.filter(u -> u.id().equals(id))));
+        return redis.call(keys.userId(id), c -> c.get(keys.userId(id)))
+                .thenCompose(username -> username == null
+                        ? CompletableFuture.completedFuture(Optional.<User>empty())
+                        : findByUsername(username).thenApply(user -> user.filter(u -> u.id().equals(id))));
     }
 
     @Override
@@ -75,8 +86,13 @@ final class RedisUserStore implements UserStore {
         Range.Boundary<String> lower = after.filter(a -> a.compareTo(prefix) >= 0)
                 .map(Range.Boundary::excluding)
                 .orElseGet(() -> prefix.isEmpty() ? Range.Boundary.unbounded() : Range.Boundary.including(prefix));
-        return redis.call(keys.usernames(), c -> c.zrangebylex(keys.usernames(), Range.from(lower, Range.Boundary.<String>unbounded()),
-                Limit.create(0, limit))).thenCompose(names -> {
+        return redis.call(
+                        keys.usernames(),
+                        c -> c.zrangebylex(
+                                keys.usernames(),
+                                Range.from(lower, Range.Boundary.<String>unbounded()),
+                                Limit.create(0, limit)))
+                .thenCompose(names -> {
                     // Names sharing a prefix are contiguous in byte order: the page ends at the first that does not.
                     List<CompletableFuture<Optional<User>>> reads = new ArrayList<>();
                     for (String name : names) {
@@ -85,41 +101,60 @@ final class RedisUserStore implements UserStore {
                         }
                         reads.add(findByUsername(name).toCompletableFuture());
                     }
-                    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done ->
-                            reads.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList());
+                    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+                            .thenApply(done -> reads.stream()
+                                    .map(CompletableFuture::join)
+                                    .flatMap(Optional::stream)
+                                    .toList());
                 });
     }
 
     @Override
     public CompletionStage<Change> grantRole(String id, String role) {
-        return withUser(id, user -> update(user, "grant", role).thenCompose(change ->
-                change == Change.DONE && ADMIN_ROLE.equals(role) && !user.disabled()
-                        ? redis.call(keys.admins(), c -> c.sadd(keys.admins(), id)).thenApply(added -> change)
-                        : CompletableFuture.completedFuture(change)));
+        return withUser(
+                id,
+                user -> update(user, "grant", role)
+                        .thenCompose(change -> change == Change.DONE && ADMIN_ROLE.equals(role) && !user.disabled()
+                                ? redis.call(keys.admins(), c -> c.sadd(keys.admins(), id))
+                                        .thenApply(added -> change)
+                                : CompletableFuture.completedFuture(change)));
     }
 
     @Override
     public CompletionStage<Change> revokeRole(String id, String role) {
-        return withUser(id, user -> (ADMIN_ROLE.equals(role) ? release(user) : done()).thenCompose(released ->
-                released == Change.DONE ? update(user, "revoke", role) : CompletableFuture.completedFuture(released)));
+        return withUser(
+                id,
+                user -> (ADMIN_ROLE.equals(role) ? release(user) : done())
+                        .thenCompose(released -> released == Change.DONE
+                                ? update(user, "revoke", role)
+                                : CompletableFuture.completedFuture(released)));
     }
 
     @Override
     public CompletionStage<Change> setDisabled(String id, boolean disabled) {
         if (disabled) {
-            return withUser(id, user -> release(user).thenCompose(released ->
-                    released == Change.DONE ? update(user, "disable", "") : CompletableFuture.completedFuture(released)));
+            return withUser(
+                    id,
+                    user -> release(user)
+                            .thenCompose(released -> released == Change.DONE
+                                    ? update(user, "disable", "")
+                                    : CompletableFuture.completedFuture(released)));
         }
-        return withUser(id, user -> update(user, "enable", "").thenCompose(change ->
-                change == Change.DONE && user.roles().contains(ADMIN_ROLE)
-                        ? redis.call(keys.admins(), c -> c.sadd(keys.admins(), id)).thenApply(added -> change)
-                        : CompletableFuture.completedFuture(change)));
+        return withUser(
+                id,
+                user -> update(user, "enable", "")
+                        .thenCompose(change ->
+                                change == Change.DONE && user.roles().contains(ADMIN_ROLE)
+                                        ? redis.call(keys.admins(), c -> c.sadd(keys.admins(), id))
+                                                .thenApply(added -> change)
+                                        : CompletableFuture.completedFuture(change)));
     }
 
-    private CompletionStage<Change> withUser(String id,
-            Function<User, CompletionStage<Change>> change) {
-        return findById(id).thenCompose(user -> user.isEmpty()
-                ? CompletableFuture.completedFuture(Change.NO_SUCH_USER) : change.apply(user.get()));
+    private CompletionStage<Change> withUser(String id, Function<User, CompletionStage<Change>> change) {
+        return findById(id)
+                .thenCompose(user -> user.isEmpty()
+                        ? CompletableFuture.completedFuture(Change.NO_SUCH_USER)
+                        : change.apply(user.get()));
     }
 
     /** Takes an enabled admin out of the admins' set, unless it is the last one. */
@@ -127,13 +162,19 @@ final class RedisUserStore implements UserStore {
         if (!user.isActiveAdmin()) {
             return done();
         }
-        return redis.<Long>eval(LuaScript.ADMIN_RELEASE, ScriptOutputType.INTEGER, new String[] {keys.admins()},
-                user.id()).thenApply(released -> released == 1 ? Change.DONE : Change.LAST_ADMIN);
+        return redis.<Long>eval(
+                        LuaScript.ADMIN_RELEASE, ScriptOutputType.INTEGER, new String[] {keys.admins()}, user.id())
+                .thenApply(released -> released == 1 ? Change.DONE : Change.LAST_ADMIN);
     }
 
     private CompletionStage<Change> update(User user, String op, String role) {
-        return redis.<Long>eval(LuaScript.USER_UPDATE, ScriptOutputType.INTEGER,
-                new String[] {keys.user(user.username())}, user.id(), op, role)
+        return redis.<Long>eval(
+                        LuaScript.USER_UPDATE,
+                        ScriptOutputType.INTEGER,
+                        new String[] {keys.user(user.username())},
+                        user.id(),
+                        op,
+                        role)
                 .thenApply(result -> result == 1 ? Change.DONE : Change.NO_SUCH_USER);
     }
 
@@ -146,7 +187,10 @@ final class RedisUserStore implements UserStore {
             return Optional.empty();
         }
         String roles = fields.getOrDefault("roles", "");
-        return Optional.of(new User(fields.get("id"), fields.get("username"), fields.get("hash"),
+        return Optional.of(new User(
+                fields.get("id"),
+                fields.get("username"),
+                fields.get("hash"),
                 roles.isEmpty() ? List.of() : Arrays.asList(roles.split(ROLE_SEPARATOR)),
                 "1".equals(fields.get("disabled"))));
     }

@@ -38,7 +38,9 @@ final class RedisVerifiedTokenStore implements VerifiedTokenStore {
         if (ttl <= 0) {
             return CompletableFuture.completedFuture(null);
         }
-        return redis.call(keys.verifiedToken(tokenHash), c -> c.set(keys.verifiedToken(tokenHash), payload, SetArgs.Builder.px(ttl)))
+        return redis.call(
+                        keys.verifiedToken(tokenHash),
+                        c -> c.set(keys.verifiedToken(tokenHash), payload, SetArgs.Builder.px(ttl)))
                 .handle((ok, failure) -> null);
     }
 }

@@ -20,13 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Keeps a {@link RevocationMirror} current from the revocation stream ({@code rv-events:{rv}}), and makes a
@@ -55,6 +55,7 @@ final class RevocationFeed implements AutoCloseable {
     static final Duration ACK_POLL = Duration.ofMillis(2);
     /** Without a heartbeat for this long, the stream connection is closed and made again. */
     static final Duration STALE_CONNECTION = Duration.ofSeconds(5);
+
     static final Duration RETRY_MIN = Duration.ofMillis(50);
     static final Duration RETRY_MAX = Duration.ofSeconds(1);
     private static final int SCAN_BATCH = 1000;
@@ -83,16 +84,21 @@ final class RevocationFeed implements AutoCloseable {
         this.stream = keys.revocationEvents();
         this.nodes = keys.revocationNodes();
         Gauge.builder("portcullis.revocation.mirror.size", mirror, RevocationMirror::size)
-                .description("Live revocations in this node's mirror").register(meters);
+                .description("Live revocations in this node's mirror")
+                .register(meters);
         Gauge.builder("portcullis.revocation.mirror.lag", mirror, RevocationMirror::lagMillis)
                 .description("Milliseconds between the last revocation applied to the mirror and its stream entry")
-                .baseUnit("milliseconds").register(meters);
+                .baseUnit("milliseconds")
+                .register(meters);
         Gauge.builder("portcullis.revocation.mirror.current", mirror, m -> m.current() ? 1 : 0)
-                .description("1 while the mirror answers revocation checks, 0 while they go to Redis").register(meters);
+                .description("1 while the mirror answers revocation checks, 0 while they go to Redis")
+                .register(meters);
         Gauge.builder("portcullis.revocation.mirror.dropped", mirror, RevocationMirror::dropped)
-                .description("Revocations not kept for the mirror's size bound").register(meters);
+                .description("Revocations not kept for the mirror's size bound")
+                .register(meters);
         this.fallbacks = Counter.builder("portcullis.revocation.mirror.fallbacks")
-                .description("Revocation checks sent to Redis because the mirror was not current").register(meters);
+                .description("Revocation checks sent to Redis because the mirror was not current")
+                .register(meters);
         this.reloads = Counter.builder("portcullis.revocation.mirror.reloads")
                 .description("Full reloads of the mirror from the revocation keys (start, gap, lost stream)")
                 .register(meters);
@@ -160,8 +166,12 @@ final class RevocationFeed implements AutoCloseable {
                 done.complete(null);
             } else if (System.nanoTime() - deadline >= 0 || closed) {
                 if (!behind.isEmpty()) {
-                    LOG.warn("revocation {}: the mirrors of {} did not report it within {} ms; they are dropped and "
-                            + "answer from Redis until they register again", target, behind, ACK_WAIT.toMillis());
+                    LOG.warn(
+                            "revocation {}: the mirrors of {} did not report it within {} ms; they are dropped and "
+                                    + "answer from Redis until they register again",
+                            target,
+                            behind,
+                            ACK_WAIT.toMillis());
                     redis.call(nodes, c -> c.hdel(nodes, behind.toArray(String[]::new)));
                 }
                 done.complete(null);
@@ -218,8 +228,14 @@ final class RevocationFeed implements AutoCloseable {
         if (!mirror.loaded() || !replayable(async)) {
             reload(async);
         }
-        String upTo = async.<String>eval(LuaScript.REVOCATION_ACK.source(), ScriptOutputType.VALUE,
-                new String[] {nodes, stream}, nodeId, mirror.applied().toString(), "1").get();
+        String upTo = async.<String>eval(
+                        LuaScript.REVOCATION_ACK.source(),
+                        ScriptOutputType.VALUE,
+                        new String[] {nodes, stream},
+                        nodeId,
+                        mirror.applied().toString(),
+                        "1")
+                .get();
         mirror.registered(StreamId.parse(upTo));
     }
 
@@ -250,7 +266,7 @@ final class RevocationFeed implements AutoCloseable {
                 case "last-generated-id" -> last = StreamId.parse(String.valueOf(value));
                 case "recorded-first-entry-id" -> first = StreamId.parse(String.valueOf(value));
                 case "length" -> length = Long.parseLong(String.valueOf(value));
-                default -> { }
+                default -> {}
             }
         }
         if (last == null || first == null || length < 0 || last.compareTo(applied) < 0) {
@@ -265,8 +281,10 @@ final class RevocationFeed implements AutoCloseable {
         mirror.clear();
         // The stream's last entry first: what is revoked after it is read from the stream, what before from
         // the keys (an entry seen both ways is applied twice, which changes nothing).
-        List<StreamMessage<String, String>> last = async.xrevrange(stream, Range.unbounded(), Limit.from(1)).get();
-        StreamId from = last.isEmpty() ? StreamId.ZERO : StreamId.parse(last.get(0).getId());
+        List<StreamMessage<String, String>> last =
+                async.xrevrange(stream, Range.unbounded(), Limit.from(1)).get();
+        StreamId from =
+                last.isEmpty() ? StreamId.ZERO : StreamId.parse(last.get(0).getId());
         ScanArgs match = ScanArgs.Builder.matches(keys.revocationPattern()).limit(SCAN_BATCH);
         ScanCursor cursor = ScanCursor.INITIAL;
         long loaded = 0;
@@ -277,8 +295,10 @@ final class RevocationFeed implements AutoCloseable {
             List<CompletableFuture<String>> values = new ArrayList<>(found.size());
             for (String key : found) {
                 expiries.add(async.pexpiretime(key).toCompletableFuture());
-                values.add(key.endsWith(":nbf") ? async.get(key).toCompletableFuture()
-                        : CompletableFuture.completedFuture("1"));
+                values.add(
+                        key.endsWith(":nbf")
+                                ? async.get(key).toCompletableFuture()
+                                : CompletableFuture.completedFuture("1"));
             }
             for (int i = 0; i < found.size(); i++) {
                 Long expiresAt = expiries.get(i).get();
@@ -297,8 +317,10 @@ final class RevocationFeed implements AutoCloseable {
 
     /** One XREAD (blocking until something is revoked), then its entries applied and reported. */
     private void read(RedisAsyncCommands<String, String> async) throws Exception {
-        List<StreamMessage<String, String>> batch = async.xread(XReadArgs.Builder.block(0),
-                XReadArgs.StreamOffset.from(stream, mirror.applied().toString())).get();
+        List<StreamMessage<String, String>> batch = async.xread(
+                        XReadArgs.Builder.block(0),
+                        XReadArgs.StreamOffset.from(stream, mirror.applied().toString()))
+                .get();
         if (batch == null || batch.isEmpty()) {
             return;
         }
@@ -314,10 +336,17 @@ final class RevocationFeed implements AutoCloseable {
             synchronize(async); // so far behind that entries may have been trimmed before this read
             return;
         }
-        String reported = async.<String>eval(LuaScript.REVOCATION_ACK.source(), ScriptOutputType.VALUE,
-                new String[] {nodes, stream}, nodeId, mirror.applied().toString(), "0").get();
+        String reported = async.<String>eval(
+                        LuaScript.REVOCATION_ACK.source(),
+                        ScriptOutputType.VALUE,
+                        new String[] {nodes, stream},
+                        nodeId,
+                        mirror.applied().toString(),
+                        "0")
+                .get();
         if ("0".equals(reported)) {
-            LOG.warn("revocation mirror: a revoking node dropped this node for not reporting in time; registering again");
+            LOG.warn(
+                    "revocation mirror: a revoking node dropped this node for not reporting in time; registering again");
             synchronize(async);
         }
     }

@@ -30,6 +30,7 @@ final class RevocationMirror {
     private volatile boolean loaded;
     /** Epoch ms until which an entry that did not fit would still revoke something. */
     private volatile long incompleteUntil;
+
     private volatile long lagMillis;
 
     /** @param connected whether the connection to Redis has answered recently (the heartbeat) */
@@ -41,7 +42,9 @@ final class RevocationMirror {
 
     /** Whether the mirror may answer checks on its own now. */
     boolean current() {
-        return live && applied.compareTo(required) >= 0 && clock.millis() >= incompleteUntil
+        return live
+                && applied.compareTo(required) >= 0
+                && clock.millis() >= incompleteUntil
                 && connected.getAsBoolean();
     }
 
@@ -49,10 +52,12 @@ final class RevocationMirror {
     RevocationStatus status(RedisKeys keys, RevocationQuery token) {
         long now = clock.millis();
         String subject = token.subject();
-        if (token.jti().isPresent() && present(keys.revokedToken(subject, token.jti().get()), now)) {
+        if (token.jti().isPresent()
+                && present(keys.revokedToken(subject, token.jti().get()), now)) {
             return RevocationStatus.REVOKED_TOKEN;
         }
-        if (token.sid().isPresent() && present(keys.revokedSession(subject, token.sid().get()), now)) {
+        if (token.sid().isPresent()
+                && present(keys.revokedSession(subject, token.sid().get()), now)) {
             return RevocationStatus.REVOKED_SESSION;
         }
         Entry mark = entries.get(keys.subjectNotBefore(subject));
@@ -80,8 +85,11 @@ final class RevocationMirror {
             incompleteUntil = Math.max(incompleteUntil, expiresAtMillis);
             return;
         }
-        entries.merge(key, new Entry(value, expiresAtMillis), (old, next) -> new Entry(Math.max(old.value(),
-                next.value()), Math.max(old.expiresAtMillis(), next.expiresAtMillis())));
+        entries.merge(
+                key,
+                new Entry(value, expiresAtMillis),
+                (old, next) -> new Entry(
+                        Math.max(old.value(), next.value()), Math.max(old.expiresAtMillis(), next.expiresAtMillis())));
     }
 
     /** The last stream entry applied; its time part gives the lag. */
@@ -126,7 +134,7 @@ final class RevocationMirror {
     int purgeExpired() {
         long now = clock.millis();
         int removed = 0;
-        for (Iterator<Entry> it = entries.values().iterator(); it.hasNext();) {
+        for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
             if (it.next().expiresAtMillis() <= now) {
                 it.remove();
                 removed++;
@@ -162,8 +170,10 @@ final class RevocationMirror {
         static StreamId parse(String text) {
             int dash = text.indexOf('-');
             try {
-                return dash < 0 ? new StreamId(Long.parseUnsignedLong(text), 0)
-                        : new StreamId(Long.parseUnsignedLong(text.substring(0, dash)),
+                return dash < 0
+                        ? new StreamId(Long.parseUnsignedLong(text), 0)
+                        : new StreamId(
+                                Long.parseUnsignedLong(text.substring(0, dash)),
                                 Long.parseUnsignedLong(text.substring(dash + 1)));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a stream id: " + text, e);

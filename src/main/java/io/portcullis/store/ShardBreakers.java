@@ -4,12 +4,12 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
-import java.util.HashMap;
 
 /**
  * Redis Cluster: one {@link CircuitBreaker} per primary, so that a primary that stops answering opens the
@@ -46,8 +46,12 @@ final class ShardBreakers {
             return unknown;
         }
         CircuitBreaker known = byNode.get(owner.getNodeId());
-        return known != null ? known : byNode.computeIfAbsent(owner.getNodeId(), id -> new CircuitBreaker(
-                "Redis Cluster primary " + address(owner), failureThreshold, clock, false));
+        return known != null
+                ? known
+                : byNode.computeIfAbsent(
+                        owner.getNodeId(),
+                        id -> new CircuitBreaker(
+                                "Redis Cluster primary " + address(owner), failureThreshold, clock, false));
     }
 
     /** The open breakers, by node id. */
@@ -67,6 +71,8 @@ final class ShardBreakers {
     }
 
     private static String address(RedisClusterNode node) {
-        return node.getUri() == null ? node.getNodeId() : node.getUri().getHost() + ":" + node.getUri().getPort();
+        return node.getUri() == null
+                ? node.getNodeId()
+                : node.getUri().getHost() + ":" + node.getUri().getPort();
     }
 }

@@ -1,5 +1,7 @@
 package io.portcullis.store;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.portcullis.apikey.ApiKeyStore;
 import io.portcullis.auth.AuthStores;
 import io.portcullis.auth.LoginAttemptStore;
@@ -8,21 +10,19 @@ import io.portcullis.auth.UserStore;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.RateLimitsConfig;
+import io.portcullis.config.RedisConfig;
 import io.portcullis.direct.DirectStore;
 import io.portcullis.jwt.RevocationStore;
 import io.portcullis.jwt.VerifiedTokenStore;
 import io.portcullis.ratelimit.CounterStore;
 import io.portcullis.ratelimit.RateLimiter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.LoggerFactory;
-import java.util.UUID;
-import io.portcullis.config.RedisConfig;
 
 /**
  * Every store the gateway uses, chosen once from the configuration: in Redis when {@code redis.uri} is set
@@ -47,9 +47,17 @@ public final class Stores implements AutoCloseable {
     private final RedisConnector redis;
     private final RevocationFeed feed;
 
-    private Stores(RevocationStore revocations, VerifiedTokenStore verifiedTokens, UserStore users,
-            SessionStore sessions, ApiKeyStore apiKeys, CounterStore counters, LoginAttemptStore loginAttempts,
-            DirectStore direct, Function<RateLimitAlgorithm, RateLimiter> limiterFactory, RedisConnector redis,
+    private Stores(
+            RevocationStore revocations,
+            VerifiedTokenStore verifiedTokens,
+            UserStore users,
+            SessionStore sessions,
+            ApiKeyStore apiKeys,
+            CounterStore counters,
+            LoginAttemptStore loginAttempts,
+            DirectStore direct,
+            Function<RateLimitAlgorithm, RateLimiter> limiterFactory,
+            RedisConnector redis,
             RevocationFeed feed) {
         this.revocations = revocations;
         this.verifiedTokens = verifiedTokens;
@@ -98,7 +106,8 @@ public final class Stores implements AutoCloseable {
                 : new InMemoryUserStore(InMemoryUserStore.DEFAULT_MAXIMUM_USERS);
         // The revocation check and the API-key lookup count the request's rate limit in their own round trip,
         // with the algorithm the rate-limit stage's limiter uses (see CheckThenCount).
-        CheckThenCount counting = new CheckThenCount(redis, keys, config.rateLimits().algorithm());
+        CheckThenCount counting =
+                new CheckThenCount(redis, keys, config.rateLimits().algorithm());
         RevocationFeed feed = revocationFeed(config, redis, keys, clock, meters);
         if (feed != null && loadMirror) {
             feed.start();
@@ -109,15 +118,30 @@ public final class Stores implements AutoCloseable {
                 users,
                 new RedisSessionStore(redis, keys, clock, sessionPolicy),
                 new RedisApiKeyStore(redis, keys, counting, RedisApiKeyStore.DEFAULT_MAXIMUM_REMEMBERED),
-                new RedisCounterStore(redis, keys, failOpen
-                        ? new InMemoryCounterStore(clock, InMemoryCounterStore.DEFAULT_MAXIMUM_COUNTERS) : null),
-                new RedisLoginAttemptStore(redis, keys, clock, failOpen
-                        ? new InMemoryLoginAttemptStore(clock, InMemoryLoginAttemptStore.DEFAULT_MAXIMUM_COUNTERS) : null),
+                new RedisCounterStore(
+                        redis,
+                        keys,
+                        failOpen
+                                ? new InMemoryCounterStore(clock, InMemoryCounterStore.DEFAULT_MAXIMUM_COUNTERS)
+                                : null),
+                new RedisLoginAttemptStore(
+                        redis,
+                        keys,
+                        clock,
+                        failOpen
+                                ? new InMemoryLoginAttemptStore(
+                                        clock, InMemoryLoginAttemptStore.DEFAULT_MAXIMUM_COUNTERS)
+                                : null),
                 new RedisDirectStore(redis),
-                algorithm -> new RedisRateLimiter(redis, keys, algorithm, failOpen
-                        ? new InMemoryRateLimiter(algorithm, clock, InMemoryRateLimiter.DEFAULT_MAXIMUM_BUCKETS)
-                        : null),
-                redis, feed);
+                algorithm -> new RedisRateLimiter(
+                        redis,
+                        keys,
+                        algorithm,
+                        failOpen
+                                ? new InMemoryRateLimiter(algorithm, clock, InMemoryRateLimiter.DEFAULT_MAXIMUM_BUCKETS)
+                                : null),
+                redis,
+                feed);
     }
 
     /**
@@ -125,17 +149,20 @@ public final class Stores implements AutoCloseable {
      * Cluster, where the stream and a subject's revocation keys are on different slots, so no one script can
      * write both (the checks then always go to Redis).
      */
-    private static RevocationFeed revocationFeed(GatewayConfig config, RedisConnector redis, RedisKeys keys,
-            Clock clock, MeterRegistry meters) {
+    private static RevocationFeed revocationFeed(
+            GatewayConfig config, RedisConnector redis, RedisKeys keys, Clock clock, MeterRegistry meters) {
         if (!config.revocation().mirror()) {
             return null;
         }
         if (redis.mode() == RedisConnector.Mode.CLUSTER) {
-            LoggerFactory.getLogger(Stores.class).info("revocation.mirror is not used with Redis Cluster: "
-                    + "every revocation check goes to Redis");
+            LoggerFactory.getLogger(Stores.class)
+                    .info("revocation.mirror is not used with Redis Cluster: "
+                            + "every revocation check goes to Redis");
             return null;
         }
-        RevocationMirror mirror = new RevocationMirror(clock, InMemoryRevocationStore.DEFAULT_MAXIMUM_ENTRIES,
+        RevocationMirror mirror = new RevocationMirror(
+                clock,
+                InMemoryRevocationStore.DEFAULT_MAXIMUM_ENTRIES,
                 () -> redis.answeredWithin(RevocationFeed.HEARTBEAT_BOUND));
         return new RevocationFeed(redis, keys, mirror, nodeId(), meters);
     }
@@ -146,10 +173,11 @@ public final class Stores implements AutoCloseable {
     }
 
     /** In-process stores only, for one node (and for tests). */
-    public static Stores inMemory(Clock clock, Duration revocationRetention, SessionPolicy sessionPolicy,
-            long verifiedTokenEntries) {
+    public static Stores inMemory(
+            Clock clock, Duration revocationRetention, SessionPolicy sessionPolicy, long verifiedTokenEntries) {
         return new Stores(
-                new InMemoryRevocationStore(clock, revocationRetention, InMemoryRevocationStore.DEFAULT_MAXIMUM_ENTRIES),
+                new InMemoryRevocationStore(
+                        clock, revocationRetention, InMemoryRevocationStore.DEFAULT_MAXIMUM_ENTRIES),
                 new InMemoryVerifiedTokenStore(clock, VERIFIED_TOKEN_MAXIMUM_TTL, Math.max(1, verifiedTokenEntries)),
                 new InMemoryUserStore(InMemoryUserStore.DEFAULT_MAXIMUM_USERS),
                 new InMemorySessionStore(clock, sessionPolicy, InMemorySessionStore.DEFAULT_MAXIMUM_SESSIONS),
@@ -158,7 +186,8 @@ public final class Stores implements AutoCloseable {
                 new InMemoryLoginAttemptStore(clock, InMemoryLoginAttemptStore.DEFAULT_MAXIMUM_COUNTERS),
                 new InMemoryDirectStore(InMemoryDirectStore.DEFAULT_MAXIMUM_KEYS),
                 algorithm -> new InMemoryRateLimiter(algorithm, clock, InMemoryRateLimiter.DEFAULT_MAXIMUM_BUCKETS),
-                null, null);
+                null,
+                null);
     }
 
     /** How long a subject's not-before mark must outlive its moment: the longest token lifetime plus leeway. */
@@ -218,7 +247,8 @@ public final class Stores implements AutoCloseable {
 
     /** The state of Redis for {@code /health/ready}; always ready in memory. */
     public StoreHealth health() {
-        return redis == null ? new StoreHealth(true, Map.of("status", "not-configured", "state", "in-memory"))
+        return redis == null
+                ? new StoreHealth(true, Map.of("status", "not-configured", "state", "in-memory"))
                 : redis.health();
     }
 

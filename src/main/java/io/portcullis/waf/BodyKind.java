@@ -31,8 +31,11 @@ public enum BodyKind {
         if (mediaType.startsWith("multipart/")) {
             return MULTIPART;
         }
-        if (mediaType.startsWith("text/") || mediaType.endsWith("/xml") || mediaType.endsWith("+xml")
-                || mediaType.equals("application/javascript") || mediaType.equals("application/graphql")) {
+        if (mediaType.startsWith("text/")
+                || mediaType.endsWith("/xml")
+                || mediaType.endsWith("+xml")
+                || mediaType.equals("application/javascript")
+                || mediaType.equals("application/graphql")) {
             return TEXT;
         }
         if (mediaType.indexOf('/') < 0 || mediaType.endsWith("/")) {

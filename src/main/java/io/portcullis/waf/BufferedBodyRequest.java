@@ -18,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A request whose body the WAF has already read: {@link #getInputStream()} replays the same bytes, so the
@@ -56,8 +56,9 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
         }
         if (reader == null) {
             String encoding = getCharacterEncoding();
-            Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : charset(encoding)
-                    .orElseThrow(() -> new UnsupportedEncodingException(encoding));
+            Charset charset = encoding == null
+                    ? StandardCharsets.ISO_8859_1
+                    : charset(encoding).orElseThrow(() -> new UnsupportedEncodingException(encoding));
             reader = new BufferedReader(new InputStreamReader(new ReplayInputStream(body), charset));
         }
         return reader;
@@ -98,7 +99,7 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
         }
     }
 
-        /** The query string's parameters (from the container) followed by those of a form body. */
+    /** The query string's parameters (from the container) followed by those of a form body. */
     private Map<String, String[]> mergedParameters() {
         Map<String, List<String>> merged = new LinkedHashMap<>();
         for (Map.Entry<String, String[]> entry : super.getParameterMap().entrySet()) {
@@ -108,7 +109,9 @@ final class BufferedBodyRequest extends HttpServletRequestWrapper {
         if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             String encoding = getCharacterEncoding();
             // As the containers do for parameters: a charset they do not know falls back to the default.
-            Charset charset = encoding == null ? StandardCharsets.UTF_8 : charset(encoding).orElse(StandardCharsets.UTF_8);
+            Charset charset = encoding == null
+                    ? StandardCharsets.UTF_8
+                    : charset(encoding).orElse(StandardCharsets.UTF_8);
             for (String pair : new String(body, StandardCharsets.ISO_8859_1).split("&")) {
                 if (pair.isEmpty()) {
                     continue;

@@ -37,14 +37,15 @@ final class DetectorGate {
                         return true;
                     }
                 }
-                default -> { }
+                default -> {}
             }
             if (SqlInjectionDetector.isWordChar(c)) {
                 int start = i;
                 while (i < n && SqlInjectionDetector.isWordChar(value.charAt(i))) {
                     i++;
                 }
-                if (i - start >= 2 && i - start <= SqlInjectionDetector.LONGEST_SQL_WORD
+                if (i - start >= 2
+                        && i - start <= SqlInjectionDetector.LONGEST_SQL_WORD
                         && SqlInjectionDetector.isSqlWord(value.substring(start, i))) {
                     return true;
                 }
@@ -65,7 +66,7 @@ final class DetectorGate {
                 case '<', ':', '\'', '"', '`' -> {
                     return true;
                 }
-                default -> { }
+                default -> {}
             }
         }
         return false;

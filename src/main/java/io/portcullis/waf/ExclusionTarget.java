@@ -31,12 +31,18 @@ record ExclusionTarget(String kind, String name) {
         String label = target.label();
         return switch (kind) {
             case "body" -> target.kind() == TargetKind.BODY;
-            case "arg" -> (target.kind() == TargetKind.ARGS || target.kind() == TargetKind.ARGS_NAMES
-                    || target.kind() == TargetKind.FILES) && !label.startsWith("JSON") && target.key().equals(name);
-            case "header" -> (target.kind() == TargetKind.HEADERS || target.kind() == TargetKind.HEADER_NAMES)
-                    && target.key().equalsIgnoreCase(name);
-            case "cookie" -> (target.kind() == TargetKind.COOKIES || target.kind() == TargetKind.COOKIE_NAMES)
-                    && target.key().equals(name);
+            case "arg" ->
+                (target.kind() == TargetKind.ARGS
+                                || target.kind() == TargetKind.ARGS_NAMES
+                                || target.kind() == TargetKind.FILES)
+                        && !label.startsWith("JSON")
+                        && target.key().equals(name);
+            case "header" ->
+                (target.kind() == TargetKind.HEADERS || target.kind() == TargetKind.HEADER_NAMES)
+                        && target.key().equalsIgnoreCase(name);
+            case "cookie" ->
+                (target.kind() == TargetKind.COOKIES || target.kind() == TargetKind.COOKIE_NAMES)
+                        && target.key().equals(name);
             case "json" -> json(label, "JSON:") || json(label, "JSON_KEYS:");
             default -> false;
         };
@@ -50,6 +56,7 @@ record ExclusionTarget(String kind, String name) {
             return true;
         }
         String path = label.substring(prefix.length());
-        return path.equals(name) || path.startsWith(name) && (path.charAt(name.length()) == '.' || path.charAt(name.length()) == '[');
+        return path.equals(name)
+                || path.startsWith(name) && (path.charAt(name.length()) == '.' || path.charAt(name.length()) == '[');
     }
 }

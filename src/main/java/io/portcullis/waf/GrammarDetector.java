@@ -10,13 +10,25 @@ import java.util.Set;
  */
 enum GrammarDetector {
     /** SQL tokenized in the three quoting contexts; see {@link SqlInjectionDetector}. */
-    SQLI(942001, "sqli", Transform.TEXT, EnumSet.of(TargetKind.ARGS, TargetKind.ARGS_NAMES, TargetKind.BODY, TargetKind.COOKIES),
+    SQLI(
+            942001,
+            "sqli",
+            Transform.TEXT,
+            EnumSet.of(TargetKind.ARGS, TargetKind.ARGS_NAMES, TargetKind.BODY, TargetKind.COOKIES),
             "SQL injection: the value leaves its string or number context and continues as SQL"),
     /** HTML tag, attribute and URL contexts; see {@link HtmlInjectionDetector}. */
-    XSS(941001, "xss", Transform.TEXT, EnumSet.of(TargetKind.ARGS, TargetKind.ARGS_NAMES, TargetKind.BODY, TargetKind.COOKIES,
-            TargetKind.FILES), "cross-site scripting: the value makes a tag, attribute or URL that runs script"),
+    XSS(
+            941001,
+            "xss",
+            Transform.TEXT,
+            EnumSet.of(TargetKind.ARGS, TargetKind.ARGS_NAMES, TargetKind.BODY, TargetKind.COOKIES, TargetKind.FILES),
+            "cross-site scripting: the value makes a tag, attribute or URL that runs script"),
     /** Shell words after separators and in substitutions; see {@link ShellInjectionDetector}. */
-    SHELL(932001, "rce", Transform.CMD, EnumSet.of(TargetKind.ARGS, TargetKind.BODY, TargetKind.COOKIES, TargetKind.FILES),
+    SHELL(
+            932001,
+            "rce",
+            Transform.CMD,
+            EnumSet.of(TargetKind.ARGS, TargetKind.BODY, TargetKind.COOKIES, TargetKind.FILES),
             "command injection: a known program starts a command inside the value");
 
     private final int id;
@@ -108,7 +120,8 @@ enum GrammarDetector {
         if (kind == TextContext.Kind.PROSE) {
             form = TextContext.blankQuoted(form);
         }
-        if (this == SHELL && (!gated || DetectorGate.batch(forms.form(Transform.TEXT)))
+        if (this == SHELL
+                && (!gated || DetectorGate.batch(forms.form(Transform.TEXT)))
                 && ShellInjectionDetector.batchStatement(forms.form(Transform.TEXT))) {
             return true;
         }

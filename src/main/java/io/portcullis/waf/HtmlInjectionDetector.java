@@ -16,11 +16,52 @@ import java.util.Set;
  * Stateless and thread-safe.
  */
 final class HtmlInjectionDetector {
-    private static final Set<String> SCRIPT_ELEMENTS = Set.of("script", "iframe", "frame", "frameset", "object",
-            "embed", "applet", "base", "meta", "link", "import", "xml", "xss", "vmlframe", "portal", "template", "isindex");
-    private static final Set<String> URL_ATTRIBUTES = Set.of("href", "src", "action", "formaction", "data", "xlink:href",
-            "background", "lowsrc", "dynsrc", "poster", "code", "codebase", "srcdoc", "to", "from", "values", "by",
-            "attributename", "content", "ping", "manifest", "icon", "itemtype", "archive", "longdesc", "usemap", "cite");
+    private static final Set<String> SCRIPT_ELEMENTS = Set.of(
+            "script",
+            "iframe",
+            "frame",
+            "frameset",
+            "object",
+            "embed",
+            "applet",
+            "base",
+            "meta",
+            "link",
+            "import",
+            "xml",
+            "xss",
+            "vmlframe",
+            "portal",
+            "template",
+            "isindex");
+    private static final Set<String> URL_ATTRIBUTES = Set.of(
+            "href",
+            "src",
+            "action",
+            "formaction",
+            "data",
+            "xlink:href",
+            "background",
+            "lowsrc",
+            "dynsrc",
+            "poster",
+            "code",
+            "codebase",
+            "srcdoc",
+            "to",
+            "from",
+            "values",
+            "by",
+            "attributename",
+            "content",
+            "ping",
+            "manifest",
+            "icon",
+            "itemtype",
+            "archive",
+            "longdesc",
+            "usemap",
+            "cite");
 
     private HtmlInjectionDetector() {}
 
@@ -122,7 +163,8 @@ final class HtmlInjectionDetector {
             if (URL_ATTRIBUTES.contains(name) && isScriptUrl(value.substring(valueStart, valueEnd), 0)) {
                 return -1;
             }
-            if (name.equals("style") && value.substring(valueStart, valueEnd).replace(" ", "").contains("expression(")) {
+            if (name.equals("style")
+                    && value.substring(valueStart, valueEnd).replace(" ", "").contains("expression(")) {
                 return -1;
             }
         }
@@ -152,7 +194,10 @@ final class HtmlInjectionDetector {
             // up to four attribute names after the quote: "' autofocus onfocus=…"
             for (int names = 0; names < 4 && i < n; names++) {
                 int nameStart = i;
-                while (i < n && (Character.isLetterOrDigit(value.charAt(i)) || value.charAt(i) == '-' || value.charAt(i) == ':')) {
+                while (i < n
+                        && (Character.isLetterOrDigit(value.charAt(i))
+                                || value.charAt(i) == '-'
+                                || value.charAt(i) == ':')) {
                     i++;
                 }
                 String name = value.substring(nameStart, i);
@@ -167,11 +212,15 @@ final class HtmlInjectionDetector {
                 }
                 if (i < n && value.charAt(i) == '=' && (name.equals("style") || URL_ATTRIBUTES.contains(name))) {
                     int v = i + 1;
-                    while (v < n && (Character.isWhitespace(value.charAt(v)) || value.charAt(v) == '"' || value.charAt(v) == '\'')) {
+                    while (v < n
+                            && (Character.isWhitespace(value.charAt(v))
+                                    || value.charAt(v) == '"'
+                                    || value.charAt(v) == '\'')) {
                         v++;
                     }
-                    if (isScriptUrl(value, v) || name.equals("style")
-                            && value.substring(v, Math.min(n, v + 256)).contains("expression(")) {
+                    if (isScriptUrl(value, v)
+                            || name.equals("style")
+                                    && value.substring(v, Math.min(n, v + 256)).contains("expression(")) {
                         return true;
                     }
                 }
@@ -197,9 +246,13 @@ final class HtmlInjectionDetector {
                     return true;
                 }
                 if (s.equals("data")) {
-                    String rest = value.substring(i + 1, Math.min(value.length(), i + 40)).replace(" ", "");
-                    return rest.startsWith("text/html") || rest.startsWith("image/svg") || rest.startsWith("application/xhtml")
-                            || rest.startsWith("text/xml") || rest.startsWith("application/x-javascript")
+                    String rest = value.substring(i + 1, Math.min(value.length(), i + 40))
+                            .replace(" ", "");
+                    return rest.startsWith("text/html")
+                            || rest.startsWith("image/svg")
+                            || rest.startsWith("application/xhtml")
+                            || rest.startsWith("text/xml")
+                            || rest.startsWith("application/x-javascript")
                             || rest.startsWith("text/javascript");
                 }
                 return false;

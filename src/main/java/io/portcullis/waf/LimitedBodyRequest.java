@@ -46,10 +46,12 @@ final class LimitedBodyRequest extends HttpServletRequestWrapper {
         }
         if (reader == null) {
             String encoding = getCharacterEncoding();
-            Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : BufferedBodyRequest.charset(encoding)
-                    .orElseThrow(() -> new UnsupportedEncodingException(encoding));
-            reader = new BufferedReader(new InputStreamReader(
-                    new CountingInputStream(super.getInputStream(), limit), charset));
+            Charset charset = encoding == null
+                    ? StandardCharsets.ISO_8859_1
+                    : BufferedBodyRequest.charset(encoding)
+                            .orElseThrow(() -> new UnsupportedEncodingException(encoding));
+            reader = new BufferedReader(
+                    new InputStreamReader(new CountingInputStream(super.getInputStream(), limit), charset));
         }
         return reader;
     }

@@ -1,11 +1,11 @@
 package io.portcullis.waf;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.HashSet;
 
 /**
  * What every value a rule matches must contain, as a condition on literal strings: a value that does not
@@ -37,7 +37,8 @@ public sealed interface LiteralQuery {
         if (c < 0x80) {
             return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
         }
-        // RE2's case folding puts U+017F (long s) with s, and U+212A (Kelvin) with k; toLowerCase covers the Kelvin sign
+        // RE2's case folding puts U+017F (long s) with s, and U+212A (Kelvin) with k; toLowerCase covers the Kelvin
+        // sign
         return c == '\u017f' ? 's' : Character.toLowerCase(c);
     }
 
@@ -82,8 +83,13 @@ public sealed interface LiteralQuery {
     static boolean spacesFolded(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c <= ' ' && isSpace(c) && (c == '\t' || c == '\r' || c == '\f'
-                    || i > 0 && isSpace(value.charAt(i - 1)) || i + 1 < value.length() && isSpace(value.charAt(i + 1)))) {
+            if (c <= ' '
+                    && isSpace(c)
+                    && (c == '\t'
+                            || c == '\r'
+                            || c == '\f'
+                            || i > 0 && isSpace(value.charAt(i - 1))
+                            || i + 1 < value.length() && isSpace(value.charAt(i + 1)))) {
                 return false;
             }
         }
@@ -108,8 +114,11 @@ public sealed interface LiteralQuery {
      * marker (every value has a start and an end).
      */
     static LiteralQuery anyOf(Set<String> literals) {
-        if (literals.isEmpty() || literals.contains("") || literals.contains(String.valueOf(BEGIN))
-                || literals.contains(String.valueOf(END)) || literals.contains(String.valueOf(BEGIN) + END)) {
+        if (literals.isEmpty()
+                || literals.contains("")
+                || literals.contains(String.valueOf(BEGIN))
+                || literals.contains(String.valueOf(END))
+                || literals.contains(String.valueOf(BEGIN) + END)) {
             return ALL;
         }
         Set<String> folded = new LinkedHashSet<>();
@@ -173,7 +182,8 @@ public sealed interface LiteralQuery {
         for (LiteralQuery part : others) {
             boolean absorbed = false;
             for (LiteralQuery other : others) {
-                if (other != part && parts(part).containsAll(parts(other))
+                if (other != part
+                        && parts(part).containsAll(parts(other))
                         && (!parts(other).containsAll(parts(part)) || others.indexOf(other) < others.indexOf(part))) {
                     absorbed = true;
                     break;

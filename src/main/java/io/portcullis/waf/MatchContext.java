@@ -38,7 +38,13 @@ final class MatchContext {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '[' || c == ']')) {
+            if (!(c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9'
+                    || c == '_'
+                    || c == '-'
+                    || c == '.'
+                    || c == '['
+                    || c == ']')) {
                 return false;
             }
         }
@@ -62,7 +68,8 @@ final class MatchContext {
             end++;
         }
         String authority = r.substring(scheme, end);
-        return authority.indexOf('@') < 0 && hostOf(authority).equals(hostOf(host.strip().toLowerCase(Locale.ROOT)));
+        return authority.indexOf('@') < 0
+                && hostOf(authority).equals(hostOf(host.strip().toLowerCase(Locale.ROOT)));
     }
 
     private static String hostOf(String authority) {
@@ -81,7 +88,10 @@ final class MatchContext {
             }
             v = v.substring(0, colon);
         }
-        return v.equals("localhost") || v.equals("127.0.0.1") || v.equals("0.0.0.0") || v.equals("host.docker.internal")
+        return v.equals("localhost")
+                || v.equals("127.0.0.1")
+                || v.equals("0.0.0.0")
+                || v.equals("host.docker.internal")
                 || v.equals("[::1]");
     }
 }

@@ -1,10 +1,10 @@
 package io.portcullis.waf;
 
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer.Form;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Base64;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a raw request value into the forms the rules match against, undoing the encodings attackers use
@@ -18,15 +18,42 @@ public final class Normalizer {
     static final int MAX_DECODE_ROUNDS = 3;
 
     private static final Map<String, String> ENTITIES = Map.ofEntries(
-            Map.entry("lt", "<"), Map.entry("gt", ">"), Map.entry("quot", "\""), Map.entry("apos", "'"),
-            Map.entry("amp", "&"), Map.entry("nbsp", " "), Map.entry("tab", "\t"), Map.entry("newline", "\n"),
-            Map.entry("lpar", "("), Map.entry("rpar", ")"), Map.entry("lbrace", "{"), Map.entry("rbrace", "}"),
-            Map.entry("lcub", "{"), Map.entry("rcub", "}"), Map.entry("lsqb", "["), Map.entry("rsqb", "]"),
-            Map.entry("lbrack", "["), Map.entry("rbrack", "]"), Map.entry("colon", ":"), Map.entry("semi", ";"),
-            Map.entry("sol", "/"), Map.entry("bsol", "\\"), Map.entry("equals", "="), Map.entry("excl", "!"),
-            Map.entry("num", "#"), Map.entry("dollar", "$"), Map.entry("percnt", "%"), Map.entry("period", "."),
-            Map.entry("comma", ","), Map.entry("quest", "?"), Map.entry("grave", "`"), Map.entry("vert", "|"),
-            Map.entry("ast", "*"), Map.entry("plus", "+"), Map.entry("commat", "@"), Map.entry("lowbar", "_"));
+            Map.entry("lt", "<"),
+            Map.entry("gt", ">"),
+            Map.entry("quot", "\""),
+            Map.entry("apos", "'"),
+            Map.entry("amp", "&"),
+            Map.entry("nbsp", " "),
+            Map.entry("tab", "\t"),
+            Map.entry("newline", "\n"),
+            Map.entry("lpar", "("),
+            Map.entry("rpar", ")"),
+            Map.entry("lbrace", "{"),
+            Map.entry("rbrace", "}"),
+            Map.entry("lcub", "{"),
+            Map.entry("rcub", "}"),
+            Map.entry("lsqb", "["),
+            Map.entry("rsqb", "]"),
+            Map.entry("lbrack", "["),
+            Map.entry("rbrack", "]"),
+            Map.entry("colon", ":"),
+            Map.entry("semi", ";"),
+            Map.entry("sol", "/"),
+            Map.entry("bsol", "\\"),
+            Map.entry("equals", "="),
+            Map.entry("excl", "!"),
+            Map.entry("num", "#"),
+            Map.entry("dollar", "$"),
+            Map.entry("percnt", "%"),
+            Map.entry("period", "."),
+            Map.entry("comma", ","),
+            Map.entry("quest", "?"),
+            Map.entry("grave", "`"),
+            Map.entry("vert", "|"),
+            Map.entry("ast", "*"),
+            Map.entry("plus", "+"),
+            Map.entry("commat", "@"),
+            Map.entry("lowbar", "_"));
 
     private Normalizer() {}
 
@@ -198,7 +225,11 @@ public final class Normalizer {
             char c = value.charAt(i);
             if (c == '-' || c == '_') {
                 url = true;
-            } else if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
+            } else if (!(c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '+'
+                    || c == '/')) {
                 return null;
             }
         }
@@ -206,8 +237,7 @@ public final class Normalizer {
             return null;
         }
         try {
-            byte[] bytes = (url ? Base64.getUrlDecoder() : Base64.getDecoder())
-                    .decode(value.substring(0, end));
+            byte[] bytes = (url ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(value.substring(0, end));
             return text(new String(bytes, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException notBase64) {
             return null;
@@ -232,8 +262,7 @@ public final class Normalizer {
                 i++;
                 continue;
             }
-            if (i + 5 < n && (value.charAt(i + 1) == 'u' || value.charAt(i + 1) == 'U')
-                    && hex(value, i + 2, 4) >= 0) {
+            if (i + 5 < n && (value.charAt(i + 1) == 'u' || value.charAt(i + 1) == 'U') && hex(value, i + 2, 4) >= 0) {
                 out.append((char) hex(value, i + 2, 4));
                 i += 6;
                 continue;
@@ -247,8 +276,11 @@ public final class Normalizer {
             int length = b < 0x80 ? 1 : b >= 0xF0 && b < 0xF8 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
             bytes[0] = (byte) b;
             int got = 1;
-            while (got < length && i + got * 3 + 2 < n && value.charAt(i + got * 3) == '%'
-                    && hex(value, i + got * 3 + 1, 2) >= 0x80 && hex(value, i + got * 3 + 1, 2) < 0xC0) {
+            while (got < length
+                    && i + got * 3 + 2 < n
+                    && value.charAt(i + got * 3) == '%'
+                    && hex(value, i + got * 3 + 1, 2) >= 0x80
+                    && hex(value, i + got * 3 + 1, 2) < 0xC0) {
                 bytes[got] = (byte) hex(value, i + got * 3 + 1, 2);
                 got++;
             }
@@ -298,7 +330,8 @@ public final class Normalizer {
             } else {
                 int semi = value.indexOf(';', i + 1);
                 if (semi > i + 1 && semi - i <= 9) {
-                    String replacement = ENTITIES.get(value.substring(i + 1, semi).toLowerCase(Locale.ROOT));
+                    String replacement =
+                            ENTITIES.get(value.substring(i + 1, semi).toLowerCase(Locale.ROOT));
                     if (replacement != null) {
                         out.append(replacement);
                         i = semi + 1;
@@ -369,7 +402,8 @@ public final class Normalizer {
                 if (i == 0 || i == n - 1 || text.charAt(i - 1) == ' ') {
                     return false;
                 }
-            } else if (c < ' ' || isOtherWhitespace(c)
+            } else if (c < ' '
+                    || isOtherWhitespace(c)
                     || (c == '/' || c == '*') && i + 1 < n && text.charAt(i + 1) == (c == '/' ? '*' : '/')) {
                 return false;
             }
@@ -384,7 +418,12 @@ public final class Normalizer {
                 if (i == 0 || text.charAt(i - 1) == ' ') {
                     return false;
                 }
-            } else if (c == '\\' || c == '\'' || c == '"' || c == '^' || c == '$' || c == '\r'
+            } else if (c == '\\'
+                    || c == '\''
+                    || c == '"'
+                    || c == '^'
+                    || c == '$'
+                    || c == '\r'
                     || c != '\n' && (c < ' ' && Character.isWhitespace(c) || c == '\u000b' || isOtherWhitespace(c))) {
                 return false;
             }
@@ -395,7 +434,10 @@ public final class Normalizer {
     static boolean compactUnchanged(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == ' ' || c < ' ' && (Character.isWhitespace(c) || c == '\u000b') || c == '\u00a0' || isOtherWhitespace(c)) {
+            if (c == ' '
+                    || c < ' ' && (Character.isWhitespace(c) || c == '\u000b')
+                    || c == '\u00a0'
+                    || isOtherWhitespace(c)) {
                 return false;
             }
         }
@@ -405,8 +447,11 @@ public final class Normalizer {
     static boolean pathUnchanged(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\\' || c == '/' && i > 0
-                    && (text.charAt(i - 1) == '/' || i > 1 && text.charAt(i - 1) == '.' && text.charAt(i - 2) == '/')) {
+            if (c == '\\'
+                    || c == '/'
+                            && i > 0
+                            && (text.charAt(i - 1) == '/'
+                                    || i > 1 && text.charAt(i - 1) == '.' && text.charAt(i - 2) == '/')) {
                 return false;
             }
         }

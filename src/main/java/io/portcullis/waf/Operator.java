@@ -3,11 +3,11 @@ package io.portcullis.waf;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.LinkedHashSet;
 
 /**
  * How a rule compares a normalised value with its patterns. Every operator runs in time linear in the
@@ -62,28 +62,32 @@ public enum Operator {
                 for (String word : lower) {
                     alternation.append(alternation.length() == 0 ? "" : "|").append(Pattern.quote(word));
                 }
-                Pattern regex = Pattern.compile(WORD_EDGE_BEFORE + "(?:" + alternation + ")" + WORD_EDGE_AFTER,
+                Pattern regex = Pattern.compile(
+                        WORD_EDGE_BEFORE + "(?:" + alternation + ")" + WORD_EDGE_AFTER,
                         caseInsensitive ? Pattern.CASE_INSENSITIVE : 0);
                 yield value -> regex.matcher(value).find();
             }
-            case CONTAINS -> value -> {
-                String v = value.toLowerCase(Locale.ROOT);
-                for (String p : lower) {
-                    if (v.contains(p)) {
-                        return true;
+            case CONTAINS ->
+                value -> {
+                    String v = value.toLowerCase(Locale.ROOT);
+                    for (String p : lower) {
+                        if (v.contains(p)) {
+                            return true;
+                        }
                     }
-                }
-                return false;
-            };
+                    return false;
+                };
             case EQUALS -> value -> lower.contains(value.toLowerCase(Locale.ROOT));
-            case STARTS_WITH -> value -> {
-                String v = value.toLowerCase(Locale.ROOT);
-                return lower.stream().anyMatch(v::startsWith);
-            };
-            case ENDS_WITH -> value -> {
-                String v = value.toLowerCase(Locale.ROOT);
-                return lower.stream().anyMatch(v::endsWith);
-            };
+            case STARTS_WITH ->
+                value -> {
+                    String v = value.toLowerCase(Locale.ROOT);
+                    return lower.stream().anyMatch(v::startsWith);
+                };
+            case ENDS_WITH ->
+                value -> {
+                    String v = value.toLowerCase(Locale.ROOT);
+                    return lower.stream().anyMatch(v::endsWith);
+                };
         };
     }
 

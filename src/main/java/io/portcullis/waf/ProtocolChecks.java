@@ -1,11 +1,11 @@
 package io.portcullis.waf;
 
+import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import com.google.re2j.Matcher;
 
 /**
  * The {@link ProtocolRule} checks on the request line and headers: body on GET, empty or odd headers,
@@ -14,27 +14,95 @@ import com.google.re2j.Matcher;
  */
 final class ProtocolChecks {
     /** Charsets a request body may declare, as in the OWASP CRS default policy (plus US-ASCII). */
-    static final Set<String> ALLOWED_CHARSETS = Set.of("utf-8", "iso-8859-1", "iso-8859-15", "windows-1252", "us-ascii");
+    static final Set<String> ALLOWED_CHARSETS =
+            Set.of("utf-8", "iso-8859-1", "iso-8859-15", "windows-1252", "us-ascii");
     /** Path extensions of files an API has no business serving: backups, dumps, configuration, logs. */
     static final Set<String> RESTRICTED_EXTENSIONS = Set.of(
-            "asa", "asax", "backup", "bak", "bat", "cdx", "cer", "cfg", "cmd", "conf", "config", "cs", "csproj", "csr",
-            "dat", "db", "dbf", "dll", "dos", "htr", "htw", "ida", "idc", "idq", "inc", "ini", "key", "licx", "lnk",
-            "log", "mdb", "old", "orig", "pass", "pdb", "pol", "printer", "pwd", "rdb", "resources", "resx", "sql",
-            "swp", "sys", "vb", "vbs", "vbproj", "vsdisco", "webinfo", "xsd", "xsx", "sqlite", "sqlite3", "tmp",
-            "dump", "kdbx", "pem", "ppk", "env", "history");
+            "asa",
+            "asax",
+            "backup",
+            "bak",
+            "bat",
+            "cdx",
+            "cer",
+            "cfg",
+            "cmd",
+            "conf",
+            "config",
+            "cs",
+            "csproj",
+            "csr",
+            "dat",
+            "db",
+            "dbf",
+            "dll",
+            "dos",
+            "htr",
+            "htw",
+            "ida",
+            "idc",
+            "idq",
+            "inc",
+            "ini",
+            "key",
+            "licx",
+            "lnk",
+            "log",
+            "mdb",
+            "old",
+            "orig",
+            "pass",
+            "pdb",
+            "pol",
+            "printer",
+            "pwd",
+            "rdb",
+            "resources",
+            "resx",
+            "sql",
+            "swp",
+            "sys",
+            "vb",
+            "vbs",
+            "vbproj",
+            "vsdisco",
+            "webinfo",
+            "xsd",
+            "xsx",
+            "sqlite",
+            "sqlite3",
+            "tmp",
+            "dump",
+            "kdbx",
+            "pem",
+            "ppk",
+            "env",
+            "history");
     /** Request headers with no place in an API call: proxy, WebDAV locking, ranged or encoded request bodies. */
-    static final Set<String> RESTRICTED_HEADERS = Set.of(
-            "proxy", "lock-token", "if", "content-range", "request-range", "translate", "x-proxy-url");
+    static final Set<String> RESTRICTED_HEADERS =
+            Set.of("proxy", "lock-token", "if", "content-range", "request-range", "translate", "x-proxy-url");
+
     private static final Set<String> MULTIPART_SUBTYPES = Set.of(
-            "form-data", "mixed", "related", "alternative", "byteranges", "signed", "encrypted", "x-mixed-replace",
-            "digest", "parallel", "report");
+            "form-data",
+            "mixed",
+            "related",
+            "alternative",
+            "byteranges",
+            "signed",
+            "encrypted",
+            "x-mixed-replace",
+            "digest",
+            "parallel",
+            "report");
 
     private static final String TOKEN = "[!#$%&'*+.^_`|~0-9a-z-]+";
     private static final String QUOTED = "\"(?:[^\"\\\\]|\\\\.)*\"";
     private static final Pattern MEDIA_TYPE = Pattern.compile(
-            "^" + TOKEN + "/" + TOKEN + "(?:[ \\t]*;[ \\t]*" + TOKEN + "=(?:" + TOKEN + "|" + QUOTED + "))*[ \\t]*;?[ \\t]*$",
+            "^" + TOKEN + "/" + TOKEN + "(?:[ \\t]*;[ \\t]*" + TOKEN + "=(?:" + TOKEN + "|" + QUOTED
+                    + "))*[ \\t]*;?[ \\t]*$",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern CHARSET = Pattern.compile("charset\\s*=\\s*\"?([^\";,\\s]*)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CHARSET =
+            Pattern.compile("charset\\s*=\\s*\"?([^\";,\\s]*)", Pattern.CASE_INSENSITIVE);
     private static final Pattern NESTED_MEDIA_TYPE = Pattern.compile(
             ";\\s*[a-z-]+\\s*=\\s*\"?\\s*(?:application|text|multipart|image|audio|video)/[a-z0-9.+-]+",
             Pattern.CASE_INSENSITIVE);
@@ -48,8 +116,8 @@ final class ProtocolChecks {
      * User agents known to send an empty {@code Accept} header: WebKit and Android HTTP stacks and the
      * Business/Enterprise editions of some native clients — the same exceptions the CRS rule 920310 makes.
      */
-    private static final List<String> EMPTY_ACCEPT_AGENTS = List.of("applewebkit", "android", "business", "enterprise",
-            "entreprise");
+    private static final List<String> EMPTY_ACCEPT_AGENTS =
+            List.of("applewebkit", "android", "business", "enterprise", "entreprise");
 
     static boolean sendsEmptyAccept(String userAgent) {
         if (userAgent == null) {
@@ -103,7 +171,8 @@ final class ProtocolChecks {
                     }
                 }
                 case "accept-encoding" -> {
-                    if (value.length() > MAX_ACCEPT_ENCODING || !ACCEPT_ENCODING.matcher(value).find()) {
+                    if (value.length() > MAX_ACCEPT_ENCODING
+                            || !ACCEPT_ENCODING.matcher(value).find()) {
                         anomalies.put(ProtocolRule.ACCEPT_ENCODING_ANOMALY, "REQUEST_HEADERS:Accept-Encoding");
                     }
                 }
@@ -162,7 +231,9 @@ final class ProtocolChecks {
             anomalies.put(ProtocolRule.RESTRICTED_EXTENSION, "REQUEST_FILENAME");
         }
         for (int i = 0; i < path.length(); i++) {
-            if (path.charAt(i) == '~' && (i + 1 == path.length() || path.charAt(i + 1) == '/') && i > 0
+            if (path.charAt(i) == '~'
+                    && (i + 1 == path.length() || path.charAt(i + 1) == '/')
+                    && i > 0
                     && path.charAt(i - 1) != '/') {
                 anomalies.put(ProtocolRule.BACKUP_FILE, "REQUEST_FILENAME");
             }

@@ -41,6 +41,7 @@ final class RegexLiterals {
     private final String regex;
     /** False for the lean analysis: no split readings, no long lists prefixed by a single string. */
     private final boolean rich;
+
     private int pos;
 
     private RegexLiterals(String regex, boolean rich) {
@@ -167,7 +168,10 @@ final class RegexLiterals {
             boolean split = rich && readings.size() * 2 <= MAX_PATHS;
             List<Reading> next = new ArrayList<>();
             for (Reading reading : readings) {
-                if (piece.exact() != null && split && piece.exact().contains("") && piece.exact().size() > 1) {
+                if (piece.exact() != null
+                        && split
+                        && piece.exact().contains("")
+                        && piece.exact().size() > 1) {
                     // keep "optional" and "present" apart, so neither weakens what follows
                     Set<String> present = new LinkedHashSet<>(piece.exact());
                     present.remove("");
@@ -175,7 +179,9 @@ final class RegexLiterals {
                     next.add(reading.then(present));
                 } else if (piece.exact() != null) {
                     next.add(reading.then(piece.exact()));
-                } else if (piece.optional() != null && split && !(piece.optional().query() instanceof LiteralQuery.All)) {
+                } else if (piece.optional() != null
+                        && split
+                        && !(piece.optional().query() instanceof LiteralQuery.All)) {
                     next.add(reading);
                     next.add(reading.then(piece.optional().query()));
                 } else {
@@ -325,8 +331,12 @@ final class RegexLiterals {
 
     private static Info character(int c) {
         // outside ASCII, case folding has orbits this analysis does not model; characters without case are safe
-        if (c >= 0x80 && (c > 0xffff || Character.isLetter(c) || Character.toLowerCase(c) != c
-                || Character.toUpperCase(c) != c || Character.toTitleCase(c) != c)) {
+        if (c >= 0x80
+                && (c > 0xffff
+                        || Character.isLetter(c)
+                        || Character.toLowerCase(c) != c
+                        || Character.toUpperCase(c) != c
+                        || Character.toTitleCase(c) != c)) {
             return Info.anything();
         }
         if (c < 0x80 && LiteralQuery.isSpace((char) c)) {
@@ -537,6 +547,7 @@ final class RegexLiterals {
     private static final int CLASS_SPACE = -3;
     /** What white space folds to (see {@link LiteralQuery#fold(String)}). */
     private static final Set<String> SPACE = Set.of(" ", "\n");
+
     private static final Set<String> SPACE_OR_NOTHING = Set.of("", " ", "\n");
 
     /** One character of a class, or CLASS_LARGE / CLASS_DIGITS for a class escape. */

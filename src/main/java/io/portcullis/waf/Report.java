@@ -97,7 +97,8 @@ public final class Report {
                 int at = match.indexOf('@');
                 if (at > 0) {
                     String target = match.substring(at + 1).replaceFirst(" \\(prose\\)$", "");
-                    rules.computeIfAbsent(match.substring(0, at), k -> new Tally()).add(block, route + " " + target);
+                    rules.computeIfAbsent(match.substring(0, at), k -> new Tally())
+                            .add(block, route + " " + target);
                 }
             }
         }

@@ -4,11 +4,11 @@ import io.portcullis.config.WafConfig;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-import java.util.HashSet;
 
 /**
  * The rule engine: runs the active rules (built-in and custom, up to the configured paranoia level, minus
@@ -19,12 +19,14 @@ public final class RequestInspector {
     private final List<Rule> rules;
     /** Per target kind, the rules that inspect it. */
     private final Map<TargetKind, KindRules> byKind;
+
     private final RulePrefilter prefilter;
     private final int paranoia;
     private final int threshold;
     private final List<WafConfig.Exclusion> exclusions;
     /** Per exclusion, its targets parsed once (empty for a whole-request exclusion). */
     private final List<List<ExclusionTarget>> exclusionTargets;
+
     private final TargetExtractor extractor = new TargetExtractor();
 
     private final GrammarDetector[] detectors;
@@ -33,7 +35,9 @@ public final class RequestInspector {
      * Rules that a plain loopback callback URL ({@code http://localhost:3000/callback}) sets off: loopback SSRF
      * (934111, 934190) and the numeric-host weak signal (931101). Such a value is a development callback.
      */
-    private static final Set<String> PROSE_STRONG_FAMILIES = Set.of("protocol", "scanner", "session-fixation", "custom");
+    private static final Set<String> PROSE_STRONG_FAMILIES =
+            Set.of("protocol", "scanner", "session-fixation", "custom");
+
     private static final Set<Integer> LOOPBACK_RULES = Set.of(934111, 934190, 931101);
 
     /**
@@ -50,7 +54,11 @@ public final class RequestInspector {
      * @param detectors the grammar detectors to run besides the rules (all of them in production; tests of one
      *                  rule run none)
      */
-    RequestInspector(List<Rule> rules, int paranoia, int threshold, List<WafConfig.Exclusion> exclusions,
+    RequestInspector(
+            List<Rule> rules,
+            int paranoia,
+            int threshold,
+            List<WafConfig.Exclusion> exclusions,
             Set<GrammarDetector> detectors) {
         this(rules, paranoia, threshold, exclusions, detectors, true);
     }
@@ -59,8 +67,13 @@ public final class RequestInspector {
      * @param gated whether the detectors skip values that cannot hold what they look for ({@link DetectorGate});
      *              always in production, off only to show that the gate changes no verdict
      */
-    RequestInspector(List<Rule> rules, int paranoia, int threshold, List<WafConfig.Exclusion> exclusions,
-            Set<GrammarDetector> detectors, boolean gated) {
+    RequestInspector(
+            List<Rule> rules,
+            int paranoia,
+            int threshold,
+            List<WafConfig.Exclusion> exclusions,
+            Set<GrammarDetector> detectors,
+            boolean gated) {
         this.gated = gated;
         List<Rule> active = new ArrayList<>();
         for (Rule rule : rules) {
@@ -75,7 +88,8 @@ public final class RequestInspector {
         this.threshold = threshold;
         this.exclusions = List.copyOf(exclusions);
         this.exclusionTargets = this.exclusions.stream()
-                .map(e -> e.targets().stream().map(ExclusionTarget::parse).toList()).toList();
+                .map(e -> e.targets().stream().map(ExclusionTarget::parse).toList())
+                .toList();
         this.detectors = detectors.toArray(new GrammarDetector[0]);
     }
 
@@ -89,10 +103,12 @@ public final class RequestInspector {
         Map<TargetKind, KindRules> byKind = new EnumMap<>(TargetKind.class);
         for (TargetKind kind : TargetKind.values()) {
             int[] indexes = IntStream.range(0, rules.size())
-                    .filter(i -> rules.get(i).targets().stream().anyMatch(spec -> spec.kind() == kind)).toArray();
+                    .filter(i -> rules.get(i).targets().stream().anyMatch(spec -> spec.kind() == kind))
+                    .toArray();
             boolean[] named = new boolean[indexes.length];
             for (int i = 0; i < indexes.length; i++) {
-                named[i] = rules.get(indexes[i]).targets().stream().noneMatch(spec -> spec.kind() == kind && spec.key().isEmpty());
+                named[i] = rules.get(indexes[i]).targets().stream()
+                        .noneMatch(spec -> spec.kind() == kind && spec.key().isEmpty());
             }
             byKind.put(kind, new KindRules(indexes, named));
         }
@@ -121,7 +137,8 @@ public final class RequestInspector {
         ProtocolChecks.check(request, anomalies);
         for (Map.Entry<ProtocolRule, String> anomaly : anomalies.entrySet()) {
             ProtocolRule rule = anomaly.getKey();
-            if (rule.paranoia() <= paranoia && !excluded.contains(rule.family())
+            if (rule.paranoia() <= paranoia
+                    && !excluded.contains(rule.family())
                     && !excluded.contains(Integer.toString(rule.id()))) {
                 matches.add(new RuleMatch(rule.id(), rule.family(), anomaly.getValue(), rule.score()));
                 score += rule.score();
@@ -133,14 +150,16 @@ public final class RequestInspector {
         int proseScore = 0;
         boolean[] detected = new boolean[detectors.length];
         for (int d = 0; d < detectors.length; d++) {
-            detected[d] = excluded.contains(detectors[d].family()) || excluded.contains(Integer.toString(detectors[d].id()));
+            detected[d] =
+                    excluded.contains(detectors[d].family()) || excluded.contains(Integer.toString(detectors[d].id()));
         }
         TargetForms forms = new TargetForms(prefilter);
         for (Target target : extraction.targets()) {
             forms.reset(target.value());
             Set<String> targetExcluded = targetExcluded(target, targetExclusions);
             boolean contextual = target.kind() == TargetKind.ARGS || target.kind() == TargetKind.BODY;
-            TextContext.Kind context = contextual ? TextContext.kind(forms.form(Transform.TEXT)) : TextContext.Kind.BARE;
+            TextContext.Kind context =
+                    contextual ? TextContext.kind(forms.form(Transform.TEXT)) : TextContext.Kind.BARE;
             boolean prose = context != TextContext.Kind.BARE;
             int meta = context == TextContext.Kind.TEXT ? TextContext.metaFamilies(forms.form(Transform.TEXT)) : 0;
             int loopback = -1;
@@ -152,8 +171,9 @@ public final class RequestInspector {
                     continue;
                 }
                 Rule rule = rules.get(index);
-                if (!targetExcluded.isEmpty() && (targetExcluded.contains(rule.family())
-                        || targetExcluded.contains(Integer.toString(rule.id())))) {
+                if (!targetExcluded.isEmpty()
+                        && (targetExcluded.contains(rule.family())
+                                || targetExcluded.contains(Integer.toString(rule.id())))) {
                     continue;
                 }
                 long[] hits = forms.hits(rule.transform());
@@ -167,7 +187,8 @@ public final class RequestInspector {
                     if (contextual && LOOPBACK_RULES.contains(rule.id())) {
                         if (loopback < 0) {
                             String text = forms.form(Transform.TEXT);
-                            loopback = TextContext.isLoopbackCallback(text) || MatchContext.isLoopbackHost(text) ? 1 : 0;
+                            loopback =
+                                    TextContext.isLoopbackCallback(text) || MatchContext.isLoopbackHost(text) ? 1 : 0;
                         }
                         if (loopback == 1) {
                             continue;
@@ -191,8 +212,11 @@ public final class RequestInspector {
             }
             for (int d = 0; d < detectors.length; d++) {
                 GrammarDetector detector = detectors[d];
-                if (detected[d] || !detector.inspects(target.kind()) || !targetExcluded.isEmpty()
-                        && (targetExcluded.contains(detector.family()) || targetExcluded.contains(Integer.toString(detector.id())))) {
+                if (detected[d]
+                        || !detector.inspects(target.kind())
+                        || !targetExcluded.isEmpty()
+                                && (targetExcluded.contains(detector.family())
+                                        || targetExcluded.contains(Integer.toString(detector.id())))) {
                     continue;
                 }
                 if (detector.detect(forms, context, gated)) {
@@ -242,7 +266,9 @@ public final class RequestInspector {
         for (int i = 0; i < exclusions.size(); i++) {
             WafConfig.Exclusion exclusion = exclusions.get(i);
             String prefix = exclusion.prefix();
-            if (prefix.equals("/") || path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) {
+            if (prefix.equals("/")
+                    || path.equals(prefix)
+                    || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) {
                 if (exclusion.targets().isEmpty()) {
                     excluded.addAll(exclusion.rules());
                 } else {

@@ -17,8 +17,16 @@ import java.util.function.Predicate;
  * @param required what every value the matcher accepts contains; values without it are not matched at all
  * @param message  what the rule detects, for the log
  */
-public record Rule(int id, String family, int paranoia, int score, List<TargetSpec> targets, Transform transform,
-        Predicate<String> matcher, LiteralQuery required, String message) {
+public record Rule(
+        int id,
+        String family,
+        int paranoia,
+        int score,
+        List<TargetSpec> targets,
+        Transform transform,
+        Predicate<String> matcher,
+        LiteralQuery required,
+        String message) {
 
     public Rule {
         targets = List.copyOf(targets);

@@ -40,13 +40,17 @@ final class RulePrefilter {
             LiteralQuery query = rules.get(i).required();
             checks[i] = query instanceof LiteralQuery.All ? null : compile(query, setIds);
             LiteralQuery strongest = query.strongest();
-            quick[i] = strongest instanceof LiteralQuery.AnyOf any ? setIds.computeIfAbsent(any.literals(), k -> setIds.size()) : -1;
+            quick[i] = strongest instanceof LiteralQuery.AnyOf any
+                    ? setIds.computeIfAbsent(any.literals(), k -> setIds.size())
+                    : -1;
         }
         // each literal carries the sets it belongs to, so a hit marks them directly
         Map<String, List<Integer>> literalSets = new LinkedHashMap<>();
-        setIds.forEach((set, id) -> set.forEach(literal -> literalSets.computeIfAbsent(literal, k -> new ArrayList<>()).add(id)));
+        setIds.forEach((set, id) -> set.forEach(literal ->
+                literalSets.computeIfAbsent(literal, k -> new ArrayList<>()).add(id)));
         PayloadTrie.PayloadTrieBuilder<int[]> builder = PayloadTrie.builder();
-        literalSets.forEach((literal, ids) -> builder.addKeyword(literal, ids.stream().mapToInt(Integer::intValue).toArray()));
+        literalSets.forEach((literal, ids) -> builder.addKeyword(
+                literal, ids.stream().mapToInt(Integer::intValue).toArray()));
         this.trie = builder.build();
         this.sets = setIds.size();
     }
@@ -56,7 +60,8 @@ final class RulePrefilter {
             int id = setIds.computeIfAbsent(any.literals(), k -> setIds.size());
             return hits -> (hits[id >>> 6] & (1L << id)) != 0;
         }
-        List<LiteralQuery> parts = query instanceof LiteralQuery.And and ? and.parts() : ((LiteralQuery.Or) query).parts();
+        List<LiteralQuery> parts =
+                query instanceof LiteralQuery.And and ? and.parts() : ((LiteralQuery.Or) query).parts();
         List<Check> compiled = new ArrayList<>();
         parts.forEach(part -> compiled.add(compile(part, setIds)));
         Check[] all = compiled.toArray(new Check[0]);

@@ -11,13 +11,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.TreeSet;
-import java.util.HashSet;
+import java.util.function.Predicate;
 
 /**
  * Reads rules written in the WAF rule format (YAML): a {@code rules:} list, each rule with {@code id},
@@ -30,7 +30,8 @@ public final class RulesFileLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> RULE_KEYS = Set.of(
             "id", "family", "message", "targets", "transform", "operator", "pattern", "patterns", "score", "paranoia");
-    private static final Set<String> DEFAULT_KEYS = Set.of("family", "targets", "transform", "operator", "score", "paranoia");
+    private static final Set<String> DEFAULT_KEYS =
+            Set.of("family", "targets", "transform", "operator", "score", "paranoia");
     private static final int MAX_ID = 999_999;
 
     private RulesFileLoader() {}
@@ -128,7 +129,8 @@ public final class RulesFileLoader {
         for (int t = 0; t < targetNames.size(); t++) {
             Optional<TargetSpec> spec = TargetSpec.parse(targetNames.get(t));
             if (spec.isEmpty()) {
-                problems.add(path + "targets[" + t + "]: unknown target (was \"" + targetNames.get(t) + "\"); targets: " + kinds());
+                problems.add(path + "targets[" + t + "]: unknown target (was \"" + targetNames.get(t) + "\"); targets: "
+                        + kinds());
             } else {
                 targets.add(spec.get());
             }
@@ -137,7 +139,8 @@ public final class RulesFileLoader {
         String transformName = text(node, defaults, "transform").orElse("text");
         Optional<Transform> transform = Transform.named(transformName);
         if (transform.isEmpty()) {
-            problems.add(path + "transform: unknown (was \"" + transformName + "\"); one of text, sql, cmd, compact, path, base64, none");
+            problems.add(path + "transform: unknown (was \"" + transformName
+                    + "\"); one of text, sql, cmd, compact, path, base64, none");
         }
         String operatorName = text(node, defaults, "operator").orElse("regex");
         Optional<Operator> operator = Operator.named(operatorName);
@@ -180,13 +183,15 @@ public final class RulesFileLoader {
         if (operator.isPresent() && !patterns.isEmpty()) {
             try {
                 // every transform but none lower-cases the value; a pattern written with capitals still matches
-                boolean caseInsensitive = transform.isEmpty() || transform.get() == Transform.NONE
+                boolean caseInsensitive = transform.isEmpty()
+                        || transform.get() == Transform.NONE
                         || patterns.stream().anyMatch(RulesFileLoader::hasCapitalLetter);
                 matcher = operator.get().compile(patterns, caseInsensitive);
                 required = operator.get().required(patterns);
             } catch (PatternSyntaxException e) {
-                problems.add(path + (node.has("pattern") ? "pattern" : "patterns") + ": not a valid RE2 regular expression: "
-                        + e.getDescription() + " (was \"" + e.getPattern() + "\")");
+                problems.add(
+                        path + (node.has("pattern") ? "pattern" : "patterns") + ": not a valid RE2 regular expression: "
+                                + e.getDescription() + " (was \"" + e.getPattern() + "\")");
             }
         }
         if (problems.size() > before) {
@@ -221,7 +226,8 @@ public final class RulesFileLoader {
                 return severity.get().score();
             }
         }
-        problems.add(path + "score: must be critical, error, warning, notice or a number from 1 to 100 (was " + shown(node) + ")");
+        problems.add(path + "score: must be critical, error, warning, notice or a number from 1 to 100 (was "
+                + shown(node) + ")");
         return 0;
     }
 
@@ -262,7 +268,9 @@ public final class RulesFileLoader {
     }
 
     private static String shown(JsonNode node) {
-        return node == null || node.isMissingNode() ? "missing" : node.isTextual() ? "\"" + node.asText() + "\"" : node.toString();
+        return node == null || node.isMissingNode()
+                ? "missing"
+                : node.isTextual() ? "\"" + node.asText() + "\"" : node.toString();
     }
 
     private static String firstLine(String message) {

@@ -4,7 +4,10 @@ import java.util.Optional;
 
 /** How much a rule adds to a request's anomaly score, with the OWASP CRS weights. */
 public enum Severity {
-    CRITICAL(5), ERROR(4), WARNING(3), NOTICE(2);
+    CRITICAL(5),
+    ERROR(4),
+    WARNING(3),
+    NOTICE(2);
 
     /** The default inbound anomaly threshold: one critical match, or a warning and a notice, block. */
     public static final int INBOUND_THRESHOLD = 5;

@@ -16,27 +16,193 @@ import java.util.Set;
  * One forward pass; linear in the input. Stateless and thread-safe.
  */
 final class ShellInjectionDetector {
-    static final Set<String> PROGRAMS = Set.of("sh", "bash", "zsh", "dash", "ksh", "csh", "tcsh", "ash", "busybox",
-            "cat", "tac", "ls", "dir", "id", "whoami", "uname", "pwd", "echo", "printf", "wget", "curl", "nc", "ncat",
-            "netcat", "nmap", "ping", "nslookup", "dig", "host", "telnet", "ssh", "scp", "sftp", "ftp", "tftp", "rsync",
-            "python", "python2", "python3", "perl", "ruby", "php", "node", "lua", "awk", "gawk", "nawk", "sed", "grep",
-            "egrep", "fgrep", "find", "xargs", "env", "printenv", "export", "chmod", "chown", "rm", "mv", "cp", "touch",
-            "mkdir", "kill", "killall", "pkill", "ps", "head", "tail", "more", "less", "base64", "xxd", "od", "hexdump",
-            "strings", "dd", "tar", "gzip", "nohup", "sleep", "timeout", "exec", "eval", "sudo", "su", "crontab",
-            "systemctl", "ifconfig", "ip", "netstat", "ss", "arp", "hostname", "uptime", "passwd", "useradd", "shutdown",
-            "reboot", "mount", "lsof", "socat", "openssl", "vi", "vim", "tee", "cmd", "powershell", "pwsh", "cscript",
-            "wscript", "certutil", "bitsadmin", "net", "ipconfig", "systeminfo", "tasklist", "taskkill", "type", "reg",
-            "rundll32", "mshta", "wmic", "schtasks", "ver", "set", "start", "del", "findstr", "icacls", "java",
-            "jrunscript", "lynx", "w3m", "aria2c", "fetch", "tclsh", "expect", "irb", "nl", "rev", "diff", "file",
-            "whereis", "which", "locate", "time", "sort", "uniq", "wc", "cut", "history", "last", "w", "who", "groups",
-            "getent", "chattr", "zip", "unzip", "git", "mysql", "psql", "sqlite3", "gcc", "make", "xterm",
-            "php-cgi", "jjs", "osascript", "bsdtar", "7z", "unlink", "ln", "mknod", "mkfifo", "at", "batch", "top");
+    static final Set<String> PROGRAMS = Set.of(
+            "sh",
+            "bash",
+            "zsh",
+            "dash",
+            "ksh",
+            "csh",
+            "tcsh",
+            "ash",
+            "busybox",
+            "cat",
+            "tac",
+            "ls",
+            "dir",
+            "id",
+            "whoami",
+            "uname",
+            "pwd",
+            "echo",
+            "printf",
+            "wget",
+            "curl",
+            "nc",
+            "ncat",
+            "netcat",
+            "nmap",
+            "ping",
+            "nslookup",
+            "dig",
+            "host",
+            "telnet",
+            "ssh",
+            "scp",
+            "sftp",
+            "ftp",
+            "tftp",
+            "rsync",
+            "python",
+            "python2",
+            "python3",
+            "perl",
+            "ruby",
+            "php",
+            "node",
+            "lua",
+            "awk",
+            "gawk",
+            "nawk",
+            "sed",
+            "grep",
+            "egrep",
+            "fgrep",
+            "find",
+            "xargs",
+            "env",
+            "printenv",
+            "export",
+            "chmod",
+            "chown",
+            "rm",
+            "mv",
+            "cp",
+            "touch",
+            "mkdir",
+            "kill",
+            "killall",
+            "pkill",
+            "ps",
+            "head",
+            "tail",
+            "more",
+            "less",
+            "base64",
+            "xxd",
+            "od",
+            "hexdump",
+            "strings",
+            "dd",
+            "tar",
+            "gzip",
+            "nohup",
+            "sleep",
+            "timeout",
+            "exec",
+            "eval",
+            "sudo",
+            "su",
+            "crontab",
+            "systemctl",
+            "ifconfig",
+            "ip",
+            "netstat",
+            "ss",
+            "arp",
+            "hostname",
+            "uptime",
+            "passwd",
+            "useradd",
+            "shutdown",
+            "reboot",
+            "mount",
+            "lsof",
+            "socat",
+            "openssl",
+            "vi",
+            "vim",
+            "tee",
+            "cmd",
+            "powershell",
+            "pwsh",
+            "cscript",
+            "wscript",
+            "certutil",
+            "bitsadmin",
+            "net",
+            "ipconfig",
+            "systeminfo",
+            "tasklist",
+            "taskkill",
+            "type",
+            "reg",
+            "rundll32",
+            "mshta",
+            "wmic",
+            "schtasks",
+            "ver",
+            "set",
+            "start",
+            "del",
+            "findstr",
+            "icacls",
+            "java",
+            "jrunscript",
+            "lynx",
+            "w3m",
+            "aria2c",
+            "fetch",
+            "tclsh",
+            "expect",
+            "irb",
+            "nl",
+            "rev",
+            "diff",
+            "file",
+            "whereis",
+            "which",
+            "locate",
+            "time",
+            "sort",
+            "uniq",
+            "wc",
+            "cut",
+            "history",
+            "last",
+            "w",
+            "who",
+            "groups",
+            "getent",
+            "chattr",
+            "zip",
+            "unzip",
+            "git",
+            "mysql",
+            "psql",
+            "sqlite3",
+            "gcc",
+            "make",
+            "xterm",
+            "php-cgi",
+            "jjs",
+            "osascript",
+            "bsdtar",
+            "7z",
+            "unlink",
+            "ln",
+            "mknod",
+            "mkfifo",
+            "at",
+            "batch",
+            "top");
     /** Program names that are also everyday words: they need shell-like arguments to count. */
-    private static final Set<String> WORDS = Set.of("cat", "dir", "echo", "host", "ping", "find", "more", "less",
-            "head", "tail", "touch", "kill", "set", "start", "type", "time", "sort", "cut", "last", "w", "who", "groups",
-            "file", "which", "make", "fetch", "expect", "at", "batch", "top", "net", "ver", "del", "node", "java", "git",
-            "diff", "rev", "nl", "strings", "dig", "mount", "export", "env", "sleep", "timeout", "ln", "zip", "id", "su",
-            "ip", "tee", "php", "vi", "ss", "od");
+    private static final Set<String> WORDS = Set.of(
+            "cat", "dir", "echo", "host", "ping", "find", "more", "less", "head", "tail", "touch", "kill", "set",
+            "start", "type", "time", "sort", "cut", "last", "w", "who", "groups", "file", "which", "make", "fetch",
+            "expect", "at", "batch", "top", "net", "ver", "del", "node", "java", "git", "diff", "rev", "nl", "strings",
+            "dig", "mount", "export", "env", "sleep", "timeout", "ln", "zip", "id", "su", "ip", "tee", "php", "vi",
+            "ss", "od");
 
     private ShellInjectionDetector() {}
 
@@ -106,7 +272,10 @@ final class ShellInjectionDetector {
                 while (i < words.length && i < w + 8 && !words[i].startsWith("%")) {
                     i++;
                 }
-                if (i + 2 < words.length && words[i].startsWith("%") && words[i + 1].equals("in") && words[i + 2].startsWith("(")) {
+                if (i + 2 < words.length
+                        && words[i].startsWith("%")
+                        && words[i + 1].equals("in")
+                        && words[i + 2].startsWith("(")) {
                     for (int j = i + 2; j < words.length && j < i + 24; j++) {
                         if (words[j].equals("do") || words[j].endsWith(")do") || words[j].startsWith("do@")) {
                             return true;
@@ -124,7 +293,10 @@ final class ShellInjectionDetector {
                 if (BATCH_CONDITIONS.contains(words[i]) || words[i].contains("==")) {
                     return true;
                 }
-                if (words[i].startsWith("%") || words[i].startsWith("\"") || words[i].startsWith("[") || words[i].startsWith("(")
+                if (words[i].startsWith("%")
+                        || words[i].startsWith("\"")
+                        || words[i].startsWith("[")
+                        || words[i].startsWith("(")
                         || Character.isDigit(words[i].charAt(0))) {
                     for (int j = i + 1; j < words.length && j < i + 3; j++) {
                         if (BATCH_COMPARISONS.contains(words[j]) && j + 2 < words.length) {
@@ -150,7 +322,9 @@ final class ShellInjectionDetector {
         }
         int start = i;
         int lastSlash = -1;
-        while (i < n && i < start + 64 && (Character.isLetterOrDigit(value.charAt(i)) || "/\\._-".indexOf(value.charAt(i)) >= 0)) {
+        while (i < n
+                && i < start + 64
+                && (Character.isLetterOrDigit(value.charAt(i)) || "/\\._-".indexOf(value.charAt(i)) >= 0)) {
             if (value.charAt(i) == '/' || value.charAt(i) == '\\') {
                 lastSlash = i;
             }
@@ -167,15 +341,35 @@ final class ShellInjectionDetector {
             return false;
         }
         char a = value.charAt(i + 1);
-        return a == '-' || a == '/' || a == '$' || value.startsWith("http://", i + 1) || value.startsWith("https://", i + 1);
+        return a == '-'
+                || a == '/'
+                || a == '$'
+                || value.startsWith("http://", i + 1)
+                || value.startsWith("https://", i + 1);
     }
 
     /**
      * Programs that run the command given after them ({@code time sh -c …}, {@code nohup nc …}, {@code timeout 5
      * curl …}): what follows is read as a command line in its turn.
      */
-    static final Set<String> WRAPPERS = Set.of("time", "sudo", "doas", "nohup", "env", "nice", "exec", "command",
-            "builtin", "xargs", "setsid", "stdbuf", "strace", "ltrace", "timeout", "chroot", "unbuffer");
+    static final Set<String> WRAPPERS = Set.of(
+            "time",
+            "sudo",
+            "doas",
+            "nohup",
+            "env",
+            "nice",
+            "exec",
+            "command",
+            "builtin",
+            "xargs",
+            "setsid",
+            "stdbuf",
+            "strace",
+            "ltrace",
+            "timeout",
+            "chroot",
+            "unbuffer");
 
     /**
      * After a wrapper: its options and numbers ({@code -n 5}, {@code 10s}) skipped, a known program that is not an
@@ -203,7 +397,9 @@ final class ShellInjectionDetector {
         }
         int start = i;
         int lastSlash = -1;
-        while (i < n && i < start + 64 && (Character.isLetterOrDigit(value.charAt(i)) || "/\\._-".indexOf(value.charAt(i)) >= 0)) {
+        while (i < n
+                && i < start + 64
+                && (Character.isLetterOrDigit(value.charAt(i)) || "/\\._-".indexOf(value.charAt(i)) >= 0)) {
             if (value.charAt(i) == '/' || value.charAt(i) == '\\') {
                 lastSlash = i;
             }
@@ -236,8 +432,12 @@ final class ShellInjectionDetector {
         int i = from;
         boolean brace = from < n && value.charAt(from) == '{';
         int skip = Math.min(n, from + 16);
-        while (i < skip && (value.charAt(i) == ' ' || value.charAt(i) == '\t' || value.charAt(i) == '(' || value.charAt(i) == '{'
-                || value.charAt(i) == '!')) {
+        while (i < skip
+                && (value.charAt(i) == ' '
+                        || value.charAt(i) == '\t'
+                        || value.charAt(i) == '('
+                        || value.charAt(i) == '{'
+                        || value.charAt(i) == '!')) {
             i++;
         }
         // a path before the program: /bin/cat, /usr/bin/env, ./x, c:\windows\system32\cmd
@@ -277,8 +477,11 @@ final class ShellInjectionDetector {
             return !singleAmpersand;
         }
         char a = value.charAt(j);
-        return j > i && (a == '-' || a == '/' || a == '$' || a == '~' || a == '.' || a == '\\' || a == '%' || a == '<' || a == '>'
-                || a == '|' || a == ';' || a == '&' || a == '`' || a == '\'' || a == '"') || j == i && (a == ';' || a == '|' || a == '&'
-                || a == ')' || a == '`' || a == '}' || brace && a == ',');
+        return j > i
+                        && (a == '-' || a == '/' || a == '$' || a == '~' || a == '.' || a == '\\' || a == '%'
+                                || a == '<' || a == '>' || a == '|' || a == ';' || a == '&' || a == '`' || a == '\''
+                                || a == '"')
+                || j == i
+                        && (a == ';' || a == '|' || a == '&' || a == ')' || a == '`' || a == '}' || brace && a == ',');
     }
 }

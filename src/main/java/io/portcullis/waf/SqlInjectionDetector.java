@@ -1,7 +1,7 @@
 package io.portcullis.waf;
 
-import java.util.Set;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Detects SQL injection by structure: the value is tokenized the way a SQL parser would read it once it is
@@ -22,6 +22,7 @@ final class SqlInjectionDetector {
 
     /** Token classes, one letter each (the fingerprint alphabet). */
     static final char STRING = 's';
+
     static final char NUMBER = 'n';
     static final char WORD = 'b';
     static final char STATEMENT = 'E';
@@ -37,28 +38,180 @@ final class SqlInjectionDetector {
     static final char COMMA = ',';
     static final char VARIABLE = 'v';
 
-    private static final Set<String> STATEMENTS = Set.of("select", "insert", "update", "delete", "drop", "create",
-            "alter", "truncate", "exec", "execute", "declare", "shutdown", "grant", "revoke", "replace", "merge", "call",
-            "waitfor", "load", "handler", "rename", "set", "show", "use", "begin", "copy", "do");
-    private static final Set<String> LOGIC_WORDS = Set.of("and", "or", "xor", "not", "div", "mod", "like", "rlike",
-            "regexp", "sounds", "is", "in", "between", "glob", "match", "collate", "escape");
-    private static final Set<String> KEYWORDS = Set.of("from", "where", "having", "limit", "offset", "order", "group",
-            "by", "into", "outfile", "dumpfile", "values", "table", "database", "schema", "null", "true", "false", "case",
-            "when", "then", "else", "end", "as", "distinct", "all", "top", "procedure", "analyse", "join", "on", "asc",
-            "desc", "delay", "if", "exists", "information_schema", "sysobjects", "syscolumns", "pg_catalog", "dual",
-            "char", "binary", "unhex", "hex", "ascii", "sleep", "benchmark", "pg_sleep", "version", "user",
-            "current_user", "system_user", "session_user", "load_file", "extractvalue", "updatexml", "concat",
-            "group_concat", "substring", "substr", "mid", "ord", "count", "cast", "convert", "chr", "nchar", "varchar",
-            "dbms_pipe", "utl_inaddr", "utl_http", "xp_cmdshell", "sp_executesql", "openrowset", "randomblob",
-            "sqlite_version", "instr", "length", "elt", "make_set", "json_extract", "row", "name_const", "floor", "rand",
-            "exp", "polygon", "multipoint", "geometrycollection", "linestring");
+    private static final Set<String> STATEMENTS = Set.of(
+            "select",
+            "insert",
+            "update",
+            "delete",
+            "drop",
+            "create",
+            "alter",
+            "truncate",
+            "exec",
+            "execute",
+            "declare",
+            "shutdown",
+            "grant",
+            "revoke",
+            "replace",
+            "merge",
+            "call",
+            "waitfor",
+            "load",
+            "handler",
+            "rename",
+            "set",
+            "show",
+            "use",
+            "begin",
+            "copy",
+            "do");
+    private static final Set<String> LOGIC_WORDS = Set.of(
+            "and", "or", "xor", "not", "div", "mod", "like", "rlike", "regexp", "sounds", "is", "in", "between", "glob",
+            "match", "collate", "escape");
+    private static final Set<String> KEYWORDS = Set.of(
+            "from",
+            "where",
+            "having",
+            "limit",
+            "offset",
+            "order",
+            "group",
+            "by",
+            "into",
+            "outfile",
+            "dumpfile",
+            "values",
+            "table",
+            "database",
+            "schema",
+            "null",
+            "true",
+            "false",
+            "case",
+            "when",
+            "then",
+            "else",
+            "end",
+            "as",
+            "distinct",
+            "all",
+            "top",
+            "procedure",
+            "analyse",
+            "join",
+            "on",
+            "asc",
+            "desc",
+            "delay",
+            "if",
+            "exists",
+            "information_schema",
+            "sysobjects",
+            "syscolumns",
+            "pg_catalog",
+            "dual",
+            "char",
+            "binary",
+            "unhex",
+            "hex",
+            "ascii",
+            "sleep",
+            "benchmark",
+            "pg_sleep",
+            "version",
+            "user",
+            "current_user",
+            "system_user",
+            "session_user",
+            "load_file",
+            "extractvalue",
+            "updatexml",
+            "concat",
+            "group_concat",
+            "substring",
+            "substr",
+            "mid",
+            "ord",
+            "count",
+            "cast",
+            "convert",
+            "chr",
+            "nchar",
+            "varchar",
+            "dbms_pipe",
+            "utl_inaddr",
+            "utl_http",
+            "xp_cmdshell",
+            "sp_executesql",
+            "openrowset",
+            "randomblob",
+            "sqlite_version",
+            "instr",
+            "length",
+            "elt",
+            "make_set",
+            "json_extract",
+            "row",
+            "name_const",
+            "floor",
+            "rand",
+            "exp",
+            "polygon",
+            "multipoint",
+            "geometrycollection",
+            "linestring");
     /** Functions an attacker calls to prove or exploit an injection; a call of any other name is a plain 'f'. */
-    private static final Set<String> ATTACK_FUNCTIONS = Set.of("sleep", "benchmark", "pg_sleep", "load_file",
-            "extractvalue", "updatexml", "version", "user", "database", "char", "chr", "concat", "group_concat",
-            "ascii", "substring", "substr", "mid", "ord", "if", "randomblob", "unhex", "hex", "name_const", "floor",
-            "rand", "exp", "count", "cast", "convert", "row", "json_extract", "elt", "make_set", "utl_inaddr",
-            "dbms_pipe", "xp_cmdshell", "openrowset", "sqlite_version", "current_user", "system_user", "instr",
-            "length", "polygon", "multipoint", "geometrycollection", "linestring", "nchar", "waitfor", "exists");
+    private static final Set<String> ATTACK_FUNCTIONS = Set.of(
+            "sleep",
+            "benchmark",
+            "pg_sleep",
+            "load_file",
+            "extractvalue",
+            "updatexml",
+            "version",
+            "user",
+            "database",
+            "char",
+            "chr",
+            "concat",
+            "group_concat",
+            "ascii",
+            "substring",
+            "substr",
+            "mid",
+            "ord",
+            "if",
+            "randomblob",
+            "unhex",
+            "hex",
+            "name_const",
+            "floor",
+            "rand",
+            "exp",
+            "count",
+            "cast",
+            "convert",
+            "row",
+            "json_extract",
+            "elt",
+            "make_set",
+            "utl_inaddr",
+            "dbms_pipe",
+            "xp_cmdshell",
+            "openrowset",
+            "sqlite_version",
+            "current_user",
+            "system_user",
+            "instr",
+            "length",
+            "polygon",
+            "multipoint",
+            "geometrycollection",
+            "linestring",
+            "nchar",
+            "waitfor",
+            "exists");
 
     private SqlInjectionDetector() {}
 
@@ -148,7 +301,8 @@ final class SqlInjectionDetector {
             } else if (c == ',') {
                 next = i + 1;
                 type = COMMA;
-            } else if (c == '&' && i + 1 < n && value.charAt(i + 1) == '&' || c == '|' && i + 1 < n && value.charAt(i + 1) == '|') {
+            } else if (c == '&' && i + 1 < n && value.charAt(i + 1) == '&'
+                    || c == '|' && i + 1 < n && value.charAt(i + 1) == '|') {
                 next = i + 2;
                 type = c == '&' ? LOGIC : OPERATOR;
             } else if ("=<>!+-*/%|^~:&".indexOf(c) >= 0) {
@@ -170,12 +324,16 @@ final class SqlInjectionDetector {
     private static void append(StringBuilder out, char type) {
         int last = out.length() - 1;
         char previous = last >= 0 ? out.charAt(last) : 0;
-        if (type == WORD && previous == WORD || type == NUMBER && previous == NUMBER
-                || type == OPERATOR && previous == OPERATOR || type == COMMENT && previous == COMMENT) {
+        if (type == WORD && previous == WORD
+                || type == NUMBER && previous == NUMBER
+                || type == OPERATOR && previous == OPERATOR
+                || type == COMMENT && previous == COMMENT) {
             return;
         }
         // a sign before a number or a value: "-1", "=-1"
-        if ((type == NUMBER || type == STRING) && previous == OPERATOR && (last == 0 || "&(,;kEU".indexOf(out.charAt(last - 1)) >= 0)) {
+        if ((type == NUMBER || type == STRING)
+                && previous == OPERATOR
+                && (last == 0 || "&(,;kEU".indexOf(out.charAt(last - 1)) >= 0)) {
             out.setCharAt(last, type);
             return;
         }
@@ -216,8 +374,12 @@ final class SqlInjectionDetector {
      */
     static boolean isSqlWord(String word) {
         String lower = word.toLowerCase(Locale.ROOT);
-        return lower.equals("union") || lower.equals("intersect") || lower.equals("except") || STATEMENTS.contains(lower)
-                || LOGIC_WORDS.contains(lower) || KEYWORDS.contains(lower);
+        return lower.equals("union")
+                || lower.equals("intersect")
+                || lower.equals("except")
+                || STATEMENTS.contains(lower)
+                || LOGIC_WORDS.contains(lower)
+                || KEYWORDS.contains(lower);
     }
 
     static boolean isWordChar(char c) {
@@ -268,8 +430,11 @@ final class SqlInjectionDetector {
         }
         int i = start + 1;
         // a list of values the injection closes: "', '4', '2');", "1, 2)"
-        while (i < print.length() && (print.charAt(i) == CLOSE || print.charAt(i) == COMMA && i + 1 < print.length()
-                && "sn".indexOf(print.charAt(i + 1)) >= 0)) {
+        while (i < print.length()
+                && (print.charAt(i) == CLOSE
+                        || print.charAt(i) == COMMA
+                                && i + 1 < print.length()
+                                && "sn".indexOf(print.charAt(i + 1)) >= 0)) {
             i += print.charAt(i) == COMMA ? 2 : 1;
         }
         if (i >= print.length()) {
@@ -292,13 +457,16 @@ final class SqlInjectionDetector {
         }
         if (next == OPERATOR && quote != 0) {
             // '||pg_sleep(5)--, '='', '+(select ...)+'
-            return rest.length() > 1 && (rest.charAt(1) == FUNCTION || rest.charAt(1) == OPEN && rest.indexOf(STATEMENT) > 0
-                    || rest.charAt(1) == STRING && rest.length() > 2 && "&cU;".indexOf(rest.charAt(2)) >= 0
-                    || rest.charAt(1) == NUMBER && rest.length() > 2 && "&cU;".indexOf(rest.charAt(2)) >= 0);
+            return rest.length() > 1
+                    && (rest.charAt(1) == FUNCTION
+                            || rest.charAt(1) == OPEN && rest.indexOf(STATEMENT) > 0
+                            || rest.charAt(1) == STRING && rest.length() > 2 && "&cU;".indexOf(rest.charAt(2)) >= 0
+                            || rest.charAt(1) == NUMBER && rest.length() > 2 && "&cU;".indexOf(rest.charAt(2)) >= 0);
         }
         if (next == KEYWORD) {
             // ' order by 1--, 1 having 1=1, ' into outfile '/tmp/x'--
-            return rest.length() > 2 && (rest.charAt(1) == KEYWORD || rest.charAt(1) == NUMBER || rest.charAt(1) == STRING)
+            return rest.length() > 2
+                    && (rest.charAt(1) == KEYWORD || rest.charAt(1) == NUMBER || rest.charAt(1) == STRING)
                     && (rest.indexOf(COMMENT) > 0 || "ns".indexOf(rest.charAt(1)) >= 0 && rest.charAt(2) == OPERATOR);
         }
         if (next == STATEMENT && (quote != 0 || first == NUMBER)) {
@@ -344,7 +512,12 @@ final class SqlInjectionDetector {
     private static boolean statement(String print) {
         // select ... from ... where/union/;/--, drop table, exec xp_...
         int from = print.indexOf(KEYWORD);
-        return from > 0 && (print.indexOf(UNION, from) > 0 || print.indexOf(COMMENT, from) > 0 || print.indexOf(SEMICOLON, from) > 0)
-                || print.startsWith("E;") || print.startsWith("Ek;") || print.startsWith("EkbE");
+        return from > 0
+                        && (print.indexOf(UNION, from) > 0
+                                || print.indexOf(COMMENT, from) > 0
+                                || print.indexOf(SEMICOLON, from) > 0)
+                || print.startsWith("E;")
+                || print.startsWith("Ek;")
+                || print.startsWith("EkbE");
     }
 }

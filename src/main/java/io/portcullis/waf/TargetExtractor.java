@@ -40,12 +40,41 @@ public final class TargetExtractor {
 
     /** Headers whose values are structured and left to the protocol checks, not to the attack patterns. */
     private static final Set<String> STRUCTURED_HEADERS = Set.of(
-            "accept", "accept-encoding", "accept-language", "accept-charset", "authorization", "proxy-authorization",
-            "content-length", "content-type", "connection", "keep-alive", "host", "cookie", "transfer-encoding", "te",
-            "if-none-match", "if-match", "if-modified-since", "if-unmodified-since", "cache-control", "pragma",
-            "upgrade-insecure-requests", "traceparent", "tracestate", "x-request-id", "dnt", "priority", "range",
-            "x-api-key", "origin", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
-            "sec-websocket-protocol", "upgrade");
+            "accept",
+            "accept-encoding",
+            "accept-language",
+            "accept-charset",
+            "authorization",
+            "proxy-authorization",
+            "content-length",
+            "content-type",
+            "connection",
+            "keep-alive",
+            "host",
+            "cookie",
+            "transfer-encoding",
+            "te",
+            "if-none-match",
+            "if-match",
+            "if-modified-since",
+            "if-unmodified-since",
+            "cache-control",
+            "pragma",
+            "upgrade-insecure-requests",
+            "traceparent",
+            "tracestate",
+            "x-request-id",
+            "dnt",
+            "priority",
+            "range",
+            "x-api-key",
+            "origin",
+            "sec-websocket-key",
+            "sec-websocket-version",
+            "sec-websocket-extensions",
+            "sec-websocket-protocol",
+            "upgrade");
+
     private static final Pattern INCLUDE_NAME = Pattern.compile(
             "path|file|include|dir|root|conf|module|lib|template|tpl|folder|document", Pattern.CASE_INSENSITIVE);
     private static final Pattern LINK_NAME = Pattern.compile(
@@ -59,7 +88,9 @@ public final class TargetExtractor {
 
     public TargetExtractor() {
         this.json = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH + 1).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_JSON_DEPTH + 1)
+                        .build())
                 .build();
     }
 
@@ -94,8 +125,11 @@ public final class TargetExtractor {
                 anomalies.putIfAbsent(ProtocolRule.NUL_BYTE, target.label());
             }
             // "://" first: REMOTE_URL needs it, and it spares the two name patterns on almost every value
-            if (target.kind() == TargetKind.ARGS && target.value().contains("://") && INCLUDE_NAME.matcher(target.key()).find()
-                    && !LINK_NAME.matcher(target.key()).find() && REMOTE_URL.matcher(target.value()).find()) {
+            if (target.kind() == TargetKind.ARGS
+                    && target.value().contains("://")
+                    && INCLUDE_NAME.matcher(target.key()).find()
+                    && !LINK_NAME.matcher(target.key()).find()
+                    && REMOTE_URL.matcher(target.value()).find()) {
                 anomalies.putIfAbsent(ProtocolRule.REMOTE_INCLUDE_PARAMETER, target.label());
             }
         }
@@ -111,7 +145,7 @@ public final class TargetExtractor {
             case JSON -> json(request.body(), targets, anomalies);
             case MULTIPART -> multipart(request.body(), contentType, targets, anomalies);
             case TEXT -> add(targets, TargetKind.BODY, "", "REQUEST_BODY", new String(request.body(), charset));
-            case OPAQUE -> { }
+            case OPAQUE -> {}
         }
     }
 
@@ -191,7 +225,8 @@ public final class TargetExtractor {
                     }
                     case VALUE_STRING -> {
                         String key = frames.isEmpty() || frames.get(frames.size() - 1).array
-                                ? "" : frames.get(frames.size() - 1).field;
+                                ? ""
+                                : frames.get(frames.size() - 1).field;
                         add(targets, TargetKind.ARGS, key, "JSON:" + path(frames), parser.getText());
                         next(frames);
                     }
@@ -239,7 +274,8 @@ public final class TargetExtractor {
         return out.length() == 0 ? "$" : out.toString();
     }
 
-    private static void multipart(byte[] body, String contentType, List<Target> targets, Map<ProtocolRule, String> anomalies) {
+    private static void multipart(
+            byte[] body, String contentType, List<Target> targets, Map<ProtocolRule, String> anomalies) {
         MultipartParser.Parsed parsed = MultipartParser.parseWhole(body, contentType);
         if (parsed == null) {
             anomalies.put(ProtocolRule.MULTIPART_MALFORMED, "REQUEST_BODY");
@@ -249,7 +285,11 @@ public final class TargetExtractor {
         List<MultipartParser.Part> parts = parsed.parts();
         if (!parsed.outside().isBlank()) {
             // What this boundary leaves outside its parts is where another reader's boundary finds its own.
-            add(targets, TargetKind.BODY, "", "REQUEST_BODY",
+            add(
+                    targets,
+                    TargetKind.BODY,
+                    "",
+                    "REQUEST_BODY",
                     new String(parsed.outside().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
         }
         for (MultipartParser.Part part : parts) {
@@ -302,7 +342,8 @@ public final class TargetExtractor {
     private static Charset charset(String contentType) {
         if (contentType != null) {
             String lower = contentType.toLowerCase(Locale.ROOT);
-            if (lower.contains("charset=iso-8859-1") || lower.contains("charset=windows-1252")
+            if (lower.contains("charset=iso-8859-1")
+                    || lower.contains("charset=windows-1252")
                     || lower.contains("charset=latin1")) {
                 return StandardCharsets.ISO_8859_1;
             }

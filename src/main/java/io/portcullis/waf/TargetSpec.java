@@ -15,7 +15,8 @@ public record TargetSpec(TargetKind kind, Optional<String> key) {
         int colon = spec.indexOf(':');
         String kind = colon < 0 ? spec.strip() : spec.substring(0, colon).strip();
         Optional<String> key = colon < 0 || spec.substring(colon + 1).isBlank()
-                ? Optional.empty() : Optional.of(spec.substring(colon + 1).strip());
+                ? Optional.empty()
+                : Optional.of(spec.substring(colon + 1).strip());
         return TargetKind.named(kind).map(k -> new TargetSpec(k, key));
     }
 

@@ -68,7 +68,7 @@ final class TextContext {
                 case '|', '\n' -> bits |= RCE;
                 case '&' -> bits |= next == '&' ? RCE : 0;
                 case '$' -> bits |= next == '(' || next == '{' ? RCE : 0;
-                default -> { }
+                default -> {}
             }
         }
         return bits;
@@ -142,11 +142,15 @@ final class TextContext {
                 } else {
                     i++;
                 }
-            } else if ((c == '"' || c == '\'' || c == '“' || c == '«') && (i == 0 || Character.isWhitespace(out[i - 1]))) {
+            } else if ((c == '"' || c == '\'' || c == '“' || c == '«')
+                    && (i == 0 || Character.isWhitespace(out[i - 1]))) {
                 char closing = c == '“' ? '”' : c == '«' ? '»' : c;
                 int close = find(value, closing, i + 1);
-                if (close > i + 1 && value.substring(i + 1, close).indexOf(' ') >= 0
-                        && (close + 1 == n || Character.isWhitespace(out[close + 1]) || ".,;:!?)".indexOf(out[close + 1]) >= 0)) {
+                if (close > i + 1
+                        && value.substring(i + 1, close).indexOf(' ') >= 0
+                        && (close + 1 == n
+                                || Character.isWhitespace(out[close + 1])
+                                || ".,;:!?)".indexOf(out[close + 1]) >= 0)) {
                     blank(out, i, close + 1);
                     i = close + 1;
                 } else {
@@ -222,8 +226,11 @@ final class TextContext {
                 host = host.substring(0, colon);
             }
         }
-        boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
-                || host.equals("0.0.0.0") || host.equals("host.docker.internal");
+        boolean loopback = host.equals("localhost")
+                || host.equals("127.0.0.1")
+                || host.equals("[::1]")
+                || host.equals("0.0.0.0")
+                || host.equals("host.docker.internal");
         if (!loopback) {
             return false;
         }

@@ -15,8 +15,13 @@ import java.util.Map;
  * @param body        the buffered body when its content type is inspected, else {@code null}
  * @param bodyLength  the body's length as declared or read; 0 when there is none, -1 when unknown
  */
-public record WafRequest(String method, String rawPath, String query, List<Map.Entry<String, String>> headers,
-        byte[] body, long bodyLength) {
+public record WafRequest(
+        String method,
+        String rawPath,
+        String query,
+        List<Map.Entry<String, String>> headers,
+        byte[] body,
+        long bodyLength) {
 
     public WafRequest {
         headers = List.copyOf(headers);

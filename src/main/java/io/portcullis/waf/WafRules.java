@@ -14,7 +14,18 @@ import java.util.Set;
 public final class WafRules {
     /** The built-in rule files, one per family. */
     static final List<String> BUILT_IN = List.of(
-            "protocol", "scanner", "lfi", "rfi", "rce", "php", "generic", "ssrf", "xss", "sqli", "session-fixation", "java");
+            "protocol",
+            "scanner",
+            "lfi",
+            "rfi",
+            "rce",
+            "php",
+            "generic",
+            "ssrf",
+            "xss",
+            "sqli",
+            "session-fixation",
+            "java");
 
     private WafRules() {}
 

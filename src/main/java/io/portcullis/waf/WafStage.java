@@ -1,17 +1,17 @@
 package io.portcullis.waf;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
+import io.portcullis.chain.Stage;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.config.WafConfig;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.chain.Route;
 import io.portcullis.route.RouteStage;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.portcullis.chain.Stage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -78,19 +78,30 @@ public final class WafStage implements Stage {
 
     /** With the rules {@link WafRules#load} already gave (start-up checks them with the other files). */
     public static WafStage create(WafConfig config, List<Rule> rules, MeterRegistry meters) {
-        return new WafStage(config, new RequestInspector(rules, config.paranoia(), Severity.INBOUND_THRESHOLD,
-                config.exclusions()), meters);
+        return new WafStage(
+                config,
+                new RequestInspector(rules, config.paranoia(), Severity.INBOUND_THRESHOLD, config.exclusions()),
+                meters);
     }
 
     /** Counts what matched, so an operator can see per rule and per route what block mode would stop. */
     private void count(HttpServletRequest request, Verdict verdict, String outcome) {
         String route = RequestAttributes.ROUTE.get(request).map(Route::id).orElse("none");
-        Counter.builder("portcullis.waf.requests").description("Requests on which a WAF rule matched, by outcome")
-                .tag("route", route).tag("outcome", outcome).register(meters).increment();
+        Counter.builder("portcullis.waf.requests")
+                .description("Requests on which a WAF rule matched, by outcome")
+                .tag("route", route)
+                .tag("outcome", outcome)
+                .register(meters)
+                .increment();
         for (RuleMatch match : verdict.matches()) {
-            Counter.builder("portcullis.waf.rule.matches").description("WAF rule matches, by rule, route and outcome")
-                    .tag("rule", Integer.toString(match.ruleId())).tag("family", match.family()).tag("route", route)
-                    .tag("outcome", outcome).register(meters).increment();
+            Counter.builder("portcullis.waf.rule.matches")
+                    .description("WAF rule matches, by rule, route and outcome")
+                    .tag("rule", Integer.toString(match.ruleId()))
+                    .tag("family", match.family())
+                    .tag("route", route)
+                    .tag("outcome", outcome)
+                    .register(meters)
+                    .increment();
         }
     }
 
@@ -111,8 +122,11 @@ public final class WafStage implements Stage {
             return;
         }
         if (!config.allowedMethods().contains(request.getMethod())) {
-            ProblemWriter.write(request, response, Problem.of(ProblemType.METHOD_NOT_ALLOWED,
-                    "Method " + request.getMethod() + " is not allowed.").withHeader("Allow", allow));
+            ProblemWriter.write(
+                    request,
+                    response,
+                    Problem.of(ProblemType.METHOD_NOT_ALLOWED, "Method " + request.getMethod() + " is not allowed.")
+                            .withHeader("Allow", allow));
             return;
         }
         List<Map.Entry<String, String>> headers = new ArrayList<>();
@@ -122,7 +136,10 @@ public final class WafStage implements Stage {
                 long size = (long) name.length() + value.length();
                 headerBytes += size;
                 if (size > config.maxHeader() || headerBytes > config.maxHeader()) {
-                    ProblemWriter.write(request, response, ProblemType.HEADER_TOO_LARGE,
+                    ProblemWriter.write(
+                            request,
+                            response,
+                            ProblemType.HEADER_TOO_LARGE,
                             "The request headers exceed " + config.maxHeader() + " bytes.");
                     return;
                 }
@@ -132,17 +149,22 @@ public final class WafStage implements Stage {
         List<String> contentTypes = Collections.list(request.getHeaders("Content-Type"));
         if (contentTypes.size() > 1) {
             // The WAF would judge the body by one and the upstream may parse it by another.
-            ProblemWriter.write(request, response, ProblemType.BAD_REQUEST,
-                    "A request carries at most one Content-Type header.");
+            ProblemWriter.write(
+                    request, response, ProblemType.BAD_REQUEST, "A request carries at most one Content-Type header.");
             return;
         }
-        RouteConfig.Bodies bodies = RequestAttributes.ROUTE.get(request).flatMap(Route::config)
-                .map(RouteConfig::bodies).orElse(RouteConfig.Bodies.DEFAULT);
+        RouteConfig.Bodies bodies = RequestAttributes.ROUTE
+                .get(request)
+                .flatMap(Route::config)
+                .map(RouteConfig::bodies)
+                .orElse(RouteConfig.Bodies.DEFAULT);
         long maxBody = bodies.maxBody().orElse(config.maxBody());
         long declared = request.getContentLengthLong();
         // Without a length a body is chunked in HTTP/1.1, and simply framed by the stream in HTTP/2 and later.
-        boolean hasBody = declared > 0 || (declared < 0 && (request.getHeader("Transfer-Encoding") != null
-                || !request.getProtocol().startsWith("HTTP/1")));
+        boolean hasBody = declared > 0
+                || (declared < 0
+                        && (request.getHeader("Transfer-Encoding") != null
+                                || !request.getProtocol().startsWith("HTTP/1")));
         // The header as sent: Jetty's getContentType() throws on a charset it cannot name ("charset=/x").
         String mediaType = WafRequest.mediaType(contentTypes.isEmpty() ? null : contentTypes.get(0));
         BodyKind kind = BodyKind.of(mediaType);
@@ -169,28 +191,52 @@ public final class WafStage implements Stage {
                 next = new LimitedBodyRequest(request, maxBody);
             }
         }
-        String rawPath = request.getRequestURI().substring(request.getContextPath().length());
-        WafRequest inspected = new WafRequest(request.getMethod(), rawPath.isEmpty() ? "/" : rawPath,
-                request.getQueryString(), headers, body, body != null ? body.length : declared);
+        String rawPath =
+                request.getRequestURI().substring(request.getContextPath().length());
+        WafRequest inspected = new WafRequest(
+                request.getMethod(),
+                rawPath.isEmpty() ? "/" : rawPath,
+                request.getQueryString(),
+                headers,
+                body,
+                body != null ? body.length : declared);
         Verdict verdict = inspector.inspect(inspected, RouteStage.path(request));
         if (!verdict.matches().isEmpty()) {
-            count(request, verdict, !verdict.isAttack() ? "below-threshold"
-                    : config.mode() == WafConfig.Mode.BLOCK ? "blocked" : "detected");
+            count(
+                    request,
+                    verdict,
+                    !verdict.isAttack()
+                            ? "below-threshold"
+                            : config.mode() == WafConfig.Mode.BLOCK ? "blocked" : "detected");
         }
         if (verdict.isAttack()) {
             String requestId = RequestAttributes.REQUEST_ID.get(request).orElse("-");
             if (config.mode() == WafConfig.Mode.BLOCK) {
-                LOG.info("WAF blocked request {}: score {} rules {} matches {}", requestId, verdict.score(),
-                        verdict.ruleIds(), verdict.matches());
-                ProblemWriter.write(request, response, ProblemType.REQUEST_BLOCKED,
+                LOG.info(
+                        "WAF blocked request {}: score {} rules {} matches {}",
+                        requestId,
+                        verdict.score(),
+                        verdict.ruleIds(),
+                        verdict.matches());
+                ProblemWriter.write(
+                        request,
+                        response,
+                        ProblemType.REQUEST_BLOCKED,
                         "The request was blocked by the web application firewall.");
                 return;
             }
-            LOG.info("WAF detected (not blocked) request {}: score {} rules {} matches {}", requestId,
-                    verdict.score(), verdict.ruleIds(), verdict.matches());
+            LOG.info(
+                    "WAF detected (not blocked) request {}: score {} rules {} matches {}",
+                    requestId,
+                    verdict.score(),
+                    verdict.ruleIds(),
+                    verdict.matches());
         } else if (!verdict.matches().isEmpty() && LOG.isDebugEnabled()) {
-            LOG.debug("WAF below threshold for request {}: score {} matches {}",
-                    RequestAttributes.REQUEST_ID.get(request).orElse("-"), verdict.score(), verdict.matches());
+            LOG.debug(
+                    "WAF below threshold for request {}: score {} matches {}",
+                    RequestAttributes.REQUEST_ID.get(request).orElse("-"),
+                    verdict.score(),
+                    verdict.matches());
         }
         chain.doFilter(next, response);
     }
@@ -202,7 +248,8 @@ public final class WafStage implements Stage {
      * upstream receives them all and applies them as one list.
      */
     private String refusal(String mediaType, BodyKind kind, List<String> contentEncodings, RouteConfig.Bodies bodies) {
-        if (!mediaType.isEmpty() && !allowedTypes.allows(mediaType)
+        if (!mediaType.isEmpty()
+                && !allowedTypes.allows(mediaType)
                 && !new MediaTypes(bodies.extraContentTypes()).allows(mediaType)) {
             return "Request bodies of this media type are not accepted here.";
         }
@@ -230,7 +277,10 @@ public final class WafStage implements Stage {
         } else if (!drain(request.getInputStream(), MAX_DRAIN)) {
             response.setHeader("Connection", "close");
         }
-        ProblemWriter.write(request, response, ProblemType.PAYLOAD_TOO_LARGE,
+        ProblemWriter.write(
+                request,
+                response,
+                ProblemType.PAYLOAD_TOO_LARGE,
                 "The request body exceeds the size this route accepts.");
     }
 

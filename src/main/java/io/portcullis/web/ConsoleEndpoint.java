@@ -1,10 +1,10 @@
 package io.portcullis.web;
 
+import io.portcullis.chain.RouteHandler;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.route.RouteStage;
-import io.portcullis.chain.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -26,6 +26,7 @@ final class ConsoleEndpoint implements RouteHandler {
     static final String PREFIX = "/console";
     /** Where the files lie inside the WAR. */
     private static final String RESOURCES = "/console/";
+
     private static final Map<String, String> FILES = Map.of(
             "index.html", "text/html;charset=UTF-8",
             "console.css", "text/css;charset=UTF-8",
@@ -38,8 +39,13 @@ final class ConsoleEndpoint implements RouteHandler {
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = RouteStage.path(request);
         if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
-            ProblemWriter.write(request, response, new Problem(ProblemType.METHOD_NOT_ALLOWED,
-                    "The console answers GET and HEAD.", Map.of("Allow", "GET, HEAD")));
+            ProblemWriter.write(
+                    request,
+                    response,
+                    new Problem(
+                            ProblemType.METHOD_NOT_ALLOWED,
+                            "The console answers GET and HEAD.",
+                            Map.of("Allow", "GET, HEAD")));
             return;
         }
         if (path.equals(PREFIX)) {

@@ -1,9 +1,9 @@
 package io.portcullis.web;
 
-import io.portcullis.chain.StoreUnavailableException;
-import io.portcullis.chain.StoreWait;
 import io.portcullis.auth.AuthEndpoint;
 import io.portcullis.auth.User;
+import io.portcullis.chain.StoreUnavailableException;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.chain.TokenClaims;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.KeyTemplate;
@@ -24,6 +24,7 @@ final class DemoData {
     /** The demo user's cart, as an application would store it. */
     static final String SAMPLE_CART = "{\"items\":[{\"sku\":\"tea-earl-grey\",\"qty\":2},"
             + "{\"sku\":\"mug-blue\",\"qty\":1}],\"currency\":\"EUR\",\"total\":23.5}";
+
     private static final Logger LOG = LoggerFactory.getLogger(DemoData.class);
 
     private DemoData() {}
@@ -36,18 +37,24 @@ final class DemoData {
         }
         TokenClaims claims = new TokenClaims(Map.of("sub", user.get().id()));
         for (RouteConfig route : config.routes()) {
-            route.direct().map(RouteConfig.DirectConfig::redisKey).flatMap(template -> key(template, claims))
+            route.direct()
+                    .map(RouteConfig.DirectConfig::redisKey)
+                    .flatMap(template -> key(template, claims))
                     .ifPresent(key -> {
                         await(storeWait, stores.direct().put(key, SAMPLE_CART).thenApply(done -> Optional.of(key)));
-                        LOG.warn("DEMO: {} of user '{}' holds a sample value (route {})", key,
-                                AuthEndpoint.DEMO_USERNAME, route.id());
+                        LOG.warn(
+                                "DEMO: {} of user '{}' holds a sample value (route {})",
+                                key,
+                                AuthEndpoint.DEMO_USERNAME,
+                                route.id());
                     });
         }
     }
 
     private static Optional<String> key(KeyTemplate template, TokenClaims claims) {
         return KeyResolver.resolve(template, claims, Map.of()) instanceof KeyResolver.Resolution.Key key
-                ? Optional.of(key.key()) : Optional.empty();
+                ? Optional.of(key.key())
+                : Optional.empty();
     }
 
     private static <T> Optional<T> await(StoreWait storeWait, CompletionStage<Optional<T>> call) {

@@ -1,17 +1,17 @@
 package io.portcullis.web;
 
 import io.portcullis.chain.JsonResponses;
-import io.portcullis.route.RouteStage;
 import io.portcullis.chain.RouteHandler;
+import io.portcullis.route.RouteStage;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.Locale;
 
 /**
  * The demo upstream inside the WAR, present only in demo mode: it answers with what it received (method,
@@ -36,8 +36,11 @@ final class DemoEchoEndpoint implements RouteHandler {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("upstream", "portcullis demo echo");
         body.put("method", request.getMethod());
-        body.put("path", RouteStage.path(request).substring(PREFIX.length()).isEmpty() ? "/"
-                : RouteStage.path(request).substring(PREFIX.length()));
+        body.put(
+                "path",
+                RouteStage.path(request).substring(PREFIX.length()).isEmpty()
+                        ? "/"
+                        : RouteStage.path(request).substring(PREFIX.length()));
         body.put("query", request.getQueryString());
         body.put("headers", headers);
         body.put("body_bytes", bodyBytes);

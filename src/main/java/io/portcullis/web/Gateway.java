@@ -9,6 +9,7 @@ import io.portcullis.auth.AuthEndpoint;
 import io.portcullis.auth.WellKnownEndpoint;
 import io.portcullis.chain.ClientAddressResolver;
 import io.portcullis.chain.FilterStage;
+import io.portcullis.chain.Route;
 import io.portcullis.chain.Stage;
 import io.portcullis.chain.StoreWait;
 import io.portcullis.config.GatewayConfig;
@@ -34,7 +35,6 @@ import io.portcullis.proxy.GatewayProxyServlet;
 import io.portcullis.proxy.UpstreamPool;
 import io.portcullis.ratelimit.Charges;
 import io.portcullis.ratelimit.RateLimitStage;
-import io.portcullis.chain.Route;
 import io.portcullis.route.RouteStage;
 import io.portcullis.route.RouteTable;
 import io.portcullis.store.Stores;
@@ -69,8 +69,14 @@ public final class Gateway implements AutoCloseable {
     private final List<AutoCloseable> closeables;
     private final ShutdownReadiness shutdown;
 
-    private Gateway(GatewayConfig config, Map<FilterStage, Stage> stages, GatewayServlet servlet,
-            GatewayProxyServlet proxy, Stores stores, List<AutoCloseable> closeables, ShutdownReadiness shutdown) {
+    private Gateway(
+            GatewayConfig config,
+            Map<FilterStage, Stage> stages,
+            GatewayServlet servlet,
+            GatewayProxyServlet proxy,
+            Stores stores,
+            List<AutoCloseable> closeables,
+            ShutdownReadiness shutdown) {
         this.config = config;
         this.stores = stores;
         this.stages = Map.copyOf(stages);
@@ -102,20 +108,27 @@ public final class Gateway implements AutoCloseable {
                 allUpstreams.addAll(route.upstreams());
             }
         }
-        GatewayProxyServlet proxy = new GatewayProxyServlet(pools, config.apiKeys().header(),
-                config.gateway().stripHeaders(), meters);
+        GatewayProxyServlet proxy = new GatewayProxyServlet(
+                pools, config.apiKeys().header(), config.gateway().stripHeaders(), meters);
 
         UpstreamReadiness upstreamReadiness = new UpstreamReadiness(allUpstreams);
         closeables.add(upstreamReadiness);
         ShutdownReadiness shutdown = new ShutdownReadiness();
         List<Route> endpoints = new ArrayList<>();
-        endpoints.add(Route.endpoint("health", HealthEndpoint.PREFIX, new HealthEndpoint(
-                List.of(new StoreReadiness(stores), upstreamReadiness, shutdown))));
+        endpoints.add(Route.endpoint(
+                "health",
+                HealthEndpoint.PREFIX,
+                new HealthEndpoint(List.of(new StoreReadiness(stores), upstreamReadiness, shutdown))));
         endpoints.add(Route.endpoint("metrics", MetricsEndpoint.PREFIX, new MetricsEndpoint(meters)));
-        endpoints.add(Route.endpoint("auth", config.auth().path(), AuthEndpoint.create(config, keys,
-                stores.auth(config.rateLimits().algorithm()), clock)));
-        endpoints.add(Route.endpoint("well-known", WellKnownEndpoint.PREFIX, new WellKnownEndpoint(keys, config.auth(),
-                config.gateway().publicUrl())));
+        endpoints.add(Route.endpoint(
+                "auth",
+                config.auth().path(),
+                AuthEndpoint.create(
+                        config, keys, stores.auth(config.rateLimits().algorithm()), clock)));
+        endpoints.add(Route.endpoint(
+                "well-known",
+                WellKnownEndpoint.PREFIX,
+                new WellKnownEndpoint(keys, config.auth(), config.gateway().publicUrl())));
         if (config.gateway().demo()) {
             endpoints.add(Route.endpoint("demo-echo", DemoEchoEndpoint.PREFIX, new DemoEchoEndpoint()));
             endpoints.add(Route.endpoint("console", ConsoleEndpoint.PREFIX, new ConsoleEndpoint()));
@@ -125,26 +138,40 @@ public final class Gateway implements AutoCloseable {
         DirectResponseHandler direct = new DirectResponseHandler(stores.direct(), storeWait);
         List<Route> routes = new ArrayList<>();
         for (RouteConfig route : config.routes()) {
-            routes.add(Route.configured(route, route.direct().isPresent() ? direct
-                    : route.servedByWebapp() ? Gateway::answerNoWebappServlet : proxy));
+            routes.add(Route.configured(
+                    route,
+                    route.direct().isPresent()
+                            ? direct
+                            : route.servedByWebapp() ? Gateway::answerNoWebappServlet : proxy));
         }
         RouteTable table = new RouteTable(endpoints, routes);
 
         Map<FilterStage, Stage> stages = new EnumMap<>(FilterStage.class);
-        stages.put(FilterStage.ACCESS_LOG, new AccessLogStage(
-                new ClientAddressResolver(config.gateway().trustedProxies(), config.gateway().clientAddressHeader()),
-                new HeaderRedactor(config.apiKeys().header()), List.of(new RequestMetrics(meters))));
+        stages.put(
+                FilterStage.ACCESS_LOG,
+                new AccessLogStage(
+                        new ClientAddressResolver(
+                                config.gateway().trustedProxies(),
+                                config.gateway().clientAddressHeader()),
+                        new HeaderRedactor(config.apiKeys().header()),
+                        List.of(new RequestMetrics(meters))));
         stages.put(FilterStage.ROUTE, new RouteStage(table, CorsHandler.create(config)));
         stages.put(FilterStage.WAF, WafStage.create(config.waf(), checked.wafRules(), meters));
         // One rule for the rate-limit charge: the API-key and JWT stages count a request in the Redis round trip of
         // their own check (issued API key, token revocation), and the rate-limit stage answers from that count or
         // counts itself.
         Charges charges = new Charges(config.rateLimits());
-        stages.put(FilterStage.API_KEY, new ApiKeyStage(config.apiKeys().header(),
-                new ApiKeyVerifier(config.apiKeys().staticKeys(), stores.apiKeys(), storeWait), charges));
+        stages.put(
+                FilterStage.API_KEY,
+                new ApiKeyStage(
+                        config.apiKeys().header(),
+                        new ApiKeyVerifier(config.apiKeys().staticKeys(), stores.apiKeys(), storeWait),
+                        charges));
         stages.put(FilterStage.JWT, jwtStage(config, keys, stores, clock, meters, charges));
-        stages.put(FilterStage.RATE_LIMIT, new RateLimitStage(charges,
-                stores.rateLimiter(config.rateLimits().algorithm()), storeWait));
+        stages.put(
+                FilterStage.RATE_LIMIT,
+                new RateLimitStage(
+                        charges, stores.rateLimiter(config.rateLimits().algorithm()), storeWait));
         return new Gateway(config, stages, new GatewayServlet(), proxy, stores, closeables, shutdown);
     }
 
@@ -154,20 +181,34 @@ public final class Gateway implements AutoCloseable {
      */
     private static void answerNoWebappServlet(HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        ProblemWriter.write(request, response, ProblemType.NO_ROUTE,
+        ProblemWriter.write(
+                request,
+                response,
+                ProblemType.NO_ROUTE,
                 "This route is served by the web application, which has no servlet for this path.");
     }
 
-    private static JwtStage jwtStage(GatewayConfig config, SigningKeys signingKeys, Stores stores, Clock clock,
-            MeterRegistry meters, Charges charges) {
+    private static JwtStage jwtStage(
+            GatewayConfig config,
+            SigningKeys signingKeys,
+            Stores stores,
+            Clock clock,
+            MeterRegistry meters,
+            Charges charges) {
         StoreWait storeWait = StoreWait.of(config.redis());
-        TokenVerifier verifier = new TokenVerifier(config.auth(), signingKeys,
-                TrustedIssuers.create(config.auth(), new HttpJwksSource(), clock), clock);
-        TokenCache cache = new TokenCache(verifier, config.auth().tokenCache().redis()
-                ? Optional.of(stores.verifiedTokens()) : Optional.empty(), config.auth().tokenCache().size(), clock,
-                Ticker.systemTicker(), meters, storeWait);
-        return new JwtStage(new JwtAuthenticator(cache, stores.revocations(), config.redis().revocationOnFailure(),
-                storeWait), charges);
+        TokenVerifier verifier = new TokenVerifier(
+                config.auth(), signingKeys, TrustedIssuers.create(config.auth(), new HttpJwksSource(), clock), clock);
+        TokenCache cache = new TokenCache(
+                verifier,
+                config.auth().tokenCache().redis() ? Optional.of(stores.verifiedTokens()) : Optional.empty(),
+                config.auth().tokenCache().size(),
+                clock,
+                Ticker.systemTicker(),
+                meters,
+                storeWait);
+        return new JwtStage(
+                new JwtAuthenticator(cache, stores.revocations(), config.redis().revocationOnFailure(), storeWait),
+                charges);
     }
 
     public GatewayConfig config() {

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayContextListener implements ServletContextListener {
     /** The name of the servlet declared in web.xml. */
     public static final String GATEWAY_SERVLET = "gateway";
+
     static final String PROXY_SERVLET = "proxy";
     private static final String JETTY_EXECUTOR = "org.eclipse.jetty.server.Executor";
     private static final String PROXY_MAX_THREADS = "64";
@@ -57,18 +58,28 @@ public final class GatewayContextListener implements ServletContextListener {
             requireWebappRoutes(config);
         }
         if (config.gateway().demo()) {
-            LOG.warn("Portcullis is running the built-in DEMO configuration ({}): in-memory state and a demo "
-                    + "upstream; give -Dportcullis.config for real use", config.source());
+            LOG.warn(
+                    "Portcullis is running the built-in DEMO configuration ({}): in-memory state and a demo "
+                            + "upstream; give -Dportcullis.config for real use",
+                    config.source());
         }
         gateway = Gateway.assemble(config, Clock.systemUTC());
         registerFilters(context);
         if (servletDeclared) {
             registerServlets(context);
-            LOG.info("Portcullis {} started from {}: {} routes, trusted proxies {}", BuildInfo.current().version(),
-                    config.source(), config.routes().size(), config.gateway().trustedProxies());
+            LOG.info(
+                    "Portcullis {} started from {}: {} routes, trusted proxies {}",
+                    BuildInfo.current().version(),
+                    config.source(),
+                    config.routes().size(),
+                    config.gateway().trustedProxies());
         } else {
-            LOG.info("Portcullis {} filters started from {} in front of this web application's servlets: {} routes, "
-                    + "trusted proxies {}", BuildInfo.current().version(), config.source(), config.routes().size(),
+            LOG.info(
+                    "Portcullis {} filters started from {} in front of this web application's servlets: {} routes, "
+                            + "trusted proxies {}",
+                    BuildInfo.current().version(),
+                    config.source(),
+                    config.routes().size(),
                     config.gateway().trustedProxies());
         }
         // SIGTERM starts the JVM's shutdown hooks while the container's graceful stop lets in-flight requests
@@ -135,11 +146,15 @@ public final class GatewayContextListener implements ServletContextListener {
     }
 
     private static GatewayConfig loadConfig(ServletContext context) {
-        Optional<Path> file = ConfigLoader.locate(System.getProperty(ConfigLoader.PROPERTY),
-                System.getenv(ConfigLoader.ENVIRONMENT), context.getInitParameter(ConfigLoader.PROPERTY));
+        Optional<Path> file = ConfigLoader.locate(
+                System.getProperty(ConfigLoader.PROPERTY),
+                System.getenv(ConfigLoader.ENVIRONMENT),
+                context.getInitParameter(ConfigLoader.PROPERTY));
         ConfigLoader loader = new ConfigLoader();
         try {
-            return loader.startup(file, System.getProperty(ConfigLoader.DEMO_PROPERTY),
+            return loader.startup(
+                    file,
+                    System.getProperty(ConfigLoader.DEMO_PROPERTY),
                     System.getProperty(ConfigLoader.DEMO_PORT_PROPERTY));
         } catch (ConfigException e) {
             LOG.error(e.getMessage());

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayFilter implements Filter {
     /** The {@code <filter-name>} web.xml declares, without a class: the context listener supplies this filter. */
     public static final String NAME = "portcullis";
+
     private static final Logger LOG = LoggerFactory.getLogger(GatewayFilter.class);
 
     private final List<FilterStage> order;
@@ -59,7 +60,8 @@ public final class GatewayFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!(request instanceof HttpServletRequest http) || !(response instanceof HttpServletResponse httpResponse)
+        if (!(request instanceof HttpServletRequest http)
+                || !(response instanceof HttpServletResponse httpResponse)
                 || isRedispatch(request)) {
             chain.doFilter(request, response);
             return;
@@ -89,7 +91,11 @@ public final class GatewayFilter implements Filter {
                 container.doFilter(request, response);
                 return;
             }
-            run(order.get(index), stages.get(index), (HttpServletRequest) request, (HttpServletResponse) response,
+            run(
+                    order.get(index),
+                    stages.get(index),
+                    (HttpServletRequest) request,
+                    (HttpServletResponse) response,
                     new Remaining(index + 1, container));
         }
     }
@@ -98,8 +104,13 @@ public final class GatewayFilter implements Filter {
      * Runs one stage: records it as the request's current stage, and when it answers the request itself, that it
      * did; a missing attribute of an earlier stage is answered 500 here, unless it came from after the stage.
      */
-    static void run(FilterStage stage, Stage handler, HttpServletRequest request, HttpServletResponse response,
-            FilterChain next) throws IOException, ServletException {
+    static void run(
+            FilterStage stage,
+            Stage handler,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain next)
+            throws IOException, ServletException {
         RequestAttributes.STAGE.set(request, stage);
         Passed passed = new Passed(next);
         try {
@@ -108,11 +119,16 @@ public final class GatewayFilter implements Filter {
             if (passed.called || response.isCommitted()) {
                 throw e;
             }
-            refuse(stage, request, response, "needs the request attribute " + e.attribute()
-                    + ", which an earlier stage sets, and it is not set");
+            refuse(
+                    stage,
+                    request,
+                    response,
+                    "needs the request attribute " + e.attribute()
+                            + ", which an earlier stage sets, and it is not set");
             return;
         }
-        if (!passed.called && RequestAttributes.PROBLEM.get(request).isPresent()
+        if (!passed.called
+                && RequestAttributes.PROBLEM.get(request).isPresent()
                 && RequestAttributes.REJECTED_BY.get(request).isEmpty()) {
             RequestAttributes.REJECTED_BY.set(request, stage);
         }
@@ -121,9 +137,16 @@ public final class GatewayFilter implements Filter {
     /** Answers 500: the stages cannot run as declared, so none of them may be skipped silently. */
     static void refuse(FilterStage stage, HttpServletRequest request, HttpServletResponse response, String why)
             throws IOException {
-        LOG.error("request {}: stage {} {}: the stages are not running in the order FilterStage declares; the "
-                + "request is refused", RequestAttributes.REQUEST_ID.get(request).orElse("-"), stage.filterName(), why);
-        ProblemWriter.write(request, response, ProblemType.INTERNAL_ERROR,
+        LOG.error(
+                "request {}: stage {} {}: the stages are not running in the order FilterStage declares; the "
+                        + "request is refused",
+                RequestAttributes.REQUEST_ID.get(request).orElse("-"),
+                stage.filterName(),
+                why);
+        ProblemWriter.write(
+                request,
+                response,
+                ProblemType.INTERNAL_ERROR,
                 "The gateway could not complete the request; the log has the details under this request id.");
         RequestAttributes.REJECTED_BY.set(request, stage);
     }

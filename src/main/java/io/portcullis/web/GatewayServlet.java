@@ -1,10 +1,10 @@
 package io.portcullis.web;
 
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
 import io.portcullis.logging.RequestIds;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.chain.Route;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
@@ -26,7 +26,8 @@ public final class GatewayServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServlet.class);
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
         if (request.getDispatcherType() == DispatcherType.ERROR || isErrorPageInclude(request)) {
             answerError(request, response);
             return;
@@ -51,8 +52,10 @@ public final class GatewayServlet extends HttpServlet {
     private static void answerError(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (response.isCommitted()) {
             // Part of another answer is out: nothing can be added, and the container closes the connection.
-            LOG.debug("request {} failed after its response started: {}", RequestAttributes.REQUEST_ID.get(request)
-                    .orElse("-"), request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
+            LOG.debug(
+                    "request {} failed after its response started: {}",
+                    RequestAttributes.REQUEST_ID.get(request).orElse("-"),
+                    request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
             return;
         }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
@@ -71,8 +74,12 @@ public final class GatewayServlet extends HttpServlet {
         }
         ProblemType type = ProblemType.forStatus(status);
         response.setHeader(RequestIds.HEADER, requestId);
-        ProblemWriter.write(request, response, type, status >= 500
-                ? "The gateway could not complete the request; the log has the details under this request id."
-                : "The request could not be handled (" + status + ").");
+        ProblemWriter.write(
+                request,
+                response,
+                type,
+                status >= 500
+                        ? "The gateway could not complete the request; the log has the details under this request id."
+                        : "The request could not be handled (" + status + ").");
     }
 }

@@ -1,11 +1,11 @@
 package io.portcullis.web;
 
 import io.portcullis.chain.JsonResponses;
+import io.portcullis.chain.RouteHandler;
 import io.portcullis.problem.Problem;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
 import io.portcullis.route.RouteStage;
-import io.portcullis.chain.RouteHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -36,8 +36,13 @@ final class HealthEndpoint implements RouteHandler {
             return;
         }
         if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
-            ProblemWriter.write(request, response, new Problem(ProblemType.METHOD_NOT_ALLOWED,
-                    "Health endpoints answer GET and HEAD.", Map.of("Allow", "GET, HEAD")));
+            ProblemWriter.write(
+                    request,
+                    response,
+                    new Problem(
+                            ProblemType.METHOD_NOT_ALLOWED,
+                            "Health endpoints answer GET and HEAD.",
+                            Map.of("Allow", "GET, HEAD")));
             return;
         }
         if (live) {

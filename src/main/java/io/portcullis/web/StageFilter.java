@@ -32,17 +32,22 @@ final class StageFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!(request instanceof HttpServletRequest http) || !(response instanceof HttpServletResponse httpResponse)
+        if (!(request instanceof HttpServletRequest http)
+                || !(response instanceof HttpServletResponse httpResponse)
                 || GatewayFilter.isRedispatch(request)) {
             chain.doFilter(request, response);
             return;
         }
         Optional<FilterStage> ran = RequestAttributes.STAGE.get(request);
         if (!ran.equals(stage.previous())) {
-            GatewayFilter.refuse(stage, http, httpResponse, "ran after "
-                    + ran.map(FilterStage::filterName).orElse("no stage") + " instead of after "
-                    + stage.previous().map(FilterStage::filterName).orElse("no stage")
-                    + " (web.xml maps the stage filters out of order, or leaves one out)");
+            GatewayFilter.refuse(
+                    stage,
+                    http,
+                    httpResponse,
+                    "ran after "
+                            + ran.map(FilterStage::filterName).orElse("no stage") + " instead of after "
+                            + stage.previous().map(FilterStage::filterName).orElse("no stage")
+                            + " (web.xml maps the stage filters out of order, or leaves one out)");
             return;
         }
         GatewayFilter.run(stage, handler, http, httpResponse, chain);

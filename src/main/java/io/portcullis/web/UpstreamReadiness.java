@@ -62,13 +62,16 @@ final class UpstreamReadiness implements ReadinessCheck, AutoCloseable {
         }
         Map<String, Map<String, String>> states = new LinkedHashMap<>();
         for (int i = 0; i < upstreams.size(); i++) {
-            states.put(upstreams.get(i).toString(), Map.of("status", futures.get(i).join() ? "up" : "down"));
+            states.put(
+                    upstreams.get(i).toString(), Map.of("status", futures.get(i).join() ? "up" : "down"));
         }
         return states;
     }
 
     private static boolean reachable(URI upstream) {
-        int port = upstream.getPort() >= 0 ? upstream.getPort() : ("https".equalsIgnoreCase(upstream.getScheme()) ? 443 : 80);
+        int port = upstream.getPort() >= 0
+                ? upstream.getPort()
+                : ("https".equalsIgnoreCase(upstream.getScheme()) ? 443 : 80);
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(upstream.getHost(), port), (int) CONNECT_TIMEOUT.toMillis());
             return true;

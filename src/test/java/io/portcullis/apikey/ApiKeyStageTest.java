@@ -14,21 +14,20 @@ import static org.mockito.Mockito.when;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.MissingAttributeException;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
+import io.portcullis.chain.RouteHandler;
+import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.config.ApiKeysConfig;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.quota.Charge;
-import io.portcullis.ratelimit.Charges;
 import io.portcullis.quota.Checked;
 import io.portcullis.quota.Counted;
 import io.portcullis.quota.Decision;
 import io.portcullis.quota.Quota;
-import io.portcullis.chain.Route;
-import io.portcullis.chain.RouteHandler;
-import io.portcullis.chain.StoreUnavailableException;
+import io.portcullis.ratelimit.Charges;
 import io.portcullis.testsupport.FakeRequest;
 import io.portcullis.testsupport.FakeResponse;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import java.net.URI;
 import java.time.Duration;
@@ -44,9 +43,12 @@ class ApiKeyStageTest {
     private static final String KEY = "partner-secret";
 
     private final ApiKeyStore store = mock(ApiKeyStore.class);
-    private final ApiKeyStage filter = new ApiKeyStage("x-api-key", new ApiKeyVerifier(List.of(
-            new ApiKeysConfig.StaticKey("partner-a", ApiKeyVerifier.sha256Hex(KEY), List.of("inventory", "orders"))),
-            store));
+    private final ApiKeyStage filter = new ApiKeyStage(
+            "x-api-key",
+            new ApiKeyVerifier(
+                    List.of(new ApiKeysConfig.StaticKey(
+                            "partner-a", ApiKeyVerifier.sha256Hex(KEY), List.of("inventory", "orders"))),
+                    store));
     private final FilterChain chain = mock(FilterChain.class);
     private final FakeResponse response = FakeResponse.create();
 
@@ -56,8 +58,19 @@ class ApiKeyStageTest {
     }
 
     static Route route(RouteConfig.AuthMode auth, List<String> scopes) {
-        return Route.configured(new RouteConfig("r", "/api", List.of(URI.create("http://127.0.0.1:1")), auth, scopes,
-                Optional.empty(), true, false, RouteConfig.DEFAULT_TIMEOUT, false, Optional.empty()),
+        return Route.configured(
+                new RouteConfig(
+                        "r",
+                        "/api",
+                        List.of(URI.create("http://127.0.0.1:1")),
+                        auth,
+                        scopes,
+                        Optional.empty(),
+                        true,
+                        false,
+                        RouteConfig.DEFAULT_TIMEOUT,
+                        false,
+                        Optional.empty()),
                 mock(RouteHandler.class));
     }
 
@@ -100,7 +113,8 @@ class ApiKeyStageTest {
 
     @Test
     void doFilterWhenKnownKeyThenIdentifiedAndContinues() throws Exception {
-        FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of())).header("X-API-Key", KEY);
+        FakeRequest request =
+                request(route(RouteConfig.AuthMode.NONE, List.of())).header("X-API-Key", KEY);
 
         filter.handle(request, response, chain);
 
@@ -112,7 +126,8 @@ class ApiKeyStageTest {
 
     @Test
     void doFilterWhenUnknownKeyOnPublicRouteThen401InvalidApiKey() throws Exception {
-        FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", "wrong");
+        FakeRequest request =
+                request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", "wrong");
 
         filter.handle(request, response, chain);
 
@@ -122,7 +137,8 @@ class ApiKeyStageTest {
     @Test
     void doFilterWhenTwoKeyHeadersThen401InvalidApiKey() throws Exception {
         FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of()))
-                .header("x-api-key", KEY).header("x-api-key", "other");
+                .header("x-api-key", KEY)
+                .header("x-api-key", "other");
 
         filter.handle(request, response, chain);
 
@@ -140,7 +156,8 @@ class ApiKeyStageTest {
 
     @Test
     void doFilterWhenUnknownKeyOnApiKeyRouteThen401InvalidApiKey() throws Exception {
-        FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of())).header("x-api-key", "wrong");
+        FakeRequest request =
+                request(route(RouteConfig.AuthMode.API_KEY, List.of())).header("x-api-key", "wrong");
 
         filter.handle(request, response, chain);
 
@@ -169,8 +186,10 @@ class ApiKeyStageTest {
 
     @Test
     void doFilterWhenStoreUnavailableThen503WithRetryAfter() throws Exception {
-        when(store.findByHash(anyString())).thenReturn(CompletableFuture.failedFuture(new StoreUnavailableException("down")));
-        FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", "issued");
+        when(store.findByHash(anyString()))
+                .thenReturn(CompletableFuture.failedFuture(new StoreUnavailableException("down")));
+        FakeRequest request =
+                request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", "issued");
 
         filter.handle(request, response, chain);
 
@@ -191,10 +210,18 @@ class ApiKeyStageTest {
     }
 
     private static final String ISSUED = "pk_issued-secret";
-    private static final ApiKey ISSUED_KEY = new ApiKey("issued-1", "owner", "ci", ApiKeyVerifier.sha256Hex(ISSUED),
-            List.of("inventory"), Instant.parse("2026-11-23T10:00:00Z"));
-    private static final RateLimitsConfig LIMITS = new RateLimitsConfig(true, RateLimitsConfig.Algorithm.FIXED_WINDOW,
-            new RateLimitsConfig.Limit(100, Duration.ofMinutes(1)), new RateLimitsConfig.Limit(20, Duration.ofMinutes(1)));
+    private static final ApiKey ISSUED_KEY = new ApiKey(
+            "issued-1",
+            "owner",
+            "ci",
+            ApiKeyVerifier.sha256Hex(ISSUED),
+            List.of("inventory"),
+            Instant.parse("2026-11-23T10:00:00Z"));
+    private static final RateLimitsConfig LIMITS = new RateLimitsConfig(
+            true,
+            RateLimitsConfig.Algorithm.FIXED_WINDOW,
+            new RateLimitsConfig.Limit(100, Duration.ofMinutes(1)),
+            new RateLimitsConfig.Limit(20, Duration.ofMinutes(1)));
     private static final Decision DECISION = new Decision(Decision.Outcome.ALLOWED, 100, 99, 60);
 
     /** A filter whose issued-key lookups may count; the store counts whatever charge the filter asks for. */
@@ -204,23 +231,30 @@ class ApiKeyStageTest {
                 return CompletableFuture.completedFuture(Checked.notCounted(Optional.empty()));
             }
             Function<ApiKey, Optional<Charge>> chargeFor = call.getArgument(1);
-            return CompletableFuture.completedFuture(new Checked<>(Optional.of(ISSUED_KEY),
-                    chargeFor.apply(ISSUED_KEY).map(charge -> DECISION)));
+            return CompletableFuture.completedFuture(new Checked<>(
+                    Optional.of(ISSUED_KEY), chargeFor.apply(ISSUED_KEY).map(charge -> DECISION)));
         });
-        return new ApiKeyStage("x-api-key", new ApiKeyVerifier(List.of(new ApiKeysConfig.StaticKey("partner-a",
-                ApiKeyVerifier.sha256Hex(KEY), List.of("inventory", "orders"))), store), new Charges(LIMITS));
+        return new ApiKeyStage(
+                "x-api-key",
+                new ApiKeyVerifier(
+                        List.of(new ApiKeysConfig.StaticKey(
+                                "partner-a", ApiKeyVerifier.sha256Hex(KEY), List.of("inventory", "orders"))),
+                        store),
+                new Charges(LIMITS));
     }
 
     @Test
     void doFilterWhenIssuedKeyOnRateLimitedRouteThenTheLookupCountsTheRequestForStage6() throws Exception {
         ApiKeyStage filter = counting();
-        FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of("inventory"))).header("x-api-key", ISSUED);
+        FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of("inventory")))
+                .header("x-api-key", ISSUED);
 
         filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
         // A minted key counts in its owner's bucket.
-        assertEquals(new Counted(new Charge("u:owner", "default", new Quota(100, Duration.ofMinutes(1))), DECISION),
+        assertEquals(
+                new Counted(new Charge("u:owner", "default", new Quota(100, Duration.ofMinutes(1))), DECISION),
                 RequestAttributes.COUNTED.get(request).orElseThrow());
         verify(store, never()).findByHash(anyString());
     }
@@ -228,19 +262,22 @@ class ApiKeyStageTest {
     @Test
     void doFilterWhenIssuedKeyOnJwtRouteThenNothingCountedBeforeTheRevocationCheck() throws Exception {
         ApiKeyStage filter = counting();
-        FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of())).header("x-api-key", ISSUED);
+        FakeRequest request =
+                request(route(RouteConfig.AuthMode.JWT, List.of())).header("x-api-key", ISSUED);
 
         filter.handle(request, response, chain);
 
         verify(chain).doFilter(request, response);
-        assertEquals(Optional.of("issued-1"), RequestAttributes.identity(request).clientId());
+        assertEquals(
+                Optional.of("issued-1"), RequestAttributes.identity(request).clientId());
         assertTrue(RequestAttributes.COUNTED.get(request).isEmpty());
     }
 
     @Test
     void doFilterWhenIssuedKeyLacksTheRouteScopeThen403AndNothingCounted() throws Exception {
         ApiKeyStage filter = counting();
-        FakeRequest request = request(route(RouteConfig.AuthMode.API_KEY, List.of("admin"))).header("x-api-key", ISSUED);
+        FakeRequest request =
+                request(route(RouteConfig.AuthMode.API_KEY, List.of("admin"))).header("x-api-key", ISSUED);
 
         filter.handle(request, response, chain);
 
@@ -251,7 +288,8 @@ class ApiKeyStageTest {
     @Test
     void doFilterWhenUnknownKeyOnRateLimitedRouteThen401AndNothingCounted() throws Exception {
         ApiKeyStage filter = counting();
-        FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", "wrong");
+        FakeRequest request =
+                request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", "wrong");
 
         filter.handle(request, response, chain);
 
@@ -262,7 +300,8 @@ class ApiKeyStageTest {
     @Test
     void doFilterWhenStaticKeyOnRateLimitedRouteThenNoStoreCallAndStage6Counts() throws Exception {
         ApiKeyStage filter = counting();
-        FakeRequest request = request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", KEY);
+        FakeRequest request =
+                request(route(RouteConfig.AuthMode.NONE, List.of())).header("x-api-key", KEY);
 
         filter.handle(request, response, chain);
 

@@ -8,9 +8,9 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import io.portcullis.chain.Identity;
-import io.portcullis.config.ApiKeysConfig;
 import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.chain.StoreWait;
+import io.portcullis.config.ApiKeysConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,14 +23,17 @@ class ApiKeyVerifierTest {
     static final String ISSUED_KEY = "issued-secret-key";
 
     private final ApiKeyStore store = mock(ApiKeyStore.class);
-    private final ApiKeyVerifier verifier = new ApiKeyVerifier(List.of(
-            new ApiKeysConfig.StaticKey("other", ApiKeyVerifier.sha256Hex("other-key"), List.of()),
-            new ApiKeysConfig.StaticKey("partner-a", ApiKeyVerifier.sha256Hex(STATIC_KEY), List.of("partner_api"))),
+    private final ApiKeyVerifier verifier = new ApiKeyVerifier(
+            List.of(
+                    new ApiKeysConfig.StaticKey("other", ApiKeyVerifier.sha256Hex("other-key"), List.of()),
+                    new ApiKeysConfig.StaticKey(
+                            "partner-a", ApiKeyVerifier.sha256Hex(STATIC_KEY), List.of("partner_api"))),
             store);
 
     @Test
     void sha256HexWhenKnownVectorThenLowerCaseHex() {
-        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", ApiKeyVerifier.sha256Hex("abc"));
+        assertEquals(
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", ApiKeyVerifier.sha256Hex("abc"));
     }
 
     @Test
@@ -47,8 +50,9 @@ class ApiKeyVerifierTest {
     @Test
     void checkWhenIssuedKeyThenLookedUpByHashAndIdentified() {
         String hash = ApiKeyVerifier.sha256Hex(ISSUED_KEY);
-        when(store.findByHash(hash)).thenReturn(CompletableFuture.completedFuture(Optional.of(
-                new ApiKey("key-1", "user-1", "ci", hash, List.of("orders"), Instant.EPOCH))));
+        when(store.findByHash(hash))
+                .thenReturn(CompletableFuture.completedFuture(
+                        Optional.of(new ApiKey("key-1", "user-1", "ci", hash, List.of("orders"), Instant.EPOCH))));
 
         KeyCheck check = verifier.check(ISSUED_KEY);
 
@@ -62,14 +66,15 @@ class ApiKeyVerifierTest {
     void checkWhenUnknownOrRevokedThenInvalid() {
         when(store.findByHash(anyString())).thenReturn(CompletableFuture.completedFuture(Optional.empty()));
 
-        assertEquals(KeyCheck.Outcome.INVALID, verifier.check("nobody-knows-this").outcome());
+        assertEquals(
+                KeyCheck.Outcome.INVALID, verifier.check("nobody-knows-this").outcome());
         assertEquals(Identity.ANONYMOUS, verifier.check("nobody-knows-this").identity());
     }
 
     @Test
     void checkWhenStoreUnavailableThenUnavailable() {
-        when(store.findByHash(anyString())).thenReturn(
-                CompletableFuture.failedFuture(new StoreUnavailableException("Redis down")));
+        when(store.findByHash(anyString()))
+                .thenReturn(CompletableFuture.failedFuture(new StoreUnavailableException("Redis down")));
 
         assertEquals(KeyCheck.Outcome.UNAVAILABLE, verifier.check(ISSUED_KEY).outcome());
     }
@@ -84,8 +89,8 @@ class ApiKeyVerifierTest {
 
     @Test
     void checkWhenStoreUnavailableThenStaticKeysStillWork() {
-        when(store.findByHash(anyString())).thenReturn(
-                CompletableFuture.failedFuture(new StoreUnavailableException("Redis down")));
+        when(store.findByHash(anyString()))
+                .thenReturn(CompletableFuture.failedFuture(new StoreUnavailableException("Redis down")));
 
         assertEquals(KeyCheck.Outcome.IDENTIFIED, verifier.check(STATIC_KEY).outcome());
     }

@@ -13,8 +13,15 @@ class AdminAuditTest {
     void recordWhenCalledThenOneLineWithWhoWhatWhomRequestAndOutcome() {
         Logger log = mock(Logger.class);
         new AdminAudit(log).record("admin-1", "user.disable", "u-2", "req-9", 200);
-        verify(log).info("[audit] actor={} action={} target={} request_id={} outcome={} status={}", "admin-1",
-                "user.disable", "u-2", "req-9", "ok", 200);
+        verify(log)
+                .info(
+                        "[audit] actor={} action={} target={} request_id={} outcome={} status={}",
+                        "admin-1",
+                        "user.disable",
+                        "u-2",
+                        "req-9",
+                        "ok",
+                        200);
     }
 
     @Test

@@ -9,10 +9,10 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.config.AuthConfig.BootstrapAdminConfig;
 import io.portcullis.config.Secret;
 import io.portcullis.store.InMemoryUserStore;
-import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +36,12 @@ class AdminBootstrapTest {
         User ops = users.findByUsername("ops").toCompletableFuture().join().orElseThrow();
         assertEquals(List.of("user", "admin"), ops.roles());
         assertTrue(hasher.verify("ops-password-1", ops.passwordHash()));
-        assertEquals(1, users.list("", Optional.empty(), 10).toCompletableFuture().join().size());
+        assertEquals(
+                1,
+                users.list("", Optional.empty(), 10)
+                        .toCompletableFuture()
+                        .join()
+                        .size());
     }
 
     @Test
@@ -45,14 +50,18 @@ class AdminBootstrapTest {
         User existing = new User("id-1", "ops", hasher.hash("another password"), List.of("user"));
         users.create(existing);
         new AdminBootstrap(config, users, hasher, clock).ensure();
-        assertEquals(existing, users.findByUsername("ops").toCompletableFuture().join().orElseThrow());
+        assertEquals(
+                existing,
+                users.findByUsername("ops").toCompletableFuture().join().orElseThrow());
     }
 
     @Test
     void ensureWhenStoreUnavailableThenRetriedAfterTheBackOffOnly() {
         UserStore users = mock(UserStore.class);
-        when(users.create(any())).thenReturn(CompletableFuture.failedFuture(new StoreUnavailableException("down")),
-                CompletableFuture.completedFuture(true));
+        when(users.create(any()))
+                .thenReturn(
+                        CompletableFuture.failedFuture(new StoreUnavailableException("down")),
+                        CompletableFuture.completedFuture(true));
         AdminBootstrap bootstrap = new AdminBootstrap(config, users, hasher, clock);
         bootstrap.ensure();
         bootstrap.ensure();

@@ -85,7 +85,8 @@ class AdminEndpointsTest {
     }
 
     private String grantAdmin(String userId) {
-        assertEquals(200, admin("PUT", "/users/" + userId + "/roles/admin", root).status());
+        assertEquals(
+                200, admin("PUT", "/users/" + userId + "/roles/admin", root).status());
         return login(usernameOf(userId), PASSWORD).text("access_token");
     }
 
@@ -146,16 +147,23 @@ class AdminEndpointsTest {
         AuthFixture.Answer refused = admin("GET", "/users", token);
         assertEquals(403, refused.status());
         assertEquals("application/problem+json", refused.response().getContentType());
-        assertEquals(403, admin("POST", "/users/" + idOf(token) + "/disable", token).status());
+        assertEquals(
+                403, admin("POST", "/users/" + idOf(token) + "/disable", token).status());
     }
 
     @Test
     void handleWhenConsumerTokenClaimsAdminThen403() {
         String rootId = idOf(root);
         for (String subject : List.of("partner", rootId)) {
-            String consumer = JWT.create().withIssuer("partner").withSubject(subject).withAudience("api")
-                    .withIssuedAt(AuthFixture.START).withExpiresAt(AuthFixture.START.plusSeconds(300))
-                    .withJWTId("c-" + subject).withClaim("roles", List.of("admin")).withClaim("typ", "access")
+            String consumer = JWT.create()
+                    .withIssuer("partner")
+                    .withSubject(subject)
+                    .withAudience("api")
+                    .withIssuedAt(AuthFixture.START)
+                    .withExpiresAt(AuthFixture.START.plusSeconds(300))
+                    .withJWTId("c-" + subject)
+                    .withClaim("roles", List.of("admin"))
+                    .withClaim("typ", "access")
                     .sign(Algorithm.HMAC256(CONSUMER_SECRET.getBytes(StandardCharsets.UTF_8)));
             AuthFixture.Answer refused = admin("GET", "/users", consumer);
             assertEquals(403, refused.status(), subject);
@@ -164,9 +172,15 @@ class AdminEndpointsTest {
 
     @Test
     void handleWhenForeignIssuerClaimsAdminThenRefused() {
-        String foreign = JWT.create().withIssuer("https://idp.example").withSubject(idOf(root)).withAudience("api")
-                .withIssuedAt(AuthFixture.START).withExpiresAt(AuthFixture.START.plusSeconds(300)).withJWTId("f1")
-                .withClaim("roles", List.of("admin")).withClaim("typ", "access")
+        String foreign = JWT.create()
+                .withIssuer("https://idp.example")
+                .withSubject(idOf(root))
+                .withAudience("api")
+                .withIssuedAt(AuthFixture.START)
+                .withExpiresAt(AuthFixture.START.plusSeconds(300))
+                .withJWTId("f1")
+                .withClaim("roles", List.of("admin"))
+                .withClaim("typ", "access")
                 .sign(Algorithm.HMAC256("some-other-secret-0123456789abcdef-xyz"));
         assertEquals(401, admin("GET", "/users", foreign).status());
     }
@@ -176,7 +190,8 @@ class AdminEndpointsTest {
         String eveId = register("eve");
         String eve = grantAdmin(eveId);
         assertEquals(200, admin("GET", "/users", eve).status());
-        assertEquals(200, admin("DELETE", "/users/" + eveId + "/roles/admin", root).status());
+        assertEquals(
+                200, admin("DELETE", "/users/" + eveId + "/roles/admin", root).status());
         // The token still claims roles: [admin]; the stored roles no longer do.
         assertEquals(403, admin("GET", "/users", eve).status());
     }
@@ -195,16 +210,23 @@ class AdminEndpointsTest {
         AuthFixture.Answer refusedLogin = login("frank", PASSWORD);
         AuthFixture.Answer wrongPassword = login("frank", "wrong password");
         assertEquals(401, refusedLogin.status());
-        assertEquals(wrongPassword.response().bodyText().replaceAll("\"request_id\":\"[^\"]*\"", ""),
+        assertEquals(
+                wrongPassword.response().bodyText().replaceAll("\"request_id\":\"[^\"]*\"", ""),
                 refusedLogin.response().bodyText().replaceAll("\"request_id\":\"[^\"]*\"", ""));
-        assertEquals(401, fixture.post("/refresh", "{\"refresh_token\":\"" + refresh + "\"}").status());
+        assertEquals(
+                401,
+                fixture.post("/refresh", "{\"refresh_token\":\"" + refresh + "\"}")
+                        .status());
         assertEquals(401, fixture.get("/me", "Authorization", bearer(access)).status());
 
         assertEquals(200, admin("POST", "/users/" + id + "/enable", root).status());
         fixture.clock.advance(Duration.ofSeconds(2));
         AuthFixture.Answer again = login("frank", PASSWORD);
         assertEquals(200, again.status());
-        assertEquals(200, fixture.get("/me", "Authorization", bearer(again.text("access_token"))).status());
+        assertEquals(
+                200,
+                fixture.get("/me", "Authorization", bearer(again.text("access_token")))
+                        .status());
         // The old token stays revoked after the account is enabled again.
         assertEquals(401, fixture.get("/me", "Authorization", bearer(access)).status());
     }
@@ -215,12 +237,26 @@ class AdminEndpointsTest {
         String access = login("gina", PASSWORD).text("access_token");
         AuthFixture.Answer minted = fixture.post("/api-keys", "{\"name\":\"k\"}", "Authorization", bearer(access));
         assertEquals(201, minted.status());
-        assertEquals(1, admin("GET", "/users/" + id + "/api-keys", root).body().path("api_keys").size());
+        assertEquals(
+                1,
+                admin("GET", "/users/" + id + "/api-keys", root)
+                        .body()
+                        .path("api_keys")
+                        .size());
         AuthFixture.Answer disabled = admin("POST", "/users/" + id + "/disable", root);
         assertEquals(1, disabled.body().path("api_keys_revoked").asInt());
-        assertEquals(0, admin("GET", "/users/" + id + "/api-keys", root).body().path("api_keys").size());
-        assertTrue(fixture.stores.apiKeys().findByHash(io.portcullis.apikey.ApiKeyVerifier.sha256Hex(
-                minted.text("api_key"))).toCompletableFuture().join().isEmpty());
+        assertEquals(
+                0,
+                admin("GET", "/users/" + id + "/api-keys", root)
+                        .body()
+                        .path("api_keys")
+                        .size());
+        assertTrue(fixture.stores
+                .apiKeys()
+                .findByHash(io.portcullis.apikey.ApiKeyVerifier.sha256Hex(minted.text("api_key")))
+                .toCompletableFuture()
+                .join()
+                .isEmpty());
     }
 
     @Test
@@ -231,33 +267,48 @@ class AdminEndpointsTest {
         assertEquals(200, granted.status());
         assertEquals(List.of("user", "orders"), roles(granted.body()));
         // The old token keeps working with the roles of its login until the next refresh carries the stored ones.
-        assertEquals(200, fixture.get("/me", "Authorization", bearer(tokens.text("access_token"))).status());
-        assertEquals(List.of("user"), JWT.decode(tokens.text("access_token")).getClaim("roles").asList(String.class));
-        AuthFixture.Answer refreshed = fixture.post("/refresh",
-                "{\"refresh_token\":\"" + tokens.text("refresh_token") + "\"}");
+        assertEquals(
+                200,
+                fixture.get("/me", "Authorization", bearer(tokens.text("access_token")))
+                        .status());
+        assertEquals(
+                List.of("user"),
+                JWT.decode(tokens.text("access_token")).getClaim("roles").asList(String.class));
+        AuthFixture.Answer refreshed =
+                fixture.post("/refresh", "{\"refresh_token\":\"" + tokens.text("refresh_token") + "\"}");
         assertEquals(200, refreshed.status());
-        assertTrue(JWT.decode(refreshed.text("access_token")).getClaim("roles").asList(String.class)
+        assertTrue(JWT.decode(refreshed.text("access_token"))
+                .getClaim("roles")
+                .asList(String.class)
                 .contains("orders"));
 
         AuthFixture.Answer revoked = admin("DELETE", "/users/" + id + "/roles/orders", "revoke-tokens=true", root);
         assertEquals(200, revoked.status());
         assertEquals(List.of("user"), roles(revoked.body()));
-        assertEquals(401, fixture.get("/me", "Authorization", bearer(refreshed.text("access_token"))).status());
-        assertEquals(401, fixture.post("/refresh", "{\"refresh_token\":\"" + refreshed.text("refresh_token")
-                + "\"}").status());
+        assertEquals(
+                401,
+                fixture.get("/me", "Authorization", bearer(refreshed.text("access_token")))
+                        .status());
+        assertEquals(
+                401,
+                fixture.post("/refresh", "{\"refresh_token\":\"" + refreshed.text("refresh_token") + "\"}")
+                        .status());
     }
 
     @Test
     void handleWhenLastAdminRemovesOwnRoleOrDisablesSelfThen409() {
         String rootId = idOf(root);
-        assertEquals(409, admin("DELETE", "/users/" + rootId + "/roles/admin", root).status());
+        assertEquals(
+                409, admin("DELETE", "/users/" + rootId + "/roles/admin", root).status());
         assertEquals(409, admin("POST", "/users/" + rootId + "/disable", root).status());
         assertEquals(200, admin("GET", "/users", root).status());
         String ivyId = register("ivy");
         String ivy = grantAdmin(ivyId);
-        assertEquals(200, admin("DELETE", "/users/" + rootId + "/roles/admin", root).status());
+        assertEquals(
+                200, admin("DELETE", "/users/" + rootId + "/roles/admin", root).status());
         assertEquals(403, admin("GET", "/users", root).status());
-        assertEquals(409, admin("DELETE", "/users/" + ivyId + "/roles/admin", ivy).status());
+        assertEquals(
+                409, admin("DELETE", "/users/" + ivyId + "/roles/admin", ivy).status());
     }
 
     @Test
@@ -269,8 +320,10 @@ class AdminEndpointsTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Callable<Integer>> calls = List.of(
-                    () -> admin("DELETE", "/users/" + rootId + "/roles/admin", root).status(),
-                    () -> admin("DELETE", "/users/" + ivyId + "/roles/admin", ivy).status());
+                    () -> admin("DELETE", "/users/" + rootId + "/roles/admin", root)
+                            .status(),
+                    () -> admin("DELETE", "/users/" + ivyId + "/roles/admin", ivy)
+                            .status());
             List<Integer> statuses = new ArrayList<>();
             for (Future<Integer> f : pool.invokeAll(calls, 30, TimeUnit.SECONDS)) {
                 statuses.add(f.get());
@@ -279,8 +332,10 @@ class AdminEndpointsTest {
         } finally {
             pool.shutdownNow();
         }
-        long admins = fixture.stores.users().list("", java.util.Optional.empty(), 10).toCompletableFuture().join()
-                .stream().filter(User::isActiveAdmin).count();
+        long admins =
+                fixture.stores.users().list("", java.util.Optional.empty(), 10).toCompletableFuture().join().stream()
+                        .filter(User::isActiveAdmin)
+                        .count();
         assertEquals(1, admins);
     }
 
@@ -292,17 +347,27 @@ class AdminEndpointsTest {
                 String name = "race" + round;
                 String id = register(name);
                 AuthFixture.Answer tokens = login(name, PASSWORD);
-                Future<AuthFixture.Answer> refresh = pool.submit(() -> fixture.post("/refresh",
-                        "{\"refresh_token\":\"" + tokens.text("refresh_token") + "\"}"));
-                Future<AuthFixture.Answer> disable = pool.submit(() -> admin("POST", "/users/" + id + "/disable", root));
+                Future<AuthFixture.Answer> refresh = pool.submit(
+                        () -> fixture.post("/refresh", "{\"refresh_token\":\"" + tokens.text("refresh_token") + "\"}"));
+                Future<AuthFixture.Answer> disable =
+                        pool.submit(() -> admin("POST", "/users/" + id + "/disable", root));
                 AuthFixture.Answer refreshed = refresh.get(30, TimeUnit.SECONDS);
                 assertEquals(200, disable.get(30, TimeUnit.SECONDS).status());
-                assertEquals(401, fixture.get("/me", "Authorization", bearer(tokens.text("access_token"))).status());
+                assertEquals(
+                        401,
+                        fixture.get("/me", "Authorization", bearer(tokens.text("access_token")))
+                                .status());
                 if (refreshed.status() == 200) {
-                    assertEquals(401, fixture.get("/me", "Authorization",
-                            bearer(refreshed.text("access_token"))).status(), "round " + round);
-                    assertEquals(401, fixture.post("/refresh", "{\"refresh_token\":\""
-                            + refreshed.text("refresh_token") + "\"}").status(), "round " + round);
+                    assertEquals(
+                            401,
+                            fixture.get("/me", "Authorization", bearer(refreshed.text("access_token")))
+                                    .status(),
+                            "round " + round);
+                    assertEquals(
+                            401,
+                            fixture.post("/refresh", "{\"refresh_token\":\"" + refreshed.text("refresh_token") + "\"}")
+                                    .status(),
+                            "round " + round);
                 }
             }
         } finally {
@@ -319,16 +384,31 @@ class AdminEndpointsTest {
         String id = register("olga");
         Account checked = new Account(id, "olga", List.of("user"), false);
         assertEquals(200, admin("POST", "/users/" + id + "/disable", root).status());
-        SessionService lateLogin = new SessionService(fixture.stores.sessions(), fixture.stores.revocations(),
-                new TokenIssuer(fixture.keys, fixture.config.auth(), fixture.clock), new RefreshTokens(),
-                new StoredCredentials(fixture.stores.users(), fixture.hasher), fixture.config.auth(), fixture.clock);
+        SessionService lateLogin = new SessionService(
+                fixture.stores.sessions(),
+                fixture.stores.revocations(),
+                new TokenIssuer(fixture.keys, fixture.config.auth(), fixture.clock),
+                new RefreshTokens(),
+                new StoredCredentials(fixture.stores.users(), fixture.hasher),
+                fixture.config.auth(),
+                fixture.clock);
         SessionService.TokenPair late = lateLogin.login(checked);
         // What every route checks (the JWT stage): the shared revocation state, not the user store.
         com.auth0.jwt.interfaces.DecodedJWT token = JWT.decode(late.accessToken());
-        assertTrue(fixture.stores.revocations().check(new io.portcullis.jwt.RevocationQuery(id,
-                java.util.Optional.of(token.getId()), java.util.Optional.of(token.getClaim("sid").asString()),
-                token.getIssuedAtAsInstant())).toCompletableFuture().join().revoked());
-        assertEquals(401, fixture.post("/refresh", "{\"refresh_token\":\"" + late.refreshToken() + "\"}").status());
+        assertTrue(fixture.stores
+                .revocations()
+                .check(new io.portcullis.jwt.RevocationQuery(
+                        id,
+                        java.util.Optional.of(token.getId()),
+                        java.util.Optional.of(token.getClaim("sid").asString()),
+                        token.getIssuedAtAsInstant()))
+                .toCompletableFuture()
+                .join()
+                .revoked());
+        assertEquals(
+                401,
+                fixture.post("/refresh", "{\"refresh_token\":\"" + late.refreshToken() + "\"}")
+                        .status());
     }
 
     @Test
@@ -336,28 +416,52 @@ class AdminEndpointsTest {
         String id = register("jack");
         AuthFixture.Answer first = login("jack", PASSWORD);
         AuthFixture.Answer second = login("jack", PASSWORD);
-        JsonNode listed = admin("GET", "/users/" + id + "/sessions", root).body().path("sessions");
+        JsonNode listed =
+                admin("GET", "/users/" + id + "/sessions", root).body().path("sessions");
         assertEquals(2, listed.size());
         String firstSid = JWT.decode(first.text("access_token")).getClaim("sid").asString();
-        assertEquals(204, admin("DELETE", "/users/" + id + "/sessions/" + firstSid, root).status());
-        assertEquals(401, fixture.get("/me", "Authorization", bearer(first.text("access_token"))).status());
-        assertEquals(200, fixture.get("/me", "Authorization", bearer(second.text("access_token"))).status());
-        assertEquals(404, admin("DELETE", "/users/" + id + "/sessions/" + firstSid, root).status());
+        assertEquals(
+                204,
+                admin("DELETE", "/users/" + id + "/sessions/" + firstSid, root).status());
+        assertEquals(
+                401,
+                fixture.get("/me", "Authorization", bearer(first.text("access_token")))
+                        .status());
+        assertEquals(
+                200,
+                fixture.get("/me", "Authorization", bearer(second.text("access_token")))
+                        .status());
+        assertEquals(
+                404,
+                admin("DELETE", "/users/" + id + "/sessions/" + firstSid, root).status());
         // Another user's session cannot be ended through this user.
         String otherSid = JWT.decode(root).getClaim("sid").asString();
-        assertEquals(404, admin("DELETE", "/users/" + id + "/sessions/" + otherSid, root).status());
+        assertEquals(
+                404,
+                admin("DELETE", "/users/" + id + "/sessions/" + otherSid, root).status());
         assertEquals(204, admin("DELETE", "/users/" + id + "/sessions", root).status());
-        assertEquals(401, fixture.get("/me", "Authorization", bearer(second.text("access_token"))).status());
+        assertEquals(
+                401,
+                fixture.get("/me", "Authorization", bearer(second.text("access_token")))
+                        .status());
     }
 
     @Test
     void handleWhenAdminRevokesAnotherUsersKeyThenGoneAndUnknownIs404() {
         String id = register("kate");
         String access = login("kate", PASSWORD).text("access_token");
-        String keyId = fixture.post("/api-keys", "{\"name\":\"k\"}", "Authorization", bearer(access)).text("id");
-        assertEquals(404, admin("DELETE", "/users/" + idOf(root) + "/api-keys/" + keyId, root).status());
-        assertEquals(204, admin("DELETE", "/users/" + id + "/api-keys/" + keyId, root).status());
-        assertEquals(404, admin("DELETE", "/users/" + id + "/api-keys/" + keyId, root).status());
+        String keyId = fixture.post("/api-keys", "{\"name\":\"k\"}", "Authorization", bearer(access))
+                .text("id");
+        assertEquals(
+                404,
+                admin("DELETE", "/users/" + idOf(root) + "/api-keys/" + keyId, root)
+                        .status());
+        assertEquals(
+                204,
+                admin("DELETE", "/users/" + id + "/api-keys/" + keyId, root).status());
+        assertEquals(
+                404,
+                admin("DELETE", "/users/" + id + "/api-keys/" + keyId, root).status());
     }
 
     @Test
@@ -370,8 +474,14 @@ class AdminEndpointsTest {
         assertEquals(400, admin("GET", "/users", "prefix=a&prefix=b", root).status());
         assertEquals(400, admin("GET", "/users", "colour=red", root).status());
         assertEquals(400, admin("GET", "/users", "prefix=%zz", root).status());
-        assertEquals(400, admin("PUT", "/users/" + id + "/roles/a%20b".replace("%20", " "), root).status());
-        assertEquals(400, admin("PUT", "/users/" + id + "/roles/x", "revoke-tokens=yes", root).status());
+        assertEquals(
+                400,
+                admin("PUT", "/users/" + id + "/roles/a%20b".replace("%20", " "), root)
+                        .status());
+        assertEquals(
+                400,
+                admin("PUT", "/users/" + id + "/roles/x", "revoke-tokens=yes", root)
+                        .status());
         assertEquals(400, admin("GET", "/users/bad.id", root).status());
         AuthFixture.Answer problem = admin("POST", "/users/" + id + "/disable", "now=1", root);
         assertEquals(400, problem.status());
@@ -404,14 +514,16 @@ class AdminEndpointsTest {
         register("nick");
         String nick = login("nick", PASSWORD).text("access_token");
         admin("PUT", "/users/" + id + "/roles/x", nick);
-        List<String> lines = auditLines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines =
+                auditLines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertEquals(3, lines.size(), lines.toString());
-        assertEquals("[audit] actor=" + idOf(root) + " action=user.disable target=" + id + " request_id=req-POST"
-                + ("/users/" + id + "/disable").hashCode() + " outcome=ok status=200", lines.get(0));
+        assertEquals(
+                "[audit] actor=" + idOf(root) + " action=user.disable target=" + id + " request_id=req-POST"
+                        + ("/users/" + id + "/disable").hashCode() + " outcome=ok status=200",
+                lines.get(0));
         assertTrue(lines.get(1).startsWith("[audit] actor=- action=unknown target=- "), lines.get(1));
         assertTrue(lines.get(1).endsWith(" outcome=denied status=401"), lines.get(1));
-        assertTrue(lines.get(2).startsWith("[audit] actor=" + idOf(nick) + " action=unknown target=- "),
-                lines.get(2));
+        assertTrue(lines.get(2).startsWith("[audit] actor=" + idOf(nick) + " action=unknown target=- "), lines.get(2));
         assertTrue(lines.get(2).endsWith(" outcome=denied status=403"), lines.get(2));
     }
 
@@ -421,12 +533,18 @@ class AdminEndpointsTest {
         String ivyId = register("ivy");
         grantAdmin(ivyId);
         String ivy = login("ivy", PASSWORD).text("access_token");
-        assertEquals(200, admin("DELETE", "/users/" + rootId + "/roles/admin", ivy).status());
+        assertEquals(
+                200, admin("DELETE", "/users/" + rootId + "/roles/admin", ivy).status());
         // A second gateway on the same store (a restart) does not give the role back.
-        AuthEndpoint again = AuthEndpoint.create(fixture.config, fixture.keys, fixture.stores.auth(fixture.config.rateLimits().algorithm()), fixture.clock,
+        AuthEndpoint again = AuthEndpoint.create(
+                fixture.config,
+                fixture.keys,
+                fixture.stores.auth(fixture.config.rateLimits().algorithm()),
+                fixture.clock,
                 fixture.hasher);
         assertNotEquals(null, again);
-        assertEquals(List.of("user"), roles(admin("GET", "/users/" + rootId, ivy).body()));
+        assertEquals(
+                List.of("user"), roles(admin("GET", "/users/" + rootId, ivy).body()));
     }
 
     private static String idOf(String accessToken) {

@@ -1,12 +1,12 @@
 package io.portcullis.auth;
 
-import io.portcullis.apikey.ApiKeyVerifier;
 import static io.portcullis.auth.AuthFixture.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portcullis.apikey.ApiKey;
+import io.portcullis.apikey.ApiKeyVerifier;
 import io.portcullis.auth.AuthFixture.Answer;
 import io.portcullis.testsupport.FakeRequest;
 import java.util.List;
@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class ApiKeyEndpointsTest {
     private final AuthFixture auth = new AuthFixture("gateway: { demo: true }\n" + AuthFixture.CONFIG);
-    private final String alice = auth.post("/login", AuthFixture.credentials("alice", "password123")).text("access_token");
+    private final String alice =
+            auth.post("/login", AuthFixture.credentials("alice", "password123")).text("access_token");
 
     private Answer create(String body) {
         return auth.post("/api-keys", body, "Authorization", bearer(alice));
@@ -28,7 +29,11 @@ class ApiKeyEndpointsTest {
         String key = answer.text("api_key");
         assertTrue(key.startsWith("pk_") && key.length() == 46, key);
         assertEquals("[\"orders\"]", answer.body().path("scopes").toString());
-        ApiKey stored = auth.stores.apiKeys().findByHash(ApiKeyVerifier.sha256Hex(key)).toCompletableFuture().join()
+        ApiKey stored = auth.stores
+                .apiKeys()
+                .findByHash(ApiKeyVerifier.sha256Hex(key))
+                .toCompletableFuture()
+                .join()
                 .orElseThrow();
         assertEquals(answer.text("id"), stored.id());
         assertEquals("ci", stored.name());
@@ -40,7 +45,8 @@ class ApiKeyEndpointsTest {
         Answer answer = create("{\"usage_scope\":\"orders\"}");
 
         assertEquals(201, answer.status());
-        assertEquals(List.of("orders"), List.of(answer.body().path("scopes").get(0).asText()));
+        assertEquals(
+                List.of("orders"), List.of(answer.body().path("scopes").get(0).asText()));
     }
 
     @Test
@@ -53,7 +59,8 @@ class ApiKeyEndpointsTest {
 
     @Test
     void createWhenBadInputThen400() {
-        assertEquals(400, create("{\"scopes\":\"orders\",\"usage_scope\":\"user\"}").status());
+        assertEquals(
+                400, create("{\"scopes\":\"orders\",\"usage_scope\":\"user\"}").status());
         assertEquals(400, create("{\"scopes\":[1]}").status());
         assertEquals(400, create("{\"scopes\":[\"has space!\"]}").status());
         assertEquals(400, create("{\"name\":\"" + "n".repeat(65) + "\"}").status());
@@ -66,16 +73,25 @@ class ApiKeyEndpointsTest {
 
         Answer listed = auth.get("/api-keys", "Authorization", bearer(alice));
         assertEquals(200, listed.status());
-        assertEquals(created.text("id"), listed.body().path("api_keys").get(0).path("id").asText());
+        assertEquals(
+                created.text("id"),
+                listed.body().path("api_keys").get(0).path("id").asText());
         assertFalse(listed.body().toString().contains(created.text("api_key")));
 
         Answer deleted = auth.call(FakeRequest.of("DELETE", "/auth/api-keys/" + created.text("id"))
                 .header("Authorization", bearer(alice)));
         assertEquals(204, deleted.status());
-        assertTrue(auth.stores.apiKeys().findByHash(ApiKeyVerifier.sha256Hex(created.text("api_key")))
-                .toCompletableFuture().join().isEmpty());
-        assertEquals(404, auth.call(FakeRequest.of("DELETE", "/auth/api-keys/" + created.text("id"))
-                .header("Authorization", bearer(alice))).status());
+        assertTrue(auth.stores
+                .apiKeys()
+                .findByHash(ApiKeyVerifier.sha256Hex(created.text("api_key")))
+                .toCompletableFuture()
+                .join()
+                .isEmpty());
+        assertEquals(
+                404,
+                auth.call(FakeRequest.of("DELETE", "/auth/api-keys/" + created.text("id"))
+                                .header("Authorization", bearer(alice)))
+                        .status());
     }
 
     @Test
@@ -83,9 +99,13 @@ class ApiKeyEndpointsTest {
         String keyId = create("{\"name\":\"ci\"}").text("id");
         String bob = auth.registerAndLogin("bob").text("access_token");
 
-        assertEquals(404, auth.call(FakeRequest.of("DELETE", "/auth/api-keys/" + keyId)
-                .header("Authorization", bearer(bob))).status());
-        assertEquals("{\"api_keys\":[]}", auth.get("/api-keys", "Authorization", bearer(bob)).body().toString());
+        assertEquals(
+                404,
+                auth.call(FakeRequest.of("DELETE", "/auth/api-keys/" + keyId).header("Authorization", bearer(bob)))
+                        .status());
+        assertEquals(
+                "{\"api_keys\":[]}",
+                auth.get("/api-keys", "Authorization", bearer(bob)).body().toString());
     }
 
     @Test
@@ -102,9 +122,16 @@ class ApiKeyEndpointsTest {
 
         assertEquals(401, answer.status());
         assertEquals("application/problem+json", answer.response().getContentType());
-        assertTrue(answer.header("WWW-Authenticate").startsWith("Bearer realm=\"portcullis\", error=\"insufficient_user_authentication\""),
+        assertTrue(
+                answer.header("WWW-Authenticate")
+                        .startsWith("Bearer realm=\"portcullis\", error=\"insufficient_user_authentication\""),
                 answer.header("WWW-Authenticate"));
-        assertTrue(auth.stores.apiKeys().listByOwner(userId()).toCompletableFuture().join().isEmpty());
+        assertTrue(auth.stores
+                .apiKeys()
+                .listByOwner(userId())
+                .toCompletableFuture()
+                .join()
+                .isEmpty());
     }
 
     @Test
@@ -118,15 +145,21 @@ class ApiKeyEndpointsTest {
 
         assertEquals(401, answer.status());
         Answer fresh = auth.post("/login", AuthFixture.credentials("alice", "password123"));
-        assertEquals(201, auth.post("/api-keys", "{}", "Authorization", bearer(fresh.text("access_token"))).status());
+        assertEquals(
+                201,
+                auth.post("/api-keys", "{}", "Authorization", bearer(fresh.text("access_token")))
+                        .status());
     }
 
     @Test
     void createWhenTokenWithoutAuthTimeThen401() {
         String minted = new TokenIssuer(auth.keys, auth.config.auth(), auth.clock)
-                .issue(userId(), "s1", List.of("orders"), List.of("orders")).token();
+                .issue(userId(), "s1", List.of("orders"), List.of("orders"))
+                .token();
 
-        assertEquals(401, auth.post("/api-keys", "{}", "Authorization", bearer(minted)).status());
+        assertEquals(
+                401,
+                auth.post("/api-keys", "{}", "Authorization", bearer(minted)).status());
     }
 
     @Test
@@ -135,18 +168,30 @@ class ApiKeyEndpointsTest {
         assertEquals(201, answer.status());
         assertEquals(120, answer.body().path("expires_in").asLong());
         String hash = ApiKeyVerifier.sha256Hex(answer.text("api_key"));
-        assertTrue(auth.stores.apiKeys().findByHash(hash).toCompletableFuture().join().isPresent());
+        assertTrue(auth.stores
+                .apiKeys()
+                .findByHash(hash)
+                .toCompletableFuture()
+                .join()
+                .isPresent());
 
         auth.clock.advance(java.time.Duration.ofSeconds(120));
 
-        assertTrue(auth.stores.apiKeys().findByHash(hash).toCompletableFuture().join().isEmpty());
+        assertTrue(auth.stores
+                .apiKeys()
+                .findByHash(hash)
+                .toCompletableFuture()
+                .join()
+                .isEmpty());
     }
 
     @Test
     void createWhenNoExpiresInThenMaxLifetime() {
         Answer answer = create("{}");
 
-        assertEquals(auth.config.auth().apiKeys().maxLifetime().toSeconds(), answer.body().path("expires_in").asLong());
+        assertEquals(
+                auth.config.auth().apiKeys().maxLifetime().toSeconds(),
+                answer.body().path("expires_in").asLong());
     }
 
     @Test
@@ -170,24 +215,57 @@ class ApiKeyEndpointsTest {
         Answer refused = create("{}");
 
         assertEquals(409, refused.status());
-        assertEquals(max, auth.stores.apiKeys().listByOwner(userId()).toCompletableFuture().join().size());
+        assertEquals(
+                max,
+                auth.stores
+                        .apiKeys()
+                        .listByOwner(userId())
+                        .toCompletableFuture()
+                        .join()
+                        .size());
     }
 
     @Test
     void logoutAllWhenRevokeApiKeysThenKeysStopWorkingOtherwiseTheyStay() {
         String kept = ApiKeyVerifier.sha256Hex(create("{}").text("api_key"));
-        assertEquals(204, auth.post("/logout-all", "{}", "Authorization", bearer(alice)).status());
-        assertTrue(auth.stores.apiKeys().findByHash(kept).toCompletableFuture().join().isPresent());
+        assertEquals(
+                204,
+                auth.post("/logout-all", "{}", "Authorization", bearer(alice)).status());
+        assertTrue(auth.stores
+                .apiKeys()
+                .findByHash(kept)
+                .toCompletableFuture()
+                .join()
+                .isPresent());
 
-        String fresh = auth.post("/login", AuthFixture.credentials("alice", "password123")).text("access_token");
-        assertEquals(204, auth.post("/logout-all", "{\"revoke_api_keys\":true}", "Authorization", bearer(fresh))
-                .status());
+        String fresh = auth.post("/login", AuthFixture.credentials("alice", "password123"))
+                .text("access_token");
+        assertEquals(
+                204,
+                auth.post("/logout-all", "{\"revoke_api_keys\":true}", "Authorization", bearer(fresh))
+                        .status());
 
-        assertTrue(auth.stores.apiKeys().findByHash(kept).toCompletableFuture().join().isEmpty());
-        assertTrue(auth.stores.apiKeys().listByOwner(userId()).toCompletableFuture().join().isEmpty());
+        assertTrue(auth.stores
+                .apiKeys()
+                .findByHash(kept)
+                .toCompletableFuture()
+                .join()
+                .isEmpty());
+        assertTrue(auth.stores
+                .apiKeys()
+                .listByOwner(userId())
+                .toCompletableFuture()
+                .join()
+                .isEmpty());
     }
 
     private String userId() {
-        return auth.stores.users().findByUsername("alice").toCompletableFuture().join().orElseThrow().id();
+        return auth.stores
+                .users()
+                .findByUsername("alice")
+                .toCompletableFuture()
+                .join()
+                .orElseThrow()
+                .id();
     }
 }

@@ -41,8 +41,17 @@ import net.jqwik.api.Tuple;
 class AuthEndpointPropertiesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PASSWORD = "correct horse";
-    private static final List<String> FIELDS = List.of("username", "password", "refresh_token", "refresh", "token",
-            "access", "token_type_hint", "name", "scopes", "usage_scope");
+    private static final List<String> FIELDS = List.of(
+            "username",
+            "password",
+            "refresh_token",
+            "refresh",
+            "token",
+            "access",
+            "token_type_hint",
+            "name",
+            "scopes",
+            "usage_scope");
     private static final List<String> USERNAMES = List.of("bob", "Bob", "ｂｏｂ", "carol", "d", "é", "x".repeat(64));
     private static final Map<String, Set<Integer>> DOCUMENTED = Map.of(
             "/register", Set.of(201, 400, 409),
@@ -76,20 +85,26 @@ class AuthEndpointPropertiesTest {
         FakeRequest request = body.request("/auth" + endpoint);
         if (BEARER.contains(endpoint)) {
             // A fresh session each time: a logout in an earlier try must not turn this one into a 401.
-            request.header("Authorization", AuthFixture.bearer(auth.post("/login",
-                    AuthFixture.credentials("alice", PASSWORD)).text("access_token")));
+            request.header(
+                    "Authorization",
+                    AuthFixture.bearer(auth.post("/login", AuthFixture.credentials("alice", PASSWORD))
+                            .text("access_token")));
         }
         boolean bobBefore = userExists("bob");
 
         Answer answer = Bounded.call(() -> auth.call(request));
 
-        assertTrue(DOCUMENTED.get(endpoint).contains(answer.status()), () -> endpoint + " " + body + " → "
-                + answer.status() + " " + answer.body());
-        if (answer.status() == 400 && endpoint.equals("/login")
+        assertTrue(
+                DOCUMENTED.get(endpoint).contains(answer.status()),
+                () -> endpoint + " " + body + " → " + answer.status() + " " + answer.body());
+        if (answer.status() == 400
+                && endpoint.equals("/login")
                 && "application/json".equals(answer.response().getContentType())) {
             // The token endpoint's RFC 6749 form posts get RFC 6749 §5.2 errors.
-            assertTrue(Set.of("invalid_request", "invalid_grant", "unsupported_grant_type")
-                    .contains(answer.text("error")), () -> String.valueOf(answer.body()));
+            assertTrue(
+                    Set.of("invalid_request", "invalid_grant", "unsupported_grant_type")
+                            .contains(answer.text("error")),
+                    () -> String.valueOf(answer.body()));
             assertTrue(answer.text("error_description").matches("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]*"));
         } else if (answer.status() >= 400) {
             assertEquals("application/problem+json", answer.response().getContentType());
@@ -105,13 +120,18 @@ class AuthEndpointPropertiesTest {
     }
 
     private boolean userExists(String username) {
-        return auth.stores.users().findByUsername(username).toCompletableFuture().join().isPresent();
+        return auth.stores
+                .users()
+                .findByUsername(username)
+                .toCompletableFuture()
+                .join()
+                .isPresent();
     }
 
     @Provide
     Arbitrary<Tuple.Tuple2<String, Body>> calls() {
-        return Arbitraries.of(DOCUMENTED.keySet()).flatMap(endpoint -> bodies(TAKES.get(endpoint))
-                .map(body -> Tuple.of(endpoint, body)));
+        return Arbitraries.of(DOCUMENTED.keySet())
+                .flatMap(endpoint -> bodies(TAKES.get(endpoint)).map(body -> Tuple.of(endpoint, body)));
     }
 
     /** Mostly what a client of this endpoint would send, with every kind of mistake mixed in. */
@@ -120,50 +140,80 @@ class AuthEndpointPropertiesTest {
                 Tuple.of(12, jsonObjects(takes).map(AuthEndpointPropertiesTest::json)),
                 Tuple.of(2, rawJson().map(text -> text.getBytes(StandardCharsets.UTF_8))),
                 Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(64)),
-                Tuple.of(1, jsonObjects(takes).map(AuthEndpointPropertiesTest::json).map(AuthEndpointPropertiesTest::garble)));
+                Tuple.of(
+                        1,
+                        jsonObjects(takes)
+                                .map(AuthEndpointPropertiesTest::json)
+                                .map(AuthEndpointPropertiesTest::garble)));
         boolean oauth = takes.contains("token_type_hint");
         Arbitrary<String> contentType = Arbitraries.frequencyOf(
                 Tuple.of(12, Arbitraries.just("application/json")),
                 Tuple.of(oauth ? 12 : 1, Arbitraries.just("application/x-www-form-urlencoded")),
-                Tuple.of(1, Arbitraries.of("", "application/json; charset=UTF-8", "APPLICATION/JSON",
-                        "application/problem+json", "text/plain", "multipart/form-data; boundary=x",
-                        "application/json; charset=bogus", "application/x-www-form-urlencoded; charset=bogus")));
+                Tuple.of(
+                        1,
+                        Arbitraries.of(
+                                "",
+                                "application/json; charset=UTF-8",
+                                "APPLICATION/JSON",
+                                "application/problem+json",
+                                "text/plain",
+                                "multipart/form-data; boundary=x",
+                                "application/json; charset=bogus",
+                                "application/x-www-form-urlencoded; charset=bogus")));
         Arbitrary<Optional<Long>> declaredLength = Arbitraries.frequencyOf(
                 Tuple.of(12, Arbitraries.just(Optional.<Long>empty())),
                 Tuple.of(1, Arbitraries.of(Optional.of(-1L), Optional.of(0L), Optional.of(3L * 1024 * 1024))));
-        Arbitrary<Map<String, String[]>> form = fields(takes).flatMap(names -> Combinators.combine(names.stream()
-                .map(name -> value(name).list().ofMinSize(1).ofMaxSize(2)
-                        .map(values -> values.stream().map(String::valueOf).toArray(String[]::new))).toList())
-                .as(values -> {
-                    Map<String, String[]> map = new LinkedHashMap<>();
-                    for (int i = 0; i < names.size(); i++) {
-                        map.put(names.get(i), values.get(i));
-                    }
-                    return map;
-                }));
-        return Combinators.combine(content, contentType, declaredLength, form, Arbitraries.frequencyOf(
-                Tuple.of(12, Arbitraries.just(false)), Tuple.of(1, Arbitraries.just(true)))).as(Body::new);
+        Arbitrary<Map<String, String[]>> form = fields(takes)
+                .flatMap(names -> Combinators.combine(names.stream()
+                                .map(name -> value(name)
+                                        .list()
+                                        .ofMinSize(1)
+                                        .ofMaxSize(2)
+                                        .map(values -> values.stream()
+                                                .map(String::valueOf)
+                                                .toArray(String[]::new)))
+                                .toList())
+                        .as(values -> {
+                            Map<String, String[]> map = new LinkedHashMap<>();
+                            for (int i = 0; i < names.size(); i++) {
+                                map.put(names.get(i), values.get(i));
+                            }
+                            return map;
+                        }));
+        return Combinators.combine(
+                        content,
+                        contentType,
+                        declaredLength,
+                        form,
+                        Arbitraries.frequencyOf(
+                                Tuple.of(12, Arbitraries.just(false)), Tuple.of(1, Arbitraries.just(true))))
+                .as(Body::new);
     }
 
     /** The field names of one body: usually some of those the endpoint takes, now and then others. */
     private static Arbitrary<List<String>> fields(List<String> takes) {
-        Arbitrary<String> name = takes.isEmpty() ? Arbitraries.of(FIELDS) : Arbitraries.frequencyOf(
-                Tuple.of(16, Arbitraries.of(takes)),
-                Tuple.of(1, Arbitraries.of(FIELDS)),
-                Tuple.of(1, Arbitraries.strings().ofMaxLength(60)));
+        Arbitrary<String> name = takes.isEmpty()
+                ? Arbitraries.of(FIELDS)
+                : Arbitraries.frequencyOf(
+                        Tuple.of(16, Arbitraries.of(takes)),
+                        Tuple.of(1, Arbitraries.of(FIELDS)),
+                        Tuple.of(1, Arbitraries.strings().ofMaxLength(60)));
         return Arbitraries.frequencyOf(
                 Tuple.of(takes.isEmpty() ? 1 : 8, Arbitraries.just(takes)),
                 Tuple.of(2, name.list().uniqueElements().ofMaxSize(takes.size() + 1)));
     }
 
     private Arbitrary<Map<String, Object>> jsonObjects(List<String> takes) {
-        return fields(takes).flatMap(names -> Combinators.combine(names.stream().map(this::value).toList()).as(values -> {
-            Map<String, Object> object = new LinkedHashMap<>();
-            for (int i = 0; i < names.size(); i++) {
-                object.put(names.get(i), values.get(i));
-            }
-            return object;
-        }));
+        return fields(takes)
+                .flatMap(names -> Combinators.combine(
+                                names.stream().map(this::value).toList())
+                        .as(values -> {
+                            Map<String, Object> object = new LinkedHashMap<>();
+                            for (int i = 0; i < names.size(); i++) {
+                                object.put(names.get(i), values.get(i));
+                            }
+                            return object;
+                        }));
     }
 
     /** A value for a field: usually one that suits it, otherwise any text or any JSON value. */
@@ -172,9 +222,17 @@ class AuthEndpointPropertiesTest {
         String refresh = login.text("refresh_token");
         Arbitrary<String> suitable = switch (field) {
             case "username" -> Arbitraries.of(USERNAMES);
-            case "password" -> Arbitraries.of(PASSWORD, "short", "p".repeat(1024), "p".repeat(1025), "pässwörd\u0000!",
-                    "\uD800\uDC00\uD800 password", " ".repeat(9));
-            case "refresh_token", "refresh" -> Arbitraries.of(refresh, refresh.substring(0, refresh.length() - 2), access);
+            case "password" ->
+                Arbitraries.of(
+                        PASSWORD,
+                        "short",
+                        "p".repeat(1024),
+                        "p".repeat(1025),
+                        "pässwörd\u0000!",
+                        "\uD800\uDC00\uD800 password",
+                        " ".repeat(9));
+            case "refresh_token", "refresh" ->
+                Arbitraries.of(refresh, refresh.substring(0, refresh.length() - 2), access);
             case "token", "access" -> Arbitraries.of(access, refresh, access + "x", "a.b.c");
             case "token_type_hint" -> Arbitraries.of("access_token", "refresh_token", "id_token");
             case "name" -> Arbitraries.of("ci", "", " ", "n".repeat(64), "n".repeat(65), "\u202e");
@@ -182,38 +240,70 @@ class AuthEndpointPropertiesTest {
         };
         return Arbitraries.frequencyOf(
                 Tuple.of(8, suitable.map(v -> v)),
-                Tuple.of(1, field.equals("scopes") || field.equals("usage_scope")
-                        ? suitable.list().ofMaxSize(40).map(v -> v) : suitable.map(v -> v)),
+                Tuple.of(
+                        1,
+                        field.equals("scopes") || field.equals("usage_scope")
+                                ? suitable.list().ofMaxSize(40).map(v -> v)
+                                : suitable.map(v -> v)),
                 Tuple.of(1, Arbitraries.strings().ofMaxLength(40).map(v -> v)),
-                Tuple.of(1, Arbitraries.of(10_000, 100_000, 2 * 1024 * 1024).map("u"::repeat).map(v -> v)),
+                Tuple.of(
+                        1,
+                        Arbitraries.of(10_000, 100_000, 2 * 1024 * 1024)
+                                .map("u"::repeat)
+                                .map(v -> v)),
                 Tuple.of(1, anyJson()));
     }
 
     private static Arbitrary<Object> anyJson() {
         Arbitrary<Object> scalar = Arbitraries.oneOf(
-                Arbitraries.integers().map(v -> v), Arbitraries.doubles().map(v -> v), Arbitraries.of(true, false).map(v -> v),
-                Arbitraries.just(null), Arbitraries.strings().ofMaxLength(10).map(v -> v));
-        return Arbitraries.recursive(() -> scalar, inner -> Arbitraries.oneOf(
-                inner.list().ofMaxSize(3).map(list -> (Object) new ArrayList<>(list)),
-                inner.map(v -> {
-                    Map<String, Object> map = new LinkedHashMap<>();
-                    map.put("username", v);
-                    return (Object) map;
-                })), 0, 5);
+                Arbitraries.integers().map(v -> v),
+                Arbitraries.doubles().map(v -> v),
+                Arbitraries.of(true, false).map(v -> v),
+                Arbitraries.just(null),
+                Arbitraries.strings().ofMaxLength(10).map(v -> v));
+        return Arbitraries.recursive(
+                () -> scalar,
+                inner -> Arbitraries.oneOf(
+                        inner.list().ofMaxSize(3).map(list -> (Object) new ArrayList<>(list)), inner.map(v -> {
+                            Map<String, Object> map = new LinkedHashMap<>();
+                            map.put("username", v);
+                            return (Object) map;
+                        })),
+                0,
+                5);
     }
 
     /** JSON text no serializer writes: nesting past any limit, odd numbers, duplicates, truncation, trailers. */
     private static Arbitrary<String> rawJson() {
         return Arbitraries.oneOf(
-                Arbitraries.of("", "null", "[]", "\"bob\"", "42", "{", "}", "{\"username\":", "{\"username\":\"bob\"",
+                Arbitraries.of(
+                        "",
+                        "null",
+                        "[]",
+                        "\"bob\"",
+                        "42",
+                        "{",
+                        "}",
+                        "{\"username\":",
+                        "{\"username\":\"bob\"",
                         "{\"username\":\"bob\",\"username\":\"eve\",\"password\":\"correct horse\"}",
                         "{\"username\":\"bob\",\"password\":\"correct horse\"} trailing",
                         "\uFEFF{\"username\":\"bob\",\"password\":\"correct horse\"}",
-                        "{\"token\":1e999999999}", "{\"token\":-0}", "{\"token\":NaN}", "{\"scopes\":[\"a\",]}",
-                        "{'username':'bob'}", "{\"username\":\"\\ud800\",\"password\":\"correct horse\"}",
-                        "{\"username\":\"bob\\u0000\",\"password\":\"correct horse\"}", "{\"\":\"\"}", "{\"token\":\"\\u"),
-                Arbitraries.integers().between(1, 5_000).map(depth -> "{\"scopes\":" + "[".repeat(depth) + "]".repeat(depth) + "}"),
-                Arbitraries.integers().between(1, 5_000).map(depth -> "{\"name\":".repeat(depth) + "1" + "}".repeat(depth)),
+                        "{\"token\":1e999999999}",
+                        "{\"token\":-0}",
+                        "{\"token\":NaN}",
+                        "{\"scopes\":[\"a\",]}",
+                        "{'username':'bob'}",
+                        "{\"username\":\"\\ud800\",\"password\":\"correct horse\"}",
+                        "{\"username\":\"bob\\u0000\",\"password\":\"correct horse\"}",
+                        "{\"\":\"\"}",
+                        "{\"token\":\"\\u"),
+                Arbitraries.integers()
+                        .between(1, 5_000)
+                        .map(depth -> "{\"scopes\":" + "[".repeat(depth) + "]".repeat(depth) + "}"),
+                Arbitraries.integers()
+                        .between(1, 5_000)
+                        .map(depth -> "{\"name\":".repeat(depth) + "1" + "}".repeat(depth)),
                 Arbitraries.integers().between(1, 2_000).map(n -> "{\"scopes\":[" + "\"s\",".repeat(n) + "\"s\"]}"));
     }
 
@@ -241,7 +331,11 @@ class AuthEndpointPropertiesTest {
      * or, when {@code formUndecodable}, the exception the container or the WAF throws for a form it cannot
      * decode (an unknown charset).
      */
-    record Body(byte[] content, String contentType, Optional<Long> declaredLength, Map<String, String[]> form,
+    record Body(
+            byte[] content,
+            String contentType,
+            Optional<Long> declaredLength,
+            Map<String, String[]> form,
             boolean formUndecodable) {
         FakeRequest request(String path) {
             FakeRequest request = FakeRequest.of("POST", path);
@@ -251,7 +345,8 @@ class AuthEndpointPropertiesTest {
                 doThrow(new UnsupportedCharsetException("bogus")).when(request).getParameterMap();
             } else {
                 doReturn(contentType.startsWith("application/x-www-form-urlencoded") ? form : Map.of())
-                        .when(request).getParameterMap();
+                        .when(request)
+                        .getParameterMap();
             }
             try {
                 doReturn(FakeInputStream.of(content)).when(request).getInputStream();
@@ -264,8 +359,11 @@ class AuthEndpointPropertiesTest {
         @Override
         public String toString() {
             String text = new String(content, StandardCharsets.UTF_8);
-            return contentType + " " + declaredLength + " " + (text.length() > 300 ? text.substring(0, 300) + "…" : text)
-                    + (contentType.contains("form") ? " form " + (formUndecodable ? "undecodable" : form.keySet()) : "");
+            return contentType + " " + declaredLength + " "
+                    + (text.length() > 300 ? text.substring(0, 300) + "…" : text)
+                    + (contentType.contains("form")
+                            ? " form " + (formUndecodable ? "undecodable" : form.keySet())
+                            : "");
         }
     }
 }

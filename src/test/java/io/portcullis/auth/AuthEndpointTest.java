@@ -57,18 +57,32 @@ class AuthEndpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"username\":\"bob\"", "[1,2]", "\"text\"", "", "{\"username\":\"bob\",\"password\":\"pw-long-enough\",\"x\":1}",
-        "{\"username\":7,\"password\":\"pw-long-enough\"}", "{\"password\":\"pw-long-enough\"}",
-        "{\"username\":\"bob\"}", "{\"username\":\"bob\",\"password\":\"short\"}",
-        "{\"username\":\"bob\",\"password\":[\"pw-long-enough\"]}", "{\"username\":\"\",\"password\":\"pw-long-enough\"}",
-        "{\"username\":\"a b\",\"password\":\"pw-long-enough\"}"})
+    @ValueSource(
+            strings = {
+                "{\"username\":\"bob\"",
+                "[1,2]",
+                "\"text\"",
+                "",
+                "{\"username\":\"bob\",\"password\":\"pw-long-enough\",\"x\":1}",
+                "{\"username\":7,\"password\":\"pw-long-enough\"}",
+                "{\"password\":\"pw-long-enough\"}",
+                "{\"username\":\"bob\"}",
+                "{\"username\":\"bob\",\"password\":\"short\"}",
+                "{\"username\":\"bob\",\"password\":[\"pw-long-enough\"]}",
+                "{\"username\":\"\",\"password\":\"pw-long-enough\"}",
+                "{\"username\":\"a b\",\"password\":\"pw-long-enough\"}"
+            })
     void handleWhenRegisterWithBadInputThen400AndNothingStored(String body) {
         Answer answer = auth.post("/register", body);
 
         assertEquals(400, answer.status(), () -> String.valueOf(answer.body()));
         assertEquals("Bad Request", answer.text("title"));
-        assertTrue(auth.stores.users().findByUsername("bob").toCompletableFuture().join().isEmpty());
+        assertTrue(auth.stores
+                .users()
+                .findByUsername("bob")
+                .toCompletableFuture()
+                .join()
+                .isEmpty());
     }
 
     @Test
@@ -78,13 +92,16 @@ class AuthEndpointTest {
         assertProblem(auth.post("/register", credentials("u".repeat(65), "correct horse")), 400, "'username'");
         assertProblem(auth.post("/register", credentials("bob", "p".repeat(1025))), 400, "'password'");
         assertProblem(auth.post("/login", credentials("bob", "p".repeat(1025))), 400, "'password'");
-        assertEquals(201, auth.post("/register", credentials("u".repeat(64), "p".repeat(1024))).status());
+        assertEquals(
+                201,
+                auth.post("/register", credentials("u".repeat(64), "p".repeat(1024)))
+                        .status());
     }
 
     @Test
     void handleWhenRegistrationOffThen403() {
-        AuthFixture closed = new AuthFixture(AuthFixture.CONFIG.replace("  refresh-grace: 30s",
-                "  refresh-grace: 30s\n  registration: false"));
+        AuthFixture closed = new AuthFixture(
+                AuthFixture.CONFIG.replace("  refresh-grace: 30s", "  refresh-grace: 30s\n  registration: false"));
 
         assertProblem(closed.post("/register", credentials("bob", "correct horse")), 403, "registration");
     }
@@ -95,7 +112,8 @@ class AuthEndpointTest {
         Answer login = auth.post("/login", credentials("BOB", "correct horse"));
 
         assertEquals(200, login.status());
-        assertEquals(List.of("access_token", "token_type", "expires_in", "refresh_token", "user_id"),
+        assertEquals(
+                List.of("access_token", "token_type", "expires_in", "refresh_token", "user_id"),
                 List.copyOf(iterable(login)));
         assertEquals("Bearer", login.text("token_type"));
         assertEquals(900, login.body().path("expires_in").asInt());
@@ -106,7 +124,9 @@ class AuthEndpointTest {
         assertEquals(200, me.status());
         assertEquals("bob", me.text("username"));
         assertEquals(List.of("user"), List.of(me.body().path("roles").get(0).asText()));
-        assertEquals(AuthFixture.START.plus(Duration.ofMinutes(15)).getEpochSecond(), me.body().path("exp").asLong());
+        assertEquals(
+                AuthFixture.START.plus(Duration.ofMinutes(15)).getEpochSecond(),
+                me.body().path("exp").asLong());
     }
 
     private static List<String> iterable(Answer answer) {
@@ -133,7 +153,8 @@ class AuthEndpointTest {
         auth.post("/register", credentials("bob", "correct horse"));
         int free = auth.config.auth().limits().login().perUsernameAndAddress();
         for (int i = 0; i < free; i++) {
-            assertEquals(401, auth.post("/login", credentials("bob", "wrong horse")).status());
+            assertEquals(
+                    401, auth.post("/login", credentials("bob", "wrong horse")).status());
         }
 
         Answer blocked = auth.post("/login", credentials("bob", "correct horse"));
@@ -141,14 +162,17 @@ class AuthEndpointTest {
         assertProblem(blocked, 429, "Too many login attempts");
         assertEquals("1", blocked.header("Retry-After"));
         auth.clock.advance(Duration.ofSeconds(1));
-        assertEquals(200, auth.post("/login", credentials("bob", "correct horse")).status());
+        assertEquals(
+                200, auth.post("/login", credentials("bob", "correct horse")).status());
     }
 
     @Test
     void handleWhenTooManyAttemptsFromAddressThen429ForAnyUsername() {
         int free = auth.config.auth().limits().login().perAddress();
         for (int i = 0; i < free; i++) {
-            assertEquals(401, auth.post("/login", credentials("user" + i, "wrong horse")).status());
+            assertEquals(
+                    401,
+                    auth.post("/login", credentials("user" + i, "wrong horse")).status());
         }
 
         assertProblem(auth.post("/login", credentials("someone-else", "wrong horse")), 429, "Too many");
@@ -200,29 +224,41 @@ class AuthEndpointTest {
         auth.post("/register", credentials("bob", "correct horse"));
         int free = auth.config.auth().limits().login().perUsernameAndAddress();
         for (int i = 0; i < free; i++) {
-            assertEquals(401, auth.call(AuthFixture.jsonRequest("POST", "/auth/login",
-                    credentials("bob", "wrong horse")).remoteAddr("203.0.113.66")).status());
+            assertEquals(
+                    401,
+                    auth.call(AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", "wrong horse"))
+                                    .remoteAddr("203.0.113.66"))
+                            .status());
         }
 
-        assertEquals(200, auth.post("/login", credentials("bob", "correct horse")).status());
+        assertEquals(
+                200, auth.post("/login", credentials("bob", "correct horse")).status());
 
-        assertEquals(429, auth.call(AuthFixture.jsonRequest("POST", "/auth/login",
-                credentials("bob", "wrong horse")).remoteAddr("203.0.113.66")).status());
+        assertEquals(
+                429,
+                auth.call(AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", "wrong horse"))
+                                .remoteAddr("203.0.113.66"))
+                        .status());
     }
 
     @Test
     void handleWhenStrangersRunUpTheUsernameThenTheOwnersKnownAddressStillLogsIn() {
         auth.post("/register", credentials("bob", "correct horse"));
-        assertEquals(200, auth.post("/login", credentials("bob", "correct horse")).status());
+        assertEquals(
+                200, auth.post("/login", credentials("bob", "correct horse")).status());
         int perUsername = auth.config.auth().limits().login().perUsername();
         for (int i = 0; i < perUsername; i++) {
             auth.call(AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", "wrong horse"))
                     .remoteAddr("198.51.100." + i));
         }
-        assertEquals(429, auth.call(AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", "correct horse"))
-                .remoteAddr("198.51.100.200")).status());
+        assertEquals(
+                429,
+                auth.call(AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", "correct horse"))
+                                .remoteAddr("198.51.100.200"))
+                        .status());
 
-        assertEquals(200, auth.post("/login", credentials("bob", "correct horse")).status());
+        assertEquals(
+                200, auth.post("/login", credentials("bob", "correct horse")).status());
     }
 
     @Test
@@ -238,7 +274,10 @@ class AuthEndpointTest {
         assertNotEquals(first, refreshed.text("refresh_token"));
         assertEquals(200, raced.status());
         assertEquals(refreshed.text("refresh_token"), raced.text("refresh_token"));
-        assertEquals(200, auth.post("/refresh", "{\"refresh_token\":\"" + raced.text("refresh_token") + "\"}").status());
+        assertEquals(
+                200,
+                auth.post("/refresh", "{\"refresh_token\":\"" + raced.text("refresh_token") + "\"}")
+                        .status());
     }
 
     @Test
@@ -252,19 +291,32 @@ class AuthEndpointTest {
 
         assertProblem(reuse, 401, "already been used");
         assertTrue(reuse.header("WWW-Authenticate").startsWith("Bearer realm=\"portcullis\", error=\"invalid_token\""));
-        assertEquals(401, auth.post("/refresh", "{\"refresh_token\":\"" + refreshed.text("refresh_token") + "\"}").status());
-        assertEquals(401, auth.get("/me", "Authorization", bearer(refreshed.text("access_token"))).status());
-        assertEquals(401, auth.get("/me", "Authorization", bearer(login.text("access_token"))).status());
+        assertEquals(
+                401,
+                auth.post("/refresh", "{\"refresh_token\":\"" + refreshed.text("refresh_token") + "\"}")
+                        .status());
+        assertEquals(
+                401,
+                auth.get("/me", "Authorization", bearer(refreshed.text("access_token")))
+                        .status());
+        assertEquals(
+                401,
+                auth.get("/me", "Authorization", bearer(login.text("access_token")))
+                        .status());
     }
 
     @Test
     void handleWhenRefreshWithAccessTokenOrGarbageThen401() {
         Answer login = auth.registerAndLogin("bob");
 
-        assertProblem(auth.post("/refresh", "{\"refresh_token\":\"" + login.text("access_token") + "\"}"), 401,
+        assertProblem(
+                auth.post("/refresh", "{\"refresh_token\":\"" + login.text("access_token") + "\"}"),
+                401,
                 "not a refresh token");
-        assertProblem(auth.post("/refresh", "{\"refresh_token\":\"prt_AAAAAAAAAAAAAAAAAAAAAA." + "A".repeat(43) + "\"}"),
-                401, "not valid");
+        assertProblem(
+                auth.post("/refresh", "{\"refresh_token\":\"prt_AAAAAAAAAAAAAAAAAAAAAA." + "A".repeat(43) + "\"}"),
+                401,
+                "not valid");
         assertProblem(auth.post("/refresh", "{}"), 400, "'refresh_token'");
         assertProblem(auth.post("/refresh", "{\"refresh_token\":\"a\",\"refresh\":\"b\"}"), 400, "not both");
     }
@@ -274,7 +326,10 @@ class AuthEndpointTest {
         Answer login = auth.registerAndLogin("bob");
         auth.clock.advance(Duration.ofHours(1));
 
-        assertEquals(401, auth.post("/refresh", "{\"refresh_token\":\"" + login.text("refresh_token") + "\"}").status());
+        assertEquals(
+                401,
+                auth.post("/refresh", "{\"refresh_token\":\"" + login.text("refresh_token") + "\"}")
+                        .status());
     }
 
     @Test
@@ -288,7 +343,9 @@ class AuthEndpointTest {
         }
         auth.clock.advance(Duration.ofMinutes(21));
 
-        assertEquals(401, auth.post("/refresh", "{\"refresh_token\":\"" + refresh + "\"}").status());
+        assertEquals(
+                401,
+                auth.post("/refresh", "{\"refresh_token\":\"" + refresh + "\"}").status());
     }
 
     @Test
@@ -302,7 +359,10 @@ class AuthEndpointTest {
         assertEquals(204, answer.status());
         assertNull(answer.body());
         assertProblem(auth.get("/me", "Authorization", bearer(access)), 401, "revoked");
-        assertEquals(401, auth.post("/refresh", "{\"refresh_token\":\"" + login.text("refresh_token") + "\"}").status());
+        assertEquals(
+                401,
+                auth.post("/refresh", "{\"refresh_token\":\"" + login.text("refresh_token") + "\"}")
+                        .status());
     }
 
     @Test
@@ -310,12 +370,21 @@ class AuthEndpointTest {
         Answer first = auth.registerAndLogin("bob");
         Answer second = auth.post("/login", credentials("bob", "correct horse"));
 
-        Answer answer = auth.post("/logout", "{\"refresh_token\":\"" + first.text("refresh_token") + "\"}",
-                "Authorization", bearer(second.text("access_token")));
+        Answer answer = auth.post(
+                "/logout",
+                "{\"refresh_token\":\"" + first.text("refresh_token") + "\"}",
+                "Authorization",
+                bearer(second.text("access_token")));
 
         assertEquals(204, answer.status());
-        assertEquals(401, auth.post("/refresh", "{\"refresh_token\":\"" + first.text("refresh_token") + "\"}").status());
-        assertEquals(401, auth.get("/me", "Authorization", bearer(first.text("access_token"))).status());
+        assertEquals(
+                401,
+                auth.post("/refresh", "{\"refresh_token\":\"" + first.text("refresh_token") + "\"}")
+                        .status());
+        assertEquals(
+                401,
+                auth.get("/me", "Authorization", bearer(first.text("access_token")))
+                        .status());
     }
 
     @Test
@@ -323,15 +392,26 @@ class AuthEndpointTest {
         Answer first = auth.registerAndLogin("bob");
         Answer second = auth.post("/login", credentials("bob", "correct horse"));
 
-        assertEquals(204, auth.post("/logout-all", "", "Authorization", bearer(first.text("access_token"))).status());
+        assertEquals(
+                204,
+                auth.post("/logout-all", "", "Authorization", bearer(first.text("access_token")))
+                        .status());
 
         for (Answer session : List.of(first, second)) {
-            assertEquals(401, auth.get("/me", "Authorization", bearer(session.text("access_token"))).status());
-            assertEquals(401, auth.post("/refresh", "{\"refresh_token\":\"" + session.text("refresh_token") + "\"}")
-                    .status());
+            assertEquals(
+                    401,
+                    auth.get("/me", "Authorization", bearer(session.text("access_token")))
+                            .status());
+            assertEquals(
+                    401,
+                    auth.post("/refresh", "{\"refresh_token\":\"" + session.text("refresh_token") + "\"}")
+                            .status());
         }
         Answer again = auth.post("/login", credentials("bob", "correct horse"));
-        assertEquals(200, auth.get("/me", "Authorization", bearer(again.text("access_token"))).status());
+        assertEquals(
+                200,
+                auth.get("/me", "Authorization", bearer(again.text("access_token")))
+                        .status());
     }
 
     @Test
@@ -340,19 +420,23 @@ class AuthEndpointTest {
         assertProblem(missing, 401, "Authorization: Bearer");
         assertEquals("Bearer realm=\"portcullis\"", missing.header("WWW-Authenticate"));
 
-        assertEquals("Bearer realm=\"portcullis\"", auth.get("/me", "Authorization", "Basic Ym9iOnB3").header(
-                "WWW-Authenticate"));
+        assertEquals(
+                "Bearer realm=\"portcullis\"",
+                auth.get("/me", "Authorization", "Basic Ym9iOnB3").header("WWW-Authenticate"));
         Answer garbage = auth.get("/me", "Authorization", "Bearer not.a.jwt");
         assertProblem(garbage, 401, "not a well-formed JWT");
-        assertEquals("Bearer realm=\"portcullis\", error=\"invalid_token\", "
-                + "error_description=\"The token is not a well-formed JWT.\"",
+        assertEquals(
+                "Bearer realm=\"portcullis\", error=\"invalid_token\", "
+                        + "error_description=\"The token is not a well-formed JWT.\"",
                 garbage.header("WWW-Authenticate"));
         Answer twoTokens = auth.get("/me", "Authorization", "Bearer first second");
         assertProblem(twoTokens, 401, "exactly one Bearer token");
-        assertTrue(twoTokens.header("WWW-Authenticate").startsWith("Bearer realm=\"portcullis\", error=\"invalid_token\""));
+        assertTrue(twoTokens
+                .header("WWW-Authenticate")
+                .startsWith("Bearer realm=\"portcullis\", error=\"invalid_token\""));
         assertProblem(auth.get("/me", "Authorization", "Bearer "), 401, "credential is empty");
-        Answer refreshAsAccess = auth.get("/me", "Authorization",
-                bearer(auth.registerAndLogin("bob").text("refresh_token")));
+        Answer refreshAsAccess = auth.get(
+                "/me", "Authorization", bearer(auth.registerAndLogin("bob").text("refresh_token")));
         assertProblem(refreshAsAccess, 401, "refresh token is not an access token");
     }
 
@@ -380,16 +464,26 @@ class AuthEndpointTest {
     @Test
     void handleWhenStoreUnavailableThen503WithRetryAfter() {
         UserStore users = mock(UserStore.class);
-        when(users.findByUsername(any())).thenReturn(CompletableFuture.failedFuture(new StoreUnavailableException("down")));
-        AuthEndpoint endpoint = new AuthEndpoint(auth.config.auth(), new StoredCredentials(users, auth.hasher), users,
-                auth.hasher, null, null, new LoginThrottle(auth.stores.loginAttempts(), auth.config.auth().limits().login()),
-                new TokenEndpoints(auth.config.auth(), null, null, null), new ApiKeyEndpoints(auth.stores.apiKeys(),
-                        auth.config.auth().apiKeys(), auth.clock),
-                auth.stores.rateLimiter(auth.config.rateLimits().algorithm()), HashQueue.of(1));
+        when(users.findByUsername(any()))
+                .thenReturn(CompletableFuture.failedFuture(new StoreUnavailableException("down")));
+        AuthEndpoint endpoint = new AuthEndpoint(
+                auth.config.auth(),
+                new StoredCredentials(users, auth.hasher),
+                users,
+                auth.hasher,
+                null,
+                null,
+                new LoginThrottle(
+                        auth.stores.loginAttempts(), auth.config.auth().limits().login()),
+                new TokenEndpoints(auth.config.auth(), null, null, null),
+                new ApiKeyEndpoints(auth.stores.apiKeys(), auth.config.auth().apiKeys(), auth.clock),
+                auth.stores.rateLimiter(auth.config.rateLimits().algorithm()),
+                HashQueue.of(1));
         FakeResponse response = FakeResponse.create();
 
         try {
-            endpoint.handle(AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", "correct horse")), response);
+            endpoint.handle(
+                    AuthFixture.jsonRequest("POST", "/auth/login", credentials("bob", "correct horse")), response);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
@@ -406,22 +500,29 @@ class AuthEndpointTest {
 
         assertEquals(200, login.status());
         Answer me = demo.get("/me", "Authorization", bearer(login.text("access_token")));
-        assertEquals("[\"user\",\"orders\",\"inventory\"]", me.body().path("roles").toString());
+        assertEquals(
+                "[\"user\",\"orders\",\"inventory\"]", me.body().path("roles").toString());
     }
 
     @Test
     void createWhenDemoAndRedisDownThenStartsWithoutAliceAndLoginAnswers503() {
         // Nothing listens on port 1: the Redis stores fail at once (their breaker starts open).
-        io.portcullis.config.GatewayConfig demo = new io.portcullis.config.ConfigLoader().parse("demo.yaml",
-                new java.io.ByteArrayInputStream(("gateway: { demo: true }\nredis: { uri: \"redis://127.0.0.1:1\" }\n"
-                        + AuthFixture.CONFIG).getBytes(java.nio.charset.StandardCharsets.UTF_8)), java.nio.file.Path.of("."));
+        io.portcullis.config.GatewayConfig demo = new io.portcullis.config.ConfigLoader()
+                .parse(
+                        "demo.yaml",
+                        new java.io.ByteArrayInputStream(
+                                ("gateway: { demo: true }\nredis: { uri: \"redis://127.0.0.1:1\" }\n"
+                                                + AuthFixture.CONFIG)
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        java.nio.file.Path.of("."));
         AuthFixture fixture = new AuthFixture();
         try (io.portcullis.store.Stores down = io.portcullis.store.Stores.create(demo, fixture.clock)) {
-            AuthEndpoint endpoint = AuthEndpoint.create(demo, fixture.keys, down.auth(demo.rateLimits().algorithm()),
-                    fixture.clock, fixture.hasher);
+            AuthEndpoint endpoint = AuthEndpoint.create(
+                    demo, fixture.keys, down.auth(demo.rateLimits().algorithm()), fixture.clock, fixture.hasher);
             FakeResponse response = FakeResponse.create();
 
-            endpoint.handle(AuthFixture.jsonRequest("POST", "/auth/login", credentials("alice", "password123")), response);
+            endpoint.handle(
+                    AuthFixture.jsonRequest("POST", "/auth/login", credentials("alice", "password123")), response);
 
             assertEquals(503, response.getStatus());
         } catch (java.io.IOException e) {
@@ -454,8 +555,19 @@ class AuthEndpointTest {
     void handleWhenOAuthPasswordGrantFormThenTokenResponse() {
         auth.post("/register", credentials("bob", "correct horse"));
 
-        Answer answer = auth.postForm("/login", form("grant_type", "password", "username", "bob",
-                "password", "correct horse", "scope", "openid", "client_id", "cli"));
+        Answer answer = auth.postForm(
+                "/login",
+                form(
+                        "grant_type",
+                        "password",
+                        "username",
+                        "bob",
+                        "password",
+                        "correct horse",
+                        "scope",
+                        "openid",
+                        "client_id",
+                        "cli"));
 
         assertEquals(200, answer.status(), () -> String.valueOf(answer.body()));
         assertEquals("Bearer", answer.text("token_type"));
@@ -473,7 +585,8 @@ class AuthEndpointTest {
         assertNotEquals(refresh, rotated.text("refresh_token"));
         auth.clock.advance(Duration.ofMinutes(1));
 
-        assertOAuthError(auth.postForm("/login", form("grant_type", "refresh_token", "refresh_token", refresh)),
+        assertOAuthError(
+                auth.postForm("/login", form("grant_type", "refresh_token", "refresh_token", refresh)),
                 "invalid_grant");
     }
 
@@ -481,21 +594,25 @@ class AuthEndpointTest {
     void handleWhenOAuthFormIsWrongThenRfc6749Errors() {
         auth.post("/register", credentials("bob", "correct horse"));
 
-        assertOAuthError(auth.postForm("/login", form("grant_type", "password", "username", "bob",
-                "password", "wrong horse")), "invalid_grant");
+        assertOAuthError(
+                auth.postForm("/login", form("grant_type", "password", "username", "bob", "password", "wrong horse")),
+                "invalid_grant");
         assertOAuthError(auth.postForm("/login", form("grant_type", "client_credentials")), "unsupported_grant_type");
-        assertOAuthError(auth.postForm("/login", form("username", "bob", "password", "correct horse")),
+        assertOAuthError(
+                auth.postForm("/login", form("username", "bob", "password", "correct horse")), "invalid_request");
+        assertOAuthError(auth.postForm("/login", form("grant_type", "password", "username", "bob")), "invalid_request");
+        assertOAuthError(
+                auth.postForm(
+                        "/login",
+                        form("grant_type", "password", "username", "bob", "password", "correct horse", "extra", "x")),
                 "invalid_request");
-        assertOAuthError(auth.postForm("/login", form("grant_type", "password", "username", "bob")),
-                "invalid_request");
-        assertOAuthError(auth.postForm("/login", form("grant_type", "password", "username", "bob",
-                "password", "correct horse", "extra", "x")), "invalid_request");
         assertOAuthError(auth.postForm("/login", form("grant_type", "refresh_token")), "invalid_request");
     }
 
     @Test
     void handleWhenAuthEndpointsFloodedFromOneAddressThen429WithRateLimitFields() {
-        AuthFixture limited = new AuthFixture(AuthFixture.CONFIG.replace("limits:\n    endpoints: { limit: 1000000, window: 1m }",
+        AuthFixture limited = new AuthFixture(AuthFixture.CONFIG.replace(
+                "limits:\n    endpoints: { limit: 1000000, window: 1m }",
                 "limits:\n    endpoints: { limit: 3, window: 1m }"));
         for (int i = 0; i < 3; i++) {
             Answer answer = limited.post("/verify", "{\"token\":\"x\"}");
@@ -509,23 +626,36 @@ class AuthEndpointTest {
         assertProblem(refused, 429, "auth service");
         assertEquals("60", refused.header("Retry-After"));
         assertEquals("\"auth\";r=0;t=60", refused.header("RateLimit"));
-        assertEquals(401, limited.call(AuthFixture.jsonRequest("POST", "/auth/verify", "{\"token\":\"x\"}")
-                .remoteAddr("203.0.113.1")).status(), "another address is not held back");
+        assertEquals(
+                401,
+                limited.call(AuthFixture.jsonRequest("POST", "/auth/verify", "{\"token\":\"x\"}")
+                                .remoteAddr("203.0.113.1"))
+                        .status(),
+                "another address is not held back");
     }
 
     @Test
     void handleWhenRegistrationsFromOneAddressExceedTheirLimitThen429() {
-        AuthFixture limited = new AuthFixture(AuthFixture.CONFIG.replace("register: { limit: 1000000, window: 1m }",
-                "register: { limit: 2, window: 1h }"));
-        assertEquals(201, limited.post("/register", credentials("bob1", "correct horse")).status());
-        assertEquals(409, limited.post("/register", credentials("bob1", "correct horse")).status());
+        AuthFixture limited = new AuthFixture(AuthFixture.CONFIG.replace(
+                "register: { limit: 1000000, window: 1m }", "register: { limit: 2, window: 1h }"));
+        assertEquals(
+                201,
+                limited.post("/register", credentials("bob1", "correct horse")).status());
+        assertEquals(
+                409,
+                limited.post("/register", credentials("bob1", "correct horse")).status());
 
         Answer refused = limited.post("/register", credentials("bob3", "correct horse"));
 
         assertProblem(refused, 429, "Too many requests");
         assertEquals("3600", refused.header("Retry-After"));
         assertTrue(refused.header("RateLimit-Policy").contains("\"auth-register\";q=2;w=3600"));
-        assertTrue(limited.stores.users().findByUsername("bob3").toCompletableFuture().join().isEmpty());
+        assertTrue(limited.stores
+                .users()
+                .findByUsername("bob3")
+                .toCompletableFuture()
+                .join()
+                .isEmpty());
     }
 
     @Test
@@ -545,16 +675,26 @@ class AuthEndpointTest {
         holder.start();
         holding.await();
         try {
-            AuthEndpoint endpoint = new AuthEndpoint(auth.config.auth(), new StoredCredentials(auth.stores.users(),
-                    auth.hasher), auth.stores.users(), auth.hasher, null, null,
-                    new LoginThrottle(auth.stores.loginAttempts(), auth.config.auth().limits().login()),
+            AuthEndpoint endpoint = new AuthEndpoint(
+                    auth.config.auth(),
+                    new StoredCredentials(auth.stores.users(), auth.hasher),
+                    auth.stores.users(),
+                    auth.hasher,
+                    null,
+                    null,
+                    new LoginThrottle(
+                            auth.stores.loginAttempts(),
+                            auth.config.auth().limits().login()),
                     new TokenEndpoints(auth.config.auth(), null, null, null),
-                    new ApiKeyEndpoints(auth.stores.apiKeys(), auth.config.auth().apiKeys(), auth.clock),
-                    auth.stores.rateLimiter(auth.config.rateLimits().algorithm()), queue);
+                    new ApiKeyEndpoints(
+                            auth.stores.apiKeys(), auth.config.auth().apiKeys(), auth.clock),
+                    auth.stores.rateLimiter(auth.config.rateLimits().algorithm()),
+                    queue);
             for (int i = 0; i < 10; i++) {
                 for (String path : List.of("/auth/login", "/auth/register")) {
                     FakeResponse response = FakeResponse.create();
-                    endpoint.handle(AuthFixture.jsonRequest("POST", path, credentials("bob", "correct horse")), response);
+                    endpoint.handle(
+                            AuthFixture.jsonRequest("POST", path, credentials("bob", "correct horse")), response);
                     assertEquals(503, response.getStatus());
                     assertEquals(HashQueue.RETRY_AFTER_SECONDS, response.getHeader("Retry-After"));
                     assertEquals("application/problem+json", response.getContentType());
@@ -564,9 +704,16 @@ class AuthEndpointTest {
             release.countDown();
             holder.join();
         }
-        assertTrue(auth.stores.users().findByUsername("bob").toCompletableFuture().join().isEmpty());
+        assertTrue(auth.stores
+                .users()
+                .findByUsername("bob")
+                .toCompletableFuture()
+                .join()
+                .isEmpty());
         auth.post("/register", credentials("bob", "correct horse"));
-        assertEquals(200, auth.post("/login", credentials("bob", "correct horse")).status(),
+        assertEquals(
+                200,
+                auth.post("/login", credentials("bob", "correct horse")).status(),
                 "turned-away attempts were not counted against bob");
     }
 }

@@ -56,12 +56,16 @@ final class AuthFixture {
     }
 
     AuthFixture(String yaml) {
-        config = new ConfigLoader().parse("test.yaml",
-                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), Path.of("."));
-        stores = Stores.inMemory(clock, config.auth().refreshTtl().plus(config.auth().leeway()),
-                new SessionPolicy(config.auth().idleTimeout(), config.auth().refreshGrace()), 1000);
+        config = new ConfigLoader()
+                .parse("test.yaml", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), Path.of("."));
+        stores = Stores.inMemory(
+                clock,
+                config.auth().refreshTtl().plus(config.auth().leeway()),
+                new SessionPolicy(config.auth().idleTimeout(), config.auth().refreshGrace()),
+                1000);
         keys = SigningKeys.load(config.auth(), config.gateway().demo(), config.source());
-        endpoint = AuthEndpoint.create(config, keys, stores.auth(config.rateLimits().algorithm()), clock, hasher);
+        endpoint = AuthEndpoint.create(
+                config, keys, stores.auth(config.rateLimits().algorithm()), clock, hasher);
     }
 
     /** A response and its JSON body (null when there is none). */

@@ -59,9 +59,10 @@ class ContainerCredentialsTest {
 
     @Test
     void endpointWhenContainerUsersThenRegistrationRefusedAndRolesSurviveRefresh() throws Exception {
-        AuthFixture auth = new AuthFixture(AuthFixture.CONFIG.replace("  refresh-grace: 30s",
-                "  refresh-grace: 30s\n  users: container"));
-        assertEquals(403, auth.post("/register", credentials("bob", "correct horse")).status());
+        AuthFixture auth = new AuthFixture(
+                AuthFixture.CONFIG.replace("  refresh-grace: 30s", "  refresh-grace: 30s\n  users: container"));
+        assertEquals(
+                403, auth.post("/register", credentials("bob", "correct horse")).status());
 
         FakeRequest request = loginRequest("Bob", "correct horse");
         doReturn((Principal) () -> "Bob").when(request).getUserPrincipal();

@@ -35,8 +35,13 @@ class PasswordHasherTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "plain", "$argon2i$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA",
-            "$argon2id$v=19$m=99999999,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA"})
+    @ValueSource(
+            strings = {
+                "",
+                "plain",
+                "$argon2i$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA",
+                "$argon2id$v=19$m=99999999,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA"
+            })
     void verifyWhenStoredHashMalformedThenNoMatch(String stored) {
         assertFalse(hasher.verify("anything", stored));
     }

@@ -27,7 +27,9 @@ class RefreshTokensTest {
     void createWhenRolesCarriedThenParsedBack() {
         String token = tokens.create("session-id-123456", List.of("admin", "orders"));
 
-        assertEquals(List.of("admin", "orders"), RefreshTokens.parse(token).orElseThrow().roles());
+        assertEquals(
+                List.of("admin", "orders"),
+                RefreshTokens.parse(token).orElseThrow().roles());
     }
 
     @Test
@@ -36,7 +38,9 @@ class RefreshTokensTest {
         assertEquals(Optional.empty(), RefreshTokens.parse("prt_short.x"));
         assertEquals(Optional.empty(), RefreshTokens.parse(null));
         assertEquals(Optional.empty(), RefreshTokens.parse("prt_" + "a".repeat(5000)));
-        assertEquals(Optional.empty(), RefreshTokens.parse(tokens.create("session-id-123456", List.of()) + ".IS8q"),
+        assertEquals(
+                Optional.empty(),
+                RefreshTokens.parse(tokens.create("session-id-123456", List.of()) + ".IS8q"),
                 "a role list that is not role names");
     }
 

@@ -22,11 +22,12 @@ class TokenCheckerTest {
     private final AuthFixture auth = new AuthFixture();
     private final RevocationStore revocations = mock(RevocationStore.class);
     private final String token = new TokenIssuer(auth.keys, auth.config.auth(), auth.clock)
-            .issue("u1", "s1", List.of(), List.of()).token();
+            .issue("u1", "s1", List.of(), List.of())
+            .token();
 
     private TokenChecker checker(FailurePolicy policy) {
-        return new TokenChecker(new TokenVerifier(auth.config.auth(), auth.keys, auth.clock), revocations, policy,
-                AuthFixture.ISSUER);
+        return new TokenChecker(
+                new TokenVerifier(auth.config.auth(), auth.keys, auth.clock), revocations, policy, AuthFixture.ISSUER);
     }
 
     private void revocation(RevocationStatus status) {
@@ -37,8 +38,8 @@ class TokenCheckerTest {
     void checkWhenRevocationUnavailableAndDenyThenUnavailableAnswering503() {
         revocation(RevocationStatus.UNAVAILABLE);
 
-        Verification.Rejected rejected = assertInstanceOf(Verification.Rejected.class,
-                checker(FailurePolicy.DENY).check(token));
+        Verification.Rejected rejected = assertInstanceOf(
+                Verification.Rejected.class, checker(FailurePolicy.DENY).check(token));
 
         assertEquals(Verification.Failure.UNAVAILABLE, rejected.failure());
         Problem problem = TokenChecker.rejected(rejected);
@@ -50,23 +51,26 @@ class TokenCheckerTest {
     void checkWhenRevocationUnavailableAndAllowThenVerified() {
         revocation(RevocationStatus.UNAVAILABLE);
 
-        assertInstanceOf(Verification.Verified.class, checker(FailurePolicy.ALLOW).check(token));
+        assertInstanceOf(
+                Verification.Verified.class, checker(FailurePolicy.ALLOW).check(token));
     }
 
     @Test
     void checkWhenSessionRevokedThenRevoked() {
         revocation(RevocationStatus.REVOKED_SESSION);
 
-        Verification.Rejected rejected = assertInstanceOf(Verification.Rejected.class,
-                checker(FailurePolicy.DENY).check(token));
+        Verification.Rejected rejected = assertInstanceOf(
+                Verification.Rejected.class, checker(FailurePolicy.DENY).check(token));
         assertEquals(Verification.Failure.REVOKED, rejected.failure());
-        assertEquals("Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\"The token has been revoked.\"",
+        assertEquals(
+                "Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\"The token has been revoked.\"",
                 TokenChecker.rejected(rejected).headers().get("WWW-Authenticate"));
     }
 
     @Test
     void invalidWhenDescriptionHasQuotesThenQuotedStringStaysValid() {
-        assertEquals("Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\"a 'b' c\"",
+        assertEquals(
+                "Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\"a 'b' c\"",
                 JwtChallenges.invalid("a \"b\" c").headers().get("WWW-Authenticate"));
     }
 }

@@ -34,7 +34,9 @@ class TokenEndpointsTest {
             assertEquals(login.text("user_id"), answer.text("user_id"));
             assertEquals(login.text("user_id"), answer.text("sub"));
             assertEquals("user", answer.text("scope"));
-            assertEquals(AuthFixture.START.plus(Duration.ofMinutes(15)).getEpochSecond(), answer.body().path("exp").asLong());
+            assertEquals(
+                    AuthFixture.START.plus(Duration.ofMinutes(15)).getEpochSecond(),
+                    answer.body().path("exp").asLong());
         }
     }
 
@@ -51,16 +53,20 @@ class TokenEndpointsTest {
     @Test
     void verifyWhenBadInputThen400() {
         assertEquals(400, auth.post("/verify", "{}").status());
-        assertEquals(400, auth.post("/verify", "{\"token\":\"a\",\"access\":\"b\"}").status());
+        assertEquals(
+                400, auth.post("/verify", "{\"token\":\"a\",\"access\":\"b\"}").status());
         assertEquals(400, auth.post("/verify", "{\"token\":5}").status());
         assertEquals(400, auth.post("/verify", "{\"jwt\":\"a\"}").status());
     }
 
     @Test
     void introspectWhenAccessTokenAsJsonOrFormThenActiveWithClaims() {
-        for (Answer answer : new Answer[] {auth.post("/introspect", token("token", access)),
-                auth.postForm("/introspect", Map.of("token", new String[] {access},
-                        "token_type_hint", new String[] {"access_token"}))}) {
+        for (Answer answer : new Answer[] {
+            auth.post("/introspect", token("token", access)),
+            auth.postForm(
+                    "/introspect",
+                    Map.of("token", new String[] {access}, "token_type_hint", new String[] {"access_token"}))
+        }) {
             assertEquals(200, answer.status());
             assertTrue(answer.body().path("active").asBoolean());
             assertEquals(login.text("user_id"), answer.text("sub"));
@@ -69,7 +75,9 @@ class TokenEndpointsTest {
             assertEquals("api", answer.text("aud"));
             assertEquals("bob", answer.text("username"));
             assertFalse(answer.text("jti").isEmpty());
-            assertEquals(AuthFixture.START.getEpochSecond(), answer.body().path("iat").asLong());
+            assertEquals(
+                    AuthFixture.START.getEpochSecond(),
+                    answer.body().path("iat").asLong());
         }
     }
 
@@ -89,9 +97,13 @@ class TokenEndpointsTest {
 
     @Test
     void introspectWhenInvalidOrRevokedThenInactive() {
-        assertEquals("{\"active\":false}", auth.post("/introspect", token("token", "nonsense")).body().toString());
+        assertEquals(
+                "{\"active\":false}",
+                auth.post("/introspect", token("token", "nonsense")).body().toString());
         auth.post("/revoke", token("token", access));
-        assertEquals("{\"active\":false}", auth.post("/introspect", token("token", access)).body().toString());
+        assertEquals(
+                "{\"active\":false}",
+                auth.post("/introspect", token("token", access)).body().toString());
         assertEquals(400, auth.post("/introspect", "{}").status());
     }
 
@@ -101,27 +113,36 @@ class TokenEndpointsTest {
 
         assertEquals(200, answer.status());
         assertEquals(401, auth.get("/me", "Authorization", bearer(access)).status());
-        assertEquals(200, auth.post("/refresh", "{\"refresh_token\":\"" + refresh + "\"}").status(),
+        assertEquals(
+                200,
+                auth.post("/refresh", "{\"refresh_token\":\"" + refresh + "\"}").status(),
                 "the session lives on");
     }
 
     @Test
     void revokeWhenAccessTokenThenStillRevokedInTheLeewayAfterItsExp() {
-        assertEquals(200, auth.postForm("/revoke", Map.of("token", new String[] {access})).status());
+        assertEquals(
+                200,
+                auth.postForm("/revoke", Map.of("token", new String[] {access})).status());
         Duration leeway = auth.config.auth().leeway();
         assertTrue(leeway.toSeconds() >= 2, "the test needs a leeway to stand in");
 
         auth.clock.advance(Duration.ofMinutes(15).plus(leeway).minusSeconds(1)); // past exp, the token still accepted
 
-        assertEquals(401, auth.get("/me", "Authorization", bearer(access)).status(), "revoked is revoked until the end");
+        assertEquals(
+                401, auth.get("/me", "Authorization", bearer(access)).status(), "revoked is revoked until the end");
     }
 
     @Test
     void revokeWhenRefreshTokenThenSessionEnds() {
-        assertEquals(200, auth.post("/revoke", "{\"token\":\"" + refresh + "\",\"token_type_hint\":\"refresh_token\"}")
-                .status());
+        assertEquals(
+                200,
+                auth.post("/revoke", "{\"token\":\"" + refresh + "\",\"token_type_hint\":\"refresh_token\"}")
+                        .status());
 
-        assertEquals(401, auth.post("/refresh", "{\"refresh_token\":\"" + refresh + "\"}").status());
+        assertEquals(
+                401,
+                auth.post("/refresh", "{\"refresh_token\":\"" + refresh + "\"}").status());
         assertEquals(401, auth.get("/me", "Authorization", bearer(access)).status());
     }
 
@@ -139,7 +160,9 @@ class TokenEndpointsTest {
     @Test
     void revokeWhenFormCannotBeDecodedThen400() {
         FakeRequest request = FakeRequest.of("POST", "/auth/revoke");
-        doReturn("application/x-www-form-urlencoded; charset=bogus").when(request).getContentType();
+        doReturn("application/x-www-form-urlencoded; charset=bogus")
+                .when(request)
+                .getContentType();
         doThrow(new UnsupportedCharsetException("bogus")).when(request).getParameterMap();
 
         Answer answer = auth.call(request);

@@ -20,7 +20,8 @@ class WellKnownEndpointTest {
     /** A discovery request whose Host, and whose trusted forwarding headers, name a foreign host. */
     private static FakeRequest foreignHost() {
         FakeRequest request = FakeRequest.of("GET", "/.well-known/openid-configuration")
-                .header("Host", "evil.example").header("X-Forwarded-Host", "evil.example");
+                .header("Host", "evil.example")
+                .header("X-Forwarded-Host", "evil.example");
         RequestAttributes.CLIENT.set(request, new ClientAddress("192.0.2.1", "192.0.2.1", "https", "evil.example"));
         return request;
     }
@@ -38,8 +39,12 @@ class WellKnownEndpointTest {
         // Before: jwks_uri was http://evil.example/.well-known/jwks.json, cacheable by any shared cache.
         JsonNode metadata = discover(Optional.of(URI.create("https://api.example/gateway")));
 
-        assertEquals("https://api.example/gateway/.well-known/jwks.json", metadata.path("jwks_uri").asText());
-        assertEquals("https://api.example/gateway/auth/introspect", metadata.path("introspection_endpoint").asText());
+        assertEquals(
+                "https://api.example/gateway/.well-known/jwks.json",
+                metadata.path("jwks_uri").asText());
+        assertEquals(
+                "https://api.example/gateway/auth/introspect",
+                metadata.path("introspection_endpoint").asText());
         assertEquals(AuthFixture.ISSUER, metadata.path("issuer").asText());
     }
 

@@ -30,6 +30,7 @@ public final class BenchToken {
         SigningKeys keys = SigningKeys.load(config.auth(), config.gateway().demo(), config.source());
         String subject = args.length > 1 ? args[1] : "bench-user";
         TokenIssuer issuer = new TokenIssuer(keys, config.auth(), Clock.systemUTC());
-        System.out.println(issuer.issue(subject, TokenIssuer.randomId(), List.of("user"), List.of()).token());
+        System.out.println(issuer.issue(subject, TokenIssuer.randomId(), List.of("user"), List.of())
+                .token());
     }
 }

@@ -71,13 +71,23 @@ public final class GatewayRateLimitBench {
                     logging: { level: warn }
                     """.formatted(redis.port(), SECRET, algorithm, port, port, port, port));
             GatewayConfig parsed = new ConfigLoader().load(config);
-            String token = new TokenIssuer(SigningKeys.load(parsed.auth(), false, parsed.source()), parsed.auth(),
-                    Clock.systemUTC()).issue("bench-user", TokenIssuer.randomId(), List.of("user"), List.of()).token();
+            String token = new TokenIssuer(
+                            SigningKeys.load(parsed.auth(), false, parsed.source()), parsed.auth(), Clock.systemUTC())
+                    .issue("bench-user", TokenIssuer.randomId(), List.of("user"), List.of())
+                    .token();
             String apiKey = "pk_bench_0123456789abcdef";
             try (Stores stores = Stores.create(parsed, Clock.systemUTC())) {
                 awaitStore(stores);
-                stores.apiKeys().create(new ApiKey("bench-key", "bench-owner", "bench", ApiKeyVerifier.sha256Hex(apiKey),
-                        List.of(), Instant.now())).toCompletableFuture().join();
+                stores.apiKeys()
+                        .create(new ApiKey(
+                                "bench-key",
+                                "bench-owner",
+                                "bench",
+                                ApiKeyVerifier.sha256Hex(apiKey),
+                                List.of(),
+                                Instant.now()))
+                        .toCompletableFuture()
+                        .join();
             }
             List<Scenario> scenarios = List.of(
                     new Scenario("rate limit, anonymous", "/limited/x", List.of()),
@@ -86,12 +96,14 @@ public final class GatewayRateLimitBench {
                     new Scenario("no rate limit, anonymous", "/unlimited/x", List.of()));
             System.setProperty("portcullis.config", config.toString());
             Tomcat tomcat = new Tomcat();
-            tomcat.setBaseDir(Files.createTempDirectory("portcullis-bench-tomcat").toString());
+            tomcat.setBaseDir(
+                    Files.createTempDirectory("portcullis-bench-tomcat").toString());
             tomcat.setHostname("127.0.0.1");
             tomcat.setPort(port);
             tomcat.getConnector().setProperty("address", "127.0.0.1");
             tomcat.setAddDefaultWebXmlToWebapp(false);
-            Context context = tomcat.addWebapp("", Path.of("target/portcullis").toAbsolutePath().toString());
+            Context context = tomcat.addWebapp(
+                    "", Path.of("target/portcullis").toAbsolutePath().toString());
             context.setParentClassLoader(GatewayRateLimitBench.class.getClassLoader());
             tomcat.start();
             try {
@@ -107,13 +119,20 @@ public final class GatewayRateLimitBench {
                     Map<String, Long> after = CommandCalls.of(redis);
                     long requests = (long) number(REQUESTS, output);
                     Map<String, Long> spent = CommandCalls.since(before, after);
-                    long all = spent.values().stream().mapToLong(Long::longValue).sum();
-                    lines.add(String.format("%-28s %8.0f req/s   EVALSHA/req %.3f   HGETALL/req %.3f   "
-                            + "all commands/req %.2f   (%d requests)", scenario.name(), number(RATE, output),
+                    long all =
+                            spent.values().stream().mapToLong(Long::longValue).sum();
+                    lines.add(String.format(
+                            "%-28s %8.0f req/s   EVALSHA/req %.3f   HGETALL/req %.3f   "
+                                    + "all commands/req %.2f   (%d requests)",
+                            scenario.name(),
+                            number(RATE, output),
                             spent.getOrDefault("evalsha", 0L) / (double) requests,
-                            spent.getOrDefault("hgetall", 0L) / (double) requests, all / (double) requests, requests));
+                            spent.getOrDefault("hgetall", 0L) / (double) requests,
+                            all / (double) requests,
+                            requests));
                 }
-                System.out.println("algorithm " + algorithm + ", " + connections + " connections, " + seconds + " s each");
+                System.out.println(
+                        "algorithm " + algorithm + ", " + connections + " connections, " + seconds + " s each");
                 lines.forEach(System.out::println);
             } finally {
                 tomcat.stop();
@@ -137,8 +156,11 @@ public final class GatewayRateLimitBench {
     private static void awaitReady(String base) throws Exception {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         for (int i = 0; i < 100; i++) {
-            int status = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/health/ready"))
-                    .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = client.send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/health/ready"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
             if (status == 200) {
                 return;
             }

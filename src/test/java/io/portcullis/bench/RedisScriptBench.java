@@ -49,28 +49,57 @@ public final class RedisScriptBench {
         try (RedisProcess redis = RedisProcess.start()) {
             String yaml = "gateway: { demo: true }\nredis: { uri: \"" + redis.uri() + "\", timeout: 1s }\n"
                     + "rate-limits: { algorithm: fixed-window }\n";
-            GatewayConfig config = new ConfigLoader().parse("bench",
-                    new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), Path.of("."));
+            GatewayConfig config = new ConfigLoader()
+                    .parse("bench", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), Path.of("."));
             try (Stores stores = Stores.create(config, Clock.systemUTC())) {
                 awaitReady(stores);
-                System.out.printf("redis-server %s, %d callers, %d s per run, one shared connection%n",
+                System.out.printf(
+                        "redis-server %s, %d callers, %d s per run, one shared connection%n",
                         redis.binary(), callers, seconds);
                 RateLimiter limiter = stores.rateLimiter(RateLimitsConfig.Algorithm.FIXED_WINDOW);
                 Quota quota = new Quota(Long.MAX_VALUE / 2, Duration.ofMinutes(1));
                 RevocationStore revocations = stores.revocations();
                 for (int callersThisRun : new int[] {1, callers}) {
-                    run(redis, "fixed-window.lua (rate limit)", callersThisRun, 1, () ->
-                            limiter.acquire("k:bench", quota).toCompletableFuture().join());
-                    run(redis, "fixed-window.lua (rate limit)", callersThisRun, seconds, () ->
-                            limiter.acquire("k:bench", quota).toCompletableFuture().join());
-                    run(redis, "revocation-check.lua", callersThisRun, seconds, () -> revocations.check(
-                            query()).toCompletableFuture().join());
+                    run(
+                            redis,
+                            "fixed-window.lua (rate limit)",
+                            callersThisRun,
+                            1,
+                            () -> limiter.acquire("k:bench", quota)
+                                    .toCompletableFuture()
+                                    .join());
+                    run(
+                            redis,
+                            "fixed-window.lua (rate limit)",
+                            callersThisRun,
+                            seconds,
+                            () -> limiter.acquire("k:bench", quota)
+                                    .toCompletableFuture()
+                                    .join());
+                    run(
+                            redis,
+                            "revocation-check.lua",
+                            callersThisRun,
+                            seconds,
+                            () -> revocations
+                                    .check(query())
+                                    .toCompletableFuture()
+                                    .join());
                     run(redis, "revocation, then rate limit", callersThisRun, seconds, () -> {
                         revocations.check(query()).toCompletableFuture().join();
-                        return limiter.acquire("u:alice", quota).toCompletableFuture().join();
+                        return limiter.acquire("u:alice", quota)
+                                .toCompletableFuture()
+                                .join();
                     });
-                    run(redis, "revocation+fixed-window (one)", callersThisRun, seconds, () -> revocations.check(
-                            query(), new Charge("u:alice", "", quota)).toCompletableFuture().join());
+                    run(
+                            redis,
+                            "revocation+fixed-window (one)",
+                            callersThisRun,
+                            seconds,
+                            () -> revocations
+                                    .check(query(), new Charge("u:alice", "", quota))
+                                    .toCompletableFuture()
+                                    .join());
                 }
             }
         }
@@ -104,16 +133,18 @@ public final class RedisScriptBench {
         List<Thread> threads = new ArrayList<>();
         long started = System.nanoTime();
         for (int i = 0; i < callers; i++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    while (System.nanoTime() < end) {
-                        call.get();
-                        calls.increment();
-                    }
-                } finally {
-                    done.countDown();
-                }
-            }, "bench-caller-" + i);
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            while (System.nanoTime() < end) {
+                                call.get();
+                                calls.increment();
+                            }
+                        } finally {
+                            done.countDown();
+                        }
+                    },
+                    "bench-caller-" + i);
             threads.add(thread);
             thread.start();
         }
@@ -125,10 +156,16 @@ public final class RedisScriptBench {
         long evalsha = evalshaCalls(redis) - evalshaBefore;
         long total = calls.sum();
         if (seconds > 1) {
-            System.out.printf("%-32s callers %2d: %7.0f calls/s, %.3f ms/call/caller, EVALSHA/call %.3f, "
-                    + "commands/call %.2f (incl. those inside the script), socket reads/call %.3f%n", name, callers,
-                    total / elapsed, 1000.0 * elapsed * callers / total, (double) evalsha / total,
-                    (double) commands / total, (double) reads / total);
+            System.out.printf(
+                    "%-32s callers %2d: %7.0f calls/s, %.3f ms/call/caller, EVALSHA/call %.3f, "
+                            + "commands/call %.2f (incl. those inside the script), socket reads/call %.3f%n",
+                    name,
+                    callers,
+                    total / elapsed,
+                    1000.0 * elapsed * callers / total,
+                    (double) evalsha / total,
+                    (double) commands / total,
+                    (double) reads / total);
         }
     }
 }

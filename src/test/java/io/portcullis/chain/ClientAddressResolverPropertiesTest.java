@@ -25,8 +25,8 @@ import net.jqwik.api.Provide;
  */
 class ClientAddressResolverPropertiesTest {
     private static final List<String> TRUSTED = List.of("127.0.0.1/32", "10.0.0.0/8", "fd00::/8");
-    private static final Set<String> HEADERS = Set.of("X-Forwarded-For", "Forwarded", "X-Forwarded-Proto",
-            "X-Forwarded-Host");
+    private static final Set<String> HEADERS =
+            Set.of("X-Forwarded-For", "Forwarded", "X-Forwarded-Proto", "X-Forwarded-Host");
 
     private final ClientAddressResolver resolver = new ClientAddressResolver(
             TRUSTED.stream().map(text -> IpRange.parse(text).orElseThrow()).toList());
@@ -34,8 +34,8 @@ class ClientAddressResolverPropertiesTest {
             TRUSTED.stream().map(text -> IpRange.parse(text).orElseThrow()).toList(), ClientAddressHeader.FORWARDED);
 
     @Property(tries = 300)
-    void resolveWhenAnyHeadersThenAnswerIsWellFormed(@ForAll("peers") String peer,
-            @ForAll("headerLines") List<List<String>> lines) {
+    void resolveWhenAnyHeadersThenAnswerIsWellFormed(
+            @ForAll("peers") String peer, @ForAll("headerLines") List<List<String>> lines) {
         FakeRequest request = FakeRequest.of("GET", "/api").remoteAddr(peer).header("Host", "gw.example");
         lines.forEach(line -> request.header(line.get(0), line.get(1)));
 
@@ -50,21 +50,30 @@ class ClientAddressResolverPropertiesTest {
             assertTrue(IpRange.literalAddress(hop).isPresent(), hop);
         }
         if (!isTrusted(peer)) {
-            assertEquals(new ClientAddress(peer, peer, "http", "gw.example"), client, "an untrusted peer's headers count for nothing");
+            assertEquals(
+                    new ClientAddress(peer, peer, "http", "gw.example"),
+                    client,
+                    "an untrusted peer's headers count for nothing");
         }
     }
 
     @Property(tries = 300)
     void resolveWhenClientPrependsAnythingThenRightMostUntrustedHopIsTheClient(
-            @ForAll("spoofs") List<String> spoofed, @ForAll("untrusted") String realClient,
-            @ForAll("trustedHops") List<String> proxies, @ForAll boolean rfc7239, @ForAll boolean oneLine) {
+            @ForAll("spoofs") List<String> spoofed,
+            @ForAll("untrusted") String realClient,
+            @ForAll("trustedHops") List<String> proxies,
+            @ForAll boolean rfc7239,
+            @ForAll boolean oneLine) {
         List<String> hops = new ArrayList<>(spoofed);
         hops.add(realClient);
         hops.addAll(proxies);
         FakeRequest request = FakeRequest.of("GET", "/api").remoteAddr("127.0.0.1");
         String name = rfc7239 ? "Forwarded" : "X-Forwarded-For";
         List<String> elements = rfc7239
-                ? hops.stream().map(ClientAddressResolverPropertiesTest::forwardedElement).toList() : hops;
+                ? hops.stream()
+                        .map(ClientAddressResolverPropertiesTest::forwardedElement)
+                        .toList()
+                : hops;
         // The spoofed part is the client's own header; the proxies append to it or add lines of their own.
         if (oneLine) {
             request.header(name, String.join(", ", elements));
@@ -90,7 +99,8 @@ class ClientAddressResolverPropertiesTest {
 
     private boolean isTrusted(String address) {
         return IpRange.literalAddress(address).isPresent()
-                && TRUSTED.stream().anyMatch(range -> IpRange.parse(range).orElseThrow().contains(address));
+                && TRUSTED.stream()
+                        .anyMatch(range -> IpRange.parse(range).orElseThrow().contains(address));
     }
 
     @Provide
@@ -105,7 +115,9 @@ class ClientAddressResolverPropertiesTest {
 
     @Provide
     Arbitrary<List<String>> trustedHops() {
-        return Arbitraries.of("10.0.0.7", "127.0.0.1", "fd00::2", "10.255.255.255").list().ofMaxSize(4);
+        return Arbitraries.of("10.0.0.7", "127.0.0.1", "fd00::2", "10.255.255.255")
+                .list()
+                .ofMaxSize(4);
     }
 
     /** What a client may write in front: trusted-looking addresses, garbage, ports, quotes, separators. */
@@ -116,9 +128,33 @@ class ClientAddressResolverPropertiesTest {
 
     private static Arbitrary<String> hopText() {
         return Arbitraries.oneOf(
-                Arbitraries.of("10.0.0.1", "127.0.0.1", "fd00::5", "::ffff:127.0.0.1", "unknown", "_hidden", "[::1]:80",
-                        "\"[fd00::1]\"", "1.2.3.4:5", "999.1.1.1", "for=10.0.0.1", "%:", ".:", "::%", "1::%1", "::1%zz",
-                        "\"", "[", "]", ";", "=", "localhost", "0x7f.1", "1.2.3", "١٢٣.1.1.1", "ａ::1"),
+                Arbitraries.of(
+                        "10.0.0.1",
+                        "127.0.0.1",
+                        "fd00::5",
+                        "::ffff:127.0.0.1",
+                        "unknown",
+                        "_hidden",
+                        "[::1]:80",
+                        "\"[fd00::1]\"",
+                        "1.2.3.4:5",
+                        "999.1.1.1",
+                        "for=10.0.0.1",
+                        "%:",
+                        ".:",
+                        "::%",
+                        "1::%1",
+                        "::1%zz",
+                        "\"",
+                        "[",
+                        "]",
+                        ";",
+                        "=",
+                        "localhost",
+                        "0x7f.1",
+                        "1.2.3",
+                        "١٢٣.1.1.1",
+                        "ａ::1"),
                 Arbitraries.strings().withChars("0123456789abcdef:.[]\"%; =,").ofMaxLength(24),
                 Arbitraries.strings().ofMaxLength(24));
     }
@@ -126,10 +162,16 @@ class ClientAddressResolverPropertiesTest {
     @Provide
     Arbitrary<List<List<String>>> headerLines() {
         Arbitrary<String> name = Arbitraries.of(HEADERS);
-        Arbitrary<String> forwardedValue = Combinators.combine(Arbitraries.of("for", "proto", "host", "by", "FOR", ""),
-                hopText()).as((key, value) -> key + "=" + value).list().ofMaxSize(4).map(pairs -> String.join(";", pairs));
-        Arbitrary<String> value = Arbitraries.oneOf(hopText().list().ofMaxSize(50).map(hops -> String.join(", ", hops)),
-                forwardedValue, Arbitraries.of("https", "HTTP", "javascript", "api.example", "a b", ""));
+        Arbitrary<String> forwardedValue = Combinators.combine(
+                        Arbitraries.of("for", "proto", "host", "by", "FOR", ""), hopText())
+                .as((key, value) -> key + "=" + value)
+                .list()
+                .ofMaxSize(4)
+                .map(pairs -> String.join(";", pairs));
+        Arbitrary<String> value = Arbitraries.oneOf(
+                hopText().list().ofMaxSize(50).map(hops -> String.join(", ", hops)),
+                forwardedValue,
+                Arbitraries.of("https", "HTTP", "javascript", "api.example", "a b", ""));
         return Combinators.combine(name, value).as(List::of).list().ofMaxSize(5);
     }
 }

@@ -22,8 +22,10 @@ class ClientAddressResolverTest {
     @Test
     void resolveWhenUntrustedPeerThenForwardedHeadersIgnoredAndReplaced() {
         ClientAddress client = resolver.resolve(from("203.0.113.5")
-                .header("X-Forwarded-For", "198.51.100.1").header("X-Forwarded-Proto", "https")
-                .header("X-Forwarded-Host", "evil.example").header("Forwarded", "for=192.0.2.1;proto=https"));
+                .header("X-Forwarded-For", "198.51.100.1")
+                .header("X-Forwarded-Proto", "https")
+                .header("X-Forwarded-Host", "evil.example")
+                .header("Forwarded", "for=192.0.2.1;proto=https"));
 
         assertEquals(new ClientAddress("203.0.113.5", "203.0.113.5", "http", "gw.example:8443"), client);
     }
@@ -46,8 +48,8 @@ class ClientAddressResolverTest {
 
     @Test
     void resolveWhenTrustedPeerThenRightMostUntrustedHopIsTheClient() {
-        ClientAddress client = resolver.resolve(from("127.0.0.1")
-                .header("X-Forwarded-For", "198.51.100.66, 203.0.113.9, 10.0.0.7"));
+        ClientAddress client =
+                resolver.resolve(from("127.0.0.1").header("X-Forwarded-For", "198.51.100.66, 203.0.113.9, 10.0.0.7"));
 
         assertEquals("203.0.113.9", client.address());
         // Hops left of the client are its own claims: they are not passed on.
@@ -57,7 +59,8 @@ class ClientAddressResolverTest {
     @Test
     void resolveWhenSeveralHeaderLinesThenTheyFormOneList() {
         ClientAddress client = resolver.resolve(from("10.0.0.2")
-                .header("X-Forwarded-For", "198.51.100.66").header("X-Forwarded-For", "203.0.113.9, 10.0.0.7"));
+                .header("X-Forwarded-For", "198.51.100.66")
+                .header("X-Forwarded-For", "203.0.113.9, 10.0.0.7"));
 
         assertEquals("203.0.113.9", client.address());
     }
@@ -70,8 +73,10 @@ class ClientAddressResolverTest {
         assertEquals("10.0.0.9, 10.0.0.8, 127.0.0.1", client.forwardedFor());
     }
 
-    private final ClientAddressResolver rfc7239 = new ClientAddressResolver(List.of(
-            IpRange.parse("127.0.0.1/32").orElseThrow(), IpRange.parse("10.0.0.0/8").orElseThrow()),
+    private final ClientAddressResolver rfc7239 = new ClientAddressResolver(
+            List.of(
+                    IpRange.parse("127.0.0.1/32").orElseThrow(),
+                    IpRange.parse("10.0.0.0/8").orElseThrow()),
             ClientAddressHeader.FORWARDED);
 
     @Test
@@ -79,19 +84,24 @@ class ClientAddressResolverTest {
         // nginx / HAProxy / cloud load balancers: they append to X-Forwarded-For and pass the client's own
         // Forwarded through. Before: Forwarded won, and each value the client chose was a fresh address.
         for (String forged : List.of("for=192.0.2.1", "for=192.0.2.2;proto=https;host=evil.example", "for=10.0.0.9")) {
-            ClientAddress client = resolver.resolve(from("127.0.0.1")
-                    .header("Forwarded", forged).header("X-Forwarded-For", "198.51.100.7"));
+            ClientAddress client = resolver.resolve(
+                    from("127.0.0.1").header("Forwarded", forged).header("X-Forwarded-For", "198.51.100.7"));
 
-            assertEquals(new ClientAddress("198.51.100.7", "198.51.100.7, 127.0.0.1", "http", "gw.example:8443"),
-                    client, forged);
+            assertEquals(
+                    new ClientAddress("198.51.100.7", "198.51.100.7, 127.0.0.1", "http", "gw.example:8443"),
+                    client,
+                    forged);
         }
     }
 
     @Test
     void resolveWhenForwardedConfiguredThenItIsReadAndXffIgnored() {
         ClientAddress client = rfc7239.resolve(from("127.0.0.1")
-                .header("Forwarded", "for=198.51.100.1;proto=https;host=api.example, for=\"[2001:db8::7]:4711\";proto=https;host=api.example")
-                .header("X-Forwarded-For", "192.0.2.99").header("X-Forwarded-Proto", "http")
+                .header(
+                        "Forwarded",
+                        "for=198.51.100.1;proto=https;host=api.example, for=\"[2001:db8::7]:4711\";proto=https;host=api.example")
+                .header("X-Forwarded-For", "192.0.2.99")
+                .header("X-Forwarded-Proto", "http")
                 .header("X-Forwarded-Host", "evil.example"));
 
         assertEquals(new ClientAddress("2001:db8::7", "2001:db8::7, 127.0.0.1", "https", "api.example"), client);
@@ -99,16 +109,16 @@ class ClientAddressResolverTest {
 
     @Test
     void resolveWhenForwardedConfiguredAndOnlyXffSentThenPeerIsTheClient() {
-        ClientAddress client = rfc7239.resolve(from("127.0.0.1").header("X-Forwarded-For", "192.0.2.99")
-                .header("X-Forwarded-Host", "evil.example"));
+        ClientAddress client = rfc7239.resolve(
+                from("127.0.0.1").header("X-Forwarded-For", "192.0.2.99").header("X-Forwarded-Host", "evil.example"));
 
         assertEquals(new ClientAddress("127.0.0.1", "127.0.0.1", "http", "gw.example:8443"), client);
     }
 
     @Test
     void resolveWhenForwardedCarriesProtoAndHostThenLastHopsAreUsed() {
-        ClientAddress client = rfc7239.resolve(from("127.0.0.1")
-                .header("Forwarded", "for=198.51.100.1;proto=https;host=api.example"));
+        ClientAddress client =
+                rfc7239.resolve(from("127.0.0.1").header("Forwarded", "for=198.51.100.1;proto=https;host=api.example"));
 
         assertEquals("https", client.proto());
         assertEquals("api.example", client.host());
@@ -116,8 +126,8 @@ class ClientAddressResolverTest {
 
     @Test
     void resolveWhenXffConfiguredThenForwardedProtoAndHostIgnored() {
-        ClientAddress client = resolver.resolve(from("127.0.0.1")
-                .header("Forwarded", "for=198.51.100.1;proto=https;host=evil.example"));
+        ClientAddress client = resolver.resolve(
+                from("127.0.0.1").header("Forwarded", "for=198.51.100.1;proto=https;host=evil.example"));
 
         assertEquals("http", client.proto());
         assertEquals("gw.example:8443", client.host());
@@ -132,8 +142,10 @@ class ClientAddressResolverTest {
 
     @Test
     void resolveWhenXForwardedProtoAndHostFromTrustedPeerThenUsed() {
-        ClientAddress client = resolver.resolve(from("127.0.0.1").header("X-Forwarded-For", "198.51.100.1")
-                .header("X-Forwarded-Proto", "HTTPS").header("X-Forwarded-Host", "api.example"));
+        ClientAddress client = resolver.resolve(from("127.0.0.1")
+                .header("X-Forwarded-For", "198.51.100.1")
+                .header("X-Forwarded-Proto", "HTTPS")
+                .header("X-Forwarded-Host", "api.example"));
 
         assertEquals("https", client.proto());
         assertEquals("api.example", client.host());
@@ -141,16 +153,16 @@ class ClientAddressResolverTest {
 
     @Test
     void resolveWhenForwardedProtoIsGarbageThenRequestSchemeKept() {
-        ClientAddress client = resolver.resolve(from("127.0.0.1").header("X-Forwarded-For", "198.51.100.1")
-                .header("X-Forwarded-Proto", "javascript"));
+        ClientAddress client = resolver.resolve(
+                from("127.0.0.1").header("X-Forwarded-For", "198.51.100.1").header("X-Forwarded-Proto", "javascript"));
 
         assertEquals("http", client.proto());
     }
 
     @Test
     void resolveWhenHopIsGarbageThenWalkStopsAtTheLastTrustedHop() {
-        ClientAddress client = resolver.resolve(from("127.0.0.1")
-                .header("X-Forwarded-For", "198.51.100.1, unknown, 10.0.0.3"));
+        ClientAddress client =
+                resolver.resolve(from("127.0.0.1").header("X-Forwarded-For", "198.51.100.1, unknown, 10.0.0.3"));
 
         assertEquals("10.0.0.3", client.address());
         assertEquals("10.0.0.3, 127.0.0.1", client.forwardedFor());

@@ -44,10 +44,14 @@ class FilterStageTest {
         List<Element> filters = elements(webXml, "filter");
         List<Element> mappings = elements(webXml, "filter-mapping");
 
-        assertEquals(List.of("portcullis"), filters.stream().map(f -> child(f, "filter-name")).toList());
+        assertEquals(
+                List.of("portcullis"),
+                filters.stream().map(f -> child(f, "filter-name")).toList());
         assertEquals("true", child(filters.get(0), "async-supported"));
         assertEquals(null, child(filters.get(0), "filter-class"), "GatewayContextListener supplies the instance");
-        assertEquals(List.of("portcullis"), mappings.stream().map(m -> child(m, "filter-name")).toList());
+        assertEquals(
+                List.of("portcullis"),
+                mappings.stream().map(m -> child(m, "filter-name")).toList());
         assertEquals("/*", child(mappings.get(0), "url-pattern"));
         assertTrue(webXml.getDocumentElement().getAttribute("metadata-complete").equals("true"));
     }

@@ -22,16 +22,24 @@ class StoreWaitTest {
 
     @Test
     void forTimeoutWhenRedisTimeoutThenBoundCoversTwoRoundTripsAndTheMargin() {
-        assertEquals(Duration.ofMillis(900), StoreWait.forTimeout(Duration.ofMillis(200)).limit());
+        assertEquals(
+                Duration.ofMillis(900),
+                StoreWait.forTimeout(Duration.ofMillis(200)).limit());
     }
 
     @Test
     void forTimeoutWhenTimeoutBeyondWhatNanosecondsHoldThenCappedInsteadOfOverflowing() {
-        assertEquals(StoreWait.LONGEST, StoreWait.forTimeout(Duration.ofDays(365L * 1000)).limit());
-        assertEquals(StoreWait.LONGEST, StoreWait.forTimeout(Duration.ofSeconds(Long.MAX_VALUE)).limit());
+        assertEquals(
+                StoreWait.LONGEST,
+                StoreWait.forTimeout(Duration.ofDays(365L * 1000)).limit());
+        assertEquals(
+                StoreWait.LONGEST,
+                StoreWait.forTimeout(Duration.ofSeconds(Long.MAX_VALUE)).limit());
         assertEquals(StoreWait.LONGEST, new StoreWait(Duration.ofSeconds(Long.MAX_VALUE)).limit());
-        assertEquals("v", StoreWait.forTimeout(Duration.ofSeconds(Long.MAX_VALUE))
-                .result(CompletableFuture.completedFuture("v")));
+        assertEquals(
+                "v",
+                StoreWait.forTimeout(Duration.ofSeconds(Long.MAX_VALUE))
+                        .result(CompletableFuture.completedFuture("v")));
     }
 
     @Test
@@ -48,8 +56,8 @@ class StoreWaitTest {
     @Test
     void resultWhenStoreNeverAnswersThenUnavailableAfterTheLimit() {
         long start = System.nanoTime();
-        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
-                () -> wait.result(new CompletableFuture<String>()));
+        StoreUnavailableException e =
+                assertThrows(StoreUnavailableException.class, () -> wait.result(new CompletableFuture<String>()));
         long waitedMillis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(waitedMillis >= 100, "waited " + waitedMillis + " ms");
         assertTrue(waitedMillis < 5_000, "waited " + waitedMillis + " ms");
@@ -59,15 +67,17 @@ class StoreWaitTest {
     @Test
     void resultWhenStoreFailsUnavailableThenThatSameException() {
         StoreUnavailableException failure = new StoreUnavailableException("breaker open");
-        assertSame(failure, assertThrows(StoreUnavailableException.class,
-                () -> wait.result(CompletableFuture.failedFuture(failure))));
+        assertSame(
+                failure,
+                assertThrows(
+                        StoreUnavailableException.class, () -> wait.result(CompletableFuture.failedFuture(failure))));
     }
 
     @Test
     void resultWhenStoreFailsOtherwiseThenUnavailableWithTheCause() {
         IllegalStateException failure = new IllegalStateException("boom");
-        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
-                () -> wait.result(CompletableFuture.failedFuture(failure)));
+        StoreUnavailableException e = assertThrows(
+                StoreUnavailableException.class, () -> wait.result(CompletableFuture.failedFuture(failure)));
         assertSame(failure, e.getCause());
     }
 

@@ -96,15 +96,17 @@ class ConfigLoaderPropertiesTest {
               level: info
             """;
     /** {@link #VALID} with the keys that name files, relative to the directory the files are written to. */
-    static final String WITH_FILES = VALID
-            .replace("- { kid: k1, secret: \"0123456789abcdef0123456789abcdef\" }", "- { kid: k1, file: k1.secret }")
-            .replace("- { key: partner, secret: \"partner-secret-0123456789abcdef-xyz\" }",
+    static final String WITH_FILES = VALID.replace(
+                    "- { kid: k1, secret: \"0123456789abcdef0123456789abcdef\" }", "- { kid: k1, file: k1.secret }")
+            .replace(
+                    "- { key: partner, secret: \"partner-secret-0123456789abcdef-xyz\" }",
                     "- { key: partner, secret-file: partner.secret }\n    - { key: env, secret-env: SECRET }")
             .replace("  mode: block\n", "  mode: block\n  rules-file: waf-extra.yaml\n")
             .replace("redis:\n", "redis:\n  uri: redis://127.0.0.1:6379/0\n")
             .replace("  users: memory\n", "  users: redis\n");
     /** How many scalar values {@link #WITH_FILES} holds. */
     private static final int LEAVES = 70;
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -134,7 +136,8 @@ class ConfigLoaderPropertiesTest {
     }
 
     @Property(tries = 300)
-    void parseWhenValuesReplacedOrKeysDroppedThenConfigOrListedProblems(@ForAll("treeMutations") List<TreeMutation> mutations) {
+    void parseWhenValuesReplacedOrKeysDroppedThenConfigOrListedProblems(
+            @ForAll("treeMutations") List<TreeMutation> mutations) {
         JsonNode root = tree(VALID);
         for (TreeMutation mutation : mutations) {
             mutation.apply(root);
@@ -144,8 +147,8 @@ class ConfigLoaderPropertiesTest {
 
     /** Every value of a file that uses every key, including the file-valued ones, against every hostile text. */
     @Property(generation = GenerationMode.EXHAUSTIVE, tries = 5_000)
-    void parseWhenAnyLeafHoldsHostileTextThenConfigOrListedProblems(@ForAll @IntRange(max = LEAVES - 1) int leaf,
-            @ForAll("hostileText") String value) {
+    void parseWhenAnyLeafHoldsHostileTextThenConfigOrListedProblems(
+            @ForAll @IntRange(max = LEAVES - 1) int leaf, @ForAll("hostileText") String value) {
         JsonNode root = tree(WITH_FILES);
         List<Leaf> leaves = leaves(root);
         assertEquals(LEAVES, leaves.size(), "LEAVES counts the leaves of WITH_FILES");
@@ -155,21 +158,24 @@ class ConfigLoaderPropertiesTest {
 
     /** A number is loaded exactly as written or refused, never wrapped round to another one. */
     @Property(tries = 200)
-    void parseWhenNumbersOfAnySizeThenLoadedExactlyOrRefused(@ForAll("numbers") BigInteger limit,
-            @ForAll("numbers") BigInteger size, @ForAll("sizeUnits") String unit) {
-        String text = VALID.replace("default: { limit: 100, window: 1m }", "default: { limit: " + limit + ", window: 1m }")
+    void parseWhenNumbersOfAnySizeThenLoadedExactlyOrRefused(
+            @ForAll("numbers") BigInteger limit, @ForAll("numbers") BigInteger size, @ForAll("sizeUnits") String unit) {
+        String text = VALID.replace(
+                        "default: { limit: 100, window: 1m }", "default: { limit: " + limit + ", window: 1m }")
                 .replace("max-body: 1MB", "max-body: " + size + unit);
 
         Object outcome = load(text, files);
 
         if (outcome instanceof GatewayConfig config) {
-            assertEquals(limit, BigInteger.valueOf(config.rateLimits().defaultLimit().limit()));
-            BigInteger factor = BigInteger.valueOf(switch (unit) {
-                case "KB" -> 1024L;
-                case "MB" -> 1024L * 1024;
-                case "GB" -> 1024L * 1024 * 1024;
-                default -> 1L;
-            });
+            assertEquals(
+                    limit, BigInteger.valueOf(config.rateLimits().defaultLimit().limit()));
+            BigInteger factor = BigInteger.valueOf(
+                    switch (unit) {
+                        case "KB" -> 1024L;
+                        case "MB" -> 1024L * 1024;
+                        case "GB" -> 1024L * 1024 * 1024;
+                        default -> 1L;
+                    });
             assertEquals(size.multiply(factor), BigInteger.valueOf(config.waf().maxBody()));
         } else {
             assertTrue(outcome instanceof ConfigException, () -> String.valueOf(outcome));
@@ -182,8 +188,10 @@ class ConfigLoaderPropertiesTest {
         return Arbitraries.oneOf(
                 Arbitraries.bigIntegers().between(BigInteger.ONE, BigInteger.valueOf(2_000_000_000L)),
                 Arbitraries.bigIntegers().between(two64, two64.add(BigInteger.valueOf(1_000))),
-                Arbitraries.bigIntegers().between(BigInteger.valueOf(Long.MAX_VALUE / 1024 / 1024 / 1024 - 10),
-                        BigInteger.valueOf(999_999_999_999L)));
+                Arbitraries.bigIntegers()
+                        .between(
+                                BigInteger.valueOf(Long.MAX_VALUE / 1024 / 1024 / 1024 - 10),
+                                BigInteger.valueOf(999_999_999_999L)));
     }
 
     @Provide
@@ -212,7 +220,8 @@ class ConfigLoaderPropertiesTest {
     private Object load(String text, Path baseDir) {
         return Bounded.call(() -> {
             try {
-                return loader.parse("test.yaml", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), baseDir);
+                return loader.parse(
+                        "test.yaml", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), baseDir);
             } catch (ConfigException e) {
                 return e;
             }
@@ -251,9 +260,34 @@ class ConfigLoaderPropertiesTest {
 
     @Provide
     Arbitrary<String> hostileText() {
-        return Arbitraries.of("", " ", "a\u0000b", "\u0000", "../../../../etc/passwd", "/dev/zero", "/", "\\\\server\\share",
-                "%00", "x".repeat(5_000), "0", "-1", "999999999d", "99999999999GB", "off", "true", "{sub}", "{", "}",
-                "http://[::1", "redis://u:p@h:1/99999999999", "\uD800", "\u202E", "${SECRET}", "*", "\n", "\t");
+        return Arbitraries.of(
+                "",
+                " ",
+                "a\u0000b",
+                "\u0000",
+                "../../../../etc/passwd",
+                "/dev/zero",
+                "/",
+                "\\\\server\\share",
+                "%00",
+                "x".repeat(5_000),
+                "0",
+                "-1",
+                "999999999d",
+                "99999999999GB",
+                "off",
+                "true",
+                "{sub}",
+                "{",
+                "}",
+                "http://[::1",
+                "redis://u:p@h:1/99999999999",
+                "\uD800",
+                "\u202E",
+                "${SECRET}",
+                "*",
+                "\n",
+                "\t");
     }
 
     /** A scalar somewhere in a tree, and how to replace it. */
@@ -300,34 +334,103 @@ class ConfigLoaderPropertiesTest {
     Arbitrary<List<TreeMutation>> treeMutations() {
         Arbitrary<Integer> target = Arbitraries.integers().between(0, 1_000);
         return Arbitraries.<TreeMutation>oneOf(
-                Combinators.combine(target, target, yamlValues()).as(TreeMutation.Replace::new),
-                Combinators.combine(target, target).as(TreeMutation.Drop::new),
-                Combinators.combine(target, Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(12), Arbitraries.of("file",
-                        "secret-file", "secret-env", "rules-file", "jwks-uri", "uri", "upstream", "redis-key", "path",
-                        "prefix", "direct", "rate-limit", "exclusions", "signing-keys", "consumers", "routes")),
-                        yamlValues()).as(TreeMutation.Add::new))
-                .list().ofMinSize(1).ofMaxSize(4);
+                        Combinators.combine(target, target, yamlValues()).as(TreeMutation.Replace::new),
+                        Combinators.combine(target, target).as(TreeMutation.Drop::new),
+                        Combinators.combine(
+                                        target,
+                                        Arbitraries.oneOf(
+                                                Arbitraries.strings().ofMaxLength(12),
+                                                Arbitraries.of(
+                                                        "file",
+                                                        "secret-file",
+                                                        "secret-env",
+                                                        "rules-file",
+                                                        "jwks-uri",
+                                                        "uri",
+                                                        "upstream",
+                                                        "redis-key",
+                                                        "path",
+                                                        "prefix",
+                                                        "direct",
+                                                        "rate-limit",
+                                                        "exclusions",
+                                                        "signing-keys",
+                                                        "consumers",
+                                                        "routes")),
+                                        yamlValues())
+                                .as(TreeMutation.Add::new))
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(4);
     }
 
     @Provide
     Arbitrary<List<TextMutation>> textMutations() {
         Arbitrary<Integer> position = Arbitraries.integers().between(0, 10_000);
         return Arbitraries.<TextMutation>oneOf(
-                Combinators.combine(position, Arbitraries.of("", "\t", " ", "\n", ":", "- ", "{", "}", "[", "]", "\"", "'",
-                        "&a ", "*a", "!!binary ", "!!java.lang.Object ", "%YAML 1.1\n", "---\n", "...\n", "?", "|", ">",
-                        "#", "\u0000", "\uFEFF", "\uD800", "~", "null", "0x7f", "1e999", "18446744073709551621", "<<: *a")
-                        .map(s -> s)).as(TextMutation.Insert::new),
-                Combinators.combine(position, Arbitraries.integers().between(1, 40)).as(TextMutation.Cut::new),
-                position.map(TextMutation.Truncate::new),
-                Combinators.combine(position, position).as(TextMutation.SwapLines::new))
-                .list().ofMinSize(1).ofMaxSize(5);
+                        Combinators.combine(
+                                        position,
+                                        Arbitraries.of(
+                                                        "",
+                                                        "\t",
+                                                        " ",
+                                                        "\n",
+                                                        ":",
+                                                        "- ",
+                                                        "{",
+                                                        "}",
+                                                        "[",
+                                                        "]",
+                                                        "\"",
+                                                        "'",
+                                                        "&a ",
+                                                        "*a",
+                                                        "!!binary ",
+                                                        "!!java.lang.Object ",
+                                                        "%YAML 1.1\n",
+                                                        "---\n",
+                                                        "...\n",
+                                                        "?",
+                                                        "|",
+                                                        ">",
+                                                        "#",
+                                                        "\u0000",
+                                                        "\uFEFF",
+                                                        "\uD800",
+                                                        "~",
+                                                        "null",
+                                                        "0x7f",
+                                                        "1e999",
+                                                        "18446744073709551621",
+                                                        "<<: *a")
+                                                .map(s -> s))
+                                .as(TextMutation.Insert::new),
+                        Combinators.combine(position, Arbitraries.integers().between(1, 40))
+                                .as(TextMutation.Cut::new),
+                        position.map(TextMutation.Truncate::new),
+                        Combinators.combine(position, position).as(TextMutation.SwapLines::new))
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(5);
     }
 
     @Provide
     Arbitrary<String> documents() {
         return Arbitraries.oneOf(
-                Arbitraries.of("", "---", "~", "[]", "- a", "42", "\"text\"", "!!binary aGVsbG8=", "a: &a [*a]",
-                        "a: &a {b: 1}\nc: *a\nd: *b", "? [a, b]\n: c", "gateway: !!set {a, b}", "{a: 1, a: 2}",
+                Arbitraries.of(
+                        "",
+                        "---",
+                        "~",
+                        "[]",
+                        "- a",
+                        "42",
+                        "\"text\"",
+                        "!!binary aGVsbG8=",
+                        "a: &a [*a]",
+                        "a: &a {b: 1}\nc: *a\nd: *b",
+                        "? [a, b]\n: c",
+                        "gateway: !!set {a, b}",
+                        "{a: 1, a: 2}",
                         "routes: " + "[".repeat(500) + "]".repeat(500),
                         "routes:\n" + "  - prefix: /x\n    upstream: http://h\n".repeat(2_000),
                         "x: &a [a,a,a,a,a,a,a,a,a]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nz: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
@@ -340,28 +443,65 @@ class ConfigLoaderPropertiesTest {
     private static Arbitrary<JsonNode> yamlValues() {
         Arbitrary<JsonNode> scalar = Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(30).map(NODES::textNode),
-                Arbitraries.of("", " ", "-1", "0", "0s", "-1s", "999999999d", "1000000000d", "9999999999999GB", "1e3",
-                        "15 minutes", "off", "on", "yes", "none", "HS256", "RS256", "redis://x", "http://h", "htp:/x",
-                        "http://[::1", "/", "/api/../x", "//", "a\u0000b", "../../etc/passwd", "${env}", "{sub}", "{",
-                        "x".repeat(10_000)).map(NODES::textNode),
+                Arbitraries.of(
+                                "",
+                                " ",
+                                "-1",
+                                "0",
+                                "0s",
+                                "-1s",
+                                "999999999d",
+                                "1000000000d",
+                                "9999999999999GB",
+                                "1e3",
+                                "15 minutes",
+                                "off",
+                                "on",
+                                "yes",
+                                "none",
+                                "HS256",
+                                "RS256",
+                                "redis://x",
+                                "http://h",
+                                "htp:/x",
+                                "http://[::1",
+                                "/",
+                                "/api/../x",
+                                "//",
+                                "a\u0000b",
+                                "../../etc/passwd",
+                                "${env}",
+                                "{sub}",
+                                "{",
+                                "x".repeat(10_000))
+                        .map(NODES::textNode),
                 Arbitraries.longs().map(NODES::numberNode),
-                Arbitraries.of(new BigInteger("18446744073709551621"), new BigInteger("-9223372036854775809"),
-                        BigInteger.TEN.pow(40)).map(NODES::numberNode),
+                Arbitraries.of(
+                                new BigInteger("18446744073709551621"),
+                                new BigInteger("-9223372036854775809"),
+                                BigInteger.TEN.pow(40))
+                        .map(NODES::numberNode),
                 Arbitraries.doubles().map(NODES::numberNode),
                 Arbitraries.of(true, false).map(NODES::booleanNode),
                 Arbitraries.just(NODES.nullNode()));
-        return Arbitraries.recursive(() -> scalar, inner -> Arbitraries.oneOf(
-                inner.list().ofMaxSize(3).map(values -> {
-                    ArrayNode array = NODES.arrayNode();
-                    values.forEach(array::add);
-                    return (JsonNode) array;
-                }),
-                Combinators.combine(Arbitraries.of("prefix", "upstream", "kid", "secret", "limit", "window", "x"), inner)
-                        .as((key, value) -> {
-                            ObjectNode object = NODES.objectNode();
-                            object.set(key, value);
-                            return (JsonNode) object;
-                        })), 0, 3);
+        return Arbitraries.recursive(
+                () -> scalar,
+                inner -> Arbitraries.oneOf(
+                        inner.list().ofMaxSize(3).map(values -> {
+                            ArrayNode array = NODES.arrayNode();
+                            values.forEach(array::add);
+                            return (JsonNode) array;
+                        }),
+                        Combinators.combine(
+                                        Arbitraries.of("prefix", "upstream", "kid", "secret", "limit", "window", "x"),
+                                        inner)
+                                .as((key, value) -> {
+                                    ObjectNode object = NODES.objectNode();
+                                    object.set(key, value);
+                                    return (JsonNode) object;
+                                })),
+                0,
+                3);
     }
 
     /** A change to the parsed tree; targets are picked by index modulo what there is. */

@@ -25,14 +25,18 @@ class DeploymentFilesTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         Path key = dir.resolve("k1.pem");
-        Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        Files.writeString(
+                key,
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(
+                                        generator.generateKeyPair().getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
         String yaml = Files.readString(Path.of("deploy/compose/portcullis.yaml"))
                 .replace("/etc/portcullis/keys/k1.pem", key.toString());
 
-        GatewayConfig config = new ConfigLoader(name -> null).parse("compose",
-                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), dir);
+        GatewayConfig config = new ConfigLoader(name -> null)
+                .parse("compose", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), dir);
 
         assertEquals("redis", config.redis().uri().orElseThrow().getHost());
         // Only the load balancer's fixed address: another container on the network may not set the client address.
@@ -48,8 +52,11 @@ class DeploymentFilesTest {
         for (String file : new String[] {"server.xml", "context.xml", "tomcat-users.xml"}) {
             factory.newDocumentBuilder().parse(Path.of("tomcat-conf", file).toFile());
         }
-        Document server = factory.newDocumentBuilder().parse(Path.of("tomcat-conf/server.xml").toFile());
-        assertEquals("io.portcullis.tomcat.ProblemErrorReportValve",
-                ((org.w3c.dom.Element) server.getElementsByTagName("Host").item(0)).getAttribute("errorReportValveClass"));
+        Document server = factory.newDocumentBuilder()
+                .parse(Path.of("tomcat-conf/server.xml").toFile());
+        assertEquals(
+                "io.portcullis.tomcat.ProblemErrorReportValve",
+                ((org.w3c.dom.Element) server.getElementsByTagName("Host").item(0))
+                        .getAttribute("errorReportValveClass"));
     }
 }

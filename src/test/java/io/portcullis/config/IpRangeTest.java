@@ -66,12 +66,26 @@ class IpRangeTest {
 
     @Test
     void containsWhenIpv4MappedIpv6ThenMatchesIpv4Range() {
-        assertTrue(range("10.0.0.0/8").contains(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, 10, 1, 2, 3}));
+        assertTrue(range("10.0.0.0/8")
+                .contains(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, 10, 1, 2, 3}));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "localhost", "example.com", "256.0.0.1", "10.0.0", "10.0.0.0/33", "::1/129", "10.0.0.0/-1",
-            "10.0.0.0/x", "1.2.3.4.5", "01234.1.1.1", "gggg::1"})
+    @ValueSource(
+            strings = {
+                "",
+                "localhost",
+                "example.com",
+                "256.0.0.1",
+                "10.0.0",
+                "10.0.0.0/33",
+                "::1/129",
+                "10.0.0.0/-1",
+                "10.0.0.0/x",
+                "1.2.3.4.5",
+                "01234.1.1.1",
+                "gggg::1"
+            })
     void parseWhenNotAnAddressOrCidrThenEmpty(String text) {
         assertEquals(Optional.empty(), IpRange.parse(text));
     }

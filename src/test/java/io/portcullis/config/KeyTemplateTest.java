@@ -17,23 +17,36 @@ class KeyTemplateTest {
     void parseWhenLiteralsClaimsAndSegmentsThenPartsInOrder() {
         KeyTemplate template = KeyTemplate.parse("doc:{tenant}:{sub}:{path.id}!");
 
-        assertEquals(List.of(new KeyTemplate.Literal("doc:"), new KeyTemplate.Claim("tenant"),
-                new KeyTemplate.Literal(":"), new KeyTemplate.Claim("sub"), new KeyTemplate.Literal(":"),
-                new KeyTemplate.PathSegment("id"), new KeyTemplate.Literal("!")), template.parts());
+        assertEquals(
+                List.of(
+                        new KeyTemplate.Literal("doc:"),
+                        new KeyTemplate.Claim("tenant"),
+                        new KeyTemplate.Literal(":"),
+                        new KeyTemplate.Claim("sub"),
+                        new KeyTemplate.Literal(":"),
+                        new KeyTemplate.PathSegment("id"),
+                        new KeyTemplate.Literal("!")),
+                template.parts());
         assertEquals(Set.of("id"), template.pathSegments());
         assertEquals("doc:{tenant}:{sub}:{path.id}!", template.toString());
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "cart:{sub|has a '{' without its '}'",
-            "cart:sub}|has a '}' without its '{'",
-            "cart:{}|has a placeholder {} that is not a claim name or path.<segment name>",
-            "cart:{a{b}|has a '{' inside a placeholder",
-            "cart:{path.}|has a placeholder {path.} that is not a claim name or path.<segment name>",
-            "cart:{s ub}|has a placeholder {s ub} that is not a claim name or path.<segment name>"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "cart:{sub|has a '{' without its '}'",
+                "cart:sub}|has a '}' without its '{'",
+                "cart:{}|has a placeholder {} that is not a claim name or path.<segment name>",
+                "cart:{a{b}|has a '{' inside a placeholder",
+                "cart:{path.}|has a placeholder {path.} that is not a claim name or path.<segment name>",
+                "cart:{s ub}|has a placeholder {s ub} that is not a claim name or path.<segment name>"
+            })
     void parseWhenMalformedThenMessageSaysWhy(String template, String message) {
-        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> KeyTemplate.parse(template)).getMessage());
+        assertEquals(
+                message,
+                assertThrows(IllegalArgumentException.class, () -> KeyTemplate.parse(template))
+                        .getMessage());
     }
 
     @Test

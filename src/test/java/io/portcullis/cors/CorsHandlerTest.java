@@ -12,11 +12,11 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
+import io.portcullis.chain.Route;
 import io.portcullis.config.CorsConfig;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.problem.ProblemType;
 import io.portcullis.problem.ProblemWriter;
-import io.portcullis.chain.Route;
 import io.portcullis.route.RouteStage;
 import io.portcullis.route.RouteTable;
 import io.portcullis.testsupport.FakeRequest;
@@ -36,25 +36,45 @@ class CorsHandlerTest {
     private static final String APP = "https://app.example.com";
 
     private static Route route(String prefix) {
-        return Route.configured(new RouteConfig(prefix, prefix, List.of(URI.create("http://127.0.0.1:1")),
-                RouteConfig.AuthMode.JWT, List.of(), Optional.empty(), true, false, RouteConfig.DEFAULT_TIMEOUT, false,
-                Optional.empty()), (request, response) -> { });
+        return Route.configured(
+                new RouteConfig(
+                        prefix,
+                        prefix,
+                        List.of(URI.create("http://127.0.0.1:1")),
+                        RouteConfig.AuthMode.JWT,
+                        List.of(),
+                        Optional.empty(),
+                        true,
+                        false,
+                        RouteConfig.DEFAULT_TIMEOUT,
+                        false,
+                        Optional.empty()),
+                (request, response) -> {});
     }
 
-    private final CorsPolicy policy = new CorsPolicy(new CorsConfig(List.of(APP), List.of("GET", "POST", "PUT"),
-            List.of("authorization", "content-type"), List.of("RateLimit", "WWW-Authenticate"), true,
+    private final CorsPolicy policy = new CorsPolicy(new CorsConfig(
+            List.of(APP),
+            List.of("GET", "POST", "PUT"),
+            List.of("authorization", "content-type"),
+            List.of("RateLimit", "WWW-Authenticate"),
+            true,
             Duration.ofMinutes(10)));
-    private final CorsHandler cors = new CorsHandler(Map.of("/cors", policy), Map.of("auth", policy),
-            Optional.of("https://gateway.example"));
-    private final RouteStage filter = new RouteStage(new RouteTable(
-            List.of(Route.endpoint("auth", "/auth", (request, response) -> { }),
-                    Route.endpoint("health", "/health", (request, response) -> { })),
-            List.of(route("/cors"), route("/plain"))), cors);
+    private final CorsHandler cors =
+            new CorsHandler(Map.of("/cors", policy), Map.of("auth", policy), Optional.of("https://gateway.example"));
+    private final RouteStage filter = new RouteStage(
+            new RouteTable(
+                    List.of(
+                            Route.endpoint("auth", "/auth", (request, response) -> {}),
+                            Route.endpoint("health", "/health", (request, response) -> {})),
+                    List.of(route("/cors"), route("/plain"))),
+            cors);
     private final FilterChain chain = mock(FilterChain.class);
     private final FakeResponse response = FakeResponse.create();
 
     private static FakeRequest preflight(String path, String origin, String method, String headers) {
-        FakeRequest request = FakeRequest.of("OPTIONS", path).header("Origin", origin).header("Host", "gw.test")
+        FakeRequest request = FakeRequest.of("OPTIONS", path)
+                .header("Origin", origin)
+                .header("Host", "gw.test")
                 .header("Access-Control-Request-Method", method);
         return headers == null ? request : request.header("Access-Control-Request-Headers", headers);
     }
@@ -122,12 +142,16 @@ class CorsHandlerTest {
 
     @Test
     void doFilterWhenActualRequestFromAllowedOriginThenAllowHeadersBeforeLaterStagesAnswer() throws Exception {
-        FakeRequest request = FakeRequest.of("GET", "/cors/x").header("Origin", APP).header("Host", "gw.test");
+        FakeRequest request =
+                FakeRequest.of("GET", "/cors/x").header("Origin", APP).header("Host", "gw.test");
         // A later stage refuses the token: its 401 must still be readable by the page.
         doAnswer(call -> {
-            ProblemWriter.write(request, (HttpServletResponse) call.getArgument(1), ProblemType.INVALID_TOKEN, "no");
-            return null;
-        }).when(chain).doFilter(eq(request), any());
+                    ProblemWriter.write(
+                            request, (HttpServletResponse) call.getArgument(1), ProblemType.INVALID_TOKEN, "no");
+                    return null;
+                })
+                .when(chain)
+                .doFilter(eq(request), any());
 
         filter.handle(request, response, chain);
 
@@ -140,17 +164,20 @@ class CorsHandlerTest {
 
     @Test
     void doFilterWhenUpstreamSetsAccessControlHeadersThenDroppedAndVaryKept() throws Exception {
-        FakeRequest request = FakeRequest.of("GET", "/cors/x").header("Origin", APP).header("Host", "gw.test");
+        FakeRequest request =
+                FakeRequest.of("GET", "/cors/x").header("Origin", APP).header("Host", "gw.test");
         doAnswer(call -> {
-            HttpServletResponse upstream = call.getArgument(1);
-            upstream.addHeader("Access-Control-Allow-Origin", "*");
-            upstream.setHeader("access-control-allow-credentials", "true");
-            upstream.addHeader("ACCESS-CONTROL-ALLOW-METHODS", "DELETE");
-            upstream.setIntHeader("Access-Control-Max-Age", 999999);
-            upstream.setHeader("Vary", "Accept-Encoding");
-            upstream.addHeader("X-Upstream", "kept");
-            return null;
-        }).when(chain).doFilter(eq(request), any());
+                    HttpServletResponse upstream = call.getArgument(1);
+                    upstream.addHeader("Access-Control-Allow-Origin", "*");
+                    upstream.setHeader("access-control-allow-credentials", "true");
+                    upstream.addHeader("ACCESS-CONTROL-ALLOW-METHODS", "DELETE");
+                    upstream.setIntHeader("Access-Control-Max-Age", 999999);
+                    upstream.setHeader("Vary", "Accept-Encoding");
+                    upstream.addHeader("X-Upstream", "kept");
+                    return null;
+                })
+                .when(chain)
+                .doFilter(eq(request), any());
 
         filter.handle(request, response, chain);
 
@@ -166,9 +193,11 @@ class CorsHandlerTest {
     void doFilterWhenUpstreamOnRouteWithoutOriginThenStillCannotAddAccessControlHeaders() throws Exception {
         FakeRequest request = FakeRequest.of("GET", "/cors/x");
         doAnswer(call -> {
-            ((HttpServletResponse) call.getArgument(1)).addHeader("Access-Control-Allow-Origin", "*");
-            return null;
-        }).when(chain).doFilter(eq(request), any());
+                    ((HttpServletResponse) call.getArgument(1)).addHeader("Access-Control-Allow-Origin", "*");
+                    return null;
+                })
+                .when(chain)
+                .doFilter(eq(request), any());
 
         filter.handle(request, response, chain);
 
@@ -178,7 +207,8 @@ class CorsHandlerTest {
 
     @Test
     void doFilterWhenActualRequestFromOtherOriginThen403AndChainNotCalled() throws Exception {
-        FakeRequest request = FakeRequest.of("POST", "/cors/x").header("Origin", "https://app.example.com.evil.net")
+        FakeRequest request = FakeRequest.of("POST", "/cors/x")
+                .header("Origin", "https://app.example.com.evil.net")
                 .header("Host", "gw.test");
 
         filter.handle(request, response, chain);
@@ -199,7 +229,8 @@ class CorsHandlerTest {
 
     @Test
     void doFilterWhenSameOriginByHostOrPublicUrlThenPassedOnWithoutAllowHeaders() throws Exception {
-        FakeRequest byHost = FakeRequest.of("DELETE", "/cors/x").header("Origin", "http://gw.test")
+        FakeRequest byHost = FakeRequest.of("DELETE", "/cors/x")
+                .header("Origin", "http://gw.test")
                 .header("Host", "GW.test:80");
         FakeRequest byPublicUrl = FakeRequest.of("DELETE", "/cors/x").header("Origin", "https://gateway.example");
 
@@ -241,9 +272,11 @@ class CorsHandlerTest {
         FakeRequest request = FakeRequest.of("GET", "/cors/x").header("Origin", APP);
         AtomicReference<HttpServletResponse> wrapped = new AtomicReference<>();
         doAnswer(call -> {
-            wrapped.set(call.getArgument(1));
-            return null;
-        }).when(chain).doFilter(eq(request), any());
+                    wrapped.set(call.getArgument(1));
+                    return null;
+                })
+                .when(chain)
+                .doFilter(eq(request), any());
         filter.handle(request, response, chain);
 
         response.setHeader("Access-Control-Allow-Origin", "gone");

@@ -12,27 +12,55 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class CorsPolicyTest {
     static CorsPolicy policy(boolean credentials, String... origins) {
-        return new CorsPolicy(new CorsConfig(List.of(origins), List.of("GET", "POST"), List.of("authorization"),
-                List.of(), credentials, Duration.ofMinutes(5)));
+        return new CorsPolicy(new CorsConfig(
+                List.of(origins),
+                List.of("GET", "POST"),
+                List.of("authorization"),
+                List.of(),
+                credentials,
+                Duration.ofMinutes(5)));
     }
 
     private final CorsPolicy wildcard = policy(true, "https://*.example.com", "https://app.example.org");
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://a.example.com", "https://a.b.example.com", "HTTPS://A.Example.COM",
-        "https://a.example.com:443"})
+    @ValueSource(
+            strings = {
+                "https://a.example.com",
+                "https://a.b.example.com",
+                "HTTPS://A.Example.COM",
+                "https://a.example.com:443"
+            })
     void allowOriginWhenSubdomainOfPatternThenEchoedSerialised(String origin) {
         assertEquals(Optional.of(CorsConfig.origin(origin, false).orElseThrow()), wildcard.allowOrigin(origin));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://example.com", "https://evil-example.com", "https://example.com.evil.net",
-        "https://a.example.com.evil.net", "http://a.example.com", "https://a.example.com:8443",
-        "https://a.example.com/", "https://evil.net/.example.com", "https://evil.net?.example.com",
-        "https://evil.net#.example.com", "https://user@a.example.com", "https://a.example.com.",
-        "https://.example.com", "https://a..example.com", "null", "", "https://app.example.org.evil.net",
-        "https://app.example.org/", "https://a.example.com, https://evil.net", "https://a%2eexample.com",
-        "https://evil.net\\.example.com", "https://a.example.com\u0000"})
+    @ValueSource(
+            strings = {
+                "https://example.com",
+                "https://evil-example.com",
+                "https://example.com.evil.net",
+                "https://a.example.com.evil.net",
+                "http://a.example.com",
+                "https://a.example.com:8443",
+                "https://a.example.com/",
+                "https://evil.net/.example.com",
+                "https://evil.net?.example.com",
+                "https://evil.net#.example.com",
+                "https://user@a.example.com",
+                "https://a.example.com.",
+                "https://.example.com",
+                "https://a..example.com",
+                "null",
+                "",
+                "https://app.example.org.evil.net",
+                "https://app.example.org/",
+                "https://a.example.com, https://evil.net",
+                "https://a%2eexample.com",
+                "https://evil.net\\.example.com",
+                "https://a.example.com\u0000"
+            })
     void allowOriginWhenLookalikeThenRefused(String origin) {
         assertEquals(Optional.empty(), wildcard.allowOrigin(origin));
     }

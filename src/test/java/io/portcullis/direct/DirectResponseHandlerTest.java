@@ -9,11 +9,11 @@ import static org.mockito.Mockito.when;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
 import io.portcullis.chain.TokenClaims;
 import io.portcullis.config.KeyTemplate;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.config.RouteConfig.DirectConfig;
-import io.portcullis.chain.Route;
 import io.portcullis.store.InMemoryDirectStore;
 import io.portcullis.testsupport.FakeInputStream;
 import io.portcullis.testsupport.FakeRequest;
@@ -33,10 +33,19 @@ class DirectResponseHandlerTest {
     private final FakeResponse response = FakeResponse.create();
 
     private static Route route(String template, List<String> path, boolean writes) {
-        RouteConfig config = new RouteConfig("cart", "/api/cart", List.of(), RouteConfig.AuthMode.JWT, List.of(),
-                Optional.empty(), true, false, RouteConfig.DEFAULT_TIMEOUT, false,
+        RouteConfig config = new RouteConfig(
+                "cart",
+                "/api/cart",
+                List.of(),
+                RouteConfig.AuthMode.JWT,
+                List.of(),
+                Optional.empty(),
+                true,
+                false,
+                RouteConfig.DEFAULT_TIMEOUT,
+                false,
                 Optional.of(new DirectConfig(KeyTemplate.parse(template), path, writes, 32)));
-        return Route.configured(config, (req, res) -> { });
+        return Route.configured(config, (req, res) -> {});
     }
 
     private static FakeRequest request(String method, String path, String sub, Route route) {
@@ -147,11 +156,12 @@ class DirectResponseHandlerTest {
 
     @Test
     void handleWhenPutOnReadOnlyRouteThen405AndNothingStored() throws Exception {
-        handler.handle(withBody(request("PUT", "/api/cart", "u1", route("cart:{sub}", List.of(), false)), "{}"),
-                response);
+        handler.handle(
+                withBody(request("PUT", "/api/cart", "u1", route("cart:{sub}", List.of(), false)), "{}"), response);
 
         assertEquals(405, response.getStatus());
-        assertEquals(DirectValue.ABSENT, store.get("cart:u1").toCompletableFuture().join());
+        assertEquals(
+                DirectValue.ABSENT, store.get("cart:u1").toCompletableFuture().join());
     }
 
     @Test
@@ -161,7 +171,9 @@ class DirectResponseHandlerTest {
         handler.handle(withBody(request("PUT", "/api/cart/7", "u1", route), "{\"a\":1}"), response);
 
         assertEquals(204, response.getStatus());
-        assertEquals(new DirectValue.Text("{\"a\":1}"), store.get("n:u1:7").toCompletableFuture().join());
+        assertEquals(
+                new DirectValue.Text("{\"a\":1}"),
+                store.get("n:u1:7").toCompletableFuture().join());
     }
 
     @Test
@@ -171,7 +183,8 @@ class DirectResponseHandlerTest {
         handler.handle(withBody(request("PUT", "/api/cart", "u1", route), "not json"), response);
 
         assertEquals(400, response.getStatus());
-        assertEquals(DirectValue.ABSENT, store.get("cart:u1").toCompletableFuture().join());
+        assertEquals(
+                DirectValue.ABSENT, store.get("cart:u1").toCompletableFuture().join());
     }
 
     @Test
@@ -224,8 +237,8 @@ class DirectResponseHandlerTest {
 
     @Test
     void handleWhenPathSegmentUnsafeThen400() throws Exception {
-        handler.handle(request("GET", "/api/cart/a:b", "u1", route("n:{sub}:{path.id}", List.of("id"), false)),
-                response);
+        handler.handle(
+                request("GET", "/api/cart/a:b", "u1", route("n:{sub}:{path.id}", List.of("id"), false)), response);
 
         assertEquals(400, response.getStatus());
     }

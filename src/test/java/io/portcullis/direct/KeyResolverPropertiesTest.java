@@ -55,24 +55,29 @@ class KeyResolverPropertiesTest {
     }
 
     @Property(tries = 500)
-    void resolveWhenCallerControlledValuesThenKeyKeepsItsShapeOrRefused(@ForAll("values") String tenant,
-            @ForAll("values") String sub, @ForAll("remainders") String remainder) {
+    void resolveWhenCallerControlledValuesThenKeyKeepsItsShapeOrRefused(
+            @ForAll("values") String tenant, @ForAll("values") String sub, @ForAll("remainders") String remainder) {
         Map<String, String> segments = KeyResolver.segments(List.of("list", "item"), remainder);
         if (segments == null) {
             return;
         }
         assertEquals(Set.of("list", "item"), segments.keySet());
-        assertTrue(segments.values().stream().noneMatch(value -> value.isEmpty() || value.contains("/")), segments::toString);
-        KeyResolver.Resolution resolution = Bounded.call(() ->
-                KeyResolver.resolve(TEMPLATE, new TokenClaims(Map.of("tenant", tenant, "sub", sub)), segments));
+        assertTrue(
+                segments.values().stream().noneMatch(value -> value.isEmpty() || value.contains("/")),
+                segments::toString);
+        KeyResolver.Resolution resolution = Bounded.call(
+                () -> KeyResolver.resolve(TEMPLATE, new TokenClaims(Map.of("tenant", tenant, "sub", sub)), segments));
 
         boolean claimsSafe = safe(tenant, false) && safe(sub, false);
         boolean segmentsSafe = safe(segments.get("list"), true) && safe(segments.get("item"), true);
         if (claimsSafe && segmentsSafe) {
-            String key = assertInstanceOf(KeyResolver.Resolution.Key.class, resolution).key();
+            String key = assertInstanceOf(KeyResolver.Resolution.Key.class, resolution)
+                    .key();
             assertEquals("doc:" + tenant + ":" + sub + ":" + segments.get("list") + "/" + segments.get("item"), key);
         } else {
-            ProblemType type = assertInstanceOf(KeyResolver.Resolution.Refused.class, resolution).problem().type();
+            ProblemType type = assertInstanceOf(KeyResolver.Resolution.Refused.class, resolution)
+                    .problem()
+                    .type();
             assertEquals(claimsSafe ? ProblemType.BAD_REQUEST : ProblemType.FORBIDDEN, type);
         }
     }
@@ -84,17 +89,38 @@ class KeyResolverPropertiesTest {
      */
     private static boolean safe(String value, boolean segment) {
         boolean encodable = new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(value);
-        return encodable && !value.isEmpty() && value.length() <= 256 && value.chars().noneMatch(c -> Character.isWhitespace(c)
-                || Character.isSpaceChar(c) || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
-                || "*?[]{}".indexOf(c) >= 0 || (segment && c == ':'));
+        return encodable
+                && !value.isEmpty()
+                && value.length() <= 256
+                && value.chars()
+                        .noneMatch(c -> Character.isWhitespace(c)
+                                || Character.isSpaceChar(c)
+                                || Character.isISOControl(c)
+                                || Character.getType(c) == Character.FORMAT
+                                || "*?[]{}".indexOf(c) >= 0
+                                || (segment && c == ':'));
     }
 
     @Provide
     Arbitrary<String> templates() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().withChars("ab:{}._-/").ofMaxLength(30),
-                Arbitraries.of("cart:{sub}", "{sub}", "{}", "{", "}", "{{sub}}", "{path.}", "{path.id}", "{sub", "sub}",
-                        "{9sub}", "{s u b}", "{path.path.x}", "x".repeat(300) + "{sub}", "{" + "a".repeat(64) + "}",
+                Arbitraries.of(
+                        "cart:{sub}",
+                        "{sub}",
+                        "{}",
+                        "{",
+                        "}",
+                        "{{sub}}",
+                        "{path.}",
+                        "{path.id}",
+                        "{sub",
+                        "sub}",
+                        "{9sub}",
+                        "{s u b}",
+                        "{path.path.x}",
+                        "x".repeat(300) + "{sub}",
+                        "{" + "a".repeat(64) + "}",
                         "{" + "a".repeat(65) + "}"),
                 Arbitraries.strings().ofMaxLength(30));
     }
@@ -103,8 +129,26 @@ class KeyResolverPropertiesTest {
     Arbitrary<String> values() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12),
-                Arbitraries.of("", "*", "user-*", "a?b", "[a]", "{tag}", "a b", "a\tb", "a\nb", "a\u0000b", "\u00a0",
-                        "\u200b", "\u202e", "a:b", "..", "x".repeat(256), "x".repeat(257), "é", "\uD800"),
+                Arbitraries.of(
+                        "",
+                        "*",
+                        "user-*",
+                        "a?b",
+                        "[a]",
+                        "{tag}",
+                        "a b",
+                        "a\tb",
+                        "a\nb",
+                        "a\u0000b",
+                        "\u00a0",
+                        "\u200b",
+                        "\u202e",
+                        "a:b",
+                        "..",
+                        "x".repeat(256),
+                        "x".repeat(257),
+                        "é",
+                        "\uD800"),
                 Arbitraries.strings().ofMaxLength(10));
     }
 

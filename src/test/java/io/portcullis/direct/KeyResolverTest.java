@@ -33,8 +33,11 @@ class KeyResolverTest {
     void resolveWhenClaimMissingThenForbidden() {
         KeyResolver.Resolution resolution = resolve("cart:{org}", ALICE, Map.of());
 
-        assertEquals(ProblemType.FORBIDDEN,
-                assertInstanceOf(KeyResolver.Resolution.Refused.class, resolution).problem().type());
+        assertEquals(
+                ProblemType.FORBIDDEN,
+                assertInstanceOf(KeyResolver.Resolution.Refused.class, resolution)
+                        .problem()
+                        .type());
     }
 
     @ParameterizedTest
@@ -42,13 +45,17 @@ class KeyResolverTest {
     void resolveWhenClaimCouldChangeTheKeyShapeThenForbidden(String sub) {
         KeyResolver.Resolution resolution = resolve("cart:{sub}", new TokenClaims(Map.of("sub", sub)), Map.of());
 
-        assertEquals(ProblemType.FORBIDDEN,
-                assertInstanceOf(KeyResolver.Resolution.Refused.class, resolution).problem().type());
+        assertEquals(
+                ProblemType.FORBIDDEN,
+                assertInstanceOf(KeyResolver.Resolution.Refused.class, resolution)
+                        .problem()
+                        .type());
     }
 
     @Test
     void resolveWhenClaimHoldsColonThenAllowed() {
-        assertEquals(new KeyResolver.Resolution.Key("cart:auth0|u:1"),
+        assertEquals(
+                new KeyResolver.Resolution.Key("cart:auth0|u:1"),
                 resolve("cart:{sub}", new TokenClaims(Map.of("sub", "auth0|u:1")), Map.of()));
     }
 
@@ -57,8 +64,11 @@ class KeyResolverTest {
     void resolveWhenPathSegmentCouldChangeTheKeyShapeThenBadRequest(String segment) {
         KeyResolver.Resolution resolution = resolve("n:{sub}:{path.id}", ALICE, Map.of("id", segment));
 
-        assertEquals(ProblemType.BAD_REQUEST,
-                assertInstanceOf(KeyResolver.Resolution.Refused.class, resolution).problem().type());
+        assertEquals(
+                ProblemType.BAD_REQUEST,
+                assertInstanceOf(KeyResolver.Resolution.Refused.class, resolution)
+                        .problem()
+                        .type());
     }
 
     @Test
@@ -80,9 +90,14 @@ class KeyResolverTest {
     /** Found by KeyResolverPropertiesTest: a lone surrogate became '?' on its way to Redis, a glob and a shared key. */
     @Test
     void resolveWhenValueHoldsALoneSurrogateThenRefused() {
-        assertEquals(ProblemType.FORBIDDEN, ((KeyResolver.Resolution.Refused) resolve("cart:{sub}",
-                new TokenClaims(Map.of("sub", "user\uD800")), Map.of())).problem().type());
-        assertEquals(new KeyResolver.Resolution.Key("cart:user\uD83D\uDE00"),
+        assertEquals(
+                ProblemType.FORBIDDEN,
+                ((KeyResolver.Resolution.Refused)
+                                resolve("cart:{sub}", new TokenClaims(Map.of("sub", "user\uD800")), Map.of()))
+                        .problem()
+                        .type());
+        assertEquals(
+                new KeyResolver.Resolution.Key("cart:user\uD83D\uDE00"),
                 resolve("cart:{sub}", new TokenClaims(Map.of("sub", "user\uD83D\uDE00")), Map.of()));
     }
 }

@@ -59,8 +59,8 @@ class AdminIT {
     }
 
     static HttpResponse<byte[]> admin(GatewayNode node, String method, String path, String token) {
-        HttpRequest.Builder builder = Http.request(node, "/auth/admin" + path)
-                .method(method, HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder builder =
+                Http.request(node, "/auth/admin" + path).method(method, HttpRequest.BodyPublishers.noBody());
         if (token != null) {
             builder.header("Authorization", bearer(token));
         }
@@ -100,24 +100,51 @@ class AdminIT {
         HttpResponse<byte[]> granted = admin(node, "PUT", "/users/" + id + "/roles/orders", root);
         assertEquals(200, granted.statusCode());
         assertEquals("[\"user\",\"orders\"]", Http.json(granted).path("roles").toString());
-        JsonNode refreshed = Http.json(post(other, "/refresh",
+        JsonNode refreshed = Http.json(post(
+                other,
+                "/refresh",
                 AuthIT.field("refresh_token", tokens.path("refresh_token").asText())));
-        assertEquals(200, Http.get(other, "/jwt-scoped/x", "Authorization",
-                bearer(refreshed.path("access_token").asText())).statusCode());
+        assertEquals(
+                200,
+                Http.get(
+                                other,
+                                "/jwt-scoped/x",
+                                "Authorization",
+                                bearer(refreshed.path("access_token").asText()))
+                        .statusCode());
 
         HttpResponse<byte[]> disabled = admin(node, "POST", "/users/" + id + "/disable", root);
         assertEquals(200, disabled.statusCode());
         assertTrue(Http.json(disabled).path("disabled").asBoolean());
         // Every node refuses the user's tokens and logins at once.
         for (GatewayNode each : GatewayNode.all()) {
-            assertEquals(401, Http.get(each, "/jwt/x", "Authorization", bearer(access)).statusCode(), each.name());
-            assertEquals(401, Http.get(each, "/jwt/x", "Authorization",
-                    bearer(refreshed.path("access_token").asText())).statusCode(), each.name());
-            Http.assertProblem(post(each, "/login", credentials(name, PASSWORD), "X-Forwarded-For",
-                    AuthIT.forwardedFor()), 401, "Invalid credentials");
+            assertEquals(
+                    401,
+                    Http.get(each, "/jwt/x", "Authorization", bearer(access)).statusCode(),
+                    each.name());
+            assertEquals(
+                    401,
+                    Http.get(
+                                    each,
+                                    "/jwt/x",
+                                    "Authorization",
+                                    bearer(refreshed.path("access_token").asText()))
+                            .statusCode(),
+                    each.name());
+            Http.assertProblem(
+                    post(each, "/login", credentials(name, PASSWORD), "X-Forwarded-For", AuthIT.forwardedFor()),
+                    401,
+                    "Invalid credentials");
         }
-        assertEquals(401, post(other, "/refresh",
-                AuthIT.field("refresh_token", refreshed.path("refresh_token").asText())).statusCode());
+        assertEquals(
+                401,
+                post(
+                                other,
+                                "/refresh",
+                                AuthIT.field(
+                                        "refresh_token",
+                                        refreshed.path("refresh_token").asText()))
+                        .statusCode());
 
         assertEquals(200, admin(other, "POST", "/users/" + id + "/enable", root).statusCode());
         JsonNode again = login(node, name);
@@ -126,11 +153,17 @@ class AdminIT {
 
     /** Disabling revokes tokens up to the next whole second: a login in that second may need a second try. */
     private static HttpResponse<byte[]> awaitFreshToken(GatewayNode node, JsonNode tokens, String name) {
-        HttpResponse<byte[]> answer = Http.get(node, "/jwt/x", "Authorization",
+        HttpResponse<byte[]> answer = Http.get(
+                node,
+                "/jwt/x",
+                "Authorization",
                 bearer(tokens.path("access_token").asText()));
         if (answer.statusCode() == 401) {
             pause(1100);
-            answer = Http.get(node, "/jwt/x", "Authorization",
+            answer = Http.get(
+                    node,
+                    "/jwt/x",
+                    "Authorization",
                     bearer(login(node, name).path("access_token").asText()));
         }
         return answer;
@@ -141,15 +174,23 @@ class AdminIT {
         String root = adminToken(node);
         String name = unique("demoted");
         String id = register(node, name);
-        assertEquals(200, admin(node, "PUT", "/users/" + id + "/roles/admin", root).statusCode());
+        assertEquals(
+                200, admin(node, "PUT", "/users/" + id + "/roles/admin", root).statusCode());
         String access = login(node, name).path("access_token").asText();
-        assertEquals(200, admin(AuthIT.other(node), "GET", "/users?prefix=it-admin", access).statusCode());
+        assertEquals(
+                200,
+                admin(AuthIT.other(node), "GET", "/users?prefix=it-admin", access)
+                        .statusCode());
 
-        assertEquals(200, admin(node, "DELETE", "/users/" + id + "/roles/admin", root).statusCode());
+        assertEquals(
+                200,
+                admin(node, "DELETE", "/users/" + id + "/roles/admin", root).statusCode());
         // The token still claims admin; the stored roles no longer hold it.
         Http.assertProblem(admin(AuthIT.other(node), "GET", "/users", access), 403, "Forbidden");
-        assertEquals(200, admin(node, "DELETE", "/users/" + id + "/roles/user?revoke-tokens=true", root)
-                .statusCode());
+        assertEquals(
+                200,
+                admin(node, "DELETE", "/users/" + id + "/roles/user?revoke-tokens=true", root)
+                        .statusCode());
         for (GatewayNode each : GatewayNode.all()) {
             assertEquals(401, AuthIT.me(each, access).statusCode(), each.name());
         }
@@ -170,18 +211,30 @@ class AdminIT {
 
         JsonNode keys = Http.json(admin(AuthIT.other(node), "GET", "/users/" + id + "/api-keys", root));
         assertEquals(keyId, keys.path("api_keys").get(0).path("id").asText());
-        assertEquals(204, admin(AuthIT.other(node), "DELETE", "/users/" + id + "/api-keys/" + keyId, root)
-                .statusCode());
+        assertEquals(
+                204,
+                admin(AuthIT.other(node), "DELETE", "/users/" + id + "/api-keys/" + keyId, root)
+                        .statusCode());
         Http.assertProblem(Http.get(node, "/api/who", "x-api-key", key), 401, "Invalid API key");
 
-        JsonNode sessions = Http.json(admin(node, "GET", "/users/" + id + "/sessions", root)).path("sessions");
+        JsonNode sessions = Http.json(admin(node, "GET", "/users/" + id + "/sessions", root))
+                .path("sessions");
         assertEquals(1, sessions.size());
         String sid = sessions.get(0).path("sid").asText();
-        assertEquals(204, admin(AuthIT.other(node), "DELETE", "/users/" + id + "/sessions/" + sid, root)
-                .statusCode());
+        assertEquals(
+                204,
+                admin(AuthIT.other(node), "DELETE", "/users/" + id + "/sessions/" + sid, root)
+                        .statusCode());
         assertEquals(401, AuthIT.me(node, access).statusCode());
-        assertEquals(401, post(node, "/refresh", AuthIT.field("refresh_token",
-                tokens.path("refresh_token").asText())).statusCode());
+        assertEquals(
+                401,
+                post(
+                                node,
+                                "/refresh",
+                                AuthIT.field(
+                                        "refresh_token",
+                                        tokens.path("refresh_token").asText()))
+                        .statusCode());
         Http.assertProblem(admin(node, "GET", "/users/no-such-user/sessions", root), 404, "Not Found");
     }
 
@@ -191,24 +244,38 @@ class AdminIT {
         String rootId = JWT.decode(root).getSubject();
         Http.assertProblem(admin(node, "GET", "/users", null), 401, "Authentication required");
         // An API key is no credential for the admin API.
-        Http.assertProblem(Http.send(Http.request(node, "/auth/admin/users")
-                .header("x-api-key", ApiKeyIT.PARTNER_KEY).GET().build()), 401, "Authentication required");
+        Http.assertProblem(
+                Http.send(Http.request(node, "/auth/admin/users")
+                        .header("x-api-key", ApiKeyIT.PARTNER_KEY)
+                        .GET()
+                        .build()),
+                401,
+                "Authentication required");
         // A consumer's token: its roles come from its config entry, and it is never an admin, whatever it claims.
         Instant now = Instant.ofEpochSecond(Instant.now().getEpochSecond());
         for (String subject : List.of(ItTokens.CONSUMER, rootId)) {
-            String consumer = JWT.create().withIssuer(ItTokens.CONSUMER).withSubject(subject).withIssuedAt(now)
-                    .withExpiresAt(now.plusSeconds(300)).withJWTId(unique("c")).withClaim("roles", List.of("admin"))
-                    .withClaim("scope", "admin").sign(Algorithm.HMAC256(ItTokens.CONSUMER_SECRET));
+            String consumer = JWT.create()
+                    .withIssuer(ItTokens.CONSUMER)
+                    .withSubject(subject)
+                    .withIssuedAt(now)
+                    .withExpiresAt(now.plusSeconds(300))
+                    .withJWTId(unique("c"))
+                    .withClaim("roles", List.of("admin"))
+                    .withClaim("scope", "admin")
+                    .sign(Algorithm.HMAC256(ItTokens.CONSUMER_SECRET));
             Http.assertProblem(admin(node, "GET", "/users", consumer), 403, "Forbidden");
         }
         // A token of this gateway claiming admin for a user who is not one (the key leaked, or a replay).
         String userId = register(node, unique("claimant"));
-        String claims = ItTokens.valid(ItTokens.config(), userId).withClaim("roles", List.of("user", "admin"))
+        String claims = ItTokens.valid(ItTokens.config(), userId)
+                .withClaim("roles", List.of("user", "admin"))
                 .sign(ItTokens.gatewayKey());
         Http.assertProblem(admin(node, "GET", "/users", claims), 403, "Forbidden");
         // A token from another issuer naming the admin's id.
-        String foreign = ItTokens.valid(ItTokens.config(), rootId).withIssuer("http://127.0.0.1:1/realms/it")
-                .withClaim("roles", List.of("admin")).sign(ItTokens.gatewayKey());
+        String foreign = ItTokens.valid(ItTokens.config(), rootId)
+                .withIssuer("http://127.0.0.1:1/realms/it")
+                .withClaim("roles", List.of("admin"))
+                .sign(ItTokens.gatewayKey());
         assertEquals(401, admin(node, "GET", "/users", foreign).statusCode());
     }
 
@@ -216,25 +283,42 @@ class AdminIT {
     void adminWhenPathSpelledOtherwiseThenNeverLetThroughAndNever500(GatewayNode node) {
         String root = adminToken(node);
         String user = AuthIT.login(node).path("access_token").asText();
-        List<String> spellings = List.of("/auth/admin/../admin/users", "/auth/./admin/users", "/auth//admin/users",
-                "/auth/%61dmin/users", "/auth/admin%2Fusers", "/auth/admin%2fusers", "/auth/ADMIN/users",
-                "/auth/admin;x=1/users", "/auth/admin/users;x=1", "/auth/admin/users/", "/auth/admin/%2e%2e/admin/users",
-                "/auth/admin/users%00", "/auth/admin/users/%252e%252e", "/x/../auth/admin/users");
+        List<String> spellings = List.of(
+                "/auth/admin/../admin/users",
+                "/auth/./admin/users",
+                "/auth//admin/users",
+                "/auth/%61dmin/users",
+                "/auth/admin%2Fusers",
+                "/auth/admin%2fusers",
+                "/auth/ADMIN/users",
+                "/auth/admin;x=1/users",
+                "/auth/admin/users;x=1",
+                "/auth/admin/users/",
+                "/auth/admin/%2e%2e/admin/users",
+                "/auth/admin/users%00",
+                "/auth/admin/users/%252e%252e",
+                "/x/../auth/admin/users");
         InetAddress loopback = InetAddress.getLoopbackAddress();
         // Refused one way or another (400 bad path, 401/403 the admin check or the WAF, 404), never served, never 500.
         for (String path : spellings) {
-            int asUser = Http.rawGet(loopback, node, path, Map.of("Authorization", bearer(user))).status();
+            int asUser = Http.rawGet(loopback, node, path, Map.of("Authorization", bearer(user)))
+                    .status();
             assertTrue(asUser >= 400 && asUser <= 404, path + " as a user: " + asUser);
             int asNobody = Http.rawGet(loopback, node, path, Map.of()).status();
             assertTrue(asNobody >= 400 && asNobody <= 404, path + " anonymously: " + asNobody);
-            int asAdmin = Http.rawGet(loopback, node, path, Map.of("Authorization", bearer(root))).status();
+            int asAdmin = Http.rawGet(loopback, node, path, Map.of("Authorization", bearer(root)))
+                    .status();
             assertTrue(asAdmin == 200 || (asAdmin >= 400 && asAdmin <= 404), path + " as the admin: " + asAdmin);
         }
         // The spelling the gateway resolves to the admin path is the admin API, with its own check.
-        assertEquals(200, Http.rawGet(loopback, node, "/auth/./admin/users?limit=1",
-                Map.of("Authorization", bearer(root))).status());
-        assertEquals(403, Http.rawGet(loopback, node, "/auth/./admin/users?limit=1",
-                Map.of("Authorization", bearer(user))).status());
+        assertEquals(
+                200,
+                Http.rawGet(loopback, node, "/auth/./admin/users?limit=1", Map.of("Authorization", bearer(root)))
+                        .status());
+        assertEquals(
+                403,
+                Http.rawGet(loopback, node, "/auth/./admin/users?limit=1", Map.of("Authorization", bearer(user)))
+                        .status());
     }
 
     @OnEachNode
@@ -247,21 +331,37 @@ class AdminIT {
                 String name = unique("racer");
                 String id = register(node, name);
                 JsonNode tokens = login(node, name);
-                Future<HttpResponse<byte[]>> refresh = pool.submit(() -> post(other, "/refresh",
-                        AuthIT.field("refresh_token", tokens.path("refresh_token").asText())));
-                Future<HttpResponse<byte[]>> disable = pool.submit(() -> admin(node, "POST",
-                        "/users/" + id + "/disable", root));
+                Future<HttpResponse<byte[]>> refresh = pool.submit(() -> post(
+                        other,
+                        "/refresh",
+                        AuthIT.field(
+                                "refresh_token", tokens.path("refresh_token").asText())));
+                Future<HttpResponse<byte[]>> disable =
+                        pool.submit(() -> admin(node, "POST", "/users/" + id + "/disable", root));
                 HttpResponse<byte[]> refreshed = refresh.get(60, TimeUnit.SECONDS);
                 assertEquals(200, disable.get(60, TimeUnit.SECONDS).statusCode());
-                List<String> accessTokens = new ArrayList<>(List.of(tokens.path("access_token").asText()));
+                List<String> accessTokens =
+                        new ArrayList<>(List.of(tokens.path("access_token").asText()));
                 if (refreshed.statusCode() == 200) {
                     accessTokens.add(Http.json(refreshed).path("access_token").asText());
-                    assertEquals(401, post(node, "/refresh", AuthIT.field("refresh_token",
-                            Http.json(refreshed).path("refresh_token").asText())).statusCode());
+                    assertEquals(
+                            401,
+                            post(
+                                            node,
+                                            "/refresh",
+                                            AuthIT.field(
+                                                    "refresh_token",
+                                                    Http.json(refreshed)
+                                                            .path("refresh_token")
+                                                            .asText()))
+                                    .statusCode());
                 }
                 for (String access : accessTokens) {
                     for (GatewayNode each : GatewayNode.all()) {
-                        assertEquals(401, Http.get(each, "/jwt/x", "Authorization", bearer(access)).statusCode(),
+                        assertEquals(
+                                401,
+                                Http.get(each, "/jwt/x", "Authorization", bearer(access))
+                                        .statusCode(),
                                 "round " + round + " on " + each.name());
                     }
                 }
@@ -294,14 +394,17 @@ class AdminIT {
             String id = register(node, name);
             String access = login(node, name).path("access_token").asText();
             HttpResponse<byte[]> listed = admin(node, "GET", "/users?prefix=memo", root);
-            assertEquals(id, Http.json(listed).path("users").get(0).path("user_id").asText());
-            assertEquals(200, admin(node, "POST", "/users/" + id + "/disable", root).statusCode());
+            assertEquals(
+                    id, Http.json(listed).path("users").get(0).path("user_id").asText());
+            assertEquals(
+                    200, admin(node, "POST", "/users/" + id + "/disable", root).statusCode());
             assertEquals(401, AuthIT.me(node, access).statusCode());
             Http.assertProblem(post(node, "/login", credentials(name, PASSWORD)), 401, "Invalid credentials");
             Http.assertProblem(admin(node, "GET", "/users", access), 401, "Invalid token");
 
             String log = awaitLine(work.resolve("memory-node.log"), "action=user.disable");
-            assertTrue(log.contains("[audit] actor=" + rootId + " action=user.disable target=" + id + " request_id="),
+            assertTrue(
+                    log.contains("[audit] actor=" + rootId + " action=user.disable target=" + id + " request_id="),
                     log);
             assertTrue(log.contains("[audit] actor=" + rootId + " action=role.revoke target=" + rootId), log);
             assertTrue(log.contains("outcome=refused status=409"), log);

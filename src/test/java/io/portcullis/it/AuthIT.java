@@ -32,7 +32,10 @@ class AuthIT {
     }
 
     static GatewayNode other(GatewayNode node) {
-        return GatewayNode.all().stream().filter(n -> !n.equals(node)).findFirst().orElse(node);
+        return GatewayNode.all().stream()
+                .filter(n -> !n.equals(node))
+                .findFirst()
+                .orElse(node);
     }
 
     static HttpResponse<byte[]> post(GatewayNode node, String path, String body, String... headers) {
@@ -48,7 +51,8 @@ class AuthIT {
     static HttpResponse<byte[]> form(GatewayNode node, String path, String body) {
         return Http.send(Http.request(node, "/auth" + path)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     static String credentials(String username, String password) {
@@ -70,7 +74,8 @@ class AuthIT {
     /** Registers a fresh user and logs in on {@code node}; the token response. */
     static JsonNode login(GatewayNode node) {
         String username = unique("user");
-        assertEquals(201, post(node, "/register", credentials(username, PASSWORD)).statusCode());
+        assertEquals(
+                201, post(node, "/register", credentials(username, PASSWORD)).statusCode());
         HttpResponse<byte[]> login = post(node, "/login", credentials(username, PASSWORD));
         assertEquals(200, login.statusCode(), () -> new String(login.body(), StandardCharsets.UTF_8));
         return json(login);
@@ -85,27 +90,45 @@ class AuthIT {
         String username = unique("Walker");
         HttpResponse<byte[]> registered = post(node, "/register", credentials(username, PASSWORD));
         assertEquals(201, registered.statusCode());
-        assertEquals(username.toLowerCase(java.util.Locale.ROOT), json(registered).path("username").asText());
+        assertEquals(
+                username.toLowerCase(java.util.Locale.ROOT),
+                json(registered).path("username").asText());
         assertProblem(post(node, "/register", credentials(username, PASSWORD)), 409, "Conflict");
 
         JsonNode tokens = json(post(node, "/login", credentials(username, PASSWORD)));
         assertEquals("Bearer", tokens.path("token_type").asText());
-        assertEquals(ItTokens.config().auth().accessTtl().toSeconds(), tokens.path("expires_in").asLong());
-        assertEquals(json(registered).path("user_id").asText(), tokens.path("user_id").asText());
+        assertEquals(
+                ItTokens.config().auth().accessTtl().toSeconds(),
+                tokens.path("expires_in").asLong());
+        assertEquals(
+                json(registered).path("user_id").asText(),
+                tokens.path("user_id").asText());
 
         JsonNode me = json(me(node, tokens.path("access_token").asText()));
-        assertEquals(username.toLowerCase(java.util.Locale.ROOT), me.path("username").asText());
+        assertEquals(
+                username.toLowerCase(java.util.Locale.ROOT), me.path("username").asText());
         assertEquals("[\"user\"]", me.path("roles").toString());
 
-        HttpResponse<byte[]> refreshed = post(node, "/refresh", field("refresh_token", tokens.path("refresh_token").asText()));
+        HttpResponse<byte[]> refreshed = post(
+                node,
+                "/refresh",
+                field("refresh_token", tokens.path("refresh_token").asText()));
         assertEquals(200, refreshed.statusCode());
         String access = json(refreshed).path("access_token").asText();
         assertEquals(200, me(node, access).statusCode());
 
-        assertEquals(204, post(node, "/logout", "", "Authorization", bearer(access)).statusCode());
+        assertEquals(
+                204, post(node, "/logout", "", "Authorization", bearer(access)).statusCode());
         assertProblem(me(node, access), 401, "Invalid token");
-        assertProblem(post(node, "/refresh", field("refresh_token", json(refreshed).path("refresh_token").asText())),
-                401, "Invalid token");
+        assertProblem(
+                post(
+                        node,
+                        "/refresh",
+                        field(
+                                "refresh_token",
+                                json(refreshed).path("refresh_token").asText())),
+                401,
+                "Invalid token");
     }
 
     @OnEachNode
@@ -117,16 +140,31 @@ class AuthIT {
         JsonNode second = json(post(node, "/refresh", field("refresh_token", first)));
         HttpResponse<byte[]> raced = post(peer, "/refresh", field("refresh", first));
         assertEquals(200, raced.statusCode());
-        assertEquals(second.path("refresh_token").asText(), json(raced).path("refresh_token").asText(),
+        assertEquals(
+                second.path("refresh_token").asText(),
+                json(raced).path("refresh_token").asText(),
                 "inside refresh-grace the other node hands out the same successor");
 
-        JsonNode third = json(post(peer, "/refresh", field("refresh_token", second.path("refresh_token").asText())));
-        assertNotEquals(second.path("refresh_token").asText(), third.path("refresh_token").asText());
+        JsonNode third = json(post(
+                peer,
+                "/refresh",
+                field("refresh_token", second.path("refresh_token").asText())));
+        assertNotEquals(
+                second.path("refresh_token").asText(),
+                third.path("refresh_token").asText());
         HttpResponse<byte[]> reuse = post(node, "/refresh", field("refresh_token", first));
         assertProblem(reuse, 401, "Invalid token");
         assertTrue(reuse.headers().firstValue("WWW-Authenticate").orElse("").contains("invalid_token"));
 
-        assertEquals(401, post(peer, "/refresh", field("refresh_token", third.path("refresh_token").asText())).statusCode(),
+        assertEquals(
+                401,
+                post(
+                                peer,
+                                "/refresh",
+                                field(
+                                        "refresh_token",
+                                        third.path("refresh_token").asText()))
+                        .statusCode(),
                 "reuse ended the whole session");
         assertEquals(401, me(peer, third.path("access_token").asText()).statusCode());
         assertEquals(401, me(node, tokens.path("access_token").asText()).statusCode());
@@ -138,12 +176,24 @@ class AuthIT {
         String access = tokens.path("access_token").asText();
         assertEquals(200, me(other(node), access).statusCode());
 
-        assertEquals(204, post(node, "/logout", field("refresh_token", tokens.path("refresh_token").asText()),
-                "Authorization", bearer(access)).statusCode());
+        assertEquals(
+                204,
+                post(
+                                node,
+                                "/logout",
+                                field(
+                                        "refresh_token",
+                                        tokens.path("refresh_token").asText()),
+                                "Authorization",
+                                bearer(access))
+                        .statusCode());
 
         HttpResponse<byte[]> refused = me(other(node), access);
         assertProblem(refused, 401, "Invalid token");
-        assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer realm=\"portcullis\", error=\"invalid_token\""));
+        assertTrue(refused.headers()
+                .firstValue("WWW-Authenticate")
+                .orElse("")
+                .startsWith("Bearer realm=\"portcullis\", error=\"invalid_token\""));
     }
 
     @OnEachNode
@@ -153,15 +203,29 @@ class AuthIT {
         JsonNode first = json(post(node, "/login", credentials(username, PASSWORD)));
         JsonNode second = json(post(other(node), "/login", credentials(username, PASSWORD)));
 
-        assertEquals(204, post(node, "/logout-all", "", "Authorization",
-                bearer(first.path("access_token").asText())).statusCode());
+        assertEquals(
+                204,
+                post(
+                                node,
+                                "/logout-all",
+                                "",
+                                "Authorization",
+                                bearer(first.path("access_token").asText()))
+                        .statusCode());
 
         for (JsonNode session : List.of(first, second)) {
             for (GatewayNode any : GatewayNode.all()) {
                 assertEquals(401, me(any, session.path("access_token").asText()).statusCode());
             }
-            assertEquals(401, post(other(node), "/refresh", field("refresh_token",
-                    session.path("refresh_token").asText())).statusCode());
+            assertEquals(
+                    401,
+                    post(
+                                    other(node),
+                                    "/refresh",
+                                    field(
+                                            "refresh_token",
+                                            session.path("refresh_token").asText()))
+                            .statusCode());
         }
         JsonNode again = json(post(node, "/login", credentials(username, PASSWORD)));
         assertEquals(200, me(other(node), again.path("access_token").asText()).statusCode(), "a new login works");
@@ -173,13 +237,21 @@ class AuthIT {
         String access = tokens.path("access_token").asText();
         String refresh = tokens.path("refresh_token").asText();
 
-        assertEquals(200, form(node, "/revoke", "token=" + access + "&token_type_hint=access_token").statusCode());
+        assertEquals(
+                200,
+                form(node, "/revoke", "token=" + access + "&token_type_hint=access_token")
+                        .statusCode());
         assertEquals(401, me(other(node), access).statusCode());
-        assertTrue(json(post(other(node), "/introspect", field("token", refresh))).path("active").asBoolean(),
+        assertTrue(
+                json(post(other(node), "/introspect", field("token", refresh)))
+                        .path("active")
+                        .asBoolean(),
                 "revoking the access token leaves the session");
 
         assertEquals(200, post(node, "/revoke", field("token", refresh)).statusCode());
-        assertEquals(401, post(other(node), "/refresh", field("refresh_token", refresh)).statusCode());
+        assertEquals(
+                401,
+                post(other(node), "/refresh", field("refresh_token", refresh)).statusCode());
         assertEquals(200, post(node, "/revoke", field("token", "not-a-token")).statusCode(), "200 always");
     }
 
@@ -197,21 +269,35 @@ class AuthIT {
         assertTrue(verified.path("active").asBoolean());
         assertEquals(tokens.path("user_id").asText(), verified.path("user_id").asText());
         assertEquals("user", verified.path("scope").asText());
-        assertEquals("refresh_token", json(post(node, "/introspect",
-                field("token", tokens.path("refresh_token").asText()))).path("token_type").asText());
+        assertEquals(
+                "refresh_token",
+                json(post(
+                                node,
+                                "/introspect",
+                                field("token", tokens.path("refresh_token").asText())))
+                        .path("token_type")
+                        .asText());
 
         post(node, "/logout", "", "Authorization", bearer(access));
 
-        assertEquals("{\"active\":false}", json(post(other(node), "/introspect", field("token", access))).toString());
+        assertEquals(
+                "{\"active\":false}",
+                json(post(other(node), "/introspect", field("token", access))).toString());
         assertProblem(post(other(node), "/verify", field("token", access)), 401, "Invalid token");
-        assertProblem(post(node, "/verify", field("token", tokens.path("refresh_token").asText())), 401, "Invalid token");
+        assertProblem(
+                post(
+                        node,
+                        "/verify",
+                        field("token", tokens.path("refresh_token").asText())),
+                401,
+                "Invalid token");
     }
 
     @OnEachNode
     void apiKeysWhenCreatedListedDeletedThenEachAnswersAndSecretShownOnce(GatewayNode node) {
         String access = login(node).path("access_token").asText();
-        HttpResponse<byte[]> created = post(node, "/api-keys", "{\"name\":\"ci\",\"usage_scope\":\"user\"}",
-                "Authorization", bearer(access));
+        HttpResponse<byte[]> created =
+                post(node, "/api-keys", "{\"name\":\"ci\",\"usage_scope\":\"user\"}", "Authorization", bearer(access));
         assertEquals(201, created.statusCode());
         JsonNode key = json(created);
         assertTrue(key.path("api_key").asText().startsWith("pk_"));
@@ -219,16 +305,25 @@ class AuthIT {
 
         HttpResponse<byte[]> listed = Http.get(other(node), "/auth/api-keys", "Authorization", bearer(access));
         assertEquals(200, listed.statusCode());
-        assertEquals(key.path("id").asText(), json(listed).path("api_keys").get(0).path("id").asText());
-        assertFalse(new String(listed.body(), StandardCharsets.UTF_8).contains(key.path("api_key").asText()));
+        assertEquals(
+                key.path("id").asText(),
+                json(listed).path("api_keys").get(0).path("id").asText());
+        assertFalse(new String(listed.body(), StandardCharsets.UTF_8)
+                .contains(key.path("api_key").asText()));
 
-        assertProblem(post(node, "/api-keys", "{\"scopes\":[\"admin\"]}", "Authorization", bearer(access)), 403,
-                "Forbidden");
-        HttpRequest delete = Http.request(other(node), "/auth/api-keys/" + key.path("id").asText())
-                .header("Authorization", bearer(access)).DELETE().build();
+        assertProblem(
+                post(node, "/api-keys", "{\"scopes\":[\"admin\"]}", "Authorization", bearer(access)), 403, "Forbidden");
+        HttpRequest delete = Http.request(
+                        other(node), "/auth/api-keys/" + key.path("id").asText())
+                .header("Authorization", bearer(access))
+                .DELETE()
+                .build();
         assertEquals(204, Http.send(delete).statusCode());
         assertProblem(Http.send(delete), 404, "Not Found");
-        assertEquals("{\"api_keys\":[]}", json(Http.get(node, "/auth/api-keys", "Authorization", bearer(access))).toString());
+        assertEquals(
+                "{\"api_keys\":[]}",
+                json(Http.get(node, "/auth/api-keys", "Authorization", bearer(access)))
+                        .toString());
     }
 
     @OnEachNode
@@ -237,24 +332,38 @@ class AuthIT {
         post(node, "/register", credentials(username, PASSWORD));
         String address = forwardedFor();
         for (int i = 0; i < 5; i++) {
-            HttpResponse<byte[]> failed = post(i % 2 == 0 ? node : other(node), "/login",
-                    credentials(username, "wrong password"), "X-Forwarded-For", address);
+            HttpResponse<byte[]> failed = post(
+                    i % 2 == 0 ? node : other(node),
+                    "/login",
+                    credentials(username, "wrong password"),
+                    "X-Forwarded-For",
+                    address);
             assertProblem(failed, 401, "Invalid credentials");
         }
 
-        HttpResponse<byte[]> blocked = post(other(node), "/login", credentials(username, PASSWORD),
-                "X-Forwarded-For", address);
+        HttpResponse<byte[]> blocked =
+                post(other(node), "/login", credentials(username, PASSWORD), "X-Forwarded-For", address);
 
         assertProblem(blocked, 429, "Too Many Requests");
-        long retryAfter = Long.parseLong(blocked.headers().firstValue("Retry-After").orElseThrow());
+        long retryAfter =
+                Long.parseLong(blocked.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter > 0 && retryAfter <= 900, "Retry-After " + retryAfter);
         // The guesses of one address do not lock the account for everyone else.
-        assertEquals(200, post(node, "/login", credentials(username, PASSWORD), "X-Forwarded-For", forwardedFor())
-                .statusCode());
-        HttpResponse<byte[]> unknown = post(node, "/login", credentials(unique("nobody"), "wrong password"),
-                "X-Forwarded-For", forwardedFor());
-        assertEquals(json(post(node, "/login", credentials(unique("x"), "wrong password"), "X-Forwarded-For",
-                forwardedFor())).path("detail"), json(unknown).path("detail"));
+        assertEquals(
+                200,
+                post(node, "/login", credentials(username, PASSWORD), "X-Forwarded-For", forwardedFor())
+                        .statusCode());
+        HttpResponse<byte[]> unknown = post(
+                node, "/login", credentials(unique("nobody"), "wrong password"), "X-Forwarded-For", forwardedFor());
+        assertEquals(
+                json(post(
+                                node,
+                                "/login",
+                                credentials(unique("x"), "wrong password"),
+                                "X-Forwarded-For",
+                                forwardedFor()))
+                        .path("detail"),
+                json(unknown).path("detail"));
     }
 
     @OnEachNode
@@ -265,7 +374,9 @@ class AuthIT {
                 new String[] {"/register", "[]", "JSON object"},
                 new String[] {"/register", "{\"username\":1,\"password\":\"" + PASSWORD + "\"}", "'username'"},
                 new String[] {"/register", "{\"password\":\"" + PASSWORD + "\"}", "'username'"},
-                new String[] {"/register", "{\"username\":\"x\",\"password\":\"" + PASSWORD + "\",\"admin\":true}", "'admin'"},
+                new String[] {
+                    "/register", "{\"username\":\"x\",\"password\":\"" + PASSWORD + "\",\"admin\":true}", "'admin'"
+                },
                 new String[] {"/register", credentials("bob", "short"), "'password'"},
                 new String[] {"/register", credentials("bob", "p".repeat(1025)), "'password'"},
                 new String[] {"/register", credentials("u".repeat(65), PASSWORD), "'username'"},
@@ -283,8 +394,10 @@ class AuthIT {
                 assertTrue(problem.path("detail").asText().contains(c[2]), problem.toString());
             }
         }
-        HttpResponse<byte[]> wrongType = Http.send(Http.request(node, "/auth/login").header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString("username=bob")).build());
+        HttpResponse<byte[]> wrongType = Http.send(Http.request(node, "/auth/login")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("username=bob"))
+                .build());
         assertProblem(wrongType, 400, "Bad Request");
         HttpResponse<byte[]> notAllowed = Http.get(node, "/auth/login");
         assertProblem(notAllowed, 405, "Method Not Allowed");

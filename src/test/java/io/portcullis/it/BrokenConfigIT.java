@@ -24,7 +24,8 @@ class BrokenConfigIT {
 
     @Test
     void deployWhenConfigHasUnknownKeyAndBadUpstreamThenContextFailsNamingBoth(@TempDir Path baseDir) throws Exception {
-        Path config = Path.of(BrokenConfigIT.class.getResource("/broken-config.yaml").toURI());
+        Path config =
+                Path.of(BrokenConfigIT.class.getResource("/broken-config.yaml").toURI());
 
         Deployment deployment = deploy(baseDir, config.toString());
 
@@ -45,11 +46,16 @@ class BrokenConfigIT {
         assertFalse(deployment.started(), "the context started without a configuration");
         String messages = deployment.log();
         // The container logs the listener's exception; its message is the one line an operator reads.
-        List<String> lines = messages.lines().filter(line -> line.contains("No Portcullis configuration")).toList();
+        List<String> lines = messages.lines()
+                .filter(line -> line.contains("No Portcullis configuration"))
+                .toList();
         assertFalse(lines.isEmpty(), messages);
         String line = lines.get(0);
-        assertTrue(line.contains("-Dportcullis.config=") && line.contains("PORTCULLIS_CONFIG")
-                && line.contains("-Dportcullis.demo=true"), line);
+        assertTrue(
+                line.contains("-Dportcullis.config=")
+                        && line.contains("PORTCULLIS_CONFIG")
+                        && line.contains("-Dportcullis.demo=true"),
+                line);
     }
 
     private record Deployment(boolean started, String log) {}
@@ -66,7 +72,8 @@ class BrokenConfigIT {
         RecordingHandler log = new RecordingHandler();
         Logger root = Logger.getLogger("");
         root.addHandler(log);
-        String previous = config == null ? System.clearProperty("portcullis.config")
+        String previous = config == null
+                ? System.clearProperty("portcullis.config")
                 : System.setProperty("portcullis.config", config);
         String previousDemo = System.clearProperty("portcullis.demo");
         try {

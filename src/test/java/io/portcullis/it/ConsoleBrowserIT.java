@@ -49,6 +49,7 @@ class ConsoleBrowserIT {
     private static final String PASSWORD = "console-password-1";
     /** The IT configuration's routes that stand in for the demo's /api/orders, /api/cart and /api/inventory. */
     private static final String ORDERS = "/jwt/console";
+
     private static final String CART = "/cart";
     private static final String INVENTORY = "/inventory";
     private static final Pattern USER_ID = Pattern.compile("\\(user id ([^)]+)\\)");
@@ -59,7 +60,8 @@ class ConsoleBrowserIT {
     @BeforeAll
     static void requireChromium() {
         assertTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: install Debian's chromium (.ci/run does)");
-        assertTrue(Files.isExecutable(CHROMEDRIVER),
+        assertTrue(
+                Files.isExecutable(CHROMEDRIVER),
                 CHROMEDRIVER + " is missing: install Debian's chromium-driver (.ci/run does)");
     }
 
@@ -67,13 +69,24 @@ class ConsoleBrowserIT {
     private void openBrowser() throws IOException {
         profile = Files.createTempDirectory("portcullis-chromium-");
         // The driver is given explicitly, so Selenium Manager never looks for (or downloads) one.
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1000", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,1000",
+                "--user-data-dir=" + profile);
         browser = new ChromeDriver(service, options);
     }
 
@@ -99,7 +112,8 @@ class ConsoleBrowserIT {
         waitUntil("the console's script ran", () -> !element("script-status").isDisplayed());
         useRoutes();
 
-        String username = "console-" + node.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String username =
+                "console-" + node.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
         type("username", username);
         type("password", PASSWORD);
         click("register");
@@ -119,9 +133,19 @@ class ConsoleBrowserIT {
         click("call-orders");
         waitForText("orders-result", text -> !text.isEmpty());
         assertEquals("200 OK.", text("orders-result"));
-        assertEquals(Map.of("x-auth-method", "jwt", "x-user-id", userId.group(1), "x-user-roles", "user",
-                "x-client-id", "(not sent)", "authorization", "(not sent)"), identityHeaders(List.of("x-auth-method",
-                "x-user-id", "x-user-roles", "x-client-id", "authorization")));
+        assertEquals(
+                Map.of(
+                        "x-auth-method",
+                        "jwt",
+                        "x-user-id",
+                        userId.group(1),
+                        "x-user-roles",
+                        "user",
+                        "x-client-id",
+                        "(not sent)",
+                        "authorization",
+                        "(not sent)"),
+                identityHeaders(List.of("x-auth-method", "x-user-id", "x-user-roles", "x-client-id", "authorization")));
         assertFalse(identityHeaders(List.of("x-request-id")).get("x-request-id").isBlank());
 
         // The direct route: nothing in Redis yet, then the application's value for this user.
@@ -150,19 +174,28 @@ class ConsoleBrowserIT {
 
         // The access token expires (access-ttl plus the leeway the gateway allows): two calls at once are both
         // refused, the client refreshes once for both and retries each, and the user sees both answers.
-        waitUntil("the page shows the access token expired", () -> text("session").contains("Access token expired"),
+        waitUntil(
+                "the page shows the access token expired",
+                () -> text("session").contains("Access token expired"),
                 auth.accessTtl().plusSeconds(10));
         sleepUntil(loggedIn.plus(auth.accessTtl()).plus(auth.leeway()).plusSeconds(2));
         click("call-orders-twice");
         waitForText("orders-result", text -> text.contains("retried"));
-        assertEquals("200 OK and 200 OK. Both first tries got a 401; the client refreshed the token pair once for "
-                + "both and retried each.", text("orders-result"));
+        assertEquals(
+                "200 OK and 200 OK. Both first tries got a 401; the client refreshed the token pair once for "
+                        + "both and retried each.",
+                text("orders-result"));
         assertEquals(userId.group(1), identityHeaders(List.of("x-user-id")).get("x-user-id"));
         List<String> exchanges = new java.util.ArrayList<>(lastExchanges(5));
         java.util.Collections.sort(exchanges);
-        assertEquals(List.of("GET " + ORDERS + " → 401 Unauthorized", "GET " + ORDERS + " → 401 Unauthorized",
-                "retry after refresh GET " + ORDERS + " → 200 OK", "retry after refresh GET " + ORDERS + " → 200 OK",
-                "token refresh POST /auth/refresh → 200 OK"), exchanges);
+        assertEquals(
+                List.of(
+                        "GET " + ORDERS + " → 401 Unauthorized",
+                        "GET " + ORDERS + " → 401 Unauthorized",
+                        "retry after refresh GET " + ORDERS + " → 200 OK",
+                        "retry after refresh GET " + ORDERS + " → 200 OK",
+                        "token refresh POST /auth/refresh → 200 OK"),
+                exchanges);
         assertTrue(text("session").contains("Token refreshes: 1."), text("session"));
         assertTrue(text("session").contains("Access token expires in"), text("session"));
 
@@ -193,8 +226,10 @@ class ConsoleBrowserIT {
         assertEquals(200, client.statusCode());
         assertTrue(header(client, "Content-Type").startsWith("text/javascript"), header(client, "Content-Type"));
         assertTrue(new String(client.body(), StandardCharsets.UTF_8).contains("export function createClient"));
-        assertEquals(304, Http.get(node, "/console/portcullis-client.js", "If-None-Match", header(client, "ETag"))
-                .statusCode());
+        assertEquals(
+                304,
+                Http.get(node, "/console/portcullis-client.js", "If-None-Match", header(client, "ETag"))
+                        .statusCode());
 
         HttpResponse<byte[]> bare = Http.get(node, "/console");
         assertEquals(301, bare.statusCode());
@@ -266,19 +301,26 @@ class ConsoleBrowserIT {
     private Map<String, String> identityHeaders(List<String> names) {
         Map<String, String> shown = new java.util.LinkedHashMap<>();
         for (String name : names) {
-            shown.put(name, browser.findElement(By.cssSelector("#identity tr[data-header='" + name + "'] td")).getText());
+            shown.put(
+                    name,
+                    browser.findElement(By.cssSelector("#identity tr[data-header='" + name + "'] td"))
+                            .getText());
         }
         return shown;
     }
 
     private static List<String> column(List<WebElement> rows, String cell) {
-        return rows.stream().map(row -> row.findElement(By.className(cell)).getText()).toList();
+        return rows.stream()
+                .map(row -> row.findElement(By.className(cell)).getText())
+                .toList();
     }
 
     /** The newest {@code count} entries of the page's log, oldest first, as their one-line summaries. */
     private List<String> lastExchanges(int count) {
-        List<String> newestFirst = browser.findElements(By.cssSelector("#log > li .line")).stream().limit(count)
-                .map(line -> line.getText().replaceFirst("^#\\d+\\s+", "").replaceAll("\\s+", " ")).toList();
+        List<String> newestFirst = browser.findElements(By.cssSelector("#log > li .line")).stream()
+                .limit(count)
+                .map(line -> line.getText().replaceFirst("^#\\d+\\s+", "").replaceAll("\\s+", " "))
+                .toList();
         List<String> oldestFirst = new java.util.ArrayList<>(newestFirst);
         java.util.Collections.reverse(oldestFirst);
         return oldestFirst;

@@ -66,10 +66,15 @@ final class ContainerRealmChecks {
         assertEquals("carol", me.path("username").asText());
         assertEquals("[\"orders\",\"user\"]", me.path("roles").toString());
 
-        JsonNode refreshed = Http.json(AuthIT.post(node, "/refresh",
+        JsonNode refreshed = Http.json(AuthIT.post(
+                node,
+                "/refresh",
                 AuthIT.field("refresh_token", tokens.path("refresh_token").asText())));
-        assertEquals("[\"orders\",\"user\"]",
-                Http.json(AuthIT.me(node, refreshed.path("access_token").asText())).path("roles").toString(),
+        assertEquals(
+                "[\"orders\",\"user\"]",
+                Http.json(AuthIT.me(node, refreshed.path("access_token").asText()))
+                        .path("roles")
+                        .toString(),
                 "the realm's roles survive a refresh");
 
         String carolPath = "/api/orders/" + node.name() + "-carol";
@@ -79,18 +84,20 @@ final class ContainerRealmChecks {
 
         JsonNode dave = Http.json(AuthIT.post(node, "/login", AuthIT.credentials("dave", "dave-secret-1")));
         String daveToken = dave.path("access_token").asText();
-        assertEquals("[]", Http.json(AuthIT.me(node, daveToken)).path("roles").toString(),
+        assertEquals(
+                "[]",
+                Http.json(AuthIT.me(node, daveToken)).path("roles").toString(),
                 "roles no route needs are not probed");
         String davePath = "/api/orders/" + node.name() + "-dave";
-        Http.assertProblem(Http.get(node, davePath, "Authorization", AuthIT.bearer(daveToken)), 403,
-                "Insufficient scope");
+        Http.assertProblem(
+                Http.get(node, davePath, "Authorization", AuthIT.bearer(daveToken)), 403, "Insufficient scope");
         assertFalse(upstream.saw(davePath), "a user without the realm role orders stops at the gateway");
 
-        Http.assertProblem(AuthIT.post(node, "/login", AuthIT.credentials("carol", "wrong-secret")), 401,
-                "Invalid credentials");
-        Http.assertProblem(AuthIT.post(node, "/login", AuthIT.credentials("nobody", "wrong-secret")), 401,
-                "Invalid credentials");
-        Http.assertProblem(AuthIT.post(node, "/register", AuthIT.credentials("erin", "erin-secret-1")), 403,
-                "Forbidden");
+        Http.assertProblem(
+                AuthIT.post(node, "/login", AuthIT.credentials("carol", "wrong-secret")), 401, "Invalid credentials");
+        Http.assertProblem(
+                AuthIT.post(node, "/login", AuthIT.credentials("nobody", "wrong-secret")), 401, "Invalid credentials");
+        Http.assertProblem(
+                AuthIT.post(node, "/register", AuthIT.credentials("erin", "erin-secret-1")), 403, "Forbidden");
     }
 }

@@ -83,15 +83,16 @@ class CorsBrowserIT {
     @BeforeAll
     static void startPageServer() throws IOException {
         assertTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: install Debian's chromium (.ci/run does)");
-        assertTrue(Files.isExecutable(CHROMEDRIVER),
+        assertTrue(
+                Files.isExecutable(CHROMEDRIVER),
                 CHROMEDRIVER + " is missing: install Debian's chromium-driver (.ci/run does)");
         assertTrue(PAGE_PORT != 0, "cors.page.port is not set: run with mvn verify");
         byte[] client = Files.readAllBytes(CLIENT);
         pageServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), PAGE_PORT), 16);
-        pageServer.createContext("/", exchange -> serve(exchange, "text/html; charset=utf-8",
-                PAGE.getBytes(StandardCharsets.UTF_8)));
-        pageServer.createContext("/portcullis-client.js", exchange -> serve(exchange,
-                "text/javascript; charset=utf-8", client));
+        pageServer.createContext(
+                "/", exchange -> serve(exchange, "text/html; charset=utf-8", PAGE.getBytes(StandardCharsets.UTF_8)));
+        pageServer.createContext(
+                "/portcullis-client.js", exchange -> serve(exchange, "text/javascript; charset=utf-8", client));
         pageServer.start();
     }
 
@@ -127,13 +128,23 @@ class CorsBrowserIT {
 
     private void openBrowser() throws IOException {
         profile = Files.createTempDirectory("portcullis-chromium-");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile);
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
     }
@@ -147,15 +158,20 @@ class CorsBrowserIT {
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(driver -> "ready".equals(driver.getTitle()));
         String baseUrl = node.uri("/").toString().replaceAll("/+$", "");
         assertFalse(baseUrl.startsWith("http://127.0.0.1:" + PAGE_PORT), "the page and the gateway share an origin");
-        String username = "cors-" + node.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String username =
+                "cors-" + node.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
         String allowedPath = "/jwt/cors-browser-" + UUID.randomUUID();
         String blockedPath = "/jwt-no-cors/cors-browser-" + UUID.randomUUID();
 
-        Object answer = ((JavascriptExecutor) browser).executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                        + "window.corsRun(arguments[0], arguments[1], arguments[2], arguments[3])"
-                        + ".then(done, e => done([{ error: 'setup: ' + e.name + ': ' + e.message }]));",
-                baseUrl, username, "cors-password-1", List.of(allowedPath, blockedPath));
+        Object answer = ((JavascriptExecutor) browser)
+                .executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + "window.corsRun(arguments[0], arguments[1], arguments[2], arguments[3])"
+                                + ".then(done, e => done([{ error: 'setup: ' + e.name + ': ' + e.message }]));",
+                        baseUrl,
+                        username,
+                        "cors-password-1",
+                        List.of(allowedPath, blockedPath));
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) answer;
@@ -170,6 +186,7 @@ class CorsBrowserIT {
 
         Map<String, Object> blocked = results.get(1);
         assertTrue(String.valueOf(blocked.get("error")).startsWith("TypeError"), String.valueOf(results));
-        assertFalse(Upstreams.a().saw(blockedPath), "the preflight of a route without CORS must not reach the upstream");
+        assertFalse(
+                Upstreams.a().saw(blockedPath), "the preflight of a route without CORS must not reach the upstream");
     }
 }

@@ -25,10 +25,12 @@ class CorsIT {
         return "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
     }
 
-    private static HttpResponse<byte[]> preflight(GatewayNode node, String path, String origin, String method,
-            String headers, String address) {
-        HttpRequest.Builder request = Http.request(node, path).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                .header("Origin", origin).header("Access-Control-Request-Method", method)
+    private static HttpResponse<byte[]> preflight(
+            GatewayNode node, String path, String origin, String method, String headers, String address) {
+        HttpRequest.Builder request = Http.request(node, path)
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", method)
                 .header("X-Forwarded-For", address);
         if (headers != null) {
             request.header("Access-Control-Request-Headers", headers);
@@ -115,8 +117,8 @@ class CorsIT {
 
     @OnEachNode
     void requestWhenNoOriginThenVaryOnlyAndUpstreamCorsHeadersStillDropped(GatewayNode node) {
-        HttpResponse<byte[]> response = Http.get(node, "/cors/widen-plain-" + UUID.randomUUID(),
-                "X-Forwarded-For", freshAddress());
+        HttpResponse<byte[]> response =
+                Http.get(node, "/cors/widen-plain-" + UUID.randomUUID(), "X-Forwarded-For", freshAddress());
 
         assertEquals(200, response.statusCode());
         assertEquals(List.of(), response.headers().allValues("Access-Control-Allow-Origin"));
@@ -128,8 +130,11 @@ class CorsIT {
         for (String origin : List.of("https://evil-example.net", "https://app.example.com.evil.net", "null")) {
             String path = "/cors/evil-" + UUID.randomUUID();
             HttpResponse<byte[]> response = Http.send(Http.request(node, path)
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json")
-                    .header("Origin", origin).header("X-Forwarded-For", freshAddress()).build());
+                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .header("Content-Type", "application/json")
+                    .header("Origin", origin)
+                    .header("X-Forwarded-For", freshAddress())
+                    .build());
 
             Http.assertProblem(response, 403, "Cross-origin request refused");
             assertEquals(null, header(response, "Access-Control-Allow-Origin"));
@@ -174,10 +179,13 @@ class CorsIT {
         assertEquals(page, header(allowed, "Access-Control-Allow-Origin"));
         assertEquals(null, header(allowed, "Access-Control-Allow-Credentials"));
 
-        Http.assertProblem(preflight(node, "/auth/login", APP, "POST", "content-type", freshAddress()), 403,
+        Http.assertProblem(
+                preflight(node, "/auth/login", APP, "POST", "content-type", freshAddress()),
+                403,
                 "Cross-origin request refused");
         // Health is the gateway's own endpoint outside the auth service: no CORS, the OPTIONS is its to answer.
-        assertEquals(null, header(preflight(node, "/health", page, "GET", null, freshAddress()),
-                "Access-Control-Allow-Origin"));
+        assertEquals(
+                null,
+                header(preflight(node, "/health", page, "GET", null, freshAddress()), "Access-Control-Allow-Origin"));
     }
 }

@@ -53,7 +53,8 @@ class CredentialAbuseIT {
     void loginWhenFiftyParallelGuessesThroughBothNodesThenAtMostTheFreeOnesEvaluated(GatewayNode node)
             throws Exception {
         String username = unique("guessed");
-        assertEquals(201, post(node, "/register", credentials(username, PASSWORD)).statusCode());
+        assertEquals(
+                201, post(node, "/register", credentials(username, PASSWORD)).statusCode());
         String address = forwardedFor();
         List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
         long started = System.nanoTime();
@@ -63,7 +64,8 @@ class CredentialAbuseIT {
             HttpRequest request = Http.request(target, "/auth/login")
                     .header("Content-Type", "application/json")
                     .header("X-Forwarded-For", address)
-                    .POST(HttpRequest.BodyPublishers.ofString(credentials(username, password))).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(credentials(username, password)))
+                    .build();
             answers.add(Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()));
         }
         Map<Integer, Integer> byStatus = new TreeMap<>();
@@ -71,8 +73,8 @@ class CredentialAbuseIT {
             byStatus.merge(answer.get(120, TimeUnit.SECONDS).statusCode(), 1, Integer::sum);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.println("50 parallel logins on " + node.name() + " and " + other(node).name() + " in "
-                + String.format("%.1f s", seconds) + ": " + byStatus);
+        System.out.println("50 parallel logins on " + node.name() + " and "
+                + other(node).name() + " in " + String.format("%.1f s", seconds) + ": " + byStatus);
         // Past the free attempts one more is let through after 1 s, the next after 2 s more, then 4 s …: on a slow
         // machine the burst outlasts the first back-offs, and those attempts are evaluated by design.
         int afterBackoffs = (int) Math.floor(Math.log(seconds + 1) / Math.log(2));
@@ -81,8 +83,7 @@ class CredentialAbuseIT {
         // not checked and its count taken back). Only 401 and 200 are evaluated passwords.
         int wrongEvaluated = byStatus.getOrDefault(401, 0);
         int evaluated = wrongEvaluated + byStatus.getOrDefault(200, 0);
-        assertEquals(50, evaluated + byStatus.getOrDefault(429, 0) + byStatus.getOrDefault(503, 0),
-                byStatus::toString);
+        assertEquals(50, evaluated + byStatus.getOrDefault(429, 0) + byStatus.getOrDefault(503, 0), byStatus::toString);
         assertTrue(wrongEvaluated <= FREE_ATTEMPTS + afterBackoffs, byStatus::toString);
         assertTrue(evaluated <= FREE_ATTEMPTS + afterBackoffs + 1, byStatus::toString);
         // The owner, from another address, is not locked out.
@@ -92,27 +93,44 @@ class CredentialAbuseIT {
     @OnEachNode
     void tokenEndpointWhenNimbusOAuthClientThenPasswordAndRefreshGrantsWork(GatewayNode node) throws Exception {
         String username = unique("oauth");
-        assertEquals(201, post(node, "/register", credentials(username, PASSWORD)).statusCode());
-        String advertised = json(Http.get(node, "/.well-known/openid-configuration")).path("token_endpoint").asText();
+        assertEquals(
+                201, post(node, "/register", credentials(username, PASSWORD)).statusCode());
+        String advertised = json(Http.get(node, "/.well-known/openid-configuration"))
+                .path("token_endpoint")
+                .asText();
         assertTrue(advertised.endsWith("/auth/login"), advertised);
         URI tokenEndpoint = node.uri("/auth/login");
         ClientID client = new ClientID("it-client");
 
-        TokenResponse issued = send(tokenEndpoint, client,
-                new ResourceOwnerPasswordCredentialsGrant(username, new Secret(PASSWORD)));
+        TokenResponse issued =
+                send(tokenEndpoint, client, new ResourceOwnerPasswordCredentialsGrant(username, new Secret(PASSWORD)));
 
-        assertTrue(issued.indicatesSuccess(), () -> issued.toErrorResponse().getErrorObject().toString());
+        assertTrue(
+                issued.indicatesSuccess(),
+                () -> issued.toErrorResponse().getErrorObject().toString());
         AccessTokenResponse tokens = issued.toSuccessResponse();
         assertFalse(tokens.getTokens().getAccessToken().getValue().isEmpty());
-        assertEquals(200, AuthIT.me(other(node), tokens.getTokens().getAccessToken().getValue()).statusCode());
+        assertEquals(
+                200,
+                AuthIT.me(other(node), tokens.getTokens().getAccessToken().getValue())
+                        .statusCode());
         RefreshToken refresh = tokens.getTokens().getRefreshToken();
 
         TokenResponse refreshed = send(other(node).uri("/auth/login"), client, new RefreshTokenGrant(refresh));
 
-        assertTrue(refreshed.indicatesSuccess(), () -> refreshed.toErrorResponse().getErrorObject().toString());
-        assertFalse(refresh.getValue().equals(refreshed.toSuccessResponse().getTokens().getRefreshToken().getValue()));
+        assertTrue(
+                refreshed.indicatesSuccess(),
+                () -> refreshed.toErrorResponse().getErrorObject().toString());
+        assertFalse(refresh.getValue()
+                .equals(refreshed
+                        .toSuccessResponse()
+                        .getTokens()
+                        .getRefreshToken()
+                        .getValue()));
 
-        TokenResponse wrong = send(tokenEndpoint, client,
+        TokenResponse wrong = send(
+                tokenEndpoint,
+                client,
                 new ResourceOwnerPasswordCredentialsGrant(username, new Secret("wrong password")));
         assertFalse(wrong.indicatesSuccess());
         TokenErrorResponse error = wrong.toErrorResponse();
@@ -126,7 +144,8 @@ class CredentialAbuseIT {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             HttpResponse<byte[]> minted = post(node, "/api-keys", "{}", "Authorization", AuthIT.bearer(access));
-            assertEquals(201, minted.statusCode(), () -> new String(minted.body(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(
+                    201, minted.statusCode(), () -> new String(minted.body(), java.nio.charset.StandardCharsets.UTF_8));
             keys.add(json(minted).path("api_key").asText());
         }
         // /inventory: auth: api-key, 3 per 60 s.
@@ -140,14 +159,16 @@ class CredentialAbuseIT {
     }
 
     private static TokenResponse send(URI endpoint, ClientID client, AuthorizationGrant grant) throws Exception {
-        return TokenResponse.parse(new TokenRequest(endpoint, client, grant, null).toHTTPRequest().send());
+        return TokenResponse.parse(
+                new TokenRequest(endpoint, client, grant, null).toHTTPRequest().send());
     }
 
     @Test
     @Timeout(300)
     void registerWhenTwoHundredAtOnceOnA256MegabyteHeapThenNodeStaysUpAndHealthy() throws Exception {
         Path work = Files.createDirectories(Path.of("target", "it-work"));
-        try (ExtraNode extra = new ExtraNode(work, List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"), ExtraNode.configuration())) {
+        try (ExtraNode extra =
+                new ExtraNode(work, List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"), ExtraNode.configuration())) {
             extra.start();
             GatewayNode node = extra.node();
             List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
@@ -155,7 +176,8 @@ class CredentialAbuseIT {
                 HttpRequest request = Http.request(node, "/auth/register")
                         .header("Content-Type", "application/json")
                         .timeout(Duration.ofSeconds(120))
-                        .POST(HttpRequest.BodyPublishers.ofString(credentials(unique("burst"), PASSWORD))).build();
+                        .POST(HttpRequest.BodyPublishers.ofString(credentials(unique("burst"), PASSWORD)))
+                        .build();
                 answers.add(Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()));
             }
             Map<Integer, Integer> byStatus = new TreeMap<>();
@@ -170,8 +192,12 @@ class CredentialAbuseIT {
                 byStatus.merge(response.statusCode(), 1, Integer::sum);
                 if (response.statusCode() == 503) {
                     assertTrue(response.headers().firstValue("Retry-After").isPresent());
-                    assertEquals("application/problem+json", response.headers().firstValue("Content-Type")
-                            .orElse("").split(";")[0]);
+                    assertEquals(
+                            "application/problem+json",
+                            response.headers()
+                                    .firstValue("Content-Type")
+                                    .orElse("")
+                                    .split(";")[0]);
                 }
             }
             System.out.println("200 concurrent registrations on a 256 MB node: " + byStatus);
@@ -180,7 +206,10 @@ class CredentialAbuseIT {
             assertEquals(200, Http.get(node, "/health").statusCode());
             assertEquals(Map.of(), withoutExpected(byStatus), "only 201 and 503 answers: " + byStatus);
             assertTrue(byStatus.getOrDefault(201, 0) > 0, byStatus::toString);
-            assertEquals(201, post(node, "/register", credentials(unique("after"), PASSWORD)).statusCode());
+            assertEquals(
+                    201,
+                    post(node, "/register", credentials(unique("after"), PASSWORD))
+                            .statusCode());
         }
     }
 

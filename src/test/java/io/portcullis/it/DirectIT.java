@@ -32,7 +32,8 @@ class DirectIT {
 
     private static Caller caller() {
         String id = "u-" + UUID.randomUUID();
-        return new Caller(id, issuer.issue(id, "s-" + id, List.of("user"), List.of()).token());
+        return new Caller(
+                id, issuer.issue(id, "s-" + id, List.of("user"), List.of()).token());
     }
 
     private static void redis(String... command) throws Exception {
@@ -41,8 +42,8 @@ class DirectIT {
 
     private static HttpResponse<byte[]> send(GatewayNode node, String method, String path, Caller caller, String body) {
         HttpRequest.Builder request = Http.request(node, path).header("Authorization", "Bearer " + caller.token());
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
+        request.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -55,7 +56,9 @@ class DirectIT {
 
     private static void assertJson(HttpResponse<byte[]> response) {
         assertEquals(200, response.statusCode(), () -> text(response));
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals(
+                "application/json",
+                response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
         assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(""));
     }
 
@@ -125,7 +128,9 @@ class DirectIT {
         HttpResponse<byte[]> response = send(node, "HEAD", "/cart", alice, null);
 
         assertEquals(200, response.statusCode());
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals(
+                "application/json",
+                response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
         assertEquals(0, response.body().length);
     }
 
@@ -163,8 +168,8 @@ class DirectIT {
         Caller alice = caller();
 
         Http.assertProblem(send(node, "PUT", "/notes/n2", alice, "not json"), 400, "Bad Request");
-        Http.assertProblem(send(node, "PUT", "/notes/n2", alice, "\"" + "x".repeat(2000) + "\""), 413,
-                "Payload Too Large");
+        Http.assertProblem(
+                send(node, "PUT", "/notes/n2", alice, "\"" + "x".repeat(2000) + "\""), 413, "Payload Too Large");
         Http.assertProblem(send(node, "PUT", "/notes/a:b", alice, "{}"), 400, "Bad Request");
         Http.assertProblem(send(node, "GET", "/notes/n2", alice, null), 404, "Not Found");
         Http.assertProblem(send(node, "GET", "/notes", alice, null), 404, "Not Found");
@@ -174,7 +179,10 @@ class DirectIT {
     @OnEachNode
     void getWhenWrittenOnOneNodeThenReadOnEveryNode(GatewayNode node) throws Exception {
         Caller alice = caller();
-        assertEquals(204, send(node, "PUT", "/notes/shared", alice, "[\"from " + node + "\"]").statusCode());
+        assertEquals(
+                204,
+                send(node, "PUT", "/notes/shared", alice, "[\"from " + node + "\"]")
+                        .statusCode());
 
         for (GatewayNode other : GatewayNode.all()) {
             HttpResponse<byte[]> read = send(other, "GET", "/notes/shared", alice, null);

@@ -33,12 +33,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 class EdgeIT {
     private static final int MIB = 1024 * 1024;
     /** Names, folded (lower case, {@code _} as {@code -}), that no client may send an upstream. */
-    private static final List<String> PROTECTED_PREFIXES = List.of("x-user-", "x-client-", "x-auth-", "x-consumer-",
-            "x-authenticated-");
-    private static final Set<String> PROTECTED_NAMES = Set.of("x-forwarded-user", "remote-user", "x-original-url",
-            "x-rewrite-url", "forwarded", "x-forwarded-prefix", "x-forwarded-port", "x-forwarded-ssl", "x-real-ip",
+    private static final List<String> PROTECTED_PREFIXES =
+            List.of("x-user-", "x-client-", "x-auth-", "x-consumer-", "x-authenticated-");
+
+    private static final Set<String> PROTECTED_NAMES = Set.of(
+            "x-forwarded-user",
+            "remote-user",
+            "x-original-url",
+            "x-rewrite-url",
+            "forwarded",
+            "x-forwarded-prefix",
+            "x-forwarded-port",
+            "x-forwarded-ssl",
+            "x-real-ip",
             "true-client-ip");
-    private static final AtomicInteger ADDRESSES = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
+    private static final AtomicInteger ADDRESSES =
+            new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
 
     private static String unique(String prefix) {
         return prefix + "/" + UUID.randomUUID();
@@ -56,13 +66,51 @@ class EdgeIT {
 
     @OnEachNode
     void proxyWhenIdentityHeadersInOtherSpellingsThenNoneReachesTheUpstream(GatewayNode node) {
-        HttpResponse<byte[]> response = Http.get(node, "/api/edge/whoami",
-                "X_User_Id", "admin", "x_user_roles", "admin", "X-USER_ID", "admin", "X_Client_Id", "partner-a",
-                "X_Auth_Method", "jwt", "X-Consumer-Id", "admin", "X-Consumer-Username", "admin",
-                "X-Authenticated-Userid", "admin", "X-Authenticated-Scope", "admin", "X-Forwarded-User", "admin",
-                "Remote-User", "admin", "Remote_User", "admin", "X-Original-URL", "/admin", "X-Rewrite-URL", "/admin",
-                "X-Forwarded-Prefix", "/admin", "X-Forwarded-Port", "443", "X-Forwarded-Ssl", "on",
-                "X-Real-IP", "10.0.0.1", "True-Client-IP", "10.0.0.1", "X-Custom_Header", "x", "X-Kept", "yes");
+        HttpResponse<byte[]> response = Http.get(
+                node,
+                "/api/edge/whoami",
+                "X_User_Id",
+                "admin",
+                "x_user_roles",
+                "admin",
+                "X-USER_ID",
+                "admin",
+                "X_Client_Id",
+                "partner-a",
+                "X_Auth_Method",
+                "jwt",
+                "X-Consumer-Id",
+                "admin",
+                "X-Consumer-Username",
+                "admin",
+                "X-Authenticated-Userid",
+                "admin",
+                "X-Authenticated-Scope",
+                "admin",
+                "X-Forwarded-User",
+                "admin",
+                "Remote-User",
+                "admin",
+                "Remote_User",
+                "admin",
+                "X-Original-URL",
+                "/admin",
+                "X-Rewrite-URL",
+                "/admin",
+                "X-Forwarded-Prefix",
+                "/admin",
+                "X-Forwarded-Port",
+                "443",
+                "X-Forwarded-Ssl",
+                "on",
+                "X-Real-IP",
+                "10.0.0.1",
+                "True-Client-IP",
+                "10.0.0.1",
+                "X-Custom_Header",
+                "x",
+                "X-Kept",
+                "yes");
 
         assertEquals(200, response.statusCode());
         JsonNode headers = Http.json(response).path("headers");
@@ -72,7 +120,8 @@ class EdgeIT {
             String folded = fold(name);
             boolean identity = PROTECTED_NAMES.contains(folded)
                     || PROTECTED_PREFIXES.stream().anyMatch(folded::startsWith);
-            boolean gatewayOwn = folded.equals("x-auth-method") && headers.path(name).get(0).asText().equals("anonymous");
+            boolean gatewayOwn = folded.equals("x-auth-method")
+                    && headers.path(name).get(0).asText().equals("anonymous");
             if (name.indexOf('_') >= 0 || (identity && !gatewayOwn)) {
                 leaked.add(name + ": " + headers.path(name));
             }
@@ -89,8 +138,8 @@ class EdgeIT {
         String client = freshAddress();
         int passed = 0;
         for (int i = 0; i < 12; i++) {
-            HttpResponse<byte[]> response = Http.get(node, "/burst/x", "X-Forwarded-For", client,
-                    "Forwarded", "for=" + freshAddress());
+            HttpResponse<byte[]> response =
+                    Http.get(node, "/burst/x", "X-Forwarded-For", client, "Forwarded", "for=" + freshAddress());
             if (response.statusCode() == 200) {
                 passed++;
             } else {
@@ -109,23 +158,32 @@ class EdgeIT {
         int refusedAt = -1;
         for (int i = 0; i < 40 && refusedAt < 0; i++) {
             HttpResponse<byte[]> response = Http.send(Http.request(node, "/auth/login")
-                    .header("Content-Type", "application/json").header("X-Forwarded-For", client)
+                    .header("Content-Type", "application/json")
+                    .header("X-Forwarded-For", client)
                     .header("Forwarded", "for=" + freshAddress())
-                    .POST(HttpRequest.BodyPublishers.ofString(credentials)).build());
+                    .POST(HttpRequest.BodyPublishers.ofString(credentials))
+                    .build());
             if (response.statusCode() == 429) {
                 refusedAt = i;
             } else {
                 assertEquals(401, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
             }
         }
-        assertTrue(refusedAt > 0 && refusedAt <= 5, "failed logins from one client address throttled at attempt " + refusedAt);
+        assertTrue(
+                refusedAt > 0 && refusedAt <= 5,
+                "failed logins from one client address throttled at attempt " + refusedAt);
     }
 
     @OnEachNode
     void proxyWhenTrustedProxyPassesClientForwardedThenAddressHostAndProtoIgnoredAndRemoved(GatewayNode node) {
         String client = freshAddress();
-        HttpResponse<byte[]> response = Http.get(node, "/api/edge/forwarded", "X-Forwarded-For", client,
-                "Forwarded", "for=192.0.2.66;host=evil.example;proto=https");
+        HttpResponse<byte[]> response = Http.get(
+                node,
+                "/api/edge/forwarded",
+                "X-Forwarded-For",
+                client,
+                "Forwarded",
+                "for=192.0.2.66;host=evil.example;proto=https");
 
         JsonNode echo = Http.json(response);
         assertEquals(client + ", 127.0.0.1", Http.upstreamHeader(echo, "X-Forwarded-For"));
@@ -136,19 +194,27 @@ class EdgeIT {
 
     @OnEachNode
     void discoveryWhenHostOrForwardedHostIsForeignThenUrlsComeFromConfig(GatewayNode node) {
-        for (String extra : List.of("", "X-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\n",
+        for (String extra : List.of(
+                "",
+                "X-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\n",
                 "Forwarded: for=192.0.2.1;host=evil.example;proto=https\r\n")) {
             String request = "GET /.well-known/openid-configuration HTTP/1.1\r\nHost: evil.example\r\n" + extra
                     + "Connection: close\r\n\r\n";
-            Http.RawResponse response = Http.raw(InetAddress.getLoopbackAddress(), node,
-                    request.getBytes(StandardCharsets.ISO_8859_1), Http.TIMEOUT);
+            Http.RawResponse response = Http.raw(
+                    InetAddress.getLoopbackAddress(),
+                    node,
+                    request.getBytes(StandardCharsets.ISO_8859_1),
+                    Http.TIMEOUT);
 
             assertEquals(200, response.status());
             String body = new String(response.body(), StandardCharsets.UTF_8);
             assertFalse(body.contains("evil.example"), body);
             JsonNode metadata = Http.json(response.body());
-            assertEquals("https://gateway.it.example/.well-known/jwks.json", metadata.path("jwks_uri").asText());
-            assertTrue(metadata.path("token_endpoint").asText().startsWith("https://gateway.it.example/auth/"),
+            assertEquals(
+                    "https://gateway.it.example/.well-known/jwks.json",
+                    metadata.path("jwks_uri").asText());
+            assertTrue(
+                    metadata.path("token_endpoint").asText().startsWith("https://gateway.it.example/auth/"),
                     metadata.toString());
         }
     }
@@ -156,8 +222,10 @@ class EdgeIT {
     @OnEachNode
     void proxyWhenBodyOfUnlistedTypeOverMaxBodyWithLengthThen413AndNothingUpstream(GatewayNode node) {
         String path = unique("/api/edge/big");
-        HttpResponse<byte[]> response = Http.send(Http.request(node, path).header("Content-Type", "application/x-json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2 * MIB])).build());
+        HttpResponse<byte[]> response = Http.send(Http.request(node, path)
+                .header("Content-Type", "application/x-json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2 * MIB]))
+                .build());
 
         Http.assertProblem(response, 413, "Payload Too Large");
         assertFalse(Upstreams.a().saw(path), "the oversized body's request reached the upstream");
@@ -167,8 +235,10 @@ class EdgeIT {
     void proxyWhenChunkedBodyOfUnlistedTypeThen415AndNothingUpstream(GatewayNode node) {
         String path = unique("/api/edge/x-json");
         byte[] body = "{\"q\":\"1' UNION SELECT password FROM users--\"}".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<byte[]> response = Http.send(Http.request(node, path).header("Content-Type", "application/x-json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build());
+        HttpResponse<byte[]> response = Http.send(Http.request(node, path)
+                .header("Content-Type", "application/x-json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .build());
 
         Http.assertProblem(response, 415, "Unsupported Media Type");
         assertFalse(Upstreams.a().saw(path));
@@ -179,7 +249,8 @@ class EdgeIT {
         String path = unique("/api/edge/octets");
         HttpResponse<byte[]> response = Http.send(Http.request(node, path)
                 .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[16])).build());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[16]))
+                .build());
 
         Http.assertProblem(response, 415, "Unsupported Media Type");
         assertFalse(Upstreams.a().saw(path));
@@ -205,10 +276,12 @@ class EdgeIT {
         String path = unique("/api/edge/upload");
         String body = "--b0undary\r\nContent-Disposition: form-data; name=\"comment\"\r\n"
                 + "Content-Transfer-Encoding: base64\r\n\r\n"
-                + Base64.getMimeEncoder().encodeToString(attack.getBytes(StandardCharsets.UTF_8)) + "\r\n--b0undary--\r\n";
+                + Base64.getMimeEncoder().encodeToString(attack.getBytes(StandardCharsets.UTF_8))
+                + "\r\n--b0undary--\r\n";
         HttpResponse<byte[]> response = Http.send(Http.request(node, path)
                 .header("Content-Type", "multipart/form-data; boundary=b0undary")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
 
         Http.assertProblem(response, 403, "Request blocked");
         assertFalse(Upstreams.a().saw(path));
@@ -219,7 +292,8 @@ class EdgeIT {
         String json = "{\"name\":\"O'Brien\",\"note\":\"fine\"}";
         HttpResponse<byte[]> response = Http.send(Http.request(node, unique("/api/edge/json"))
                 .header("Content-Type", "application/vnd.example+json; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
 
         assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
         assertEquals(json.length(), Http.json(response).path("body_bytes").asInt());
@@ -243,10 +317,13 @@ class EdgeIT {
         int size = 16 * MIB;
         int status;
         try {
-            status = Http.send(Http.request(node, path).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[size])))
-                    .build()).statusCode();
+            status = Http.send(Http.request(node, path)
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/octet-stream")
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                    () -> new ByteArrayInputStream(new byte[size])))
+                            .build())
+                    .statusCode();
         } catch (RuntimeException cut) {
             status = -1;
         }

@@ -94,10 +94,10 @@ class EmbeddingIT {
         Path base = Path.of("target", "estate-webapp").toAbsolutePath();
         deleteRecursively(base);
         Path webapp = base.resolve("webapp");
-        Path config = Files.writeString(Files.createDirectories(base).resolve("portcullis.yaml"),
-                CONFIG.formatted(GatewayRedis.PORT));
-        Files.writeString(Files.createDirectories(webapp.resolve("WEB-INF")).resolve("web.xml"),
-                WEB_XML.formatted(config));
+        Path config = Files.writeString(
+                Files.createDirectories(base).resolve("portcullis.yaml"), CONFIG.formatted(GatewayRedis.PORT));
+        Files.writeString(
+                Files.createDirectories(webapp.resolve("WEB-INF")).resolve("web.xml"), WEB_XML.formatted(config));
         Path lib = Files.createDirectories(webapp.resolve("WEB-INF/lib"));
         Path classesJar = Path.of(System.getProperty("portcullis.classes.jar", "target/portcullis-classes.jar"));
         assertTrue(Files.isRegularFile(classesJar), "mvn package attaches the classes jar: " + classesJar);
@@ -159,7 +159,9 @@ class EmbeddingIT {
         assertEquals("api-key", seen.path("auth_method").asText());
         assertEquals("estate-partner", seen.path("client_id").asText());
         assertEquals("[\"partner\"]", seen.path("scopes").toString());
-        assertEquals(response.headers().firstValue("X-Request-Id").orElse(null), seen.path("request_id").asText(),
+        assertEquals(
+                response.headers().firstValue("X-Request-Id").orElse(null),
+                seen.path("request_id").asText(),
                 "the servlet sees the request id the client gets");
         assertTrue(served().contains(path));
     }
@@ -181,11 +183,15 @@ class EmbeddingIT {
         assertEquals(tokens.path("user_id").asText(), seen.path("user_id").asText());
         assertTrue(served().contains(first));
 
-        assertEquals(204, AuthIT.post(gateway, "/logout", "", "Authorization", AuthIT.bearer(token)).statusCode());
+        assertEquals(
+                204,
+                AuthIT.post(gateway, "/logout", "", "Authorization", AuthIT.bearer(token))
+                        .statusCode());
         String afterLogout = unique("/api/orders");
         HttpResponse<byte[]> refused = Http.get(estate, afterLogout, "Authorization", AuthIT.bearer(token));
         assertProblem(refused, 401, "Invalid token");
-        assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"invalid_token\""),
+        assertTrue(
+                refused.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"invalid_token\""),
                 refused.headers().toString());
         assertFalse(served().contains(missing), "a request without a token stopped at the filters");
         assertFalse(served().contains(afterLogout), "a revoked token stopped at the filters");
@@ -193,20 +199,27 @@ class EmbeddingIT {
 
     @Test
     void limitedRouteWhenSpentThen429WithRateLimitFieldsAndTheServletIsNotCalled() {
-        String address = "10.9." + ThreadLocalRandom.current().nextInt(256) + "." + (1 + ThreadLocalRandom.current().nextInt(254));
+        String address = "10.9." + ThreadLocalRandom.current().nextInt(256) + "."
+                + (1 + ThreadLocalRandom.current().nextInt(254));
         for (int remaining = 2; remaining >= 0; remaining--) {
             HttpResponse<byte[]> allowed = Http.get(estate, unique("/api/limited"), "X-Forwarded-For", address);
             assertEquals(200, allowed.statusCode(), () -> new String(allowed.body()));
-            assertEquals("\"estate-limited\";q=3;w=60", allowed.headers().firstValue("RateLimit-Policy").orElse(null));
-            assertTrue(allowed.headers().firstValue("RateLimit").orElse("").contains(";r=" + remaining + ";"),
+            assertEquals(
+                    "\"estate-limited\";q=3;w=60",
+                    allowed.headers().firstValue("RateLimit-Policy").orElse(null));
+            assertTrue(
+                    allowed.headers().firstValue("RateLimit").orElse("").contains(";r=" + remaining + ";"),
                     allowed.headers().firstValue("RateLimit").orElse("no RateLimit"));
         }
         String over = unique("/api/limited");
         HttpResponse<byte[]> refused = Http.get(estate, over, "X-Forwarded-For", address);
 
         assertProblem(refused, 429, "Too Many Requests");
-        assertTrue(refused.headers().firstValue("RateLimit").orElse("").contains(";r=0;"), refused.headers().toString());
-        long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(
+                refused.headers().firstValue("RateLimit").orElse("").contains(";r=0;"),
+                refused.headers().toString());
+        long retryAfter =
+                Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
         assertFalse(served().contains(over), "the request over the limit stopped at the filters");
     }

@@ -1,7 +1,6 @@
 package io.portcullis.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +32,8 @@ class ErrorsIT {
     @OnEachNode
     void resolveWhenNoRouteAndPostThen404Problem(GatewayNode node) {
         HttpResponse<byte[]> response = Http.send(Http.request(node, "/nowhere")
-                .method("DELETE", HttpRequest.BodyPublishers.noBody()).build());
+                .method("DELETE", HttpRequest.BodyPublishers.noBody())
+                .build());
 
         Http.assertProblem(response, 404, "No route");
     }
@@ -61,7 +61,8 @@ class ErrorsIT {
     void traceWhenAnyPathThen405ProblemNotTheContainers403(GatewayNode node) {
         for (String path : new String[] {"/api/items", "/api/b/x", "/health"}) {
             HttpResponse<byte[]> response = Http.send(Http.request(node, path)
-                    .method("TRACE", HttpRequest.BodyPublishers.noBody()).build());
+                    .method("TRACE", HttpRequest.BodyPublishers.noBody())
+                    .build());
 
             Http.assertProblem(response, 405, "Method Not Allowed");
         }
@@ -73,14 +74,24 @@ class ErrorsIT {
      */
     @OnEachNode
     void anyAnswerWhenServedThenNoServerHeader(GatewayNode node) {
-        List<HttpResponse<byte[]>> responses = List.of(Http.get(node, "/health"), Http.get(node, "/nowhere"),
-                Http.get(node, "/api/items"), Http.send(Http.request(node, "/api/items")
-                        .method("TRACE", HttpRequest.BodyPublishers.noBody()).build()),
+        List<HttpResponse<byte[]>> responses = List.of(
+                Http.get(node, "/health"),
+                Http.get(node, "/nowhere"),
+                Http.get(node, "/api/items"),
+                Http.send(Http.request(node, "/api/items")
+                        .method("TRACE", HttpRequest.BodyPublishers.noBody())
+                        .build()),
                 Http.get(node, "/api/a%2Fb"));
 
         for (HttpResponse<byte[]> response : responses) {
-            assertEquals("", response.headers().firstValue("Server").orElse("").strip(), response.uri().toString());
-            assertEquals(Optional.empty(), response.headers().firstValue("X-Powered-By"), response.uri().toString());
+            assertEquals(
+                    "",
+                    response.headers().firstValue("Server").orElse("").strip(),
+                    response.uri().toString());
+            assertEquals(
+                    Optional.empty(),
+                    response.headers().firstValue("X-Powered-By"),
+                    response.uri().toString());
         }
     }
 
@@ -95,9 +106,12 @@ class ErrorsIT {
 
             String contentType = response.headers().getOrDefault("content-type", "");
             assertTrue(response.status() >= 400 && response.status() < 500, path + ": " + response.status());
-            assertTrue(contentType.startsWith("application/problem+json"), path + ": Content-Type was " + contentType
-                    + ", body " + new String(response.body(), StandardCharsets.UTF_8));
-            assertEquals(response.status(), Http.json(response.body()).path("status").asInt(), path);
+            assertTrue(
+                    contentType.startsWith("application/problem+json"),
+                    path + ": Content-Type was " + contentType + ", body "
+                            + new String(response.body(), StandardCharsets.UTF_8));
+            assertEquals(
+                    response.status(), Http.json(response.body()).path("status").asInt(), path);
         }
     }
 

@@ -24,6 +24,7 @@ public final class EstateServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     /** The servlet-context attribute holding the URIs of the requests this servlet served. */
     public static final String SERVED = "estate.served";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override

@@ -79,17 +79,25 @@ public final class ExtraNode implements AutoCloseable {
             throw new IllegalStateException("gw.extra.port is not set: run with mvn verify");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String war = Path.of(System.getProperty("portcullis.war", "target/portcullis.war")).toAbsolutePath().toString();
+        String war = Path.of(System.getProperty("portcullis.war", "target/portcullis.war"))
+                .toAbsolutePath()
+                .toString();
         try {
             Path temp = Files.createTempDirectory(work, "jetty");
             List<String> command = new java.util.ArrayList<>(List.of(java));
             command.addAll(jvmOptions);
             command.addAll(systemProperties);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), ExtraNode.class.getName(),
-                    Integer.toString(port), war, temp.toString()));
+            command.addAll(List.of(
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ExtraNode.class.getName(),
+                    Integer.toString(port),
+                    war,
+                    temp.toString()));
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(log).toFile()))
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(work.resolve(log).toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the extra node", e);
@@ -97,8 +105,8 @@ public final class ExtraNode implements AutoCloseable {
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         while (!ready()) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the extra node exited with " + process.exitValue() + "; see "
-                        + work.resolve(log));
+                throw new IllegalStateException(
+                        "the extra node exited with " + process.exitValue() + "; see " + work.resolve(log));
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the extra node was not ready within " + READY_WITHIN);
@@ -131,8 +139,11 @@ public final class ExtraNode implements AutoCloseable {
 
     private boolean ready() {
         try {
-            HttpResponse<Void> response = Http.CLIENT.send(HttpRequest.newBuilder(node().uri("/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = Http.CLIENT.send(
+                    HttpRequest.newBuilder(node().uri("/health/ready"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;

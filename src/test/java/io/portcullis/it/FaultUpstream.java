@@ -95,7 +95,7 @@ final class FaultUpstream implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             switch (fault) {
                 case "reset" -> reset(socket);
-                case "close" -> { }
+                case "close" -> {}
                 case "half-close" -> {
                     socket.shutdownOutput();
                     drain(socket);
@@ -104,9 +104,12 @@ final class FaultUpstream implements AutoCloseable {
                 case "huge-header" -> {
                     byte[] filler = new byte[HUGE_HEADER_BYTES];
                     Arrays.fill(filler, (byte) 'x');
-                    write(out, ("HTTP/1.1 200 OK\r\nContent-Length: " + OK_BODY.length + "\r\nX-Huge: "
-                            + new String(filler, StandardCharsets.US_ASCII) + "\r\nConnection: close\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    write(
+                            out,
+                            ("HTTP/1.1 200 OK\r\nContent-Length: " + OK_BODY.length + "\r\nX-Huge: "
+                                            + new String(filler, StandardCharsets.US_ASCII)
+                                            + "\r\nConnection: close\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     write(out, OK_BODY);
                 }
                 case "slow" -> {
@@ -118,8 +121,10 @@ final class FaultUpstream implements AutoCloseable {
                     reset(socket);
                 }
                 case "reset-mid-chunks" -> {
-                    write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            .getBytes(StandardCharsets.US_ASCII));
+                    write(
+                            out,
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
                     for (int i = 0; i < 4; i++) {
                         write(out, "4000\r\n".getBytes(StandardCharsets.US_ASCII));
                         write(out, new byte[0x4000]);
@@ -147,14 +152,20 @@ final class FaultUpstream implements AutoCloseable {
     }
 
     private static void ok(OutputStream out) throws IOException {
-        write(out, ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + OK_BODY.length
-                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        write(
+                out,
+                ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + OK_BODY.length
+                                + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         write(out, OK_BODY);
     }
 
     private static void partialBody(OutputStream out) throws IOException {
-        write(out, ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + BODY_BYTES
-                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        write(
+                out,
+                ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + BODY_BYTES
+                                + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         write(out, new byte[PARTIAL_BODY_BYTES]);
         // Let the part reach the gateway before the connection breaks.
         pause(200);

@@ -28,7 +28,8 @@ public final class GatewayRedis implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getRoot().getStore(ExtensionContext.Namespace.create(GatewayRedis.class))
+        context.getRoot()
+                .getStore(ExtensionContext.Namespace.create(GatewayRedis.class))
                 .computeIfAbsent("redis", key -> start(), Running.class);
     }
 
@@ -42,12 +43,14 @@ public final class GatewayRedis implements BeforeAllCallback {
 
     /** Waits until every node reports Redis ready again, after a test restarted it. */
     public static void awaitNodesReady() {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         for (GatewayNode node : GatewayNode.all()) {
             while (!ready(client, node.uri("/health/ready"))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("node " + node + " did not report Redis ready within " + READY_WITHIN);
+                    throw new IllegalStateException(
+                            "node " + node + " did not report Redis ready within " + READY_WITHIN);
                 }
                 sleep();
             }
@@ -65,8 +68,13 @@ public final class GatewayRedis implements BeforeAllCallback {
 
     private static boolean ready(HttpClient client, URI uri) {
         try {
-            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return client.send(
+                                    HttpRequest.newBuilder(uri)
+                                            .timeout(Duration.ofSeconds(2))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -22,9 +22,21 @@ class HeadersIT {
 
     @OnEachNode
     void proxyWhenClientSendsIdentityHeadersThenTheyAreReplaced(GatewayNode node) {
-        HttpResponse<byte[]> response = Http.get(node, "/api/whoami",
-                "X-User-Id", "admin", "X-User-Roles", "admin", "X-Client-Id", "partner-a",
-                "X-Auth-Method", "jwt", "X-Auth-Anything", "forged", "traceparent", TRACEPARENT);
+        HttpResponse<byte[]> response = Http.get(
+                node,
+                "/api/whoami",
+                "X-User-Id",
+                "admin",
+                "X-User-Roles",
+                "admin",
+                "X-Client-Id",
+                "partner-a",
+                "X-Auth-Method",
+                "jwt",
+                "X-Auth-Anything",
+                "forged",
+                "traceparent",
+                TRACEPARENT);
 
         assertEquals(200, response.statusCode());
         JsonNode echo = Http.json(response);
@@ -56,7 +68,8 @@ class HeadersIT {
     void proxyWhenRequestIdWellFormedThenKeptPassedUpstreamAndEchoed(GatewayNode node) {
         HttpResponse<byte[]> response = Http.get(node, "/api/ids", "X-Request-Id", "client-id_1.2-3");
 
-        assertEquals("client-id_1.2-3", response.headers().firstValue("X-Request-Id").orElse(null));
+        assertEquals(
+                "client-id_1.2-3", response.headers().firstValue("X-Request-Id").orElse(null));
         assertEquals(1, response.headers().allValues("X-Request-Id").size(), "the upstream's own id leaked");
         assertEquals("client-id_1.2-3", Http.upstreamHeader(Http.json(response), "X-Request-Id"));
     }
@@ -82,9 +95,15 @@ class HeadersIT {
 
     @OnEachNode
     void proxyWhenTrustedPeerSendsForwardedForThenRightMostUntrustedHopIsTheClient(GatewayNode node) {
-        HttpResponse<byte[]> response = Http.get(node, "/api/xff",
-                "X-Forwarded-For", "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto", "https",
-                "X-Forwarded-Host", "api.example.com");
+        HttpResponse<byte[]> response = Http.get(
+                node,
+                "/api/xff",
+                "X-Forwarded-For",
+                "203.0.113.9, 198.51.100.7",
+                "X-Forwarded-Proto",
+                "https",
+                "X-Forwarded-Host",
+                "api.example.com");
 
         JsonNode echo = Http.json(response);
         // 198.51.100.7 is the right-most address the trusted peer vouches for; what it was told
@@ -96,9 +115,19 @@ class HeadersIT {
 
     @OnEachNode
     void proxyWhenUntrustedPeerSendsForwardedForThenReplacedNotAppended(GatewayNode node) throws Exception {
-        Http.RawResponse response = Http.rawGet(InetAddress.getByName("127.0.0.2"), node, "/api/xff", Map.of(
-                "X-Forwarded-For", "203.0.113.9", "X-Forwarded-Proto", "https",
-                "X-Forwarded-Host", "evil.example.com", "Forwarded", "for=192.0.2.1"));
+        Http.RawResponse response = Http.rawGet(
+                InetAddress.getByName("127.0.0.2"),
+                node,
+                "/api/xff",
+                Map.of(
+                        "X-Forwarded-For",
+                        "203.0.113.9",
+                        "X-Forwarded-Proto",
+                        "https",
+                        "X-Forwarded-Host",
+                        "evil.example.com",
+                        "Forwarded",
+                        "for=192.0.2.1"));
 
         assertEquals(200, response.status(), new String(response.body()));
         JsonNode echo = Http.json(response.body());

@@ -16,9 +16,12 @@ class HealthIT {
         HttpResponse<byte[]> response = Http.get(node, "/health");
 
         assertEquals(200, response.statusCode());
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals(
+                "application/json",
+                response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
         assertEquals("ok", Http.json(response).path("status").asText());
-        assertEquals(32, response.headers().firstValue("X-Request-Id").orElse("").length());
+        assertEquals(
+                32, response.headers().firstValue("X-Request-Id").orElse("").length());
     }
 
     @OnEachNode
@@ -27,7 +30,9 @@ class HealthIT {
 
         assertEquals(200, live.statusCode());
         assertEquals("ok", Http.json(live).path("status").asText());
-        assertEquals("running", Http.json(Http.get(node, "/health/ready")).path("shutdown").asText());
+        assertEquals(
+                "running",
+                Http.json(Http.get(node, "/health/ready")).path("shutdown").asText());
     }
 
     @OnEachNode
@@ -38,9 +43,26 @@ class HealthIT {
         JsonNode body = Http.json(response);
         assertEquals("ready", body.path("status").asText());
         JsonNode upstreams = body.path("upstreams");
-        assertEquals("up", upstreams.path("http://127.0.0.1:" + Upstreams.A_PORT).path("status").asText(), body.toString());
-        assertEquals("up", upstreams.path("http://127.0.0.1:" + Upstreams.B_PORT).path("status").asText(), body.toString());
-        assertEquals("down", upstreams.path("http://127.0.0.1:" + Upstreams.REFUSED_PORT).path("status").asText(),
+        assertEquals(
+                "up",
+                upstreams
+                        .path("http://127.0.0.1:" + Upstreams.A_PORT)
+                        .path("status")
+                        .asText(),
+                body.toString());
+        assertEquals(
+                "up",
+                upstreams
+                        .path("http://127.0.0.1:" + Upstreams.B_PORT)
+                        .path("status")
+                        .asText(),
+                body.toString());
+        assertEquals(
+                "down",
+                upstreams
+                        .path("http://127.0.0.1:" + Upstreams.REFUSED_PORT)
+                        .path("status")
+                        .asText(),
                 body.toString());
     }
 
@@ -64,7 +86,10 @@ class HealthIT {
                 }
                 assertEquals(503, down.statusCode(), node.name());
                 assertEquals("unready", Http.json(down).path("status").asText());
-                assertEquals("down", Http.json(down).path("redis").path("status").asText(), Http.json(down).toString());
+                assertEquals(
+                        "down",
+                        Http.json(down).path("redis").path("status").asText(),
+                        Http.json(down).toString());
                 assertEquals(200, Http.get(node, "/health").statusCode(), "liveness does not depend on Redis");
             }
         } finally {
@@ -79,7 +104,8 @@ class HealthIT {
     @OnEachNode
     void healthWhenPostThen405ProblemWithAllow(GatewayNode node) {
         HttpResponse<byte[]> response = Http.send(Http.request(node, "/health")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build());
 
         Http.assertProblem(response, 405, "Method Not Allowed");
         assertEquals("GET, HEAD", response.headers().firstValue("Allow").orElse(null));

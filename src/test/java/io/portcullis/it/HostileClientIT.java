@@ -2,7 +2,6 @@ package io.portcullis.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,8 +41,11 @@ class HostileClientIT {
             String folded = name.replaceAll("[^a-z0-9]", "-");
             boolean gatewayOwn = folded.equals("x-auth-method")
                     && echo.path("headers").path(name).get(0).asText().equals("anonymous");
-            if ((folded.startsWith("x-user") || folded.startsWith("x-auth") || folded.startsWith("x-client")
-                    || folded.startsWith("remote-user")) && !gatewayOwn) {
+            if ((folded.startsWith("x-user")
+                            || folded.startsWith("x-auth")
+                            || folded.startsWith("x-client")
+                            || folded.startsWith("remote-user"))
+                    && !gatewayOwn) {
                 found.add(name + ": " + echo.path("headers").path(name));
             }
         }
@@ -52,9 +54,11 @@ class HostileClientIT {
 
     @OnEachNode
     void proxyWhenHeaderNamesUseOtherSeparatorsThenNoneReachesTheUpstream(GatewayNode node) throws Exception {
-        Http.RawResponse response = send(node, head(node, "GET /api/hostile/separators HTTP/1.1")
-                + "X.User.Id: admin\r\nX~User~Roles: admin\r\nX+Client+Id: partner-a\r\nRemote.User: admin\r\n"
-                + "X-Kept: yes\r\n\r\n");
+        Http.RawResponse response = send(
+                node,
+                head(node, "GET /api/hostile/separators HTTP/1.1")
+                        + "X.User.Id: admin\r\nX~User~Roles: admin\r\nX+Client+Id: partner-a\r\nRemote.User: admin\r\n"
+                        + "X-Kept: yes\r\n\r\n");
 
         assertEquals(200, response.status(), new String(response.body(), StandardCharsets.UTF_8));
         JsonNode echo = Http.json(response.body());
@@ -64,9 +68,11 @@ class HostileClientIT {
 
     @OnEachNode
     void proxyWhenMethodOverrideHeadersThenNoneReachesTheUpstream(GatewayNode node) throws Exception {
-        Http.RawResponse response = send(node, head(node, "POST /api/hostile/override HTTP/1.1")
-                + "X-HTTP-Method-Override: TRACE\r\nX-HTTP-Method: DELETE\r\nX-Method-Override: CONNECT\r\n"
-                + "Content-Length: 0\r\n\r\n");
+        Http.RawResponse response = send(
+                node,
+                head(node, "POST /api/hostile/override HTTP/1.1")
+                        + "X-HTTP-Method-Override: TRACE\r\nX-HTTP-Method: DELETE\r\nX-Method-Override: CONNECT\r\n"
+                        + "Content-Length: 0\r\n\r\n");
 
         assertEquals(200, response.status(), new String(response.body(), StandardCharsets.UTF_8));
         JsonNode headers = Http.json(response.body()).path("headers");
@@ -77,8 +83,12 @@ class HostileClientIT {
 
     @OnEachNode
     void proxyWhenHeaderNameHasWhitespaceOrIsFoldedThenNoIdentityReachesTheUpstream(GatewayNode node) throws Exception {
-        for (String block : List.of("X-User-Id : admin\r\n", "X-User-Id\t: admin\r\n", " X-User-Id: admin\r\n",
-                "X-Kept: a\r\n X-User-Id: admin\r\n", "X-Kept: a\r\n\tX-User-Id: admin\r\n")) {
+        for (String block : List.of(
+                "X-User-Id : admin\r\n",
+                "X-User-Id\t: admin\r\n",
+                " X-User-Id: admin\r\n",
+                "X-Kept: a\r\n X-User-Id: admin\r\n",
+                "X-Kept: a\r\n\tX-User-Id: admin\r\n")) {
             Http.RawResponse response = send(node, head(node, "GET /api/hostile/ws HTTP/1.1") + block + "\r\n");
 
             assertTrue(response.status() < 500, block + " → " + response.status());
@@ -99,7 +109,8 @@ class HostileClientIT {
 
         Http.RawResponse open = send(node, head(node, "GET " + authority + "/api/hostile/absolute HTTP/1.1") + "\r\n");
         assertEquals(200, open.status());
-        assertEquals("/api/hostile/absolute", Http.json(open.body()).path("path").asText());
+        assertEquals(
+                "/api/hostile/absolute", Http.json(open.body()).path("path").asText());
 
         // Another authority than Host: both containers refuse the request line before the gateway.
         Http.RawResponse foreign = send(node, head(node, "GET http://evil.example/jwt/hostile HTTP/1.1") + "\r\n");
@@ -110,8 +121,14 @@ class HostileClientIT {
     void routeWhenALooserReadingReachesTheProtectedRouteThen400(GatewayNode node) throws Exception {
         // /e is open and /e/admin needs a token; an upstream that matches without case (Express, ASP.NET),
         // drops trailing dots or spaces (IIS) or applies NFKC would serve these from /e/admin.
-        for (String path : List.of("/e/ADMIN/x", "/e/Admin", "/e/admin./x", "/e/admin%20/x", "/j/ADMIN/x",
-                "/e/%EF%BD%81dmin/x", "/e/admin%EF%BC%8Fx")) {
+        for (String path : List.of(
+                "/e/ADMIN/x",
+                "/e/Admin",
+                "/e/admin./x",
+                "/e/admin%20/x",
+                "/j/ADMIN/x",
+                "/e/%EF%BD%81dmin/x",
+                "/e/admin%EF%BC%8Fx")) {
             Http.RawResponse response = send(node, head(node, "GET " + path + " HTTP/1.1") + "\r\n");
             assertEquals(400, response.status(), path + ": " + new String(response.body(), StandardCharsets.UTF_8));
         }
@@ -121,23 +138,32 @@ class HostileClientIT {
 
     @OnEachNode
     void proxyWhenQueryOrFragmentIsOddThenNeverA5xx(GatewayNode node) throws Exception {
-        for (String target : List.of("/api/hostile/q?a=%zz&b=%", "/api/hostile/q?a=%25%", "/api/hostile/q?a=|&b={}",
-                "/api/hostile/q?a=\"<>\"", "/api/hostile/q?x=/../../e/admin", "/api/hostile/q#frag",
-                "/api/hostile/q?a=b#frag", "/api/hostile/q??a", "/api/hostile/q?a=%C3%A9&b=%E9",
+        for (String target : List.of(
+                "/api/hostile/q?a=%zz&b=%",
+                "/api/hostile/q?a=%25%",
+                "/api/hostile/q?a=|&b={}",
+                "/api/hostile/q?a=\"<>\"",
+                "/api/hostile/q?x=/../../e/admin",
+                "/api/hostile/q#frag",
+                "/api/hostile/q?a=b#frag",
+                "/api/hostile/q??a",
+                "/api/hostile/q?a=%C3%A9&b=%E9",
                 "/api/hostile/" + "a/".repeat(2000) + "x")) {
             Http.RawResponse response = send(node, head(node, "GET " + target + " HTTP/1.1") + "\r\n");
-            assertTrue(response.status() < 500, target + " → " + response.status() + " "
-                    + new String(response.body(), StandardCharsets.UTF_8));
+            assertTrue(
+                    response.status() < 500,
+                    target + " → " + response.status() + " " + new String(response.body(), StandardCharsets.UTF_8));
         }
-        byte[] latin1 = (head(node, "GET /api/hostile/q?a=\u00e9 HTTP/1.1") + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] latin1 =
+                (head(node, "GET /api/hostile/q?a=\u00e9 HTTP/1.1") + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
         Http.RawResponse raw = Http.raw(InetAddress.getLoopbackAddress(), node, latin1, TIMEOUT);
         assertTrue(raw.status() < 500, "a raw non-ASCII byte in the query → " + raw.status());
     }
 
     @OnEachNode
     void requestWhenAsteriskFormOrNoHostThenNeverA5xx(GatewayNode node) throws Exception {
-        Http.RawResponse asterisk = send(node, "OPTIONS * HTTP/1.1\r\nHost: " + node.authority()
-                + "\r\nConnection: close\r\n\r\n");
+        Http.RawResponse asterisk =
+                send(node, "OPTIONS * HTTP/1.1\r\nHost: " + node.authority() + "\r\nConnection: close\r\n\r\n");
         assertTrue(asterisk.status() < 500, "OPTIONS * → " + asterisk.status());
 
         Http.RawResponse noHost = send(node, "GET /api/hostile/http10 HTTP/1.0\r\n\r\n");
@@ -148,22 +174,31 @@ class HostileClientIT {
     }
 
     @OnEachNode
-    void proxyWhenContentLengthAndChunkedDisagreeThenNothingIsSmuggledPastTheGateway(GatewayNode node) throws Exception {
+    void proxyWhenContentLengthAndChunkedDisagreeThenNothingIsSmuggledPastTheGateway(GatewayNode node)
+            throws Exception {
         String hidden = "/jwt/smuggled-" + UUID.randomUUID();
         String smuggled = "GET " + hidden + " HTTP/1.1\r\nHost: " + node.authority() + "\r\n\r\n";
         String body = "0\r\n\r\n" + smuggled;
-        for (String framing : List.of("Content-Length: 6\r\nTransfer-Encoding: chunked\r\n",
-                "Transfer-Encoding: chunked\r\nContent-Length: 6\r\n", "Transfer-Encoding: chunked, identity\r\n",
-                "Transfer-Encoding: identity, chunked\r\n", "Transfer-Encoding: xchunked\r\nContent-Length: 6\r\n",
-                "Transfer-Encoding : chunked\r\nContent-Length: 6\r\n", "Content-Length: 6\r\nContent-Length: 60\r\n")) {
-            Http.RawResponse response = send(node, head(node, "POST /api/hostile/smuggle HTTP/1.1")
-                    + "Content-Type: text/plain\r\n" + framing + "\r\n" + body);
+        for (String framing : List.of(
+                "Content-Length: 6\r\nTransfer-Encoding: chunked\r\n",
+                "Transfer-Encoding: chunked\r\nContent-Length: 6\r\n",
+                "Transfer-Encoding: chunked, identity\r\n",
+                "Transfer-Encoding: identity, chunked\r\n",
+                "Transfer-Encoding: xchunked\r\nContent-Length: 6\r\n",
+                "Transfer-Encoding : chunked\r\nContent-Length: 6\r\n",
+                "Content-Length: 6\r\nContent-Length: 60\r\n")) {
+            Http.RawResponse response = send(
+                    node,
+                    head(node, "POST /api/hostile/smuggle HTTP/1.1") + "Content-Type: text/plain\r\n" + framing + "\r\n"
+                            + body);
 
             // 501: a transfer coding the container does not implement (RFC 9112 §6.1), refused before the gateway.
             assertTrue(response.status() < 500 || response.status() == 501, framing + " → " + response.status());
             if (response.status() == 200) {
                 JsonNode echo = Http.json(response.body());
-                assertFalse(echo.path("headers").has("transfer-encoding") && echo.path("headers").has("content-length"),
+                assertFalse(
+                        echo.path("headers").has("transfer-encoding")
+                                && echo.path("headers").has("content-length"),
                         framing + ": both framings reached the upstream " + echo.path("headers"));
             }
         }
@@ -173,14 +208,23 @@ class HostileClientIT {
     @OnEachNode
     void wafWhenContentTypeIsRespeltThenTheBodyIsStillInspected(GatewayNode node) throws Exception {
         String attack = "{\"q\":\"1' UNION SELECT password FROM users--\"}";
-        for (String type : List.of("APPLICATION/JSON", "application/json ; charset=\"UTF-8\"", "application/json\t",
-                "Application/Vnd.Api+Json", "text/json", "text/plain")) {
-            Http.RawResponse response = send(node, head(node, "POST /api/hostile/type HTTP/1.1")
-                    + "Content-Type: " + type + "\r\nContent-Length: " + attack.length() + "\r\n\r\n" + attack);
+        for (String type : List.of(
+                "APPLICATION/JSON",
+                "application/json ; charset=\"UTF-8\"",
+                "application/json\t",
+                "Application/Vnd.Api+Json",
+                "text/json",
+                "text/plain")) {
+            Http.RawResponse response = send(
+                    node,
+                    head(node, "POST /api/hostile/type HTTP/1.1") + "Content-Type: " + type + "\r\nContent-Length: "
+                            + attack.length() + "\r\n\r\n" + attack);
             assertEquals(403, response.status(), type);
         }
-        Http.RawResponse onGet = send(node, head(node, "GET /api/hostile/get-body HTTP/1.1")
-                + "Content-Type: application/json\r\nContent-Length: " + attack.length() + "\r\n\r\n" + attack);
+        Http.RawResponse onGet = send(
+                node,
+                head(node, "GET /api/hostile/get-body HTTP/1.1") + "Content-Type: application/json\r\nContent-Length: "
+                        + attack.length() + "\r\n\r\n" + attack);
         assertEquals(403, onGet.status(), "a body on GET");
     }
 

@@ -33,6 +33,7 @@ final class Http {
             .build();
     /** The most a raw exchange reads of a response. */
     static final int MAX_RAW_RESPONSE = 1024 * 1024;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Http() {}
@@ -80,7 +81,8 @@ final class Http {
 
     /** Asserts an RFC 9457 problem from the gateway and returns its body. */
     static JsonNode assertProblem(HttpResponse<byte[]> response, int status, String title) {
-        assertEquals(status, response.statusCode(), () -> "body: " + new String(response.body(), StandardCharsets.UTF_8));
+        assertEquals(
+                status, response.statusCode(), () -> "body: " + new String(response.body(), StandardCharsets.UTF_8));
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         assertTrue(contentType.startsWith("application/problem+json"), "Content-Type was " + contentType);
         JsonNode problem = json(response);
@@ -102,9 +104,14 @@ final class Http {
      * (any address of 127.0.0.0/8 works on Linux loopback).
      */
     static RawResponse rawGet(InetAddress localAddress, GatewayNode node, String path, Map<String, String> headers) {
-        StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(node.authority()).append("\r\nConnection: close\r\n");
-        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        StringBuilder request = new StringBuilder("GET ")
+                .append(path)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(node.authority())
+                .append("\r\nConnection: close\r\n");
+        headers.forEach(
+                (name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
         request.append("\r\n");
         return raw(localAddress, node, request.toString().getBytes(StandardCharsets.ISO_8859_1), TIMEOUT);
     }
@@ -159,7 +166,9 @@ final class Http {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
         }
         byte[] body = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
         if (body.length > 0 && "chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {

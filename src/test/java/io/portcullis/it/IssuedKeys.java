@@ -32,8 +32,13 @@ final class IssuedKeys implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) {
         String yaml = "gateway: { demo: true }\nredis: { uri: \"redis://127.0.0.1:" + GatewayRedis.PORT + "\" }\n";
-        this.stores = Stores.create(new ConfigLoader().parse("issued-keys",
-                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), Path.of(".")), Clock.systemUTC());
+        this.stores = Stores.create(
+                new ConfigLoader()
+                        .parse(
+                                "issued-keys",
+                                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
+                                Path.of(".")),
+                Clock.systemUTC());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!stores.health().ready()) {
             if (System.nanoTime() > deadline) {
@@ -55,8 +60,10 @@ final class IssuedKeys implements BeforeAllCallback, AfterAllCallback {
         String id = "it-" + UUID.randomUUID().toString().substring(0, 8);
         String secret = "pk_" + UUID.randomUUID().toString().replace("-", "");
         String owner = OWNER + "-" + id;
-        stores.apiKeys().create(new ApiKey(id, owner, "it", ApiKeyVerifier.sha256Hex(secret), scopes, Instant.now()))
-                .toCompletableFuture().join();
+        stores.apiKeys()
+                .create(new ApiKey(id, owner, "it", ApiKeyVerifier.sha256Hex(secret), scopes, Instant.now()))
+                .toCompletableFuture()
+                .join();
         return new Issued(id, secret, owner);
     }
 
@@ -66,7 +73,10 @@ final class IssuedKeys implements BeforeAllCallback, AfterAllCallback {
     }
 
     boolean revoke(Issued key) {
-        return stores.apiKeys().revoke(key.owner(), key.id()).toCompletableFuture().join();
+        return stores.apiKeys()
+                .revoke(key.owner(), key.id())
+                .toCompletableFuture()
+                .join();
     }
 
     @Override

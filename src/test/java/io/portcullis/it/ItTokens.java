@@ -32,16 +32,25 @@ final class ItTokens {
     }
 
     static TokenIssuer issuer(GatewayConfig config) {
-        return new TokenIssuer(SigningKeys.load(config.auth(), false, config.source()), config.auth(), Clock.systemUTC());
+        return new TokenIssuer(
+                SigningKeys.load(config.auth(), false, config.source()), config.auth(), Clock.systemUTC());
     }
 
     /** The claims of a valid gateway access token, to be spoiled one at a time. */
     static JWTCreator.Builder valid(GatewayConfig config, String subject) {
         Instant now = Instant.ofEpochSecond(Instant.now().getEpochSecond());
-        return JWT.create().withHeader(Map.of("typ", "at+jwt")).withKeyId("it").withIssuer(config.auth().issuer())
-                .withSubject(subject).withAudience(config.auth().audience()).withIssuedAt(now)
-                .withExpiresAt(now.plusSeconds(300)).withJWTId(TokenIssuer.randomId()).withClaim("sid", "s-" + subject)
-                .withClaim("typ", "access").withClaim("roles", List.of("user"));
+        return JWT.create()
+                .withHeader(Map.of("typ", "at+jwt"))
+                .withKeyId("it")
+                .withIssuer(config.auth().issuer())
+                .withSubject(subject)
+                .withAudience(config.auth().audience())
+                .withIssuedAt(now)
+                .withExpiresAt(now.plusSeconds(300))
+                .withJWTId(TokenIssuer.randomId())
+                .withClaim("sid", "s-" + subject)
+                .withClaim("typ", "access")
+                .withClaim("roles", List.of("user"));
     }
 
     static Algorithm gatewayKey() {

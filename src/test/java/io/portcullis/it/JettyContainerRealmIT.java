@@ -37,7 +37,8 @@ class JettyContainerRealmIT {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        XmlConfiguration contextXml = new XmlConfiguration(ResourceFactory.of(server).newResource(CONTEXT_XML));
+        XmlConfiguration contextXml =
+                new XmlConfiguration(ResourceFactory.of(server).newResource(CONTEXT_XML));
         // The two properties a standalone Jetty's deployer sets.
         contextXml.getProperties().put("jetty.base", jettyBase.toString());
         contextXml.getProperties().put("jetty.webapps", webapps.toString());

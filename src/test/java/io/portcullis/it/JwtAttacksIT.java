@@ -54,11 +54,15 @@ class JwtAttacksIT {
         attacks.add(new Object[] {"tampered payload", parts[0] + "." + forgedPayload + "." + parts[2]});
         attacks.add(new Object[] {"stripped signature", parts[0] + "." + parts[1] + "."});
         attacks.add(new Object[] {"two segments", parts[0] + "." + parts[1]});
-        attacks.add(new Object[] {"expired beyond leeway", signed(b -> b.withIssuedAt(now.minusSeconds(600))
-                .withExpiresAt(now.minusSeconds(60)))});
+        attacks.add(new Object[] {
+            "expired beyond leeway",
+            signed(b -> b.withIssuedAt(now.minusSeconds(600)).withExpiresAt(now.minusSeconds(60)))
+        });
         attacks.add(new Object[] {"nbf in the future", signed(b -> b.withNotBefore(now.plusSeconds(600)))});
-        attacks.add(new Object[] {"iat in the future", signed(b -> b.withIssuedAt(now.plusSeconds(600))
-                .withExpiresAt(now.plusSeconds(900)))});
+        attacks.add(new Object[] {
+            "iat in the future",
+            signed(b -> b.withIssuedAt(now.plusSeconds(600)).withExpiresAt(now.plusSeconds(900)))
+        });
         attacks.add(new Object[] {"wrong iss", signed(b -> b.withIssuer("https://evil.example"))});
         attacks.add(new Object[] {"wrong aud", signed(b -> b.withAudience("other-api"))});
         attacks.add(new Object[] {"missing exp", signed(b -> b.withClaim("exp", (Long) null))});
@@ -69,17 +73,26 @@ class JwtAttacksIT {
         attacks.add(new Object[] {"url kid", signed(b -> b.withKeyId("http://127.0.0.1:1/key"))});
         attacks.add(new Object[] {"jku header", signed(b -> b.withHeader(Map.of("jku", "http://127.0.0.1:1/jwks")))});
         attacks.add(new Object[] {"x5u header", signed(b -> b.withHeader(Map.of("x5u", "http://127.0.0.1:1/cert")))});
-        attacks.add(new Object[] {"jwk header", signed(b -> b.withHeader(Map.of("jwk",
-                Map.of("kty", "oct", "k", B64.encodeToString(ItTokens.SECRET.getBytes(StandardCharsets.UTF_8))))))});
+        attacks.add(new Object[] {
+            "jwk header",
+            signed(b -> b.withHeader(Map.of(
+                    "jwk",
+                    Map.of("kty", "oct", "k", B64.encodeToString(ItTokens.SECRET.getBytes(StandardCharsets.UTF_8))))))
+        });
         attacks.add(new Object[] {"64 KB token", parts[0] + "." + "A".repeat(64 * 1024) + "." + parts[2]});
         attacks.add(new Object[] {"garbage segments", "abc.def.ghi"});
         attacks.add(new Object[] {"non-JSON segments", b64("not json") + "." + b64("{") + "." + parts[2]});
         attacks.add(new Object[] {"empty segments", ".."});
         attacks.add(new Object[] {"padded signature", valid + "="});
         attacks.add(new Object[] {"padded payload", parts[0] + "." + parts[1] + "=" + "." + parts[2]});
-        attacks.add(new Object[] {"signature with altered spare bits", parts[0] + "." + parts[1] + "." + spareBitsSet(parts[2])});
-        attacks.add(new Object[] {"signature in the standard alphabet", parts[0] + "." + parts[1] + "."
-                + parts[2].replace('-', '+').replace('_', '/') + (parts[2].matches(".*[-_].*") ? "" : "+")});
+        attacks.add(new Object[] {
+            "signature with altered spare bits", parts[0] + "." + parts[1] + "." + spareBitsSet(parts[2])
+        });
+        attacks.add(new Object[] {
+            "signature in the standard alphabet",
+            parts[0] + "." + parts[1] + "." + parts[2].replace('-', '+').replace('_', '/')
+                    + (parts[2].matches(".*[-_].*") ? "" : "+")
+        });
         List<Arguments> arguments = new ArrayList<>();
         for (GatewayNode node : GatewayNode.all()) {
             for (Object[] attack : attacks) {
@@ -101,7 +114,8 @@ class JwtAttacksIT {
         } else {
             Http.assertProblem(response, 401, "Invalid token");
             String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
-            assertTrue(challenge.startsWith("Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\""),
+            assertTrue(
+                    challenge.startsWith("Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\""),
                     attack + ": " + challenge);
         }
         assertFalse(Upstreams.a().saw(path), attack + " reached the upstream");
@@ -117,9 +131,18 @@ class JwtAttacksIT {
 
     /** Time values the JDK cannot hold, or the gateway does not take, as raw JSON. */
     static Stream<Arguments> unrepresentableTimes() {
-        List<String> values = List.of("9223372036854775807", "-9223372036854775808", "-1", "1e300", "1.5E9",
-                "99999999999999999999999999", "13569465600" /* 2400-01-01 */, "31556889864403200", "\"1800000000\"",
-                "1795435200.5", "true");
+        List<String> values = List.of(
+                "9223372036854775807",
+                "-9223372036854775808",
+                "-1",
+                "1e300",
+                "1.5E9",
+                "99999999999999999999999999",
+                "13569465600" /* 2400-01-01 */,
+                "31556889864403200",
+                "\"1800000000\"",
+                "1795435200.5",
+                "true");
         List<Arguments> arguments = new ArrayList<>();
         for (GatewayNode node : GatewayNode.all()) {
             for (String claim : List.of("exp", "nbf", "iat")) {
@@ -142,8 +165,8 @@ class JwtAttacksIT {
      */
     @ParameterizedTest(name = "{0}: {1}={2} consumer={3}")
     @MethodSource("unrepresentableTimes")
-    void jwtRouteWhenTimeClaimUnrepresentableThen401NeverA500(GatewayNode node, String claim, String value,
-            boolean consumer) {
+    void jwtRouteWhenTimeClaimUnrepresentableThen401NeverA500(
+            GatewayNode node, String claim, String value, boolean consumer) {
         long now = Instant.now().getEpochSecond();
         Map<String, String> claims = new java.util.LinkedHashMap<>();
         if (consumer) {
@@ -159,13 +182,21 @@ class JwtAttacksIT {
         claims.put("exp", Long.toString(now + 120));
         claims.put(claim, value);
         StringBuilder json = new StringBuilder("{");
-        claims.forEach((name, raw) -> json.append(json.length() > 1 ? "," : "").append('"').append(name).append("\":").append(raw));
-        String header = b64(consumer ? "{\"alg\":\"HS256\",\"typ\":\"JWT\"}" : "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"it\"}");
+        claims.forEach((name, raw) -> json.append(json.length() > 1 ? "," : "")
+                .append('"')
+                .append(name)
+                .append("\":")
+                .append(raw));
+        String header = b64(
+                consumer
+                        ? "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
+                        : "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"it\"}");
         String payload = b64(json.append('}').toString());
-        com.auth0.jwt.algorithms.Algorithm key = consumer
-                ? com.auth0.jwt.algorithms.Algorithm.HMAC256(ItTokens.CONSUMER_SECRET) : ItTokens.gatewayKey();
-        String token = header + "." + payload + "." + B64.encodeToString(key.sign(
-                header.getBytes(StandardCharsets.US_ASCII), payload.getBytes(StandardCharsets.US_ASCII)));
+        com.auth0.jwt.algorithms.Algorithm key =
+                consumer ? com.auth0.jwt.algorithms.Algorithm.HMAC256(ItTokens.CONSUMER_SECRET) : ItTokens.gatewayKey();
+        String token = header + "." + payload + "."
+                + B64.encodeToString(key.sign(
+                        header.getBytes(StandardCharsets.US_ASCII), payload.getBytes(StandardCharsets.US_ASCII)));
 
         String path = "/jwt/time-" + UUID.randomUUID();
         HttpResponse<byte[]> response = Http.get(node, path, "Authorization", "Bearer " + token);
@@ -179,18 +210,30 @@ class JwtAttacksIT {
     @MethodSource("io.portcullis.it.GatewayNode#all")
     void consumerTokenWhenItGrantsItselfRolesOrALongLifeThenRefused(GatewayNode node) {
         Instant now = Instant.now();
-        String selfGranted = com.auth0.jwt.JWT.create().withIssuer(ItTokens.CONSUMER).withIssuedAt(now)
-                .withExpiresAt(now.plusSeconds(120)).withClaim("roles", List.of("orders", "admin"))
-                .withClaim("scope", "orders admin").sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(ItTokens.CONSUMER_SECRET));
+        String selfGranted = com.auth0
+                .jwt
+                .JWT
+                .create()
+                .withIssuer(ItTokens.CONSUMER)
+                .withIssuedAt(now)
+                .withExpiresAt(now.plusSeconds(120))
+                .withClaim("roles", List.of("orders", "admin"))
+                .withClaim("scope", "orders admin")
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(ItTokens.CONSUMER_SECRET));
         String scoped = "/jwt-scoped/self-granted-" + UUID.randomUUID();
         HttpResponse<byte[]> refused = Http.get(node, scoped, "Authorization", "Bearer " + selfGranted);
         Http.assertProblem(refused, 403, "Insufficient scope");
         assertFalse(Upstreams.a().saw(scoped));
-        com.fasterxml.jackson.databind.JsonNode echo = Http.json(Http.get(node, "/jwt/self-granted", "Authorization",
-                "Bearer " + selfGranted));
+        com.fasterxml.jackson.databind.JsonNode echo =
+                Http.json(Http.get(node, "/jwt/self-granted", "Authorization", "Bearer " + selfGranted));
         assertEquals("partner", Http.upstreamHeader(echo, "X-User-Roles"), "roles from the consumer entry only");
 
-        String longLived = com.auth0.jwt.JWT.create().withIssuer(ItTokens.CONSUMER).withIssuedAt(now)
+        String longLived = com.auth0
+                .jwt
+                .JWT
+                .create()
+                .withIssuer(ItTokens.CONSUMER)
+                .withIssuedAt(now)
                 .withExpiresAt(Instant.parse("2100-01-01T00:00:00Z"))
                 .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(ItTokens.CONSUMER_SECRET));
         String path = "/jwt/long-lived-" + UUID.randomUUID();

@@ -66,10 +66,17 @@ class JwtIT {
 
     @OnEachNode
     void jwtRouteWhenValidTokenThenUpstreamGetsIdentityButNotTheToken(GatewayNode node) {
-        TokenIssuer.AccessToken token = issuer.issue("user-" + UUID.randomUUID(), "s1", List.of("admin", "ops"),
-                List.of("orders"));
-        HttpResponse<byte[]> response = Http.get(node, "/jwt/me", "Authorization", "Bearer " + token.token(),
-                "X-User-Id", "someone-else", "X-Auth-Method", "anonymous");
+        TokenIssuer.AccessToken token =
+                issuer.issue("user-" + UUID.randomUUID(), "s1", List.of("admin", "ops"), List.of("orders"));
+        HttpResponse<byte[]> response = Http.get(
+                node,
+                "/jwt/me",
+                "Authorization",
+                "Bearer " + token.token(),
+                "X-User-Id",
+                "someone-else",
+                "X-Auth-Method",
+                "anonymous");
 
         assertEquals(200, response.statusCode(), () -> new String(response.body(), StandardCharsets.UTF_8));
         JsonNode echo = Http.json(response);
@@ -108,31 +115,46 @@ class JwtIT {
     @OnEachNode
     void scopedRouteWhenScopeMissingThen403AndWhenPresentThen200(GatewayNode node) {
         String path = path("/jwt-scoped");
-        HttpResponse<byte[]> refused = get(node, path, issuer.issue("u-s", "s1", List.of(), List.of("cart")).token());
+        HttpResponse<byte[]> refused = get(
+                node,
+                path,
+                issuer.issue("u-s", "s1", List.of(), List.of("cart")).token());
         Http.assertProblem(refused, 403, "Insufficient scope");
         assertTrue(challenge(refused).contains("error=\"insufficient_scope\""), challenge(refused));
         assertTrue(challenge(refused).contains("scope=\"orders\""), challenge(refused));
         assertFalse(Upstreams.a().saw(path));
 
-        assertEquals(200, get(node, path("/jwt-scoped"), issuer.issue("u-s", "s1", List.of(), List.of("orders")).token())
-                .statusCode());
+        assertEquals(
+                200,
+                get(
+                                node,
+                                path("/jwt-scoped"),
+                                issuer.issue("u-s", "s1", List.of(), List.of("orders"))
+                                        .token())
+                        .statusCode());
     }
 
     @OnEachNode
     void jwtRouteWhenExpiredThen401SayingExpired(GatewayNode node) {
         Instant past = Instant.now().minus(Duration.ofMinutes(10));
-        String token = ItTokens.valid(config, "u-exp").withIssuedAt(past).withExpiresAt(past.plusSeconds(60))
+        String token = ItTokens.valid(config, "u-exp")
+                .withIssuedAt(past)
+                .withExpiresAt(past.plusSeconds(60))
                 .sign(ItTokens.gatewayKey());
         HttpResponse<byte[]> response = get(node, path("/jwt"), token);
         Http.assertProblem(response, 401, "Invalid token");
-        assertEquals("Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\"The token has expired.\"",
+        assertEquals(
+                "Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\"The token has expired.\"",
                 challenge(response));
     }
 
     @OnEachNode
     void consumerTokenWhenRightSecretThenSubjectIsConsumerAndWrongSecretThen401(GatewayNode node) {
         Instant now = Instant.now();
-        String right = JWT.create().withIssuer(ItTokens.CONSUMER).withIssuedAt(now).withExpiresAt(now.plusSeconds(120))
+        String right = JWT.create()
+                .withIssuer(ItTokens.CONSUMER)
+                .withIssuedAt(now)
+                .withExpiresAt(now.plusSeconds(120))
                 .sign(Algorithm.HMAC256(ItTokens.CONSUMER_SECRET));
         JsonNode echo = Http.json(get(node, "/jwt/consumer", right));
         assertEquals(ItTokens.CONSUMER + ":" + ItTokens.CONSUMER, Http.upstreamHeader(echo, "X-User-Id"));
@@ -140,7 +162,10 @@ class JwtIT {
         assertEquals("jwt", Http.upstreamHeader(echo, "X-Auth-Method"));
 
         String path = path("/jwt");
-        String wrong = JWT.create().withIssuer(ItTokens.CONSUMER).withIssuedAt(now).withExpiresAt(now.plusSeconds(120))
+        String wrong = JWT.create()
+                .withIssuer(ItTokens.CONSUMER)
+                .withIssuedAt(now)
+                .withExpiresAt(now.plusSeconds(120))
                 .sign(Algorithm.HMAC256("not-the-consumer-secret-0123456789abcdef"));
         Http.assertProblem(get(node, path, wrong), 401, "Invalid token");
         assertFalse(Upstreams.a().saw(path));
@@ -157,16 +182,22 @@ class JwtIT {
             assertEquals(200, get(node, "/jwt/warm", token.token()).statusCode());
         }
         RevocationStore revocations = stores.revocations();
-        revocations.revokeToken(subject, token.jti(), token.expiresAt()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        revocations
+                .revokeToken(subject, token.jti(), token.expiresAt())
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
 
         for (GatewayNode node : nodes) {
             HttpResponse<byte[]> refused = get(node, path("/jwt"), token.token());
             Http.assertProblem(refused, 401, "Invalid token");
-            assertTrue(challenge(refused).contains("error_description=\"The token has been revoked."), challenge(refused));
+            assertTrue(
+                    challenge(refused).contains("error_description=\"The token has been revoked."), challenge(refused));
             assertEquals(200, get(node, "/jwt/sibling", sibling.token()).statusCode(), "only that token is revoked");
         }
 
-        revocations.revokeSession(subject, "sid-" + subject, sibling.expiresAt()).toCompletableFuture()
+        revocations
+                .revokeSession(subject, "sid-" + subject, sibling.expiresAt())
+                .toCompletableFuture()
                 .get(5, TimeUnit.SECONDS);
         for (GatewayNode node : nodes) {
             Http.assertProblem(get(node, path("/jwt"), sibling.token()), 401, "Invalid token");
@@ -180,7 +211,9 @@ class JwtIT {
         GatewayNode first = GatewayNode.all().get(0);
         assertEquals(200, get(first, "/jwt/warm", token.token()).statusCode());
 
-        stores.revocations().revokeIssuedBefore(subject, token.issuedAt().plusSeconds(1)).toCompletableFuture()
+        stores.revocations()
+                .revokeIssuedBefore(subject, token.issuedAt().plusSeconds(1))
+                .toCompletableFuture()
                 .get(5, TimeUnit.SECONDS);
         for (GatewayNode node : GatewayNode.all()) {
             HttpResponse<byte[]> refused = get(node, path("/jwt"), token.token());

@@ -40,20 +40,41 @@ record LoadFigures(String topology, int requests, long millis, int errors, Map<S
     static final String ROUTE = "  - { prefix: /measured, id: measured, upstream: \"http://127.0.0.1:"
             + Integer.getInteger("upstream.a.port", 0) + "\", auth: jwt, rate-limit: { limit: 1000000, window: 60s } }";
     /** The commands the scripts run inside (Redis counts them too): not round trips. */
-    private static final Set<String> INSIDE_SCRIPTS = Set.of("exists", "get", "hmget", "time", "zrange",
-            "zremrangebyscore", "zcard", "zadd", "pexpire", "incr", "pttl", "hget", "hset", "hgetall", "type");
+    private static final Set<String> INSIDE_SCRIPTS = Set.of(
+            "exists",
+            "get",
+            "hmget",
+            "time",
+            "zrange",
+            "zremrangebyscore",
+            "zcard",
+            "zadd",
+            "pexpire",
+            "incr",
+            "pttl",
+            "hget",
+            "hset",
+            "hgetall",
+            "type");
+
     private static final String PASSWORD = "correct horse battery";
 
     /** Runs the loop (after a warm-up of each node) and reads the counts from {@code primaries}. */
     static LoadFigures measure(GatewayNode a, GatewayNode b, Callable<List<RedisProcess>> primaries, String topology)
             throws Exception {
         String username = AuthIT.unique("load");
-        assertEquals(201, AuthIT.post(a, "/register", AuthIT.credentials(username, PASSWORD)).statusCode());
+        assertEquals(
+                201,
+                AuthIT.post(a, "/register", AuthIT.credentials(username, PASSWORD))
+                        .statusCode());
         String token = Http.json(AuthIT.post(a, "/login", AuthIT.credentials(username, PASSWORD)))
-                .path("access_token").asText();
+                .path("access_token")
+                .asText();
         String[] headers = {"Authorization", AuthIT.bearer(token)};
         for (int i = 0; i < 100; i++) {
-            assertEquals(200, Http.get(i % 2 == 0 ? a : b, "/measured/warm-up", headers).statusCode());
+            assertEquals(
+                    200,
+                    Http.get(i % 2 == 0 ? a : b, "/measured/warm-up", headers).statusCode());
         }
 
         List<RedisProcess> servers = primaries.call();
@@ -90,8 +111,10 @@ record LoadFigures(String topology, int requests, long millis, int errors, Map<S
         Map<String, Long> sent = new TreeMap<>();
         for (int i = 0; i < servers.size(); i++) {
             CommandCalls.since(before.get(i), CommandCalls.of(servers.get(i))).forEach((command, calls) -> {
-                if (!INSIDE_SCRIPTS.contains(command) && !command.startsWith("config")
-                        && !command.equals("replconf") && !command.equals("publish")) {
+                if (!INSIDE_SCRIPTS.contains(command)
+                        && !command.startsWith("config")
+                        && !command.equals("replconf")
+                        && !command.equals("publish")) {
                     sent.merge(command, calls, Long::sum);
                 }
             });
@@ -115,8 +138,17 @@ record LoadFigures(String topology, int requests, long millis, int errors, Map<S
 
     @Override
     public String toString() {
-        return String.format("%s: %d requests (%d clients) in %d ms: %.0f requests/s; per request %.3f script calls, "
-                + "%.3f commands sent; sent %s; errors %d", topology, requests, WORKERS, millis, requestsPerSecond(),
-                scriptsPerRequest(), commandsPerRequest(), sent, errors);
+        return String.format(
+                "%s: %d requests (%d clients) in %d ms: %.0f requests/s; per request %.3f script calls, "
+                        + "%.3f commands sent; sent %s; errors %d",
+                topology,
+                requests,
+                WORKERS,
+                millis,
+                requestsPerSecond(),
+                scriptsPerRequest(),
+                commandsPerRequest(),
+                sent,
+                errors);
     }
 }

@@ -20,14 +20,16 @@ class MetricsIT {
         HttpResponse<byte[]> response = Http.get(node, "/metrics");
         assertEquals(200, response.statusCode());
         // Tomcat writes the media type back without the optional spaces.
-        String contentType = response.headers().firstValue("Content-Type").orElse("").replace(" ", "");
+        String contentType =
+                response.headers().firstValue("Content-Type").orElse("").replace(" ", "");
         assertTrue(contentType.startsWith("text/plain;version=0.0.4"), contentType);
         return new String(response.body(), StandardCharsets.UTF_8);
     }
 
     /** The value of the one series whose name and labels start with {@code series}, 0 when absent. */
     private static double value(String text, String series) {
-        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + "[^\\n]*? ([0-9.eE+-]+)$").matcher(text);
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + "[^\\n]*? ([0-9.eE+-]+)$")
+                .matcher(text);
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 
@@ -50,21 +52,29 @@ class MetricsIT {
     void metricsWhenScrapedThenJvmGcThreadClassMetersAndBuildInfo(GatewayNode node) throws Exception {
         String text = scrape(node);
 
-        for (String meter : new String[] {"jvm_gc_", "jvm_threads_live_threads", "jvm_classes_loaded_classes",
-                "jvm_memory_used_bytes"}) {
+        for (String meter : new String[] {
+            "jvm_gc_", "jvm_threads_live_threads", "jvm_classes_loaded_classes", "jvm_memory_used_bytes"
+        }) {
             assertTrue(text.contains(meter), meter + " missing");
         }
-        assertTrue(text.lines().anyMatch(line -> line.startsWith("portcullis_build_info{")
-                && line.matches(".*version=\"\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\".*") && line.matches(".* 1(\\.0)?")), text);
+        assertTrue(
+                text.lines()
+                        .anyMatch(line -> line.startsWith("portcullis_build_info{")
+                                && line.matches(".*version=\"\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\".*")
+                                && line.matches(".* 1(\\.0)?")),
+                text);
     }
 
     @OnEachNode
     void metricsWhenRouteCalledThenRequestCounterByRouteAndStatus(GatewayNode node) throws Exception {
-        String series = "portcullis_requests_total{method_class=\"read\",route=\"b\",status=\"200\",status_class=\"2xx\"";
+        String series =
+                "portcullis_requests_total{method_class=\"read\",route=\"b\",status=\"200\",status_class=\"2xx\"";
         double before = value(scrape(node), series);
 
         for (int i = 0; i < 3; i++) {
-            assertEquals(200, Http.get(node, "/api/b/metrics-it/" + UUID.randomUUID()).statusCode());
+            assertEquals(
+                    200,
+                    Http.get(node, "/api/b/metrics-it/" + UUID.randomUUID()).statusCode());
         }
 
         String text = awaitValue(node, series, before + 3);

@@ -47,8 +47,9 @@ record NodeFigures(long heapBytes, long liveThreads, long openFiles, boolean aft
 
     @Override
     public String toString() {
-        return String.format("heap %.1f MB%s, %d threads, %d open files", heapBytes / 1048576.0,
-                afterGc ? " after GC" : "", liveThreads, openFiles);
+        return String.format(
+                "heap %.1f MB%s, %d threads, %d open files",
+                heapBytes / 1048576.0, afterGc ? " after GC" : "", liveThreads, openFiles);
     }
 
     /** The process holding the listening socket on {@code port}, from /proc; empty where there is no /proc. */
@@ -59,10 +60,13 @@ record NodeFigures(long heapBytes, long liveThreads, long openFiles, boolean aft
         }
         String socket = "socket:[" + inode + "]";
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path process : processes
+                    .filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 try (Stream<Path> fds = Files.list(process.resolve("fd"))) {
                     if (fds.anyMatch(fd -> socket.equals(link(fd)))) {
-                        return OptionalLong.of(Long.parseLong(process.getFileName().toString()));
+                        return OptionalLong.of(
+                                Long.parseLong(process.getFileName().toString()));
                     }
                 } catch (IOException | SecurityException notOurs) {
                     // Another user's process, or gone.
@@ -103,8 +107,10 @@ record NodeFigures(long heapBytes, long liveThreads, long openFiles, boolean aft
     private static boolean fullGc(long pid) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
-            Process process = new ProcessBuilder(Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd",
-                    Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(
+                            Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd", Long.toString(pid), "GC.run")
+                    .redirectErrorStream(true)
+                    .start();
             process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
             return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
         } catch (IOException e) {

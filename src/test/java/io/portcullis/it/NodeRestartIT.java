@@ -33,12 +33,24 @@ class NodeRestartIT {
             GatewayNode node = extra.node();
             DurableState state = DurableState.create(node);
             List<Traffic.Kind> kinds = List.of(
-                    new Traffic.Kind("jwt-valid", n -> DurableState.bearerGet(n, "/jwt/others", state.access()),
-                            Set.of(200), Set.of()),
-                    new Traffic.Kind("jwt-revoked", n -> DurableState.bearerGet(n, "/jwt/others", state.revokedAccess()),
-                            Set.of(401), Set.of()),
-                    new Traffic.Kind("issued-key", n -> Http.request(n, "/keyed/others")
-                            .header("x-api-key", state.apiKey()).GET().build(), Set.of(200), Set.of()));
+                    new Traffic.Kind(
+                            "jwt-valid",
+                            n -> DurableState.bearerGet(n, "/jwt/others", state.access()),
+                            Set.of(200),
+                            Set.of()),
+                    new Traffic.Kind(
+                            "jwt-revoked",
+                            n -> DurableState.bearerGet(n, "/jwt/others", state.revokedAccess()),
+                            Set.of(401),
+                            Set.of()),
+                    new Traffic.Kind(
+                            "issued-key",
+                            n -> Http.request(n, "/keyed/others")
+                                    .header("x-api-key", state.apiKey())
+                                    .GET()
+                                    .build(),
+                            Set.of(200),
+                            Set.of()));
             try (Traffic others = new Traffic(GatewayNode.all(), kinds, 2, 20, Duration.ofSeconds(5))) {
                 long firstPid = extra.pid();
                 extra.kill();
@@ -52,8 +64,10 @@ class NodeRestartIT {
                 }
                 others.stop(Duration.ofSeconds(10));
 
-                System.out.printf("Node restart: the other nodes answered %d requests meanwhile, by kind and status "
-                        + "%s; slowest %d ms%n", others.total(), others.statuses(), others.maxLatency().toMillis());
+                System.out.printf(
+                        "Node restart: the other nodes answered %d requests meanwhile, by kind and status "
+                                + "%s; slowest %d ms%n",
+                        others.total(), others.statuses(), others.maxLatency().toMillis());
                 assertEquals(0, others.violationCount(), () -> others.violations() + "\n" + others.statuses());
                 assertTrue(others.count("jwt-valid", 200) > 0, others.statuses()::toString);
             }

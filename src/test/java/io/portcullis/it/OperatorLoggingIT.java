@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OperatorLoggingIT {
 
     @Test
-    void startWhenOperatorNamesALogbackFileThenItsAppenderAndPatternKeepLogging(@TempDir Path baseDir) throws Exception {
+    void startWhenOperatorNamesALogbackFileThenItsAppenderAndPatternKeepLogging(@TempDir Path baseDir)
+            throws Exception {
         Path war = Path.of(System.getProperty("portcullis.war", "target/portcullis.war"));
         Path log = baseDir.resolve("gateway.log");
         Path logback = Files.writeString(baseDir.resolve("logback.xml"), """
@@ -62,8 +63,11 @@ class OperatorLoggingIT {
         }
 
         String text = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(text.lines().anyMatch(line -> line.startsWith("OPERATOR INFO GatewayContextListener Portcullis ")
-                && line.contains(" started from ")), text);
+        assertTrue(
+                text.lines()
+                        .anyMatch(line -> line.startsWith("OPERATOR INFO GatewayContextListener Portcullis ")
+                                && line.contains(" started from ")),
+                text);
         assertTrue(text.lines().anyMatch(line -> line.startsWith("OPERATOR INFO access GET /health 200")), text);
     }
 

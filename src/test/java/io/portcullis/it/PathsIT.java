@@ -39,32 +39,96 @@ class PathsIT {
     private record Family(String prefix, String openSpace, String adminSpace) {}
 
     private static final List<Family> FAMILIES = List.of(
-            new Family("/e", "/e", "/e/admin"),        // Tomcat, forwarded as written
-            new Family("/j", "/open", "/admin"),       // Jetty, prefix stripped, a base path per route
-            new Family("/p", "/p", "/p/admin"));       // Jetty, path parameters allowed on the open route
+            new Family("/e", "/e", "/e/admin"), // Tomcat, forwarded as written
+            new Family("/j", "/open", "/admin"), // Jetty, prefix stripped, a base path per route
+            new Family("/p", "/p", "/p/admin")); // Jetty, path parameters allowed on the open route
 
     /** Spellings of paths that reach {@code {p}/admin} in some container's reading; {p} is the family's prefix. */
     private static final List<String> HOSTILE = List.of(
-            "{p}/./admin%3B/x", "{p}/./admin%3b/x", "{p}/admin;/x", "{p}/admin;jsessionid=0123/x", "{p}/admin;x=1",
-            "{p};x=1/admin/x", "{p}/public/./..%3B/admin/x", "{p}/x/..;/admin/x", "{p}/x/..;x=1/admin/x",
-            "{p}/x/../admin/x", "{p}/x/./../admin/x", "{p}/x/%2e%2e/admin/x", "{p}/x/%2E%2e/admin/x",
-            "{p}/x/.%2e/admin/x", "{p}/x/%2e./admin/x", "{p}/%2e/admin/x", "{p}/x/%252e%252e/admin/x",
-            "{p}/%252e/admin/x", "{p}/x/%25%32%65%25%32%65/admin/x", "{p}/x/%c0%ae%c0%ae/admin/x",
-            "{p}/%c0%afadmin/x", "{p}/x/%e0%80%ae%e0%80%ae/admin/x", "{p}//admin/x", "{p}///admin//x",
-            "{p}/admin./x", "{p}/admin../x", "{p}/admin%2e/x", "{p}/admin.%2e/x", "{p}/admin%20/x", "{p}/admin%09/x",
-            "{p}%5cadmin/x", "{p}/x%5c..%5cadmin/x", "{p}/x%5C..%5Cadmin/x", "{p}/x\\..\\admin/x",
-            "{p}%2fadmin/x", "{p}/x%2f..%2fadmin/x", "{p}/x%2F..%2Fadmin/x", "{p}/admin%00/x", "{p}/x/..%00/admin/x",
-            "{p}/admin%2500/x", "{p}/x/..%0d/admin/x", "{p}/x/..%ff/admin/x", "{p}/%u002e%u002e/admin/x",
-            "{p}/x/%u2215admin/x", "{p}/adm%69n/x", "{p}/%61dmin;/x", "{p}/ADMIN/x", "{p}/admin/../admin/x",
-            "{p}/admin/x/../../admin/x", "{p}/x/y/../../admin/x", "{p}/admin%3B%2F..%2Fx/../x", "{p}/..",
-            "/..{p}/admin/x", "/.{p}/admin/x", "/%2e{p}/admin/x", "{p}/x/..;/..;/admin/x", "{p}/x/..%2f../admin/x",
-            "{p}/%2e%2e%2fadmin/x", "{p}/.;/admin/x", "{p};/admin/x", "{p}/;/admin/x", "{p}/admin/;/x",
-            "{p}/admin%3Bx=1/x", "{p}/admin%253B/x", "{p}/admin%ef%bc%8fx", "{p}/%ef%bc%8e%ef%bc%8e/admin/x");
+            "{p}/./admin%3B/x",
+            "{p}/./admin%3b/x",
+            "{p}/admin;/x",
+            "{p}/admin;jsessionid=0123/x",
+            "{p}/admin;x=1",
+            "{p};x=1/admin/x",
+            "{p}/public/./..%3B/admin/x",
+            "{p}/x/..;/admin/x",
+            "{p}/x/..;x=1/admin/x",
+            "{p}/x/../admin/x",
+            "{p}/x/./../admin/x",
+            "{p}/x/%2e%2e/admin/x",
+            "{p}/x/%2E%2e/admin/x",
+            "{p}/x/.%2e/admin/x",
+            "{p}/x/%2e./admin/x",
+            "{p}/%2e/admin/x",
+            "{p}/x/%252e%252e/admin/x",
+            "{p}/%252e/admin/x",
+            "{p}/x/%25%32%65%25%32%65/admin/x",
+            "{p}/x/%c0%ae%c0%ae/admin/x",
+            "{p}/%c0%afadmin/x",
+            "{p}/x/%e0%80%ae%e0%80%ae/admin/x",
+            "{p}//admin/x",
+            "{p}///admin//x",
+            "{p}/admin./x",
+            "{p}/admin../x",
+            "{p}/admin%2e/x",
+            "{p}/admin.%2e/x",
+            "{p}/admin%20/x",
+            "{p}/admin%09/x",
+            "{p}%5cadmin/x",
+            "{p}/x%5c..%5cadmin/x",
+            "{p}/x%5C..%5Cadmin/x",
+            "{p}/x\\..\\admin/x",
+            "{p}%2fadmin/x",
+            "{p}/x%2f..%2fadmin/x",
+            "{p}/x%2F..%2Fadmin/x",
+            "{p}/admin%00/x",
+            "{p}/x/..%00/admin/x",
+            "{p}/admin%2500/x",
+            "{p}/x/..%0d/admin/x",
+            "{p}/x/..%ff/admin/x",
+            "{p}/%u002e%u002e/admin/x",
+            "{p}/x/%u2215admin/x",
+            "{p}/adm%69n/x",
+            "{p}/%61dmin;/x",
+            "{p}/ADMIN/x",
+            "{p}/admin/../admin/x",
+            "{p}/admin/x/../../admin/x",
+            "{p}/x/y/../../admin/x",
+            "{p}/admin%3B%2F..%2Fx/../x",
+            "{p}/..",
+            "/..{p}/admin/x",
+            "/.{p}/admin/x",
+            "/%2e{p}/admin/x",
+            "{p}/x/..;/..;/admin/x",
+            "{p}/x/..%2f../admin/x",
+            "{p}/%2e%2e%2fadmin/x",
+            "{p}/.;/admin/x",
+            "{p};/admin/x",
+            "{p}/;/admin/x",
+            "{p}/admin/;/x",
+            "{p}/admin%3Bx=1/x",
+            "{p}/admin%253B/x",
+            "{p}/admin%ef%bc%8fx",
+            "{p}/%ef%bc%8e%ef%bc%8e/admin/x");
 
     /** Paths no container should read one way only; each is refused by the container or by the gateway. */
-    private static final List<String> AMBIGUOUS = List.of("/e/a%3Bb", "/e/a%2Fb", "/e/a%2fb", "/e/a%5Cb", "/e/a%00b",
-            "/e/a%252eb", "/e/%2e%2e/x", "/e/x/%2E/y", "/e/%c0%ae%c0%ae/x", "/e/a%ffb", "/e/a%zzb", "/e/x/..;/y",
-            "/e/../..", "/e/x%5c..%5cadmin", "/e/a%0db");
+    private static final List<String> AMBIGUOUS = List.of(
+            "/e/a%3Bb",
+            "/e/a%2Fb",
+            "/e/a%2fb",
+            "/e/a%5Cb",
+            "/e/a%00b",
+            "/e/a%252eb",
+            "/e/%2e%2e/x",
+            "/e/x/%2E/y",
+            "/e/%c0%ae%c0%ae/x",
+            "/e/a%ffb",
+            "/e/a%zzb",
+            "/e/x/..;/y",
+            "/e/../..",
+            "/e/x%5c..%5cadmin",
+            "/e/a%0db");
 
     private static ResolvingUpstreams upstreams;
     private static Server lenientServer;
@@ -88,8 +152,8 @@ class PathsIT {
         webapp.getServletHandler().setDecodeAmbiguousURIs(true);
         lenientServer.setHandler(webapp);
         // The WAR reads its configuration when it starts: the one every node runs with.
-        String previous = System.setProperty("portcullis.config",
-                System.getProperty("it.config", "target/it-config/portcullis-it.yaml"));
+        String previous = System.setProperty(
+                "portcullis.config", System.getProperty("it.config", "target/it-config/portcullis-it.yaml"));
         try {
             lenientServer.start();
         } finally {
@@ -132,7 +196,9 @@ class PathsIT {
 
         // Even UNSAFE, Jetty cannot parse a NUL, a broken escape or a .. above the root: nothing else.
         List<String> unexpected = refusedByContainer.stream()
-                .filter(path -> !path.contains("%00") && !path.contains("%zz") && !path.startsWith("/../")
+                .filter(path -> !path.contains("%00")
+                        && !path.contains("%zz")
+                        && !path.startsWith("/../")
                         && !path.endsWith("/../.."))
                 .toList();
         assertEquals(List.of(), unexpected, "refused by the lenient Jetty instead of the gateway");
@@ -165,11 +231,14 @@ class PathsIT {
                 }
             }
         }
-        System.out.printf("PathsIT %s: %d refused by the gateway, %d by the container, %d protected route (401), "
-                + "%d forwarded under the open route; refused by the container: %s%n", node, refused, refusedByContainer,
-                protectedRoute, forwarded, byContainer);
-        assertTrue(violations.isEmpty(), () -> violations.size() + " hostile paths broke the route on " + node + ":\n"
-                + String.join("\n", violations));
+        System.out.printf(
+                "PathsIT %s: %d refused by the gateway, %d by the container, %d protected route (401), "
+                        + "%d forwarded under the open route; refused by the container: %s%n",
+                node, refused, refusedByContainer, protectedRoute, forwarded, byContainer);
+        assertTrue(
+                violations.isEmpty(),
+                () -> violations.size() + " hostile paths broke the route on " + node + ":\n"
+                        + String.join("\n", violations));
         return byContainer;
     }
 
@@ -181,18 +250,28 @@ class PathsIT {
     @OnEachNode
     void resolveWhenPathCannotBeForwardedUnambiguouslyThen400Problem(GatewayNode node) {
         List<String> wrong = new ArrayList<>();
-        for (String path : List.of("/e/admin;/x", "/e/x;jsessionid=0123", "/j/x;y", "/auth/me;x", "/e;v=1/x",
-                "/e/admin/../x/../admin/y", "/j/x/../admin/y")) {
+        for (String path : List.of(
+                "/e/admin;/x",
+                "/e/x;jsessionid=0123",
+                "/j/x;y",
+                "/auth/me;x",
+                "/e;v=1/x",
+                "/e/admin/../x/../admin/y",
+                "/j/x/../admin/y")) {
             Http.RawResponse response = send(node, path);
             String contentType = response.headers().getOrDefault("content-type", "");
             String title = contentType.startsWith("application/problem+json")
-                    ? Http.json(response.body()).path("title").asText() : "";
-            if (response.status() != 400 || !title.equals("Bad request path")
+                    ? Http.json(response.body()).path("title").asText()
+                    : "";
+            if (response.status() != 400
+                    || !title.equals("Bad request path")
                     || !response.headers().containsKey("x-request-id")) {
                 wrong.add(path + " → " + response.status() + " " + contentType + " " + text(response));
             }
         }
-        assertTrue(wrong.isEmpty(), () -> "not refused as a bad request path on " + node + ":\n" + String.join("\n", wrong));
+        assertTrue(
+                wrong.isEmpty(),
+                () -> "not refused as a bad request path on " + node + ":\n" + String.join("\n", wrong));
     }
 
     /** Where a container lets the path through, the gateway refuses it; where not, the container does: never 2xx. */
@@ -211,7 +290,8 @@ class PathsIT {
             boolean fromGateway = response.headers().containsKey("x-request-id");
             String contentType = response.headers().getOrDefault("content-type", "");
             String title = contentType.startsWith("application/problem+json")
-                    ? Http.json(response.body()).path("title").asText() : "";
+                    ? Http.json(response.body()).path("title").asText()
+                    : "";
             if (fromGateway && title.equals("Bad request path") && response.status() == 400) {
                 byGateway++;
             } else if (fromGateway || response.status() != 400) {
@@ -220,7 +300,8 @@ class PathsIT {
                 byContainer.add(path);
             }
         }
-        System.out.printf("PathsIT %s: %d of %d ambiguous paths refused by the gateway, by the container: %s%n",
+        System.out.printf(
+                "PathsIT %s: %d of %d ambiguous paths refused by the gateway, by the container: %s%n",
                 node, byGateway, AMBIGUOUS.size(), byContainer);
         assertTrue(wrong.isEmpty(), () -> "not refused on " + node + ":\n" + String.join("\n", wrong));
         return byContainer;
@@ -245,7 +326,8 @@ class PathsIT {
         expected.forEach((path, resolved) -> {
             Http.RawResponse response = send(node, path);
             String actual = response.status() == 200 && response.headers().containsKey("x-resolved-by")
-                    ? Http.json(response.body()).path("resolved").asText() : null;
+                    ? Http.json(response.body()).path("resolved").asText()
+                    : null;
             if (!resolved.equals(actual)) {
                 wrong.add(path + " → expected " + resolved + ", got " + response.status() + " " + text(response));
             }
@@ -257,10 +339,10 @@ class PathsIT {
     void proxyWhenProtectedRouteWithTokenThenTheUpstreamResolvesUnderIt(GatewayNode node) {
         String token = ItTokens.valid(ItTokens.config(), "paths-user").sign(ItTokens.gatewayKey());
 
-        Http.RawResponse response = Http.rawGet(InetAddress.getLoopbackAddress(), node, "/e/x/../admin/y",
-                Map.of("Authorization", "Bearer " + token));
-        Http.RawResponse direct = Http.rawGet(InetAddress.getLoopbackAddress(), node, "/j/admin/%C3%A9",
-                Map.of("Authorization", "Bearer " + token));
+        Http.RawResponse response = Http.rawGet(
+                InetAddress.getLoopbackAddress(), node, "/e/x/../admin/y", Map.of("Authorization", "Bearer " + token));
+        Http.RawResponse direct = Http.rawGet(
+                InetAddress.getLoopbackAddress(), node, "/j/admin/%C3%A9", Map.of("Authorization", "Bearer " + token));
 
         assertEquals(400, response.status(), () -> text(response));
         assertEquals(200, direct.status(), () -> text(direct));
@@ -277,16 +359,24 @@ class PathsIT {
         }
         switch (response.status()) {
             case 400, 404 -> {
-                return problem ? "refused" : "violation: " + path + " → " + response.status() + " not problem+json: "
-                        + contentType + " " + text(response);
+                return problem
+                        ? "refused"
+                        : "violation: " + path + " → " + response.status() + " not problem+json: " + contentType + " "
+                                + text(response);
             }
             case 403 -> {
                 // The WAF refusing a path (traversal rules) is a refusal too.
-                return problem && Http.json(response.body()).path("title").asText().equals("Request blocked")
-                        ? "refused" : "violation: " + path + " → 403 not from the WAF: " + text(response);
+                return problem
+                                && Http.json(response.body())
+                                        .path("title")
+                                        .asText()
+                                        .equals("Request blocked")
+                        ? "refused"
+                        : "violation: " + path + " → 403 not from the WAF: " + text(response);
             }
             case 401 -> {
-                return problem && response.headers().containsKey("www-authenticate") ? "protected"
+                return problem && response.headers().containsKey("www-authenticate")
+                        ? "protected"
                         : "violation: " + path + " → 401 without a gateway challenge: " + text(response);
             }
             case 200 -> {
@@ -296,8 +386,9 @@ class PathsIT {
                 JsonNode report = Http.json(response.body());
                 String resolved = report.path("resolved").asText();
                 if (under(resolved, family.adminSpace()) || !under(resolved, family.openSpace())) {
-                    return "violation: " + path + " → the open route, and " + report.path("server").asText()
-                            + " resolved " + resolved + " (request URI " + report.path("request_uri").asText() + ")";
+                    return "violation: " + path + " → the open route, and "
+                            + report.path("server").asText() + " resolved " + resolved + " (request URI "
+                            + report.path("request_uri").asText() + ")";
                 }
                 return "forwarded";
             }

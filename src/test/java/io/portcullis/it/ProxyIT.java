@@ -36,7 +36,8 @@ class ProxyIT {
         String body = "{\"item\":\"widget\",\"quantity\":3}";
         HttpResponse<byte[]> response = Http.send(Http.request(node, "/api/orders")
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
 
         assertEquals(200, response.statusCode());
         JsonNode echo = Http.json(response);
@@ -49,13 +50,17 @@ class ProxyIT {
     void postWhenTenMegabytesThenStreamedBothWays(GatewayNode node) throws Exception {
         byte[] payload = new byte[TEN_MB];
         new Random(42).nextBytes(payload);
-        HttpResponse<InputStream> response = Http.CLIENT.send(Http.request(node, "/upload/stream")
-                .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(),
+        HttpResponse<InputStream> response = Http.CLIENT.send(
+                Http.request(node, "/upload/stream")
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
 
         assertEquals(200, response.statusCode());
-        assertEquals("application/octet-stream", response.headers().firstValue("Content-Type").orElse(null));
+        assertEquals(
+                "application/octet-stream",
+                response.headers().firstValue("Content-Type").orElse(null));
         long[] count = new long[1];
         byte[] received = digest(response.body(), count);
         assertEquals(TEN_MB, count[0]);

@@ -65,10 +65,15 @@ class RateLimitIT {
         List<CompletableFuture<HttpResponse<Void>>> answers = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             HttpRequest request = Http.request(nodes.get(i % nodes.size()), "/burst/x")
-                    .header("X-Forwarded-For", address).GET().build();
+                    .header("X-Forwarded-For", address)
+                    .GET()
+                    .build();
             answers.add(Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.discarding()));
         }
-        List<Integer> statuses = answers.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).toList();
+        List<Integer> statuses = answers.stream()
+                .map(CompletableFuture::join)
+                .map(HttpResponse::statusCode)
+                .toList();
 
         assertEquals(10, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
         assertEquals(6, statuses.stream().filter(s -> s == 429).count(), statuses.toString());
@@ -80,13 +85,16 @@ class RateLimitIT {
         for (long remaining = 2; remaining >= 0; remaining--) {
             HttpResponse<byte[]> allowed = from(address, node, "/limited/x");
             assertEquals(200, allowed.statusCode());
-            assertEquals("\"limited\";q=3;w=2", allowed.headers().firstValue("RateLimit-Policy").orElse(null));
+            assertEquals(
+                    "\"limited\";q=3;w=2",
+                    allowed.headers().firstValue("RateLimit-Policy").orElse(null));
             assertEquals(remaining, parameter(allowed, REMAINING));
         }
         HttpResponse<byte[]> refused = from(address, node, "/limited/x");
         long refusedAt = System.nanoTime();
         Http.assertProblem(refused, 429, "Too Many Requests");
-        long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+        long retryAfter =
+                Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
         assertEquals(retryAfter, parameter(refused, RESET), "RateLimit t and Retry-After agree");
         assertEquals(0, parameter(refused, REMAINING));
         assertTrue(retryAfter >= 1 && retryAfter <= 2, "Retry-After " + retryAfter);
@@ -118,10 +126,14 @@ class RateLimitIT {
         for (int i = 0; i < 3; i++) {
             Http.get(node, "/limited/x", "x-api-key", first.secret(), "X-Forwarded-For", address);
         }
-        assertEquals(429, Http.get(node, "/limited/x", "x-api-key", first.secret(), "X-Forwarded-For", address)
-                .statusCode());
-        assertEquals(200, Http.get(node, "/limited/x", "x-api-key", second.secret(), "X-Forwarded-For", address)
-                .statusCode());
+        assertEquals(
+                429,
+                Http.get(node, "/limited/x", "x-api-key", first.secret(), "X-Forwarded-For", address)
+                        .statusCode());
+        assertEquals(
+                200,
+                Http.get(node, "/limited/x", "x-api-key", second.secret(), "X-Forwarded-For", address)
+                        .statusCode());
     }
 
     @OnEachNode
@@ -129,7 +141,9 @@ class RateLimitIT {
         InetAddress untrusted = InetAddress.getByName("127.0.0.2");
         boolean refused = false;
         for (int i = 0; i < 4 && !refused; i++) {
-            refused = Http.rawGet(untrusted, node, "/limited/x", Map.of("X-Forwarded-For", freshAddress())).status() == 429;
+            refused = Http.rawGet(untrusted, node, "/limited/x", Map.of("X-Forwarded-For", freshAddress()))
+                            .status()
+                    == 429;
         }
         assertTrue(refused, "four requests from one untrusted peer all passed a limit of 3");
     }
@@ -144,7 +158,9 @@ class RateLimitIT {
         HttpResponse<byte[]> own = Http.get(node, "/limited/x", "x-api-key", key.secret());
         HttpResponse<byte[]> off = Http.get(node, "/unlimited/x", "x-api-key", key.secret());
 
-        assertEquals("\"default\";q=100000;w=60", first.headers().firstValue("RateLimit-Policy").orElse(null));
+        assertEquals(
+                "\"default\";q=100000;w=60",
+                first.headers().firstValue("RateLimit-Policy").orElse(null));
         assertEquals(99_999, parameter(first, REMAINING));
         assertEquals(99_998, parameter(second, REMAINING));
         assertEquals(2, parameter(own, REMAINING));
@@ -164,7 +180,10 @@ class RateLimitIT {
                 for (int i = 0; i < 3; i++) {
                     assertEquals(200, from(local, node, "/limited/x").statusCode(), node + " request " + i);
                 }
-                assertEquals(429, from(local, node, "/limited/x").statusCode(), node + ": not unlimited while Redis is down");
+                assertEquals(
+                        429,
+                        from(local, node, "/limited/x").statusCode(),
+                        node + ": not unlimited while Redis is down");
             }
         } finally {
             if (!GatewayRedis.redis().running()) {
@@ -174,7 +193,8 @@ class RateLimitIT {
         }
         String shared = freshAddress();
         for (int i = 0; i < 3; i++) {
-            assertEquals(200, from(shared, nodes.get(i % nodes.size()), "/limited/x").statusCode());
+            assertEquals(
+                    200, from(shared, nodes.get(i % nodes.size()), "/limited/x").statusCode());
         }
         for (GatewayNode node : nodes) {
             assertEquals(429, from(shared, node, "/limited/x").statusCode(), node + " counts in Redis again");

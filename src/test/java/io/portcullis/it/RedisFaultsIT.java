@@ -27,6 +27,7 @@ class RedisFaultsIT {
     private static final Set<Integer> UNAVAILABLE = Set.of(503);
     /** The longest answer allowed while Redis fails: a few sequential calls of redis.timeout (500 ms) each. */
     private static final Duration MAX_LATENCY = Duration.ofSeconds(4);
+
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(15);
     private static final String STATIC_KEY = "it-plain-key-0123456789";
 
@@ -47,7 +48,8 @@ class RedisFaultsIT {
     @Test
     void redisWhenFrozenUnderLoadThenAnswersBoundedByTimeoutAndRecovery() throws Exception {
         RedisProcess redis = GatewayRedis.redis();
-        DurableState state = DurableState.create(GatewayNode.all().get(1 % GatewayNode.all().size()));
+        DurableState state =
+                DurableState.create(GatewayNode.all().get(1 % GatewayNode.all().size()));
 
         underLoad("frozen", state, redis::pause, redis::resume);
 
@@ -73,8 +75,13 @@ class RedisFaultsIT {
             Thread.sleep(1_000);
             traffic.stop(Duration.ofSeconds(10));
 
-            System.out.printf("Redis %s under load: %d requests, by kind and status %s; slowest %d ms; recovered %d ms "
-                    + "after the repair%n", name, traffic.total(), traffic.statuses(), traffic.maxLatency().toMillis(),
+            System.out.printf(
+                    "Redis %s under load: %d requests, by kind and status %s; slowest %d ms; recovered %d ms "
+                            + "after the repair%n",
+                    name,
+                    traffic.total(),
+                    traffic.statuses(),
+                    traffic.maxLatency().toMillis(),
                     recovered.toMillis());
             assertEquals(0, traffic.violationCount(), () -> traffic.violations() + "\n" + traffic.statuses());
             assertTrue(traffic.count("jwt-valid", 503) > 0, () -> "the fault was never seen: " + traffic.statuses());
@@ -88,23 +95,49 @@ class RedisFaultsIT {
         String forged = ItTokens.valid(ItTokens.config(), "forger")
                 .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256("not-the-gateway-key-0123456789abcdef"));
         return List.of(
-                new Traffic.Kind("jwt-valid", node -> DurableState.bearerGet(node, "/jwt/load", state.access()),
-                        OK, UNAVAILABLE),
+                new Traffic.Kind(
+                        "jwt-valid",
+                        node -> DurableState.bearerGet(node, "/jwt/load", state.access()),
+                        OK,
+                        UNAVAILABLE),
                 // Fail closed: while revocations cannot be read, a revoked token gets 503, never 200.
-                new Traffic.Kind("jwt-revoked", node -> DurableState.bearerGet(node, "/jwt/load", state.revokedAccess()),
-                        Set.of(401), UNAVAILABLE),
-                new Traffic.Kind("jwt-forged", node -> DurableState.bearerGet(node, "/jwt/load", forged),
-                        Set.of(401), Set.of()),
+                new Traffic.Kind(
+                        "jwt-revoked",
+                        node -> DurableState.bearerGet(node, "/jwt/load", state.revokedAccess()),
+                        Set.of(401),
+                        UNAVAILABLE),
+                new Traffic.Kind(
+                        "jwt-forged", node -> DurableState.bearerGet(node, "/jwt/load", forged), Set.of(401), Set.of()),
                 // on-failure.rate-limit: allow, counted on each node.
-                new Traffic.Kind("anonymous", node -> Http.request(node, "/api/load").GET().build(), OK, Set.of()),
-                new Traffic.Kind("static-key", node -> Http.request(node, "/keyed/load").header("x-api-key", STATIC_KEY)
-                        .GET().build(), OK, Set.of()),
-                new Traffic.Kind("issued-key", node -> Http.request(node, "/keyed/load")
-                        .header("x-api-key", state.apiKey()).GET().build(), OK, UNAVAILABLE),
-                new Traffic.Kind("verify", node -> Http.request(node, "/auth/verify")
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(AuthIT.field("token", state.access()))).build(),
-                        OK, UNAVAILABLE));
+                new Traffic.Kind(
+                        "anonymous",
+                        node -> Http.request(node, "/api/load").GET().build(),
+                        OK,
+                        Set.of()),
+                new Traffic.Kind(
+                        "static-key",
+                        node -> Http.request(node, "/keyed/load")
+                                .header("x-api-key", STATIC_KEY)
+                                .GET()
+                                .build(),
+                        OK,
+                        Set.of()),
+                new Traffic.Kind(
+                        "issued-key",
+                        node -> Http.request(node, "/keyed/load")
+                                .header("x-api-key", state.apiKey())
+                                .GET()
+                                .build(),
+                        OK,
+                        UNAVAILABLE),
+                new Traffic.Kind(
+                        "verify",
+                        node -> Http.request(node, "/auth/verify")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(AuthIT.field("token", state.access())))
+                                .build(),
+                        OK,
+                        UNAVAILABLE));
     }
 
     /** Waits until every node is ready and lets the live token through again; how long that took. */
@@ -112,7 +145,9 @@ class RedisFaultsIT {
         long start = System.nanoTime();
         GatewayRedis.awaitNodesReady();
         for (GatewayNode node : GatewayNode.all()) {
-            while (Http.get(node, "/jwt/recovered", "Authorization", AuthIT.bearer(state.access())).statusCode() != 200) {
+            while (Http.get(node, "/jwt/recovered", "Authorization", AuthIT.bearer(state.access()))
+                            .statusCode()
+                    != 200) {
                 assertTrue(System.nanoTime() - start < RECOVERY_BOUND.toNanos(), node + " did not recover");
                 Thread.sleep(100);
             }
@@ -123,7 +158,8 @@ class RedisFaultsIT {
     /** How many times the server's log says it loaded its data from the AOF. */
     private static long aofLoads(RedisProcess redis) throws IOException {
         try (var lines = Files.lines(redis.dir().resolve("redis.log"))) {
-            return lines.filter(line -> line.contains("DB loaded from append only file")).count();
+            return lines.filter(line -> line.contains("DB loaded from append only file"))
+                    .count();
         }
     }
 

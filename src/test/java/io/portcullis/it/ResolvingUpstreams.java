@@ -45,7 +45,8 @@ final class ResolvingUpstreams implements AutoCloseable {
 
     static ResolvingUpstreams start() throws Exception {
         if (TOMCAT_PORT == 0 || JETTY_PORT == 0) {
-            throw new IllegalStateException("upstream.tomcat.port and upstream.jetty.port are not set: run with mvn verify");
+            throw new IllegalStateException(
+                    "upstream.tomcat.port and upstream.jetty.port are not set: run with mvn verify");
         }
         Path base = Files.createTempDirectory("resolving-tomcat");
         Tomcat tomcat = new Tomcat();
@@ -88,7 +89,8 @@ final class ResolvingUpstreams implements AutoCloseable {
             tomcat.stop();
             tomcat.destroy();
             try (var files = Files.walk(tomcatBase)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }

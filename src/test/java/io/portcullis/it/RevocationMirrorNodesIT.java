@@ -35,8 +35,10 @@ import org.junit.jupiter.api.Timeout;
 class RevocationMirrorNodesIT {
     private static final int TRIALS = 10_000;
     private static final int THREADS = 8;
-    private static final Pattern FALLBACKS = Pattern.compile("(?m)^portcullis_revocation_mirror_fallbacks_total(?:\\{[^}]*})? ([0-9.E]+)$");
-    private static final Pattern CURRENT = Pattern.compile("(?m)^portcullis_revocation_mirror_current(?:\\{[^}]*})? ([0-9.E]+)$");
+    private static final Pattern FALLBACKS =
+            Pattern.compile("(?m)^portcullis_revocation_mirror_fallbacks_total(?:\\{[^}]*})? ([0-9.E]+)$");
+    private static final Pattern CURRENT =
+            Pattern.compile("(?m)^portcullis_revocation_mirror_current(?:\\{[^}]*})? ([0-9.E]+)$");
     private static final TokenIssuer ISSUER = ItTokens.issuer(ItTokens.config());
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
@@ -58,9 +60,14 @@ class RevocationMirrorNodesIT {
                         // every pair of (revoking node, using node), the same node included
                         GatewayNode revoking = nodes.get(i % nodes.size());
                         GatewayNode using = nodes.get((i / nodes.size()) % nodes.size());
-                        String token = ISSUER.issue("mirror-" + ProcessHandle.current().pid() + "-"
-                                + SEQUENCE.incrementAndGet(), "s", List.of(), List.of()).token();
-                        int before = Http.get(using, "/jwt/mirror", "Authorization", "Bearer " + token).statusCode();
+                        String token = ISSUER.issue(
+                                        "mirror-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet(),
+                                        "s",
+                                        List.of(),
+                                        List.of())
+                                .token();
+                        int before = Http.get(using, "/jwt/mirror", "Authorization", "Bearer " + token)
+                                .statusCode();
                         if (before != 200) {
                             misses.add("trial " + i + ": " + before + " before revoking on " + using);
                             continue;
@@ -70,7 +77,8 @@ class RevocationMirrorNodesIT {
                             misses.add("trial " + i + ": revoke answered " + revoked + " on " + revoking);
                             continue;
                         }
-                        int after = Http.get(using, "/jwt/mirror", "Authorization", "Bearer " + token).statusCode();
+                        int after = Http.get(using, "/jwt/mirror", "Authorization", "Bearer " + token)
+                                .statusCode();
                         if (after != 401) {
                             misses.add("trial " + i + ": " + after + " on " + using + " after revoking on " + revoking);
                         }
@@ -84,8 +92,9 @@ class RevocationMirrorNodesIT {
             }
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
             double fallbacks = sum(nodes, FALLBACKS) - fallbacksBefore;
-            System.out.printf("RevocationMirrorNodesIT: %d trials in %d s, %.0f checks fell back to Redis%n", TRIALS,
-                    seconds, fallbacks);
+            System.out.printf(
+                    "RevocationMirrorNodesIT: %d trials in %d s, %.0f checks fell back to Redis%n",
+                    TRIALS, seconds, fallbacks);
             assertEquals(List.of(), misses.subList(0, Math.min(20, misses.size())), misses.size() + " misses");
         } finally {
             pool.shutdownNow();
@@ -95,17 +104,23 @@ class RevocationMirrorNodesIT {
     @Test
     void jwtRouteWhenMirrorCurrentThenRevocationCheckSendsRedisNothing() {
         List<GatewayNode> nodes = GatewayNode.all();
-        String token = ISSUER.issue("mirror-rt-" + SEQUENCE.incrementAndGet(), "s", List.of(), List.of()).token();
+        String token = ISSUER.issue("mirror-rt-" + SEQUENCE.incrementAndGet(), "s", List.of(), List.of())
+                .token();
         for (GatewayNode node : nodes) {
-            assertEquals(200, Http.get(node, "/jwt/rt", "Authorization", "Bearer " + token).statusCode());
+            assertEquals(
+                    200,
+                    Http.get(node, "/jwt/rt", "Authorization", "Bearer " + token)
+                            .statusCode());
         }
         awaitMirrorsCurrent(nodes);
         int requests = 40;
 
         Map<String, Long> calls = CommandCalls.during(GatewayRedis.redis(), () -> {
             for (int i = 0; i < requests; i++) {
-                assertEquals(200, Http.get(nodes.get(i % nodes.size()), "/jwt/rt", "Authorization", "Bearer " + token)
-                        .statusCode());
+                assertEquals(
+                        200,
+                        Http.get(nodes.get(i % nodes.size()), "/jwt/rt", "Authorization", "Bearer " + token)
+                                .statusCode());
             }
         });
 
@@ -117,9 +132,10 @@ class RevocationMirrorNodesIT {
 
     private static int revoke(GatewayNode node, String token) {
         return Http.send(Http.request(node, "/auth/revoke")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("token=" + token + "&token_type_hint=access_token"))
-                .build()).statusCode();
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("token=" + token + "&token_type_hint=access_token"))
+                        .build())
+                .statusCode();
     }
 
     private static void awaitMirrorsCurrent(List<GatewayNode> nodes) {

@@ -31,8 +31,8 @@ class RoundTripsIT {
     private static final int REQUESTS = 40;
     private static final Pattern REMAINING = Pattern.compile(";r=(\\d+)");
     /** What the scripts run inside (revocation-check, api-key-match, sliding-window: the IT's algorithm). */
-    private static final Set<String> INSIDE_SCRIPTS = Set.of("exists", "get", "hmget", "time", "zrange",
-            "zremrangebyscore", "zcard", "zadd", "pexpire");
+    private static final Set<String> INSIDE_SCRIPTS =
+            Set.of("exists", "get", "hmget", "time", "zrange", "zremrangebyscore", "zcard", "zadd", "pexpire");
 
     @RegisterExtension
     static final IssuedKeys KEYS = new IssuedKeys();
@@ -41,11 +41,13 @@ class RoundTripsIT {
 
     @Test
     void jwtRouteWhenTokenCachedThenOneRoundTripPerRequest() {
-        String token = ISSUER.issue("rt-" + UUID.randomUUID(), "s1", List.of(), List.of()).token();
+        String token = ISSUER.issue("rt-" + UUID.randomUUID(), "s1", List.of(), List.of())
+                .token();
         String[] headers = {"Authorization", "Bearer " + token};
         warmUp("/jwt/x", headers);
 
-        Map<String, Long> calls = CommandCalls.during(GatewayRedis.redis(), () -> assertCountedDownOneByOne("/jwt/x", headers));
+        Map<String, Long> calls =
+                CommandCalls.during(GatewayRedis.redis(), () -> assertCountedDownOneByOne("/jwt/x", headers));
 
         assertOneScriptPerRequest(calls);
     }
@@ -56,7 +58,8 @@ class RoundTripsIT {
         String[] headers = {"x-api-key", key.secret()};
         warmUp("/keyed/x", headers); // each node reads a key it has not seen yet once (HGETALL)
 
-        Map<String, Long> calls = CommandCalls.during(GatewayRedis.redis(), () -> assertCountedDownOneByOne("/keyed/x", headers));
+        Map<String, Long> calls =
+                CommandCalls.during(GatewayRedis.redis(), () -> assertCountedDownOneByOne("/keyed/x", headers));
 
         assertOneScriptPerRequest(calls);
         assertTrue(!calls.containsKey("hgetall"), calls.toString());
@@ -69,20 +72,30 @@ class RoundTripsIT {
         String other = ISSUER.issue(subject, "s2", List.of(), List.of()).token();
         List<GatewayNode> nodes = GatewayNode.all();
 
-        assertEquals(2, remaining(Http.get(nodes.get(0), "/jwt-limited/x", "Authorization", "Bearer " + revoked.token())));
-        KEYS.revocations().revokeToken(subject, revoked.jti(), Instant.now().plusSeconds(300)).toCompletableFuture().join();
+        assertEquals(
+                2, remaining(Http.get(nodes.get(0), "/jwt-limited/x", "Authorization", "Bearer " + revoked.token())));
+        KEYS.revocations()
+                .revokeToken(subject, revoked.jti(), Instant.now().plusSeconds(300))
+                .toCompletableFuture()
+                .join();
         for (GatewayNode node : nodes) {
-            Http.assertProblem(Http.get(node, "/jwt-limited/x", "Authorization", "Bearer " + revoked.token()), 401,
+            Http.assertProblem(
+                    Http.get(node, "/jwt-limited/x", "Authorization", "Bearer " + revoked.token()),
+                    401,
                     "Invalid token");
         }
 
-        assertEquals(1, remaining(Http.get(nodes.get(1 % nodes.size()), "/jwt-limited/x", "Authorization", "Bearer " + other)));
+        assertEquals(
+                1,
+                remaining(Http.get(nodes.get(1 % nodes.size()), "/jwt-limited/x", "Authorization", "Bearer " + other)));
         assertEquals(0, remaining(Http.get(nodes.get(0), "/jwt-limited/x", "Authorization", "Bearer " + other)));
-        HttpResponse<byte[]> limited = Http.get(nodes.get(1 % nodes.size()), "/jwt-limited/x", "Authorization",
-                "Bearer " + other);
+        HttpResponse<byte[]> limited =
+                Http.get(nodes.get(1 % nodes.size()), "/jwt-limited/x", "Authorization", "Bearer " + other);
         Http.assertProblem(limited, 429, "Too Many Requests");
         assertTrue(limited.headers().firstValue("Retry-After").isPresent());
-        Http.assertProblem(Http.get(nodes.get(0), "/jwt-limited/x", "Authorization", "Bearer " + revoked.token()), 401,
+        Http.assertProblem(
+                Http.get(nodes.get(0), "/jwt-limited/x", "Authorization", "Bearer " + revoked.token()),
+                401,
                 "Invalid token");
     }
 

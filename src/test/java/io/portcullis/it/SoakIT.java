@@ -49,11 +49,13 @@ class SoakIT {
     private static final Duration BURST_EVERY = Duration.ofSeconds(4);
     /** The /burst route's limit (10 per minute) and the requests each burst sends. */
     private static final int BURST_LIMIT = 10;
+
     private static final int BURST_SIZE = 15;
     private static final int LARGE_BODY = 256 * 1024;
     private static final int OVER_WAF_LIMIT = 1536 * 1024;
     /** What a node may gain over the soak: heap after GC, threads, open files. */
     private static final long HEAP_MARGIN = 48L * 1024 * 1024;
+
     private static final long THREAD_MARGIN = 16;
     private static final long FILE_MARGIN = 64;
 
@@ -84,8 +86,11 @@ class SoakIT {
         long start = System.nanoTime();
         Traffic soak = new Traffic(nodes, kinds, THREADS, RATE, MAX_LATENCY);
         try {
-            burster.scheduleAtFixedRate(() -> bursts.add(burst(nodes, round.getAndIncrement())),
-                    BURST_EVERY.toMillis(), BURST_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            burster.scheduleAtFixedRate(
+                    () -> bursts.add(burst(nodes, round.getAndIncrement())),
+                    BURST_EVERY.toMillis(),
+                    BURST_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
             Thread.sleep(SOAK.toMillis());
         } finally {
             burster.shutdown();
@@ -98,9 +103,18 @@ class SoakIT {
 
         long burstRequests = (long) bursts.size() * BURST_SIZE;
         System.out.printf("Warm-up: %d s at %d/s, by kind and status: %s%n", WARM_UP.toSeconds(), RATE, warmUpStatuses);
-        System.out.printf("Soak: %d s at %d/s through %d nodes: %d requests (%.1f/s) and %d bursts of %d (%d requests); "
-                + "slowest %d ms%n  by kind and status: %s%n", SOAK.toSeconds(), RATE, nodes.size(), soak.total(),
-                soak.total() / seconds, bursts.size(), BURST_SIZE, burstRequests, soak.maxLatency().toMillis(),
+        System.out.printf(
+                "Soak: %d s at %d/s through %d nodes: %d requests (%.1f/s) and %d bursts of %d (%d requests); "
+                        + "slowest %d ms%n  by kind and status: %s%n",
+                SOAK.toSeconds(),
+                RATE,
+                nodes.size(),
+                soak.total(),
+                soak.total() / seconds,
+                bursts.size(),
+                BURST_SIZE,
+                burstRequests,
+                soak.maxLatency().toMillis(),
                 soak.statuses());
         for (GatewayNode node : nodes) {
             System.out.printf("  %s: before %s; after %s%n", node, before.get(node), after.get(node));
@@ -119,7 +133,9 @@ class SoakIT {
             if (is.afterGc() && was.afterGc()) {
                 assertTrue(is.heapBytes() <= was.heapBytes() + HEAP_MARGIN, node + ": heap grew: " + was + " → " + is);
             }
-            assertTrue(is.liveThreads() <= was.liveThreads() + THREAD_MARGIN, node + ": threads grew: " + was + " → " + is);
+            assertTrue(
+                    is.liveThreads() <= was.liveThreads() + THREAD_MARGIN,
+                    node + ": threads grew: " + was + " → " + is);
             if (was.openFiles() >= 0) {
                 assertTrue(is.openFiles() <= was.openFiles() + FILE_MARGIN, node + ": files grew: " + was + " → " + is);
             }
@@ -142,17 +158,25 @@ class SoakIT {
         String[] header;
         if (round % 2 == 0) {
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            header = new String[] {"X-Forwarded-For",
-                    "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254))};
+            header = new String[] {
+                "X-Forwarded-For",
+                "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254))
+            };
         } else {
             header = new String[] {"x-api-key", KEYS.issue(List.of()).secret()};
         }
         List<CompletableFuture<HttpResponse<Void>>> answers = new ArrayList<>();
         for (int i = 0; i < BURST_SIZE; i++) {
-            HttpRequest request = Http.request(nodes.get(i % nodes.size()), "/burst/soak").headers(header).GET().build();
+            HttpRequest request = Http.request(nodes.get(i % nodes.size()), "/burst/soak")
+                    .headers(header)
+                    .GET()
+                    .build();
             answers.add(Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.discarding()));
         }
-        int[] statuses = answers.stream().map(CompletableFuture::join).mapToInt(HttpResponse::statusCode).toArray();
+        int[] statuses = answers.stream()
+                .map(CompletableFuture::join)
+                .mapToInt(HttpResponse::statusCode)
+                .toArray();
         long passed = Arrays.stream(statuses).filter(s -> s == 200).count();
         long refused = Arrays.stream(statuses).filter(s -> s == 429).count();
         boolean exact = passed == BURST_LIMIT && refused == BURST_SIZE - BURST_LIMIT;
@@ -162,12 +186,19 @@ class SoakIT {
     private static List<Traffic.Kind> kinds(DurableState state) {
         GatewayConfig config = ItTokens.config();
         Instant now = Instant.now();
-        String expired = ItTokens.valid(config, "soak-expired").withIssuedAt(now.minusSeconds(900))
-                .withExpiresAt(now.minusSeconds(600)).sign(ItTokens.gatewayKey());
-        String forgedKey = ItTokens.valid(config, "soak-forger").sign(Algorithm.HMAC256("not-the-key-0123456789abcdef"));
+        String expired = ItTokens.valid(config, "soak-expired")
+                .withIssuedAt(now.minusSeconds(900))
+                .withExpiresAt(now.minusSeconds(600))
+                .sign(ItTokens.gatewayKey());
+        String forgedKey =
+                ItTokens.valid(config, "soak-forger").sign(Algorithm.HMAC256("not-the-key-0123456789abcdef"));
         String[] parts = state.access().split("\\.");
-        String algNone = JWT.create().withHeader(Map.of("typ", "at+jwt")).withIssuer(config.auth().issuer())
-                .withSubject("soak-none").withAudience(config.auth().audience()).sign(Algorithm.none());
+        String algNone = JWT.create()
+                .withHeader(Map.of("typ", "at+jwt"))
+                .withIssuer(config.auth().issuer())
+                .withSubject("soak-none")
+                .withAudience(config.auth().audience())
+                .sign(Algorithm.none());
         String tampered = parts[0] + "." + flipOneCharacter(parts[1]) + "." + parts[2];
         String loggedOut = loggedOutToken(nodes().get(0));
         byte[] large = new byte[LARGE_BODY];
@@ -180,34 +211,71 @@ class SoakIT {
         Set<Integer> redisSlow = Set.of(503);
         return List.of(
                 new Traffic.Kind("valid", n -> DurableState.bearerGet(n, "/jwt/soak", state.access()), ok, redisSlow),
-                new Traffic.Kind("expired", n -> DurableState.bearerGet(n, "/jwt/soak", expired), unauthorized, Set.of()),
-                new Traffic.Kind("revoked", n -> DurableState.bearerGet(n, "/jwt/soak", state.revokedAccess()),
-                        unauthorized, redisSlow),
-                new Traffic.Kind("logged-out", n -> DurableState.bearerGet(n, "/jwt/soak", loggedOut), unauthorized,
+                new Traffic.Kind(
+                        "expired", n -> DurableState.bearerGet(n, "/jwt/soak", expired), unauthorized, Set.of()),
+                new Traffic.Kind(
+                        "revoked",
+                        n -> DurableState.bearerGet(n, "/jwt/soak", state.revokedAccess()),
+                        unauthorized,
                         redisSlow),
-                new Traffic.Kind("forged-key", n -> DurableState.bearerGet(n, "/jwt/soak", forgedKey), unauthorized,
+                new Traffic.Kind(
+                        "logged-out", n -> DurableState.bearerGet(n, "/jwt/soak", loggedOut), unauthorized, redisSlow),
+                new Traffic.Kind(
+                        "forged-key", n -> DurableState.bearerGet(n, "/jwt/soak", forgedKey), unauthorized, Set.of()),
+                new Traffic.Kind(
+                        "alg-none", n -> DurableState.bearerGet(n, "/jwt/soak", algNone), unauthorized, Set.of()),
+                new Traffic.Kind(
+                        "tampered", n -> DurableState.bearerGet(n, "/jwt/soak", tampered), unauthorized, Set.of()),
+                new Traffic.Kind(
+                        "anonymous",
+                        n -> get(
+                                n,
+                                "/api/soak?page=" + ThreadLocalRandom.current().nextInt(100)),
+                        ok,
                         Set.of()),
-                new Traffic.Kind("alg-none", n -> DurableState.bearerGet(n, "/jwt/soak", algNone), unauthorized, Set.of()),
-                new Traffic.Kind("tampered", n -> DurableState.bearerGet(n, "/jwt/soak", tampered), unauthorized, Set.of()),
-                new Traffic.Kind("anonymous", n -> get(n, "/api/soak?page=" + ThreadLocalRandom.current().nextInt(100)),
-                        ok, Set.of()),
-                new Traffic.Kind("keyed", n -> Http.request(n, "/keyed/soak").header("x-api-key", state.apiKey())
-                        .GET().build(), ok, redisSlow),
-                new Traffic.Kind("bad-key", n -> Http.request(n, "/api/soak").header("x-api-key", "pk_not-a-key")
-                        .GET().build(), unauthorized, redisSlow),
+                new Traffic.Kind(
+                        "keyed",
+                        n -> Http.request(n, "/keyed/soak")
+                                .header("x-api-key", state.apiKey())
+                                .GET()
+                                .build(),
+                        ok,
+                        redisSlow),
+                new Traffic.Kind(
+                        "bad-key",
+                        n -> Http.request(n, "/api/soak")
+                                .header("x-api-key", "pk_not-a-key")
+                                .GET()
+                                .build(),
+                        unauthorized,
+                        redisSlow),
                 new Traffic.Kind("waf-sqli", n -> get(n, "/api/soak?id=1%27%20OR%20%271%27%3D%271"), blocked, Set.of()),
-                new Traffic.Kind("waf-xss", n -> get(n, "/api/soak?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"), blocked,
+                new Traffic.Kind(
+                        "waf-xss", n -> get(n, "/api/soak?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"), blocked, Set.of()),
+                new Traffic.Kind(
+                        "waf-traversal",
+                        n -> get(n, "/api/soak?file=..%2F..%2F..%2F..%2Fetc%2Fpasswd"),
+                        blocked,
                         Set.of()),
-                new Traffic.Kind("waf-traversal", n -> get(n, "/api/soak?file=..%2F..%2F..%2F..%2Fetc%2Fpasswd"),
-                        blocked, Set.of()),
-                new Traffic.Kind("large-body", n -> Http.request(n, "/upload/stream")
-                        .header("Content-Type", "application/octet-stream")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(large)).build(), ok, Set.of(),
-                        (n, response) -> Arrays.equals(large, response.body()) ? null
+                new Traffic.Kind(
+                        "large-body",
+                        n -> Http.request(n, "/upload/stream")
+                                .header("Content-Type", "application/octet-stream")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(large))
+                                .build(),
+                        ok,
+                        Set.of(),
+                        (n, response) -> Arrays.equals(large, response.body())
+                                ? null
                                 : "the streamed body came back altered (" + response.body().length + " bytes)"),
-                new Traffic.Kind("over-waf-limit", n -> Http.request(n, "/api/soak")
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(overLimit)).build(), Set.of(413), Set.of()));
+                new Traffic.Kind(
+                        "over-waf-limit",
+                        n -> Http.request(n, "/api/soak")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(overLimit))
+                                .build(),
+                        Set.of(413),
+                        Set.of()));
     }
 
     private static List<GatewayNode> nodes() {
@@ -222,7 +290,10 @@ class SoakIT {
     private static String loggedOutToken(GatewayNode node) {
         JsonNode tokens = AuthIT.login(node);
         String access = tokens.path("access_token").asText();
-        assertEquals(204, AuthIT.post(node, "/logout", "", "Authorization", AuthIT.bearer(access)).statusCode());
+        assertEquals(
+                204,
+                AuthIT.post(node, "/logout", "", "Authorization", AuthIT.bearer(access))
+                        .statusCode());
         return access;
     }
 

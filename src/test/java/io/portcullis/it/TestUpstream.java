@@ -77,7 +77,8 @@ final class TestUpstream implements AutoCloseable {
     private static void streamBack(HttpExchange exchange) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
         exchange.sendResponseHeaders(200, 0);
-        try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
+        try (InputStream in = exchange.getRequestBody();
+                OutputStream out = exchange.getResponseBody()) {
             in.transferTo(out);
         }
     }

@@ -2,7 +2,6 @@ package io.portcullis.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -21,21 +20,25 @@ import org.junit.jupiter.api.Test;
  */
 @GatewayIT
 class TomcatConfIT {
-    private static final Path NODE_CONF = Path.of(System.getProperty("tomcat.node.base",
-            "target/cargo/configurations/tomcat10x"), "conf");
+    private static final Path NODE_CONF =
+            Path.of(System.getProperty("tomcat.node.base", "target/cargo/configurations/tomcat10x"), "conf");
 
     private static GatewayNode tomcat() {
-        return GatewayNode.all().stream().filter(node -> node.name().equals("tomcat")).findFirst()
+        return GatewayNode.all().stream()
+                .filter(node -> node.name().equals("tomcat"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no Tomcat node"));
     }
 
     @Test
     void nodeConfWhenStartedThenTheShippedFilesWithOnlyTheConfigPathChanged() throws IOException {
         for (String file : new String[] {"server.xml", "tomcat-users.xml"}) {
-            assertEquals(Files.readString(Path.of("tomcat-conf", file)), Files.readString(NODE_CONF.resolve(file)), file);
+            assertEquals(
+                    Files.readString(Path.of("tomcat-conf", file)), Files.readString(NODE_CONF.resolve(file)), file);
         }
         String itConfig = System.getProperty("it.config");
-        assertEquals(Files.readString(Path.of("tomcat-conf/context.xml"))
+        assertEquals(
+                Files.readString(Path.of("tomcat-conf/context.xml"))
                         .replace("/etc/portcullis/portcullis.yaml", itConfig),
                 Files.readString(NODE_CONF.resolve("context.xml")));
         // Nothing else names a configuration to the node: a route only the ITs' configuration has is there.
@@ -44,7 +47,8 @@ class TomcatConfIT {
 
     @Test
     void containerErrorWhenUriMalformedThenProblemFromTheHostErrorReportValve() {
-        assertContainerProblem("GET /api/%zz HTTP/1.1\r\nHost: " + tomcat().authority() + "\r\nConnection: close\r\n\r\n");
+        assertContainerProblem(
+                "GET /api/%zz HTTP/1.1\r\nHost: " + tomcat().authority() + "\r\nConnection: close\r\n\r\n");
     }
 
     @Test
@@ -56,17 +60,23 @@ class TomcatConfIT {
 
     @Test
     void containerErrorWhenMethodMalformedThenProblemWithoutStackFrames() {
-        assertContainerProblem("G(T /api/x HTTP/1.1\r\nHost: " + tomcat().authority() + "\r\nConnection: close\r\n\r\n");
+        assertContainerProblem(
+                "G(T /api/x HTTP/1.1\r\nHost: " + tomcat().authority() + "\r\nConnection: close\r\n\r\n");
     }
 
     private static void assertContainerProblem(String rawRequest) {
-        Http.RawResponse response = Http.raw(InetAddress.getLoopbackAddress(), tomcat(),
-                rawRequest.getBytes(StandardCharsets.ISO_8859_1), Http.TIMEOUT);
+        Http.RawResponse response = Http.raw(
+                InetAddress.getLoopbackAddress(),
+                tomcat(),
+                rawRequest.getBytes(StandardCharsets.ISO_8859_1),
+                Http.TIMEOUT);
 
         String body = new String(response.body(), StandardCharsets.UTF_8);
         assertEquals(400, response.status(), body);
-        assertEquals("application/problem+json;charset=UTF-8",
-                response.headers().getOrDefault("content-type", "").replace(" ", ""), response.headers().toString());
+        assertEquals(
+                "application/problem+json;charset=UTF-8",
+                response.headers().getOrDefault("content-type", "").replace(" ", ""),
+                response.headers().toString());
         assertEquals("", response.headers().get("server"), "server=\"\" hides the Server header");
         JsonNode problem = Http.json(response.body());
         assertEquals("urn:portcullis:problem:bad-request", problem.path("type").asText(), problem.toString());

@@ -39,9 +39,12 @@ class TomcatConfRealmIT {
         Files.copy(Path.of("tomcat-conf/server.xml"), conf.resolve("server.xml"));
         Files.copy(Path.of("tomcat-conf/tomcat-users.xml"), conf.resolve("tomcat-users.xml"));
         Path config = base.resolve("portcullis.yaml");
-        Files.writeString(conf.resolve("context.xml"), Files.readString(Path.of("tomcat-conf/context.xml"))
-                .replace("/etc/portcullis/portcullis.yaml", config.toString()));
-        Files.copy(Path.of(System.getProperty("portcullis.war", "target/portcullis.war")),
+        Files.writeString(
+                conf.resolve("context.xml"),
+                Files.readString(Path.of("tomcat-conf/context.xml"))
+                        .replace("/etc/portcullis/portcullis.yaml", config.toString()));
+        Files.copy(
+                Path.of(System.getProperty("portcullis.war", "target/portcullis.war")),
                 Files.createDirectories(base.resolve("webapps")).resolve("ROOT.war"));
 
         Map<String, String> properties = new LinkedHashMap<>();
@@ -66,16 +69,30 @@ class TomcatConfRealmIT {
 
             JsonNode dave = Http.json(AuthIT.post(node, "/login", AuthIT.credentials("dave", "dave-password-1")));
             String daveToken = dave.path("access_token").asText();
-            assertEquals("[\"admin\",\"user\"]", Http.json(AuthIT.me(node, daveToken)).path("roles").toString());
-            HttpResponse<byte[]> passed = Http.get(node, "/api/admin/report", "Authorization", AuthIT.bearer(daveToken));
+            assertEquals(
+                    "[\"admin\",\"user\"]",
+                    Http.json(AuthIT.me(node, daveToken)).path("roles").toString());
+            HttpResponse<byte[]> passed =
+                    Http.get(node, "/api/admin/report", "Authorization", AuthIT.bearer(daveToken));
             assertEquals(200, passed.statusCode(), () -> new String(passed.body()));
 
             JsonNode carol = Http.json(AuthIT.post(node, "/login", AuthIT.credentials("carol", "carol-password-1")));
-            assertEquals("[\"user\"]", Http.json(AuthIT.me(node, carol.path("access_token").asText()))
-                    .path("roles").toString());
-            Http.assertProblem(Http.get(node, "/api/admin/report", "Authorization",
-                    AuthIT.bearer(carol.path("access_token").asText())), 403, "Insufficient scope");
-            Http.assertProblem(AuthIT.post(node, "/login", AuthIT.credentials("carol", "wrong-password-1")), 401,
+            assertEquals(
+                    "[\"user\"]",
+                    Http.json(AuthIT.me(node, carol.path("access_token").asText()))
+                            .path("roles")
+                            .toString());
+            Http.assertProblem(
+                    Http.get(
+                            node,
+                            "/api/admin/report",
+                            "Authorization",
+                            AuthIT.bearer(carol.path("access_token").asText())),
+                    403,
+                    "Insufficient scope");
+            Http.assertProblem(
+                    AuthIT.post(node, "/login", AuthIT.credentials("carol", "wrong-password-1")),
+                    401,
                     "Invalid credentials");
         } finally {
             catalina.stop();

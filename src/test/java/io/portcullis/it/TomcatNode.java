@@ -53,16 +53,25 @@ final class TomcatNode implements AutoCloseable {
     /** Starts the child JVM and waits until the node reports ready. */
     void start() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String war = Path.of(System.getProperty("portcullis.war", "target/portcullis.war")).toAbsolutePath().toString();
+        String war = Path.of(System.getProperty("portcullis.war", "target/portcullis.war"))
+                .toAbsolutePath()
+                .toString();
         try {
             Path base = Files.createTempDirectory(work, "tomcat");
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(ExtraNode.DEFAULT_JVM_OPTIONS);
-            command.addAll(List.of("-Dportcullis.config=" + config, "-cp", System.getProperty("java.class.path"),
-                    TomcatNode.class.getName(), Integer.toString(port), war, base.toString()));
+            command.addAll(List.of(
+                    "-Dportcullis.config=" + config,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    TomcatNode.class.getName(),
+                    Integer.toString(port),
+                    war,
+                    base.toString()));
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(log).toFile()))
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(work.resolve(log).toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Tomcat node", e);
@@ -70,12 +79,12 @@ final class TomcatNode implements AutoCloseable {
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         while (!ready()) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the Tomcat node exited with " + process.exitValue() + "; see "
-                        + work.resolve(log));
+                throw new IllegalStateException(
+                        "the Tomcat node exited with " + process.exitValue() + "; see " + work.resolve(log));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the Tomcat node was not ready within " + READY_WITHIN + "; see "
-                        + work.resolve(log));
+                throw new IllegalStateException(
+                        "the Tomcat node was not ready within " + READY_WITHIN + "; see " + work.resolve(log));
             }
             pause();
         }
@@ -95,8 +104,11 @@ final class TomcatNode implements AutoCloseable {
 
     private boolean ready() {
         try {
-            HttpResponse<Void> response = Http.CLIENT.send(HttpRequest.newBuilder(node().uri("/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = Http.CLIENT.send(
+                    HttpRequest.newBuilder(node().uri("/health/ready"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;

@@ -56,8 +56,14 @@ class TopologyIT {
     void nodesWhenOnARedisClusterThenStateSharedLimitsExactAndReadinessShowsTheCluster(@TempDir Path work)
             throws Exception {
         try (RedisClusterRig cluster = RedisClusterRig.start()) {
-            runOn(work, cluster.uri(), sub -> cluster.primaryOf("{u:" + sub + "}"), cluster::primaries, "cluster",
-                    "\"cluster-state\":\"ok\"", "\"primaries-reachable\":3");
+            runOn(
+                    work,
+                    cluster.uri(),
+                    sub -> cluster.primaryOf("{u:" + sub + "}"),
+                    cluster::primaries,
+                    "cluster",
+                    "\"cluster-state\":\"ok\"",
+                    "\"primaries-reachable\":3");
         }
     }
 
@@ -66,7 +72,12 @@ class TopologyIT {
     void nodesWhenBehindSentinelThenStateSharedLimitsExactAndReadinessNamesThePrimary(@TempDir Path work)
             throws Exception {
         try (RedisSentinelRig sentinel = RedisSentinelRig.start()) {
-            runOn(work, sentinel.uri(), sub -> sentinel.primary(), () -> List.of(sentinel.primary()), "sentinel",
+            runOn(
+                    work,
+                    sentinel.uri(),
+                    sub -> sentinel.primary(),
+                    () -> List.of(sentinel.primary()),
+                    "sentinel",
                     "\"sentinel-primary\":\"127.0.0.1:" + sentinel.primary().port() + "\"");
         }
     }
@@ -80,8 +91,8 @@ class TopologyIT {
     void nodesWhenOnOneRedisServerThenTheJwtPathCostsOneScriptPerRequest(@TempDir Path work) throws Exception {
         try (RedisProcess single = RedisProcess.start()) {
             try (Nodes nodes = Nodes.start(work, configFor(work, single.uri()))) {
-                assertOneScriptPerRequest(LoadFigures.measure(nodes.jetty(), nodes.tomcat(), () -> List.of(single),
-                        "single"));
+                assertOneScriptPerRequest(
+                        LoadFigures.measure(nodes.jetty(), nodes.tomcat(), () -> List.of(single), "single"));
             }
         }
     }
@@ -129,8 +140,9 @@ class TopologyIT {
         RedisProcess of(String subject) throws Exception;
     }
 
-    private static void runOn(Path work, String uri, Owner owner, Primaries primaries, String topology,
-            String... readiness) throws Exception {
+    private static void runOn(
+            Path work, String uri, Owner owner, Primaries primaries, String topology, String... readiness)
+            throws Exception {
         Path config = configFor(work, uri);
         try (Nodes nodes = Nodes.start(work, config)) {
             GatewayNode nodeA = nodes.jetty();
@@ -155,10 +167,15 @@ class TopologyIT {
             List<CompletableFuture<HttpResponse<Void>>> answers = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 HttpRequest request = Http.request(i % 2 == 0 ? nodeA : nodeB, "/burst/x")
-                        .header("X-Forwarded-For", address).GET().build();
+                        .header("X-Forwarded-For", address)
+                        .GET()
+                        .build();
                 answers.add(Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.discarding()));
             }
-            List<Integer> statuses = answers.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).toList();
+            List<Integer> statuses = answers.stream()
+                    .map(CompletableFuture::join)
+                    .map(HttpResponse::statusCode)
+                    .toList();
             assertEquals(10, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
             assertEquals(6, statuses.stream().filter(s -> s == 429).count(), statuses.toString());
 
@@ -181,49 +198,84 @@ class TopologyIT {
      */
     private static void assertLogoutOnOneNodeRefusedOnTheOther(GatewayNode from, GatewayNode on) {
         String username = AuthIT.unique("logout");
-        assertEquals(201, AuthIT.post(from, "/register", AuthIT.credentials(username, PASSWORD)).statusCode());
+        assertEquals(
+                201,
+                AuthIT.post(from, "/register", AuthIT.credentials(username, PASSWORD))
+                        .statusCode());
         var tokens = Http.json(AuthIT.post(on, "/login", AuthIT.credentials(username, PASSWORD)));
         String access = tokens.path("access_token").asText();
         String refresh = tokens.path("refresh_token").asText();
-        assertEquals(200, Http.get(on, "/jwt/logout", "Authorization", AuthIT.bearer(access)).statusCode(), on
-                + ": before the logout");
+        assertEquals(
+                200,
+                Http.get(on, "/jwt/logout", "Authorization", AuthIT.bearer(access))
+                        .statusCode(),
+                on + ": before the logout");
         HttpResponse<byte[]> refreshed = AuthIT.post(from, "/refresh", AuthIT.field("refresh_token", refresh));
         assertEquals(200, refreshed.statusCode(), () -> new String(refreshed.body(), StandardCharsets.UTF_8));
         var rotated = Http.json(refreshed);
         String rotatedAccess = rotated.path("access_token").asText();
-        assertEquals(200, Http.get(on, "/jwt/logout", "Authorization", AuthIT.bearer(rotatedAccess)).statusCode(),
+        assertEquals(
+                200,
+                Http.get(on, "/jwt/logout", "Authorization", AuthIT.bearer(rotatedAccess))
+                        .statusCode(),
                 on + ": the access token of the rotation on " + from);
 
-        assertEquals(204, AuthIT.post(from, "/logout", AuthIT.field("refresh_token",
-                rotated.path("refresh_token").asText()), "Authorization", AuthIT.bearer(rotatedAccess)).statusCode());
+        assertEquals(
+                204,
+                AuthIT.post(
+                                from,
+                                "/logout",
+                                AuthIT.field(
+                                        "refresh_token",
+                                        rotated.path("refresh_token").asText()),
+                                "Authorization",
+                                AuthIT.bearer(rotatedAccess))
+                        .statusCode());
 
-        Http.assertProblem(Http.get(on, "/jwt/logout", "Authorization", AuthIT.bearer(rotatedAccess)), 401,
+        Http.assertProblem(
+                Http.get(on, "/jwt/logout", "Authorization", AuthIT.bearer(rotatedAccess)), 401, "Invalid token");
+        Http.assertProblem(
+                AuthIT.post(
+                        on,
+                        "/refresh",
+                        AuthIT.field(
+                                "refresh_token", rotated.path("refresh_token").asText())),
+                401,
                 "Invalid token");
-        Http.assertProblem(AuthIT.post(on, "/refresh", AuthIT.field("refresh_token",
-                rotated.path("refresh_token").asText())), 401, "Invalid token");
     }
 
     /** A direct route's key written through {@code writer}: read, deleted and gone through {@code reader}. */
     private static void assertDirectRouteShared(GatewayNode writer, GatewayNode reader) {
         String token = Http.json(AuthIT.post(writer, "/login", AuthIT.credentials(registered(writer), PASSWORD)))
-                .path("access_token").asText();
+                .path("access_token")
+                .asText();
         String note = "/notes/shared-" + writer.port();
-        HttpResponse<byte[]> put = Http.send(Http.request(writer, note).header("Authorization", AuthIT.bearer(token))
+        HttpResponse<byte[]> put = Http.send(Http.request(writer, note)
+                .header("Authorization", AuthIT.bearer(token))
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"from\":\"" + writer + "\"}")).build());
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"from\":\"" + writer + "\"}"))
+                .build());
         assertEquals(204, put.statusCode(), () -> new String(put.body(), StandardCharsets.UTF_8));
 
         HttpResponse<byte[]> read = Http.get(reader, note, "Authorization", AuthIT.bearer(token));
         assertEquals(200, read.statusCode(), () -> new String(read.body(), StandardCharsets.UTF_8));
         assertEquals(writer.toString(), Http.json(read).path("from").asText());
-        assertEquals(204, Http.send(Http.request(reader, note).header("Authorization", AuthIT.bearer(token))
-                .DELETE().build()).statusCode());
+        assertEquals(
+                204,
+                Http.send(Http.request(reader, note)
+                                .header("Authorization", AuthIT.bearer(token))
+                                .DELETE()
+                                .build())
+                        .statusCode());
         Http.assertProblem(Http.get(writer, note, "Authorization", AuthIT.bearer(token)), 404, "Not Found");
     }
 
     private static String registered(GatewayNode node) {
         String username = AuthIT.unique("direct");
-        assertEquals(201, AuthIT.post(node, "/register", AuthIT.credentials(username, PASSWORD)).statusCode());
+        assertEquals(
+                201,
+                AuthIT.post(node, "/register", AuthIT.credentials(username, PASSWORD))
+                        .statusCode());
         return username;
     }
 
@@ -232,13 +284,14 @@ class TopologyIT {
      * exactly 3 admitted, then 429 on either node — the key's bucket is one, on the key's Cluster slot.
      */
     private static void assertApiKeyLimitExactAcrossNodes(GatewayNode a, GatewayNode b, String access) {
-        HttpResponse<byte[]> created = AuthIT.post(a, "/api-keys", "{\"name\":\"inventory\"}",
-                "Authorization", AuthIT.bearer(access));
+        HttpResponse<byte[]> created =
+                AuthIT.post(a, "/api-keys", "{\"name\":\"inventory\"}", "Authorization", AuthIT.bearer(access));
         assertEquals(201, created.statusCode(), () -> new String(created.body(), StandardCharsets.UTF_8));
         String key = Http.json(created).path("api_key").asText();
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            statuses.add(Http.get(i % 2 == 0 ? b : a, "/inventory/x", "x-api-key", key).statusCode());
+            statuses.add(Http.get(i % 2 == 0 ? b : a, "/inventory/x", "x-api-key", key)
+                    .statusCode());
         }
         assertEquals(List.of(200, 200, 200, 429, 429, 429, 429, 429), statuses);
     }
@@ -259,13 +312,19 @@ class TopologyIT {
      */
     private static void failover(GatewayNode a, GatewayNode b, Owner owner, String topology) throws Exception {
         String username = AuthIT.unique("failover");
-        assertEquals(201, AuthIT.post(a, "/register", AuthIT.credentials(username, PASSWORD)).statusCode());
+        assertEquals(
+                201,
+                AuthIT.post(a, "/register", AuthIT.credentials(username, PASSWORD))
+                        .statusCode());
         String access = Http.json(AuthIT.post(a, "/login", AuthIT.credentials(username, PASSWORD)))
-                .path("access_token").asText();
+                .path("access_token")
+                .asText();
         String doomed = Http.json(AuthIT.post(a, "/login", AuthIT.credentials(username, PASSWORD)))
-                .path("access_token").asText();
+                .path("access_token")
+                .asText();
         String subject = Http.json(Base64.getUrlDecoder().decode(access.split("\\.")[1]))
-                .path("sub").asText();
+                .path("sub")
+                .asText();
         RedisProcess primary = owner.of(subject);
 
         record Answer(long startedMillis, long tookMillis, int status, String detail, GatewayNode node) {}
@@ -273,16 +332,29 @@ class TopologyIT {
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
         long begin = System.nanoTime();
         AtomicLong sent = new AtomicLong();
-        load.scheduleAtFixedRate(() -> {
-            long started = System.nanoTime();
-            GatewayNode node = sent.getAndIncrement() % 2 == 0 ? a : b;
-            HttpRequest request = Http.request(node, "/jwt/failover").timeout(Duration.ofSeconds(10))
-                    .header("Authorization", AuthIT.bearer(access)).GET().build();
-            Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) ->
-                    answers.add(new Answer((started - begin) / 1_000_000, (System.nanoTime() - started) / 1_000_000,
-                            response == null ? -1 : response.statusCode(), response == null ? String.valueOf(failure)
-                            : response.statusCode() == 503 ? response.body() : "", node)));
-        }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
+        load.scheduleAtFixedRate(
+                () -> {
+                    long started = System.nanoTime();
+                    GatewayNode node = sent.getAndIncrement() % 2 == 0 ? a : b;
+                    HttpRequest request = Http.request(node, "/jwt/failover")
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Authorization", AuthIT.bearer(access))
+                            .GET()
+                            .build();
+                    Http.CLIENT
+                            .sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                            .whenComplete((response, failure) -> answers.add(new Answer(
+                                    (started - begin) / 1_000_000,
+                                    (System.nanoTime() - started) / 1_000_000,
+                                    response == null ? -1 : response.statusCode(),
+                                    response == null
+                                            ? String.valueOf(failure)
+                                            : response.statusCode() == 503 ? response.body() : "",
+                                    node)));
+                },
+                0,
+                1000 / RATE,
+                TimeUnit.MILLISECONDS);
         long killedAt;
         try {
             Thread.sleep(3000);
@@ -298,35 +370,60 @@ class TopologyIT {
         List<Answer> all = List.copyOf(answers);
         Map<Integer, Long> byStatus = new TreeMap<>();
         all.forEach(answer -> byStatus.merge(answer.status(), 1L, Long::sum));
-        List<Answer> unavailable = all.stream().filter(answer -> answer.status() == 503).toList();
+        List<Answer> unavailable =
+                all.stream().filter(answer -> answer.status() == 503).toList();
         long from = unavailable.stream().mapToLong(Answer::startedMillis).min().orElse(killedAt);
         long to = unavailable.stream().mapToLong(Answer::startedMillis).max().orElse(killedAt);
         long slowest = all.stream().mapToLong(Answer::tookMillis).max().orElse(0);
-        all.stream().filter(answer -> answer.tookMillis() > 1000)
-                .sorted(java.util.Comparator.comparingLong(Answer::tookMillis).reversed()).limit(5)
+        all.stream()
+                .filter(answer -> answer.tookMillis() > 1000)
+                .sorted(java.util.Comparator.comparingLong(Answer::tookMillis).reversed())
+                .limit(5)
                 .forEach(answer -> System.out.println("FAILOVER slow: started " + (answer.startedMillis() - killedAt)
                         + " ms after the kill, took " + answer.tookMillis() + " ms, status " + answer.status() + ", on "
                         + answer.node()));
-        all.stream().filter(answer -> answer.status() == 503).limit(3).forEach(answer -> System.out.println(
-                "FAILOVER early 503: started " + (answer.startedMillis() - killedAt) + " ms after the kill"));
+        all.stream()
+                .filter(answer -> answer.status() == 503)
+                .limit(3)
+                .forEach(answer -> System.out.println(
+                        "FAILOVER early 503: started " + (answer.startedMillis() - killedAt) + " ms after the kill"));
         long admitted = byStatus.getOrDefault(200, 0L);
-        all.stream().filter(answer -> answer.status() == 503).map(Answer::detail).distinct().limit(3)
+        all.stream()
+                .filter(answer -> answer.status() == 503)
+                .map(Answer::detail)
+                .distinct()
+                .limit(3)
                 .forEach(detail -> System.out.println("FAILOVER 503: " + detail));
-        System.out.printf("FAILOVER through the WAR (%s): %d requests at " + RATE + "/s over two nodes, by status %s; 503 from "
-                + "%d ms to %d ms after the kill (%d ms); slowest %d ms; 200s %d of the limit %d%n", topology,
-                all.size(), byStatus, from - killedAt, to - killedAt, to - from, slowest, admitted, LIMIT);
+        System.out.printf(
+                "FAILOVER through the WAR (%s): %d requests at " + RATE + "/s over two nodes, by status %s; 503 from "
+                        + "%d ms to %d ms after the kill (%d ms); slowest %d ms; 200s %d of the limit %d%n",
+                topology,
+                all.size(),
+                byStatus,
+                from - killedAt,
+                to - killedAt,
+                to - from,
+                slowest,
+                admitted,
+                LIMIT);
 
         assertTrue(all.size() >= RATE * 8, "the load ran: " + byStatus);
-        assertTrue(byStatus.keySet().stream().allMatch(status -> status == 200 || status == 429 || status == 503),
+        assertTrue(
+                byStatus.keySet().stream().allMatch(status -> status == 200 || status == 429 || status == 503),
                 byStatus::toString);
         assertTrue(slowest <= 2000, "no request hung: slowest " + slowest + " ms");
         assertTrue(admitted <= LIMIT + LIMIT / 10, "the limit held within 10 %: " + admitted);
         for (GatewayNode node : List.of(a, b)) {
-            assertEquals(401, Http.get(node, "/jwt/failover", "Authorization", AuthIT.bearer(doomed)).statusCode(),
+            assertEquals(
+                    401,
+                    Http.get(node, "/jwt/failover", "Authorization", AuthIT.bearer(doomed))
+                            .statusCode(),
                     "the revocation acknowledged before the kill, on " + node);
-            int live = Http.get(node, "/jwt/failover", "Authorization", AuthIT.bearer(access)).statusCode();
-            assertTrue(live == 200 || live == 429, "the live token is counted again after the failover, on " + node
-                    + ": " + live);
+            int live = Http.get(node, "/jwt/failover", "Authorization", AuthIT.bearer(access))
+                    .statusCode();
+            assertTrue(
+                    live == 200 || live == 429,
+                    "the live token is counted again after the failover, on " + node + ": " + live);
         }
     }
 

@@ -35,8 +35,10 @@ class TourIT {
 
     @Test
     void tourWhenRunAgainstTheDemoThenEveryStepAnswersAsTheReadmeSays(@TempDir Path work) throws Exception {
-        try (ExtraNode demo = new ExtraNode(work, ExtraNode.DEFAULT_JVM_OPTIONS, List.of("-Dportcullis.demo=true",
-                "-Djetty.http.port=" + ExtraNode.PORT))) {
+        try (ExtraNode demo = new ExtraNode(
+                work,
+                ExtraNode.DEFAULT_JVM_OPTIONS,
+                List.of("-Dportcullis.demo=true", "-Djetty.http.port=" + ExtraNode.PORT))) {
             demo.start();
             Path output = work.resolve("tour.out");
             Process tour = new ProcessBuilder("bash", TOUR.toString(), "http://127.0.0.1:" + ExtraNode.PORT)

@@ -42,7 +42,11 @@ final class Traffic implements AutoCloseable {
      * @param degraded the statuses also allowed while it is degraded
      * @param check a further check of the answer: null when fine, else what is wrong
      */
-    record Kind(String name, Function<GatewayNode, HttpRequest> request, Set<Integer> normal, Set<Integer> degraded,
+    record Kind(
+            String name,
+            Function<GatewayNode, HttpRequest> request,
+            Set<Integer> normal,
+            Set<Integer> degraded,
             BiFunction<GatewayNode, HttpResponse<byte[]>, String> check) {
         Kind(String name, Function<GatewayNode, HttpRequest> request, Set<Integer> normal, Set<Integer> degraded) {
             this(name, request, normal, degraded, (node, response) -> null);
@@ -130,8 +134,10 @@ final class Traffic implements AutoCloseable {
         maxLatencyNanos.accumulateAndGet(took, Math::max);
         int status = response.statusCode();
         statuses.computeIfAbsent(kind.name(), k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(status, k -> new LongAdder()).increment();
-        boolean allowed = kind.normal().contains(status) || ((degradedAtStart || degraded) && kind.degraded().contains(status));
+                .computeIfAbsent(status, k -> new LongAdder())
+                .increment();
+        boolean allowed = kind.normal().contains(status)
+                || ((degradedAtStart || degraded) && kind.degraded().contains(status));
         if (!allowed) {
             violation(kind, node, "status " + status + ": " + text(response));
         }
@@ -199,7 +205,10 @@ final class Traffic implements AutoCloseable {
     }
 
     long total() {
-        return statuses.values().stream().flatMap(m -> m.values().stream()).mapToLong(LongAdder::sum).sum()
+        return statuses.values().stream()
+                        .flatMap(m -> m.values().stream())
+                        .mapToLong(LongAdder::sum)
+                        .sum()
                 + failures.sum();
     }
 

@@ -53,6 +53,7 @@ class TrustedIssuerIT {
     private static final String DISCOVERED = "http://127.0.0.1:" + PORT + "/realms/discovered";
     /** Configured by {@code issuer} alone, but its discovery document names {@link #DISCOVERED}. */
     private static final String LIAR = "http://127.0.0.1:" + PORT + "/realms/liar";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -69,8 +70,11 @@ class TrustedIssuerIT {
         jwks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), PORT), 16);
         jwks.createContext("/certs", exchange -> {
             try (exchange) {
-                byte[] body = JSON.writeValueAsBytes(Map.of("keys", published.entrySet().stream()
-                        .map(e -> jwk(e.getKey(), e.getValue())).toList()));
+                byte[] body = JSON.writeValueAsBytes(Map.of(
+                        "keys",
+                        published.entrySet().stream()
+                                .map(e -> jwk(e.getKey(), e.getValue()))
+                                .toList()));
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -82,8 +86,13 @@ class TrustedIssuerIT {
         for (String realm : List.of("discovered", "liar")) {
             jwks.createContext("/realms/" + realm + "/.well-known/openid-configuration", exchange -> {
                 try (exchange) {
-                    byte[] body = JSON.writeValueAsBytes(Map.of("issuer", DISCOVERED, "jwks_uri",
-                            "http://127.0.0.1:" + PORT + "/certs", "token_endpoint", DISCOVERED + "/token"));
+                    byte[] body = JSON.writeValueAsBytes(Map.of(
+                            "issuer",
+                            DISCOVERED,
+                            "jwks_uri",
+                            "http://127.0.0.1:" + PORT + "/certs",
+                            "token_endpoint",
+                            DISCOVERED + "/token"));
                     exchange.getResponseHeaders().set("Content-Type", "application/json");
                     exchange.sendResponseHeaders(200, body.length);
                     try (OutputStream out = exchange.getResponseBody()) {
@@ -124,12 +133,32 @@ class TrustedIssuerIT {
 
     private static Map<String, String> jwk(String kid, KeyPair pair) {
         if (pair.getPublic() instanceof RSAPublicKey rsa) {
-            return Map.of("kty", "RSA", "kid", kid, "use", "sig", "alg", "RS256",
-                    "n", unsigned(rsa.getModulus(), 0), "e", unsigned(rsa.getPublicExponent(), 0));
+            return Map.of(
+                    "kty",
+                    "RSA",
+                    "kid",
+                    kid,
+                    "use",
+                    "sig",
+                    "alg",
+                    "RS256",
+                    "n",
+                    unsigned(rsa.getModulus(), 0),
+                    "e",
+                    unsigned(rsa.getPublicExponent(), 0));
         }
         ECPublicKey ec = (ECPublicKey) pair.getPublic();
-        return Map.of("kty", "EC", "kid", kid, "crv", "P-256", "x", unsigned(ec.getW().getAffineX(), 32),
-                "y", unsigned(ec.getW().getAffineY(), 32));
+        return Map.of(
+                "kty",
+                "EC",
+                "kid",
+                kid,
+                "crv",
+                "P-256",
+                "x",
+                unsigned(ec.getW().getAffineX(), 32),
+                "y",
+                unsigned(ec.getW().getAffineY(), 32));
     }
 
     private static String unsigned(BigInteger value, int length) {
@@ -147,8 +176,14 @@ class TrustedIssuerIT {
 
     private static JWTCreator.Builder claims(String issuer, String kid) {
         Instant now = Instant.now();
-        return JWT.create().withKeyId(kid).withIssuer(issuer).withSubject("ext-" + kid).withAudience("api")
-                .withIssuedAt(now).withExpiresAt(now.plusSeconds(600)).withClaim("scope", "orders")
+        return JWT.create()
+                .withKeyId(kid)
+                .withIssuer(issuer)
+                .withSubject("ext-" + kid)
+                .withAudience("api")
+                .withIssuedAt(now)
+                .withExpiresAt(now.plusSeconds(600))
+                .withClaim("scope", "orders")
                 .withClaim("typ", "Bearer");
     }
 
@@ -169,15 +204,16 @@ class TrustedIssuerIT {
         // Issuer-qualified: the alias of the issuer's entry, then its sub; no local user can be named this way.
         assertEquals("it-idp:ext-rsa-1", Http.upstreamHeader(Http.json(response), "X-User-Id"));
 
-        String ec = claims(ISSUER, "ec-1").sign(Algorithm.ECDSA256((ECPublicKey) EC_1.getPublic(),
-                (ECPrivateKey) EC_1.getPrivate()));
+        String ec = claims(ISSUER, "ec-1")
+                .sign(Algorithm.ECDSA256((ECPublicKey) EC_1.getPublic(), (ECPrivateKey) EC_1.getPrivate()));
         assertEquals("it-idp:ext-ec-1", Http.upstreamHeader(Http.json(get(node, "/jwt/ext", ec)), "X-User-Id"));
     }
 
     @Order(1)
     @OnEachNode
     void discoveredIssuerWhenConfiguredByIssuerAloneThenTokensVerifiedWithTheKeysItsDocumentNames(GatewayNode node) {
-        HttpResponse<byte[]> response = get(node, "/jwt/discovered", claims(DISCOVERED, "rsa-1").sign(rs(RSA_1)));
+        HttpResponse<byte[]> response =
+                get(node, "/jwt/discovered", claims(DISCOVERED, "rsa-1").sign(rs(RSA_1)));
         assertEquals(200, response.statusCode(), () -> new String(response.body(), StandardCharsets.UTF_8));
         assertEquals("discovered-idp:ext-rsa-1", Http.upstreamHeader(Http.json(response), "X-User-Id"));
     }
@@ -194,11 +230,12 @@ class TrustedIssuerIT {
     @OnEachNode
     void externalTokenWhenHs256SignedWithTheRsaPublicKeyThenRefused(GatewayNode node) {
         byte[] der = RSA_1.getPublic().getEncoded();
-        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END PUBLIC KEY-----\n";
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
         for (byte[] secret : List.of(der, pem.getBytes(StandardCharsets.US_ASCII))) {
             String path = "/jwt/confusion-" + UUID.randomUUID();
-            HttpResponse<byte[]> response = get(node, path, claims(ISSUER, "rsa-1").sign(Algorithm.HMAC256(secret)));
+            HttpResponse<byte[]> response =
+                    get(node, path, claims(ISSUER, "rsa-1").sign(Algorithm.HMAC256(secret)));
             Http.assertProblem(response, 401, "Invalid token");
             assertFalse(Upstreams.a().saw(path));
         }
@@ -216,11 +253,14 @@ class TrustedIssuerIT {
             String path = "/jwt/id-token-" + UUID.randomUUID();
             HttpResponse<byte[]> response = get(node, path, idToken.sign(rs(RSA_1)));
             Http.assertProblem(response, 401, "Invalid token");
-            assertTrue(response.headers().firstValue("WWW-Authenticate").orElse("")
+            assertTrue(response.headers()
+                    .firstValue("WWW-Authenticate")
+                    .orElse("")
                     .contains("The token is an ID token, not an access token."));
             assertFalse(Upstreams.a().saw(path));
         }
-        String typed = claims(ISSUER, "rsa-1").withHeader(Map.of("typ", "at+jwt")).sign(rs(RSA_1));
+        String typed =
+                claims(ISSUER, "rsa-1").withHeader(Map.of("typ", "at+jwt")).sign(rs(RSA_1));
         assertEquals(200, get(node, "/jwt/at-jwt", typed).statusCode());
     }
 
@@ -259,7 +299,11 @@ class TrustedIssuerIT {
         try {
             java.util.concurrent.Future<long[]> unknown = pool.submit(() -> {
                 long start = System.nanoTime();
-                int status = get(node, path, claims(downIssuer, "k-" + UUID.randomUUID()).sign(rs(RSA_1))).statusCode();
+                int status = get(
+                                node,
+                                path,
+                                claims(downIssuer, "k-" + UUID.randomUUID()).sign(rs(RSA_1)))
+                        .statusCode();
                 return new long[] {status, (System.nanoTime() - start) / 1_000_000};
             });
             Thread.sleep(300);
@@ -319,7 +363,10 @@ class TrustedIssuerIT {
     void externalIssuerWhenJwksServerDownThenKnownKeysStillWorkAndUnfetchableIssuerIs503(GatewayNode node) {
         stopJwksServer();
         stopSlowServer();
-        assertEquals(200, get(node, "/jwt/cached", claims(ISSUER, "rsa-2").sign(rs(RSA_2))).statusCode());
+        assertEquals(
+                200,
+                get(node, "/jwt/cached", claims(ISSUER, "rsa-2").sign(rs(RSA_2)))
+                        .statusCode());
 
         String path = "/jwt/down-" + UUID.randomUUID();
         String downIssuer = "http://127.0.0.1:" + DOWN_PORT + "/realms/down";

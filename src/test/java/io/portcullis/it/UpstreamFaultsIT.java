@@ -129,8 +129,10 @@ class UpstreamFaultsIT {
             int status = response.statusCode();
             int length = response.body().length;
             // A 502 is as honest, when the failure won the race against the head.
-            assertEquals(502, status, () -> "a broken body was delivered as a complete " + status + " of " + length
-                    + " bytes");
+            assertEquals(
+                    502,
+                    status,
+                    () -> "a broken body was delivered as a complete " + status + " of " + length + " bytes");
             Http.assertProblem(response, 502, "Bad Gateway");
         }
         assertTrue(upstream.saw(path), "the request reached the upstream");

@@ -19,7 +19,8 @@ public final class Upstreams implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getRoot().getStore(ExtensionContext.Namespace.create(Upstreams.class))
+        context.getRoot()
+                .getStore(ExtensionContext.Namespace.create(Upstreams.class))
                 .computeIfAbsent("servers", key -> running = start(), Running.class);
     }
 

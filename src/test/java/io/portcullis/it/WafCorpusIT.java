@@ -36,6 +36,7 @@ import java.util.concurrent.TimeoutException;
 class WafCorpusIT {
     /** The target, for every category of PL1 attack cases, on every container. */
     private static final double PL1_DETECTION_FLOOR = 0.90;
+
     private static final double BENIGN_BLOCK_CEILING = 0.01;
     private static final String BASE_PATH = "/waf";
     private static final int CONCURRENCY = 8;
@@ -56,7 +57,8 @@ class WafCorpusIT {
         }
 
         String describe() {
-            String answer = status == NO_ANSWER ? "no answer (" + failure + ")"
+            String answer = status == NO_ANSWER
+                    ? "no answer (" + failure + ")"
                     : status + (fromGateway ? "" : " from the container");
             return spec.id() + " " + spec.method() + " " + spec.uri() + " -> " + answer;
         }
@@ -73,8 +75,9 @@ class WafCorpusIT {
             tallies.computeIfAbsent(key, k -> new Tally()).add(outcome);
         }
         StringBuilder report = new StringBuilder(node.name() + ": OWASP CRS dev corpus through the WAR\n")
-                .append(String.format("%-40s %5s %8s %7s %9s  %s%n", "category / paranoia / expect", "cases",
-                        "blocked", "rate", "container", "other answers"));
+                .append(String.format(
+                        "%-40s %5s %8s %7s %9s  %s%n",
+                        "category / paranoia / expect", "cases", "blocked", "rate", "container", "other answers"));
         tallies.forEach((key, tally) -> report.append(tally.row(key)));
         Tally pl1Attacks = sum(tallies, " PL1 block");
         Tally pl1Allow = sum(tallies, " PL1 allow");
@@ -84,10 +87,12 @@ class WafCorpusIT {
                 .append(allAllow.row("all allow (informative)"))
                 .append(sum(tallies, "").row("all cases"));
         report.append("\nPL1 misses:\n");
-        outcomes.stream().filter(o -> o.spec().expectBlock() && o.spec().paranoia() == 1 && !o.blocked())
+        outcomes.stream()
+                .filter(o -> o.spec().expectBlock() && o.spec().paranoia() == 1 && !o.blocked())
                 .forEach(o -> report.append(o.describe()).append('\n'));
         report.append("\nrefused by the container, no answer, or 5xx:\n");
-        outcomes.stream().filter(o -> o.rejectedByContainer() || o.status() == NO_ANSWER || o.status() >= 500)
+        outcomes.stream()
+                .filter(o -> o.rejectedByContainer() || o.status() == NO_ANSWER || o.status() >= 500)
                 .forEach(o -> report.append(o.describe()).append('\n'));
         write(node, "crs", report.toString());
         System.out.print(report.substring(0, report.indexOf("\nPL1 misses:")) + "\n");
@@ -96,8 +101,9 @@ class WafCorpusIT {
         List<String> failures = new ArrayList<>();
         tallies.forEach((key, tally) -> {
             if (key.endsWith(" PL1 block") && tally.rate() < PL1_DETECTION_FLOOR) {
-                failures.add(String.format("%s: %d / %d blocked (%.1f%%), %d refused by the container", key,
-                        tally.blocked, tally.cases, 100 * tally.rate(), tally.container));
+                failures.add(String.format(
+                        "%s: %d / %d blocked (%.1f%%), %d refused by the container",
+                        key, tally.blocked, tally.cases, 100 * tally.rate(), tally.container));
             }
         });
         assertTrue(failures.isEmpty(), node + ": PL1 detection under " + 100 * PL1_DETECTION_FLOOR + "%: " + failures);
@@ -109,10 +115,11 @@ class WafCorpusIT {
 
         Tally tally = new Tally();
         outcomes.forEach(tally::add);
-        StringBuilder report = new StringBuilder(node.name() + ": benign corpus through the WAR\n")
-                .append(tally.row("benign"));
+        StringBuilder report =
+                new StringBuilder(node.name() + ": benign corpus through the WAR\n").append(tally.row("benign"));
         report.append("\nblocked, refused by the container, no answer, or 5xx:\n");
-        outcomes.stream().filter(o -> o.blocked() || !o.fromGateway() || o.status() >= 500)
+        outcomes.stream()
+                .filter(o -> o.blocked() || !o.fromGateway() || o.status() >= 500)
                 .forEach(o -> report.append(o.describe()).append('\n'));
         write(node, "benign", report.toString());
         System.out.print(report);
@@ -124,8 +131,10 @@ class WafCorpusIT {
 
     /** A 5xx or a request the node never answered is a defect whatever the case expects. */
     private static void assertNoDefects(List<Outcome> outcomes) {
-        List<String> defects = outcomes.stream().filter(o -> o.status() >= 500 || o.status() == NO_ANSWER)
-                .map(Outcome::describe).toList();
+        List<String> defects = outcomes.stream()
+                .filter(o -> o.status() >= 500 || o.status() == NO_ANSWER)
+                .map(Outcome::describe)
+                .toList();
         assertTrue(defects.isEmpty(), defects.size() + " cases answered 5xx or not at all: " + defects);
     }
 
@@ -157,8 +166,8 @@ class WafCorpusIT {
 
     private static Outcome send(GatewayNode node, CorpusRequest spec) {
         try {
-            Http.RawResponse response = Http.raw(InetAddress.getLoopbackAddress(), node, requestBytes(node, spec),
-                    READ_TIMEOUT);
+            Http.RawResponse response =
+                    Http.raw(InetAddress.getLoopbackAddress(), node, requestBytes(node, spec), READ_TIMEOUT);
             return new Outcome(spec, response.status(), response.headers().containsKey("x-request-id"), null);
         } catch (UncheckedIOException e) {
             return new Outcome(spec, NO_ANSWER, false, e.getCause().toString());
@@ -170,12 +179,19 @@ class WafCorpusIT {
      * {@link #defaultHost} first when it names none), {@code Content-Length} from the UTF-8 body, and {@code Connection: close}.
      */
     static byte[] requestBytes(GatewayNode node, CorpusRequest spec) {
-        StringBuilder head = new StringBuilder(spec.method()).append(' ').append(BASE_PATH).append(spec.uri())
+        StringBuilder head = new StringBuilder(spec.method())
+                .append(' ')
+                .append(BASE_PATH)
+                .append(spec.uri())
                 .append(" HTTP/1.1\r\n");
         if (spec.header("Host") == null) {
             head.append("Host: ").append(defaultHost(node)).append("\r\n");
         }
-        spec.headers().forEach(h -> head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n"));
+        spec.headers()
+                .forEach(h -> head.append(h.getKey())
+                        .append(": ")
+                        .append(h.getValue())
+                        .append("\r\n"));
         if (spec.body().length > 0 || BODY_METHODS.contains(spec.method())) {
             head.append("Content-Length: ").append(spec.body().length).append("\r\n");
         }
@@ -243,8 +259,15 @@ class WafCorpusIT {
 
         String row(String label) {
             StringBuilder rest = new StringBuilder();
-            others.forEach((status, count) -> rest.append(status).append('×').append(count).append(' '));
-            return String.format("%-40s %5d %8d %6.1f%% %9d  %s%n", label, cases, blocked, 100 * rate(), container,
+            others.forEach((status, count) ->
+                    rest.append(status).append('×').append(count).append(' '));
+            return String.format(
+                    "%-40s %5d %8d %6.1f%% %9d  %s%n",
+                    label,
+                    cases,
+                    blocked,
+                    100 * rate(),
+                    container,
                     rest.toString().trim());
         }
     }

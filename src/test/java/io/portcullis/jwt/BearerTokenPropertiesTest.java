@@ -43,15 +43,16 @@ class BearerTokenPropertiesTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final AuthConfig config = TokenVerifierTest.config(AuthConfig.Algorithm.HS256);
     private final SigningKeys keys = new SigningKeys(List.of(KEY));
-    private final String genuine = new TokenIssuer(keys, config, clock).issue("user-1", "s1", List.of(), List.of())
+    private final String genuine = new TokenIssuer(keys, config, clock)
+            .issue("user-1", "s1", List.of(), List.of())
             .token();
     private final JwtStage filter;
 
     BearerTokenPropertiesTest() {
         RevocationStore revocations = mock(RevocationStore.class);
         when(revocations.check(any())).thenReturn(CompletableFuture.completedFuture(RevocationStatus.ACTIVE));
-        TokenCache cache = new TokenCache(new TokenVerifier(config, keys, clock), Optional.empty(), 100, clock,
-                TokenCache.tickerOf(clock));
+        TokenCache cache = new TokenCache(
+                new TokenVerifier(config, keys, clock), Optional.empty(), 100, clock, TokenCache.tickerOf(clock));
         filter = new JwtStage(new JwtAuthenticator(cache, revocations, FailurePolicy.DENY));
     }
 
@@ -68,7 +69,8 @@ class BearerTokenPropertiesTest {
 
         Bounded.run(() -> filter.handle(request, response, chain));
 
-        boolean genuineAlone = authorization.size() == 1 && isBearer(authorization.get(0))
+        boolean genuineAlone = authorization.size() == 1
+                && isBearer(authorization.get(0))
                 // One token, one spelling: padding after the signature ('=') is another string, refused.
                 && authorization.get(0).strip().substring(6).strip().equals(genuine);
         if (genuineAlone) {
@@ -96,8 +98,8 @@ class BearerTokenPropertiesTest {
 
     @Provide
     Arbitrary<List<String>> authorizations() {
-        Arbitrary<String> scheme = Arbitraries.of("Bearer", "bearer", "BEARER", "BeArEr", "Basic", "Token", "", "Bearer:",
-                "Bearer\t", "Bearerx", "DPoP");
+        Arbitrary<String> scheme = Arbitraries.of(
+                "Bearer", "bearer", "BEARER", "BeArEr", "Basic", "Token", "", "Bearer:", "Bearer\t", "Bearerx", "DPoP");
         Arbitrary<String> separator = Arbitraries.of(" ", "  ", "\t", "", " \t ", ",");
         Arbitrary<String> credential = Arbitraries.oneOf(
                 Arbitraries.just(genuine),

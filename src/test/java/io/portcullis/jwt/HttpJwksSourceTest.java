@@ -103,7 +103,8 @@ class HttpJwksSourceTest {
 
     @Test
     void fetchWhenBodyOverTheLimitThenRefused() {
-        IOException e = assertThrows(IOException.class, () -> new HttpJwksSource(Duration.ofSeconds(5)).fetch(uri("/huge")));
+        IOException e =
+                assertThrows(IOException.class, () -> new HttpJwksSource(Duration.ofSeconds(5)).fetch(uri("/huge")));
         assertTrue(e.getMessage().contains("more than"), e.getMessage());
     }
 

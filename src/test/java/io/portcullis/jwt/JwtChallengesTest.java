@@ -11,8 +11,11 @@ class JwtChallengesTest {
 
     @Test
     void challengeWhenAnyRefusalThenOneRealmFirstAndOneQuoting() {
-        for (Problem problem : List.of(JwtChallenges.missing(), JwtChallenges.missing("Send a token."),
-                JwtChallenges.invalid("bad \"x\"\n"), JwtChallenges.insufficientScope(List.of("a", "b")),
+        for (Problem problem : List.of(
+                JwtChallenges.missing(),
+                JwtChallenges.missing("Send a token."),
+                JwtChallenges.invalid("bad \"x\"\n"),
+                JwtChallenges.insufficientScope(List.of("a", "b")),
                 JwtChallenges.insufficientUserAuthentication("log in again", "stale", 300))) {
             String header = problem.headers().get(JwtChallenges.HEADER);
             assertTrue(header.startsWith("Bearer realm=\"portcullis\""), header);
@@ -22,15 +25,19 @@ class JwtChallengesTest {
 
     @Test
     void invalidWhenDescriptionHasQuotesOrControlsThenReplacedInsideTheQuotedString() {
-        assertEquals("Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\"a 'b' c'\"",
+        assertEquals(
+                "Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\"a 'b' c'\"",
                 JwtChallenges.invalid("a \"b\" c\n").headers().get(JwtChallenges.HEADER));
     }
 
     @Test
     void insufficientUserAuthenticationWhenBuiltThenMaxAgeIsAToken() {
-        assertEquals("Bearer realm=\"portcullis\", error=\"insufficient_user_authentication\", "
-                + "error_description=\"stale\", max_age=300", JwtChallenges.insufficientUserAuthentication("detail",
-                        "stale", 300).headers().get(JwtChallenges.HEADER));
+        assertEquals(
+                "Bearer realm=\"portcullis\", error=\"insufficient_user_authentication\", "
+                        + "error_description=\"stale\", max_age=300",
+                JwtChallenges.insufficientUserAuthentication("detail", "stale", 300)
+                        .headers()
+                        .get(JwtChallenges.HEADER));
     }
 
     @Test

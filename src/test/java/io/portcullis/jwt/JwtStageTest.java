@@ -17,19 +17,19 @@ import io.portcullis.auth.TokenIssuer;
 import io.portcullis.chain.Identity;
 import io.portcullis.chain.MissingAttributeException;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
+import io.portcullis.chain.RouteHandler;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.config.RedisConfig.FailurePolicy;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.config.Secret;
 import io.portcullis.quota.Charge;
-import io.portcullis.ratelimit.Charges;
 import io.portcullis.quota.Checked;
 import io.portcullis.quota.Counted;
 import io.portcullis.quota.Decision;
 import io.portcullis.quota.Quota;
-import io.portcullis.chain.Route;
-import io.portcullis.chain.RouteHandler;
+import io.portcullis.ratelimit.Charges;
 import io.portcullis.testsupport.FakeRequest;
 import io.portcullis.testsupport.FakeResponse;
 import io.portcullis.testsupport.MutableClock;
@@ -68,16 +68,27 @@ class JwtStageTest {
     }
 
     private JwtStage filter(FailurePolicy policy) {
-        TokenCache cache = new TokenCache(new TokenVerifier(config, keys, clock), Optional.empty(), 100, clock,
-                TokenCache.tickerOf(clock));
+        TokenCache cache = new TokenCache(
+                new TokenVerifier(config, keys, clock), Optional.empty(), 100, clock, TokenCache.tickerOf(clock));
         return new JwtStage(new JwtAuthenticator(cache, revocations, policy));
     }
 
     private final JwtStage filter = filter(FailurePolicy.DENY);
 
     static Route route(RouteConfig.AuthMode auth, List<String> scopes) {
-        return Route.configured(new RouteConfig("orders", "/api/orders", List.of(URI.create("http://127.0.0.1:1")),
-                auth, scopes, Optional.empty(), true, false, Duration.ofSeconds(30), false, Optional.empty()),
+        return Route.configured(
+                new RouteConfig(
+                        "orders",
+                        "/api/orders",
+                        List.of(URI.create("http://127.0.0.1:1")),
+                        auth,
+                        scopes,
+                        Optional.empty(),
+                        true,
+                        false,
+                        Duration.ofSeconds(30),
+                        false,
+                        Optional.empty()),
                 mock(RouteHandler.class));
     }
 
@@ -118,8 +129,14 @@ class JwtStageTest {
     @ValueSource(strings = {"Bearer ", "bearer ", "BEARER  "})
     void doFilterWhenValidTokenThenIdentitySetAndChainCalledOnce(String scheme) throws Exception {
         FakeRequest request = request(scheme + token(List.of("admin"), List.of("orders")));
-        RequestAttributes.IDENTITY.set(request, new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(),
-                Optional.of("partner-a"), List.of("partner_api")));
+        RequestAttributes.IDENTITY.set(
+                request,
+                new Identity(
+                        Identity.AuthMethod.API_KEY,
+                        Optional.empty(),
+                        List.of(),
+                        Optional.of("partner-a"),
+                        List.of("partner_api")));
 
         filter.handle(request, response, chain);
 
@@ -130,7 +147,9 @@ class JwtStageTest {
         assertEquals(List.of("admin"), identity.roles());
         assertEquals(List.of("orders"), identity.scopes());
         assertEquals(Optional.of("partner-a"), identity.clientId());
-        assertEquals(Optional.of("user-1"), RequestAttributes.TOKEN_CLAIMS.get(request).orElseThrow().get("sub"));
+        assertEquals(
+                Optional.of("user-1"),
+                RequestAttributes.TOKEN_CLAIMS.get(request).orElseThrow().get("sub"));
         assertEquals(200, response.getStatus());
     }
 
@@ -147,21 +166,22 @@ class JwtStageTest {
         filter.handle(request, response, chain);
         verifyNoInteractions(chain);
         assertEquals(401, response.getStatus());
-        assertTrue(response.getHeader("WWW-Authenticate").startsWith(
-                "Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\""));
+        assertTrue(response.getHeader("WWW-Authenticate")
+                .startsWith("Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=\""));
     }
 
     @Test
     void doFilterWhenTwoAuthorizationHeadersThen401InvalidToken() throws Exception {
         String token = token(List.of(), List.of());
         FakeRequest request = request("Bearer " + token).header("Authorization", "Bearer " + token);
-        assertRefused(request, 401, "invalid-token",
-                invalid("The request carries more than one Authorization header."));
+        assertRefused(
+                request, 401, "invalid-token", invalid("The request carries more than one Authorization header."));
     }
 
     @Test
     void doFilterWhenGarbageThen401Malformed() throws Exception {
-        assertRefused(request("Bearer not-a-jwt"), 401, "invalid-token", invalid("The token is not a well-formed JWT."));
+        assertRefused(
+                request("Bearer not-a-jwt"), 401, "invalid-token", invalid("The token is not a well-formed JWT."));
     }
 
     @Test
@@ -174,19 +194,24 @@ class JwtStageTest {
     @Test
     void doFilterWhenBadSignatureThen401SayingInvalid() throws Exception {
         String token = token(List.of(), List.of());
-        String tampered = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
-        assertRefused(request("Bearer " + tampered), 401, "invalid-token", invalid("The token's signature is invalid."));
+        String tampered =
+                token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
+        assertRefused(
+                request("Bearer " + tampered), 401, "invalid-token", invalid("The token's signature is invalid."));
     }
 
     @ParameterizedTest
-    @EnumSource(value = RevocationStatus.class, names = {"REVOKED_TOKEN", "REVOKED_SESSION", "REVOKED_SUBJECT"})
+    @EnumSource(
+            value = RevocationStatus.class,
+            names = {"REVOKED_TOKEN", "REVOKED_SESSION", "REVOKED_SUBJECT"})
     void doFilterWhenRevokedThen401SayingRevoked(RevocationStatus status) throws Exception {
         active(status);
         FakeRequest request = request("Bearer " + token(List.of(), List.of()));
         filter.handle(request, response, chain);
         verifyNoInteractions(chain);
         assertEquals(401, response.getStatus());
-        assertTrue(response.getHeader("WWW-Authenticate").contains("error_description=\"The token has been revoked"),
+        assertTrue(
+                response.getHeader("WWW-Authenticate").contains("error_description=\"The token has been revoked"),
                 response.getHeader("WWW-Authenticate"));
     }
 
@@ -227,7 +252,8 @@ class JwtStageTest {
 
     @Test
     void doFilterWhenAllRequiredScopesGrantedByScopeOrRolesThenPasses() throws Exception {
-        FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("orders", "admin")),
+        FakeRequest request = request(
+                route(RouteConfig.AuthMode.JWT, List.of("orders", "admin")),
                 "Bearer " + token(List.of("admin"), List.of("orders", "cart")));
         filter.handle(request, response, chain);
         verify(chain).doFilter(request, response);
@@ -235,59 +261,89 @@ class JwtStageTest {
 
     @Test
     void doFilterWhenAScopeMissingThen403InsufficientScope() throws Exception {
-        FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("orders", "admin")),
+        FakeRequest request = request(
+                route(RouteConfig.AuthMode.JWT, List.of("orders", "admin")),
                 "Bearer " + token(List.of(), List.of("orders")));
-        assertRefused(request, 403, "insufficient-scope", "Bearer realm=\"portcullis\", error=\"insufficient_scope\", "
-                + "error_description=\"The token lacks a scope this route requires: orders admin\", scope=\"orders admin\"");
+        assertRefused(
+                request,
+                403,
+                "insufficient-scope",
+                "Bearer realm=\"portcullis\", error=\"insufficient_scope\", "
+                        + "error_description=\"The token lacks a scope this route requires: orders admin\", scope=\"orders admin\"");
     }
 
     @Test
     void doFilterWhenConsumerTokenThenSubjectIsTheConsumer() throws Exception {
-        String token = JWT.create().withIssuer("partner").withSubject("admin").withIssuedAt(START)
+        String token = JWT.create()
+                .withIssuer("partner")
+                .withSubject("admin")
+                .withIssuedAt(START)
                 .withExpiresAt(START.plusSeconds(60))
-                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(Secret.of(CONSUMER_SECRET).bytes()));
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(
+                        Secret.of(CONSUMER_SECRET).bytes()));
         FakeRequest request = request("Bearer " + token);
         filter.handle(request, response, chain);
         verify(chain).doFilter(request, response);
-        assertEquals(Optional.of("partner:partner"), RequestAttributes.IDENTITY.get(request).orElseThrow().userId());
-        assertEquals(Optional.of("partner:partner"), RequestAttributes.TOKEN_CLAIMS.get(request).orElseThrow().get("sub"));
+        assertEquals(
+                Optional.of("partner:partner"),
+                RequestAttributes.IDENTITY.get(request).orElseThrow().userId());
+        assertEquals(
+                Optional.of("partner:partner"),
+                RequestAttributes.TOKEN_CLAIMS.get(request).orElseThrow().get("sub"));
     }
 
     @Test
     void doFilterWhenConsumerTokenGrantsItselfAdminThen403AndNoRoles() throws Exception {
-        String token = JWT.create().withIssuer("partner").withIssuedAt(START).withExpiresAt(START.plusSeconds(60))
-                .withClaim("roles", List.of("admin")).withClaim("scope", "admin")
-                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(Secret.of(CONSUMER_SECRET).bytes()));
+        String token = JWT.create()
+                .withIssuer("partner")
+                .withIssuedAt(START)
+                .withExpiresAt(START.plusSeconds(60))
+                .withClaim("roles", List.of("admin"))
+                .withClaim("scope", "admin")
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(
+                        Secret.of(CONSUMER_SECRET).bytes()));
         FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("admin")), "Bearer " + token);
-        assertRefused(request, 403, "insufficient-scope", "Bearer realm=\"portcullis\", error=\"insufficient_scope\", "
-                + "error_description=\"The token lacks a scope this route requires: admin\", scope=\"admin\"");
+        assertRefused(
+                request,
+                403,
+                "insufficient-scope",
+                "Bearer realm=\"portcullis\", error=\"insufficient_scope\", "
+                        + "error_description=\"The token lacks a scope this route requires: admin\", scope=\"admin\"");
 
         FakeRequest open = request("Bearer " + token);
         filter.handle(open, FakeResponse.create(), chain);
-        assertEquals(List.of(), RequestAttributes.IDENTITY.get(open).orElseThrow().roles());
-        assertEquals(List.of(), RequestAttributes.IDENTITY.get(open).orElseThrow().scopes());
+        assertEquals(
+                List.of(), RequestAttributes.IDENTITY.get(open).orElseThrow().roles());
+        assertEquals(
+                List.of(), RequestAttributes.IDENTITY.get(open).orElseThrow().scopes());
     }
 
     @Test
     void doFilterWhenConsumerTokenSignedWithWrongSecretThen401() throws Exception {
-        String token = JWT.create().withIssuer("partner").withExpiresAt(START.plusSeconds(60))
+        String token = JWT.create()
+                .withIssuer("partner")
+                .withExpiresAt(START.plusSeconds(60))
                 .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256("another-secret-that-is-at-least-32-bytes"));
         assertRefused(request("Bearer " + token), 401, "invalid-token", invalid("The token's signature is invalid."));
     }
 
-    private static final RateLimitsConfig LIMITS = new RateLimitsConfig(true, RateLimitsConfig.Algorithm.FIXED_WINDOW,
-            new RateLimitsConfig.Limit(100, Duration.ofMinutes(1)), new RateLimitsConfig.Limit(20, Duration.ofMinutes(1)));
+    private static final RateLimitsConfig LIMITS = new RateLimitsConfig(
+            true,
+            RateLimitsConfig.Algorithm.FIXED_WINDOW,
+            new RateLimitsConfig.Limit(100, Duration.ofMinutes(1)),
+            new RateLimitsConfig.Limit(20, Duration.ofMinutes(1)));
     private static final Charge USER_CHARGE = new Charge("u:user-1", "default", new Quota(100, Duration.ofMinutes(1)));
     private static final Decision COUNTED = new Decision(Decision.Outcome.LIMITED, 100, 0, 9);
 
     private JwtStage counting(FailurePolicy policy) {
-        TokenCache cache = new TokenCache(new TokenVerifier(config, keys, clock), Optional.empty(), 100, clock,
-                TokenCache.tickerOf(clock));
+        TokenCache cache = new TokenCache(
+                new TokenVerifier(config, keys, clock), Optional.empty(), 100, clock, TokenCache.tickerOf(clock));
         return new JwtStage(new JwtAuthenticator(cache, revocations, policy), new Charges(LIMITS));
     }
 
     private void combined(RevocationStatus status, Optional<Decision> decision) {
-        when(revocations.check(any(), any())).thenReturn(CompletableFuture.completedFuture(new Checked<>(status, decision)));
+        when(revocations.check(any(), any()))
+                .thenReturn(CompletableFuture.completedFuture(new Checked<>(status, decision)));
     }
 
     @Test
@@ -300,25 +356,32 @@ class JwtStageTest {
         verify(chain).doFilter(request, response);
         verify(revocations).check(any(), eq(USER_CHARGE));
         verify(revocations, never()).check(any());
-        assertEquals(new Counted(USER_CHARGE, COUNTED), RequestAttributes.COUNTED.get(request).orElseThrow());
+        assertEquals(
+                new Counted(USER_CHARGE, COUNTED),
+                RequestAttributes.COUNTED.get(request).orElseThrow());
     }
 
     @Test
     void doFilterWhenApiKeyIdentifiedBeforeThenCountedInTheKeysBucket() throws Exception {
         combined(RevocationStatus.ACTIVE, Optional.of(COUNTED));
         FakeRequest request = request("Bearer " + token(List.of(), List.of()));
-        RequestAttributes.IDENTITY.set(request, new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(),
-                Optional.of("partner-a"), List.of()));
+        RequestAttributes.IDENTITY.set(
+                request,
+                new Identity(
+                        Identity.AuthMethod.API_KEY, Optional.empty(), List.of(), Optional.of("partner-a"), List.of()));
 
         counting(FailurePolicy.DENY).handle(request, response, chain);
 
         Charge keyCharge = new Charge("k:partner-a", "default", USER_CHARGE.quota());
         verify(revocations).check(any(), eq(keyCharge));
-        assertEquals(keyCharge, RequestAttributes.COUNTED.get(request).orElseThrow().charge());
+        assertEquals(
+                keyCharge, RequestAttributes.COUNTED.get(request).orElseThrow().charge());
     }
 
     @ParameterizedTest
-    @EnumSource(value = RevocationStatus.class, names = {"REVOKED_TOKEN", "REVOKED_SESSION", "REVOKED_SUBJECT"})
+    @EnumSource(
+            value = RevocationStatus.class,
+            names = {"REVOKED_TOKEN", "REVOKED_SESSION", "REVOKED_SUBJECT"})
     void doFilterWhenRevokedOnRateLimitedRouteThen401AndNothingCounted(RevocationStatus status) throws Exception {
         combined(status, Optional.empty());
         FakeRequest request = request("Bearer " + token(List.of(), List.of()));
@@ -333,7 +396,8 @@ class JwtStageTest {
 
     @Test
     void doFilterWhenScopeMissingOnRateLimitedRouteThenCheckedWithoutCountingThen403() throws Exception {
-        FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("admin")), "Bearer " + token(List.of(), List.of()));
+        FakeRequest request =
+                request(route(RouteConfig.AuthMode.JWT, List.of("admin")), "Bearer " + token(List.of(), List.of()));
 
         counting(FailurePolicy.DENY).handle(request, response, chain);
 
@@ -346,7 +410,8 @@ class JwtStageTest {
     @Test
     void doFilterWhenScopeMissingAndRevokedThenRevokedWins() throws Exception {
         active(RevocationStatus.REVOKED_SESSION);
-        FakeRequest request = request(route(RouteConfig.AuthMode.JWT, List.of("admin")), "Bearer " + token(List.of(), List.of()));
+        FakeRequest request =
+                request(route(RouteConfig.AuthMode.JWT, List.of("admin")), "Bearer " + token(List.of(), List.of()));
 
         counting(FailurePolicy.DENY).handle(request, response, chain);
 
@@ -356,7 +421,8 @@ class JwtStageTest {
 
     @Test
     void doFilterWhenCombinedCheckUnavailableThen503UnderDenyAndPassesUncountedUnderAllow() throws Exception {
-        when(revocations.check(any(), any())).thenReturn(CompletableFuture.failedFuture(new IllegalStateException("down")));
+        when(revocations.check(any(), any()))
+                .thenReturn(CompletableFuture.failedFuture(new IllegalStateException("down")));
         FakeRequest denied = request("Bearer " + token(List.of(), List.of()));
         FakeRequest allowed = request("Bearer " + token(List.of(), List.of()));
         FakeResponse passed = FakeResponse.create();
@@ -367,14 +433,27 @@ class JwtStageTest {
         assertEquals(503, response.getStatus());
         assertEquals("1", response.getHeader("Retry-After"));
         verify(chain).doFilter(allowed, passed);
-        assertTrue(RequestAttributes.COUNTED.get(allowed).isEmpty(), "the rate-limit stage counts (locally, if Redis is down)");
+        assertTrue(
+                RequestAttributes.COUNTED.get(allowed).isEmpty(),
+                "the rate-limit stage counts (locally, if Redis is down)");
     }
 
     @Test
     void doFilterWhenRouteNotRateLimitedThenRevocationCheckAlone() throws Exception {
-        Route free = Route.configured(new RouteConfig("free", "/api/free", List.of(URI.create("http://127.0.0.1:1")),
-                RouteConfig.AuthMode.JWT, List.of(), Optional.empty(), false, false, Duration.ofSeconds(30), false,
-                Optional.empty()), mock(RouteHandler.class));
+        Route free = Route.configured(
+                new RouteConfig(
+                        "free",
+                        "/api/free",
+                        List.of(URI.create("http://127.0.0.1:1")),
+                        RouteConfig.AuthMode.JWT,
+                        List.of(),
+                        Optional.empty(),
+                        false,
+                        false,
+                        Duration.ofSeconds(30),
+                        false,
+                        Optional.empty()),
+                mock(RouteHandler.class));
         FakeRequest request = request(free, "Bearer " + token(List.of(), List.of()));
 
         counting(FailurePolicy.DENY).handle(request, response, chain);
@@ -395,7 +474,8 @@ class JwtStageTest {
 
     @Test
     void doFilterWhenRouteIsNotJwtOrAnEndpointThenPassesUntouched() throws Exception {
-        for (FakeRequest request : List.of(request(route(RouteConfig.AuthMode.NONE, List.of()), null),
+        for (FakeRequest request : List.of(
+                request(route(RouteConfig.AuthMode.NONE, List.of()), null),
                 request(route(RouteConfig.AuthMode.API_KEY, List.of()), null),
                 request(Route.endpoint("health", "/health", mock(RouteHandler.class)), null))) {
             filter.handle(request, response, chain);

@@ -52,22 +52,34 @@ class OidcDiscoveryTest {
     };
 
     private static String discovery(String issuer, String jwksUri) throws IOException {
-        return JSON.writeValueAsString(Map.of("issuer", issuer, "jwks_uri", jwksUri,
-                "token_endpoint", ISSUER + "/protocol/openid-connect/token"));
+        return JSON.writeValueAsString(Map.of(
+                "issuer", issuer, "jwks_uri", jwksUri, "token_endpoint", ISSUER + "/protocol/openid-connect/token"));
     }
 
     static AuthConfig discovering(String issuer) {
         AuthConfig c = TokenVerifierTest.config(AuthConfig.Algorithm.HS256);
-        return new AuthConfig(c.path(), c.issuer(), c.audience(), c.algorithm(), c.signingKeys(), c.accessTtl(),
-                c.refreshTtl(), c.idleTimeout(), c.leeway(), c.refreshGrace(), c.tokenCache(), c.users(),
-                c.registration(), List.of(new AuthConfig.TrustedIssuerConfig(issuer, Optional.empty(),
-                        Optional.of("api"), "idp", false)), c.consumers());
+        return new AuthConfig(
+                c.path(),
+                c.issuer(),
+                c.audience(),
+                c.algorithm(),
+                c.signingKeys(),
+                c.accessTtl(),
+                c.refreshTtl(),
+                c.idleTimeout(),
+                c.leeway(),
+                c.refreshGrace(),
+                c.tokenCache(),
+                c.users(),
+                c.registration(),
+                List.of(new AuthConfig.TrustedIssuerConfig(issuer, Optional.empty(), Optional.of("api"), "idp", false)),
+                c.consumers());
     }
 
     private TokenVerifier verifier(String issuer, JwksSource from, Duration deadline) {
         AuthConfig config = discovering(issuer);
-        return new TokenVerifier(config, new SigningKeys(List.of(OWN)),
-                TrustedIssuers.create(config, from, clock, deadline), clock);
+        return new TokenVerifier(
+                config, new SigningKeys(List.of(OWN)), TrustedIssuers.create(config, from, clock, deadline), clock);
     }
 
     private TokenVerifier verifier() {
@@ -75,8 +87,13 @@ class OidcDiscoveryTest {
     }
 
     private static JWTCreator.Builder claims(String issuer, String kid) {
-        return JWT.create().withKeyId(kid).withIssuer(issuer).withSubject("ext-user").withAudience("api")
-                .withIssuedAt(START).withExpiresAt(START.plus(Duration.ofHours(2)));
+        return JWT.create()
+                .withKeyId(kid)
+                .withIssuer(issuer)
+                .withSubject("ext-user")
+                .withAudience("api")
+                .withIssuedAt(START)
+                .withExpiresAt(START.plus(Duration.ofHours(2)));
     }
 
     private static String token(SigningKey key) {
@@ -93,7 +110,8 @@ class OidcDiscoveryTest {
         documents.put(JWKS, TrustedIssuersTest.jwks(List.of(RSA)));
         TokenVerifier verifier = verifier();
 
-        VerifiedToken token = assertInstanceOf(Verification.Verified.class, verifier.verify(token(RSA))).token();
+        VerifiedToken token = assertInstanceOf(Verification.Verified.class, verifier.verify(token(RSA)))
+                .token();
 
         assertEquals("idp:ext-user", token.subject());
         assertEquals(List.of(DISCOVERY, JWKS), fetched);
@@ -105,14 +123,19 @@ class OidcDiscoveryTest {
         documents.put(DISCOVERY, discovery(slashed, JWKS.toString()));
         documents.put(JWKS, TrustedIssuersTest.jwks(List.of(RSA)));
 
-        assertInstanceOf(Verification.Verified.class, verifier(slashed, source, HttpJwksSource.DEADLINE)
-                .verify(claims(slashed, "rsa-1").sign(RSA.jwtAlgorithm())));
+        assertInstanceOf(
+                Verification.Verified.class,
+                verifier(slashed, source, HttpJwksSource.DEADLINE)
+                        .verify(claims(slashed, "rsa-1").sign(RSA.jwtAlgorithm())));
         assertEquals(DISCOVERY, fetched.get(0));
     }
 
     @Test
     void verifyWhenDocumentNamesAnotherIssuerThenInvalidAndTheKeysNeverFetched() throws Exception {
-        for (String other : List.of("https://evil.example/realms/main", ISSUER + "/", "HTTPS://idp.example/realms/main",
+        for (String other : List.of(
+                "https://evil.example/realms/main",
+                ISSUER + "/",
+                "HTTPS://idp.example/realms/main",
                 "https://idp.example/realms/main2")) {
             documents.put(DISCOVERY, discovery(other, JWKS.toString()));
             documents.put(JWKS, TrustedIssuersTest.jwks(List.of(RSA)));
@@ -135,8 +158,14 @@ class OidcDiscoveryTest {
 
     @Test
     void verifyWhenJwksUriNotHttpsOrMalformedThenInvalidAndNothingFetchedFromIt() throws Exception {
-        for (String jwksUri : List.of("http://idp.example/certs", "http://127.0.0.1:8080/certs", "file:///etc/passwd",
-                "/relative/certs", "https://user:pw@idp.example/certs", "https://idp.example/certs#frag", "not a uri",
+        for (String jwksUri : List.of(
+                "http://idp.example/certs",
+                "http://127.0.0.1:8080/certs",
+                "file:///etc/passwd",
+                "/relative/certs",
+                "https://user:pw@idp.example/certs",
+                "https://idp.example/certs#frag",
+                "not a uri",
                 "ftp://idp.example/certs")) {
             documents.clear();
             documents.put(DISCOVERY, discovery(ISSUER, jwksUri));
@@ -149,8 +178,13 @@ class OidcDiscoveryTest {
 
     @Test
     void verifyWhenDocumentMalformedThenInvalid() {
-        for (String document : List.of("not json", "[]", "{}", "{\"issuer\":\"" + ISSUER + "\"}",
-                "{\"issuer\":\"" + ISSUER + "\",\"jwks_uri\":42}", "{\"issuer\":7,\"jwks_uri\":\"" + JWKS + "\"}")) {
+        for (String document : List.of(
+                "not json",
+                "[]",
+                "{}",
+                "{\"issuer\":\"" + ISSUER + "\"}",
+                "{\"issuer\":\"" + ISSUER + "\",\"jwks_uri\":42}",
+                "{\"issuer\":7,\"jwks_uri\":\"" + JWKS + "\"}")) {
             documents.put(DISCOVERY, document);
             assertEquals(Failure.INVALID, failure(verifier().verify(token(RSA))), document);
         }
@@ -204,7 +238,8 @@ class OidcDiscoveryTest {
 
     @Test
     void createWhenDiscoveredIssuerIsPlainHttpOffLoopbackThenRefused() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> verifier("http://idp.example/realms/main", source, HttpJwksSource.DEADLINE));
         assertTrue(e.getMessage().contains("https://"), e.getMessage());
     }
@@ -246,8 +281,10 @@ class OidcDiscoveryTest {
                 TokenVerifier verifier = verifier(issuer, new HttpJwksSource(deadline), deadline);
                 long start = System.nanoTime();
 
-                assertEquals(Failure.UNAVAILABLE,
-                        failure(verifier.verify(claims(issuer, "rsa-1").sign(RSA.jwtAlgorithm()))), path);
+                assertEquals(
+                        Failure.UNAVAILABLE,
+                        failure(verifier.verify(claims(issuer, "rsa-1").sign(RSA.jwtAlgorithm()))),
+                        path);
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 assertTrue(took.compareTo(deadline.plusMillis(1_500)) < 0, path + " answered after " + took);
             }

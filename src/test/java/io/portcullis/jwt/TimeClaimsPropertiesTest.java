@@ -45,8 +45,8 @@ class TimeClaimsPropertiesTest {
     private final TokenCache cache = new TokenCache(verifier, Optional.empty(), 100, clock, TokenCache.tickerOf(clock));
 
     @Property(tries = 600)
-    void verifyWhenAnyTimeClaimValueThenNeverThrownAndUnrepresentableRefused(@ForAll("claims") String claim,
-            @ForAll("values") Object value, @ForAll boolean consumer) {
+    void verifyWhenAnyTimeClaimValueThenNeverThrownAndUnrepresentableRefused(
+            @ForAll("claims") String claim, @ForAll("values") Object value, @ForAll boolean consumer) {
         ObjectNode payload = consumer ? consumerPayload() : ownPayload();
         set(payload, claim, value);
         String token = signed(consumer, payload);
@@ -56,14 +56,18 @@ class TimeClaimsPropertiesTest {
         assertEquals(first.getClass(), second.getClass(), "the cache answers as the verifier did");
 
         if (!representable(value)) {
-            Verification.Rejected rejected = assertInstanceOf(Verification.Rejected.class, first,
-                    () -> claim + "=" + value);
+            Verification.Rejected rejected =
+                    assertInstanceOf(Verification.Rejected.class, first, () -> claim + "=" + value);
             // Both are a 401 invalid_token; MALFORMED where java-jwt cannot even decode the value.
-            assertTrue(rejected.failure() == Verification.Failure.INVALID
-                    || rejected.failure() == Verification.Failure.MALFORMED, () -> claim + "=" + value + ": " + rejected);
+            assertTrue(
+                    rejected.failure() == Verification.Failure.INVALID
+                            || rejected.failure() == Verification.Failure.MALFORMED,
+                    () -> claim + "=" + value + ": " + rejected);
         }
         if (first instanceof Verification.Verified verified) {
-            assertTrue(verified.token().expiresAt().isAfter(NOW.minus(config.leeway()).minusSeconds(1)));
+            assertTrue(verified.token()
+                    .expiresAt()
+                    .isAfter(NOW.minus(config.leeway()).minusSeconds(1)));
             assertTrue(verified.token().expiresAt().getEpochSecond() <= LAST_SECOND);
         }
     }
@@ -77,8 +81,11 @@ class TimeClaimsPropertiesTest {
         assertEquals(live, result instanceof Verification.Verified, () -> "exp=" + exp + ": " + result);
         if (!live) {
             Verification.Failure failure = ((Verification.Rejected) result).failure();
-            assertTrue(failure == Verification.Failure.INVALID || failure == Verification.Failure.EXPIRED
-                    || failure == Verification.Failure.MALFORMED, () -> "exp=" + exp + ": " + result);
+            assertTrue(
+                    failure == Verification.Failure.INVALID
+                            || failure == Verification.Failure.EXPIRED
+                            || failure == Verification.Failure.MALFORMED,
+                    () -> "exp=" + exp + ": " + result);
         }
     }
 
@@ -88,8 +95,13 @@ class TimeClaimsPropertiesTest {
 
     private static ObjectNode ownPayload() {
         ObjectNode payload = NODES.objectNode();
-        payload.put("iss", ISSUER).put("sub", "user-1").put("aud", "api").put("typ", "access").put("jti", "j1")
-                .put("iat", NOW.getEpochSecond()).put("exp", NOW.getEpochSecond() + 600);
+        payload.put("iss", ISSUER)
+                .put("sub", "user-1")
+                .put("aud", "api")
+                .put("typ", "access")
+                .put("jti", "j1")
+                .put("iat", NOW.getEpochSecond())
+                .put("exp", NOW.getEpochSecond() + 600);
         return payload;
     }
 
@@ -118,12 +130,15 @@ class TimeClaimsPropertiesTest {
     }
 
     private String signed(boolean consumer, ObjectNode payload) {
-        String header = consumer ? "{\"alg\":\"HS256\",\"typ\":\"JWT\"}" : "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"k1\"}";
+        String header = consumer
+                ? "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
+                : "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"k1\"}";
         try {
             byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             byte[] p = JSON.writeValueAsBytes(payload);
             com.auth0.jwt.algorithms.Algorithm algorithm = consumer
-                    ? com.auth0.jwt.algorithms.Algorithm.HMAC256(TokenVerifierTest.CONSUMER_SECRET) : KEY.jwtAlgorithm();
+                    ? com.auth0.jwt.algorithms.Algorithm.HMAC256(TokenVerifierTest.CONSUMER_SECRET)
+                    : KEY.jwtAlgorithm();
             byte[] signature = algorithm.sign(B64.encode(h), B64.encode(p));
             return B64.encodeToString(h) + "." + B64.encodeToString(p) + "." + B64.encodeToString(signature);
         } catch (JsonProcessingException e) {
@@ -142,18 +157,44 @@ class TimeClaimsPropertiesTest {
         return Arbitraries.oneOf(
                 Arbitraries.longs().map(Object.class::cast),
                 Arbitraries.longs().between(now - 4_000, now + 4_000).map(Object.class::cast),
-                Arbitraries.of(Long.MAX_VALUE, Long.MIN_VALUE, -1L, 0L, 9_223_372_036L, 9_223_372_037L,
-                        253_402_300_799L, 253_402_300_800L, 31_556_889_864_403_199L, 31_556_889_864_403_200L,
-                        4_102_444_800L, 9_300_000_000L).map(Object.class::cast),
+                Arbitraries.of(
+                                Long.MAX_VALUE,
+                                Long.MIN_VALUE,
+                                -1L,
+                                0L,
+                                9_223_372_036L,
+                                9_223_372_037L,
+                                253_402_300_799L,
+                                253_402_300_800L,
+                                31_556_889_864_403_199L,
+                                31_556_889_864_403_200L,
+                                4_102_444_800L,
+                                9_300_000_000L)
+                        .map(Object.class::cast),
                 Arbitraries.doubles().map(Object.class::cast),
-                Arbitraries.of(1e300, -1e300, Double.MAX_VALUE, Double.MIN_VALUE, (double) now + 0.5, (double) now,
-                        9.3e18, 1e19).map(Object.class::cast),
-                Arbitraries.bigIntegers().between(BigInteger.valueOf(Long.MAX_VALUE).negate().shiftLeft(70),
-                        BigInteger.valueOf(Long.MAX_VALUE).shiftLeft(70))
-                        .filter(b -> b.bitLength() > 63).map(Object.class::cast),
-                Arbitraries.of(new BigDecimal("1e400"), new BigDecimal(now + ".000000000000000000001"),
-                        BigInteger.TEN.pow(30)).map(Object.class::cast),
-                Arbitraries.of(String.valueOf(now + 60), "abc", "", "1e300", "NaN", "Infinity").map(Object.class::cast),
+                Arbitraries.of(
+                                1e300,
+                                -1e300,
+                                Double.MAX_VALUE,
+                                Double.MIN_VALUE,
+                                (double) now + 0.5,
+                                (double) now,
+                                9.3e18,
+                                1e19)
+                        .map(Object.class::cast),
+                Arbitraries.bigIntegers()
+                        .between(
+                                BigInteger.valueOf(Long.MAX_VALUE).negate().shiftLeft(70),
+                                BigInteger.valueOf(Long.MAX_VALUE).shiftLeft(70))
+                        .filter(b -> b.bitLength() > 63)
+                        .map(Object.class::cast),
+                Arbitraries.of(
+                                new BigDecimal("1e400"),
+                                new BigDecimal(now + ".000000000000000000001"),
+                                BigInteger.TEN.pow(30))
+                        .map(Object.class::cast),
+                Arbitraries.of(String.valueOf(now + 60), "abc", "", "1e300", "NaN", "Infinity")
+                        .map(Object.class::cast),
                 Arbitraries.of(Boolean.TRUE, Boolean.FALSE).map(Object.class::cast));
     }
 }

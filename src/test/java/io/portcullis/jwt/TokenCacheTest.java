@@ -13,8 +13,8 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import io.portcullis.auth.TokenIssuer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.portcullis.auth.TokenIssuer;
 import io.portcullis.config.AuthConfig;
 import io.portcullis.testsupport.MutableClock;
 import java.time.Duration;
@@ -43,8 +43,10 @@ class TokenCacheTest {
     @Test
     void verifyWhenCachedThenNoSecondVerification() {
         String token = token();
-        VerifiedToken first = assertInstanceOf(Verification.Verified.class, cache.verify(token)).token();
-        VerifiedToken second = assertInstanceOf(Verification.Verified.class, cache.verify(token)).token();
+        VerifiedToken first = assertInstanceOf(Verification.Verified.class, cache.verify(token))
+                .token();
+        VerifiedToken second = assertInstanceOf(Verification.Verified.class, cache.verify(token))
+                .token();
 
         assertEquals(first, second);
         verify(verifier, times(1)).verify(token);
@@ -109,12 +111,14 @@ class TokenCacheTest {
         VerifiedToken verified = ((Verification.Verified) new TokenVerifier(config, keys, clock).verify(token)).token();
         VerifiedTokenStore shared = mock(VerifiedTokenStore.class);
         when(shared.put(anyString(), anyString(), any())).thenReturn(CompletableFuture.completedFuture(null));
-        when(shared.get(anyString())).thenReturn(CompletableFuture.completedFuture(Optional.empty()))
+        when(shared.get(anyString()))
+                .thenReturn(CompletableFuture.completedFuture(Optional.empty()))
                 .thenReturn(CompletableFuture.completedFuture(Optional.of(VerifiedTokenCodec.encode(verified))));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        TokenCache counted = new TokenCache(verifier, Optional.of(shared), 100, clock, TokenCache.tickerOf(clock), meters);
-        TokenCache otherNode = new TokenCache(verifier, Optional.of(shared), 100, clock, TokenCache.tickerOf(clock),
-                meters);
+        TokenCache counted =
+                new TokenCache(verifier, Optional.of(shared), 100, clock, TokenCache.tickerOf(clock), meters);
+        TokenCache otherNode =
+                new TokenCache(verifier, Optional.of(shared), 100, clock, TokenCache.tickerOf(clock), meters);
 
         counted.verify(token);
         counted.verify(token);
@@ -122,8 +126,18 @@ class TokenCacheTest {
         otherNode.verify(token);
 
         assertEquals(1.0, meters.get("portcullis.token.cache.misses").counter().count());
-        assertEquals(2.0, meters.get("portcullis.token.cache.hits").tag("level", "local").counter().count());
-        assertEquals(1.0, meters.get("portcullis.token.cache.hits").tag("level", "shared").counter().count());
+        assertEquals(
+                2.0,
+                meters.get("portcullis.token.cache.hits")
+                        .tag("level", "local")
+                        .counter()
+                        .count());
+        assertEquals(
+                1.0,
+                meters.get("portcullis.token.cache.hits")
+                        .tag("level", "shared")
+                        .counter()
+                        .count());
     }
 
     @Test
@@ -135,8 +149,14 @@ class TokenCacheTest {
                 .thenReturn(CompletableFuture.completedFuture(Optional.of(VerifiedTokenCodec.encode(verified))));
 
         TokenCache withShared = new TokenCache(verifier, Optional.of(shared), 100, clock, TokenCache.tickerOf(clock));
-        assertEquals(verified, assertInstanceOf(Verification.Verified.class, withShared.verify(token)).token());
-        assertEquals(verified, assertInstanceOf(Verification.Verified.class, withShared.verify(token)).token());
+        assertEquals(
+                verified,
+                assertInstanceOf(Verification.Verified.class, withShared.verify(token))
+                        .token());
+        assertEquals(
+                verified,
+                assertInstanceOf(Verification.Verified.class, withShared.verify(token))
+                        .token());
 
         verify(verifier, never()).verify(token);
         verify(shared, times(1)).get(anyString());
@@ -148,9 +168,10 @@ class TokenCacheTest {
         VerifiedToken verified = ((Verification.Verified) new TokenVerifier(config, keys, clock).verify(token)).token();
         VerifiedTokenStore shared = mock(VerifiedTokenStore.class);
         when(shared.put(anyString(), anyString(), any())).thenReturn(CompletableFuture.completedFuture(null));
-        when(shared.get(anyString())).thenReturn(
-                CompletableFuture.completedFuture(Optional.of("not json")),
-                CompletableFuture.failedFuture(new IllegalStateException("down")));
+        when(shared.get(anyString()))
+                .thenReturn(
+                        CompletableFuture.completedFuture(Optional.of("not json")),
+                        CompletableFuture.failedFuture(new IllegalStateException("down")));
         TokenCache noLocal = new TokenCache(verifier, Optional.of(shared), 0, clock, TokenCache.tickerOf(clock));
 
         assertInstanceOf(Verification.Verified.class, noLocal.verify(token));
@@ -160,16 +181,28 @@ class TokenCacheTest {
         clock.advance(Duration.ofHours(1));
         assertEquals(Optional.empty(), VerifiedTokenCodec.decode("{\"sub\":1}"));
         // A payload written before the current version (no "v") is verified afresh, not trusted.
-        String unversioned = VerifiedTokenCodec.encode(verified).replace("\"v\":" + VerifiedTokenCodec.VERSION + ",", "");
+        String unversioned =
+                VerifiedTokenCodec.encode(verified).replace("\"v\":" + VerifiedTokenCodec.VERSION + ",", "");
         assertEquals(Optional.empty(), VerifiedTokenCodec.decode(unversioned));
     }
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"2400-01-01T00:00:00Z", "9999-12-31T23:59:59Z"})
     void verifyWhenExpBeyondWhatNanosecondsHoldThenAnsweredNeverThrown(String exp) {
-        String token = com.auth0.jwt.JWT.create().withHeader(java.util.Map.of("typ", "at+jwt")).withKeyId("k1")
-                .withIssuer(config.issuer()).withSubject("user-1").withAudience(config.audience()).withIssuedAt(START)
-                .withExpiresAt(Instant.parse(exp)).withJWTId("j1").withClaim("typ", "access").sign(KEY.jwtAlgorithm());
+        String token = com.auth0
+                .jwt
+                .JWT
+                .create()
+                .withHeader(java.util.Map.of("typ", "at+jwt"))
+                .withKeyId("k1")
+                .withIssuer(config.issuer())
+                .withSubject("user-1")
+                .withAudience(config.audience())
+                .withIssuedAt(START)
+                .withExpiresAt(Instant.parse(exp))
+                .withJWTId("j1")
+                .withClaim("typ", "access")
+                .sign(KEY.jwtAlgorithm());
 
         Verification first = cache.verify(token);
         assertInstanceOf(Verification.class, cache.verify(token));

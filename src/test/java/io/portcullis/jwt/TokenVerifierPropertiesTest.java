@@ -46,6 +46,7 @@ class TokenVerifierPropertiesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Stands for JSON null inside an {@link Optional}. */
     private static final Object NULL = new Object();
+
     private static final String BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     private final MutableClock clock = new MutableClock(NOW);
@@ -53,7 +54,8 @@ class TokenVerifierPropertiesTest {
     private final SigningKeys keys = new SigningKeys(List.of(KEY));
     private final TokenVerifier verifier = new TokenVerifier(config, keys, clock);
     private final String genuine = new TokenIssuer(keys, config, clock)
-            .issue("user-1", "session-1", List.of("admin"), List.of("orders")).token();
+            .issue("user-1", "session-1", List.of("admin"), List.of("orders"))
+            .token();
 
     private Verification verify(String token) {
         return Bounded.call(() -> verifier.verify(token));
@@ -62,8 +64,10 @@ class TokenVerifierPropertiesTest {
     @Property(tries = 300)
     void verifyWhenArbitraryTextThenRejectedNeverThrown(@ForAll("text") String token) {
         Verification.Rejected rejected = assertInstanceOf(Verification.Rejected.class, verify(token));
-        assertTrue(rejected.failure() == Verification.Failure.MALFORMED
-                || rejected.failure() == Verification.Failure.INVALID, rejected::toString);
+        assertTrue(
+                rejected.failure() == Verification.Failure.MALFORMED
+                        || rejected.failure() == Verification.Failure.INVALID,
+                rejected::toString);
         assertFalse(rejected.description().contains(token.length() > 3 ? token : "\u0000"), "no token in the answer");
     }
 
@@ -76,7 +80,8 @@ class TokenVerifierPropertiesTest {
             assertEquals(genuine, mutated);
         } else {
             Verification.Failure failure = ((Verification.Rejected) result).failure();
-            assertTrue(failure == Verification.Failure.MALFORMED || failure == Verification.Failure.INVALID,
+            assertTrue(
+                    failure == Verification.Failure.MALFORMED || failure == Verification.Failure.INVALID,
                     () -> mutation + " → " + result);
         }
     }
@@ -88,7 +93,9 @@ class TokenVerifierPropertiesTest {
         String token = signed(header, claims);
         Verification result = verify(token);
         if (token.length() > TokenVerifier.MAX_TOKEN_LENGTH) {
-            assertEquals(Verification.Failure.MALFORMED, assertInstanceOf(Verification.Rejected.class, result).failure());
+            assertEquals(
+                    Verification.Failure.MALFORMED,
+                    assertInstanceOf(Verification.Rejected.class, result).failure());
             return;
         }
         Statistics.collect(result instanceof Verification.Rejected r ? r.failure() : "VERIFIED");
@@ -105,7 +112,9 @@ class TokenVerifierPropertiesTest {
     @Property(tries = 150)
     void verifyWhenSegmentsHoldDeeplyNestedJsonThenRejected(@ForAll("depths") int depth, @ForAll boolean inHeader) {
         String nested = "[".repeat(depth) + "]".repeat(depth);
-        String header = inHeader ? "{\"alg\":\"HS256\",\"kid\":\"k1\",\"x\":" + nested + "}" : "{\"alg\":\"HS256\",\"kid\":\"k1\"}";
+        String header = inHeader
+                ? "{\"alg\":\"HS256\",\"kid\":\"k1\",\"x\":" + nested + "}"
+                : "{\"alg\":\"HS256\",\"kid\":\"k1\"}";
         String payload = inHeader ? "{\"sub\":\"u\"}" : "{\"sub\":\"u\",\"x\":" + nested + "}";
         String token = B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
                 + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + ".c2ln";
@@ -127,7 +136,8 @@ class TokenVerifierPropertiesTest {
         assertTrue(((Number) exp).doubleValue() >= NOW.getEpochSecond() - leeway, "not expired");
         for (String notInFuture : List.of("nbf", "iat")) {
             Object value = claims.get(notInFuture);
-            assertTrue(value == null || value instanceof Number n && n.doubleValue() <= NOW.getEpochSecond() + leeway,
+            assertTrue(
+                    value == null || value instanceof Number n && n.doubleValue() <= NOW.getEpochSecond() + leeway,
                     notInFuture);
         }
         if (!consumer) {
@@ -152,7 +162,8 @@ class TokenVerifierPropertiesTest {
         byte[] headerJson = json(header);
         byte[] payloadJson = json(claims);
         byte[] signature = KEY.jwtAlgorithm().sign(B64.encode(headerJson), B64.encode(payloadJson));
-        return B64.encodeToString(headerJson) + "." + B64.encodeToString(payloadJson) + "." + B64.encodeToString(signature);
+        return B64.encodeToString(headerJson) + "." + B64.encodeToString(payloadJson) + "."
+                + B64.encodeToString(signature);
     }
 
     private static byte[] json(Object value) {
@@ -168,18 +179,43 @@ class TokenVerifierPropertiesTest {
         return Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(200),
                 Arbitraries.strings().withChars(BASE64URL + ".=+/ %").ofMaxLength(400),
-                Arbitraries.strings().withChars(BASE64URL).ofMinLength(1).ofMaxLength(60).list().ofMinSize(0)
-                        .ofMaxSize(6).map(parts -> String.join(".", parts)),
-                Combinators.combine(Arbitraries.integers().between(2_600, 3_100), Arbitraries.strings().withChars(BASE64URL)
-                        .ofMinLength(1).ofMaxLength(40)).as((n, s) -> (s + ".").repeat(3).repeat(n / 3 / (s.length() + 1) + 1)),
-                Arbitraries.of("", ".", "..", "...", "a.b.c", "a..c", ".b.c", "a.b.", "e30.e30.", "e30.e30.e30",
-                        "bnVsbA.bnVsbA.c2ln", "W10.W10.c2ln", "IiI.IiI.c2ln", "eyJhbGciOiJub25lIn0.e30."));
+                Arbitraries.strings()
+                        .withChars(BASE64URL)
+                        .ofMinLength(1)
+                        .ofMaxLength(60)
+                        .list()
+                        .ofMinSize(0)
+                        .ofMaxSize(6)
+                        .map(parts -> String.join(".", parts)),
+                Combinators.combine(
+                                Arbitraries.integers().between(2_600, 3_100),
+                                Arbitraries.strings()
+                                        .withChars(BASE64URL)
+                                        .ofMinLength(1)
+                                        .ofMaxLength(40))
+                        .as((n, s) -> (s + ".").repeat(3).repeat(n / 3 / (s.length() + 1) + 1)),
+                Arbitraries.of(
+                        "",
+                        ".",
+                        "..",
+                        "...",
+                        "a.b.c",
+                        "a..c",
+                        ".b.c",
+                        "a.b.",
+                        "e30.e30.",
+                        "e30.e30.e30",
+                        "bnVsbA.bnVsbA.c2ln",
+                        "W10.W10.c2ln",
+                        "IiI.IiI.c2ln",
+                        "eyJhbGciOiJub25lIn0.e30."));
     }
 
     @Provide
     Arbitrary<Mutation> mutations() {
         Arbitrary<Integer> position = Arbitraries.integers().between(0, 10_000);
-        Arbitrary<Character> base64Char = Arbitraries.of(BASE64URL.chars().mapToObj(c -> (char) c).toList());
+        Arbitrary<Character> base64Char =
+                Arbitraries.of(BASE64URL.chars().mapToObj(c -> (char) c).toList());
         Arbitrary<Character> anyChar = Arbitraries.chars();
         return Arbitraries.oneOf(
                 Combinators.combine(position, base64Char).as(Mutation.Replace::new),
@@ -189,23 +225,51 @@ class TokenVerifierPropertiesTest {
                 position.map(Mutation.Truncate::new),
                 Arbitraries.integers().between(0, 2).map(Mutation.DropSegment::new),
                 Arbitraries.integers().between(0, 2).map(Mutation.DuplicateSegment::new),
-                Combinators.combine(Arbitraries.integers().between(0, 1), Arbitraries.strings().ofMaxLength(40))
+                Combinators.combine(
+                                Arbitraries.integers().between(0, 1),
+                                Arbitraries.strings().ofMaxLength(40))
                         .as(Mutation.ReplaceJsonSegment::new));
     }
 
     @Provide
     Arbitrary<Map<String, Object>> headers() {
-        Arbitrary<Optional<Object>> alg = field(Arbitraries.just("HS256"), Arbitraries.of("none", "None", "NONE",
-                " none", "hs256", "HS384", "RS256", "ES256", "PS256", "", "HS256 ", "HS256\u0000"));
-        Arbitrary<Optional<Object>> kid = field(Arbitraries.just("k1"), Arbitraries.of("K1", "k1 ", "",
-                "../../../etc/passwd", "k1' OR '1'='1", "k1\u0000", "partner", "https://evil.example/jwks.json"));
-        Arbitrary<Optional<Object>> typ = field(Arbitraries.just("at+jwt"),
-                Arbitraries.of("AT+JWT", "JWT", "application/at+jwt", "refresh"));
+        Arbitrary<Optional<Object>> alg = field(
+                Arbitraries.just("HS256"),
+                Arbitraries.of(
+                        "none",
+                        "None",
+                        "NONE",
+                        " none",
+                        "hs256",
+                        "HS384",
+                        "RS256",
+                        "ES256",
+                        "PS256",
+                        "",
+                        "HS256 ",
+                        "HS256\u0000"));
+        Arbitrary<Optional<Object>> kid = field(
+                Arbitraries.just("k1"),
+                Arbitraries.of(
+                        "K1",
+                        "k1 ",
+                        "",
+                        "../../../etc/passwd",
+                        "k1' OR '1'='1",
+                        "k1\u0000",
+                        "partner",
+                        "https://evil.example/jwks.json"));
+        Arbitrary<Optional<Object>> typ =
+                field(Arbitraries.just("at+jwt"), Arbitraries.of("AT+JWT", "JWT", "application/at+jwt", "refresh"));
         Arbitrary<Optional<Map.Entry<String, Object>>> extra = Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.just(Optional.empty())),
-                Tuple.of(1, Combinators.combine(
-                        Arbitraries.of("crit", "jku", "x5u", "jwk", "x5c", "b64", "zip", "cty", "enc", "alg2"),
-                        oddValue()).as((name, value) -> Optional.of(new AbstractMap.SimpleEntry<>(name, value)))));
+                Tuple.of(
+                        1,
+                        Combinators.combine(
+                                        Arbitraries.of(
+                                                "crit", "jku", "x5u", "jwk", "x5c", "b64", "zip", "cty", "enc", "alg2"),
+                                        oddValue())
+                                .as((name, value) -> Optional.of(new AbstractMap.SimpleEntry<>(name, value)))));
         return Combinators.combine(alg, kid, typ, extra).as((a, k, t, e) -> {
             Map<String, Object> header = new LinkedHashMap<>();
             a.ifPresent(v -> header.put("alg", orNull(v)));
@@ -219,22 +283,36 @@ class TokenVerifierPropertiesTest {
     @Provide
     Arbitrary<Map<String, Object>> claims() {
         long now = NOW.getEpochSecond();
-        Arbitrary<Object> oddTimes = Arbitraries.of(0L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 1e300, -1e300, now + 0.5,
-                253402300800L, 9_999_999_999_999L, "1700000000", now - 60, now + 3_600);
+        Arbitrary<Object> oddTimes = Arbitraries.of(
+                0L,
+                -1L,
+                Long.MAX_VALUE,
+                Long.MIN_VALUE,
+                1e300,
+                -1e300,
+                now + 0.5,
+                253402300800L,
+                9_999_999_999_999L,
+                "1700000000",
+                now - 60,
+                now + 3_600);
         Arbitrary<Optional<Object>> exp = field(Arbitraries.longs().between(now - 10, now + 3_600), oddTimes);
         Arbitrary<Optional<Object>> past = field(Arbitraries.longs().between(now - 3_600, now + 10), oddTimes);
-        Arbitrary<Optional<Object>> iss = field(Arbitraries.just(ISSUER),
-                Arbitraries.of("partner", "https://GW.example", ISSUER + "/", ""));
-        Arbitrary<Optional<Object>> aud = field(Arbitraries.just("api"),
-                Arbitraries.of(List.of("api", "other"), List.of("other"), "API", ""));
-        Arbitrary<Optional<Object>> sub = field(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12),
+        Arbitrary<Optional<Object>> iss =
+                field(Arbitraries.just(ISSUER), Arbitraries.of("partner", "https://GW.example", ISSUER + "/", ""));
+        Arbitrary<Optional<Object>> aud =
+                field(Arbitraries.just("api"), Arbitraries.of(List.of("api", "other"), List.of("other"), "API", ""));
+        Arbitrary<Optional<Object>> sub = field(
+                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12),
                 Arbitraries.of("", " ", "\t", "a".repeat(5_000)));
-        Arbitrary<Optional<Object>> typ = field(Arbitraries.just("access"), Arbitraries.of("refresh", "ACCESS", "id", ""));
-        Arbitrary<Optional<Object>> text = field(Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(20),
+        Arbitrary<Optional<Object>> typ =
+                field(Arbitraries.just("access"), Arbitraries.of("refresh", "ACCESS", "id", ""));
+        Arbitrary<Optional<Object>> text = field(
+                Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(20),
                 Arbitraries.strings().ofMaxLength(20));
         Arbitrary<Optional<Object>> scope = field(Arbitraries.of("orders", "orders admin"), Arbitraries.of(" ", ""));
-        Arbitrary<Optional<Object>> roles = field(Arbitraries.of(List.of("admin"), List.of()),
-                Arbitraries.of("admin", List.of("a", "b")));
+        Arbitrary<Optional<Object>> roles =
+                field(Arbitraries.of(List.of("admin"), List.of()), Arbitraries.of("admin", List.of("a", "b")));
         return Combinators.combine(List.of(iss, sub, aud, exp, past, past, text, typ, text, scope, roles))
                 .as(values -> {
                     String[] names = {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "typ", "sid", "scope", "roles"};
@@ -249,7 +327,8 @@ class TokenVerifierPropertiesTest {
 
     @Provide
     Arbitrary<Integer> depths() {
-        return Arbitraries.oneOf(Arbitraries.integers().between(1, 64), Arbitraries.integers().between(900, 3_000));
+        return Arbitraries.oneOf(
+                Arbitraries.integers().between(1, 64), Arbitraries.integers().between(900, 3_000));
     }
 
     /**
@@ -276,16 +355,18 @@ class TokenVerifierPropertiesTest {
                 Arbitraries.doubles().map(d -> d),
                 Arbitraries.of(true, false).map(b -> b),
                 Arbitraries.just(null),
-                Arbitraries.of("x".repeat(3_000), "\u0000", "\uD800", "\u202Eevil").map(s -> s));
-        return Arbitraries.recursive(() -> scalar,
+                Arbitraries.of("x".repeat(3_000), "\u0000", "\uD800", "\u202Eevil")
+                        .map(s -> s));
+        return Arbitraries.recursive(
+                () -> scalar,
                 inner -> Arbitraries.oneOf(
-                        inner.list().ofMaxSize(3).map(list -> (Object) new ArrayList<>(list)),
-                        inner.map(v -> {
+                        inner.list().ofMaxSize(3).map(list -> (Object) new ArrayList<>(list)), inner.map(v -> {
                             Map<String, Object> map = new LinkedHashMap<>();
                             map.put("k", v);
                             return (Object) map;
                         })),
-                0, 4);
+                0,
+                4);
     }
 
     /** One change to a token's text. */

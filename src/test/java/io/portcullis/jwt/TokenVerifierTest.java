@@ -36,20 +36,42 @@ class TokenVerifierTest {
     private final TokenIssuer issuer = new TokenIssuer(keys, config, clock);
 
     static AuthConfig config(AuthConfig.Algorithm algorithm) {
-        return new AuthConfig("/auth", "https://gw.example", "api", algorithm, List.of(), Duration.ofMinutes(15),
-                Duration.ofDays(7), Duration.ofHours(24), Duration.ofSeconds(15), Duration.ofSeconds(30),
-                new AuthConfig.TokenCacheConfig(1000, false), AuthConfig.UserSource.MEMORY, true, List.of(),
-                List.of(new AuthConfig.ConsumerConfig("partner", AuthConfig.Algorithm.HS256, Secret.of(CONSUMER_SECRET))));
+        return new AuthConfig(
+                "/auth",
+                "https://gw.example",
+                "api",
+                algorithm,
+                List.of(),
+                Duration.ofMinutes(15),
+                Duration.ofDays(7),
+                Duration.ofHours(24),
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(30),
+                new AuthConfig.TokenCacheConfig(1000, false),
+                AuthConfig.UserSource.MEMORY,
+                true,
+                List.of(),
+                List.of(new AuthConfig.ConsumerConfig(
+                        "partner", AuthConfig.Algorithm.HS256, Secret.of(CONSUMER_SECRET))));
     }
 
     private String issued() {
-        return issuer.issue("user-1", "session-1", List.of("admin"), List.of("orders", "cart")).token();
+        return issuer.issue("user-1", "session-1", List.of("admin"), List.of("orders", "cart"))
+                .token();
     }
 
     private com.auth0.jwt.JWTCreator.Builder valid() {
-        return JWT.create().withHeader(Map.of("typ", "at+jwt")).withKeyId("k1").withIssuer("https://gw.example")
-                .withSubject("user-1").withAudience("api").withIssuedAt(START).withExpiresAt(START.plusSeconds(900))
-                .withJWTId("jti-1").withClaim("sid", "s1").withClaim("typ", "access");
+        return JWT.create()
+                .withHeader(Map.of("typ", "at+jwt"))
+                .withKeyId("k1")
+                .withIssuer("https://gw.example")
+                .withSubject("user-1")
+                .withAudience("api")
+                .withIssuedAt(START)
+                .withExpiresAt(START.plusSeconds(900))
+                .withJWTId("jti-1")
+                .withClaim("sid", "s1")
+                .withClaim("typ", "access");
     }
 
     private Verification.Rejected rejected(String token) {
@@ -58,7 +80,8 @@ class TokenVerifierTest {
 
     @Test
     void verifyWhenIssuedByGatewayThenAcceptedWithClaims() {
-        VerifiedToken token = assertInstanceOf(Verification.Verified.class, verifier.verify(issued())).token();
+        VerifiedToken token = assertInstanceOf(Verification.Verified.class, verifier.verify(issued()))
+                .token();
         assertEquals("user-1", token.subject());
         assertEquals(Optional.of("session-1"), token.sessionId());
         assertEquals(List.of("orders", "cart"), token.scopes());
@@ -72,14 +95,24 @@ class TokenVerifierTest {
     void verifyWhenEachAlgorithmThenRoundTrips(AuthConfig.Algorithm algorithm) {
         AuthConfig cfg = config(algorithm);
         SigningKeys ring = new SigningKeys(List.of(SigningKeys.generate(algorithm, "k")));
-        String token = new TokenIssuer(ring, cfg, clock).issue("u", "s", List.of(), List.of()).token();
+        String token = new TokenIssuer(ring, cfg, clock)
+                .issue("u", "s", List.of(), List.of())
+                .token();
         assertInstanceOf(Verification.Verified.class, new TokenVerifier(cfg, ring, clock).verify(token));
     }
 
     /** Found by TokenVerifierPropertiesTest: JSON null as header or claims set made verification throw. */
     @ParameterizedTest
-    @ValueSource(strings = {"bnVsbA.bnVsbA.c2ln", "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0.bnVsbA.c2ln", "bnVsbA.e30.c2ln",
-        "MQ.e30.c2ln", "IiI.e30.c2ln", "W10.e30.c2ln", "IA.e30.c2ln"})
+    @ValueSource(
+            strings = {
+                "bnVsbA.bnVsbA.c2ln",
+                "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0.bnVsbA.c2ln",
+                "bnVsbA.e30.c2ln",
+                "MQ.e30.c2ln",
+                "IiI.e30.c2ln",
+                "W10.e30.c2ln",
+                "IA.e30.c2ln"
+            })
     void verifyWhenHeaderOrClaimsNotAJsonObjectThenMalformed(String token) {
         assertEquals(Failure.MALFORMED, rejected(token).failure());
     }
@@ -102,18 +135,27 @@ class TokenVerifierTest {
         Algorithm partner = Algorithm.HMAC256(CONSUMER_SECRET);
         long exp = START.plusSeconds(60).getEpochSecond();
         String[][] cases = {
-            {"{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"k1\"}",
+            {
+                "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"k1\"}",
                 "{\"iss\":\"partner\",\"iss\":\"https://gw.example\",\"sub\":\"admin\",\"aud\":\"api\","
-                        + "\"jti\":\"j\",\"typ\":\"access\",\"iat\":" + START.getEpochSecond() + ",\"exp\":" + exp + "}"},
-            {"{\"alg\":\"HS256\",\"alg\":\"none\"}",
-                "{\"iss\":\"partner\",\"iat\":" + START.getEpochSecond() + ",\"exp\":" + exp + "}"},
-            {"{\"alg\":\"HS256\"}", "{\"iss\":\"partner\",\"iat\":" + START.getEpochSecond() + ",\"exp\":" + exp
-                    + ",\"exp\":9999999999}"},
+                        + "\"jti\":\"j\",\"typ\":\"access\",\"iat\":" + START.getEpochSecond() + ",\"exp\":" + exp + "}"
+            },
+            {
+                "{\"alg\":\"HS256\",\"alg\":\"none\"}",
+                "{\"iss\":\"partner\",\"iat\":" + START.getEpochSecond() + ",\"exp\":" + exp + "}"
+            },
+            {
+                "{\"alg\":\"HS256\"}",
+                "{\"iss\":\"partner\",\"iat\":" + START.getEpochSecond() + ",\"exp\":" + exp + ",\"exp\":9999999999}"
+            },
         };
         for (String[] parts : cases) {
             String signingInput = b64(parts[0]) + "." + b64(parts[1]);
-            String signature = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(partner.sign(
-                    b64(parts[0]).getBytes(StandardCharsets.US_ASCII), b64(parts[1]).getBytes(StandardCharsets.US_ASCII)));
+            String signature = java.util.Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(partner.sign(
+                            b64(parts[0]).getBytes(StandardCharsets.US_ASCII),
+                            b64(parts[1]).getBytes(StandardCharsets.US_ASCII)));
             assertInstanceOf(Verification.Rejected.class, verifier.verify(signingInput + "." + signature), parts[1]);
         }
     }
@@ -122,7 +164,8 @@ class TokenVerifierTest {
     void verifyWhenHs256SignedWithRsaPublicKeyThenInvalid() {
         // The classic confusion attack: the RSA public key used as an HMAC secret.
         byte[] publicKey = keyBytes();
-        String forged = valid().withHeader(Map.of("typ", "at+jwt", "alg", "HS256")).sign(Algorithm.HMAC256(publicKey));
+        String forged =
+                valid().withHeader(Map.of("typ", "at+jwt", "alg", "HS256")).sign(Algorithm.HMAC256(publicKey));
         assertEquals(Failure.INVALID, rejected(forged).failure());
     }
 
@@ -134,8 +177,10 @@ class TokenVerifierTest {
     @Test
     void verifyWhenPayloadTamperedThenInvalidSignature() {
         String[] parts = issued().split("\\.");
-        String tampered = parts[0] + "." + b64("{\"iss\":\"https://gw.example\",\"sub\":\"admin\",\"aud\":\"api\","
-                + "\"exp\":9999999999,\"jti\":\"j\",\"typ\":\"access\"}") + "." + parts[2];
+        String tampered = parts[0] + "."
+                + b64("{\"iss\":\"https://gw.example\",\"sub\":\"admin\",\"aud\":\"api\","
+                        + "\"exp\":9999999999,\"jti\":\"j\",\"typ\":\"access\"}")
+                + "." + parts[2];
         Verification.Rejected rejection = rejected(tampered);
         assertEquals(Failure.INVALID, rejection.failure());
         assertEquals("The token's signature is invalid.", rejection.description());
@@ -144,7 +189,9 @@ class TokenVerifierTest {
     @Test
     void verifyWhenSignatureStrippedThenMalformed() {
         String token = issued();
-        assertEquals(Failure.MALFORMED, rejected(token.substring(0, token.lastIndexOf('.') + 1)).failure());
+        assertEquals(
+                Failure.MALFORMED,
+                rejected(token.substring(0, token.lastIndexOf('.') + 1)).failure());
     }
 
     @Test
@@ -189,7 +236,8 @@ class TokenVerifierTest {
         claims.put("roles", java.util.Arrays.asList(null, 1, true, "admin"));
         claims.put("scp", java.util.Arrays.asList("orders", null, 2));
         String token = valid().withPayload(claims).sign(RSA_KEY.jwtAlgorithm());
-        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token)).token();
+        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token))
+                .token();
         assertEquals(List.of("admin"), verified.roles());
         assertEquals(List.of("orders"), verified.scopes());
     }
@@ -208,32 +256,52 @@ class TokenVerifierTest {
 
     @Test
     void verifyWhenWrongAudienceThenInvalid() {
-        assertEquals(Failure.INVALID, rejected(valid().withAudience("other").sign(RSA_KEY.jwtAlgorithm())).failure());
+        assertEquals(
+                Failure.INVALID,
+                rejected(valid().withAudience("other").sign(RSA_KEY.jwtAlgorithm()))
+                        .failure());
     }
 
     @Test
     void verifyWhenUnknownIssuerThenInvalid() {
-        assertEquals(Failure.INVALID, rejected(valid().withIssuer("https://evil").sign(RSA_KEY.jwtAlgorithm())).failure());
+        assertEquals(
+                Failure.INVALID,
+                rejected(valid().withIssuer("https://evil").sign(RSA_KEY.jwtAlgorithm()))
+                        .failure());
     }
 
     @Test
     void verifyWhenExpMissingThenInvalid() {
-        String token = JWT.create().withHeader(Map.of("typ", "at+jwt")).withKeyId("k1").withIssuer("https://gw.example")
-                .withSubject("u").withAudience("api").withJWTId("j").withClaim("typ", "access").sign(RSA_KEY.jwtAlgorithm());
+        String token = JWT.create()
+                .withHeader(Map.of("typ", "at+jwt"))
+                .withKeyId("k1")
+                .withIssuer("https://gw.example")
+                .withSubject("u")
+                .withAudience("api")
+                .withJWTId("j")
+                .withClaim("typ", "access")
+                .sign(RSA_KEY.jwtAlgorithm());
         assertEquals("The token lacks the 'exp' claim.", rejected(token).description());
     }
 
     @Test
     void verifyWhenRefreshTypeThenInvalid() {
-        assertEquals(Failure.INVALID, rejected(valid().withClaim("typ", "refresh").sign(RSA_KEY.jwtAlgorithm())).failure());
-        assertEquals(Failure.INVALID,
-                rejected(valid().withHeader(Map.of("typ", "JWT")).sign(RSA_KEY.jwtAlgorithm())).failure());
+        assertEquals(
+                Failure.INVALID,
+                rejected(valid().withClaim("typ", "refresh").sign(RSA_KEY.jwtAlgorithm()))
+                        .failure());
+        assertEquals(
+                Failure.INVALID,
+                rejected(valid().withHeader(Map.of("typ", "JWT")).sign(RSA_KEY.jwtAlgorithm()))
+                        .failure());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"k2", "../../../../etc/passwd", "k1/../k1", "http://evil/key", ""})
     void verifyWhenKidUnknownOrPathLikeThenInvalid(String kid) {
-        assertEquals(Failure.INVALID, rejected(valid().withKeyId(kid).sign(RSA_KEY.jwtAlgorithm())).failure());
+        assertEquals(
+                Failure.INVALID,
+                rejected(valid().withKeyId(kid).sign(RSA_KEY.jwtAlgorithm())).failure());
     }
 
     @ParameterizedTest
@@ -246,12 +314,23 @@ class TokenVerifierTest {
 
     @Test
     void verifyWhenTokenHuge64KbThenMalformedWithoutParsing() {
-        assertEquals(Failure.MALFORMED, rejected("a".repeat(32 * 1024) + "." + "b".repeat(32 * 1024) + ".c").failure());
+        assertEquals(
+                Failure.MALFORMED,
+                rejected("a".repeat(32 * 1024) + "." + "b".repeat(32 * 1024) + ".c")
+                        .failure());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"garbage", "a.b.c", "....", "eyJhbGciOiJSUzI1NiJ9.%%%.sig", "x.y", "a.b.c.d",
-            "eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln"})
+    @ValueSource(
+            strings = {
+                "garbage",
+                "a.b.c",
+                "....",
+                "eyJhbGciOiJSUzI1NiJ9.%%%.sig",
+                "x.y",
+                "a.b.c.d",
+                "eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln"
+            })
     void verifyWhenGarbageThenMalformed(String token) {
         assertEquals(Failure.MALFORMED, rejected(token).failure());
     }
@@ -259,7 +338,8 @@ class TokenVerifierTest {
     @Test
     void verifyWhenConsumerTokenWithRightSecretThenSubjectIsTheConsumerQualifiedByItsKey() {
         String token = consumer().withSubject("alice").sign(Algorithm.HMAC256(CONSUMER_SECRET));
-        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token)).token();
+        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token))
+                .token();
         assertEquals("partner:partner", verified.subject());
         assertEquals("partner:partner", verified.claims().get("sub"));
     }
@@ -270,40 +350,74 @@ class TokenVerifierTest {
 
     @Test
     void verifyWhenConsumerTokenGrantsItselfRolesOrScopesThenOnlyTheConsumerEntryCounts() {
-        String token = consumer().withClaim("roles", List.of("admin")).withClaim("scope", "admin orders")
-                .withClaim("scp", List.of("admin")).sign(Algorithm.HMAC256(CONSUMER_SECRET));
-        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token)).token();
+        String token = consumer()
+                .withClaim("roles", List.of("admin"))
+                .withClaim("scope", "admin orders")
+                .withClaim("scp", List.of("admin"))
+                .sign(Algorithm.HMAC256(CONSUMER_SECRET));
+        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token))
+                .token();
         assertEquals(List.of(), verified.roles());
         assertEquals(List.of(), verified.scopes());
 
-        TokenVerifier configured = new TokenVerifier(withConsumer(new AuthConfig.ConsumerConfig("partner",
-                AuthConfig.Algorithm.HS256, Secret.of(CONSUMER_SECRET), List.of("orders"), List.of("reports"),
-                Duration.ofHours(1), Optional.empty())), keys, clock);
-        VerifiedToken granted = assertInstanceOf(Verification.Verified.class, configured.verify(token)).token();
+        TokenVerifier configured = new TokenVerifier(
+                withConsumer(new AuthConfig.ConsumerConfig(
+                        "partner",
+                        AuthConfig.Algorithm.HS256,
+                        Secret.of(CONSUMER_SECRET),
+                        List.of("orders"),
+                        List.of("reports"),
+                        Duration.ofHours(1),
+                        Optional.empty())),
+                keys,
+                clock);
+        VerifiedToken granted = assertInstanceOf(Verification.Verified.class, configured.verify(token))
+                .token();
         assertEquals(List.of("orders"), granted.roles());
         assertEquals(List.of("reports"), granted.scopes());
     }
 
     @Test
     void verifyWhenConsumerTokenOnlyClaimsSubjectThenOtherClaimsNotOfferedToKeyTemplates() {
-        String token = consumer().withClaim("tenant", "other-tenant").withClaim("cart", "someone-else")
+        String token = consumer()
+                .withClaim("tenant", "other-tenant")
+                .withClaim("cart", "someone-else")
                 .sign(Algorithm.HMAC256(CONSUMER_SECRET));
-        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token)).token();
+        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(token))
+                .token();
         assertEquals(Map.of("sub", "partner:partner", "iss", "partner"), verified.claims());
     }
 
     @Test
     void verifyWhenConsumerTokenLivesLongerThanMaxLifetimeThenInvalid() {
-        assertEquals(Failure.INVALID, rejected(consumer().withExpiresAt(Instant.parse("2100-01-01T00:00:00Z"))
-                .sign(Algorithm.HMAC256(CONSUMER_SECRET))).failure());
-        assertEquals(Failure.INVALID, rejected(consumer().withExpiresAt(START.plus(Duration.ofHours(1)).plusSeconds(1))
-                .sign(Algorithm.HMAC256(CONSUMER_SECRET))).failure());
-        assertInstanceOf(Verification.Verified.class, verifier.verify(consumer()
-                .withExpiresAt(START.plus(Duration.ofHours(1))).sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+        assertEquals(
+                Failure.INVALID,
+                rejected(consumer()
+                                .withExpiresAt(Instant.parse("2100-01-01T00:00:00Z"))
+                                .sign(Algorithm.HMAC256(CONSUMER_SECRET)))
+                        .failure());
+        assertEquals(
+                Failure.INVALID,
+                rejected(consumer()
+                                .withExpiresAt(START.plus(Duration.ofHours(1)).plusSeconds(1))
+                                .sign(Algorithm.HMAC256(CONSUMER_SECRET)))
+                        .failure());
+        assertInstanceOf(
+                Verification.Verified.class,
+                verifier.verify(consumer()
+                        .withExpiresAt(START.plus(Duration.ofHours(1)))
+                        .sign(Algorithm.HMAC256(CONSUMER_SECRET))));
         // Lifetime from nbf when there is no iat; neither → refused.
-        assertInstanceOf(Verification.Verified.class, verifier.verify(JWT.create().withIssuer("partner")
-                .withNotBefore(START).withExpiresAt(START.plusSeconds(600)).sign(Algorithm.HMAC256(CONSUMER_SECRET))));
-        Verification.Rejected noIat = rejected(JWT.create().withIssuer("partner").withExpiresAt(START.plusSeconds(60))
+        assertInstanceOf(
+                Verification.Verified.class,
+                verifier.verify(JWT.create()
+                        .withIssuer("partner")
+                        .withNotBefore(START)
+                        .withExpiresAt(START.plusSeconds(600))
+                        .sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+        Verification.Rejected noIat = rejected(JWT.create()
+                .withIssuer("partner")
+                .withExpiresAt(START.plusSeconds(60))
                 .sign(Algorithm.HMAC256(CONSUMER_SECRET)));
         assertEquals(Failure.INVALID, noIat.failure());
         assertTrue(noIat.description().contains("iat"), noIat.description());
@@ -312,34 +426,62 @@ class TokenVerifierTest {
     @Test
     void verifyWhenConsumerTokenCarriesANonceThenStillAccepted() {
         // nonce marks an OIDC ID token only from a trusted (OIDC) issuer; a partner may use one against replay.
-        assertInstanceOf(Verification.Verified.class, verifier.verify(consumer().withClaim("nonce", "n-1")
-                .sign(Algorithm.HMAC256(CONSUMER_SECRET))));
-        assertEquals(Failure.INVALID, rejected(consumer().withClaim("typ", "ID").sign(Algorithm.HMAC256(CONSUMER_SECRET)))
-                .failure());
+        assertInstanceOf(
+                Verification.Verified.class,
+                verifier.verify(consumer().withClaim("nonce", "n-1").sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+        assertEquals(
+                Failure.INVALID,
+                rejected(consumer().withClaim("typ", "ID").sign(Algorithm.HMAC256(CONSUMER_SECRET)))
+                        .failure());
     }
 
     @Test
     void verifyWhenConsumerAudienceConfiguredThenTokenMustCarryIt() {
-        TokenVerifier withAudience = new TokenVerifier(withConsumer(new AuthConfig.ConsumerConfig("partner",
-                AuthConfig.Algorithm.HS256, Secret.of(CONSUMER_SECRET), List.of(), List.of(), Duration.ofHours(1),
-                Optional.of("orders-api"))), keys, clock);
-        assertInstanceOf(Verification.Rejected.class, withAudience.verify(consumer().sign(Algorithm.HMAC256(CONSUMER_SECRET))));
-        assertInstanceOf(Verification.Rejected.class, withAudience.verify(consumer().withAudience("api")
-                .sign(Algorithm.HMAC256(CONSUMER_SECRET))));
-        assertInstanceOf(Verification.Verified.class, withAudience.verify(consumer().withAudience("orders-api")
-                .sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+        TokenVerifier withAudience = new TokenVerifier(
+                withConsumer(new AuthConfig.ConsumerConfig(
+                        "partner",
+                        AuthConfig.Algorithm.HS256,
+                        Secret.of(CONSUMER_SECRET),
+                        List.of(),
+                        List.of(),
+                        Duration.ofHours(1),
+                        Optional.of("orders-api"))),
+                keys,
+                clock);
+        assertInstanceOf(
+                Verification.Rejected.class, withAudience.verify(consumer().sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+        assertInstanceOf(
+                Verification.Rejected.class,
+                withAudience.verify(consumer().withAudience("api").sign(Algorithm.HMAC256(CONSUMER_SECRET))));
+        assertInstanceOf(
+                Verification.Verified.class,
+                withAudience.verify(consumer().withAudience("orders-api").sign(Algorithm.HMAC256(CONSUMER_SECRET))));
     }
 
     private AuthConfig withConsumer(AuthConfig.ConsumerConfig consumer) {
         AuthConfig c = config;
-        return new AuthConfig(c.path(), c.issuer(), c.audience(), c.algorithm(), c.signingKeys(), c.accessTtl(),
-                c.refreshTtl(), c.idleTimeout(), c.leeway(), c.refreshGrace(), c.tokenCache(), c.users(),
-                c.registration(), c.trustedIssuers(), List.of(consumer));
+        return new AuthConfig(
+                c.path(),
+                c.issuer(),
+                c.audience(),
+                c.algorithm(),
+                c.signingKeys(),
+                c.accessTtl(),
+                c.refreshTtl(),
+                c.idleTimeout(),
+                c.leeway(),
+                c.refreshGrace(),
+                c.tokenCache(),
+                c.users(),
+                c.registration(),
+                c.trustedIssuers(),
+                List.of(consumer));
     }
 
     @Test
     void verifyWhenOwnTokenThenSubjectStaysBare() {
-        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(issued())).token();
+        VerifiedToken verified = assertInstanceOf(Verification.Verified.class, verifier.verify(issued()))
+                .token();
         assertEquals("user-1", verified.subject());
         assertEquals(Optional.of("session-1"), verified.sessionId());
     }
@@ -390,7 +532,10 @@ class TokenVerifierTest {
 
     @Test
     void verifyWhenConsumerTokenWithWrongSecretThenInvalid() {
-        String token = JWT.create().withIssuer("partner").withIssuedAt(START).withExpiresAt(Date.from(START.plusSeconds(60)))
+        String token = JWT.create()
+                .withIssuer("partner")
+                .withIssuedAt(START)
+                .withExpiresAt(Date.from(START.plusSeconds(60)))
                 .sign(Algorithm.HMAC256("another-secret-that-is-at-least-32-bytes"));
         assertEquals(Failure.INVALID, rejected(token).failure());
     }

@@ -16,13 +16,13 @@ import java.net.URI;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
-import java.util.Set;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -49,14 +49,30 @@ class TrustedIssuersTest {
         return jwks(published);
     };
     private final AuthConfig config = withIssuer(TokenVerifierTest.config(AuthConfig.Algorithm.HS256));
-    private final TokenVerifier verifier = new TokenVerifier(config, new SigningKeys(List.of(OWN)),
-            TrustedIssuers.create(config, source, clock), clock);
+    private final TokenVerifier verifier = new TokenVerifier(
+            config, new SigningKeys(List.of(OWN)), TrustedIssuers.create(config, source, clock), clock);
 
     static AuthConfig withIssuer(AuthConfig c) {
-        return new AuthConfig(c.path(), c.issuer(), c.audience(), c.algorithm(), c.signingKeys(), c.accessTtl(),
-                c.refreshTtl(), c.idleTimeout(), c.leeway(), c.refreshGrace(), c.tokenCache(), c.users(),
-                c.registration(), List.of(new AuthConfig.TrustedIssuerConfig(ISSUER,
-                        URI.create("https://idp.example/certs"), java.util.Optional.of("api"), "idp.example", false)),
+        return new AuthConfig(
+                c.path(),
+                c.issuer(),
+                c.audience(),
+                c.algorithm(),
+                c.signingKeys(),
+                c.accessTtl(),
+                c.refreshTtl(),
+                c.idleTimeout(),
+                c.leeway(),
+                c.refreshGrace(),
+                c.tokenCache(),
+                c.users(),
+                c.registration(),
+                List.of(new AuthConfig.TrustedIssuerConfig(
+                        ISSUER,
+                        URI.create("https://idp.example/certs"),
+                        java.util.Optional.of("api"),
+                        "idp.example",
+                        false)),
                 c.consumers());
     }
 
@@ -67,8 +83,14 @@ class TrustedIssuersTest {
     }
 
     private JWTCreator.Builder claims(String kid) {
-        return JWT.create().withKeyId(kid).withIssuer(ISSUER).withSubject("ext-user").withAudience("api")
-                .withIssuedAt(START).withExpiresAt(START.plus(Duration.ofHours(2))).withClaim("scope", "orders");
+        return JWT.create()
+                .withKeyId(kid)
+                .withIssuer(ISSUER)
+                .withSubject("ext-user")
+                .withAudience("api")
+                .withIssuedAt(START)
+                .withExpiresAt(START.plus(Duration.ofHours(2)))
+                .withClaim("scope", "orders");
     }
 
     private Verification.Rejected rejected(String token) {
@@ -77,11 +99,14 @@ class TrustedIssuersTest {
 
     @Test
     void verifyWhenSignedWithPublishedRsaOrEcKeyThenAccepted() {
-        VerifiedToken rsa = assertInstanceOf(Verification.Verified.class,
-                verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm()))).token();
+        VerifiedToken rsa = assertInstanceOf(
+                        Verification.Verified.class,
+                        verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())))
+                .token();
         assertEquals("idp.example:ext-user", rsa.subject());
         assertEquals(List.of("orders"), rsa.scopes());
-        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("ec-1").sign(EC.jwtAlgorithm())));
+        assertInstanceOf(
+                Verification.Verified.class, verifier.verify(claims("ec-1").sign(EC.jwtAlgorithm())));
         assertEquals(1, fetches.get(), "keys are cached after the first fetch");
     }
 
@@ -98,8 +123,8 @@ class TrustedIssuersTest {
     @Test
     void verifyWhenHs256SignedWithTheRsaPublicKeyThenInvalid() {
         byte[] der = RSA_PAIR.getPublic().getEncoded();
-        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END PUBLIC KEY-----\n";
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
         for (byte[] secret : List.of(der, pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
             String forged = claims("rsa-1").sign(Algorithm.HMAC256(secret));
             assertEquals(Failure.INVALID, rejected(forged).failure());
@@ -108,50 +133,78 @@ class TrustedIssuersTest {
 
     @Test
     void verifyWhenWrongAudienceOrRefreshTypeThenInvalid() {
-        assertEquals(Failure.INVALID, rejected(claims("rsa-1").withAudience("other").sign(RSA.jwtAlgorithm())).failure());
-        assertEquals(Failure.INVALID, rejected(claims("rsa-1").withClaim("typ", "Refresh").sign(RSA.jwtAlgorithm())).failure());
-        assertEquals(Failure.INVALID, rejected(claims("rsa-1").withClaim("sub", (String) null)
-                .sign(RSA.jwtAlgorithm())).failure());
-        assertEquals(Failure.INVALID, rejected(JWT.create().withKeyId("rsa-1").withIssuer(ISSUER).withAudience("api")
-                .withExpiresAt(START.plusSeconds(60)).sign(RSA.jwtAlgorithm())).failure());
+        assertEquals(
+                Failure.INVALID,
+                rejected(claims("rsa-1").withAudience("other").sign(RSA.jwtAlgorithm()))
+                        .failure());
+        assertEquals(
+                Failure.INVALID,
+                rejected(claims("rsa-1").withClaim("typ", "Refresh").sign(RSA.jwtAlgorithm()))
+                        .failure());
+        assertEquals(
+                Failure.INVALID,
+                rejected(claims("rsa-1").withClaim("sub", (String) null).sign(RSA.jwtAlgorithm()))
+                        .failure());
+        assertEquals(
+                Failure.INVALID,
+                rejected(JWT.create()
+                                .withKeyId("rsa-1")
+                                .withIssuer(ISSUER)
+                                .withAudience("api")
+                                .withExpiresAt(START.plusSeconds(60))
+                                .sign(RSA.jwtAlgorithm()))
+                        .failure());
     }
 
     @Test
     void verifyWhenKeyRotatedThenRefetchedOnUnknownKidAtMostEvery30Seconds() {
-        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
+        assertInstanceOf(
+                Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
         published = List.of(RSA_NEXT);
         String next = claims("rsa-2").sign(RSA_NEXT.jwtAlgorithm());
 
         clock.advance(Duration.ofSeconds(10));
         assertEquals(Failure.INVALID, rejected(next).failure(), "too soon to fetch again");
-        assertEquals(Failure.INVALID, rejected(claims("made-up").sign(RSA.jwtAlgorithm())).failure());
+        assertEquals(
+                Failure.INVALID,
+                rejected(claims("made-up").sign(RSA.jwtAlgorithm())).failure());
         assertEquals(1, fetches.get());
 
         clock.advance(IssuerKeys.MIN_REFETCH_INTERVAL);
         assertInstanceOf(Verification.Verified.class, verifier.verify(next));
         assertEquals(2, fetches.get());
-        assertEquals(Failure.INVALID, rejected(claims("rsa-1").sign(RSA.jwtAlgorithm())).failure(), "rotated out");
+        assertEquals(
+                Failure.INVALID,
+                rejected(claims("rsa-1").sign(RSA.jwtAlgorithm())).failure(),
+                "rotated out");
     }
 
     @Test
     void verifyWhenProviderDownBeforeAnyFetchThenUnavailable() {
         providerDown = true;
-        assertEquals(Failure.UNAVAILABLE, rejected(claims("rsa-1").sign(RSA.jwtAlgorithm())).failure());
+        assertEquals(
+                Failure.UNAVAILABLE,
+                rejected(claims("rsa-1").sign(RSA.jwtAlgorithm())).failure());
     }
 
     @Test
     void verifyWhenProviderDownAfterAFetchThenLastGoodKeysKeptAndUnknownKidsUnavailable() {
-        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
+        assertInstanceOf(
+                Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
         providerDown = true;
         clock.advance(IssuerKeys.MAX_AGE);
 
-        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
+        assertInstanceOf(
+                Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
         // A stale set is refreshed in the background, not on the request that noticed it.
         awaitFetches(2);
-        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
+        assertInstanceOf(
+                Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
         assertEquals(2, fetches.get(), "a stale set is refreshed, and kept when that fails");
         clock.advance(IssuerKeys.MIN_REFETCH_INTERVAL);
-        assertEquals(Failure.UNAVAILABLE, rejected(claims("rsa-2").sign(RSA_NEXT.jwtAlgorithm())).failure());
+        assertEquals(
+                Failure.UNAVAILABLE,
+                rejected(claims("rsa-2").sign(RSA_NEXT.jwtAlgorithm())).failure());
     }
 
     private void awaitFetches(int count) {
@@ -173,13 +226,17 @@ class TrustedIssuersTest {
     void parseWhenKeysUnusableThenSkipped() throws IOException {
         String document = "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"h\",\"k\":\"c2VjcmV0\"},"
                 + "{\"kty\":\"RSA\",\"kid\":\"small\",\"n\":\"AQAB\",\"e\":\"AQAB\"},"
-                + "{\"kty\":\"RSA\",\"kid\":\"hs\",\"alg\":\"HS256\",\"n\":\"" + RSA.publicJwk().orElseThrow().get("n")
+                + "{\"kty\":\"RSA\",\"kid\":\"hs\",\"alg\":\"HS256\",\"n\":\""
+                + RSA.publicJwk().orElseThrow().get("n")
                 + "\",\"e\":\"AQAB\"},"
-                + "{\"kty\":\"RSA\",\"kid\":\"enc\",\"use\":\"enc\",\"n\":\"" + RSA.publicJwk().orElseThrow().get("n")
+                + "{\"kty\":\"RSA\",\"kid\":\"enc\",\"use\":\"enc\",\"n\":\""
+                + RSA.publicJwk().orElseThrow().get("n")
                 + "\",\"e\":\"AQAB\"},"
                 + "{\"kty\":\"EC\",\"kid\":\"p384\",\"crv\":\"P-384\",\"x\":\"AQ\",\"y\":\"AQ\"}]}";
         assertTrue(JsonWebKeys.parse(document).isEmpty());
-        assertEquals(Set.of("rsa-1", "ec-1"), JsonWebKeys.parse(jwks(List.of(RSA, EC))).keySet());
+        assertEquals(
+                Set.of("rsa-1", "ec-1"),
+                JsonWebKeys.parse(jwks(List.of(RSA, EC))).keySet());
     }
 
     @Test
@@ -199,33 +256,66 @@ class TrustedIssuersTest {
 
     @Test
     void verifyWhenPlainJwtOrNoTypAccessTokenOrAtJwtThenAccepted() {
-        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
-        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1")
-                .withHeader(Map.of("typ", "JWT")).withClaim("typ", "Bearer").sign(RSA.jwtAlgorithm())));
-        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1")
-                .withHeader(Map.of("typ", "at+jwt")).sign(RSA.jwtAlgorithm())));
+        assertInstanceOf(
+                Verification.Verified.class, verifier.verify(claims("rsa-1").sign(RSA.jwtAlgorithm())));
+        assertInstanceOf(
+                Verification.Verified.class,
+                verifier.verify(claims("rsa-1")
+                        .withHeader(Map.of("typ", "JWT"))
+                        .withClaim("typ", "Bearer")
+                        .sign(RSA.jwtAlgorithm())));
+        assertInstanceOf(
+                Verification.Verified.class,
+                verifier.verify(
+                        claims("rsa-1").withHeader(Map.of("typ", "at+jwt")).sign(RSA.jwtAlgorithm())));
         // RFC 9068: the header type says what the token is, whatever else it carries.
-        assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1")
-                .withHeader(Map.of("typ", "application/at+jwt")).withClaim("nonce", "n").sign(RSA.jwtAlgorithm())));
+        assertInstanceOf(
+                Verification.Verified.class,
+                verifier.verify(claims("rsa-1")
+                        .withHeader(Map.of("typ", "application/at+jwt"))
+                        .withClaim("nonce", "n")
+                        .sign(RSA.jwtAlgorithm())));
     }
 
     @Test
     void verifyWhenIssuerAllowsIdTokensThenIdTokenAccepted() {
         AuthConfig c = config;
-        AuthConfig allowing = new AuthConfig(c.path(), c.issuer(), c.audience(), c.algorithm(), c.signingKeys(),
-                c.accessTtl(), c.refreshTtl(), c.idleTimeout(), c.leeway(), c.refreshGrace(), c.tokenCache(), c.users(),
-                c.registration(), List.of(new AuthConfig.TrustedIssuerConfig(ISSUER, URI.create("https://idp.example/certs"),
-                        java.util.Optional.of("api"), "idp", true)), c.consumers());
-        TokenVerifier lenient = new TokenVerifier(allowing, new SigningKeys(List.of(OWN)),
-                TrustedIssuers.create(allowing, source, clock), clock);
-        assertInstanceOf(Verification.Verified.class, lenient.verify(claims("rsa-1").withClaim("typ", "ID")
-                .withClaim("nonce", "n").sign(RSA.jwtAlgorithm())));
+        AuthConfig allowing = new AuthConfig(
+                c.path(),
+                c.issuer(),
+                c.audience(),
+                c.algorithm(),
+                c.signingKeys(),
+                c.accessTtl(),
+                c.refreshTtl(),
+                c.idleTimeout(),
+                c.leeway(),
+                c.refreshGrace(),
+                c.tokenCache(),
+                c.users(),
+                c.registration(),
+                List.of(new AuthConfig.TrustedIssuerConfig(
+                        ISSUER, URI.create("https://idp.example/certs"), java.util.Optional.of("api"), "idp", true)),
+                c.consumers());
+        TokenVerifier lenient = new TokenVerifier(
+                allowing, new SigningKeys(List.of(OWN)), TrustedIssuers.create(allowing, source, clock), clock);
+        assertInstanceOf(
+                Verification.Verified.class,
+                lenient.verify(claims("rsa-1")
+                        .withClaim("typ", "ID")
+                        .withClaim("nonce", "n")
+                        .sign(RSA.jwtAlgorithm())));
     }
 
     @Test
     void verifyWhenForeignTokenThenSubjectJtiAndSessionQualifiedByTheIssuerAlias() {
-        VerifiedToken token = assertInstanceOf(Verification.Verified.class, verifier.verify(claims("rsa-1")
-                .withJWTId("j-1").withClaim("sid", "s-1").sign(RSA.jwtAlgorithm()))).token();
+        VerifiedToken token = assertInstanceOf(
+                        Verification.Verified.class,
+                        verifier.verify(claims("rsa-1")
+                                .withJWTId("j-1")
+                                .withClaim("sid", "s-1")
+                                .sign(RSA.jwtAlgorithm())))
+                .token();
         assertEquals("idp.example:ext-user", token.subject());
         assertEquals("idp.example:ext-user", token.claims().get("sub"));
         assertEquals(java.util.Optional.of("idp.example:j-1"), token.jti());
@@ -249,8 +339,11 @@ class TrustedIssuersTest {
         // Far apart, so that a loaded machine cannot blur them: a cached kid answers in well under 500 ms, an
         // unknown kid waits for the 2 s deadline, and before the fix every lookup could wait for the provider.
         Duration deadline = Duration.ofSeconds(2);
-        TokenVerifier slow = new TokenVerifier(config, new SigningKeys(List.of(OWN)),
-                TrustedIssuers.create(config, slowAfterFirst, clock, deadline), clock);
+        TokenVerifier slow = new TokenVerifier(
+                config,
+                new SigningKeys(List.of(OWN)),
+                TrustedIssuers.create(config, slowAfterFirst, clock, deadline),
+                clock);
         String known = claims("rsa-1").sign(RSA.jwtAlgorithm());
         assertInstanceOf(Verification.Verified.class, slow.verify(known));
         clock.advance(IssuerKeys.MAX_AGE);
@@ -268,7 +361,8 @@ class TrustedIssuersTest {
             for (int i = 0; i < 20; i++) {
                 long start = System.nanoTime();
                 assertInstanceOf(Verification.Verified.class, slow.verify(known));
-                assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofMillis(500)) < 0,
+                assertTrue(
+                        Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofMillis(500)) < 0,
                         "a known kid is answered from the cached set while the provider is slow");
             }
             for (java.util.concurrent.Future<Long> each : unknown) {
@@ -283,21 +377,35 @@ class TrustedIssuersTest {
 
     @Test
     void createWhenJwksUriPlainHttpThenOnlyLoopbackAccepted() {
-        for (String loopback : List.of("http://127.0.0.1:8080/certs", "http://localhost/certs", "http://[::1]:8080/certs")) {
+        for (String loopback :
+                List.of("http://127.0.0.1:8080/certs", "http://localhost/certs", "http://[::1]:8080/certs")) {
             TrustedIssuers.create(withJwksUri(loopback), source, clock);
         }
         for (String remote : List.of("http://idp.example/certs", "http://10.0.0.5/certs", "ftp://idp.example/certs")) {
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> TrustedIssuers.create(withJwksUri(remote), source, clock));
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> TrustedIssuers.create(withJwksUri(remote), source, clock));
             assertTrue(e.getMessage().contains("https://"), e.getMessage());
         }
     }
 
     private AuthConfig withJwksUri(String jwksUri) {
         AuthConfig c = config;
-        return new AuthConfig(c.path(), c.issuer(), c.audience(), c.algorithm(), c.signingKeys(), c.accessTtl(),
-                c.refreshTtl(), c.idleTimeout(), c.leeway(), c.refreshGrace(), c.tokenCache(), c.users(),
-                c.registration(), List.of(new AuthConfig.TrustedIssuerConfig(ISSUER, URI.create(jwksUri),
-                        java.util.Optional.of("api"), "idp", false)), c.consumers());
+        return new AuthConfig(
+                c.path(),
+                c.issuer(),
+                c.audience(),
+                c.algorithm(),
+                c.signingKeys(),
+                c.accessTtl(),
+                c.refreshTtl(),
+                c.idleTimeout(),
+                c.leeway(),
+                c.refreshGrace(),
+                c.tokenCache(),
+                c.users(),
+                c.registration(),
+                List.of(new AuthConfig.TrustedIssuerConfig(
+                        ISSUER, URI.create(jwksUri), java.util.Optional.of("api"), "idp", false)),
+                c.consumers());
     }
 }

@@ -33,8 +33,18 @@ import org.slf4j.LoggerFactory;
  * request id (the caller's own only when it is well-formed), and never renders a credential into the log.
  */
 class AccessLogStagePropertiesTest {
-    private static final List<String> NAMES = List.of("X-Request-Id", "traceparent", "tracestate", "Authorization",
-            "x-api-key", "X-Partner-Key", "Cookie", "Proxy-Authorization", "X-Forwarded-For", "Forwarded", "Accept");
+    private static final List<String> NAMES = List.of(
+            "X-Request-Id",
+            "traceparent",
+            "tracestate",
+            "Authorization",
+            "x-api-key",
+            "X-Partner-Key",
+            "Cookie",
+            "Proxy-Authorization",
+            "X-Forwarded-For",
+            "Forwarded",
+            "Accept");
 
     private final AccessLogStage filter = new AccessLogStage(
             new ClientAddressResolver(List.of(IpRange.parse("127.0.0.1/32").orElseThrow())),
@@ -110,7 +120,9 @@ class AccessLogStagePropertiesTest {
     Arbitrary<String> requestIds() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().withChars("AZaz09._-").ofMaxLength(140),
-                Arbitraries.strings().withChars("AZaz09._- \t\r\n\"'<>{}%/\\\u0000\u00e9\u202e").ofMaxLength(140),
+                Arbitraries.strings()
+                        .withChars("AZaz09._- \t\r\n\"'<>{}%/\\\u0000\u00e9\u202e")
+                        .ofMaxLength(140),
                 Arbitraries.strings().ofMaxLength(200),
                 Arbitraries.just(null));
     }
@@ -119,10 +131,19 @@ class AccessLogStagePropertiesTest {
     Arbitrary<List<Map.Entry<String, String>>> headers() {
         Arbitrary<String> value = Arbitraries.oneOf(
                 requestIds().filter(v -> v != null),
-                Arbitraries.of("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-                        "ff-00000000000000000000000000000000-0000000000000000-00", "00-xyz", "", "Bearer abc.def.ghi",
-                        "Basic dXNlcjpwYXNzd29yZA==", "203.0.113.9, 10.0.0.1", "for=\"[::1]\";proto=https"),
+                Arbitraries.of(
+                        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                        "ff-00000000000000000000000000000000-0000000000000000-00",
+                        "00-xyz",
+                        "",
+                        "Bearer abc.def.ghi",
+                        "Basic dXNlcjpwYXNzd29yZA==",
+                        "203.0.113.9, 10.0.0.1",
+                        "for=\"[::1]\";proto=https"),
                 Arbitraries.integers().between(1, 20_000).map("a"::repeat));
-        return Combinators.combine(Arbitraries.of(NAMES), value).as(Map::entry).list().ofMaxSize(8);
+        return Combinators.combine(Arbitraries.of(NAMES), value)
+                .as(Map::entry)
+                .list()
+                .ofMaxSize(8);
     }
 }

@@ -23,7 +23,6 @@ import io.portcullis.testsupport.FakeResponse;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import java.util.ArrayList;
@@ -37,8 +36,8 @@ import org.mockito.ArgumentCaptor;
 import org.slf4j.LoggerFactory;
 
 class AccessLogStageTest {
-    private final AccessLogStage filter = new AccessLogStage(new ClientAddressResolver(List.of()),
-            new HeaderRedactor("x-api-key"));
+    private final AccessLogStage filter =
+            new AccessLogStage(new ClientAddressResolver(List.of()), new HeaderRedactor("x-api-key"));
     private final FilterChain chain = mock(FilterChain.class);
     private final FakeResponse response = FakeResponse.create();
     private final ListAppender<ILoggingEvent> accessLog = new ListAppender<>();
@@ -99,9 +98,11 @@ class AccessLogStageTest {
     void doFilterWhenSynchronousThenOneLineWithStatusRouteAndClient() throws Exception {
         FakeRequest request = FakeRequest.of("POST", "/api/orders").remoteAddr("203.0.113.4");
         doAnswer(invocation -> {
-            response.setStatus(201);
-            return null;
-        }).when(chain).doFilter(any(), any());
+                    response.setStatus(201);
+                    return null;
+                })
+                .when(chain)
+                .doFilter(any(), any());
 
         filter.handle(request, response, chain);
 
@@ -112,7 +113,9 @@ class AccessLogStageTest {
         assertEquals("203.0.113.4", line.get("client"));
         assertEquals("-", line.get("route"));
         assertEquals("anonymous", line.get("auth"));
-        assertEquals("203.0.113.4", RequestAttributes.CLIENT.get(request).orElseThrow().address());
+        assertEquals(
+                "203.0.113.4",
+                RequestAttributes.CLIENT.get(request).orElseThrow().address());
     }
 
     @Test
@@ -149,12 +152,16 @@ class AccessLogStageTest {
         RequestObserver failing = (request, status, nanos) -> {
             throw new IllegalStateException("an observer's bug");
         };
-        AccessLogStage observed = new AccessLogStage(new ClientAddressResolver(List.of()),
-                new HeaderRedactor("x-api-key"), List.of(failing, (request, status, nanos) -> seen.add(status)));
+        AccessLogStage observed = new AccessLogStage(
+                new ClientAddressResolver(List.of()),
+                new HeaderRedactor("x-api-key"),
+                List.of(failing, (request, status, nanos) -> seen.add(status)));
         doAnswer(invocation -> {
-            response.setStatus(418);
-            return null;
-        }).when(chain).doFilter(any(), any());
+                    response.setStatus(418);
+                    return null;
+                })
+                .when(chain)
+                .doFilter(any(), any());
 
         observed.handle(FakeRequest.of("GET", "/api"), response, chain);
 
@@ -165,8 +172,10 @@ class AccessLogStageTest {
     @Test
     void doFilterWhenAsyncThenObserversToldOnCompletionOnly() throws Exception {
         List<Integer> seen = new ArrayList<>();
-        AccessLogStage observed = new AccessLogStage(new ClientAddressResolver(List.of()),
-                new HeaderRedactor("x-api-key"), List.of((request, status, nanos) -> seen.add(status)));
+        AccessLogStage observed = new AccessLogStage(
+                new ClientAddressResolver(List.of()),
+                new HeaderRedactor("x-api-key"),
+                List.of((request, status, nanos) -> seen.add(status)));
         AsyncContext async = mock(AsyncContext.class);
         FakeRequest request = FakeRequest.of("GET", "/api/slow").asyncStarted(async);
 
@@ -197,11 +206,13 @@ class AccessLogStageTest {
     void doFilterWhenProblemAndUpstreamRecordedThenInTheLine() throws Exception {
         FakeRequest request = FakeRequest.of("GET", "/api");
         doAnswer(invocation -> {
-            RequestAttributes.PROBLEM.set(request, "bad-gateway");
-            RequestAttributes.UPSTREAM.set(request, "http://127.0.0.1:9");
-            response.setStatus(502);
-            return null;
-        }).when(chain).doFilter(any(), any());
+                    RequestAttributes.PROBLEM.set(request, "bad-gateway");
+                    RequestAttributes.UPSTREAM.set(request, "http://127.0.0.1:9");
+                    response.setStatus(502);
+                    return null;
+                })
+                .when(chain)
+                .doFilter(any(), any());
 
         filter.handle(request, response, chain);
 
@@ -213,12 +224,15 @@ class AccessLogStageTest {
 
     @Test
     void doFilterWhenCredentialsSentThenNeverInTheAccessLog() throws Exception {
-        FakeRequest request = FakeRequest.of("GET", "/api").header("Authorization", "Bearer secret-token")
-                .header("x-api-key", "secret-key").header("Cookie", "session=secret-cookie");
+        FakeRequest request = FakeRequest.of("GET", "/api")
+                .header("Authorization", "Bearer secret-token")
+                .header("x-api-key", "secret-key")
+                .header("Cookie", "session=secret-cookie");
 
         filter.handle(request, response, chain);
 
-        String line = accessLog.list.get(0).getFormattedMessage() + accessLog.list.get(0).getKeyValuePairs();
+        String line = accessLog.list.get(0).getFormattedMessage()
+                + accessLog.list.get(0).getKeyValuePairs();
         assertTrue(!line.contains("secret"), line);
     }
 }

@@ -14,9 +14,13 @@ class HeaderRedactorTest {
     @Test
     void renderWhenCredentialHeadersThenRedactedOthersKept() {
         Map<String, String> rendered = redactor.render(FakeRequest.of("GET", "/")
-                .header("Authorization", "Bearer t").header("Proxy-Authorization", "Basic p")
-                .header("Cookie", "a=b").header("x-api-key", "k1").header("X-Partner-Key", "k2")
-                .header("Accept", "application/json").header("Accept", "text/plain"));
+                .header("Authorization", "Bearer t")
+                .header("Proxy-Authorization", "Basic p")
+                .header("Cookie", "a=b")
+                .header("x-api-key", "k1")
+                .header("X-Partner-Key", "k2")
+                .header("Accept", "application/json")
+                .header("Accept", "text/plain"));
 
         assertEquals("[redacted]", rendered.get("Authorization"));
         assertEquals("[redacted]", rendered.get("Proxy-Authorization"));

@@ -41,7 +41,8 @@ class LoggingSetupTest {
     void applyWhenNobodyConfiguredLogbackThenFormatRootLevelAndPerLoggerLevels() {
         assertTrue(LoggingSetup.apply(TEXT_WITH_LEVELS, null, bare));
 
-        assertEquals(Level.WARN, context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel());
+        assertEquals(
+                Level.WARN, context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel());
         assertEquals(Level.DEBUG, context.getLogger("io.portcullis.waf").getLevel());
         assertTrue(context.getLogger("io.portcullis.waf.rules").isDebugEnabled());
         assertFalse(context.getLogger("io.portcullis.jwt").isInfoEnabled());
@@ -78,9 +79,11 @@ class LoggingSetupTest {
         assertFalse(LoggingSetup.apply(TEXT_WITH_LEVELS, "/etc/portcullis/logback.xml", bare));
 
         assertTrue(operators.isStarted());
-        assertEquals(operators, context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("operator"));
+        assertEquals(
+                operators, context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("operator"));
         assertEquals(wafBefore, context.getLogger("io.portcullis.waf").getLevel());
-        assertEquals(rootBefore, context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel());
+        assertEquals(
+                rootBefore, context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel());
     }
 
     @Test
@@ -88,21 +91,27 @@ class LoggingSetupTest {
         Files.writeString(dir.resolve("logback.xml"), "<configuration/>");
         ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> operators = operatorsAppender();
 
-        try (URLClassLoader container = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+        try (URLClassLoader container =
+                new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
             assertFalse(LoggingSetup.apply(TEXT_WITH_LEVELS, " ", container));
         }
 
-        assertEquals(operators, context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("operator"));
+        assertEquals(
+                operators, context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("operator"));
     }
 
     @Test
     void operatorConfigurationWhenNoneThenEmptyElseWhereItIs() throws Exception {
         assertEquals(Optional.empty(), LoggingSetup.operatorConfiguration(null, bare));
-        assertEquals(Optional.of("-Dlogback.configurationFile=/x/logback.xml"),
+        assertEquals(
+                Optional.of("-Dlogback.configurationFile=/x/logback.xml"),
                 LoggingSetup.operatorConfiguration(" /x/logback.xml ", bare));
         Files.writeString(dir.resolve("logback-test.xml"), "<configuration/>");
-        try (URLClassLoader container = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
-            assertTrue(LoggingSetup.operatorConfiguration(null, container).orElseThrow().endsWith("logback-test.xml"));
+        try (URLClassLoader container =
+                new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+            assertTrue(LoggingSetup.operatorConfiguration(null, container)
+                    .orElseThrow()
+                    .endsWith("logback-test.xml"));
         }
     }
 

@@ -29,8 +29,10 @@ class MetricsEndpointTest {
         assertEquals(MetricsEndpoint.CONTENT_TYPE, response.getContentType());
         String text = response.bodyText();
         assertTrue(text.contains("# TYPE portcullis_requests_total counter"), text);
-        assertTrue(text.contains("portcullis_requests_total{method_class=\"read\",route=\"none\",status=\"200\","
-                + "status_class=\"2xx\"} 1.0"), text);
+        assertTrue(
+                text.contains("portcullis_requests_total{method_class=\"read\",route=\"none\",status=\"200\","
+                        + "status_class=\"2xx\"} 1.0"),
+                text);
         assertTrue(text.contains("portcullis_request_duration_seconds_bucket{"), text);
         assertTrue(text.contains("jvm_memory_used_bytes"), text);
         assertTrue(text.contains("jvm_threads_live_threads"), text);
@@ -48,8 +50,12 @@ class MetricsEndpointTest {
 
             String text = answer.bodyText();
             assertTrue(text.contains("# TYPE portcullis_build_info gauge"), text);
-            assertTrue(text.lines().anyMatch(line -> line.startsWith("portcullis_build_info{")
-                    && line.contains("version=\"9.8.7\"") && line.matches(".* 1(\\.0)?")), text);
+            assertTrue(
+                    text.lines()
+                            .anyMatch(line -> line.startsWith("portcullis_build_info{")
+                                    && line.contains("version=\"9.8.7\"")
+                                    && line.matches(".* 1(\\.0)?")),
+                    text);
         } finally {
             built.close();
         }

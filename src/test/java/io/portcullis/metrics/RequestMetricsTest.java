@@ -18,7 +18,7 @@ class RequestMetricsTest {
     private static FakeRequest request(String method, String route) {
         FakeRequest request = FakeRequest.of(method, "/raw/path/7?x=1");
         if (route != null) {
-            RequestAttributes.ROUTE.set(request, Route.endpoint(route, "/" + route, (req, res) -> { }));
+            RequestAttributes.ROUTE.set(request, Route.endpoint(route, "/" + route, (req, res) -> {}));
         }
         return request;
     }
@@ -28,20 +28,36 @@ class RequestMetricsTest {
         metrics.onComplete(request("GET", "orders"), 200, TimeUnit.MILLISECONDS.toNanos(12));
         metrics.onComplete(request("HEAD", "orders"), 200, TimeUnit.MILLISECONDS.toNanos(3));
 
-        assertEquals(2.0, meters.get("portcullis.requests").tags("route", "orders", "method_class", "read",
-                "status_class", "2xx", "status", "200").counter().count());
-        assertEquals(2, meters.get("portcullis.request.duration").tags("route", "orders", "method_class", "read",
-                "status_class", "2xx").timer().count());
+        assertEquals(
+                2.0,
+                meters.get("portcullis.requests")
+                        .tags("route", "orders", "method_class", "read", "status_class", "2xx", "status", "200")
+                        .counter()
+                        .count());
+        assertEquals(
+                2,
+                meters.get("portcullis.request.duration")
+                        .tags("route", "orders", "method_class", "read", "status_class", "2xx")
+                        .timer()
+                        .count());
     }
 
     @Test
     void onCompleteWhenWriteWithoutRouteThenRouteNoneAndNoRawPath() {
         metrics.onComplete(request("POST", null), 404, 1000);
 
-        assertEquals(1.0, meters.get("portcullis.requests").tags("route", "none", "method_class", "write",
-                "status", "404").counter().count());
-        assertEquals(0, meters.getMeters().stream().flatMap(m -> m.getId().getTags().stream())
-                .filter(tag -> tag.getValue().contains("/raw")).count());
+        assertEquals(
+                1.0,
+                meters.get("portcullis.requests")
+                        .tags("route", "none", "method_class", "write", "status", "404")
+                        .counter()
+                        .count());
+        assertEquals(
+                0,
+                meters.getMeters().stream()
+                        .flatMap(m -> m.getId().getTags().stream())
+                        .filter(tag -> tag.getValue().contains("/raw"))
+                        .count());
     }
 
     @Test
@@ -52,8 +68,12 @@ class RequestMetricsTest {
 
         metrics.onComplete(request, 401, 1000);
 
-        assertEquals(1.0, meters.get("portcullis.rejections").tags("stage", "jwt", "reason", "invalid-token")
-                .counter().count());
+        assertEquals(
+                1.0,
+                meters.get("portcullis.rejections")
+                        .tags("stage", "jwt", "reason", "invalid-token")
+                        .counter()
+                        .count());
     }
 
     @Test
@@ -70,7 +90,11 @@ class RequestMetricsTest {
     void onCompleteWhenStatusOutOfRangeThenOther() {
         metrics.onComplete(request("GET", "orders"), 999, 1000);
 
-        assertEquals(1.0, meters.get("portcullis.requests").tags("status_class", "other", "status", "other")
-                .counter().count());
+        assertEquals(
+                1.0,
+                meters.get("portcullis.requests")
+                        .tags("status_class", "other", "status", "other")
+                        .counter()
+                        .count());
     }
 }

@@ -37,7 +37,9 @@ class ProblemWriterTest {
 
     @Test
     void writeWhenProblemHasHeadersThenTheyAreSet() throws Exception {
-        ProblemWriter.write(FakeRequest.of("POST", "/health"), response,
+        ProblemWriter.write(
+                FakeRequest.of("POST", "/health"),
+                response,
                 Problem.of(ProblemType.TOO_MANY_REQUESTS, "Slow down.").withHeader("Retry-After", "7"));
 
         assertEquals(429, response.getStatus());
@@ -55,12 +57,15 @@ class ProblemWriterTest {
     void writeWhenDetailHasQuotesThenStillValidJson() throws Exception {
         ProblemWriter.write(FakeRequest.of("GET", "/x"), response, ProblemType.BAD_REQUEST, "a \"quoted\"\nline");
 
-        assertEquals("a \"quoted\"\nline", JSON.readTree(response.bodyText()).path("detail").asText());
+        assertEquals(
+                "a \"quoted\"\nline",
+                JSON.readTree(response.bodyText()).path("detail").asText());
     }
 
     @Test
     void writeWhenHeadThenNoBody() throws Exception {
-        ProblemWriter.write(FakeRequest.of("HEAD", "/x"), response, ProblemType.NO_ROUTE, "No route matches this path.");
+        ProblemWriter.write(
+                FakeRequest.of("HEAD", "/x"), response, ProblemType.NO_ROUTE, "No route matches this path.");
 
         assertEquals(404, response.getStatus());
         assertEquals("", response.bodyText());

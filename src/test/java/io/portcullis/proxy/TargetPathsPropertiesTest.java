@@ -27,24 +27,31 @@ import net.jqwik.api.Tuple;
 class TargetPathsPropertiesTest {
 
     @Property(tries = 500)
-    void targetWhenAnySpellingThenUpstreamSeesTheCanonicalPath(@ForAll("matchedPaths") List<String> segments,
-            @ForAll("spellings") List<Integer> spelling, @ForAll("bases") String base, @ForAll boolean strip,
-            @ForAll("prefixLengths") int prefixLength, @ForAll("detours") int detour) {
+    void targetWhenAnySpellingThenUpstreamSeesTheCanonicalPath(
+            @ForAll("matchedPaths") List<String> segments,
+            @ForAll("spellings") List<Integer> spelling,
+            @ForAll("bases") String base,
+            @ForAll boolean strip,
+            @ForAll("prefixLengths") int prefixLength,
+            @ForAll("detours") int detour) {
         String matched = "/" + String.join("/", segments);
         int depth = Math.min(prefixLength, segments.size());
         String raw = withDetour(spell(matched, spelling), detour);
         URI upstream = URI.create("http://10.0.0.1:8080" + base);
 
-        CanonicalPath path = assertInstanceOf(CanonicalPath.Accepted.class, CanonicalPath.parse(raw), raw).path();
-        String target = Bounded.call(() -> TargetPaths.target(upstream,
-                strip ? path.encodedAfter(depth) : path.encoded(), "q=1"));
+        CanonicalPath path = assertInstanceOf(CanonicalPath.Accepted.class, CanonicalPath.parse(raw), raw)
+                .path();
+        String target = Bounded.call(
+                () -> TargetPaths.target(upstream, strip ? path.encodedAfter(depth) : path.encoded(), "q=1"));
 
         assertEquals(matched, path.path(), raw);
         assertTrue(target.startsWith("http://10.0.0.1:8080/") && target.endsWith("?q=1"), target);
         String sent = target.substring("http://10.0.0.1:8080".length(), target.length() - "?q=1".length());
         assertTrue(sent.matches("(/|[A-Za-z0-9._~-]|%[0-9A-F]{2})*"), sent);
-        String rest = strip ? matched.substring(("/" + String.join("/", segments.subList(0, depth))).length()) : matched;
-        String expected = rest.isEmpty() ? (base.isEmpty() ? "/" : base)
+        String rest =
+                strip ? matched.substring(("/" + String.join("/", segments.subList(0, depth))).length()) : matched;
+        String expected = rest.isEmpty()
+                ? (base.isEmpty() ? "/" : base)
                 : (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + rest;
         assertEquals(List.of(expected.split("/", -1)), decodedSegments(sent), () -> "raw " + raw + " → " + target);
     }
@@ -93,7 +100,10 @@ class TargetPathsPropertiesTest {
     Arbitrary<List<String>> matchedPaths() {
         Arbitrary<String> segment = Arbitraries.oneOf(
                 Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(8),
-                Arbitraries.strings().withChars("aZ09-_~!$&'()*+,=:@ \"<>é\u4e2d").ofMinLength(1).ofMaxLength(6),
+                Arbitraries.strings()
+                        .withChars("aZ09-_~!$&'()*+,=:@ \"<>é\u4e2d")
+                        .ofMinLength(1)
+                        .ofMaxLength(6),
                 Arbitraries.of("api", "orders", "...", ".a", "a.", "+", "\uD83D\uDE00"));
         return segment.list().ofMinSize(1).ofMaxSize(5);
     }
@@ -110,7 +120,9 @@ class TargetPathsPropertiesTest {
 
     @Provide
     Arbitrary<Integer> detours() {
-        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0)), Tuple.of(1, Arbitraries.integers().between(1, 50)));
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.just(0)),
+                Tuple.of(1, Arbitraries.integers().between(1, 50)));
     }
 
     @Provide

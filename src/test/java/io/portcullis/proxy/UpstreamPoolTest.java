@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class UpstreamPoolTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final UpstreamPool pool = new UpstreamPool("orders",
-            List.of(URI.create("http://a:1"), URI.create("http://b:1"), URI.create("http://c:1")), clock);
+    private final UpstreamPool pool = new UpstreamPool(
+            "orders", List.of(URI.create("http://a:1"), URI.create("http://b:1"), URI.create("http://c:1")), clock);
 
     private List<Integer> choose(int times) {
         List<Integer> chosen = new ArrayList<>();

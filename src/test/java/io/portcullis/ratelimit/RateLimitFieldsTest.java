@@ -11,13 +11,15 @@ class RateLimitFieldsTest {
 
     @Test
     void policyWhenQuotaThenQuotedNameWithQuotaAndWindowSeconds() {
-        assertEquals("\"default\";q=100;w=60", RateLimitFields.policy("default", new Quota(100, Duration.ofMinutes(1))));
+        assertEquals(
+                "\"default\";q=100;w=60", RateLimitFields.policy("default", new Quota(100, Duration.ofMinutes(1))));
     }
 
     @Test
     void rateLimitWhenDecisionThenRemainingAndReset() {
-        assertEquals("\"default\";r=42;t=17", RateLimitFields.rateLimit("default",
-                new Decision(Decision.Outcome.ALLOWED, 100, 42, 17)));
+        assertEquals(
+                "\"default\";r=42;t=17",
+                RateLimitFields.rateLimit("default", new Decision(Decision.Outcome.ALLOWED, 100, 42, 17)));
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.portcullis.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -16,8 +16,8 @@ import io.portcullis.chain.Identity;
 import io.portcullis.chain.MissingAttributeException;
 import io.portcullis.chain.RequestAttributes;
 import io.portcullis.chain.Route;
-import io.portcullis.chain.StoreWait;
 import io.portcullis.chain.RouteHandler;
+import io.portcullis.chain.StoreWait;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.quota.Charge;
@@ -28,7 +28,6 @@ import io.portcullis.store.InMemoryRateLimiter;
 import io.portcullis.testsupport.FakeRequest;
 import io.portcullis.testsupport.FakeResponse;
 import io.portcullis.testsupport.MutableClock;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import java.net.URI;
 import java.time.Duration;
@@ -38,14 +37,17 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class RateLimitStageTest {
-    private static final RateLimitsConfig CONFIG = new RateLimitsConfig(true, RateLimitsConfig.Algorithm.FIXED_WINDOW,
-            new RateLimitsConfig.Limit(100, Duration.ofMinutes(1)), new RateLimitsConfig.Limit(20, Duration.ofMinutes(1)));
+    private static final RateLimitsConfig CONFIG = new RateLimitsConfig(
+            true,
+            RateLimitsConfig.Algorithm.FIXED_WINDOW,
+            new RateLimitsConfig.Limit(100, Duration.ofMinutes(1)),
+            new RateLimitsConfig.Limit(20, Duration.ofMinutes(1)));
     private static final Quota DEFAULT = new Quota(100, Duration.ofMinutes(1));
     private static final Quota ANONYMOUS = new Quota(20, Duration.ofMinutes(1));
-    private static final Identity KEY = new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(),
-            Optional.of("partner-a"), List.of());
-    private static final Identity USER = new Identity(Identity.AuthMethod.JWT, Optional.of("alice"), List.of(),
-            Optional.empty(), List.of());
+    private static final Identity KEY =
+            new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(), Optional.of("partner-a"), List.of());
+    private static final Identity USER =
+            new Identity(Identity.AuthMethod.JWT, Optional.of("alice"), List.of(), Optional.empty(), List.of());
 
     private final RateLimiter limiter = mock(RateLimiter.class);
     private final RateLimitStage filter = new RateLimitStage(CONFIG, limiter);
@@ -53,9 +55,20 @@ class RateLimitStageTest {
     private final FakeResponse response = FakeResponse.create();
 
     static Route route(String id, Optional<RateLimitsConfig.Limit> limit, boolean rateLimited) {
-        return Route.configured(new RouteConfig(id, "/" + id, List.of(URI.create("http://127.0.0.1:1")),
-                RouteConfig.AuthMode.NONE, List.of(), limit, rateLimited, false, RouteConfig.DEFAULT_TIMEOUT, false,
-                Optional.empty()), mock(RouteHandler.class));
+        return Route.configured(
+                new RouteConfig(
+                        id,
+                        "/" + id,
+                        List.of(URI.create("http://127.0.0.1:1")),
+                        RouteConfig.AuthMode.NONE,
+                        List.of(),
+                        limit,
+                        rateLimited,
+                        false,
+                        RouteConfig.DEFAULT_TIMEOUT,
+                        false,
+                        Optional.empty()),
+                mock(RouteHandler.class));
     }
 
     private static FakeRequest request(Route route, Identity identity) {
@@ -151,8 +164,7 @@ class RateLimitStageTest {
     @Test
     void doFilterWhenLimiterNeverAnswersThen503WithRetryAfterOneWithinTheStoreWait() throws Exception {
         when(limiter.acquire(anyString(), anyString(), any())).thenReturn(new CompletableFuture<>());
-        RateLimitStage bounded = new RateLimitStage(new Charges(CONFIG), limiter,
-                new StoreWait(Duration.ofMillis(50)));
+        RateLimitStage bounded = new RateLimitStage(new Charges(CONFIG), limiter, new StoreWait(Duration.ofMillis(50)));
         FakeRequest request = request(route("orders", Optional.empty(), true), KEY);
 
         bounded.handle(request, response, chain);
@@ -185,8 +197,10 @@ class RateLimitStageTest {
     @Test
     void doFilterWhenRouteOptsOutOrLimitsDisabledOrEndpointThenPassesUncounted() throws Exception {
         filter.handle(request(route("free", Optional.empty(), false), null), response, chain);
-        new RateLimitStage(new RateLimitsConfig(false, CONFIG.algorithm(), CONFIG.defaultLimit(), CONFIG.anonymous()),
-                limiter).handle(request(route("orders", Optional.empty(), true), null), response, chain);
+        new RateLimitStage(
+                        new RateLimitsConfig(false, CONFIG.algorithm(), CONFIG.defaultLimit(), CONFIG.anonymous()),
+                        limiter)
+                .handle(request(route("orders", Optional.empty(), true), null), response, chain);
         FakeRequest health = FakeRequest.of("GET", "/health");
         RequestAttributes.ROUTE.set(health, Route.endpoint("health", "/health", mock(RouteHandler.class)));
         filter.handle(health, response, chain);
@@ -199,11 +213,15 @@ class RateLimitStageTest {
     @Test
     void doFilterWhenAnEarlierStageCountedTheSameChargeThenItsDecisionAnswersWithoutCountingAgain() throws Exception {
         FakeRequest allowed = request(route("orders", Optional.empty(), true), USER);
-        RequestAttributes.COUNTED.set(allowed, new Counted(new Charge("u:alice", "default", DEFAULT),
-                new Decision(Decision.Outcome.ALLOWED, 100, 7, 30)));
+        RequestAttributes.COUNTED.set(
+                allowed,
+                new Counted(
+                        new Charge("u:alice", "default", DEFAULT), new Decision(Decision.Outcome.ALLOWED, 100, 7, 30)));
         FakeRequest limited = request(route("orders", Optional.empty(), true), USER);
-        RequestAttributes.COUNTED.set(limited, new Counted(new Charge("u:alice", "default", DEFAULT),
-                new Decision(Decision.Outcome.LIMITED, 100, 0, 12)));
+        RequestAttributes.COUNTED.set(
+                limited,
+                new Counted(
+                        new Charge("u:alice", "default", DEFAULT), new Decision(Decision.Outcome.LIMITED, 100, 0, 12)));
         FakeResponse refused = FakeResponse.create();
 
         filter.handle(allowed, response, chain);
@@ -222,8 +240,10 @@ class RateLimitStageTest {
     void doFilterWhenTheEarlierCountWasForAnotherChargeThenCountsItself() throws Exception {
         answer(new Decision(Decision.Outcome.ALLOWED, 100, 41, 60));
         FakeRequest request = request(route("orders", Optional.empty(), true), KEY);
-        RequestAttributes.COUNTED.set(request, new Counted(new Charge("u:alice", "default", DEFAULT),
-                new Decision(Decision.Outcome.LIMITED, 100, 0, 12)));
+        RequestAttributes.COUNTED.set(
+                request,
+                new Counted(
+                        new Charge("u:alice", "default", DEFAULT), new Decision(Decision.Outcome.LIMITED, 100, 0, 12)));
 
         filter.handle(request, response, chain);
 
@@ -238,21 +258,44 @@ class RateLimitStageTest {
 
         // Without the access-log stage the peer may be a proxy: counting it would lump every client together.
         assertThrows(MissingAttributeException.class, () -> Charges.bucket(Identity.ANONYMOUS, request));
-        assertEquals("k:partner-a", Charges.bucket(new Identity(Identity.AuthMethod.JWT, Optional.of("alice"),
-                List.of(), Optional.of("partner-a"), List.of()), request));
+        assertEquals(
+                "k:partner-a",
+                Charges.bucket(
+                        new Identity(
+                                Identity.AuthMethod.JWT,
+                                Optional.of("alice"),
+                                List.of(),
+                                Optional.of("partner-a"),
+                                List.of()),
+                        request));
     }
 
     @Test
     void bucketWhenMintedKeysOfOneOwnerThenTheOwnersBucketWithOrWithoutTheirJwt() {
         FakeRequest request = FakeRequest.of("GET", "/x");
-        Identity first = new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(), Optional.of("key-1"),
-                List.of(), Optional.of("alice"));
-        Identity second = new Identity(Identity.AuthMethod.API_KEY, Optional.empty(), List.of(), Optional.of("key-2"),
-                List.of(), Optional.of("alice"));
-        Identity withJwt = new Identity(Identity.AuthMethod.JWT, Optional.of("alice"), List.of(), Optional.of("key-2"),
-                List.of(), Optional.of("alice"));
-        Identity jwtOnly = new Identity(Identity.AuthMethod.JWT, Optional.of("alice"), List.of(), Optional.empty(),
-                List.of());
+        Identity first = new Identity(
+                Identity.AuthMethod.API_KEY,
+                Optional.empty(),
+                List.of(),
+                Optional.of("key-1"),
+                List.of(),
+                Optional.of("alice"));
+        Identity second = new Identity(
+                Identity.AuthMethod.API_KEY,
+                Optional.empty(),
+                List.of(),
+                Optional.of("key-2"),
+                List.of(),
+                Optional.of("alice"));
+        Identity withJwt = new Identity(
+                Identity.AuthMethod.JWT,
+                Optional.of("alice"),
+                List.of(),
+                Optional.of("key-2"),
+                List.of(),
+                Optional.of("alice"));
+        Identity jwtOnly =
+                new Identity(Identity.AuthMethod.JWT, Optional.of("alice"), List.of(), Optional.empty(), List.of());
 
         assertEquals("u:alice", Charges.bucket(first, request));
         assertEquals("u:alice", Charges.bucket(second, request));

@@ -30,14 +30,27 @@ import net.jqwik.api.statistics.Statistics;
  * path parameters, decodes and removes dot-segments) it is the same path.
  */
 class CanonicalPathPropertiesTest {
-    private static final RouteHandler HANDLER = (request, response) -> { };
-    private static final RouteTable TABLE = new RouteTable(List.of(Route.endpoint("health", "/health", HANDLER)),
+    private static final RouteHandler HANDLER = (request, response) -> {};
+    private static final RouteTable TABLE = new RouteTable(
+            List.of(Route.endpoint("health", "/health", HANDLER)),
             List.of(route("/a", false), route("/a/admin", false), route("/m", true), route("/m/admin", false)));
 
     private static Route route(String prefix, boolean pathParameters) {
-        return Route.configured(new RouteConfig(prefix, prefix, List.of(URI.create("http://127.0.0.1:1")),
-                RouteConfig.AuthMode.NONE, List.of(), Optional.empty(), true, false, RouteConfig.DEFAULT_TIMEOUT, false,
-                Optional.empty(), pathParameters), HANDLER);
+        return Route.configured(
+                new RouteConfig(
+                        prefix,
+                        prefix,
+                        List.of(URI.create("http://127.0.0.1:1")),
+                        RouteConfig.AuthMode.NONE,
+                        List.of(),
+                        Optional.empty(),
+                        true,
+                        false,
+                        RouteConfig.DEFAULT_TIMEOUT,
+                        false,
+                        Optional.empty(),
+                        pathParameters),
+                HANDLER);
     }
 
     @Property(tries = 3000)
@@ -56,10 +69,15 @@ class CanonicalPathPropertiesTest {
         CanonicalPath path = accepted.path();
         String encoded = path.encoded();
 
-        assertTrue(encoded.matches(path.hasParameters() ? "(/|[A-Za-z0-9._~;=,-]|%[0-9A-F]{2})*"
-                : "(/|[A-Za-z0-9._~-]|%[0-9A-F]{2})*"), () -> raw + " → " + encoded);
+        assertTrue(
+                encoded.matches(
+                        path.hasParameters()
+                                ? "(/|[A-Za-z0-9._~;=,-]|%[0-9A-F]{2})*"
+                                : "(/|[A-Za-z0-9._~-]|%[0-9A-F]{2})*"),
+                () -> raw + " → " + encoded);
         assertEquals(path.path(), containerReading(encoded), () -> raw + " → " + encoded);
-        CanonicalPath again = assertInstanceOf(CanonicalPath.Accepted.class, CanonicalPath.parse(encoded), encoded).path();
+        CanonicalPath again = assertInstanceOf(CanonicalPath.Accepted.class, CanonicalPath.parse(encoded), encoded)
+                .path();
         assertEquals(path.path(), again.path(), encoded);
         assertEquals(encoded, again.encoded());
         assertFalse(again.climbsAbove(Integer.MAX_VALUE - 1), encoded);
@@ -70,7 +88,8 @@ class CanonicalPathPropertiesTest {
             coverage.check("/a/admin").count(n -> n > 10);
             coverage.check("/m").count(n -> n > 10);
         });
-        if (route.isEmpty() || (path.hasParameters() && !route.get().allowsPathParameters())
+        if (route.isEmpty()
+                || (path.hasParameters() && !route.get().allowsPathParameters())
                 || path.climbsAbove(CanonicalPath.depth(route.get().prefix()))) {
             return;
         }
@@ -78,8 +97,10 @@ class CanonicalPathPropertiesTest {
         assertTrue(under(path.path(), prefix), () -> raw + " → " + path.path() + " matched " + prefix);
         assertTrue(under(containerReading(encoded), prefix), () -> raw + " → " + encoded + " outside " + prefix);
         String rest = path.encodedAfter(CanonicalPath.depth(prefix));
-        assertEquals(prefix.equals("/") ? path.path() : path.path().substring(prefix.length()),
-                rest.isEmpty() ? "" : containerReading(rest), () -> raw + " → stripped " + rest);
+        assertEquals(
+                prefix.equals("/") ? path.path() : path.path().substring(prefix.length()),
+                rest.isEmpty() ? "" : containerReading(rest),
+                () -> raw + " → stripped " + rest);
     }
 
     /**
@@ -92,8 +113,9 @@ class CanonicalPathPropertiesTest {
         for (int i = 0; i < segments.length; i++) {
             String segment = segments[i];
             int semicolon = segment.indexOf(';');
-            String name = URLDecoder.decode((semicolon < 0 ? segment : segment.substring(0, semicolon))
-                    .replace("+", "%2B"), StandardCharsets.UTF_8);
+            String name = URLDecoder.decode(
+                    (semicolon < 0 ? segment : segment.substring(0, semicolon)).replace("+", "%2B"),
+                    StandardCharsets.UTF_8);
             boolean last = i == segments.length - 1;
             if (name.equals("..")) {
                 if (!out.isEmpty()) {
@@ -120,13 +142,62 @@ class CanonicalPathPropertiesTest {
     @Provide
     Arbitrary<String> rawPaths() {
         Arbitrary<String> piece = Arbitraries.of(
-                "a", "admin", "m", "health", "x", ".", "..", "...", "%2e", "%2E", ".%2e", "%2e%2E", ";", ";x=1",
-                ";jsessionid=0", "%3B", "%3b", "%2F", "%2f", "%5C", "\\", "%00", "%0d", "%7f", "%25", "%252e", "%c0%ae",
-                "%c0%af", "%e0%80%ae", "%C3%A9", "%c3%a9", "%ff", "%c3", "%", "%g1", "é", " ", "%20", "+", "%2B", "=",
-                ",", ":", "@", "~", "%7E", "%61", "%u002e", "%ef%bc%8f", "%F0%9F%98%80", "%ED%A0%80", "%C2%85");
+                "a",
+                "admin",
+                "m",
+                "health",
+                "x",
+                ".",
+                "..",
+                "...",
+                "%2e",
+                "%2E",
+                ".%2e",
+                "%2e%2E",
+                ";",
+                ";x=1",
+                ";jsessionid=0",
+                "%3B",
+                "%3b",
+                "%2F",
+                "%2f",
+                "%5C",
+                "\\",
+                "%00",
+                "%0d",
+                "%7f",
+                "%25",
+                "%252e",
+                "%c0%ae",
+                "%c0%af",
+                "%e0%80%ae",
+                "%C3%A9",
+                "%c3%a9",
+                "%ff",
+                "%c3",
+                "%",
+                "%g1",
+                "é",
+                " ",
+                "%20",
+                "+",
+                "%2B",
+                "=",
+                ",",
+                ":",
+                "@",
+                "~",
+                "%7E",
+                "%61",
+                "%u002e",
+                "%ef%bc%8f",
+                "%F0%9F%98%80",
+                "%ED%A0%80",
+                "%C2%85");
         Arbitrary<String> segment = piece.list().ofMinSize(0).ofMaxSize(3).map(parts -> String.join("", parts));
         Arbitrary<String> start = Arbitraries.of("", "/a", "/a/admin", "/m", "/m/admin", "/a/x", "/m;v=1");
-        return net.jqwik.api.Combinators.combine(start, segment.list().ofMinSize(1).ofMaxSize(5))
+        return net.jqwik.api.Combinators.combine(
+                        start, segment.list().ofMinSize(1).ofMaxSize(5))
                 .as((first, segments) -> first + "/" + String.join("/", segments));
     }
 }

@@ -15,38 +15,43 @@ class CanonicalPathTest {
 
     static CanonicalPath accepted(String raw) {
         CanonicalPath.Decision decision = CanonicalPath.parse(raw);
-        return assertInstanceOf(CanonicalPath.Accepted.class, decision, () -> raw + " → " + decision).path();
+        return assertInstanceOf(CanonicalPath.Accepted.class, decision, () -> raw + " → " + decision)
+                .path();
     }
 
     static String refusal(String raw) {
         CanonicalPath.Decision decision = CanonicalPath.parse(raw);
-        return assertInstanceOf(CanonicalPath.Refused.class, decision, () -> raw + " → " + decision).reason();
+        return assertInstanceOf(CanonicalPath.Refused.class, decision, () -> raw + " → " + decision)
+                .reason();
     }
 
     @ParameterizedTest(name = "{0} → {1}, forwarded {2}")
-    @CsvSource(delimiter = ' ', quoteCharacter = '"', value = {
-        "/ / /",
-        "\"\" / /",
-        "/api/orders/7 /api/orders/7 /api/orders/7",
-        "/api/orders/ /api/orders/ /api/orders/",
-        "/api//orders///7 /api/orders/7 /api/orders/7",
-        "/api/x/../orders /api/orders /api/orders",
-        "/api/./orders/. /api/orders/ /api/orders/",
-        "/api/orders/.. /api/ /api/",
-        "/a/.. / /",
-        "/. / /",
-        "/api/%61%62 /api/ab /api/ab",
-        "/api/caf%C3%A9%20bar \"/api/café bar\" /api/caf%C3%A9%20bar",
-        "/api/caf%c3%a9 /api/café /api/caf%C3%A9",
-        "/api/a+b:c@d!$&'()*,= /api/a+b:c@d!$&'()*,= /api/a%2Bb%3Ac%40d%21%24%26%27%28%29%2A%2C%3D",
-        "/api/{x}|^` /api/{x}|^` /api/%7Bx%7D%7C%5E%60",
-        "/api/admin. /api/admin. /api/admin.",
-        "/api/... /api/... /api/...",
-        "/api/.x/x. /api/.x/x. /api/.x/x.",
-        "/api/a%2eb /api/a.b /api/a.b",
-        "/api/%F0%9F%98%80 /api/\uD83D\uDE00 /api/%F0%9F%98%80",
-        "/api/-._~ /api/-._~ /api/-._~"
-    })
+    @CsvSource(
+            delimiter = ' ',
+            quoteCharacter = '"',
+            value = {
+                "/ / /",
+                "\"\" / /",
+                "/api/orders/7 /api/orders/7 /api/orders/7",
+                "/api/orders/ /api/orders/ /api/orders/",
+                "/api//orders///7 /api/orders/7 /api/orders/7",
+                "/api/x/../orders /api/orders /api/orders",
+                "/api/./orders/. /api/orders/ /api/orders/",
+                "/api/orders/.. /api/ /api/",
+                "/a/.. / /",
+                "/. / /",
+                "/api/%61%62 /api/ab /api/ab",
+                "/api/caf%C3%A9%20bar \"/api/café bar\" /api/caf%C3%A9%20bar",
+                "/api/caf%c3%a9 /api/café /api/caf%C3%A9",
+                "/api/a+b:c@d!$&'()*,= /api/a+b:c@d!$&'()*,= /api/a%2Bb%3Ac%40d%21%24%26%27%28%29%2A%2C%3D",
+                "/api/{x}|^` /api/{x}|^` /api/%7Bx%7D%7C%5E%60",
+                "/api/admin. /api/admin. /api/admin.",
+                "/api/... /api/... /api/...",
+                "/api/.x/x. /api/.x/x. /api/.x/x.",
+                "/api/a%2eb /api/a.b /api/a.b",
+                "/api/%F0%9F%98%80 /api/\uD83D\uDE00 /api/%F0%9F%98%80",
+                "/api/-._~ /api/-._~ /api/-._~"
+            })
     void parseWhenUnambiguousThenDecodedOnceAndReEncoded(String raw, String path, String forwarded) {
         CanonicalPath canonical = accepted(raw);
 
@@ -56,15 +61,55 @@ class CanonicalPathTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "/api/admin%3B/x", "/api/admin%3b/x", "/api/a%2Fb", "/api/a%2fb", "/api/a%5Cb", "/api/a%5cb", "/api/a\\b",
-        "/api/a%00b", "/api/a%0Db", "/api/a%0ab", "/api/a%7Fb", "/api/a%C2%85b", "/api/%252e%252e/x", "/api/a%2500",
-        "/api/a%25", "/api/%2e/x", "/api/%2E%2e/x", "/api/.%2e/x", "/api/%2e./x", "/api/%2e", "/api/%c0%ae%c0%ae/x",
-        "/api/%c0%af", "/api/%e0%80%ae", "/api/%ed%a0%80", "/api/%ff", "/api/%c3", "/api/%zz", "/api/%2", "/api/%",
-        "/api/%u002e", "/api/%٣٣", "/api/x/..;/admin", "/api/..;x=1/admin", "/api/.;/x", "/api/;x/y", "/;x",
-        "/..", "/../api", "/api/../..", "/api/x/../../../y", "api/x", "*", "/api/\u00e9", "/api/a b", "/api/a\tb",
-        "/api/a\u0000b"
-    })
+    @ValueSource(
+            strings = {
+                "/api/admin%3B/x",
+                "/api/admin%3b/x",
+                "/api/a%2Fb",
+                "/api/a%2fb",
+                "/api/a%5Cb",
+                "/api/a%5cb",
+                "/api/a\\b",
+                "/api/a%00b",
+                "/api/a%0Db",
+                "/api/a%0ab",
+                "/api/a%7Fb",
+                "/api/a%C2%85b",
+                "/api/%252e%252e/x",
+                "/api/a%2500",
+                "/api/a%25",
+                "/api/%2e/x",
+                "/api/%2E%2e/x",
+                "/api/.%2e/x",
+                "/api/%2e./x",
+                "/api/%2e",
+                "/api/%c0%ae%c0%ae/x",
+                "/api/%c0%af",
+                "/api/%e0%80%ae",
+                "/api/%ed%a0%80",
+                "/api/%ff",
+                "/api/%c3",
+                "/api/%zz",
+                "/api/%2",
+                "/api/%",
+                "/api/%u002e",
+                "/api/%٣٣",
+                "/api/x/..;/admin",
+                "/api/..;x=1/admin",
+                "/api/.;/x",
+                "/api/;x/y",
+                "/;x",
+                "/..",
+                "/../api",
+                "/api/../..",
+                "/api/x/../../../y",
+                "api/x",
+                "*",
+                "/api/\u00e9",
+                "/api/a b",
+                "/api/a\tb",
+                "/api/a\u0000b"
+            })
     void parseWhenAmbiguousThenRefused(String raw) {
         assertFalse(refusal(raw).isBlank());
     }
@@ -86,7 +131,9 @@ class CanonicalPathTest {
 
     @Test
     void parseWhenPathParameterValuesNeedEncodingThenEncodedButSeparatorsKept() {
-        assertEquals("/list;q=a%20b,c;r=%C3%A9%3A", accepted("/list;q=a%20b,c;r=%C3%A9:").encoded());
+        assertEquals(
+                "/list;q=a%20b,c;r=%C3%A9%3A",
+                accepted("/list;q=a%20b,c;r=%C3%A9:").encoded());
         assertEquals("/list;", accepted("/list;").encoded());
     }
 

@@ -12,7 +12,6 @@ import io.portcullis.chain.Route;
 import io.portcullis.config.RouteConfig;
 import io.portcullis.testsupport.FakeRequest;
 import io.portcullis.testsupport.FakeResponse;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import java.net.URI;
 import java.util.List;
@@ -22,9 +21,21 @@ import org.junit.jupiter.api.Test;
 class RouteStageTest {
     private final Route api = RouteTableTest.route("/api");
     private final Route admin = RouteTableTest.route("/api/admin");
-    private final Route matrix = Route.configured(new RouteConfig("matrix", "/matrix", List.of(URI.create("http://127.0.0.1:1")),
-            RouteConfig.AuthMode.NONE, List.of(), Optional.empty(), true, false, RouteConfig.DEFAULT_TIMEOUT, false,
-            Optional.empty(), true), (request, response) -> { });
+    private final Route matrix = Route.configured(
+            new RouteConfig(
+                    "matrix",
+                    "/matrix",
+                    List.of(URI.create("http://127.0.0.1:1")),
+                    RouteConfig.AuthMode.NONE,
+                    List.of(),
+                    Optional.empty(),
+                    true,
+                    false,
+                    RouteConfig.DEFAULT_TIMEOUT,
+                    false,
+                    Optional.empty(),
+                    true),
+            (request, response) -> {});
     private final RouteStage filter = new RouteStage(new RouteTable(List.of(), List.of(api, admin, matrix)));
     private final FilterChain chain = mock(FilterChain.class);
     private final FakeResponse response = FakeResponse.create();
@@ -63,7 +74,9 @@ class RouteStageTest {
 
         verify(chain).doFilter(request, response);
         assertSame(api, RequestAttributes.ROUTE.get(request).orElseThrow());
-        assertEquals("/api/public/admin", RequestAttributes.PATH.get(request).orElseThrow().path());
+        assertEquals(
+                "/api/public/admin",
+                RequestAttributes.PATH.get(request).orElseThrow().path());
         assertEquals("/api/public/admin", RouteStage.path(request));
     }
 
@@ -89,7 +102,9 @@ class RouteStageTest {
         verify(chain).doFilter(request, response);
         assertSame(matrix, RequestAttributes.ROUTE.get(request).orElseThrow());
         assertEquals("/matrix/list", RouteStage.path(request));
-        assertEquals("/matrix;v=1/list;page=2", RequestAttributes.PATH.get(request).orElseThrow().encoded());
+        assertEquals(
+                "/matrix;v=1/list;page=2",
+                RequestAttributes.PATH.get(request).orElseThrow().encoded());
     }
 
     @Test
@@ -117,17 +132,30 @@ class RouteStageTest {
      */
     @Test
     void doFilterWhenALooserReadingLandsUnderAMoreSpecificRouteThen400() throws Exception {
-        for (String path : List.of("/api/ADMIN/x", "/api/Admin", "/api/admin./x", "/api/admin%20/x",
-                "/api/admin.%20./x", "/api/%EF%BD%81dmin/x", "/api/admin%EF%BC%8Fx",
-                "/api/x/%EF%BC%8E%EF%BC%8E/admin/x", "/api/x%EF%BC%8F%EF%BC%8E%EF%BC%8E%EF%BC%8Fadmin")) {
+        for (String path : List.of(
+                "/api/ADMIN/x",
+                "/api/Admin",
+                "/api/admin./x",
+                "/api/admin%20/x",
+                "/api/admin.%20./x",
+                "/api/%EF%BD%81dmin/x",
+                "/api/admin%EF%BC%8Fx",
+                "/api/x/%EF%BC%8E%EF%BC%8E/admin/x",
+                "/api/x%EF%BC%8F%EF%BC%8E%EF%BC%8E%EF%BC%8Fadmin")) {
             assertBadPath(FakeRequest.of("GET", path));
         }
     }
 
     @Test
     void doFilterWhenALooserReadingStaysOnTheSameRouteThenContinues() throws Exception {
-        for (String path : List.of("/api/Adminx", "/api/ORDERS/7", "/api/x./y", "/api/caf%C3%A9", "/api/%EF%BD%81",
-                "/api/admin/X.", "/api/x%EF%BC%8Fy")) {
+        for (String path : List.of(
+                "/api/Adminx",
+                "/api/ORDERS/7",
+                "/api/x./y",
+                "/api/caf%C3%A9",
+                "/api/%EF%BD%81",
+                "/api/admin/X.",
+                "/api/x%EF%BC%8Fy")) {
             FakeRequest request = FakeRequest.of("GET", path);
             FilterChain passed = mock(FilterChain.class);
 
@@ -166,7 +194,8 @@ class RouteStageTest {
 
     @Test
     void doFilterWhenQueryIsWellFormedThenContinues() throws Exception {
-        for (String query : List.of("a=1&b=%C3%A9", "x=/../../admin", "a=b?c", "", "q=a+b&r=%25", "fields=a|b", "q=<script>", "f[a]={}")) {
+        for (String query : List.of(
+                "a=1&b=%C3%A9", "x=/../../admin", "a=b?c", "", "q=a+b&r=%25", "fields=a|b", "q=<script>", "f[a]={}")) {
             FakeRequest request = FakeRequest.of("GET", "/api/x").query(query);
             FilterChain passed = mock(FilterChain.class);
 

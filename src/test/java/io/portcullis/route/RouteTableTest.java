@@ -13,12 +13,23 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
-    private static final RouteHandler HANDLER = (request, response) -> { };
+    private static final RouteHandler HANDLER = (request, response) -> {};
 
     static Route route(String prefix) {
-        return Route.configured(new RouteConfig(prefix, prefix, List.of(URI.create("http://127.0.0.1:1")),
-                RouteConfig.AuthMode.NONE, List.of(), Optional.empty(), true, false, RouteConfig.DEFAULT_TIMEOUT, false,
-                Optional.empty()), HANDLER);
+        return Route.configured(
+                new RouteConfig(
+                        prefix,
+                        prefix,
+                        List.of(URI.create("http://127.0.0.1:1")),
+                        RouteConfig.AuthMode.NONE,
+                        List.of(),
+                        Optional.empty(),
+                        true,
+                        false,
+                        RouteConfig.DEFAULT_TIMEOUT,
+                        false,
+                        Optional.empty()),
+                HANDLER);
     }
 
     private final RouteTable table = new RouteTable(
@@ -57,17 +68,19 @@ class RouteTableTest {
 
     @Test
     void resolveWhenEndpointAndRouteBothMatchThenEndpointWins() {
-        RouteTable shadowing = new RouteTable(List.of(Route.endpoint("health", "/health", HANDLER)),
-                List.of(route("/"), route("/health/ready/x")));
+        RouteTable shadowing = new RouteTable(
+                List.of(Route.endpoint("health", "/health", HANDLER)), List.of(route("/"), route("/health/ready/x")));
 
-        assertEquals("health", shadowing.resolve("/health/ready/x").map(Route::id).orElseThrow());
+        assertEquals(
+                "health", shadowing.resolve("/health/ready/x").map(Route::id).orElseThrow());
         assertTrue(shadowing.resolve("/health").orElseThrow().isEndpoint());
         assertEquals("/", shadowing.resolve("/anything").map(Route::id).orElseThrow());
     }
 
     @Test
     void routesWhenBuiltThenLongestFirst() {
-        assertEquals(List.of("/api/orders/archive", "/health-report", "/api/orders", "/api"),
+        assertEquals(
+                List.of("/api/orders/archive", "/health-report", "/api/orders", "/api"),
                 table.routes().stream().map(Route::prefix).toList());
     }
 

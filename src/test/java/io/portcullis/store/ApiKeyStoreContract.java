@@ -42,7 +42,8 @@ abstract class ApiKeyStoreContract {
     void findByHashWhenIssuedThenFoundWithScopes() {
         ApiKey key = key("k1", "alice", 0);
         store.create(key).toCompletableFuture().join();
-        assertEquals(key, store.findByHash("sha-k1").toCompletableFuture().join().orElseThrow());
+        assertEquals(
+                key, store.findByHash("sha-k1").toCompletableFuture().join().orElseThrow());
         assertTrue(store.findByHash("sha-other").toCompletableFuture().join().isEmpty());
     }
 
@@ -51,8 +52,11 @@ abstract class ApiKeyStoreContract {
         store.create(key("k2", "alice", 2)).toCompletableFuture().join();
         store.create(key("k1", "alice", 1)).toCompletableFuture().join();
         store.create(key("k3", "bob", 0)).toCompletableFuture().join();
-        assertEquals(List.of("k1", "k2"),
-                store.listByOwner("alice").toCompletableFuture().join().stream().map(ApiKey::id).toList());
+        assertEquals(
+                List.of("k1", "k2"),
+                store.listByOwner("alice").toCompletableFuture().join().stream()
+                        .map(ApiKey::id)
+                        .toList());
         assertTrue(store.listByOwner("carol").toCompletableFuture().join().isEmpty());
     }
 
@@ -74,7 +78,9 @@ abstract class ApiKeyStoreContract {
 
     private Checked<Optional<ApiKey>> findAndCount(String sha256) {
         Charge charge = new Charge("k:k1", "default", new Quota(5, Duration.ofMinutes(1)));
-        return store.findByHash(sha256, found -> Optional.of(charge)).toCompletableFuture().join();
+        return store.findByHash(sha256, found -> Optional.of(charge))
+                .toCompletableFuture()
+                .join();
     }
 
     @Test

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.apikey.ApiKey;
+import io.portcullis.chain.StoreUnavailableException;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.jwt.RevocationQuery;
 import io.portcullis.jwt.RevocationStatus;
@@ -118,11 +118,14 @@ class CheckThenCountIT {
         join(store.revokeSession("alice", "s-ended", later));
         join(store.revokeIssuedBefore("alice", now.minusSeconds(60)));
 
-        assertEquals(new Checked<>(RevocationStatus.REVOKED_TOKEN, Optional.empty()),
+        assertEquals(
+                new Checked<>(RevocationStatus.REVOKED_TOKEN, Optional.empty()),
                 join(store.check(token("j-revoked", "s1", now), ALICE)));
-        assertEquals(new Checked<>(RevocationStatus.REVOKED_SESSION, Optional.empty()),
+        assertEquals(
+                new Checked<>(RevocationStatus.REVOKED_SESSION, Optional.empty()),
                 join(store.check(token("j2", "s-ended", now), ALICE)));
-        assertEquals(new Checked<>(RevocationStatus.REVOKED_SUBJECT, Optional.empty()),
+        assertEquals(
+                new Checked<>(RevocationStatus.REVOKED_SUBJECT, Optional.empty()),
                 join(store.check(token("j3", "s3", now.minusSeconds(120)), ALICE)));
 
         Decision untouched = join(limiter(algorithm).acquire(ALICE.bucket(), ALICE.policy(), TWO_PER_MINUTE));
@@ -136,10 +139,15 @@ class CheckThenCountIT {
         join(store.check(token("j1", "s1", Instant.now()), ALICE));
         join(store.revokeToken("alice", "j1", Instant.now().plusSeconds(60)));
 
-        assertEquals(new Checked<>(RevocationStatus.REVOKED_TOKEN, Optional.empty()),
+        assertEquals(
+                new Checked<>(RevocationStatus.REVOKED_TOKEN, Optional.empty()),
                 join(store.check(token("j1", "s1", Instant.now()), ALICE)));
-        assertEquals(Decision.Outcome.LIMITED,
-                join(store.check(token("j2", "s1", Instant.now()), ALICE)).decision().orElseThrow().outcome());
+        assertEquals(
+                Decision.Outcome.LIMITED,
+                join(store.check(token("j2", "s1", Instant.now()), ALICE))
+                        .decision()
+                        .orElseThrow()
+                        .outcome());
     }
 
     @Test
@@ -147,19 +155,25 @@ class CheckThenCountIT {
         RedisRevocationStore store = revocations(RateLimitAlgorithm.SLIDING_WINDOW);
         join(store.check(token("j0", "s1", Instant.now()), ALICE)); // the script is loaded: no NOSCRIPT below
 
-        Map<String, Long> calls = CommandCalls.during(REDIS.process(), () -> join(store.check(token("j1", "s1", Instant.now()),
-                new Charge("u:alice", "orders", new Quota(100, Duration.ofMinutes(1))))));
+        Map<String, Long> calls = CommandCalls.during(
+                REDIS.process(),
+                () -> join(store.check(
+                        token("j1", "s1", Instant.now()),
+                        new Charge("u:alice", "orders", new Quota(100, Duration.ofMinutes(1))))));
 
         assertEquals(1, calls.remove("evalsha"), calls.toString());
         // Everything else ran inside that script.
-        assertTrue(List.of("exists", "get", "time", "zrange", "zremrangebyscore", "zcard", "zadd", "pexpire")
-                .containsAll(calls.keySet()), calls.toString());
+        assertTrue(
+                List.of("exists", "get", "time", "zrange", "zremrangebyscore", "zcard", "zadd", "pexpire")
+                        .containsAll(calls.keySet()),
+                calls.toString());
     }
 
     @Test
     void findByHashWithChargeWhenKeyIsKnownThenConfirmedAndCountedInOneEvalsha() {
         RedisApiKeyStore store = apiKeys(RateLimitAlgorithm.FIXED_WINDOW);
-        ApiKey key = new ApiKey("k1", "owner", "ci", "sha-k1", List.of("orders"), Instant.parse("2026-11-23T10:00:00Z"));
+        ApiKey key =
+                new ApiKey("k1", "owner", "ci", "sha-k1", List.of("orders"), Instant.parse("2026-11-23T10:00:00Z"));
         join(store.create(key));
         Charge charge = new Charge("k:k1", "default", TWO_PER_MINUTE);
 
@@ -187,16 +201,21 @@ class CheckThenCountIT {
 
         assertTrue(join(elsewhere.revoke("owner", "k2")));
 
-        assertEquals(new Checked<>(Optional.empty(), Optional.empty()),
+        assertEquals(
+                new Checked<>(Optional.empty(), Optional.empty()),
                 join(here.findByHash("sha-k2", found -> Optional.of(charge))));
-        assertEquals(1, join(limiter(RateLimitAlgorithm.TOKEN_BUCKET).acquire("k:k2", "default", TWO_PER_MINUTE))
-                .remaining(), "the revoked key's request counted nothing");
+        assertEquals(
+                1,
+                join(limiter(RateLimitAlgorithm.TOKEN_BUCKET).acquire("k:k2", "default", TWO_PER_MINUTE))
+                        .remaining(),
+                "the revoked key's request counted nothing");
     }
 
     @Test
     void findByHashWithChargeWhenScopesChangedThenReadAgainAndNotCounted() throws IOException {
         RedisApiKeyStore store = apiKeys(RateLimitAlgorithm.FIXED_WINDOW);
-        ApiKey key = new ApiKey("k3", "owner", "ci", "sha-k3", List.of("orders"), Instant.parse("2026-11-23T10:00:00Z"));
+        ApiKey key =
+                new ApiKey("k3", "owner", "ci", "sha-k3", List.of("orders"), Instant.parse("2026-11-23T10:00:00Z"));
         join(store.create(key));
         Charge charge = new Charge("k:k3", "default", TWO_PER_MINUTE);
         join(store.findByHash("sha-k3", found -> Optional.of(charge)));
@@ -217,8 +236,20 @@ class CheckThenCountIT {
     void findByHashWithChargeWhenIssuedBeforeTheHotPathCopyThenFoundAndLeftToStageSix() throws IOException {
         RedisApiKeyStore store = apiKeys(RateLimitAlgorithm.FIXED_WINDOW);
         // A key written by an earlier version: its record only, no apikey:{k:<id>} copy.
-        REDIS.process().command("HSET", RedisTesting.PREFIX + "apikey:sha-old", "id", "old", "owner", "owner",
-                "name", "old", "scopes", "", "created", "0");
+        REDIS.process()
+                .command(
+                        "HSET",
+                        RedisTesting.PREFIX + "apikey:sha-old",
+                        "id",
+                        "old",
+                        "owner",
+                        "owner",
+                        "name",
+                        "old",
+                        "scopes",
+                        "",
+                        "created",
+                        "0");
         Charge charge = new Charge("k:old", "default", TWO_PER_MINUTE);
 
         Checked<Optional<ApiKey>> first = join(store.findByHash("sha-old", found -> Optional.of(charge)));
@@ -236,8 +267,11 @@ class CheckThenCountIT {
         join(store.create(key));
         join(store.findByHash("sha-k4", found -> Optional.empty()));
 
-        Map<String, Long> calls = CommandCalls.during(REDIS.process(), () -> assertEquals(new Checked<>(Optional.of(key), Optional.empty()),
-                join(store.findByHash("sha-k4", found -> Optional.empty()))));
+        Map<String, Long> calls = CommandCalls.during(
+                REDIS.process(),
+                () -> assertEquals(
+                        new Checked<>(Optional.of(key), Optional.empty()),
+                        join(store.findByHash("sha-k4", found -> Optional.empty()))));
 
         assertEquals(Map.of("hgetall", 1L), calls);
     }
@@ -247,28 +281,37 @@ class CheckThenCountIT {
         RedisApiKeyStore store = apiKeys(RateLimitAlgorithm.FIXED_WINDOW);
         Charge charge = new Charge("k:ghost", "default", TWO_PER_MINUTE);
         for (int i = 0; i < 3; i++) {
-            assertEquals(new Checked<>(Optional.empty(), Optional.empty()),
+            assertEquals(
+                    new Checked<>(Optional.empty(), Optional.empty()),
                     join(store.findByHash("sha-ghost", found -> Optional.of(charge))));
         }
-        assertEquals(1, join(limiter(RateLimitAlgorithm.FIXED_WINDOW).acquire("k:ghost", "default", TWO_PER_MINUTE))
-                .remaining());
+        assertEquals(
+                1,
+                join(limiter(RateLimitAlgorithm.FIXED_WINDOW).acquire("k:ghost", "default", TWO_PER_MINUTE))
+                        .remaining());
     }
 
     @Test
     void storesWhenRedisUnreachableThenUnavailableAndNothingCounted() {
-        RedisConnector nowhere = RedisConnector.start(new io.portcullis.config.RedisConfig(
-                Optional.of(java.net.URI.create("redis://127.0.0.1:1")), RedisTesting.PREFIX, RedisTesting.TIMEOUT,
-                io.portcullis.config.RedisConfig.FailurePolicy.ALLOW, io.portcullis.config.RedisConfig.FailurePolicy.DENY),
-                Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        RedisConnector nowhere = RedisConnector.start(
+                new io.portcullis.config.RedisConfig(
+                        Optional.of(java.net.URI.create("redis://127.0.0.1:1")),
+                        RedisTesting.PREFIX,
+                        RedisTesting.TIMEOUT,
+                        io.portcullis.config.RedisConfig.FailurePolicy.ALLOW,
+                        io.portcullis.config.RedisConfig.FailurePolicy.DENY),
+                Clock.systemUTC(),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         try {
             CheckThenCount counting = new CheckThenCount(nowhere, KEYS, RateLimitsConfig.Algorithm.FIXED_WINDOW);
-            RedisRevocationStore revocations = new RedisRevocationStore(nowhere, KEYS, Clock.systemUTC(),
-                    Duration.ofDays(8), counting);
-            assertEquals(new Checked<>(RevocationStatus.UNAVAILABLE, Optional.empty()),
+            RedisRevocationStore revocations =
+                    new RedisRevocationStore(nowhere, KEYS, Clock.systemUTC(), Duration.ofDays(8), counting);
+            assertEquals(
+                    new Checked<>(RevocationStatus.UNAVAILABLE, Optional.empty()),
                     join(revocations.check(token("j1", "s1", Instant.now()), ALICE)));
             RedisApiKeyStore apiKeys = new RedisApiKeyStore(nowhere, KEYS, counting, 100);
-            CompletionException failed = assertThrows(CompletionException.class,
-                    () -> join(apiKeys.findByHash("sha-k1", found -> Optional.of(ALICE))));
+            CompletionException failed = assertThrows(
+                    CompletionException.class, () -> join(apiKeys.findByHash("sha-k1", found -> Optional.of(ALICE))));
             assertTrue(failed.getCause() instanceof StoreUnavailableException, failed.toString());
         } finally {
             nowhere.close();
@@ -278,11 +321,16 @@ class CheckThenCountIT {
     @Test
     void sameSlotWhenSubjectTaggedThenRevocationAndUserBucketShareOneElseNot() {
         String bucket = KEYS.rateLimit("u:alice", "default", RateLimitAlgorithm.SLIDING_WINDOW, 60_000);
-        assertTrue(RedisConnector.sameSlot(KEYS.revokedToken("alice", "j1"), KEYS.revokedSession("alice", "s1"),
-                KEYS.subjectNotBefore("alice"), bucket));
-        assertFalse(RedisConnector.sameSlot(KEYS.revokedToken("alice", "j1"),
+        assertTrue(RedisConnector.sameSlot(
+                KEYS.revokedToken("alice", "j1"),
+                KEYS.revokedSession("alice", "s1"),
+                KEYS.subjectNotBefore("alice"),
+                bucket));
+        assertFalse(RedisConnector.sameSlot(
+                KEYS.revokedToken("alice", "j1"),
                 KEYS.rateLimit("k:partner", "default", RateLimitAlgorithm.SLIDING_WINDOW, 60_000)));
-        assertFalse(RedisConnector.sameSlot(KEYS.apiKey("0123abcd"),
+        assertFalse(RedisConnector.sameSlot(
+                KEYS.apiKey("0123abcd"),
                 KEYS.rateLimit("k:partner", "default", RateLimitAlgorithm.SLIDING_WINDOW, 60_000)));
         assertTrue(connector.oneSlot(KEYS.apiKey("0123abcd"), bucket), "one server holds every key outside Cluster");
     }

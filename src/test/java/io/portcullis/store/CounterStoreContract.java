@@ -26,27 +26,52 @@ abstract class CounterStoreContract {
 
     @Test
     void incrementWhenRepeatedThenCountsUpWithinOneWindow() {
-        assertEquals(1, counters.increment("login:alice", WINDOW).toCompletableFuture().join().value());
-        assertEquals(2, counters.increment("login:alice", WINDOW).toCompletableFuture().join().value());
-        Count third = counters.increment("login:alice", WINDOW).toCompletableFuture().join();
+        assertEquals(
+                1,
+                counters.increment("login:alice", WINDOW)
+                        .toCompletableFuture()
+                        .join()
+                        .value());
+        assertEquals(
+                2,
+                counters.increment("login:alice", WINDOW)
+                        .toCompletableFuture()
+                        .join()
+                        .value());
+        Count third =
+                counters.increment("login:alice", WINDOW).toCompletableFuture().join();
         assertEquals(3, third.value());
         assertTrue(third.resetSeconds() > 0 && third.resetSeconds() <= WINDOW.toSeconds());
-        assertEquals(1, counters.increment("login:bob", WINDOW).toCompletableFuture().join().value());
+        assertEquals(
+                1,
+                counters.increment("login:bob", WINDOW)
+                        .toCompletableFuture()
+                        .join()
+                        .value());
     }
 
     @Test
     void peekWhenCountedThenValueWithoutIncrement() {
-        assertEquals(0, counters.peek("login:alice").toCompletableFuture().join().value());
+        assertEquals(
+                0, counters.peek("login:alice").toCompletableFuture().join().value());
         counters.increment("login:alice", WINDOW).toCompletableFuture().join();
-        assertEquals(1, counters.peek("login:alice").toCompletableFuture().join().value());
-        assertEquals(1, counters.peek("login:alice").toCompletableFuture().join().value());
+        assertEquals(
+                1, counters.peek("login:alice").toCompletableFuture().join().value());
+        assertEquals(
+                1, counters.peek("login:alice").toCompletableFuture().join().value());
     }
 
     @Test
     void resetWhenCountedThenStartsAgain() {
         counters.increment("login:alice", WINDOW).toCompletableFuture().join();
         counters.reset("login:alice").toCompletableFuture().join();
-        assertEquals(0, counters.peek("login:alice").toCompletableFuture().join().value());
-        assertEquals(1, counters.increment("login:alice", WINDOW).toCompletableFuture().join().value());
+        assertEquals(
+                0, counters.peek("login:alice").toCompletableFuture().join().value());
+        assertEquals(
+                1,
+                counters.increment("login:alice", WINDOW)
+                        .toCompletableFuture()
+                        .join()
+                        .value());
     }
 }

@@ -23,9 +23,13 @@ class InMemoryExpiryTest {
         InMemoryRevocationStore store = new InMemoryRevocationStore(clock, Duration.ofDays(8), 100);
         store.revokeToken("alice", "j1", clock.instant().plusSeconds(60));
         RevocationQuery query = new RevocationQuery("alice", Optional.of("j1"), Optional.empty(), clock.instant());
-        assertEquals(RevocationStatus.REVOKED_TOKEN, store.check(query).toCompletableFuture().join());
+        assertEquals(
+                RevocationStatus.REVOKED_TOKEN,
+                store.check(query).toCompletableFuture().join());
         clock.advance(Duration.ofSeconds(60));
-        assertEquals(RevocationStatus.ACTIVE, store.check(query).toCompletableFuture().join());
+        assertEquals(
+                RevocationStatus.ACTIVE,
+                store.check(query).toCompletableFuture().join());
     }
 
     @Test
@@ -35,9 +39,12 @@ class InMemoryExpiryTest {
         store.revokeIssuedBefore("alice", mark);
         RevocationQuery old = new RevocationQuery("alice", Optional.empty(), Optional.empty(), mark.minusSeconds(1));
         clock.advance(Duration.ofDays(8).minusSeconds(1));
-        assertEquals(RevocationStatus.REVOKED_SUBJECT, store.check(old).toCompletableFuture().join());
+        assertEquals(
+                RevocationStatus.REVOKED_SUBJECT,
+                store.check(old).toCompletableFuture().join());
         clock.advance(Duration.ofSeconds(1));
-        assertEquals(RevocationStatus.ACTIVE, store.check(old).toCompletableFuture().join());
+        assertEquals(
+                RevocationStatus.ACTIVE, store.check(old).toCompletableFuture().join());
     }
 
     @Test
@@ -76,9 +83,16 @@ class InMemoryExpiryTest {
 
     @Test
     void sessionWhenAbsoluteLifetimeEndsThenGoneFromListing() {
-        InMemorySessionStore store = new InMemorySessionStore(clock,
-                new SessionPolicy(Duration.ofDays(30), Duration.ofSeconds(30)), 100);
-        store.create(new Session("s1", "alice", clock.instant(), clock.instant(), clock.instant().plusSeconds(3600)), "h");
+        InMemorySessionStore store =
+                new InMemorySessionStore(clock, new SessionPolicy(Duration.ofDays(30), Duration.ofSeconds(30)), 100);
+        store.create(
+                new Session(
+                        "s1",
+                        "alice",
+                        clock.instant(),
+                        clock.instant(),
+                        clock.instant().plusSeconds(3600)),
+                "h");
         clock.advance(Duration.ofSeconds(3600));
         assertTrue(store.find("s1").toCompletableFuture().join().isEmpty());
         assertTrue(store.listByUser("alice").toCompletableFuture().join().isEmpty());

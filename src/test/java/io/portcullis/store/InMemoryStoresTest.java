@@ -57,7 +57,10 @@ class InMemoryStoresTest {
 
         @Override
         protected void writeHash(DirectStore store, String key, Map<String, String> fields) {
-            ((InMemoryDirectStore) store).putHash(key, fields).toCompletableFuture().join();
+            ((InMemoryDirectStore) store)
+                    .putHash(key, fields)
+                    .toCompletableFuture()
+                    .join();
         }
     }
 

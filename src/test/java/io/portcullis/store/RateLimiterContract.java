@@ -55,7 +55,8 @@ abstract class RateLimiterContract {
             assertEquals(Decision.Outcome.ALLOWED, decision.outcome());
             assertEquals(remaining, decision.remaining());
             assertEquals(3, decision.limit());
-            assertTrue(decision.resetSeconds() >= 1 && decision.resetSeconds() <= 60, "reset " + decision.resetSeconds());
+            assertTrue(
+                    decision.resetSeconds() >= 1 && decision.resetSeconds() <= 60, "reset " + decision.resetSeconds());
         }
     }
 
@@ -84,9 +85,15 @@ abstract class RateLimiterContract {
         for (int i = 0; i < 3; i++) {
             acquire("k:a", "route-1", THREE_PER_MINUTE);
         }
-        assertEquals(Decision.Outcome.LIMITED, acquire("k:a", "route-1", THREE_PER_MINUTE).outcome());
-        assertEquals(Decision.Outcome.ALLOWED, acquire("k:a", "route-2", THREE_PER_MINUTE).outcome());
-        assertEquals(Decision.Outcome.ALLOWED, acquire("k:a", "default", THREE_PER_MINUTE).outcome());
+        assertEquals(
+                Decision.Outcome.LIMITED,
+                acquire("k:a", "route-1", THREE_PER_MINUTE).outcome());
+        assertEquals(
+                Decision.Outcome.ALLOWED,
+                acquire("k:a", "route-2", THREE_PER_MINUTE).outcome());
+        assertEquals(
+                Decision.Outcome.ALLOWED,
+                acquire("k:a", "default", THREE_PER_MINUTE).outcome());
     }
 
     @Test
@@ -96,7 +103,10 @@ abstract class RateLimiterContract {
         for (int i = 0; i < 80; i++) {
             decisions.add(CompletableFuture.supplyAsync(() -> acquire("k:busy", quota)));
         }
-        long allowed = decisions.stream().map(CompletableFuture::join).filter(Decision::allowed).count();
+        long allowed = decisions.stream()
+                .map(CompletableFuture::join)
+                .filter(Decision::allowed)
+                .count();
         assertEquals(50, allowed);
     }
 }

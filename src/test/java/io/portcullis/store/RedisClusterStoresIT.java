@@ -15,8 +15,8 @@ import io.portcullis.jwt.RevocationStore;
 import io.portcullis.jwt.VerifiedTokenStore;
 import io.portcullis.quota.Charge;
 import io.portcullis.quota.Checked;
-import io.portcullis.ratelimit.CounterStore;
 import io.portcullis.quota.Quota;
+import io.portcullis.ratelimit.CounterStore;
 import io.portcullis.ratelimit.RateLimiter;
 import io.portcullis.testsupport.MutableClock;
 import io.portcullis.testsupport.RedisClusterRig;
@@ -173,10 +173,12 @@ class RedisClusterStoresIT {
     @Test
     void checkWhenUserRevocationWithApiKeyBucketOnAnotherSlotThenCheckedAndCountedTogether() throws Exception {
         String bucket = KEYS.rateLimit("k:key-7", "default", RateLimitAlgorithm.SLIDING_WINDOW, 60_000);
-        assertNotEquals(cluster.primaryOf(bucket).port(), cluster.primaryOf(KEYS.subjectNotBefore("alice")).port(),
+        assertNotEquals(
+                cluster.primaryOf(bucket).port(),
+                cluster.primaryOf(KEYS.subjectNotBefore("alice")).port(),
                 "the test needs the two on different primaries");
-        RedisRevocationStore store = new RedisRevocationStore(connector, KEYS, Clock.systemUTC(), Duration.ofDays(8),
-                counting());
+        RedisRevocationStore store =
+                new RedisRevocationStore(connector, KEYS, Clock.systemUTC(), Duration.ofDays(8), counting());
         Charge charge = new Charge("k:key-7", "default", new Quota(2, Duration.ofMinutes(1)));
         RevocationQuery token = new RevocationQuery("alice", Optional.of("j1"), Optional.of("s1"), Instant.now());
 
@@ -189,7 +191,8 @@ class RedisClusterStoresIT {
             assertEquals(RevocationStatus.ACTIVE, answer.outcome());
             assertTrue(answer.decision().isPresent(), "counted in the same round trip: " + answer);
         }
-        assertEquals(List.of(true, true, false),
+        assertEquals(
+                List.of(true, true, false),
                 answers.stream().map(a -> a.decision().orElseThrow().allowed()).toList());
     }
 
@@ -221,8 +224,8 @@ class RedisClusterStoresIT {
 
     @Test
     void checkWhenJwtPathOnClusterThenOneScriptPerRequestAsOnOneServer() throws Exception {
-        RedisRevocationStore store = new RedisRevocationStore(connector, KEYS, Clock.systemUTC(), Duration.ofDays(8),
-                counting());
+        RedisRevocationStore store =
+                new RedisRevocationStore(connector, KEYS, Clock.systemUTC(), Duration.ofDays(8), counting());
         Charge user = new Charge("u:rt", "default", new Quota(1000, Duration.ofMinutes(1)));
         Charge key = new Charge("k:rt-key", "default", new Quota(1000, Duration.ofMinutes(1)));
         RevocationQuery token = new RevocationQuery("rt", Optional.of("j"), Optional.of("s"), Instant.now());
@@ -242,7 +245,8 @@ class RedisClusterStoresIT {
         long withKey = evalshaCalls() - byUser;
 
         assertEquals(100, byUser, "a user's bucket: one script per request");
-        assertEquals(200, withKey, "an API key's bucket with a user's revocation: two scripts per request, sent together");
+        assertEquals(
+                200, withKey, "an API key's bucket with a user's revocation: two scripts per request, sent together");
     }
 
     @Test
@@ -257,13 +261,16 @@ class RedisClusterStoresIT {
         ApiKey key = new ApiKey("hot", "alice", "hot", "sha-hot", List.of(), Instant.now());
         store.create(key).toCompletableFuture().join();
         Charge charge = new Charge("k:hot", "default", new Quota(25, Duration.ofMinutes(1)));
-        store.findByHash("sha-hot", k -> Optional.of(charge)).toCompletableFuture().join();
+        store.findByHash("sha-hot", k -> Optional.of(charge))
+                .toCompletableFuture()
+                .join();
         ExecutorService callers = Executors.newFixedThreadPool(8);
         try {
             List<Future<Checked<Optional<ApiKey>>>> calls = new ArrayList<>();
             for (int i = 0; i < 80; i++) {
                 calls.add(callers.submit(() -> store.findByHash("sha-hot", k -> Optional.of(charge))
-                        .toCompletableFuture().join()));
+                        .toCompletableFuture()
+                        .join()));
             }
             long admitted = 0;
             for (Future<Checked<Optional<ApiKey>>> call : calls) {
@@ -285,7 +292,8 @@ class RedisClusterStoresIT {
         RedisRateLimiter limiter = new RedisRateLimiter(connector, KEYS, RateLimitAlgorithm.FIXED_WINDOW, null);
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (String bucket : List.of("u:a", "u:b", "u:c", "u:d", "u:e", "u:f")) {
-            calls.add(limiter.acquire(bucket, "default", new Quota(5, Duration.ofMinutes(1))).toCompletableFuture());
+            calls.add(limiter.acquire(bucket, "default", new Quota(5, Duration.ofMinutes(1)))
+                    .toCompletableFuture());
         }
         for (CompletableFuture<?> call : calls) {
             call.join();

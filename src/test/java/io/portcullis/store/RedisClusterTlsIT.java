@@ -37,6 +37,7 @@ class RedisClusterTlsIT {
      * longer than 500 ms (the store never came up), so the Cluster-over-TLS tests allow 2 s.
      */
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
     private static RedisTls tls;
     private static RedisClusterRig cluster;
 
@@ -55,15 +56,18 @@ class RedisClusterTlsIT {
 
     @Test
     void connectWhenCaAndClientCertificateThenEveryPrimaryServesOverTls() throws Exception {
-        try (RedisConnector connector = TlsTopologyChecks.connect(cluster.uri(),
-                TlsTopologyChecks.settings(tls, true), TIMEOUT)) {
+        try (RedisConnector connector =
+                TlsTopologyChecks.connect(cluster.uri(), TlsTopologyChecks.settings(tls, true), TIMEOUT)) {
             RedisTesting.awaitUp(connector, Duration.ofSeconds(30));
             List<String> users = usersOnEveryPrimary();
 
             TlsTopologyChecks.assertRevocationsAndCountsWork(connector, users);
 
-            assertTrue(TlsTopologyChecks.await(Duration.ofSeconds(5),
-                    () -> Long.valueOf(3).equals(connector.health().details().get("primaries-reachable"))),
+            assertTrue(
+                    TlsTopologyChecks.await(
+                            Duration.ofSeconds(5),
+                            () -> Long.valueOf(3)
+                                    .equals(connector.health().details().get("primaries-reachable"))),
                     connector.health().toString());
             assertEquals("ok", connector.health().details().get("cluster-state"));
             for (RedisProcess primary : cluster.primaries()) {
@@ -74,17 +78,21 @@ class RedisClusterTlsIT {
 
     @Test
     void checkWhenUserAndApiKeyOnTwoSlotsOverTlsThenBothScriptsAnswered() throws Exception {
-        String bucket = TlsTopologyChecks.KEYS.rateLimit("k:tls-key", "default",
-                RateLimitAlgorithm.SLIDING_WINDOW, 60_000);
-        assertNotEquals(cluster.primaryOf(bucket).port(),
-                cluster.primaryOf(TlsTopologyChecks.KEYS.subjectNotBefore("tls-alice")).port(),
+        String bucket =
+                TlsTopologyChecks.KEYS.rateLimit("k:tls-key", "default", RateLimitAlgorithm.SLIDING_WINDOW, 60_000);
+        assertNotEquals(
+                cluster.primaryOf(bucket).port(),
+                cluster.primaryOf(TlsTopologyChecks.KEYS.subjectNotBefore("tls-alice"))
+                        .port(),
                 "the test needs the two on different primaries");
-        try (RedisConnector connector = TlsTopologyChecks.connect(cluster.uri(),
-                TlsTopologyChecks.settings(tls, true), TIMEOUT)) {
+        try (RedisConnector connector =
+                TlsTopologyChecks.connect(cluster.uri(), TlsTopologyChecks.settings(tls, true), TIMEOUT)) {
             RedisTesting.awaitUp(connector, Duration.ofSeconds(30));
-            Checked<RevocationStatus> checked = TlsTopologyChecks.revocations(connector).check(new RevocationQuery(
-                    "tls-alice", Optional.of("j"), Optional.of("s"), Instant.now()),
-                    new Charge("k:tls-key", "default", new Quota(5, Duration.ofMinutes(1)))).toCompletableFuture()
+            Checked<RevocationStatus> checked = TlsTopologyChecks.revocations(connector)
+                    .check(
+                            new RevocationQuery("tls-alice", Optional.of("j"), Optional.of("s"), Instant.now()),
+                            new Charge("k:tls-key", "default", new Quota(5, Duration.ofMinutes(1))))
+                    .toCompletableFuture()
                     .join();
             assertEquals(RevocationStatus.ACTIVE, checked.outcome());
             assertTrue(checked.decision().orElseThrow().allowed());
@@ -93,8 +101,8 @@ class RedisClusterTlsIT {
 
     @Test
     void connectWhenNoClientCertificateThenNeverUp() {
-        try (RedisConnector connector = TlsTopologyChecks.connect(cluster.uri(),
-                TlsTopologyChecks.settings(tls, false), TIMEOUT)) {
+        try (RedisConnector connector =
+                TlsTopologyChecks.connect(cluster.uri(), TlsTopologyChecks.settings(tls, false), TIMEOUT)) {
             RedisTesting.pause(TIMEOUT.toMillis() * 3);
             assertFalse(connector.breaker().allowsCalls(), connector.health().toString());
         }
@@ -106,7 +114,8 @@ class RedisClusterTlsIT {
         List<String> users = new java.util.ArrayList<>();
         for (int i = 0; covered.size() < 3 && i < 1000; i++) {
             String user = "tls-" + i;
-            if (covered.add(cluster.primaryOf(TlsTopologyChecks.KEYS.subjectNotBefore(user)).port())) {
+            if (covered.add(cluster.primaryOf(TlsTopologyChecks.KEYS.subjectNotBefore(user))
+                    .port())) {
                 users.add(user);
             }
         }

@@ -32,9 +32,19 @@ class RedisCredentialsIT {
     }
 
     private static RedisConnector connect(Optional<Secret> password) {
-        return RedisConnector.start(new RedisConfig(Optional.of(URI.create(redis.uri())), RedisTesting.PREFIX,
-                RedisTesting.TIMEOUT, RedisConfig.FailurePolicy.ALLOW, RedisConfig.FailurePolicy.DENY, password,
-                Optional.empty(), 0), Clock.systemUTC(), CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, new SimpleMeterRegistry());
+        return RedisConnector.start(
+                new RedisConfig(
+                        Optional.of(URI.create(redis.uri())),
+                        RedisTesting.PREFIX,
+                        RedisTesting.TIMEOUT,
+                        RedisConfig.FailurePolicy.ALLOW,
+                        RedisConfig.FailurePolicy.DENY,
+                        password,
+                        Optional.empty(),
+                        0),
+                Clock.systemUTC(),
+                CircuitBreaker.DEFAULT_FAILURE_THRESHOLD,
+                new SimpleMeterRegistry());
     }
 
     @Test

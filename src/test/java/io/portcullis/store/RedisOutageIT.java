@@ -29,6 +29,7 @@ class RedisOutageIT {
     private static final int THRESHOLD = 3;
     /** Scheduling slack on a loaded 2-core machine, on top of the timeout. */
     private static final long SLACK_MS = 150;
+
     private static final Quota QUOTA = new Quota(1000, Duration.ofMinutes(1));
 
     @RegisterExtension
@@ -47,10 +48,17 @@ class RedisOutageIT {
         }
         connector = RedisTesting.connect(REDIS.uri(), Clock.systemUTC(), TIMEOUT, THRESHOLD, meters);
         RedisKeys keys = new RedisKeys(RedisTesting.PREFIX);
-        revocations = new RedisRevocationStore(connector, keys, Clock.systemUTC(), Duration.ofDays(8),
+        revocations = new RedisRevocationStore(
+                connector,
+                keys,
+                Clock.systemUTC(),
+                Duration.ofDays(8),
                 new CheckThenCount(connector, keys, RateLimitsConfig.Algorithm.FIXED_WINDOW));
         denyingLimiter = new RedisRateLimiter(connector, keys, RateLimitAlgorithm.FIXED_WINDOW, null);
-        localFallbackLimiter = new RedisRateLimiter(connector, keys, RateLimitAlgorithm.FIXED_WINDOW,
+        localFallbackLimiter = new RedisRateLimiter(
+                connector,
+                keys,
+                RateLimitAlgorithm.FIXED_WINDOW,
                 InMemoryRateLimiter.fixedWindow(Clock.systemUTC(), 100));
     }
 
@@ -60,8 +68,10 @@ class RedisOutageIT {
     }
 
     private RevocationStatus check() {
-        return revocations.check(new RevocationQuery("alice", Optional.of("j1"), Optional.of("s1"), Instant.now()))
-                .toCompletableFuture().join();
+        return revocations
+                .check(new RevocationQuery("alice", Optional.of("j1"), Optional.of("s1"), Instant.now()))
+                .toCompletableFuture()
+                .join();
     }
 
     /** Makes calls until the breaker opens; every call ends within the timeout. @return the calls it took */
@@ -81,8 +91,13 @@ class RedisOutageIT {
         for (int i = 0; i < 50; i++) {
             long started = System.nanoTime();
             assertEquals(RevocationStatus.UNAVAILABLE, check());
-            assertEquals(Decision.Outcome.UNAVAILABLE,
-                    denyingLimiter.acquire("k:a", QUOTA).toCompletableFuture().join().outcome());
+            assertEquals(
+                    Decision.Outcome.UNAVAILABLE,
+                    denyingLimiter
+                            .acquire("k:a", QUOTA)
+                            .toCompletableFuture()
+                            .join()
+                            .outcome());
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             assertTrue(tookMs < 50, "with the breaker open a call took " + tookMs + " ms");
         }
@@ -105,16 +120,30 @@ class RedisOutageIT {
     void metersWhenRedisKilledThenFailuresCountedAndBreakerGaugeOpen() {
         assertEquals(RevocationStatus.ACTIVE, check());
         assertEquals(0.0, meters.get("portcullis.redis.breaker.open").gauge().value());
-        assertTrue(meters.get("portcullis.redis.command.duration").tag("outcome", "success").timer().count() >= 1);
+        assertTrue(meters.get("portcullis.redis.command.duration")
+                        .tag("outcome", "success")
+                        .timer()
+                        .count()
+                >= 1);
         REDIS.kill();
         callUntilOpen();
         assertFailsFast();
 
         assertEquals(1.0, meters.get("portcullis.redis.breaker.open").gauge().value());
-        double failures = meters.get("portcullis.redis.command.failures").tag("reason", "connection").counter().count()
-                + meters.get("portcullis.redis.command.failures").tag("reason", "timeout").counter().count();
+        double failures = meters.get("portcullis.redis.command.failures")
+                        .tag("reason", "connection")
+                        .counter()
+                        .count()
+                + meters.get("portcullis.redis.command.failures")
+                        .tag("reason", "timeout")
+                        .counter()
+                        .count();
         assertTrue(failures >= 1, "failed commands counted: " + failures);
-        assertTrue(meters.get("portcullis.redis.command.failures").tag("reason", "circuit-open").counter().count() >= 50);
+        assertTrue(meters.get("portcullis.redis.command.failures")
+                        .tag("reason", "circuit-open")
+                        .counter()
+                        .count()
+                >= 50);
     }
 
     @Test
@@ -134,14 +163,20 @@ class RedisOutageIT {
 
     @Test
     void callsWhenRedisRestartedOnSamePortThenRecoverWithoutRestartingTheGateway() {
-        revocations.revokeToken("alice", "gone-with-restart", Instant.now().plusSeconds(60)).toCompletableFuture().join();
+        revocations
+                .revokeToken("alice", "gone-with-restart", Instant.now().plusSeconds(60))
+                .toCompletableFuture()
+                .join();
         REDIS.kill();
         callUntilOpen();
         REDIS.startAgain();
         RedisTesting.awaitUp(connector, Duration.ofSeconds(10));
         assertTrue(connector.health().ready());
         assertEquals(RevocationStatus.ACTIVE, check(), "scripts were loaded again on the fresh server");
-        revocations.revokeToken("alice", "j1", Instant.now().plusSeconds(60)).toCompletableFuture().join();
+        revocations
+                .revokeToken("alice", "j1", Instant.now().plusSeconds(60))
+                .toCompletableFuture()
+                .join();
         assertEquals(RevocationStatus.REVOKED_TOKEN, check());
     }
 
@@ -151,10 +186,19 @@ class RedisOutageIT {
         REDIS.kill();
         callUntilOpen();
         for (int i = 0; i < 3; i++) {
-            assertTrue(localFallbackLimiter.acquire("k:local", three).toCompletableFuture().join().allowed());
+            assertTrue(localFallbackLimiter
+                    .acquire("k:local", three)
+                    .toCompletableFuture()
+                    .join()
+                    .allowed());
         }
-        assertEquals(Decision.Outcome.LIMITED,
-                localFallbackLimiter.acquire("k:local", three).toCompletableFuture().join().outcome());
+        assertEquals(
+                Decision.Outcome.LIMITED,
+                localFallbackLimiter
+                        .acquire("k:local", three)
+                        .toCompletableFuture()
+                        .join()
+                        .outcome());
     }
 
     @Test
@@ -163,7 +207,11 @@ class RedisOutageIT {
         long reloads = connector.scriptReloads();
         REDIS.process().command("SCRIPT", "FLUSH");
         assertEquals(RevocationStatus.ACTIVE, check());
-        assertTrue(denyingLimiter.acquire("k:a", QUOTA).toCompletableFuture().join().allowed());
+        assertTrue(denyingLimiter
+                .acquire("k:a", QUOTA)
+                .toCompletableFuture()
+                .join()
+                .allowed());
         assertTrue(connector.scriptReloads() >= reloads + 1, "NOSCRIPT made the connector load the script again");
         assertTrue(connector.breaker().allowsCalls(), "NOSCRIPT is no outage");
     }
@@ -171,26 +219,40 @@ class RedisOutageIT {
     @Test
     void startWhenRedisDownAtBootThenStartsAtOnceAndConnectsWhenRedisComes() {
         REDIS.stop();
-        RedisConnector late = RedisConnector.start(new io.portcullis.config.RedisConfig(
-                Optional.of(java.net.URI.create(REDIS.uri())), RedisTesting.PREFIX, TIMEOUT,
-                io.portcullis.config.RedisConfig.FailurePolicy.ALLOW,
-                io.portcullis.config.RedisConfig.FailurePolicy.DENY), Clock.systemUTC(), THRESHOLD,
+        RedisConnector late = RedisConnector.start(
+                new io.portcullis.config.RedisConfig(
+                        Optional.of(java.net.URI.create(REDIS.uri())),
+                        RedisTesting.PREFIX,
+                        TIMEOUT,
+                        io.portcullis.config.RedisConfig.FailurePolicy.ALLOW,
+                        io.portcullis.config.RedisConfig.FailurePolicy.DENY),
+                Clock.systemUTC(),
+                THRESHOLD,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         try {
             assertFalse(late.health().ready());
             assertEquals("connecting", late.health().details().get("status"));
-            RedisRevocationStore store = new RedisRevocationStore(late, new RedisKeys(RedisTesting.PREFIX),
-                    Clock.systemUTC(), Duration.ofDays(8),
-                    new CheckThenCount(late, new RedisKeys(RedisTesting.PREFIX),
-                            RateLimitsConfig.Algorithm.FIXED_WINDOW));
+            RedisRevocationStore store = new RedisRevocationStore(
+                    late,
+                    new RedisKeys(RedisTesting.PREFIX),
+                    Clock.systemUTC(),
+                    Duration.ofDays(8),
+                    new CheckThenCount(
+                            late, new RedisKeys(RedisTesting.PREFIX), RateLimitsConfig.Algorithm.FIXED_WINDOW));
             long started = System.nanoTime();
-            assertEquals(RevocationStatus.UNAVAILABLE, store.check(new RevocationQuery("alice", Optional.empty(),
-                    Optional.empty(), Instant.now())).toCompletableFuture().join());
+            assertEquals(
+                    RevocationStatus.UNAVAILABLE,
+                    store.check(new RevocationQuery("alice", Optional.empty(), Optional.empty(), Instant.now()))
+                            .toCompletableFuture()
+                            .join());
             assertTrue((System.nanoTime() - started) / 1_000_000 < 50);
             REDIS.startAgain();
             RedisTesting.awaitUp(late, Duration.ofSeconds(10));
-            assertEquals(RevocationStatus.ACTIVE, store.check(new RevocationQuery("alice", Optional.empty(),
-                    Optional.empty(), Instant.now())).toCompletableFuture().join());
+            assertEquals(
+                    RevocationStatus.ACTIVE,
+                    store.check(new RevocationQuery("alice", Optional.empty(), Optional.empty(), Instant.now()))
+                            .toCompletableFuture()
+                            .join());
         } finally {
             late.close();
         }

@@ -56,7 +56,10 @@ class RedisSentinelStoresIT {
         while (!expected.equals(connector.health().details().get("sentinel-primary")) && System.nanoTime() < deadline) {
             RedisTesting.pause(50);
         }
-        assertEquals(expected, connector.health().details().get("sentinel-primary"), connector.health().toString());
+        assertEquals(
+                expected,
+                connector.health().details().get("sentinel-primary"),
+                connector.health().toString());
         assertEquals("sentinel", connector.health().details().get("mode"));
     }
 

@@ -29,31 +29,43 @@ class RedisSentinelTlsIT {
     void connectWhenCaAndClientCertificateThenOverTlsAndFollowsAFailover() throws Exception {
         RedisTls tls = RedisTls.create();
         try (RedisSentinelRig sentinel = RedisSentinelRig.start(tls);
-                RedisConnector connector = TlsTopologyChecks.connect(sentinel.uri(),
-                        TlsTopologyChecks.settings(tls, true))) {
+                RedisConnector connector =
+                        TlsTopologyChecks.connect(sentinel.uri(), TlsTopologyChecks.settings(tls, true))) {
             RedisTesting.awaitUp(connector, Duration.ofSeconds(10));
             RedisProcess primary = sentinel.primary();
             String before = "127.0.0.1:" + sentinel.clientPort(primary);
-            assertTrue(TlsTopologyChecks.await(Duration.ofSeconds(5),
-                    () -> before.equals(connector.health().details().get("sentinel-primary"))),
+            assertTrue(
+                    TlsTopologyChecks.await(
+                            Duration.ofSeconds(5),
+                            () -> before.equals(connector.health().details().get("sentinel-primary"))),
                     connector.health().toString());
 
             TlsTopologyChecks.assertRevocationsAndCountsWork(connector, List.of("tls-bob"));
             TlsTopologyChecks.assertClientsOnTlsPortOnly(primary, sentinel.clientPort(primary));
 
             primary.kill();
-            assertTrue(TlsTopologyChecks.await(Duration.ofSeconds(20), () -> {
-                Object now = connector.health().details().get("sentinel-primary");
-                return now != null && !before.equals(now) && !"unknown".equals(now) && connector.breaker().allowsCalls();
-            }), "the gateway follows the failover: " + connector.health());
+            assertTrue(
+                    TlsTopologyChecks.await(Duration.ofSeconds(20), () -> {
+                        Object now = connector.health().details().get("sentinel-primary");
+                        return now != null
+                                && !before.equals(now)
+                                && !"unknown".equals(now)
+                                && connector.breaker().allowsCalls();
+                    }),
+                    "the gateway follows the failover: " + connector.health());
             RedisProcess promoted = sentinel.primary();
             assertNotEquals(primary, promoted);
             RedisRevocationStore store = TlsTopologyChecks.revocations(connector);
             RevocationStatus after = null;
             for (int attempt = 0; attempt < 100 && after == null; attempt++) {
                 try {
-                    after = store.check(new RevocationQuery("tls-bob", Optional.of("gone"), Optional.of("s"),
-                            Instant.now().minusSeconds(1))).toCompletableFuture().join();
+                    after = store.check(new RevocationQuery(
+                                    "tls-bob",
+                                    Optional.of("gone"),
+                                    Optional.of("s"),
+                                    Instant.now().minusSeconds(1)))
+                            .toCompletableFuture()
+                            .join();
                 } catch (RuntimeException stillSwitching) {
                     RedisTesting.pause(100);
                 }
@@ -67,8 +79,8 @@ class RedisSentinelTlsIT {
     void connectWhenNoClientCertificateThenNeverUp() throws Exception {
         RedisTls tls = RedisTls.create();
         try (RedisSentinelRig sentinel = RedisSentinelRig.start(tls);
-                RedisConnector connector = TlsTopologyChecks.connect(sentinel.uri(),
-                        TlsTopologyChecks.settings(tls, false))) {
+                RedisConnector connector =
+                        TlsTopologyChecks.connect(sentinel.uri(), TlsTopologyChecks.settings(tls, false))) {
             RedisTesting.pause(1500);
             assertFalse(connector.breaker().allowsCalls(), connector.health().toString());
         }

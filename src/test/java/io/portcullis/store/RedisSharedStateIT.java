@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portcullis.auth.Rotation;
-import io.portcullis.auth.RotationResult.Outcome;
 import io.portcullis.auth.RotationResult;
+import io.portcullis.auth.RotationResult.Outcome;
 import io.portcullis.auth.Session;
 import io.portcullis.config.RateLimitsConfig;
 import io.portcullis.jwt.RevocationQuery;
@@ -76,7 +76,10 @@ class RedisSharedStateIT {
             decisions.add(a.acquire("k:race", quota).toCompletableFuture());
             decisions.add(b.acquire("k:race", quota).toCompletableFuture());
         }
-        long allowed = decisions.stream().map(CompletableFuture::join).filter(Decision::allowed).count();
+        long allowed = decisions.stream()
+                .map(CompletableFuture::join)
+                .filter(Decision::allowed)
+                .count();
         assertEquals(300, allowed);
     }
 
@@ -88,9 +91,13 @@ class RedisSharedStateIT {
         for (int round = 0; round < 50; round++) {
             String sid = "s" + round;
             Instant now = clock.instant();
-            a.create(new Session(sid, "alice", now, now, now.plus(Duration.ofDays(7))), "h0").toCompletableFuture().join();
-            CompletableFuture<RotationResult> ra = a.rotate(new Rotation(sid, "h0", "from-a", "env-a")).toCompletableFuture();
-            CompletableFuture<RotationResult> rb = b.rotate(new Rotation(sid, "h0", "from-b", "env-b")).toCompletableFuture();
+            a.create(new Session(sid, "alice", now, now, now.plus(Duration.ofDays(7))), "h0")
+                    .toCompletableFuture()
+                    .join();
+            CompletableFuture<RotationResult> ra =
+                    a.rotate(new Rotation(sid, "h0", "from-a", "env-a")).toCompletableFuture();
+            CompletableFuture<RotationResult> rb =
+                    b.rotate(new Rotation(sid, "h0", "from-b", "env-b")).toCompletableFuture();
             RotationResult x = ra.join();
             RotationResult y = rb.join();
             assertEquals(EnumSet.of(Outcome.ROTATED, Outcome.GRACE), EnumSet.of(x.outcome(), y.outcome()));
@@ -101,27 +108,53 @@ class RedisSharedStateIT {
 
     @Test
     void keysWhenTheirTimeComesThenExpire() {
-        RedisRevocationStore revocations = new RedisRevocationStore(nodeA, keys, clock, Duration.ofMillis(1200),
+        RedisRevocationStore revocations = new RedisRevocationStore(
+                nodeA,
+                keys,
+                clock,
+                Duration.ofMillis(1200),
                 new CheckThenCount(nodeA, keys, RateLimitsConfig.Algorithm.FIXED_WINDOW));
         RedisVerifiedTokenStore tokens = new RedisVerifiedTokenStore(nodeA, keys, clock, Duration.ofHours(1));
         RedisRateLimiter limiter = new RedisRateLimiter(nodeA, keys, RateLimitAlgorithm.FIXED_WINDOW, null);
         Instant now = clock.instant();
         RevocationQuery token = new RevocationQuery("alice", Optional.of("j1"), Optional.empty(), now.minusSeconds(1));
         RevocationQuery old = new RevocationQuery("bob", Optional.empty(), Optional.empty(), now.minusSeconds(1));
-        revocations.revokeToken("alice", "j1", now.plusMillis(1000)).toCompletableFuture().join();
+        revocations
+                .revokeToken("alice", "j1", now.plusMillis(1000))
+                .toCompletableFuture()
+                .join();
         revocations.revokeIssuedBefore("bob", now).toCompletableFuture().join();
         tokens.put("t1", "{}", now.plusMillis(1000)).toCompletableFuture().join();
         Quota onePerSecond = new Quota(1, Duration.ofSeconds(1));
-        assertTrue(limiter.acquire("k:ttl", onePerSecond).toCompletableFuture().join().allowed());
-        assertEquals(Decision.Outcome.LIMITED, limiter.acquire("k:ttl", onePerSecond).toCompletableFuture().join().outcome());
-        assertEquals(RevocationStatus.REVOKED_TOKEN, revocations.check(token).toCompletableFuture().join());
-        assertEquals(RevocationStatus.REVOKED_SUBJECT, revocations.check(old).toCompletableFuture().join());
+        assertTrue(limiter.acquire("k:ttl", onePerSecond)
+                .toCompletableFuture()
+                .join()
+                .allowed());
+        assertEquals(
+                Decision.Outcome.LIMITED,
+                limiter.acquire("k:ttl", onePerSecond)
+                        .toCompletableFuture()
+                        .join()
+                        .outcome());
+        assertEquals(
+                RevocationStatus.REVOKED_TOKEN,
+                revocations.check(token).toCompletableFuture().join());
+        assertEquals(
+                RevocationStatus.REVOKED_SUBJECT,
+                revocations.check(old).toCompletableFuture().join());
 
         RedisTesting.pause(1400);
-        assertEquals(RevocationStatus.ACTIVE, revocations.check(token).toCompletableFuture().join());
-        assertEquals(RevocationStatus.ACTIVE, revocations.check(old).toCompletableFuture().join());
+        assertEquals(
+                RevocationStatus.ACTIVE,
+                revocations.check(token).toCompletableFuture().join());
+        assertEquals(
+                RevocationStatus.ACTIVE,
+                revocations.check(old).toCompletableFuture().join());
         assertTrue(tokens.get("t1").toCompletableFuture().join().isEmpty());
-        assertTrue(limiter.acquire("k:ttl", onePerSecond).toCompletableFuture().join().allowed());
+        assertTrue(limiter.acquire("k:ttl", onePerSecond)
+                .toCompletableFuture()
+                .join()
+                .allowed());
     }
 
     @Test
@@ -129,7 +162,9 @@ class RedisSharedStateIT {
         SessionPolicy policy = new SessionPolicy(Duration.ofMinutes(10), Duration.ofSeconds(30));
         RedisSessionStore sessions = new RedisSessionStore(nodeA, keys, clock, policy);
         Instant now = clock.instant();
-        sessions.create(new Session("s1", "alice", now, now, now.plus(Duration.ofDays(7))), "h0").toCompletableFuture().join();
+        sessions.create(new Session("s1", "alice", now, now, now.plus(Duration.ofDays(7))), "h0")
+                .toCompletableFuture()
+                .join();
         long ttlMs = Long.parseLong(REDIS.process().command("PTTL", keys.session("s1")));
         assertTrue(ttlMs > 9 * 60_000 && ttlMs <= 10 * 60_000, "session TTL " + ttlMs);
     }

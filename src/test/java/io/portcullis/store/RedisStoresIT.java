@@ -50,7 +50,11 @@ class RedisStoresIT {
     class Revocations extends RevocationStoreContract {
         @Override
         protected RevocationStore create(MutableClock clock, Duration retention) {
-            return new RedisRevocationStore(connector, KEYS, clock, retention,
+            return new RedisRevocationStore(
+                    connector,
+                    KEYS,
+                    clock,
+                    retention,
                     new CheckThenCount(connector, KEYS, RateLimitsConfig.Algorithm.SLIDING_WINDOW));
         }
 
@@ -80,8 +84,11 @@ class RedisStoresIT {
     class ApiKeys extends ApiKeyStoreContract {
         @Override
         protected ApiKeyStore create() {
-            return new RedisApiKeyStore(connector, KEYS, new CheckThenCount(connector, KEYS,
-                    RateLimitsConfig.Algorithm.SLIDING_WINDOW), RedisApiKeyStore.DEFAULT_MAXIMUM_REMEMBERED);
+            return new RedisApiKeyStore(
+                    connector,
+                    KEYS,
+                    new CheckThenCount(connector, KEYS, RateLimitsConfig.Algorithm.SLIDING_WINDOW),
+                    RedisApiKeyStore.DEFAULT_MAXIMUM_REMEMBERED);
         }
 
         @Override
@@ -148,16 +155,24 @@ class RedisStoresIT {
         void getWhenKeyIsUnprefixedApplicationDataThenReadAsWritten() throws Exception {
             REDIS.process().command("SET", "cart:raw", "plain words");
 
-            assertEquals(new DirectValue.Text("plain words"),
-                    new RedisDirectStore(connector).get("cart:raw").toCompletableFuture().join());
+            assertEquals(
+                    new DirectValue.Text("plain words"),
+                    new RedisDirectStore(connector)
+                            .get("cart:raw")
+                            .toCompletableFuture()
+                            .join());
         }
 
         @Test
         void getWhenListThenUnsupportedNamingTheType() throws Exception {
             REDIS.process().command("RPUSH", "cart:list", "a", "b");
 
-            assertEquals(new DirectValue.Unsupported("list"),
-                    new RedisDirectStore(connector).get("cart:list").toCompletableFuture().join());
+            assertEquals(
+                    new DirectValue.Unsupported("list"),
+                    new RedisDirectStore(connector)
+                            .get("cart:list")
+                            .toCompletableFuture()
+                            .join());
         }
     }
 

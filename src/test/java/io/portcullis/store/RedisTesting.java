@@ -23,16 +23,27 @@ final class RedisTesting {
         return connect(uri, clock, timeout, failureThreshold, new SimpleMeterRegistry());
     }
 
-    static RedisConnector connect(String uri, Clock clock, Duration timeout, int failureThreshold,
-            MeterRegistry meters) {
+    static RedisConnector connect(
+            String uri, Clock clock, Duration timeout, int failureThreshold, MeterRegistry meters) {
         return connect(uri, clock, timeout, failureThreshold, meters, 0);
     }
 
     /** @param revocationReplicas {@code redis.revocation-replicas} */
-    static RedisConnector connect(String uri, Clock clock, Duration timeout, int failureThreshold,
-            MeterRegistry meters, int revocationReplicas) {
-        RedisConfig config = new RedisConfig(Optional.of(URI.create(uri)), PREFIX, timeout,
-                RedisConfig.FailurePolicy.ALLOW, RedisConfig.FailurePolicy.DENY, Optional.empty(), Optional.empty(),
+    static RedisConnector connect(
+            String uri,
+            Clock clock,
+            Duration timeout,
+            int failureThreshold,
+            MeterRegistry meters,
+            int revocationReplicas) {
+        RedisConfig config = new RedisConfig(
+                Optional.of(URI.create(uri)),
+                PREFIX,
+                timeout,
+                RedisConfig.FailurePolicy.ALLOW,
+                RedisConfig.FailurePolicy.DENY,
+                Optional.empty(),
+                Optional.empty(),
                 revocationReplicas);
         RedisConnector connector = RedisConnector.start(config, clock, failureThreshold, meters);
         awaitUp(connector, Duration.ofSeconds(10));

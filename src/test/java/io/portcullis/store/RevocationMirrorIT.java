@@ -65,15 +65,21 @@ class RevocationMirrorIT {
     private Node node() {
         RedisConnector redis = RedisTesting.connect(REDIS.uri(), clock);
         open.add(redis);
-        return node(redis, new RevocationMirror(clock, 10_000, () -> redis.answeredWithin(RevocationFeed.HEARTBEAT_BOUND)));
+        return node(
+                redis, new RevocationMirror(clock, 10_000, () -> redis.answeredWithin(RevocationFeed.HEARTBEAT_BOUND)));
     }
 
     private Node node(RedisConnector redis, RevocationMirror mirror) {
-        RevocationFeed feed = new RevocationFeed(redis, KEYS, mirror, "node-" + UUID.randomUUID(),
-                new SimpleMeterRegistry()).start();
+        RevocationFeed feed =
+                new RevocationFeed(redis, KEYS, mirror, "node-" + UUID.randomUUID(), new SimpleMeterRegistry()).start();
         open.add(feed);
-        RedisRevocationStore store = new RedisRevocationStore(redis, KEYS, clock, RETENTION,
-                new CheckThenCount(redis, KEYS, RateLimitsConfig.Algorithm.FIXED_WINDOW), feed);
+        RedisRevocationStore store = new RedisRevocationStore(
+                redis,
+                KEYS,
+                clock,
+                RETENTION,
+                new CheckThenCount(redis, KEYS, RateLimitsConfig.Algorithm.FIXED_WINDOW),
+                feed);
         awaitCurrent(mirror);
         return new Node(redis, feed, store);
     }
@@ -107,26 +113,46 @@ class RevocationMirrorIT {
         String subject = "s-" + UUID.randomUUID();
         Instant issued = clock.instant().minusSeconds(10);
 
-        a.store().revokeToken(subject, "j1", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        assertEquals(RevocationStatus.REVOKED_TOKEN, b.mirror().status(KEYS, token(subject, "j1", null, issued)),
+        a.store()
+                .revokeToken(subject, "j1", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(
+                RevocationStatus.REVOKED_TOKEN,
+                b.mirror().status(KEYS, token(subject, "j1", null, issued)),
                 "in the other node's mirror when the revoking call completes");
         assertEquals(RevocationStatus.REVOKED_TOKEN, a.mirror().status(KEYS, token(subject, "j1", null, issued)));
-        b.store().revokeSession(subject, "sid1", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        a.store().revokeIssuedBefore(subject, clock.instant().minusSeconds(5)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        b.store()
+                .revokeSession(subject, "sid1", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        a.store()
+                .revokeIssuedBefore(subject, clock.instant().minusSeconds(5))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         awaitCurrent(a.mirror());
         awaitCurrent(b.mirror());
 
-        Charge charge = new Charge("u:" + subject, "default", new io.portcullis.quota.Quota(100, Duration.ofMinutes(1)));
+        Charge charge =
+                new Charge("u:" + subject, "default", new io.portcullis.quota.Quota(100, Duration.ofMinutes(1)));
         Map<String, Long> calls = CommandCalls.during(REDIS.process(), () -> {
             try {
                 for (Node node : List.of(a, b)) {
                     for (int i = 0; i < 500; i++) {
                         assertEquals(RevocationStatus.REVOKED_TOKEN, check(node, token(subject, "j1", null, issued)));
-                        assertEquals(RevocationStatus.REVOKED_SESSION, check(node, token(subject, "j2", "sid1", issued)));
-                        assertEquals(RevocationStatus.REVOKED_SUBJECT, check(node, token(subject, "j3", "sid2", issued)));
-                        assertEquals(RevocationStatus.ACTIVE, check(node, token(subject, "j3", "sid2", clock.instant())));
-                        assertEquals(RevocationStatus.ACTIVE, node.store().check(token(subject, "j4", null,
-                                clock.instant()), charge).toCompletableFuture().get(5, TimeUnit.SECONDS).outcome());
+                        assertEquals(
+                                RevocationStatus.REVOKED_SESSION, check(node, token(subject, "j2", "sid1", issued)));
+                        assertEquals(
+                                RevocationStatus.REVOKED_SUBJECT, check(node, token(subject, "j3", "sid2", issued)));
+                        assertEquals(
+                                RevocationStatus.ACTIVE, check(node, token(subject, "j3", "sid2", clock.instant())));
+                        assertEquals(
+                                RevocationStatus.ACTIVE,
+                                node.store()
+                                        .check(token(subject, "j4", null, clock.instant()), charge)
+                                        .toCompletableFuture()
+                                        .get(5, TimeUnit.SECONDS)
+                                        .outcome());
                     }
                 }
             } catch (Exception e) {
@@ -153,9 +179,12 @@ class RevocationMirrorIT {
                         String subject = "c-" + thread + "-" + i;
                         Node revoking = nodes.get(i % 2);
                         Node other = nodes.get((i + 1) % 2);
-                        revoking.store().revokeToken(subject, "j", in(Duration.ofMinutes(5))).toCompletableFuture()
+                        revoking.store()
+                                .revokeToken(subject, "j", in(Duration.ofMinutes(5)))
+                                .toCompletableFuture()
                                 .get(10, TimeUnit.SECONDS);
-                        if (check(other, token(subject, "j", null, clock.instant())) != RevocationStatus.REVOKED_TOKEN) {
+                        if (check(other, token(subject, "j", null, clock.instant()))
+                                != RevocationStatus.REVOKED_TOKEN) {
                             missed++;
                         }
                     }
@@ -177,12 +206,18 @@ class RevocationMirrorIT {
         Node a = node();
         RedisConnector bRedis = RedisTesting.connect(REDIS.uri(), clock);
         open.add(bRedis);
-        RevocationMirror mirror = new RevocationMirror(clock, 10_000,
-                () -> bRedis.answeredWithin(RevocationFeed.HEARTBEAT_BOUND));
+        RevocationMirror mirror =
+                new RevocationMirror(clock, 10_000, () -> bRedis.answeredWithin(RevocationFeed.HEARTBEAT_BOUND));
         Node b = node(bRedis, mirror);
-        a.store().revokeToken("sub", "seen", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        a.store()
+                .revokeToken("sub", "seen", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         b.feed().close(); // the node's stream connection is gone; its mirror stays
-        a.store().revokeToken("sub", "missed", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        a.store()
+                .revokeToken("sub", "missed", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         assertFalse(mirror.current());
 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -190,9 +225,13 @@ class RevocationMirrorIT {
         open.add(again);
         awaitCurrent(mirror);
 
-        assertEquals(RevocationStatus.REVOKED_TOKEN, mirror.status(KEYS, token("sub", "missed", null, clock.instant())));
+        assertEquals(
+                RevocationStatus.REVOKED_TOKEN, mirror.status(KEYS, token("sub", "missed", null, clock.instant())));
         assertEquals(RevocationStatus.REVOKED_TOKEN, mirror.status(KEYS, token("sub", "seen", null, clock.instant())));
-        assertEquals(0.0, meters.get("portcullis.revocation.mirror.reloads").counter().count(), "replayed, not reloaded");
+        assertEquals(
+                0.0,
+                meters.get("portcullis.revocation.mirror.reloads").counter().count(),
+                "replayed, not reloaded");
     }
 
     @Test
@@ -200,13 +239,22 @@ class RevocationMirrorIT {
         Node a = node();
         RedisConnector bRedis = RedisTesting.connect(REDIS.uri(), clock);
         open.add(bRedis);
-        RevocationMirror mirror = new RevocationMirror(clock, 10_000,
-                () -> bRedis.answeredWithin(RevocationFeed.HEARTBEAT_BOUND));
+        RevocationMirror mirror =
+                new RevocationMirror(clock, 10_000, () -> bRedis.answeredWithin(RevocationFeed.HEARTBEAT_BOUND));
         Node b = node(bRedis, mirror);
-        a.store().revokeToken("sub", "seen", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        a.store()
+                .revokeToken("sub", "seen", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         b.feed().close();
-        a.store().revokeToken("sub", "trimmed", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        a.store().revokeToken("sub", "kept", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        a.store()
+                .revokeToken("sub", "trimmed", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        a.store()
+                .revokeToken("sub", "kept", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         REDIS.process().command("XTRIM", KEYS.revocationEvents(), "MAXLEN", "1"); // "trimmed" fell off the stream
 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -214,9 +262,13 @@ class RevocationMirrorIT {
         open.add(again);
         awaitCurrent(mirror);
 
-        assertEquals(1.0, meters.get("portcullis.revocation.mirror.reloads").counter().count(), "a gap: reloaded");
+        assertEquals(
+                1.0,
+                meters.get("portcullis.revocation.mirror.reloads").counter().count(),
+                "a gap: reloaded");
         for (String jti : List.of("seen", "trimmed", "kept")) {
-            assertEquals(RevocationStatus.REVOKED_TOKEN, mirror.status(KEYS, token("sub", jti, null, clock.instant())), jti);
+            assertEquals(
+                    RevocationStatus.REVOKED_TOKEN, mirror.status(KEYS, token("sub", jti, null, clock.instant())), jti);
         }
     }
 
@@ -225,20 +277,28 @@ class RevocationMirrorIT {
         Node a = node();
         RedisConnector bRedis = RedisTesting.connect(REDIS.uri(), clock);
         open.add(bRedis);
-        RevocationMirror mirror = new RevocationMirror(clock, 10_000,
-                () -> bRedis.answeredWithin(RevocationFeed.HEARTBEAT_BOUND));
+        RevocationMirror mirror =
+                new RevocationMirror(clock, 10_000, () -> bRedis.answeredWithin(RevocationFeed.HEARTBEAT_BOUND));
         Node b = node(bRedis, mirror);
-        a.store().revokeToken("sub", "gone", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        a.store()
+                .revokeToken("sub", "gone", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         b.feed().close();
         REDIS.flushAll();
-        a.store().revokeSession("sub", "after", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        a.store()
+                .revokeSession("sub", "after", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
 
-        RevocationFeed again = new RevocationFeed(bRedis, KEYS, mirror, "node-b-again", new SimpleMeterRegistry()).start();
+        RevocationFeed again =
+                new RevocationFeed(bRedis, KEYS, mirror, "node-b-again", new SimpleMeterRegistry()).start();
         open.add(again);
         awaitCurrent(mirror);
 
         assertEquals(RevocationStatus.ACTIVE, mirror.status(KEYS, token("sub", "gone", null, clock.instant())));
-        assertEquals(RevocationStatus.REVOKED_SESSION, mirror.status(KEYS, token("sub", "x", "after", clock.instant())));
+        assertEquals(
+                RevocationStatus.REVOKED_SESSION, mirror.status(KEYS, token("sub", "x", "after", clock.instant())));
     }
 
     @Test
@@ -248,9 +308,18 @@ class RevocationMirrorIT {
             REDIS.process().command("SET", RedisTesting.PREFIX + "noise:" + i, "x"); // several SCAN pages
         }
         String subject = "u-" + UUID.randomUUID();
-        a.store().revokeToken(subject, "j", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        a.store().revokeSession(subject, "sid", in(Duration.ofMinutes(5))).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        a.store().revokeIssuedBefore(subject, clock.instant().minusSeconds(5)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        a.store()
+                .revokeToken(subject, "j", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        a.store()
+                .revokeSession(subject, "sid", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        a.store()
+                .revokeIssuedBefore(subject, clock.instant().minusSeconds(5))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
 
         Node fresh = node();
 
@@ -267,14 +336,20 @@ class RevocationMirrorIT {
         REDIS.process().command("HSET", KEYS.revocationNodes(), "silent-node", "0-0");
 
         long start = System.nanoTime();
-        a.store().revokeToken("sub", "j", in(Duration.ofMinutes(5))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        a.store()
+                .revokeToken("sub", "j", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertTrue(waitedMillis >= RevocationFeed.ACK_WAIT.toMillis() - 50, "waited " + waitedMillis + " ms");
         assertTrue(waitedMillis < RevocationFeed.ACK_WAIT.toMillis() + 3000, "waited " + waitedMillis + " ms");
         assertEquals("0", REDIS.process().command("HEXISTS", KEYS.revocationNodes(), "silent-node"));
         start = System.nanoTime();
-        a.store().revokeToken("sub", "j2", in(Duration.ofMinutes(5))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        a.store()
+                .revokeToken("sub", "j2", in(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         assertTrue(System.nanoTime() - start < RevocationFeed.ACK_WAIT.toNanos(), "no longer waited for");
     }
 
@@ -286,13 +361,23 @@ class RevocationMirrorIT {
         RevocationMirror never = new RevocationMirror(clock, 10_000, () -> false); // never a fresh heartbeat
         RevocationFeed feed = new RevocationFeed(redis, KEYS, never, "stale", meters).start();
         open.add(feed);
-        RedisRevocationStore store = new RedisRevocationStore(redis, KEYS, clock, RETENTION,
-                new CheckThenCount(redis, KEYS, RateLimitsConfig.Algorithm.FIXED_WINDOW), feed);
+        RedisRevocationStore store = new RedisRevocationStore(
+                redis,
+                KEYS,
+                clock,
+                RETENTION,
+                new CheckThenCount(redis, KEYS, RateLimitsConfig.Algorithm.FIXED_WINDOW),
+                feed);
         REDIS.process().command("SET", KEYS.revokedToken("sub", "raw"), "1", "PX", "60000"); // no stream entry
 
-        assertEquals(RevocationStatus.REVOKED_TOKEN,
-                store.check(token("sub", "raw", null, clock.instant())).toCompletableFuture().get(5, TimeUnit.SECONDS));
-        assertEquals(1.0, meters.get("portcullis.revocation.mirror.fallbacks").counter().count());
+        assertEquals(
+                RevocationStatus.REVOKED_TOKEN,
+                store.check(token("sub", "raw", null, clock.instant()))
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS));
+        assertEquals(
+                1.0,
+                meters.get("portcullis.revocation.mirror.fallbacks").counter().count());
     }
 
     @Test
@@ -302,7 +387,9 @@ class RevocationMirrorIT {
         a.store().revokeToken("sub", "j", until).toCompletableFuture().get(5, TimeUnit.SECONDS);
 
         assertEquals("1", REDIS.process().command("EXISTS", KEYS.revokedToken("sub", "j")));
-        assertEquals(Long.toString(until.toEpochMilli()), REDIS.process().command("PEXPIRETIME", KEYS.revokedToken("sub", "j")));
+        assertEquals(
+                Long.toString(until.toEpochMilli()),
+                REDIS.process().command("PEXPIRETIME", KEYS.revokedToken("sub", "j")));
         assertEquals("1", REDIS.process().command("XLEN", KEYS.revocationEvents()));
     }
 }

@@ -37,12 +37,17 @@ class RevocationMirrorTest {
 
         assertEquals(RevocationStatus.REVOKED_TOKEN, mirror.status(KEYS, token("alice", "j1", null, clock.instant())));
         assertEquals(RevocationStatus.ACTIVE, mirror.status(KEYS, token("alice", "j2", null, clock.instant())));
-        assertEquals(RevocationStatus.ACTIVE, mirror.status(KEYS, token("mallory", "j1", null, clock.instant())),
+        assertEquals(
+                RevocationStatus.ACTIVE,
+                mirror.status(KEYS, token("mallory", "j1", null, clock.instant())),
                 "a jti is revoked for its subject only");
         assertEquals(RevocationStatus.REVOKED_SESSION, mirror.status(KEYS, token("bob", "j9", "s1", clock.instant())));
-        assertEquals(RevocationStatus.REVOKED_SUBJECT,
+        assertEquals(
+                RevocationStatus.REVOKED_SUBJECT,
                 mirror.status(KEYS, token("carol", "j", null, clock.instant().minusMillis(1))));
-        assertEquals(RevocationStatus.ACTIVE, mirror.status(KEYS, token("carol", "j", null, clock.instant())),
+        assertEquals(
+                RevocationStatus.ACTIVE,
+                mirror.status(KEYS, token("carol", "j", null, clock.instant())),
                 "issued at the mark: not before it");
     }
 
@@ -71,11 +76,14 @@ class RevocationMirrorTest {
         mirror.apply(KEYS.subjectNotBefore("carol"), mark, in(Duration.ofHours(1)));
         mirror.apply(KEYS.subjectNotBefore("carol"), mark - 60_000, in(Duration.ofHours(2)));
 
-        assertEquals(RevocationStatus.REVOKED_SUBJECT,
+        assertEquals(
+                RevocationStatus.REVOKED_SUBJECT,
                 mirror.status(KEYS, token("carol", "j", null, Instant.ofEpochMilli(mark - 1))));
         clock.advance(Duration.ofMinutes(90));
-        assertEquals(RevocationStatus.REVOKED_SUBJECT,
-                mirror.status(KEYS, token("carol", "j", null, Instant.ofEpochMilli(mark - 1))), "the later expiry kept");
+        assertEquals(
+                RevocationStatus.REVOKED_SUBJECT,
+                mirror.status(KEYS, token("carol", "j", null, Instant.ofEpochMilli(mark - 1))),
+                "the later expiry kept");
     }
 
     @Test
@@ -139,7 +147,9 @@ class RevocationMirrorTest {
     void streamIdWhenParsedThenOrderedAsRedisOrdersThem() {
         assertTrue(StreamId.parse("1700000000000-10").compareTo(StreamId.parse("1700000000000-9")) > 0);
         assertTrue(StreamId.parse("2-0").compareTo(StreamId.parse("1-18446744073709551615")) > 0);
-        assertEquals("1-18446744073709551615", StreamId.parse("1-18446744073709551615").toString());
+        assertEquals(
+                "1-18446744073709551615",
+                StreamId.parse("1-18446744073709551615").toString());
         assertEquals(new StreamId(5, 0), StreamId.parse("5"));
         assertThrows(IllegalArgumentException.class, () -> StreamId.parse("x-1"));
     }

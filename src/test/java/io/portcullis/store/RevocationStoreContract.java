@@ -37,7 +37,8 @@ abstract class RevocationStoreContract {
 
     private RevocationStatus check(String sub, String jti, String sid, Instant iat) {
         return store.check(new RevocationQuery(sub, Optional.ofNullable(jti), Optional.ofNullable(sid), iat))
-                .toCompletableFuture().join();
+                .toCompletableFuture()
+                .join();
     }
 
     private Instant later() {
@@ -79,13 +80,17 @@ abstract class RevocationStoreContract {
     void revokeIssuedBeforeWhenOlderMarkThenMarkNeverMovesBack() {
         Instant mark = clock.instant();
         store.revokeIssuedBefore("alice", mark).toCompletableFuture().join();
-        store.revokeIssuedBefore("alice", mark.minusSeconds(60)).toCompletableFuture().join();
+        store.revokeIssuedBefore("alice", mark.minusSeconds(60))
+                .toCompletableFuture()
+                .join();
         assertEquals(RevocationStatus.REVOKED_SUBJECT, check("alice", "j1", "s1", mark.minusSeconds(30)));
     }
 
     @Test
     void revokeWhenAlreadyExpiredThenNothingToRefuse() {
-        store.revokeToken("alice", "j1", clock.instant().minusSeconds(1)).toCompletableFuture().join();
+        store.revokeToken("alice", "j1", clock.instant().minusSeconds(1))
+                .toCompletableFuture()
+                .join();
         assertEquals(RevocationStatus.ACTIVE, check("alice", "j1", "s1", clock.instant()));
     }
 
@@ -105,8 +110,10 @@ abstract class RevocationStoreContract {
     private static final Charge CHARGE = new Charge("u:alice", "orders", new Quota(5, Duration.ofMinutes(1)));
 
     private Checked<RevocationStatus> checkAndCount(String jti, String sid, Instant iat) {
-        return store.check(new RevocationQuery("alice", Optional.ofNullable(jti), Optional.ofNullable(sid), iat), CHARGE)
-                .toCompletableFuture().join();
+        return store.check(
+                        new RevocationQuery("alice", Optional.ofNullable(jti), Optional.ofNullable(sid), iat), CHARGE)
+                .toCompletableFuture()
+                .join();
     }
 
     @Test
@@ -117,7 +124,8 @@ abstract class RevocationStoreContract {
 
         assertEquals(Checked.notCounted(RevocationStatus.REVOKED_TOKEN), checkAndCount("j1", "s1", clock.instant()));
         assertEquals(Checked.notCounted(RevocationStatus.REVOKED_SESSION), checkAndCount("j2", "s2", clock.instant()));
-        assertEquals(Checked.notCounted(RevocationStatus.REVOKED_SUBJECT),
+        assertEquals(
+                Checked.notCounted(RevocationStatus.REVOKED_SUBJECT),
                 checkAndCount("j3", "s3", clock.instant().minusSeconds(1)));
     }
 

@@ -38,20 +38,30 @@ abstract class SessionStoreContract {
     }
 
     private Session login(String sid, String user, String tokenHash) {
-        Session session = new Session(sid, user, clock.instant(), clock.instant(), clock.instant().plus(REFRESH_TTL));
+        Session session = new Session(
+                sid, user, clock.instant(), clock.instant(), clock.instant().plus(REFRESH_TTL));
         store.create(session, tokenHash).toCompletableFuture().join();
         return session;
     }
 
     private RotationResult rotate(String sid, String presented, String successor) {
-        return store.rotate(new Rotation(sid, presented, successor, "env-" + successor)).toCompletableFuture().join();
+        return store.rotate(new Rotation(sid, presented, successor, "env-" + successor))
+                .toCompletableFuture()
+                .join();
     }
 
     @Test
     void findByTokenWhenCurrentTokenThenSessionElseEmpty() {
         login("s1", "alice", "h0");
-        assertEquals("alice", store.findByToken("s1", "h0").toCompletableFuture().join().orElseThrow().userId());
-        assertTrue(store.findByToken("s1", "h-other").toCompletableFuture().join().isEmpty());
+        assertEquals(
+                "alice",
+                store.findByToken("s1", "h0")
+                        .toCompletableFuture()
+                        .join()
+                        .orElseThrow()
+                        .userId());
+        assertTrue(
+                store.findByToken("s1", "h-other").toCompletableFuture().join().isEmpty());
         rotate("s1", "h0", "h1");
         assertTrue(store.findByToken("s1", "h0").toCompletableFuture().join().isEmpty(), "a spent token");
         assertTrue(store.findByToken("s1", "h1").toCompletableFuture().join().isPresent());
@@ -115,7 +125,8 @@ abstract class SessionStoreContract {
         login("s1", "alice", "h0");
         clock.advance(Duration.ofHours(24));
         // EXPIRED while the store still holds the session, UNKNOWN once it has dropped it (its TTL ran out).
-        assertTrue(EnumSet.of(Outcome.EXPIRED, Outcome.UNKNOWN).contains(rotate("s1", "h0", "h1").outcome()));
+        assertTrue(EnumSet.of(Outcome.EXPIRED, Outcome.UNKNOWN)
+                .contains(rotate("s1", "h0", "h1").outcome()));
         assertTrue(store.find("s1").toCompletableFuture().join().isEmpty());
     }
 
@@ -144,8 +155,11 @@ abstract class SessionStoreContract {
         clock.advance(Duration.ofSeconds(1));
         login("s2", "alice", "a2");
         login("s3", "bob", "b1");
-        assertEquals(List.of("s1", "s2"),
-                store.listByUser("alice").toCompletableFuture().join().stream().map(Session::sid).toList());
+        assertEquals(
+                List.of("s1", "s2"),
+                store.listByUser("alice").toCompletableFuture().join().stream()
+                        .map(Session::sid)
+                        .toList());
         assertEquals(2, store.endAll("alice").toCompletableFuture().join().size());
         assertTrue(store.listByUser("alice").toCompletableFuture().join().isEmpty());
         assertEquals(1, store.listByUser("bob").toCompletableFuture().join().size());
@@ -184,7 +198,11 @@ abstract class SessionStoreContract {
     void createWhenConcurrentLoginsThenEveryOneListed() {
         List<CompletableFuture<Void>> logins = new java.util.ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            Session session = new Session("c" + i, "carol", clock.instant(), clock.instant(),
+            Session session = new Session(
+                    "c" + i,
+                    "carol",
+                    clock.instant(),
+                    clock.instant(),
                     clock.instant().plus(REFRESH_TTL));
             logins.add(store.create(session, "h" + i).toCompletableFuture());
         }

@@ -25,8 +25,16 @@ class ShardBreakersTest {
     private final ShardBreakers breakers = new ShardBreakers(slotMap::get, shared, 3, clock);
 
     private static RedisClusterNode primary(String id, int port, int fromSlot, int toSlot) {
-        return new RedisClusterNode(RedisURI.create("redis://127.0.0.1:" + port), id, true, null, 0, 0, 0,
-                IntStream.rangeClosed(fromSlot, toSlot).boxed().toList(), Set.of(RedisClusterNode.NodeFlag.UPSTREAM));
+        return new RedisClusterNode(
+                RedisURI.create("redis://127.0.0.1:" + port),
+                id,
+                true,
+                null,
+                0,
+                0,
+                0,
+                IntStream.rangeClosed(fromSlot, toSlot).boxed().toList(),
+                Set.of(RedisClusterNode.NodeFlag.UPSTREAM));
     }
 
     private static Partitions partitions(RedisClusterNode... nodes) {

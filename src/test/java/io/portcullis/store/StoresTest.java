@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 class StoresTest {
 
     private static GatewayConfig config(String yaml) {
-        return new ConfigLoader().parse("test", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
-                Path.of("."));
+        return new ConfigLoader()
+                .parse("test", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), Path.of("."));
     }
 
     @Test
@@ -40,7 +40,10 @@ class StoresTest {
             assertEquals("not-configured", stores.health().details().get("status"));
             assertInstanceOf(InMemoryRevocationStore.class, stores.revocations());
             assertTrue(stores.rateLimiter(RateLimitsConfig.Algorithm.FIXED_WINDOW)
-                    .acquire("k:a", new Quota(1, Duration.ofMinutes(1))).toCompletableFuture().join().allowed());
+                    .acquire("k:a", new Quota(1, Duration.ofMinutes(1)))
+                    .toCompletableFuture()
+                    .join()
+                    .allowed());
         }
     }
 
@@ -50,8 +53,16 @@ class StoresTest {
             for (RateLimitsConfig.Algorithm algorithm : RateLimitsConfig.Algorithm.values()) {
                 assertSame(stores.rateLimiter(algorithm), stores.rateLimiter(algorithm));
                 Quota one = new Quota(1, Duration.ofMinutes(1));
-                assertTrue(stores.rateLimiter(algorithm).acquire("k:a", one).toCompletableFuture().join().allowed());
-                assertFalse(stores.rateLimiter(algorithm).acquire("k:a", one).toCompletableFuture().join().allowed());
+                assertTrue(stores.rateLimiter(algorithm)
+                        .acquire("k:a", one)
+                        .toCompletableFuture()
+                        .join()
+                        .allowed());
+                assertFalse(stores.rateLimiter(algorithm)
+                        .acquire("k:a", one)
+                        .toCompletableFuture()
+                        .join()
+                        .allowed());
             }
         }
     }
@@ -69,10 +80,16 @@ class StoresTest {
             assertTrue((System.nanoTime() - started) / 1_000_000 < 2000, "creating the stores did not wait on Redis");
             assertTrue(stores.shared());
             assertFalse(stores.health().ready());
-            assertEquals(RevocationStatus.UNAVAILABLE, stores.revocations().check(new RevocationQuery("alice",
-                    Optional.empty(), Optional.empty(), Instant.now())).toCompletableFuture().join());
+            assertEquals(
+                    RevocationStatus.UNAVAILABLE,
+                    stores.revocations()
+                            .check(new RevocationQuery("alice", Optional.empty(), Optional.empty(), Instant.now()))
+                            .toCompletableFuture()
+                            .join());
             Decision decision = stores.rateLimiter(RateLimitsConfig.Algorithm.FIXED_WINDOW)
-                    .acquire("k:a", new Quota(5, Duration.ofMinutes(1))).toCompletableFuture().join();
+                    .acquire("k:a", new Quota(5, Duration.ofMinutes(1)))
+                    .toCompletableFuture()
+                    .join();
             assertEquals(Decision.Outcome.UNAVAILABLE, decision.outcome());
             assertTrue(decision.resetSeconds() >= 1);
         }

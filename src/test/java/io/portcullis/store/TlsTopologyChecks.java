@@ -30,7 +30,8 @@ final class TlsTopologyChecks {
 
     /** The CA and the client certificate of {@code tls}; without {@code clientCertificate}, the CA only. */
     static RedisConfig.Tls settings(RedisTls tls, boolean clientCertificate) {
-        return new RedisConfig.Tls(Optional.of(tls.ca()),
+        return new RedisConfig.Tls(
+                Optional.of(tls.ca()),
                 clientCertificate ? Optional.of(tls.clientCertificate()) : Optional.empty(),
                 clientCertificate ? Optional.of(tls.clientKey()) : Optional.empty());
     }
@@ -42,14 +43,27 @@ final class TlsTopologyChecks {
 
     /** The same with {@code redis.timeout} {@code timeout}. */
     static RedisConnector connect(String uri, RedisConfig.Tls settings, Duration timeout) {
-        return RedisConnector.start(new RedisConfig(Optional.of(URI.create(uri)), RedisTesting.PREFIX,
-                timeout, RedisConfig.FailurePolicy.ALLOW, RedisConfig.FailurePolicy.DENY, Optional.empty(),
-                Optional.of(settings), 1), Clock.systemUTC(), CircuitBreaker.DEFAULT_FAILURE_THRESHOLD,
+        return RedisConnector.start(
+                new RedisConfig(
+                        Optional.of(URI.create(uri)),
+                        RedisTesting.PREFIX,
+                        timeout,
+                        RedisConfig.FailurePolicy.ALLOW,
+                        RedisConfig.FailurePolicy.DENY,
+                        Optional.empty(),
+                        Optional.of(settings),
+                        1),
+                Clock.systemUTC(),
+                CircuitBreaker.DEFAULT_FAILURE_THRESHOLD,
                 new SimpleMeterRegistry());
     }
 
     static RedisRevocationStore revocations(RedisConnector connector) {
-        return new RedisRevocationStore(connector, KEYS, Clock.systemUTC(), Duration.ofDays(8),
+        return new RedisRevocationStore(
+                connector,
+                KEYS,
+                Clock.systemUTC(),
+                Duration.ofDays(8),
                 new CheckThenCount(connector, KEYS, RateLimitsConfig.Algorithm.SLIDING_WINDOW));
     }
 
@@ -61,14 +75,22 @@ final class TlsTopologyChecks {
         RedisRevocationStore store = revocations(connector);
         Instant now = Instant.now().minusSeconds(1);
         for (String user : users) {
-            store.revokeToken(user, "gone", Instant.now().plusSeconds(600)).toCompletableFuture().join();
-            assertEquals(RevocationStatus.REVOKED_TOKEN, store.check(new RevocationQuery(user, Optional.of("gone"),
-                    Optional.of("s"), now)).toCompletableFuture().join(), user);
+            store.revokeToken(user, "gone", Instant.now().plusSeconds(600))
+                    .toCompletableFuture()
+                    .join();
+            assertEquals(
+                    RevocationStatus.REVOKED_TOKEN,
+                    store.check(new RevocationQuery(user, Optional.of("gone"), Optional.of("s"), now))
+                            .toCompletableFuture()
+                            .join(),
+                    user);
             Charge charge = new Charge("u:" + user, "default", new Quota(2, Duration.ofMinutes(1)));
             List<Boolean> admitted = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                Checked<RevocationStatus> checked = store.check(new RevocationQuery(user, Optional.of("live"),
-                        Optional.of("s"), now), charge).toCompletableFuture().join();
+                Checked<RevocationStatus> checked = store.check(
+                                new RevocationQuery(user, Optional.of("live"), Optional.of("s"), now), charge)
+                        .toCompletableFuture()
+                        .join();
                 assertEquals(RevocationStatus.ACTIVE, checked.outcome(), user);
                 admitted.add(checked.decision().orElseThrow().allowed());
             }
@@ -89,8 +111,8 @@ final class TlsTopologyChecks {
         }
         assertTrue(!clients.isEmpty(), "the gateway is connected to " + server.port());
         for (String client : clients) {
-            assertTrue(client.contains(" laddr=127.0.0.1:" + tlsPort + " "), "over TLS (port " + tlsPort + "): "
-                    + client);
+            assertTrue(
+                    client.contains(" laddr=127.0.0.1:" + tlsPort + " "), "over TLS (port " + tlsPort + "): " + client);
         }
     }
 

@@ -23,13 +23,19 @@ abstract class VerifiedTokenStoreContract {
 
     @Test
     void getWhenPutBeforeExpThenPayload() {
-        store.put("t1", "{\"sub\":\"alice\"}", clock.instant().plus(Duration.ofMinutes(5))).toCompletableFuture().join();
-        assertEquals("{\"sub\":\"alice\"}", store.get("t1").toCompletableFuture().join().orElseThrow());
+        store.put("t1", "{\"sub\":\"alice\"}", clock.instant().plus(Duration.ofMinutes(5)))
+                .toCompletableFuture()
+                .join();
+        assertEquals(
+                "{\"sub\":\"alice\"}",
+                store.get("t1").toCompletableFuture().join().orElseThrow());
     }
 
     @Test
     void putWhenAlreadyExpiredThenNothingStored() {
-        store.put("t1", "{}", clock.instant().minusSeconds(1)).toCompletableFuture().join();
+        store.put("t1", "{}", clock.instant().minusSeconds(1))
+                .toCompletableFuture()
+                .join();
         assertTrue(store.get("t1").toCompletableFuture().join().isEmpty());
     }
 

@@ -31,7 +31,8 @@ public abstract class FakeRequest implements HttpServletRequest {
     private AsyncContext asyncContext;
 
     public static FakeRequest of(String method, String path) {
-        FakeRequest request = mock(FakeRequest.class, withSettings().useConstructor().defaultAnswer(CALLS_REAL_METHODS));
+        FakeRequest request =
+                mock(FakeRequest.class, withSettings().useConstructor().defaultAnswer(CALLS_REAL_METHODS));
         request.method = method;
         request.path = path;
         return request;

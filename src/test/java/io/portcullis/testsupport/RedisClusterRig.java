@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 public final class RedisClusterRig implements AutoCloseable {
     /** {@code cluster-node-timeout}: how long a silent primary takes to be failed over. */
     public static final int NODE_TIMEOUT_MS = 1000;
+
     private static final long READY_TIMEOUT_MS = 30_000;
 
     private final List<RedisProcess> nodes = new ArrayList<>();
     /** With TLS: each node's TLS port, in the order of {@link #nodes}. */
     private final List<Integer> tlsPorts = new ArrayList<>();
+
     private final RedisTls tls;
 
     private RedisClusterRig(RedisTls tls) {
@@ -43,9 +45,13 @@ public final class RedisClusterRig implements AutoCloseable {
         RedisClusterRig rig = new RedisClusterRig(tls);
         try {
             for (int i = 0; i < 6; i++) {
-                List<String> arguments = new ArrayList<>(List.of("--cluster-enabled", "yes",
-                        "--cluster-config-file", "nodes.conf",
-                        "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS)));
+                List<String> arguments = new ArrayList<>(List.of(
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                        "--cluster-node-timeout",
+                        Integer.toString(NODE_TIMEOUT_MS)));
                 if (tls != null) {
                     int tlsPort = RedisProcess.freePort();
                     rig.tlsPorts.add(tlsPort);
@@ -63,8 +69,11 @@ public final class RedisClusterRig implements AutoCloseable {
                 create.add("127.0.0.1:" + rig.clientPort(i));
             }
             create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-            Process process = new ProcessBuilder(create).redirectErrorStream(true)
-                    .redirectOutput(rig.nodes.get(0).dir().resolve("cluster-create.log").toFile()).start();
+            Process process = new ProcessBuilder(create)
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            rig.nodes.get(0).dir().resolve("cluster-create.log").toFile())
+                    .start();
             if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
                 throw new IllegalStateException("redis-cli --cluster create failed; see "
@@ -160,7 +169,8 @@ public final class RedisClusterRig implements AutoCloseable {
 
     /** The running primary that serves {@code key}'s slot, as a running node sees the cluster. */
     public RedisProcess primaryOf(String key) throws IOException {
-        RedisProcess any = nodes.stream().filter(RedisProcess::running).findFirst().orElseThrow();
+        RedisProcess any =
+                nodes.stream().filter(RedisProcess::running).findFirst().orElseThrow();
         int slot = Integer.parseInt(any.command("CLUSTER", "KEYSLOT", key));
         for (String line : any.command("CLUSTER", "NODES").split("\n")) {
             String[] fields = line.trim().split(" ");
@@ -173,7 +183,8 @@ public final class RedisClusterRig implements AutoCloseable {
                 int from = Integer.parseInt(range[0]);
                 int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
                 if (slot >= from && slot <= to) {
-                    Optional<RedisProcess> owner = nodes.stream().filter(n -> n.port() == port).findFirst();
+                    Optional<RedisProcess> owner =
+                            nodes.stream().filter(n -> n.port() == port).findFirst();
                     return owner.orElseThrow();
                 }
             }

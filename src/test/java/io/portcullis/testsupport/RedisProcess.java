@@ -101,8 +101,11 @@ public final class RedisProcess implements AutoCloseable {
             Path copy = null;
             if (config != null) {
                 // Redis changes into "dir" while it reads the file, before the command line can override it.
-                copy = Files.write(dir.resolve("redis.conf"), Files.readAllLines(config).stream()
-                        .filter(line -> !line.trim().startsWith("dir ")).toList());
+                copy = Files.write(
+                        dir.resolve("redis.conf"),
+                        Files.readAllLines(config).stream()
+                                .filter(line -> !line.trim().startsWith("dir "))
+                                .toList());
             }
             RedisProcess redis = new RedisProcess(findBinary(), port, dir, copy, List.of());
             redis.startAgain();
@@ -155,12 +158,20 @@ public final class RedisProcess implements AutoCloseable {
                 // Arguments after the file override it.
                 command.add(config.toString());
             }
-            command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
-                    "--daemonize", "no"));
+            command.addAll(List.of(
+                    "--port",
+                    Integer.toString(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    dir.toString(),
+                    "--daemonize",
+                    "no"));
             command.addAll(extra);
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("redis.log").toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
@@ -206,7 +217,9 @@ public final class RedisProcess implements AutoCloseable {
             throw new IllegalStateException("redis-server is not running");
         }
         try {
-            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start();
             if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
             }
@@ -226,7 +239,9 @@ public final class RedisProcess implements AutoCloseable {
         if (!forcibly) {
             // A paused server would not act on SIGTERM until resumed.
             try {
-                new ProcessBuilder("kill", "-CONT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+                new ProcessBuilder("kill", "-CONT", Long.toString(process.pid()))
+                        .start()
+                        .waitFor(5, TimeUnit.SECONDS);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
@@ -259,8 +274,11 @@ public final class RedisProcess implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
             for (String arg : args) {
-                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
-                        .append(arg).append("\r\n");
+                request.append('$')
+                        .append(arg.getBytes(StandardCharsets.UTF_8).length)
+                        .append("\r\n")
+                        .append(arg)
+                        .append("\r\n");
             }
             out.write(request.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -326,7 +344,8 @@ public final class RedisProcess implements AutoCloseable {
             }
         }
         // No Redis installed: the binary bundled with embedded-redis, run as our own child process.
-        File bundled = redis.embedded.core.ExecutableProvider.newJarResourceProvider().get();
+        File bundled =
+                redis.embedded.core.ExecutableProvider.newJarResourceProvider().get();
         if (!bundled.canExecute() && !bundled.setExecutable(true)) {
             throw new IOException("cannot make " + bundled + " executable");
         }

@@ -25,6 +25,7 @@ public final class RedisSentinelRig implements AutoCloseable {
     private final List<RedisProcess> sentinels = new ArrayList<>();
     /** With TLS: the TLS port of each process (servers and Sentinels). */
     private final Map<RedisProcess, Integer> tlsPorts = new HashMap<>();
+
     private final RedisTls tls;
 
     private RedisSentinelRig(RedisTls tls) {
@@ -104,7 +105,9 @@ public final class RedisSentinelRig implements AutoCloseable {
                 boolean ok = true;
                 for (RedisProcess sentinel : sentinels) {
                     String info = sentinel.command("INFO", "sentinel");
-                    if (!info.contains("status=ok") || !info.contains("slaves=" + replicas) || !info.contains("sentinels=3")) {
+                    if (!info.contains("status=ok")
+                            || !info.contains("slaves=" + replicas)
+                            || !info.contains("sentinels=3")) {
                         ok = false;
                     }
                 }

@@ -23,7 +23,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     @Override
     public void afterAll(ExtensionContext context) {
         // Nested test classes run their own beforeAll/afterAll: only the outermost one stops the server.
-        if (process != null && context.getParent().flatMap(ExtensionContext::getParent).isEmpty()) {
+        if (process != null
+                && context.getParent().flatMap(ExtensionContext::getParent).isEmpty()) {
             process.close();
             process = null;
         }

@@ -27,14 +27,49 @@ public final class RedisTls {
     public static RedisTls create() {
         try {
             RedisTls tls = new RedisTls(Files.createTempDirectory("portcullis-tls"));
-            tls.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca",
-                    "-keyout", "ca.key", "-out", "ca.pem");
+            tls.openssl(
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "1",
+                    "-subj",
+                    "/CN=test-ca",
+                    "-keyout",
+                    "ca.key",
+                    "-out",
+                    "ca.pem");
             for (String name : List.of("server", "client")) {
-                tls.openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name, "-keyout", name + ".key",
-                        "-out", name + ".csr");
+                tls.openssl(
+                        "req",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-subj",
+                        "/CN=" + name,
+                        "-keyout",
+                        name + ".key",
+                        "-out",
+                        name + ".csr");
                 Files.writeString(tls.dir.resolve(name + ".ext"), "subjectAltName=IP:127.0.0.1\n");
-                tls.openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                        "-CAcreateserial", "-days", "1", "-extfile", name + ".ext", "-out", name + ".pem");
+                tls.openssl(
+                        "x509",
+                        "-req",
+                        "-in",
+                        name + ".csr",
+                        "-CA",
+                        "ca.pem",
+                        "-CAkey",
+                        "ca.key",
+                        "-CAcreateserial",
+                        "-days",
+                        "1",
+                        "-extfile",
+                        name + ".ext",
+                        "-out",
+                        name + ".pem");
                 tls.openssl("pkcs8", "-topk8", "-nocrypt", "-in", name + ".key", "-out", name + ".p8.key");
             }
             return tls;
@@ -61,12 +96,19 @@ public final class RedisTls {
      * primary when replicating. The plain port stays open on loopback for the rig's own commands.
      */
     public List<String> serverArguments(int tlsPort) {
-        return List.of("--tls-port", Integer.toString(tlsPort),
-                "--tls-cert-file", dir.resolve("server.pem").toString(),
-                "--tls-key-file", dir.resolve("server.key").toString(),
-                "--tls-ca-cert-file", ca().toString(),
-                "--tls-auth-clients", "yes",
-                "--tls-replication", "yes");
+        return List.of(
+                "--tls-port",
+                Integer.toString(tlsPort),
+                "--tls-cert-file",
+                dir.resolve("server.pem").toString(),
+                "--tls-key-file",
+                dir.resolve("server.key").toString(),
+                "--tls-ca-cert-file",
+                ca().toString(),
+                "--tls-auth-clients",
+                "yes",
+                "--tls-replication",
+                "yes");
     }
 
     /** The same as lines of a {@code sentinel.conf}: a Sentinel talks to the servers over TLS too. */
@@ -81,15 +123,25 @@ public final class RedisTls {
 
     /** {@code redis-cli} options to connect with the client certificate. */
     public List<String> cliArguments() {
-        return List.of("--tls", "--cacert", ca().toString(), "--cert", dir.resolve("client.pem").toString(),
-                "--key", dir.resolve("client.key").toString());
+        return List.of(
+                "--tls",
+                "--cacert",
+                ca().toString(),
+                "--cert",
+                dir.resolve("client.pem").toString(),
+                "--key",
+                dir.resolve("client.key").toString());
     }
 
     private void openssl(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("openssl.log").toFile())).start();
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("openssl.log").toFile()))
+                .start();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();

@@ -39,8 +39,15 @@ final class BenignCorpusGenerator {
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
         "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
         "Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
-        "okhttp/4.12.0", "axios/1.7.2", "python-requests/2.32.3", "Go-http-client/2.0", "curl/8.8.0",
-        "PostmanRuntime/7.39.0", "Apollo-iOS/1.13.0", "Dart/3.4 (dart:io)", "node-fetch/3.3.2",
+        "okhttp/4.12.0",
+        "axios/1.7.2",
+        "python-requests/2.32.3",
+        "Go-http-client/2.0",
+        "curl/8.8.0",
+        "PostmanRuntime/7.39.0",
+        "Apollo-iOS/1.13.0",
+        "Dart/3.4 (dart:io)",
+        "node-fetch/3.3.2",
     };
     private static final String[] FIRST = {
         "Anna", "Sean", "Seán", "Zoë", "Mateus", "Priya", "Chen", "Yuki", "Olusegun", "Fatima", "Björn", "Łukasz",
@@ -51,25 +58,123 @@ final class BenignCorpusGenerator {
         "van der Berg", "D'Angelo", "Ivanova", "Patel", "García", "Lee", "Haddad", "Johansson", "MacLeod",
     };
     private static final String[] WORDS = {
-        "order", "select", "union", "table", "update", "delete", "drop", "insert", "where", "from", "join", "group",
-        "script", "alert", "exec", "shell", "system", "cat", "echo", "curl", "wget", "python", "java", "node",
-        "admin", "root", "user", "password", "login", "token", "session", "cookie", "window", "document", "file",
-        "path", "include", "require", "import", "eval", "function", "return", "null", "true", "sleep", "wait",
-        "benchmark", "version", "database", "server", "cloud", "invoice", "payment", "shipping", "refund",
+        "order",
+        "select",
+        "union",
+        "table",
+        "update",
+        "delete",
+        "drop",
+        "insert",
+        "where",
+        "from",
+        "join",
+        "group",
+        "script",
+        "alert",
+        "exec",
+        "shell",
+        "system",
+        "cat",
+        "echo",
+        "curl",
+        "wget",
+        "python",
+        "java",
+        "node",
+        "admin",
+        "root",
+        "user",
+        "password",
+        "login",
+        "token",
+        "session",
+        "cookie",
+        "window",
+        "document",
+        "file",
+        "path",
+        "include",
+        "require",
+        "import",
+        "eval",
+        "function",
+        "return",
+        "null",
+        "true",
+        "sleep",
+        "wait",
+        "benchmark",
+        "version",
+        "database",
+        "server",
+        "cloud",
+        "invoice",
+        "payment",
+        "shipping",
+        "refund",
     };
     private static final String[] SEARCHES = {
-        "select union jacket", "union station chicago", "how to select a laptop", "alert( keeps popping up",
-        "drop table lamp", "order by price", "delete my account", "sleep mask", "black cat t-shirt",
-        "echo dot 5th gen", "python for data analysis", "c++ primer", "what does rm -rf do", "wget vs curl",
-        "1=1 meaning math", "script writing course", "javascript alert box", "and or not logic gates",
-        "<3 mug", "50% off", "kids' shoes", "\"exact phrase\" search", "AT&T prepaid", "M&M's peanut",
-        "O'Reilly SQL pocket guide", "select * from tutorial", "union all vs union", "window.open popup blocker",
-        "onload event example", "iframe embed youtube", "base64 decode online", "etc passwd meaning", "cmd.exe help",
-        "select comfort mattress", "exec summary template", "system of a down tickets", "document.cookie explained",
-        "sélectionner union européenne", "union européenne budget 2026", "auswahl tisch löschen", "Tabelle sortieren",
-        "seleccionar unión", "ordenar por fecha", "выбрать стол", "объединение союз", "选择 数据库 教程", "联合 查询",
-        "テーブル 削除 方法", "アラート 表示", "알림 스크립트", "تحديد الاتحاد", "चयन संघ", "seç birleşim", "wybierz unia",
-        "selecionar união", "selezionare unione", "επιλογή ένωση", "בחירה איחוד", "เลือก สหภาพ", "chọn bảng",
+        "select union jacket",
+        "union station chicago",
+        "how to select a laptop",
+        "alert( keeps popping up",
+        "drop table lamp",
+        "order by price",
+        "delete my account",
+        "sleep mask",
+        "black cat t-shirt",
+        "echo dot 5th gen",
+        "python for data analysis",
+        "c++ primer",
+        "what does rm -rf do",
+        "wget vs curl",
+        "1=1 meaning math",
+        "script writing course",
+        "javascript alert box",
+        "and or not logic gates",
+        "<3 mug",
+        "50% off",
+        "kids' shoes",
+        "\"exact phrase\" search",
+        "AT&T prepaid",
+        "M&M's peanut",
+        "O'Reilly SQL pocket guide",
+        "select * from tutorial",
+        "union all vs union",
+        "window.open popup blocker",
+        "onload event example",
+        "iframe embed youtube",
+        "base64 decode online",
+        "etc passwd meaning",
+        "cmd.exe help",
+        "select comfort mattress",
+        "exec summary template",
+        "system of a down tickets",
+        "document.cookie explained",
+        "sélectionner union européenne",
+        "union européenne budget 2026",
+        "auswahl tisch löschen",
+        "Tabelle sortieren",
+        "seleccionar unión",
+        "ordenar por fecha",
+        "выбрать стол",
+        "объединение союз",
+        "选择 数据库 教程",
+        "联合 查询",
+        "テーブル 削除 方法",
+        "アラート 表示",
+        "알림 스크립트",
+        "تحديد الاتحاد",
+        "चयन संघ",
+        "seç birleşim",
+        "wybierz unia",
+        "selecionar união",
+        "selezionare unione",
+        "επιλογή ένωση",
+        "בחירה איחוד",
+        "เลือก สหภาพ",
+        "chọn bảng",
     };
     private static final String[] LANG_PROSE = {
         "Die Lieferung kam zwei Tage zu spät, aber die Qualität ist top. Würde wieder bestellen!",
@@ -151,8 +256,15 @@ final class BenignCorpusGenerator {
         "https://hooks.example.com", "https://myapp.ngrok.app", "https://staging.example.org",
     };
     private static final String[] CALLBACK_PATHS = {
-        "/callback", "/auth/callback", "/webhooks/stripe", "/api/hooks/github?source=test", "/oauth2/redirect",
-        "/integrations/slack/events", "/dev/callback?state=xyz", "/login/oauth/authorized", "/payments/notify",
+        "/callback",
+        "/auth/callback",
+        "/webhooks/stripe",
+        "/api/hooks/github?source=test",
+        "/oauth2/redirect",
+        "/integrations/slack/events",
+        "/dev/callback?state=xyz",
+        "/login/oauth/authorized",
+        "/payments/notify",
     };
 
     public static void main(String[] args) throws IOException {
@@ -224,9 +336,16 @@ final class BenignCorpusGenerator {
     }
 
     private String id() {
-        return random.nextBoolean() ? Integer.toString(1 + random.nextInt(99999))
-                : String.format(Locale.ROOT, "%08x-%04x-4%03x-a%03x-%012x", random.nextInt(), random.nextInt(0x10000),
-                        random.nextInt(0x1000), random.nextInt(0x1000), random.nextLong() & 0xffffffffffffL);
+        return random.nextBoolean()
+                ? Integer.toString(1 + random.nextInt(99999))
+                : String.format(
+                        Locale.ROOT,
+                        "%08x-%04x-4%03x-a%03x-%012x",
+                        random.nextInt(),
+                        random.nextInt(0x10000),
+                        random.nextInt(0x1000),
+                        random.nextInt(0x1000),
+                        random.nextLong() & 0xffffffffffffL);
     }
 
     private String sentence() {
@@ -247,13 +366,20 @@ final class BenignCorpusGenerator {
         headers.put("User-Agent", pick(AGENTS));
         headers.put("Accept", random.nextBoolean() ? "application/json" : "application/json, text/plain, */*");
         if (random.nextInt(3) > 0) {
-            headers.put("Authorization", "Bearer eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxMjMifQ." + Long.toHexString(random.nextLong()));
+            headers.put(
+                    "Authorization",
+                    "Bearer eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxMjMifQ." + Long.toHexString(random.nextLong()));
         }
         if (random.nextBoolean()) {
-            headers.put("Accept-Language", pick(new String[] {"en-US,en;q=0.9", "de-DE,de;q=0.8", "fr-FR", "ja-JP", "pt-BR,pt;q=0.9"}));
+            headers.put(
+                    "Accept-Language",
+                    pick(new String[] {"en-US,en;q=0.9", "de-DE,de;q=0.8", "fr-FR", "ja-JP", "pt-BR,pt;q=0.9"}));
         }
         if (random.nextInt(4) == 0) {
-            headers.put("Referer", "https://app.example.com/" + pick(new String[] {"orders", "settings/profile", "search?q=shoes", "issues/42"}));
+            headers.put(
+                    "Referer",
+                    "https://app.example.com/"
+                            + pick(new String[] {"orders", "settings/profile", "search?q=shoes", "issues/42"}));
         }
         if (contentType != null) {
             headers.put("Content-Type", contentType);
@@ -271,18 +397,26 @@ final class BenignCorpusGenerator {
     }
 
     private ObjectNode crud() throws IOException {
-        String resource = pick(new String[] {"users", "orders", "products", "invoices", "pets", "projects", "customers", "tickets"});
+        String resource = pick(
+                new String[] {"users", "orders", "products", "invoices", "pets", "projects", "customers", "tickets"});
         int verb = random.nextInt(6);
         if (verb == 0) {
             String query = "?limit=" + (10 + random.nextInt(90)) + "&offset=" + random.nextInt(500)
-                    + (random.nextBoolean() ? "&sort=" + enc(pick(new String[] {"-created_at", "name", "price,-rating", "updated_at desc"})) : "")
+                    + (random.nextBoolean()
+                            ? "&sort="
+                                    + enc(pick(
+                                            new String[] {"-created_at", "name", "price,-rating", "updated_at desc"}))
+                            : "")
                     + (random.nextBoolean() ? "&fields=" + enc("id,name,status,created_at") : "")
-                    + (random.nextBoolean() ? "&filter[status]=" + pick(new String[] {"open", "closed", "pending", "all"}) : "")
+                    + (random.nextBoolean()
+                            ? "&filter[status]=" + pick(new String[] {"open", "closed", "pending", "all"})
+                            : "")
                     + (random.nextBoolean() ? "&include=" + enc("owner,items") : "");
             return request("crud", "GET", "/api/v1/" + resource + query, null, null);
         }
         if (verb == 1) {
-            return request("crud", random.nextBoolean() ? "GET" : "DELETE", "/api/v1/" + resource + "/" + id(), null, null);
+            return request(
+                    "crud", random.nextBoolean() ? "GET" : "DELETE", "/api/v1/" + resource + "/" + id(), null, null);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         String name = name();
@@ -291,17 +425,28 @@ final class BenignCorpusGenerator {
                 body.put("name", name);
                 body.put("email", email(name));
                 body.put("phone", "+49 30 " + (1000000 + random.nextInt(8999999)));
-                body.put("address", map("street", (1 + random.nextInt(200)) + " Rue de l'Église", "city",
-                        pick(new String[] {"Zürich", "São Paulo", "Kraków", "Montréal", "Köln", "東京"}), "postal_code",
-                        Integer.toString(10000 + random.nextInt(89999))));
+                body.put(
+                        "address",
+                        map(
+                                "street",
+                                (1 + random.nextInt(200)) + " Rue de l'Église",
+                                "city",
+                                pick(new String[] {"Zürich", "São Paulo", "Kraków", "Montréal", "Köln", "東京"}),
+                                "postal_code",
+                                Integer.toString(10000 + random.nextInt(89999))));
                 body.put("bio", pick(LANG_PROSE));
                 body.put("website", "https://" + name.split(" ")[0].toLowerCase(Locale.ROOT) + ".example.dev");
             }
             case "orders", "invoices" -> {
                 List<Map<String, Object>> items = new ArrayList<>();
                 for (int i = 0, n = 1 + random.nextInt(4); i < n; i++) {
-                    items.add(map("sku", "SKU-" + (1000 + random.nextInt(9000)), "quantity", 1 + random.nextInt(5),
-                            "unit_price", Math.round(random.nextDouble() * 10000) / 100.0));
+                    items.add(map(
+                            "sku",
+                            "SKU-" + (1000 + random.nextInt(9000)),
+                            "quantity",
+                            1 + random.nextInt(5),
+                            "unit_price",
+                            Math.round(random.nextDouble() * 10000) / 100.0));
                 }
                 body.put("customer_id", id());
                 body.put("items", items);
@@ -310,8 +455,16 @@ final class BenignCorpusGenerator {
                 body.put("shipping", map("method", "express", "address", "Flat 3, 12 O'Connell St, Dublin"));
             }
             case "products" -> {
-                body.put("title", pick(new String[] {"Select Comfort Pillow", "Union Jack Mug", "Drop-leaf Table", "Alert Buzzer Kit",
-                    "Script Font Pack", "Echo Wall Mount", "Cat Tree XL", "Exec Chair"}));
+                body.put("title", pick(new String[] {
+                    "Select Comfort Pillow",
+                    "Union Jack Mug",
+                    "Drop-leaf Table",
+                    "Alert Buzzer Kit",
+                    "Script Font Pack",
+                    "Echo Wall Mount",
+                    "Cat Tree XL",
+                    "Exec Chair"
+                }));
                 body.put("description", pick(LANG_PROSE) + " " + sentence());
                 body.put("price", Math.round(random.nextDouble() * 50000) / 100.0);
                 body.put("tags", List.of(pick(WORDS), pick(WORDS)));
@@ -373,7 +526,8 @@ final class BenignCorpusGenerator {
             variables.put("room", id());
         }
         if (random.nextInt(4) == 0) {
-            String uri = "/graphql?query=" + enc(query.replace('\n', ' ')) + "&variables=" + enc(JSON.writeValueAsString(variables));
+            String uri = "/graphql?query=" + enc(query.replace('\n', ' ')) + "&variables="
+                    + enc(JSON.writeValueAsString(variables));
             return request("graphql", "GET", uri, null, null);
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -414,7 +568,8 @@ final class BenignCorpusGenerator {
             out.append("\n\nAlso tried:\n\n").append(fenced());
         }
         if (random.nextBoolean()) {
-            out.append("\n\n- [x] checked the logs\n- [ ] tested on staging\n\nSee https://github.com/example/app/issues/")
+            out.append(
+                            "\n\n- [x] checked the logs\n- [ ] tested on staging\n\nSee https://github.com/example/app/issues/")
                     .append(random.nextInt(5000));
         }
         return out.toString();
@@ -423,18 +578,35 @@ final class BenignCorpusGenerator {
     private ObjectNode markdown() throws IOException {
         int where = random.nextInt(3);
         if (where == 0) {
-            return json("markdown", "POST", "/api/v1/issues/" + random.nextInt(9999) + "/comments", map("body", markdownText()));
+            return json(
+                    "markdown",
+                    "POST",
+                    "/api/v1/issues/" + random.nextInt(9999) + "/comments",
+                    map("body", markdownText()));
         }
         if (where == 1) {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("title", pick(new String[] {"Export fails with timeout", "Slow query on orders page", "Docs: install steps",
-                "Crash when uploading a CSV", "Select dropdown does not close", "Union types in the schema"}));
+            body.put("title", pick(new String[] {
+                "Export fails with timeout",
+                "Slow query on orders page",
+                "Docs: install steps",
+                "Crash when uploading a CSV",
+                "Select dropdown does not close",
+                "Union types in the schema"
+            }));
             body.put("body", markdownText());
             body.put("labels", List.of("bug"));
             return json("markdown", "POST", "/api/v1/repos/example/app/issues", body);
         }
-        return json("markdown", "PATCH", "/api/v1/wiki/pages/" + pick(new String[] {"runbook", "onboarding", "faq"}),
-                map("content", "# " + pick(new String[] {"Runbook", "Onboarding", "FAQ"}) + "\n\n" + markdownText(), "message", "update page"));
+        return json(
+                "markdown",
+                "PATCH",
+                "/api/v1/wiki/pages/" + pick(new String[] {"runbook", "onboarding", "faq"}),
+                map(
+                        "content",
+                        "# " + pick(new String[] {"Runbook", "Onboarding", "FAQ"}) + "\n\n" + markdownText(),
+                        "message",
+                        "update page"));
     }
 
     private ObjectNode ticket() throws IOException {
@@ -450,11 +622,17 @@ final class BenignCorpusGenerator {
             text += " " + pick(new String[] {"Thanks!", "Regards, " + name(), "Sent from my phone", "Cheers"});
         }
         if (random.nextInt(3) == 0) {
-            return request("ticket", "POST", "/support/tickets", "application/x-www-form-urlencoded",
+            return request(
+                    "ticket",
+                    "POST",
+                    "/support/tickets",
+                    "application/x-www-form-urlencoded",
                     "subject=" + enc("Help with the API") + "&email=" + enc(email(name())) + "&message=" + enc(text));
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("subject", pick(new String[] {"API returns 401", "Export broken", "Question about rate limits", "Cannot log in"}));
+        body.put(
+                "subject",
+                pick(new String[] {"API returns 401", "Export broken", "Question about rate limits", "Cannot log in"}));
         body.put("message", text);
         body.put("requester", map("name", name(), "email", email(name())));
         return json("ticket", "POST", "/api/v2/tickets", body);
@@ -464,11 +642,22 @@ final class BenignCorpusGenerator {
         String url = pick(CALLBACK_HOSTS) + pick(CALLBACK_PATHS);
         int shape = random.nextInt(4);
         if (shape == 0) {
-            return request("callback", "GET", "/oauth/authorize?response_type=code&client_id=dev-" + random.nextInt(999)
-                    + "&redirect_uri=" + enc(url) + "&scope=" + enc("openid profile") + "&state=" + Long.toHexString(random.nextLong()), null, null);
+            return request(
+                    "callback",
+                    "GET",
+                    "/oauth/authorize?response_type=code&client_id=dev-" + random.nextInt(999) + "&redirect_uri="
+                            + enc(url) + "&scope=" + enc("openid profile") + "&state="
+                            + Long.toHexString(random.nextLong()),
+                    null,
+                    null);
         }
         if (shape == 1) {
-            return request("callback", "GET", "/login?next=" + enc(url) + "&return_to=" + enc(pick(CALLBACK_HOSTS) + "/"), null, null);
+            return request(
+                    "callback",
+                    "GET",
+                    "/login?next=" + enc(url) + "&return_to=" + enc(pick(CALLBACK_HOSTS) + "/"),
+                    null,
+                    null);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("url", url);
@@ -485,7 +674,8 @@ final class BenignCorpusGenerator {
 
     private ObjectNode search() {
         String q = pick(SEARCHES);
-        String uri = pick(new String[] {"/search", "/api/v1/search", "/api/products", "/api/v1/articles"}) + "?q=" + enc(q)
+        String uri = pick(new String[] {"/search", "/api/v1/search", "/api/products", "/api/v1/articles"}) + "?q="
+                + enc(q)
                 + (random.nextBoolean() ? "&page=" + (1 + random.nextInt(9)) : "")
                 + (random.nextBoolean() ? "&lang=" + pick(new String[] {"en", "de", "fr", "ja", "ru", "zh", "ar"}) : "")
                 + (random.nextInt(3) == 0 ? "&sort=relevance" : "");
@@ -499,15 +689,30 @@ final class BenignCorpusGenerator {
         int shape = random.nextInt(3);
         String name = name();
         if (shape == 0) {
-            return request("form", "POST", "/auth/login", "application/x-www-form-urlencoded",
-                    "username=" + enc(email(name)) + "&password=" + enc("P@ss'w0rd;" + random.nextInt(999) + "!") + "&remember=on");
+            return request(
+                    "form",
+                    "POST",
+                    "/auth/login",
+                    "application/x-www-form-urlencoded",
+                    "username=" + enc(email(name)) + "&password=" + enc("P@ss'w0rd;" + random.nextInt(999) + "!")
+                            + "&remember=on");
         }
         if (shape == 1) {
-            return request("form", "POST", "/account/profile", "application/x-www-form-urlencoded",
-                    "display_name=" + enc(name) + "&bio=" + enc(pick(LANG_PROSE)) + "&website=" + enc(pick(CALLBACK_HOSTS) + "/me"));
+            return request(
+                    "form",
+                    "POST",
+                    "/account/profile",
+                    "application/x-www-form-urlencoded",
+                    "display_name=" + enc(name) + "&bio=" + enc(pick(LANG_PROSE)) + "&website="
+                            + enc(pick(CALLBACK_HOSTS) + "/me"));
         }
-        return request("form", "POST", "/contact", "application/x-www-form-urlencoded",
-                "name=" + enc(name) + "&email=" + enc(email(name)) + "&message=" + enc(sentence() + " " + pick(SEARCHES)));
+        return request(
+                "form",
+                "POST",
+                "/contact",
+                "application/x-www-form-urlencoded",
+                "name=" + enc(name) + "&email=" + enc(email(name)) + "&message="
+                        + enc(sentence() + " " + pick(SEARCHES)));
     }
 
     private ObjectNode review() throws IOException {

@@ -18,7 +18,9 @@ class BenignCorpusGeneratorTest {
         // the lines are not printed: nobody tuning the rules is meant to read this corpus
         assertEquals(generated.size(), checkedIn.size(), "benign-generated.jsonl has another number of lines");
         for (int i = 0; i < generated.size(); i++) {
-            assertEquals(generated.get(i).hashCode(), checkedIn.get(i).hashCode(),
+            assertEquals(
+                    generated.get(i).hashCode(),
+                    checkedIn.get(i).hashCode(),
                     "benign-generated.jsonl differs from what BenignCorpusGenerator writes, line " + (i + 1));
         }
     }

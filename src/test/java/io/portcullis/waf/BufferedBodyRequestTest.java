@@ -21,15 +21,23 @@ class BufferedBodyRequestTest {
     private static final byte[] BODY = "héllo=world".getBytes(StandardCharsets.UTF_8);
 
     private static BufferedBodyRequest request() {
-        return new BufferedBodyRequest(FakeServletRequests.request("POST", "/x",
-                List.of(Map.entry("Content-Type", "text/plain")), new byte[0]), BODY);
+        return new BufferedBodyRequest(
+                FakeServletRequests.request(
+                        "POST", "/x", List.of(Map.entry("Content-Type", "text/plain")), new byte[0]),
+                BODY);
     }
 
     @Test
     void getParameterWhenFormBodyThenServedFromTheBufferedBytesAfterQueryParameters() throws Exception {
-        byte[] form = "token=a%2Bb%3D&token_type_hint=refresh_token&q=from-body&broken=%zz".getBytes(StandardCharsets.UTF_8);
-        BufferedBodyRequest request = new BufferedBodyRequest(FakeServletRequests.request("POST", "/x?q=1",
-                List.of(Map.entry("Content-Type", "application/x-www-form-urlencoded")), new byte[0]), form);
+        byte[] form =
+                "token=a%2Bb%3D&token_type_hint=refresh_token&q=from-body&broken=%zz".getBytes(StandardCharsets.UTF_8);
+        BufferedBodyRequest request = new BufferedBodyRequest(
+                FakeServletRequests.request(
+                        "POST",
+                        "/x?q=1",
+                        List.of(Map.entry("Content-Type", "application/x-www-form-urlencoded")),
+                        new byte[0]),
+                form);
 
         assertEquals("a+b=", request.getParameter("token"));
         assertEquals("refresh_token", request.getParameter("token_type_hint"));
@@ -89,22 +97,24 @@ class BufferedBodyRequestTest {
     @Test
     void getReaderWhenUsedAloneThenReadsTheText() throws Exception {
         BufferedBodyRequest request = request();
-        assertEquals("héllo=world", new String(request.getReader().readLine().getBytes(StandardCharsets.ISO_8859_1),
-                StandardCharsets.UTF_8));
+        assertEquals(
+                "héllo=world",
+                new String(
+                        request.getReader().readLine().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
     }
 
     @Test
     void getParameterWhenFormNamesAnUnknownCharsetThenDecodedAsUtf8() {
-        BufferedBodyRequest request = new BufferedBodyRequest(formWithCharset("bogus"),
-                "name=h%C3%A9llo".getBytes(StandardCharsets.US_ASCII));
+        BufferedBodyRequest request = new BufferedBodyRequest(
+                formWithCharset("bogus"), "name=h%C3%A9llo".getBytes(StandardCharsets.US_ASCII));
 
         assertEquals("héllo", request.getParameter("name"));
     }
 
     @Test
     void getParameterWhenFormNamesAnIllegalCharsetNameThenDecodedAsUtf8() {
-        BufferedBodyRequest request = new BufferedBodyRequest(formWithCharset("\"x y\""),
-                "name=v".getBytes(StandardCharsets.US_ASCII));
+        BufferedBodyRequest request =
+                new BufferedBodyRequest(formWithCharset("\"x y\""), "name=v".getBytes(StandardCharsets.US_ASCII));
 
         assertEquals("v", request.getParameter("name"));
     }
@@ -119,7 +129,9 @@ class BufferedBodyRequestTest {
     private static FakeRequest formWithCharset(String charset) {
         FakeRequest request = FakeRequest.of("POST", "/x")
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=" + charset);
-        doReturn("application/x-www-form-urlencoded; charset=" + charset).when(request).getContentType();
+        doReturn("application/x-www-form-urlencoded; charset=" + charset)
+                .when(request)
+                .getContentType();
         doReturn(charset).when(request).getCharacterEncoding();
         doReturn(Map.of()).when(request).getParameterMap();
         return request;

@@ -27,8 +27,15 @@ import java.util.Map;
  * @param headers   header lines in order ({@code Content-Length} is not listed: it follows from the body)
  * @param body      the body, UTF-8 encoded; empty for none
  */
-public record CorpusRequest(String id, String category, int paranoia, boolean expectBlock, String method, String uri,
-        List<Map.Entry<String, String>> headers, byte[] body) {
+public record CorpusRequest(
+        String id,
+        String category,
+        int paranoia,
+        boolean expectBlock,
+        String method,
+        String uri,
+        List<Map.Entry<String, String>> headers,
+        byte[] body) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,9 +47,14 @@ public record CorpusRequest(String id, String category, int paranoia, boolean ex
                 Map.Entry<String, JsonNode> header = it.next();
                 headers.add(Map.entry(header.getKey(), header.getValue().asText()));
             }
-            return new CorpusRequest(node.path("id").asText(), node.path("category").asText(),
-                    node.path("paranoia_level").asInt(1), node.path("expect").asText().equals("block"),
-                    node.path("method").asText("GET"), node.path("uri").asText("/"), List.copyOf(headers),
+            return new CorpusRequest(
+                    node.path("id").asText(),
+                    node.path("category").asText(),
+                    node.path("paranoia_level").asInt(1),
+                    node.path("expect").asText().equals("block"),
+                    node.path("method").asText("GET"),
+                    node.path("uri").asText("/"),
+                    List.copyOf(headers),
                     node.path("body").asText("").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("not a corpus line: " + line, e);

@@ -16,9 +16,13 @@ class CorpusSplitTest {
     void splitWhenRecomputedFromTheDevCorpusThenBothHalvesAreUnchanged() throws Exception {
         List<String> dev = Files.readAllLines(CorpusSplit.DIR.resolve("crs-dev.jsonl"), StandardCharsets.UTF_8);
         List<String> tune = Files.readAllLines(CorpusSplit.DIR.resolve("crs-tune.jsonl"), StandardCharsets.UTF_8);
-        List<String> validate = Files.readAllLines(CorpusSplit.DIR.resolve("crs-validate.jsonl"), StandardCharsets.UTF_8);
+        List<String> validate =
+                Files.readAllLines(CorpusSplit.DIR.resolve("crs-validate.jsonl"), StandardCharsets.UTF_8);
         assertEquals(CorpusSplit.half(dev, false), tune, "crs-tune.jsonl is not the tuning half of crs-dev.jsonl");
-        assertEquals(CorpusSplit.half(dev, true), validate, "crs-validate.jsonl is not the validation half of crs-dev.jsonl");
+        assertEquals(
+                CorpusSplit.half(dev, true),
+                validate,
+                "crs-validate.jsonl is not the validation half of crs-dev.jsonl");
         assertEquals(dev.stream().filter(line -> !line.isBlank()).count(), tune.size() + validate.size());
     }
 

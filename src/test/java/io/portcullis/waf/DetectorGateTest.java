@@ -20,8 +20,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DetectorGateTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"navy", "42", "-rating", "0f9c2d1e-7b1a-4c55-9e0f-3a6b8d2c4e71", "2024-11-02", "inv-2024-118733",
-        "tok_1nv8xklmp4qr2st6uv9wy0za", "3.14", "+353 1 555 0142", "c_81f3a9", "jane@example.com", "a/b/c.json"})
+    @ValueSource(
+            strings = {
+                "navy",
+                "42",
+                "-rating",
+                "0f9c2d1e-7b1a-4c55-9e0f-3a6b8d2c4e71",
+                "2024-11-02",
+                "inv-2024-118733",
+                "tok_1nv8xklmp4qr2st6uv9wy0za",
+                "3.14",
+                "+353 1 555 0142",
+                "c_81f3a9",
+                "jane@example.com",
+                "a/b/c.json"
+            })
     void gatesWhenTheValueIsAnIdNumberOrTokenThenNoDetectorRuns(String value) {
         for (GrammarDetector detector : GrammarDetector.values()) {
             if (detector == GrammarDetector.SHELL && value.indexOf(' ') >= 0) {
@@ -32,15 +45,29 @@ class DetectorGateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"wool socks", "blue t-shirt medium", "men size 42", "parcel marked delivered but never came"})
+    @ValueSource(
+            strings = {"wool socks", "blue t-shirt medium", "men size 42", "parcel marked delivered but never came"})
     void sqlGateWhenWordsHoldNoSqlWordOrQuoteThenTheSqlDetectorDoesNotRun(String value) {
         assertFalse(DetectorGate.sql(value), value);
         assertFalse(DetectorGate.html(value), value);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1 or 2 and 3", "x union select", "select from x select", "a and b-c", "1;drop", "x'", "1#", "1--",
-        "1/*x*/", "1&&2", "UNION", "InFoRmAtIoN_ScHeMa"})
+    @ValueSource(
+            strings = {
+                "1 or 2 and 3",
+                "x union select",
+                "select from x select",
+                "a and b-c",
+                "1;drop",
+                "x'",
+                "1#",
+                "1--",
+                "1/*x*/",
+                "1&&2",
+                "UNION",
+                "InFoRmAtIoN_ScHeMa"
+            })
     void sqlGateWhenAnyShapeIsPossibleThenTheSqlDetectorRuns(String value) {
         assertTrue(DetectorGate.sql(value), value);
     }
@@ -70,7 +97,21 @@ class DetectorGateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"x;id", "a|b", "a&b", "$(id)", "${ifs}", "`id`", "<(id)", ">x", "sh -c id", "a\tb", "a\nb", "a\u000bb"})
+    @ValueSource(
+            strings = {
+                "x;id",
+                "a|b",
+                "a&b",
+                "$(id)",
+                "${ifs}",
+                "`id`",
+                "<(id)",
+                ">x",
+                "sh -c id",
+                "a\tb",
+                "a\nb",
+                "a\u000bb"
+            })
     void shellGateWhenSeparatorSubstitutionOrBlankThenTheShellDetectorRuns(String value) {
         assertTrue(DetectorGate.shell(value), value);
     }
@@ -81,7 +122,9 @@ class DetectorGateTest {
         forms.reset("ORD-2024-118733");
         assertFalse(GrammarDetector.SHELL.detect(forms, TextContext.Kind.BARE));
         // the cmd form was never asked for: the text form is the only one built
-        assertTrue(builtForms(forms).equals(EnumSet.of(Transform.TEXT)), builtForms(forms).toString());
+        assertTrue(
+                builtForms(forms).equals(EnumSet.of(Transform.TEXT)),
+                builtForms(forms).toString());
     }
 
     private static EnumSet<Transform> builtForms(TargetForms forms) {
@@ -101,8 +144,13 @@ class DetectorGateTest {
             for (CorpusRequest spec : CorpusRequest.load(resource)) {
                 List<Map.Entry<String, String>> headers = new ArrayList<>(spec.headers());
                 byte[] body = spec.body();
-                requests.add(new WafRequest(spec.method(), spec.path(), spec.query(), headers,
-                        body.length == 0 ? null : body, body.length));
+                requests.add(new WafRequest(
+                        spec.method(),
+                        spec.path(),
+                        spec.query(),
+                        headers,
+                        body.length == 0 ? null : body,
+                        body.length));
             }
         }
         return requests;
@@ -125,7 +173,10 @@ class DetectorGateTest {
                         boolean ungated = detector.detect(forms, kind, false);
                         forms.reset(target.value());
                         boolean gated = detector.detect(forms, kind, true);
-                        assertEquals(ungated, gated, () -> detector + " " + kind + " on " + target.label() + " = " + target.value());
+                        assertEquals(
+                                ungated,
+                                gated,
+                                () -> detector + " " + kind + " on " + target.label() + " = " + target.value());
                         hits += ungated ? 1 : 0;
                         skipped += detector.mayDetect(forms.form(Transform.TEXT)) ? 0 : 1;
                     }
@@ -146,7 +197,10 @@ class DetectorGateTest {
         for (WafRequest request : corpus()) {
             Verdict expected = ungated.inspect(request, request.rawPath());
             Verdict actual = gated.inspect(request, request.rawPath());
-            assertEquals(expected.matches(), actual.matches(), () -> request.method() + " " + request.rawPath() + "?" + request.query());
+            assertEquals(
+                    expected.matches(),
+                    actual.matches(),
+                    () -> request.method() + " " + request.rawPath() + "?" + request.query());
         }
     }
 }

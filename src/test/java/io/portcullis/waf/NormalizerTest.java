@@ -40,8 +40,9 @@ class NormalizerTest {
 
     @Test
     void textWhenUtf8IsInvalidThenBytesStayVisibleAsLatin1() {
-        assertEquals("\u00bcscript\u00be".toLowerCase(), Normalizer.text("%bcscript%be").replace("1\u20444", "\u00bc")
-                .replace("3\u20444", "\u00be"));
+        assertEquals(
+                "\u00bcscript\u00be".toLowerCase(),
+                Normalizer.text("%bcscript%be").replace("1\u20444", "\u00bc").replace("3\u20444", "\u00be"));
         assertEquals("é", Normalizer.text("%C3%A9"));
     }
 

@@ -14,7 +14,9 @@ class RegexLiteralsTest {
 
     @Test
     void ofWhenConcatenationThenEveryPieceIsRequired() {
-        assertEquals("AND[[union], [select]]", RegexLiterals.of("\\bunion\\b.{0,9}select").toString());
+        assertEquals(
+                "AND[[union], [select]]",
+                RegexLiterals.of("\\bunion\\b.{0,9}select").toString());
     }
 
     @Test
@@ -28,13 +30,18 @@ class RegexLiteralsTest {
     @Test
     void ofWhenWhiteSpaceSeparatesWordsThenTheyFormOneLiteral() {
         // \s+ and \s* read as one space (or newline), so the words stay together
-        assertEquals("[union\nselect, union select]", RegexLiterals.of("union\\s+select").toString());
-        assertEquals("[sleep\n(, sleep (, sleep(]", RegexLiterals.of("sleep\\s*\\(").toString());
+        assertEquals(
+                "[union\nselect, union select]",
+                RegexLiterals.of("union\\s+select").toString());
+        assertEquals(
+                "[sleep\n(, sleep (, sleep(]", RegexLiterals.of("sleep\\s*\\(").toString());
     }
 
     @Test
     void ofWhenAnchoredAtStartAndEndThenLiteralsCarryTheMarkers() {
-        assertEquals("[" + B + "cat" + E + ", " + B + "id" + E + "]", RegexLiterals.of("^\\s*(?:cat|id)\\s*$").toString());
+        assertEquals(
+                "[" + B + "cat" + E + ", " + B + "id" + E + "]",
+                RegexLiterals.of("^\\s*(?:cat|id)\\s*$").toString());
     }
 
     @Test
@@ -72,7 +79,11 @@ class RegexLiteralsTest {
             {"[A-Fa-f][0-9]", "F7"},
         };
         for (String[] c : cases) {
-            assertTrue(Pattern.compile(c[0], Pattern.CASE_INSENSITIVE).matcher(c[1]).find(), c[0]);
+            assertTrue(
+                    Pattern.compile(c[0], Pattern.CASE_INSENSITIVE)
+                            .matcher(c[1])
+                            .find(),
+                    c[0]);
             assertTrue(RegexLiterals.of(c[0]).admits(c[1]), c[0] + " on " + c[1] + ": " + RegexLiterals.of(c[0]));
         }
     }

@@ -11,17 +11,23 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RequestInspectorTest {
-    private static final RequestInspector PL1 = new RequestInspector(WafRules.builtIn(), 1, Severity.INBOUND_THRESHOLD, List.of());
+    private static final RequestInspector PL1 =
+            new RequestInspector(WafRules.builtIn(), 1, Severity.INBOUND_THRESHOLD, List.of());
 
     private static WafRequest get(String query) {
-        return new WafRequest("GET", "/api/x", query, List.of(Map.entry("User-Agent", "t/1"), Map.entry("Accept", "*/*")),
-                null, 0);
+        return new WafRequest(
+                "GET", "/api/x", query, List.of(Map.entry("User-Agent", "t/1"), Map.entry("Accept", "*/*")), null, 0);
     }
 
     private static WafRequest body(String contentType, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return new WafRequest("POST", "/api/x", null, List.of(Map.entry("User-Agent", "t/1"),
-                Map.entry("Content-Type", contentType)), bytes, bytes.length);
+        return new WafRequest(
+                "POST",
+                "/api/x",
+                null,
+                List.of(Map.entry("User-Agent", "t/1"), Map.entry("Content-Type", contentType)),
+                bytes,
+                bytes.length);
     }
 
     @Test
@@ -33,33 +39,42 @@ class RequestInspectorTest {
 
     @Test
     void inspectWhenProseHasApostrophesAndSqlWordsThenNothingMatches() {
-        Verdict verdict = PL1.inspect(body("application/json",
-                "{\"name\":\"Seán O'Brien\",\"note\":\"Please select a date from the calendar; I'll drop by and update the order.\"}"),
+        Verdict verdict = PL1.inspect(
+                body(
+                        "application/json",
+                        "{\"name\":\"Seán O'Brien\",\"note\":\"Please select a date from the calendar; I'll drop by and update the order.\"}"),
                 "/api/x");
         assertEquals(0, verdict.score(), verdict.matches().toString());
     }
 
     @Test
     void inspectWhenAttackIsFoundThenMatchNamesRuleAndTarget() {
-        Verdict verdict = PL1.inspect(body("application/json", "{\"user\":{\"name\":\"x' UNION SELECT password FROM users--\"}}"),
-                "/api/x");
+        Verdict verdict = PL1.inspect(
+                body("application/json", "{\"user\":{\"name\":\"x' UNION SELECT password FROM users--\"}}"), "/api/x");
         assertTrue(verdict.isAttack());
-        assertTrue(verdict.matches().stream().anyMatch(m -> m.family().equals("sqli") && m.target().equals("JSON:user.name")),
+        assertTrue(
+                verdict.matches().stream()
+                        .anyMatch(m -> m.family().equals("sqli") && m.target().equals("JSON:user.name")),
                 verdict.matches().toString());
     }
 
     @Test
     void inspectWhenRuleIsAboveParanoiaLevelThenItDoesNotRun() {
         RequestInspector pl2 = new RequestInspector(WafRules.builtIn(), 2, Severity.INBOUND_THRESHOLD, List.of());
-        WafRequest request = new WafRequest("GET", "/", null, List.of(Map.entry("User-Agent", "python-requests/2.31")), null, 0);
+        WafRequest request =
+                new WafRequest("GET", "/", null, List.of(Map.entry("User-Agent", "python-requests/2.31")), null, 0);
         assertTrue(pl2.inspect(request, "/").matches().stream().anyMatch(m -> m.ruleId() == 913110));
         assertTrue(PL1.inspect(request, "/").matches().isEmpty());
     }
 
     @Test
     void inspectWhenRuleIdIsExcludedForThePrefixThenItDoesNotCount() {
-        RequestInspector excluding = new RequestInspector(WafRules.builtIn(), 1, Severity.INBOUND_THRESHOLD,
-                List.of(new WafConfig.Exclusion("/api/search", List.of("942100", "942190", "942101", "942360", "942270", "942001"))));
+        RequestInspector excluding = new RequestInspector(
+                WafRules.builtIn(),
+                1,
+                Severity.INBOUND_THRESHOLD,
+                List.of(new WafConfig.Exclusion(
+                        "/api/search", List.of("942100", "942190", "942101", "942360", "942270", "942001"))));
         WafRequest request = get("q=x%27+union+select+1,2");
         assertFalse(excluding.inspect(request, "/api/search").isAttack());
         assertTrue(excluding.inspect(request, "/api/other").isAttack());
@@ -67,39 +82,63 @@ class RequestInspectorTest {
 
     @Test
     void inspectWhenExclusionNamesATargetThenOnlyThatValueIsExempt() {
-        RequestInspector excluding = new RequestInspector(WafRules.builtIn(), 1, Severity.INBOUND_THRESHOLD,
-                List.of(new WafConfig.Exclusion("/api/search", List.of("sqli"), List.of("arg:q")),
-                        new WafConfig.Exclusion("/api/cms", List.of("xss"), List.of("json:$.page.html", "header:referer"))));
-        assertFalse(excluding.inspect(get("q=x%27+union+select+1,2"), "/api/search").isAttack());
-        assertTrue(excluding.inspect(get("other=x%27+union+select+1,2"), "/api/search").isAttack());
-        assertTrue(excluding.inspect(get("q=x%27+union+select+1,2"), "/api/other").isAttack());
+        RequestInspector excluding = new RequestInspector(
+                WafRules.builtIn(),
+                1,
+                Severity.INBOUND_THRESHOLD,
+                List.of(
+                        new WafConfig.Exclusion("/api/search", List.of("sqli"), List.of("arg:q")),
+                        new WafConfig.Exclusion(
+                                "/api/cms", List.of("xss"), List.of("json:$.page.html", "header:referer"))));
+        assertFalse(
+                excluding.inspect(get("q=x%27+union+select+1,2"), "/api/search").isAttack());
+        assertTrue(excluding
+                .inspect(get("other=x%27+union+select+1,2"), "/api/search")
+                .isAttack());
+        assertTrue(
+                excluding.inspect(get("q=x%27+union+select+1,2"), "/api/other").isAttack());
         String html = "<script>alert(1)</script>";
-        assertFalse(excluding.inspect(body("application/json", "{\"page\":{\"html\":\"" + html + "\"}}"), "/api/cms").isAttack());
-        assertTrue(excluding.inspect(body("application/json", "{\"page\":{\"title\":\"" + html + "\"}}"), "/api/cms").isAttack());
-        assertTrue(excluding.inspect(body("application/json", "{\"page\":{\"html\":\"" + html + "\"}}"), "/api/other").isAttack());
+        assertFalse(excluding
+                .inspect(body("application/json", "{\"page\":{\"html\":\"" + html + "\"}}"), "/api/cms")
+                .isAttack());
+        assertTrue(excluding
+                .inspect(body("application/json", "{\"page\":{\"title\":\"" + html + "\"}}"), "/api/cms")
+                .isAttack());
+        assertTrue(excluding
+                .inspect(body("application/json", "{\"page\":{\"html\":\"" + html + "\"}}"), "/api/other")
+                .isAttack());
     }
 
     @Test
     void inspectWhenSqlAndShellAreInsideMarkdownCodeThenTheCommentPassesButTheSameBareValueIsBlocked() {
-        String markdown = "Thanks, I can reproduce it. The slow query is:\\n\\n```sql\\nSELECT name FROM customers UNION SELECT name"
-                + " FROM suppliers ORDER BY name;\\n```\\n\\nand I ran `cat /etc/hosts; grep -c ERROR app.log` to check.";
+        String markdown =
+                "Thanks, I can reproduce it. The slow query is:\\n\\n```sql\\nSELECT name FROM customers UNION SELECT name"
+                        + " FROM suppliers ORDER BY name;\\n```\\n\\nand I ran `cat /etc/hosts; grep -c ERROR app.log` to check.";
         Verdict comment = PL1.inspect(body("application/json", "{\"body\":\"" + markdown + "\"}"), "/api/x");
         assertFalse(comment.isAttack(), comment.matches().toString());
-        assertTrue(PL1.inspect(get("id=1+UNION+SELECT+name+FROM+suppliers--"), "/api/x").isAttack());
+        assertTrue(PL1.inspect(get("id=1+UNION+SELECT+name+FROM+suppliers--"), "/api/x")
+                .isAttack());
         assertTrue(PL1.inspect(get("host=x%3Bcat+%2Fetc%2Fhosts"), "/api/x").isAttack());
     }
 
     @Test
     void inspectWhenAttackIsPaddedWithProseThenTheGrammarDetectorStillBlocksIt() {
-        Verdict verdict = PL1.inspect(body("application/json", "{\"review\":\"Great product, would buy it again for my"
-                + " whole family <img src=x onerror=alert(document.cookie)> really\"}"), "/api/x");
+        Verdict verdict = PL1.inspect(
+                body(
+                        "application/json",
+                        "{\"review\":\"Great product, would buy it again for my"
+                                + " whole family <img src=x onerror=alert(document.cookie)> really\"}"),
+                "/api/x");
         assertTrue(verdict.isAttack(), verdict.matches().toString());
-        assertTrue(verdict.matches().stream().anyMatch(m -> m.ruleId() == 941001), verdict.matches().toString());
+        assertTrue(
+                verdict.matches().stream().anyMatch(m -> m.ruleId() == 941001),
+                verdict.matches().toString());
     }
 
     @Test
     void inspectWhenSearchTextHoldsAlertOrSqlWordsThenItPasses() {
-        for (String q : List.of("alert(+keeps+popping+up", "select+union+jacket", "O%27Reilly+SQL+pocket+guide", "wget+vs+curl")) {
+        for (String q : List.of(
+                "alert(+keeps+popping+up", "select+union+jacket", "O%27Reilly+SQL+pocket+guide", "wget+vs+curl")) {
             Verdict verdict = PL1.inspect(get("q=" + q), "/api/x");
             assertFalse(verdict.isAttack(), q + " " + verdict.matches());
         }
@@ -107,11 +146,17 @@ class RequestInspectorTest {
 
     @Test
     void inspectWhenUrlIsAPlainLoopbackCallbackThenItPassesButObfuscatedLoopbackIsBlocked() {
-        assertFalse(PL1.inspect(body("application/json", "{\"url\":\"http://localhost:3000/webhooks/stripe\"}"), "/api/x").isAttack());
-        assertFalse(PL1.inspect(get("redirect_uri=http%3A%2F%2F127.0.0.1%3A5000%2Fcallback"), "/api/x").isAttack());
-        assertTrue(PL1.inspect(get("url=http%3A%2F%2F0x7f000001%2Fadmin"), "/api/x").isAttack());
-        assertTrue(PL1.inspect(get("url=gopher%3A%2F%2Flocalhost%3A6379%2F_info"), "/api/x").isAttack());
-        assertTrue(PL1.inspect(get("url=http%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data%2F"), "/api/x").isAttack());
+        assertFalse(
+                PL1.inspect(body("application/json", "{\"url\":\"http://localhost:3000/webhooks/stripe\"}"), "/api/x")
+                        .isAttack());
+        assertFalse(PL1.inspect(get("redirect_uri=http%3A%2F%2F127.0.0.1%3A5000%2Fcallback"), "/api/x")
+                .isAttack());
+        assertTrue(PL1.inspect(get("url=http%3A%2F%2F0x7f000001%2Fadmin"), "/api/x")
+                .isAttack());
+        assertTrue(PL1.inspect(get("url=gopher%3A%2F%2Flocalhost%3A6379%2F_info"), "/api/x")
+                .isAttack());
+        assertTrue(PL1.inspect(get("url=http%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data%2F"), "/api/x")
+                .isAttack());
     }
 
     @Test
@@ -132,8 +177,11 @@ class RequestInspectorTest {
             long badNanos = best(bad);
             long goodNanos = best(good);
             double ratio = (double) badNanos / goodNanos;
-            assertTrue(ratio < 4.0, String.format("%s: hostile %d ms vs ordinary %d ms (ratio %.2f)", type,
-                    badNanos / 1_000_000, goodNanos / 1_000_000, ratio));
+            assertTrue(
+                    ratio < 4.0,
+                    String.format(
+                            "%s: hostile %d ms vs ordinary %d ms (ratio %.2f)",
+                            type, badNanos / 1_000_000, goodNanos / 1_000_000, ratio));
         }
     }
 

@@ -23,15 +23,24 @@ class RulePrefilterTest {
     /** A rule whose matcher counts its calls, with the query the loader would derive. */
     private static Rule counting(String regex, Transform transform, AtomicInteger calls) {
         Predicate<String> real = Operator.REGEX.compile(List.of(regex), false);
-        return new Rule(990001, "custom", 1, 5, List.of(new TargetSpec(TargetKind.ARGS, java.util.Optional.empty())),
-                transform, value -> {
+        return new Rule(
+                990001,
+                "custom",
+                1,
+                5,
+                List.of(new TargetSpec(TargetKind.ARGS, java.util.Optional.empty())),
+                transform,
+                value -> {
                     calls.incrementAndGet();
                     return real.test(value);
-                }, Operator.REGEX.required(List.of(regex)), "test rule");
+                },
+                Operator.REGEX.required(List.of(regex)),
+                "test rule");
     }
 
     private static Verdict inspect(Rule rule, String query) {
-        RequestInspector inspector = new RequestInspector(List.of(rule), 1, Severity.INBOUND_THRESHOLD, List.of(), NO_DETECTORS);
+        RequestInspector inspector =
+                new RequestInspector(List.of(rule), 1, Severity.INBOUND_THRESHOLD, List.of(), NO_DETECTORS);
         return inspector.inspect(new WafRequest("GET", "/x", query, List.of(), null, 0), "/x");
     }
 
@@ -51,7 +60,9 @@ class RulePrefilterTest {
         // raw and text forms read "union/**/select"; only the SQL form, without comments, reads "union select"
         Verdict verdict = inspect(rule, "q=1+UNION%2F**%2FSELECT+password");
         assertEquals(1, calls.get());
-        assertEquals(List.of(990001), verdict.matches().stream().map(RuleMatch::ruleId).toList());
+        assertEquals(
+                List.of(990001),
+                verdict.matches().stream().map(RuleMatch::ruleId).toList());
     }
 
     @Test
@@ -81,8 +92,13 @@ class RulePrefilterTest {
             for (CorpusRequest spec : CorpusRequest.load(resource)) {
                 List<Map.Entry<String, String>> headers = new ArrayList<>(spec.headers());
                 byte[] body = spec.body();
-                requests.add(new WafRequest(spec.method(), spec.path(), spec.query(), headers,
-                        body.length == 0 ? null : body, body.length));
+                requests.add(new WafRequest(
+                        spec.method(),
+                        spec.path(),
+                        spec.query(),
+                        headers,
+                        body.length == 0 ? null : body,
+                        body.length));
             }
         }
         return requests;
@@ -92,8 +108,16 @@ class RulePrefilterTest {
     private static List<Rule> unfiltered(List<Rule> rules) {
         List<Rule> copies = new ArrayList<>();
         for (Rule r : rules) {
-            copies.add(new Rule(r.id(), r.family(), r.paranoia(), r.score(), r.targets(), r.transform(), r.matcher(),
-                    LiteralQuery.ALL, r.message()));
+            copies.add(new Rule(
+                    r.id(),
+                    r.family(),
+                    r.paranoia(),
+                    r.score(),
+                    r.targets(),
+                    r.transform(),
+                    r.matcher(),
+                    LiteralQuery.ALL,
+                    r.message()));
         }
         return copies;
     }
@@ -104,16 +128,20 @@ class RulePrefilterTest {
     void inspectWhenEveryCorpusRequestIsCheckedThenPrefilteredAndUnfilteredVerdictsAreIdentical() {
         List<Rule> rules = WafRules.builtIn();
         for (int paranoia : new int[] {1, 4}) {
-            RequestInspector filtered = new RequestInspector(rules, paranoia, Severity.INBOUND_THRESHOLD, List.of(), NO_DETECTORS);
-            RequestInspector plain = new RequestInspector(unfiltered(rules), paranoia, Severity.INBOUND_THRESHOLD, List.of(),
-                    NO_DETECTORS);
+            RequestInspector filtered =
+                    new RequestInspector(rules, paranoia, Severity.INBOUND_THRESHOLD, List.of(), NO_DETECTORS);
+            RequestInspector plain = new RequestInspector(
+                    unfiltered(rules), paranoia, Severity.INBOUND_THRESHOLD, List.of(), NO_DETECTORS);
             List<WafRequest> requests = corpus();
             assertTrue(requests.size() > 2000, "corpus size " + requests.size());
             for (WafRequest request : requests) {
                 Verdict expected = plain.inspect(request, request.rawPath());
                 Verdict actual = filtered.inspect(request, request.rawPath());
-                assertEquals(expected.matches(), actual.matches(),
-                        () -> "PL" + paranoia + " " + request.method() + " " + request.rawPath() + "?" + request.query());
+                assertEquals(
+                        expected.matches(),
+                        actual.matches(),
+                        () -> "PL" + paranoia + " " + request.method() + " " + request.rawPath() + "?"
+                                + request.query());
             }
         }
     }
@@ -132,7 +160,9 @@ class RulePrefilterTest {
                 for (int i = 0; i < rules.size(); i++) {
                     Rule rule = rules.get(i);
                     String form = forms.form(rule.transform());
-                    if (form == null || !rule.inspects(target) || !rule.matcher().test(form)) {
+                    if (form == null
+                            || !rule.inspects(target)
+                            || !rule.matcher().test(form)) {
                         continue;
                     }
                     matches++;
@@ -147,11 +177,19 @@ class RulePrefilterTest {
 
     @Test
     void scanWhenValueHasOddWhiteSpaceAndCaseThenLiteralsAreStillFound() {
-        Rule rule = new Rule(990002, "custom", 1, 5, List.of(new TargetSpec(TargetKind.ARGS, java.util.Optional.empty())),
-                Transform.NONE, Operator.REGEX.compile(List.of("union\\s+select"), true),
-                Operator.REGEX.required(List.of("union\\s+select")), "test rule");
+        Rule rule = new Rule(
+                990002,
+                "custom",
+                1,
+                5,
+                List.of(new TargetSpec(TargetKind.ARGS, java.util.Optional.empty())),
+                Transform.NONE,
+                Operator.REGEX.compile(List.of("union\\s+select"), true),
+                Operator.REGEX.required(List.of("union\\s+select")),
+                "test rule");
         RulePrefilter prefilter = new RulePrefilter(List.of(rule));
-        for (String value : List.of("UNION\t \r\nSELECT", "  union select", "x uNiOn  SeLeCt y ", "\u0130 union\fselect")) {
+        for (String value :
+                List.of("UNION\t \r\nSELECT", "  union select", "x uNiOn  SeLeCt y ", "\u0130 union\fselect")) {
             assertTrue(rule.matcher().test(value), value);
             assertTrue(prefilter.admits(0, prefilter.scan(value)), value);
         }

@@ -72,7 +72,8 @@ class RulesFileLoaderTest {
 
     @Test
     void parseWhenRegexUsesBacktrackingOnlySyntaxThenRejectsIt() {
-        assertTrue(problem("rules: [ { id: 100004, targets: [ARGS], pattern: '(a)\\1' } ]").contains("RE2"));
+        assertTrue(problem("rules: [ { id: 100004, targets: [ARGS], pattern: '(a)\\1' } ]")
+                .contains("RE2"));
     }
 
     @Test
@@ -89,19 +90,23 @@ class RulesFileLoaderTest {
 
     @Test
     void parseWhenPatternIsMissingThenSaysSo() {
-        assertEquals("rules[0].pattern: missing (give pattern or patterns)",
+        assertEquals(
+                "rules[0].pattern: missing (give pattern or patterns)",
                 problem("rules: [ { id: 100007, targets: [ARGS] } ]"));
     }
 
     @Test
     void parseWhenIdIsMissingThenSaysSo() {
-        assertTrue(problem("rules: [ { targets: [ARGS], pattern: x } ]").startsWith("rules[0].id: must be a whole number"));
+        assertTrue(problem("rules: [ { targets: [ARGS], pattern: x } ]")
+                .startsWith("rules[0].id: must be a whole number"));
     }
 
     @Test
     void parseWhenIdIsRepeatedThenSaysSo() {
-        assertEquals("rules[1].id: duplicate rule id 100008",
-                problem("rules: [ { id: 100008, targets: [ARGS], pattern: x }, { id: 100008, targets: [ARGS], pattern: y } ]"));
+        assertEquals(
+                "rules[1].id: duplicate rule id 100008",
+                problem(
+                        "rules: [ { id: 100008, targets: [ARGS], pattern: x }, { id: 100008, targets: [ARGS], pattern: y } ]"));
     }
 
     @Test
@@ -112,7 +117,8 @@ class RulesFileLoaderTest {
 
     @Test
     void parseWhenParanoiaIsOutOfRangeThenSaysSo() {
-        assertEquals("rules[0].paranoia: must be 1, 2, 3 or 4 (was 5)",
+        assertEquals(
+                "rules[0].paranoia: must be 1, 2, 3 or 4 (was 5)",
                 problem("rules: [ { id: 100010, targets: [ARGS], pattern: x, paranoia: 5 } ]"));
     }
 
@@ -142,17 +148,22 @@ class RulesFileLoaderTest {
     void loadWhenCustomRuleReusesABuiltInIdThenNamesTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("waf-extra.yaml");
         Files.writeString(file, "rules: [ { id: 942100, targets: [ARGS], pattern: x } ]");
-        WafConfig config = new WafConfig(WafConfig.Mode.BLOCK, 1, 1024, 1024, List.of("GET"), Optional.of(file), List.of());
+        WafConfig config =
+                new WafConfig(WafConfig.Mode.BLOCK, 1, 1024, 1024, List.of("GET"), Optional.of(file), List.of());
         ConfigException e = assertThrows(ConfigException.class, () -> WafRules.load(config));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
-        assertEquals("rules[0].id: 942100 is a built-in rule id; use another", e.problems().get(0));
+        assertEquals(
+                "rules[0].id: 942100 is a built-in rule id; use another",
+                e.problems().get(0));
     }
 
     @Test
     void loadWhenCustomRulesAreValidThenTheyJoinTheBuiltInOnes(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("waf-extra.yaml");
-        Files.writeString(file, "rules: [ { id: 100100, targets: ['HEADERS:X-Tenant'], operator: equals, pattern: evil } ]");
-        WafConfig config = new WafConfig(WafConfig.Mode.BLOCK, 1, 1024, 1024, List.of("GET"), Optional.of(file), List.of());
+        Files.writeString(
+                file, "rules: [ { id: 100100, targets: ['HEADERS:X-Tenant'], operator: equals, pattern: evil } ]");
+        WafConfig config =
+                new WafConfig(WafConfig.Mode.BLOCK, 1, 1024, 1024, List.of("GET"), Optional.of(file), List.of());
         List<Rule> rules = WafRules.load(config);
         assertEquals(WafRules.builtIn().size() + 1, rules.size());
     }

@@ -77,6 +77,7 @@ class WafCorpusTest {
      * per category with at least {@value #MIN_CATEGORY_CASES} cases: set just below what is achieved.
      */
     private static final double VALIDATION_PL1_FLOOR = 0.955;
+
     private static final Map<String, Double> VALIDATION_PL1_CATEGORY_FLOOR = Map.ofEntries(
             Map.entry("920-protocol-enforcement", 0.93),
             Map.entry("921-protocol-attack", 0.99),
@@ -122,15 +123,21 @@ class WafCorpusTest {
 
         String table() {
             StringBuilder table = new StringBuilder("category / paranoia / expect: blocked of total\n");
-            counts.forEach((key, count) -> table.append(String.format("%-45s %4d / %4d  %5.1f%%%n", key, count[1], count[0],
-                    100.0 * count[1] / count[0])));
+            counts.forEach((key, count) -> table.append(
+                    String.format("%-45s %4d / %4d  %5.1f%%%n", key, count[1], count[0], 100.0 * count[1] / count[0])));
             int[] pl1Attacks = sum(" PL1 block");
             int[] pl1Allow = sum(" PL1 allow");
             int[] allAllow = sum(" allow");
-            table.append(String.format("all PL1 attack cases blocked: %d / %d (%.1f%%)%n", pl1Attacks[1], pl1Attacks[0],
-                    100.0 * pl1Attacks[1] / pl1Attacks[0]));
-            table.append(String.format("'allow' cases blocked (informative), PL1: %d / %d (%.1f%%), all levels: %d / %d (%.1f%%)%n",
-                    pl1Allow[1], pl1Allow[0], 100.0 * pl1Allow[1] / Math.max(1, pl1Allow[0]), allAllow[1], allAllow[0],
+            table.append(String.format(
+                    "all PL1 attack cases blocked: %d / %d (%.1f%%)%n",
+                    pl1Attacks[1], pl1Attacks[0], 100.0 * pl1Attacks[1] / pl1Attacks[0]));
+            table.append(String.format(
+                    "'allow' cases blocked (informative), PL1: %d / %d (%.1f%%), all levels: %d / %d (%.1f%%)%n",
+                    pl1Allow[1],
+                    pl1Allow[0],
+                    100.0 * pl1Allow[1] / Math.max(1, pl1Allow[0]),
+                    allAllow[1],
+                    allAllow[0],
                     100.0 * allAllow[1] / Math.max(1, allAllow[0])));
             return table.toString();
         }
@@ -191,8 +198,9 @@ class WafCorpusTest {
     void benignCorpusWhenRunAtParanoiaOneThenAlmostNothingIsBlocked() throws Exception {
         List<CorpusRequest> cases = CorpusRequest.load("/waf/benign.jsonl");
         List<String> blocked = blockedIds(filter, cases);
-        String summary = String.format("benign: %d of %d blocked (%.2f%%)%n", blocked.size(), cases.size(),
-                100.0 * blocked.size() / cases.size());
+        String summary = String.format(
+                "benign: %d of %d blocked (%.2f%%)%n",
+                blocked.size(), cases.size(), 100.0 * blocked.size() / cases.size());
         report("benign", summary + String.join("\n", blocked));
         System.out.print(summary);
         assertTrue(cases.size() >= 300, "the benign corpus must hold at least 300 requests");
@@ -212,9 +220,11 @@ class WafCorpusTest {
             }
         }
         StringBuilder perCategory = new StringBuilder();
-        byCategory.forEach((category, count) -> perCategory.append(String.format("  %-10s %4d / %4d%n", category, count[1], count[0])));
-        String summary = String.format("generated benign: %d of %d blocked (%.2f%%)%n%s", blocked.size(), cases.size(),
-                100.0 * blocked.size() / cases.size(), perCategory);
+        byCategory.forEach((category, count) ->
+                perCategory.append(String.format("  %-10s %4d / %4d%n", category, count[1], count[0])));
+        String summary = String.format(
+                "generated benign: %d of %d blocked (%.2f%%)%n%s",
+                blocked.size(), cases.size(), 100.0 * blocked.size() / cases.size(), perCategory);
         report("benign-generated", summary + String.join("\n", blocked));
         System.out.print(summary);
         assertTrue(cases.size() >= 2000, "the generated benign corpus must hold at least 2,000 requests");
@@ -227,8 +237,14 @@ class WafCorpusTest {
     @org.junit.jupiter.api.Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
     void paranoiaLevelWhenRunThenValidationAndBenignFiguresAreReported(int level) throws Exception {
         WafConfig waf = new ConfigLoader().loadDemo().waf();
-        WafStage atLevel = WafStage.create(new WafConfig(waf.mode(), level, waf.maxBody(), waf.maxHeader(),
-                waf.allowedMethods(), waf.rulesFile(), waf.exclusions()));
+        WafStage atLevel = WafStage.create(new WafConfig(
+                waf.mode(),
+                level,
+                waf.maxBody(),
+                waf.maxHeader(),
+                waf.allowedMethods(),
+                waf.rulesFile(),
+                waf.exclusions()));
         List<CorpusRequest> benign = CorpusRequest.load("/waf/benign.jsonl");
         List<CorpusRequest> generated = CorpusRequest.load("/waf/benign-generated.jsonl");
         Tally tally = Tally.of(atLevel, CorpusRequest.load("/waf/crs-validate.jsonl"));
@@ -241,12 +257,25 @@ class WafCorpusTest {
         int[] allow = tally.sum(" PL1 allow");
         int benignBlocked = blockedIds(atLevel, benign).size();
         int generatedBlocked = blockedIds(atLevel, generated).size();
-        String line = String.format("PL%d | %d / %d (%.1f%%) | %d / %d (%.1f%%) | %d / %d (%.2f%%) | %d / %d (%.2f%%)%n", level,
-                attacks[1], attacks[0], 100.0 * attacks[1] / attacks[0], allow[1], allow[0], 100.0 * allow[1] / allow[0],
-                benignBlocked, benign.size(), 100.0 * benignBlocked / benign.size(), generatedBlocked, generated.size(),
+        String line = String.format(
+                "PL%d | %d / %d (%.1f%%) | %d / %d (%.1f%%) | %d / %d (%.2f%%) | %d / %d (%.2f%%)%n",
+                level,
+                attacks[1],
+                attacks[0],
+                100.0 * attacks[1] / attacks[0],
+                allow[1],
+                allow[0],
+                100.0 * allow[1] / allow[0],
+                benignBlocked,
+                benign.size(),
+                100.0 * benignBlocked / benign.size(),
+                generatedBlocked,
+                generated.size(),
                 100.0 * generatedBlocked / generated.size());
-        report("level-" + level, "paranoia | validation attacks of PL1..n blocked | PL1 'allow' blocked | benign"
-                + " | generated benign\n" + line);
+        report(
+                "level-" + level,
+                "paranoia | validation attacks of PL1..n blocked | PL1 'allow' blocked | benign"
+                        + " | generated benign\n" + line);
         System.out.print(line);
         assertTrue(attacks[0] > 0);
     }

@@ -10,9 +10,9 @@ import static org.mockito.Mockito.when;
 
 import io.portcullis.chain.FilterStage;
 import io.portcullis.chain.RequestAttributes;
+import io.portcullis.chain.Route;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.chain.Route;
 import io.portcullis.testsupport.FakeRequest;
 import io.portcullis.testsupport.FakeResponse;
 import jakarta.servlet.FilterChain;
@@ -56,7 +56,8 @@ class ConsoleEndpointTest {
         endpoint.handle(request("GET", "/console/index.html"), response);
         FakeResponse again = FakeResponse.create();
 
-        endpoint.handle(request("GET", "/console/index.html").header("If-None-Match", response.getHeader("ETag")), again);
+        endpoint.handle(
+                request("GET", "/console/index.html").header("If-None-Match", response.getHeader("ETag")), again);
 
         assertEquals(304, again.getStatus());
         assertEquals("", again.bodyText());
@@ -80,7 +81,8 @@ class ConsoleEndpointTest {
 
     @Test
     void handleWhenFileNotListedThen404ProblemEvenIfTheWarHasIt() throws Exception {
-        when(context.getResourceAsStream("/console/../WEB-INF/web.xml")).thenReturn(new ByteArrayInputStream(new byte[1]));
+        when(context.getResourceAsStream("/console/../WEB-INF/web.xml"))
+                .thenReturn(new ByteArrayInputStream(new byte[1]));
 
         endpoint.handle(request("GET", "/console/../WEB-INF/web.xml"), response);
 
@@ -119,9 +121,10 @@ class ConsoleEndpointTest {
 
     @Test
     void routeWhenNotDemoModeThenTheConsolePathIsNoRoute() throws Exception {
-        String yaml = "auth: { algorithm: HS256, signing-keys: [ { kid: k1, secret: \"unit-test-secret-0123456789abcdef\" } ] }\n";
-        GatewayConfig config = new ConfigLoader().parse("test", new ByteArrayInputStream(yaml.getBytes(
-                StandardCharsets.UTF_8)), Path.of("."));
+        String yaml =
+                "auth: { algorithm: HS256, signing-keys: [ { kid: k1, secret: \"unit-test-secret-0123456789abcdef\" } ] }\n";
+        GatewayConfig config = new ConfigLoader()
+                .parse("test", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), Path.of("."));
         try (Gateway gateway = Gateway.assemble(config, Clock.systemUTC())) {
             FakeRequest request = FakeRequest.of("GET", "/console/");
             FakeResponse answer = FakeResponse.create();

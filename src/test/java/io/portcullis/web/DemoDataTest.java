@@ -18,12 +18,15 @@ class DemoDataTest {
     @Test
     void seedWhenDemoUserExistsThenTheirCartHoldsTheSample() {
         try (Stores stores = Stores.create(demo, Clock.systemUTC())) {
-            stores.users().create(new User("user-7", AuthEndpoint.DEMO_USERNAME, "hash", List.of()))
-                    .toCompletableFuture().join();
+            stores.users()
+                    .create(new User("user-7", AuthEndpoint.DEMO_USERNAME, "hash", List.of()))
+                    .toCompletableFuture()
+                    .join();
 
             DemoData.seed(demo, stores);
 
-            assertEquals(new DirectValue.Text(DemoData.SAMPLE_CART),
+            assertEquals(
+                    new DirectValue.Text(DemoData.SAMPLE_CART),
                     stores.direct().get("cart:user-7").toCompletableFuture().join());
         }
     }
@@ -33,13 +36,18 @@ class DemoDataTest {
         try (Stores stores = Stores.create(demo, Clock.systemUTC())) {
             DemoData.seed(demo, stores);
 
-            assertEquals(DirectValue.ABSENT, stores.direct().get("cart:user-7").toCompletableFuture().join());
+            assertEquals(
+                    DirectValue.ABSENT,
+                    stores.direct().get("cart:user-7").toCompletableFuture().join());
         }
     }
 
     @Test
     void demoConfigWhenLoadedThenCartIsADirectJwtRoute() {
-        var cart = demo.routes().stream().filter(r -> r.prefix().equals("/api/cart")).findFirst().orElseThrow();
+        var cart = demo.routes().stream()
+                .filter(r -> r.prefix().equals("/api/cart"))
+                .findFirst()
+                .orElseThrow();
 
         assertEquals("cart:{sub}", cart.direct().orElseThrow().redisKey().source());
         assertEquals(io.portcullis.config.RouteConfig.AuthMode.JWT, cart.auth());

@@ -88,8 +88,8 @@ class GatewayContextListenerTest {
     void contextInitializedWhenNoFilterIsDeclaredThenFailsNamingTheGatewayFilter() throws Exception {
         configure("routes: [ { prefix: /orders, webapp: true } ]");
 
-        IllegalStateException failure = assertThrows(IllegalStateException.class,
-                () -> listener.contextInitialized(new ServletContextEvent(context)));
+        IllegalStateException failure = assertThrows(
+                IllegalStateException.class, () -> listener.contextInitialized(new ServletContextEvent(context)));
 
         assertEquals("web.xml must declare filter 'portcullis' without a filter-class", failure.getMessage());
         verify(context, never()).addFilter(anyString(), any(Filter.class));
@@ -99,12 +99,15 @@ class GatewayContextListenerTest {
     void contextInitializedWhenNoGatewayServletAndProxiedRouteThenFailsNamingTheRoute() throws Exception {
         configure("routes: [ { prefix: /orders, id: orders, upstream: \"http://127.0.0.1:9\" } ]");
 
-        IllegalStateException failure = assertThrows(IllegalStateException.class,
-                () -> listener.contextInitialized(new ServletContextEvent(context)));
+        IllegalStateException failure = assertThrows(
+                IllegalStateException.class, () -> listener.contextInitialized(new ServletContextEvent(context)));
 
         assertTrue(failure.getMessage().startsWith("route 'orders' of "), failure.getMessage());
-        assertTrue(failure.getMessage().endsWith("web.xml declares no servlet 'gateway' to answer it; routes in "
-                + "front of this web application's servlets say webapp: true"), failure.getMessage());
+        assertTrue(
+                failure.getMessage()
+                        .endsWith("web.xml declares no servlet 'gateway' to answer it; routes in "
+                                + "front of this web application's servlets say webapp: true"),
+                failure.getMessage());
         verify(context, never()).addFilter(anyString(), any(Filter.class));
     }
 
@@ -116,8 +119,10 @@ class GatewayContextListenerTest {
                 .thenReturn(mock(ServletRegistration.class));
         ServletRegistration.Dynamic gateway = mock(ServletRegistration.Dynamic.class);
         ServletRegistration.Dynamic proxy = mock(ServletRegistration.Dynamic.class);
-        when(context.addServlet(eq(GatewayContextListener.GATEWAY_SERVLET), any(Servlet.class))).thenReturn(gateway);
-        when(context.addServlet(eq(GatewayContextListener.PROXY_SERVLET), any(Servlet.class))).thenReturn(proxy);
+        when(context.addServlet(eq(GatewayContextListener.GATEWAY_SERVLET), any(Servlet.class)))
+                .thenReturn(gateway);
+        when(context.addServlet(eq(GatewayContextListener.PROXY_SERVLET), any(Servlet.class)))
+                .thenReturn(proxy);
 
         listener.contextInitialized(new ServletContextEvent(context));
 
@@ -134,8 +139,8 @@ class GatewayContextListenerTest {
         }
         when(context.addFilter(eq("waf"), any(Filter.class))).thenReturn(null);
 
-        IllegalStateException failure = assertThrows(IllegalStateException.class,
-                () -> listener.contextInitialized(new ServletContextEvent(context)));
+        IllegalStateException failure = assertThrows(
+                IllegalStateException.class, () -> listener.contextInitialized(new ServletContextEvent(context)));
 
         assertEquals("web.xml must declare filter 'waf' without a filter-class", failure.getMessage());
     }

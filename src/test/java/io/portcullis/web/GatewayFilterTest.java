@@ -71,7 +71,9 @@ class GatewayFilterTest {
     void doFilterWhenAStageAnswersWithAProblemThenLaterStagesAndChainNotCalledAndTheStageRecorded(FilterStage refusing)
             throws Exception {
         Map<FilterStage, Stage> stages = passing();
-        stages.put(refusing, (req, res, next) -> ProblemWriter.write(request, response, ProblemType.REQUEST_BLOCKED, "no"));
+        stages.put(
+                refusing,
+                (req, res, next) -> ProblemWriter.write(request, response, ProblemType.REQUEST_BLOCKED, "no"));
 
         new GatewayFilter(stages).doFilter(request, response, chain);
 
@@ -91,7 +93,9 @@ class GatewayFilterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DispatcherType.class, names = {"ASYNC", "ERROR"})
+    @EnumSource(
+            value = DispatcherType.class,
+            names = {"ASYNC", "ERROR"})
     void doFilterWhenRedispatchedThenNoStageRunsAndTheChainContinues(DispatcherType type) throws Exception {
         request.dispatcherType(type);
 
@@ -125,7 +129,8 @@ class GatewayFilterTest {
             throw new MissingAttributeException("io.portcullis.x");
         };
 
-        assertThrows(MissingAttributeException.class,
+        assertThrows(
+                MissingAttributeException.class,
                 () -> new GatewayFilter(passing()).doFilter(request, response, failing));
     }
 
@@ -134,8 +139,8 @@ class GatewayFilterTest {
         Map<FilterStage, Stage> stages = passing();
         stages.remove(FilterStage.WAF);
 
-        IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
-                () -> new GatewayFilter(stages));
+        IllegalArgumentException failure =
+                assertThrows(IllegalArgumentException.class, () -> new GatewayFilter(stages));
 
         assertEquals("no stage was given for [WAF]", failure.getMessage());
     }
@@ -204,5 +209,4 @@ class GatewayFilterTest {
         assertEquals(Arrays.asList(FilterStage.values()), ran);
         verify(chain).doFilter(request, response);
     }
-
 }

@@ -101,7 +101,8 @@ class GatewayServletTest {
     @Test
     void serviceWhenErrorDispatchForAContainersClientErrorExceptionThenThatStatusWithoutItsMessage() throws Exception {
         FakeRequest request = errorDispatch(400);
-        request.setAttribute(RequestDispatcher.ERROR_EXCEPTION,
+        request.setAttribute(
+                RequestDispatcher.ERROR_EXCEPTION,
                 new IllegalArgumentException("400: Ambiguous URI encoding: AMBIGUOUS_PATH_SEPARATOR"));
 
         servlet.service(request, response);

@@ -44,21 +44,23 @@ class HealthEndpointTest {
 
     @Test
     void handleWhenReadyAndAllChecksPassThen200WithDetails() throws Exception {
-        HealthEndpoint endpoint = new HealthEndpoint(List.of(
-                check("upstreams", true, Map.of("http://a:1", Map.of("status", "down")))));
+        HealthEndpoint endpoint =
+                new HealthEndpoint(List.of(check("upstreams", true, Map.of("http://a:1", Map.of("status", "down")))));
 
         endpoint.handle(FakeRequest.of("GET", "/health/ready"), response);
 
         assertEquals(200, response.getStatus());
         assertEquals("ready", body().path("status").asText());
-        assertEquals("down", body().path("upstreams").path("http://a:1").path("status").asText());
+        assertEquals(
+                "down",
+                body().path("upstreams").path("http://a:1").path("status").asText());
         assertNull(response.getHeader("Retry-After"));
     }
 
     @Test
     void handleWhenReadyAndACheckFailsThen503WithRetryAfter() throws Exception {
-        HealthEndpoint endpoint = new HealthEndpoint(List.of(check("upstreams", true, Map.of()),
-                check("redis", false, Map.of("status", "down"))));
+        HealthEndpoint endpoint = new HealthEndpoint(
+                List.of(check("upstreams", true, Map.of()), check("redis", false, Map.of("status", "down"))));
 
         endpoint.handle(FakeRequest.of("GET", "/health/ready"), response);
 
@@ -70,7 +72,8 @@ class HealthEndpointTest {
 
     @Test
     void handleWhenLiveThenOkWhateverTheChecksSay() throws Exception {
-        new HealthEndpoint(List.of(check("redis", false, "down"))).handle(FakeRequest.of("GET", "/health/live"), response);
+        new HealthEndpoint(List.of(check("redis", false, "down")))
+                .handle(FakeRequest.of("GET", "/health/live"), response);
 
         assertEquals(200, response.getStatus());
         assertEquals("ok", JSON.readTree(response.bodyText()).path("status").asText());
@@ -82,7 +85,8 @@ class HealthEndpointTest {
         HealthEndpoint endpoint = new HealthEndpoint(List.of(check("redis", true, "up"), shutdown));
         endpoint.handle(FakeRequest.of("GET", "/health/ready"), response);
         assertEquals(200, response.getStatus());
-        assertEquals("running", JSON.readTree(response.bodyText()).path("shutdown").asText());
+        assertEquals(
+                "running", JSON.readTree(response.bodyText()).path("shutdown").asText());
 
         shutdown.begin();
         FakeResponse ready = FakeResponse.create();
@@ -92,7 +96,8 @@ class HealthEndpointTest {
 
         assertEquals(503, ready.getStatus());
         assertEquals("unready", JSON.readTree(ready.bodyText()).path("status").asText());
-        assertEquals("draining", JSON.readTree(ready.bodyText()).path("shutdown").asText());
+        assertEquals(
+                "draining", JSON.readTree(ready.bodyText()).path("shutdown").asText());
         assertEquals("5", ready.getHeader("Retry-After"));
         assertEquals(200, live.getStatus());
     }

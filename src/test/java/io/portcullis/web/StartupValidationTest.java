@@ -21,8 +21,8 @@ class StartupValidationTest {
     Path dir;
 
     private GatewayConfig config(String yaml) {
-        return new ConfigLoader().parse("test.yaml", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
-                dir);
+        return new ConfigLoader()
+                .parse("test.yaml", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), dir);
     }
 
     @Test
@@ -55,7 +55,8 @@ class StartupValidationTest {
         ConfigException e = assertThrows(ConfigException.class, () -> Gateway.assemble(config, Clock.systemUTC()));
 
         assertEquals(1, e.problems().size(), e.getMessage());
-        assertTrue(e.problems().get(0).startsWith("waf.rules-file: rules[0].id: 932235 is a built-in rule id"),
+        assertTrue(
+                e.problems().get(0).startsWith("waf.rules-file: rules[0].id: 932235 is a built-in rule id"),
                 e.problems().get(0));
     }
 
